@@ -1,0 +1,456 @@
+"""Configuration: a TOML file read with ``tomllib``, written with ``tomlkit`` (mode 0600).
+
+Every section is a frozen dataclass. Loading checks every key against the dataclass: an
+unknown key, a wrong type or a value out of range is a :class:`ConfigError` naming the file,
+the key and what is wrong. A missing file gives the defaults, so the app always starts.
+
+Secrets (the Deluge password, indexer API keys) are redacted by :func:`redacted` and by
+:func:`redact_text`; nothing that prints configuration or errors shows them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from . import paths
+from .errors import ConfigError
+
+REDACTED = "********"
+SECRET_KEYS = frozenset({"password", "api_key"})
+
+
+@dataclass(frozen=True)
+class DelugeConfig:
+    host: str = "127.0.0.1"
+    port: int = 58846
+    username: str = "localclient"
+    password: str = ""
+    #: seconds every RPC call may take before it counts as failed
+    timeout: float = 5.0
+    #: download location for films; empty: the daemon's default
+    movies_location: str = ""
+    #: download location for series; empty: the daemon's default
+    shows_location: str = ""
+    #: label set on our torrents when the Label plugin is enabled; empty: no label
+    label: str = "mydia"
+    add_paused: bool = False
+
+    def validate(self, where: str) -> None:
+        _check(1 <= self.port <= 65535, where, "port", "must be between 1 and 65535")
+        _check(0 < self.timeout <= 300, where, "timeout", "must be between 0 and 300 seconds")
+        _check(bool(self.host.strip()), where, "host", "must not be empty")
+
+
+@dataclass(frozen=True)
+class IndexerConfig:
+    name: str
+    url: str
+    api_key: str = ""
+    categories: tuple[int, ...] = (2000, 5000)
+    enabled: bool = True
+    #: lower numbers are asked first and win ties
+    priority: int = 25
+    #: seconds one request may take
+    timeout: float = 15.0
+    #: minimum seconds between two requests to this indexer
+    min_interval: float = 2.0
+
+    def validate(self, where: str) -> None:
+        _check(bool(self.name.strip()), where, "name", "must not be empty")
+        _check(
+            self.url.startswith(("http://", "https://")),
+            where,
+            "url",
+            "must start with http:// or https://",
+        )
+        _check(0 < self.timeout <= 600, where, "timeout", "must be between 0 and 600 seconds")
+        _check(self.min_interval >= 0, where, "min_interval", "must not be negative")
+
+
+@dataclass(frozen=True)
+class LibraryConfig:
+    #: folders holding films, one film per folder
+    movies: tuple[str, ...] = ()
+    #: folders holding series: Show/Season NN/files
+    shows: tuple[str, ...] = ()
+    #: when more than this share of a root's files vanish at once, nothing is removed
+    vanish_threshold: float = 0.2
+
+    def validate(self, where: str) -> None:
+        _check(
+            0 < self.vanish_threshold <= 1,
+            where,
+            "vanish_threshold",
+            "must be a share between 0 and 1",
+        )
+
+
+@dataclass(frozen=True)
+class MonitorConfig:
+    #: seconds between two search cycles
+    search_interval: float = 900.0
+    #: seconds between two polls of Deluge
+    poll_interval: float = 5.0
+    searches_per_cycle: int = 25
+    searches_per_show: int = 5
+    #: search a season pack first when at least this share of the season's aired episodes is wanted
+    season_pack_share: float = 0.7
+    include_specials: bool = False
+    #: polls a torrent may be absent from a listed session before its download counts as removed
+    missing_polls: int = 3
+    #: seconds without progress before a download is flagged as stalled
+    stalled_after: float = 3600.0
+    #: first cool-down after an empty search, doubled each time, up to cooldown_max
+    cooldown_base: float = 3600.0
+    cooldown_max: float = 7 * 24 * 3600.0
+    #: seconds a claim may stay "sending" with no torrent in Deluge before it is released
+    sending_timeout: float = 300.0
+    import_retries: int = 5
+
+    def validate(self, where: str) -> None:
+        for key in ("search_interval", "poll_interval", "stalled_after", "cooldown_base",
+                    "cooldown_max", "sending_timeout"):
+            _check(getattr(self, key) > 0, where, key, "must be greater than 0")
+        for key in ("searches_per_cycle", "searches_per_show", "missing_polls"):
+            _check(getattr(self, key) >= 1, where, key, "must be at least 1")
+        _check(self.import_retries >= 0, where, "import_retries", "must not be negative")
+        _check(
+            0 < self.season_pack_share <= 1,
+            where,
+            "season_pack_share",
+            "must be a share between 0 and 1",
+        )
+
+
+@dataclass(frozen=True)
+class ProfileConfig:
+    name: str
+    #: allowed qualities, worst first, e.g. "HDTV-1080p", "WEBDL-1080p", "Bluray-1080p"
+    qualities: tuple[str, ...]
+    #: the quality at which upgrades stop
+    cutoff: str = ""
+    upgrades_allowed: bool = True
+    #: size limits for one film or one episode, in MiB (0: no limit)
+    min_size_mb: float = 0.0
+    max_size_mb: float = 0.0
+    blocked_words: tuple[str, ...] = ()
+    preferred_words: tuple[str, ...] = ()
+
+    def validate(self, where: str) -> None:
+        _check(bool(self.name.strip()), where, "name", "must not be empty")
+        _check(bool(self.qualities), where, "qualities", "must list at least one quality")
+        _check(
+            not self.cutoff or self.cutoff in self.qualities,
+            where,
+            "cutoff",
+            f"{self.cutoff!r} is not one of the profile's qualities",
+        )
+        _check(self.min_size_mb >= 0, where, "min_size_mb", "must not be negative")
+        _check(self.max_size_mb >= 0, where, "max_size_mb", "must not be negative")
+        _check(
+            not self.max_size_mb or self.max_size_mb >= self.min_size_mb,
+            where,
+            "max_size_mb",
+            "must not be below min_size_mb",
+        )
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    #: profile given to new films and shows
+    default_profile: str = "HD-1080p"
+    min_seeders: int = 1
+    #: words refused in every profile
+    blocked_words: tuple[str, ...] = ("CAM", "HDCAM", "TS", "TELESYNC", "TC", "sample")
+    #: profiles defined by the user; they add to (or replace, by name) the built-in ones
+    profiles: tuple[ProfileConfig, ...] = ()
+
+    def validate(self, where: str) -> None:
+        _check(self.min_seeders >= 0, where, "min_seeders", "must not be negative")
+
+
+@dataclass(frozen=True)
+class MetadataConfig:
+    #: TVmaze's public API; configurable for tests and mirrors
+    tvmaze_url: str = "https://api.tvmaze.com"
+    timeout: float = 15.0
+
+    def validate(self, where: str) -> None:
+        _check(
+            self.tvmaze_url.startswith(("http://", "https://")),
+            where,
+            "tvmaze_url",
+            "must start with http:// or https://",
+        )
+
+
+@dataclass(frozen=True)
+class TuiConfig:
+    theme: str = "textual-dark"
+    #: binding id -> keys, e.g. {"library.filter" = "/,ctrl+f"}
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def validate(self, where: str) -> None:
+        for key, value in self.keys.items():
+            _check(isinstance(value, str), where, f"keys.{key}", "must be a string of keys")
+
+
+@dataclass(frozen=True)
+class Config:
+    deluge: DelugeConfig = field(default_factory=DelugeConfig)
+    indexers: tuple[IndexerConfig, ...] = ()
+    library: LibraryConfig = field(default_factory=LibraryConfig)
+    monitor: MonitorConfig = field(default_factory=MonitorConfig)
+    quality: QualityConfig = field(default_factory=QualityConfig)
+    metadata: MetadataConfig = field(default_factory=MetadataConfig)
+    tui: TuiConfig = field(default_factory=TuiConfig)
+    #: where this configuration was read from (None: defaults, no file)
+    source: Path | None = field(default=None, compare=False)
+    #: database URL or path from the file (``--db`` and ``$MYDIA_TUI_DB`` win over it)
+    database: str = ""
+
+    def validate(self, where: str) -> None:
+        names = [i.name for i in self.indexers]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        _check(not dupes, where, "indexers", f"indexer names must be unique (repeated: {dupes})")
+
+
+def _check(ok: bool, where: str, key: str, what: str) -> None:
+    if not ok:
+        raise ConfigError(f"{where}: key '{key}' {what}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read the config file (``--config``, ``$MYDIA_TUI_CONFIG`` or the default place).
+
+    A missing file gives the defaults; an explicitly named file that is missing is an error.
+    """
+    explicit = path is not None or bool(os.environ.get(paths.CONFIG_ENV))
+    cfg_path = paths.config_path(path)
+    try:
+        raw = cfg_path.read_bytes()
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(f"{cfg_path}: no such configuration file") from None
+        return Config()
+    except IsADirectoryError:
+        raise ConfigError(f"{cfg_path}: is a directory, not a configuration file") from None
+    except OSError as exc:
+        raise ConfigError(f"{cfg_path}: cannot read the configuration file ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{cfg_path}: the configuration file is not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{cfg_path}: not valid TOML: {exc}") from None
+    return config_from_dict(data, source=cfg_path)
+
+
+def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
+    where = str(source) if source else "configuration"
+    known = {f.name for f in dataclasses.fields(Config)} - {"source"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown section or key '{key}'")
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(Config):
+        if f.name == "source" or f.name not in data:
+            continue
+        kwargs[f.name] = _convert(_hints(Config)[f.name], data[f.name], where, f.name)
+    cfg = Config(source=source, **kwargs)
+    _validate_tree(cfg, where, "")
+    return cfg
+
+
+def _validate_tree(obj: Any, where: str, prefix: str) -> None:
+    if dataclasses.is_dataclass(obj):
+        label = f"{where} [{prefix}]" if prefix else where
+        obj.validate(label)
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            child = f"{prefix}.{f.name}" if prefix else f.name
+            if dataclasses.is_dataclass(value):
+                _validate_tree(value, where, child)
+            elif isinstance(value, tuple):
+                for i, item in enumerate(value):
+                    if dataclasses.is_dataclass(item):
+                        _validate_tree(item, where, f"{child}[{i}]")
+
+
+_HINTS_CACHE: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS_CACHE:
+        _HINTS_CACHE[cls] = typing.get_type_hints(cls)
+    return _HINTS_CACHE[cls]
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        return f"a list of {_type_name(typing.get_args(tp)[0])}"
+    if origin is dict:
+        return "a table"
+    if dataclasses.is_dataclass(tp):
+        return "a table"
+    return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(
+        tp, str(tp)
+    )
+
+
+def _convert(tp: Any, value: Any, where: str, key: str) -> Any:
+    origin = typing.get_origin(tp)
+    shown = REDACTED if key.rsplit(".", 1)[-1] in SECRET_KEYS else repr(value)
+    wrong = ConfigError(f"{where}: key '{key}' must be {_type_name(tp)}, not {shown}")
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise wrong
+        hints = _hints(tp)
+        names = {f.name for f in dataclasses.fields(tp)}
+        for k in value:
+            if k not in names:
+                raise ConfigError(f"{where}: unknown key '{key}.{k}'")
+        kwargs = {k: _convert(hints[k], v, where, f"{key}.{k}") for k, v in value.items()}
+        missing = [
+            f.name
+            for f in dataclasses.fields(tp)
+            if f.name not in kwargs
+            and f.default is dataclasses.MISSING
+            and f.default_factory is dataclasses.MISSING
+        ]
+        if missing:
+            raise ConfigError(f"{where}: key '{key}.{missing[0]}' is required")
+        return tp(**kwargs)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise wrong
+        (item_tp, *_rest) = typing.get_args(tp)
+        return tuple(_convert(item_tp, v, where, f"{key}[{i}]") for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise wrong
+        return {str(k): v for k, v in value.items()}
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise wrong
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise wrong
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise wrong
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise wrong
+        return value
+    raise wrong
+
+
+# ---------------------------------------------------------------------------------------------
+# Showing and writing
+
+
+def config_to_dict(cfg: Config, *, redact: bool = True) -> dict[str, Any]:
+    """The configuration as plain TOML-ready data; secrets replaced unless ``redact=False``."""
+
+    def plain(obj: Any, key: str = "") -> Any:
+        if dataclasses.is_dataclass(obj):
+            return {
+                f.name: plain(getattr(obj, f.name), f.name)
+                for f in dataclasses.fields(obj)
+                if f.name != "source"
+            }
+        if isinstance(obj, tuple):
+            return [plain(v) for v in obj]
+        if isinstance(obj, dict):
+            return dict(obj)
+        if redact and key in SECRET_KEYS and obj:
+            return REDACTED
+        return obj
+
+    return plain(cfg)
+
+
+def redacted(cfg: Config) -> dict[str, Any]:
+    return config_to_dict(cfg, redact=True)
+
+
+def dumps(cfg: Config, *, redact: bool = True) -> str:
+    return tomlkit.dumps(config_to_dict(cfg, redact=redact))
+
+
+def write_config(cfg: Config, path: str | os.PathLike[str]) -> Path:
+    """Write ``cfg`` (secrets included) to ``path`` with mode 0600, atomically."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(dumps(cfg, redact=False))
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def update_config_value(path: str | os.PathLike[str], section: str, key: str, value: Any) -> None:
+    """Set one key in the file, keeping the user's comments and layout (tomlkit round trip)."""
+    target = Path(path)
+    try:
+        doc = tomlkit.parse(target.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        doc = tomlkit.document()
+    table = doc.get(section)
+    if table is None:
+        table = tomlkit.table()
+        doc[section] = table
+    table[key] = value
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(tomlkit.dumps(doc))
+    os.replace(tmp, target)
+
+
+_SECRET_PATTERNS = [
+    re.compile(r"(?i)(apikey|api_key|passkey|password|token)=([^&\s\"'<>]+)"),
+    re.compile(r"(?i)(://[^:/@\s]+:)([^@\s/]+)(@)"),
+]
+
+
+def redact_text(text: str, secrets: typing.Iterable[str] = ()) -> str:
+    """Remove secrets from free text (URLs with ``apikey=``, ``user:pass@`` and known values)."""
+    out = text
+    for secret in secrets:
+        if secret and len(secret) >= 3:
+            out = out.replace(secret, REDACTED)
+    out = _SECRET_PATTERNS[0].sub(lambda m: f"{m.group(1)}={REDACTED}", out)
+    out = _SECRET_PATTERNS[1].sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", out)
+    return out
+
+
+def secrets_of(cfg: Config) -> list[str]:
+    """Every secret value in ``cfg``, for :func:`redact_text`."""
+    values = [cfg.deluge.password] + [i.api_key for i in cfg.indexers]
+    return [v for v in values if v]

@@ -1,0 +1,132 @@
+"""Opening the database: SQLite by default (WAL), PostgreSQL through a URL.
+
+``open_database`` binds :data:`mydia_tui.models.database` and brings the schema up to date
+(see :mod:`mydia_tui.migrations`). Peewee gives each thread its own connection.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlparse
+
+from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import connect as connect_url
+
+from . import paths
+from .errors import DatabaseError
+from .models import database
+
+#: milliseconds a connection waits for another writer before giving up
+BUSY_TIMEOUT_MS = 30_000
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": BUSY_TIMEOUT_MS,
+    "synchronous": "normal",
+}
+
+
+def resolve_target(explicit: str | None = None, configured: str = "") -> str:
+    """``--db``, then ``$MYDIA_TUI_DB``, then the config file's ``database``, then the default."""
+    return explicit or os.environ.get(paths.DB_ENV) or configured or str(paths.default_db_path())
+
+
+def describe_target(target: str) -> str:
+    """The target with any password removed, for messages."""
+    if "://" not in target:
+        return target
+    parsed = urlparse(target)
+    if parsed.password:
+        netloc = parsed.netloc.replace(f":{parsed.password}@", ":********@")
+        return parsed._replace(netloc=netloc).geturl()
+    return target
+
+
+def make_database(target: str) -> Database:
+    """A Peewee database for ``target`` (a file path, ``sqlite:///path`` or ``postgresql://``)."""
+    if "://" in target:
+        scheme = urlparse(target).scheme
+        if scheme.startswith("sqlite"):
+            # sqlite:///relative/path or sqlite:////absolute/path, as peewee and SQLAlchemy
+            _, _, rest = target.partition(":///")
+            if not rest:
+                raise DatabaseError(f"no file in database URL {target}: use sqlite:///PATH")
+            return _sqlite(Path(rest).expanduser())
+        if scheme.startswith("postgres"):
+            try:
+                db = connect_url(target)
+            except Exception as exc:  # a URL peewee cannot use
+                raise DatabaseError(
+                    f"cannot use database URL {describe_target(target)}: {exc}"
+                ) from None
+            if not isinstance(db, PostgresqlDatabase):
+                raise DatabaseError(f"unsupported database URL {describe_target(target)}")
+            return db
+        raise DatabaseError(
+            f"unsupported database URL {describe_target(target)}: use a file path, "
+            "sqlite:///PATH or postgresql://USER@HOST/NAME"
+        )
+    return _sqlite(Path(target).expanduser())
+
+
+def _sqlite(path: Path) -> SqliteDatabase:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create the database folder {path.parent}: {exc.strerror or exc}"
+        ) from None
+    if path.exists() and path.is_dir():
+        raise DatabaseError(f"cannot open database {path}: it is a directory")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise DatabaseError(f"cannot open database {path}: not writable")
+    return SqliteDatabase(
+        str(path),
+        pragmas=SQLITE_PRAGMAS,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
+    )
+
+
+def open_database(target: str | None = None, *, configured: str = "", migrate: bool = True) -> Database:
+    """Open (creating or upgrading as needed) the database and bind the models to it."""
+    from .migrations import migrate as run_migrations
+
+    resolved = resolve_target(target, configured)
+    db = make_database(resolved)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        if migrate:
+            run_migrations(db)
+    except (OperationalError, sqlite3.DatabaseError) as exc:
+        db.close()
+        raise DatabaseError(
+            f"cannot open database {describe_target(resolved)}: {exc}"
+        ) from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("psycopg"):
+            db.close()
+            raise DatabaseError(
+                f"cannot open database {describe_target(resolved)}: {str(exc).strip()}"
+            ) from None
+        raise
+    return db
+
+
+def is_sqlite(db: Database | None = None) -> bool:
+    target = db if db is not None else database.obj
+    return isinstance(target, SqliteDatabase)
+
+
+def write_transaction(db: Database | None = None):
+    """A transaction that takes the write lock at once (SQLite ``BEGIN IMMEDIATE``), so that a
+    read-then-write decision cannot be raced by another connection. On PostgreSQL a plain
+    transaction; callers lock the rows they decide on."""
+    target = db if db is not None else database.obj
+    if isinstance(target, SqliteDatabase):
+        return target.atomic("IMMEDIATE")
+    return target.atomic()

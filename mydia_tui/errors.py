@@ -1,0 +1,48 @@
+"""Errors a user can meet, each with the exit status the command line gives it.
+
+Messages are written for people: they say what happened and what to do, and never
+carry a secret (passwords and API keys are redacted before they reach an error).
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_REFUSED = 3
+
+
+class MydiaError(Exception):
+    """Base of every error mydia-tui reports to a person instead of a traceback."""
+
+    exit_code = EXIT_FAILURE
+
+
+class UsageError(MydiaError):
+    """Bad command-line input."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(MydiaError):
+    """The configuration file is unreadable or holds a wrong value."""
+
+    exit_code = EXIT_USAGE
+
+
+class DatabaseError(MydiaError):
+    """The database cannot be opened, created or upgraded."""
+
+    exit_code = EXIT_USAGE
+
+
+class NotFound(MydiaError):
+    """An id given by the user names nothing."""
+
+    exit_code = EXIT_FAILURE
+
+
+class AlreadyExists(MydiaError):
+    """The user tried to add something the library already has."""
+
+    exit_code = EXIT_FAILURE

@@ -1,0 +1,133 @@
+"""Schema versions and the migrations between them (``playhouse.migrate``).
+
+A new database gets the current schema at once. An older one is upgraded on open, one step
+at a time, inside one write transaction, so that two processes opening the same file at the
+same moment cannot both upgrade it. Each step uses frozen copies of the tables it touches,
+never the live models, so that later changes to the models cannot change what an old step does.
+
+Adding a step: bump :data:`LATEST`, write ``_to_N(db, migrator)`` and register it in
+:data:`STEPS`, and extend ``tests/test_migrations.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import (
+    Database,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    PostgresqlDatabase,
+    TextField,
+)
+from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
+
+from .db import write_transaction
+from .errors import DatabaseError
+from .models import ALL_MODELS, Meta
+
+LATEST = 2
+SCHEMA_KEY = "schema_version"
+
+
+def schema_version(db: Database) -> int | None:
+    """The version recorded in the database, or None when it has no ``meta`` table."""
+    if "meta" not in db.get_tables():
+        return None
+    row = db.execute_sql("SELECT value FROM meta WHERE key = %s" % db.param, (SCHEMA_KEY,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def _set_version(db: Database, version: int) -> None:
+    Meta.insert(key=SCHEMA_KEY, value=str(version)).on_conflict(
+        conflict_target=[Meta.key], preserve=[Meta.value]
+    ).execute()
+
+
+def _migrator(db: Database) -> SchemaMigrator:
+    if isinstance(db, PostgresqlDatabase):
+        return PostgresqlMigrator(db)
+    return SqliteMigrator(db)
+
+
+def migrate(db: Database) -> int:
+    """Create or upgrade the schema; returns the version the database is at afterwards."""
+    with write_transaction(db):
+        if isinstance(db, PostgresqlDatabase):
+            # serialise concurrent first opens on one server
+            db.execute_sql("SELECT pg_advisory_xact_lock(7231900)")
+        version = schema_version(db)
+        if version is None:
+            if "media_item" in db.get_tables():
+                raise DatabaseError("the database has mydia-tui tables but no schema version")
+            db.create_tables(ALL_MODELS)
+            _set_version(db, LATEST)
+            return LATEST
+        if version > LATEST:
+            raise DatabaseError(
+                f"the database was made by a newer mydia-tui (schema {version}; this version "
+                f"knows up to {LATEST}): upgrade mydia-tui"
+            )
+        migrator = _migrator(db)
+        for target in range(version + 1, LATEST + 1):
+            STEPS[target](db, migrator)
+            _set_version(db, target)
+    return LATEST
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps
+
+
+def _to_2(db: Database, migrator: SchemaMigrator) -> None:
+    """Schema 2: the ``download_unit`` claim table behind the dedup guard, filled from the
+    downloads that are still active."""
+
+    class _Download(Model):
+        kind = TextField()
+        item = IntegerField(column_name="item_id")
+        season = IntegerField(null=True)
+        state = TextField()
+
+        class Meta:
+            database = db
+            table_name = "download"
+
+    class _DownloadUnit(Model):
+        download = ForeignKeyField(_Download, on_delete="CASCADE")
+        unit = TextField(index=True)
+        active_unit = TextField(null=True, unique=True)
+
+        class Meta:
+            database = db
+            table_name = "download_unit"
+
+    db.create_tables([_DownloadUnit])
+    final = ("imported", "failed", "removed")
+    cursor = db.execute_sql(
+        "SELECT d.id, d.kind, d.item_id, d.season, d.state FROM download d ORDER BY d.id"
+    )
+    taken: set[str] = set()
+    for download_id, kind, item_id, season, state in list(cursor.fetchall()):
+        units: list[str] = []
+        if kind == "movie":
+            units.append(f"m:{item_id}")
+        else:
+            if kind == "season":
+                units.append(f"s:{item_id}:{season}")
+            rows = db.execute_sql(
+                "SELECT episode_id FROM download_episode WHERE download_id = %s" % db.param,
+                (download_id,),
+            ).fetchall()
+            units.extend(f"e:{episode_id}" for (episode_id,) in rows)
+        for unit in units:
+            active = state not in final and unit not in taken
+            if active:
+                taken.add(unit)
+            _DownloadUnit.insert(
+                download=download_id, unit=unit, active_unit=unit if active else None
+            ).execute()
+
+
+STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {2: _to_2}

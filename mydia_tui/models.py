@@ -1,0 +1,386 @@
+"""The library's data model (Peewee).
+
+One ``DatabaseProxy`` serves every model; :mod:`mydia_tui.db` binds it to SQLite or PostgreSQL.
+Nothing here relies on SQLite-only behaviour: constraints are plain CHECK / UNIQUE / FOREIGN KEY
+clauses that PostgreSQL enforces the same way.
+
+Widgets and command output never hold these rows: services turn them into frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from peewee import (
+    SQL,
+    BigIntegerField,
+    BooleanField,
+    Check,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+def utcnow() -> _dt.datetime:
+    """Naive UTC: what every timestamp column stores."""
+    return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
+
+
+# Kinds and states, as stored. Kept as plain strings (with CHECK constraints) so that the
+# database stays readable from any SQL shell.
+ROOT_KINDS = ("movies", "shows")
+ITEM_KINDS = ("movie", "show")
+DOWNLOAD_KINDS = ("movie", "episodes", "season")
+
+#: A download in any of these states holds its target: nothing else may grab it.
+ACTIVE_STATES = (
+    "claimed",  # the guard accepted it; the client has not been called yet
+    "sending",  # the client's add is under way
+    "queued",
+    "checking",
+    "downloading",
+    "paused",
+    "seeding",  # seeding but not imported yet
+    "moving",
+    "completed",  # finished, waiting for import
+    "importing",
+    "import_failed",  # import gave up; the user can retry; the target stays taken
+    "stalled",
+    "unknown",  # Deluge unreachable: we do not know, so we hold
+)
+#: Only these end a download and free its target.
+FINAL_STATES = ("imported", "failed", "removed")
+DOWNLOAD_STATES = ACTIVE_STATES + FINAL_STATES
+
+HISTORY_EVENTS = (
+    "added",  # an item was added to the library
+    "grabbed",
+    "adopted",  # a torrent already in Deluge was taken over for a target
+    "refused",
+    "imported",
+    "import_failed",
+    "failed",
+    "removed",
+    "file_added",
+    "file_deleted",
+    "file_missing",
+    "searched",
+    "search_empty",
+    "error",
+)
+
+
+def _in(column: str, values: tuple[str, ...]) -> Check:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return Check(f"{column} IN ({quoted})")
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Meta(BaseModel):
+    """Key/value facts about the database itself: ``schema_version``, the chosen theme, ..."""
+
+    key = TextField(primary_key=True)
+    value = TextField()
+
+    class Meta:
+        table_name = "meta"
+
+
+class QualityProfile(BaseModel):
+    name = TextField(unique=True)
+    #: JSON list of allowed qualities, worst first
+    qualities = TextField(default="[]")
+    cutoff = TextField(default="")
+    upgrades_allowed = BooleanField(default=True)
+    min_size_mb = FloatField(default=0)
+    max_size_mb = FloatField(default=0)
+    #: JSON lists of words
+    blocked_words = TextField(default="[]")
+    preferred_words = TextField(default="[]")
+
+
+class LibraryRoot(BaseModel):
+    path = TextField(unique=True)
+    kind = TextField(constraints=[_in("kind", ROOT_KINDS)])
+
+
+class MediaItem(BaseModel):
+    """A film or a show."""
+
+    kind = TextField(constraints=[_in("kind", ITEM_KINDS)])
+    title = TextField()
+    sort_title = TextField()
+    #: normalised title, for "already in the library" checks (see :func:`library.title_key`)
+    title_key = TextField()
+    year = IntegerField(null=True)
+    imdb_id = TextField(null=True, unique=True)
+    tmdb_id = IntegerField(null=True, unique=True)
+    tvdb_id = IntegerField(null=True, unique=True)
+    tvmaze_id = IntegerField(null=True, unique=True)
+    monitored = BooleanField(default=True)
+    #: shows: monitor episodes that appear on refresh
+    monitor_new = BooleanField(default=True)
+    quality_profile = ForeignKeyField(QualityProfile, null=True, on_delete="SET NULL")
+    root = ForeignKeyField(LibraryRoot, null=True, on_delete="SET NULL")
+    #: folder under the root, relative ("Big Buck Bunny (2008)")
+    folder = TextField(null=True)
+    #: shows: Running, Ended, ... as the metadata source says
+    status = TextField(default="")
+    overview = TextField(default="")
+    added_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("kind", "title_key", "year"), True), (("sort_title",), False))
+
+
+class Episode(BaseModel):
+    show = ForeignKeyField(MediaItem, backref="episodes", on_delete="CASCADE")
+    season = IntegerField(constraints=[Check("season >= 0")])
+    number = IntegerField(constraints=[Check("number >= 0")])
+    title = TextField(default="")
+    air_date = DateField(null=True)
+    monitored = BooleanField(default=True)
+    tvmaze_id = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("show", "season", "number"), True),)
+
+
+class MediaFile(BaseModel):
+    """A video file in the library. Its owner is exactly one film or one episode (the first
+    episode of a multi-episode file); :class:`FileEpisode` lists every episode it covers."""
+
+    movie = ForeignKeyField(MediaItem, null=True, backref="files", on_delete="CASCADE")
+    episode = ForeignKeyField(Episode, null=True, on_delete="CASCADE")
+    root = ForeignKeyField(LibraryRoot, on_delete="CASCADE")
+    #: path relative to the root
+    path = TextField()
+    size = BigIntegerField(default=0)
+    mtime = FloatField(default=0)
+    quality = TextField(default="")
+    added_at = DateTimeField(default=utcnow)
+    #: set when the file was found gone; the library should be corrected
+    missing_since = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "media_file"
+        indexes = ((("root", "path"), True),)
+        constraints = [
+            Check("(movie_id IS NULL) <> (episode_id IS NULL)", name="media_file_one_owner")
+        ]
+
+
+class FileEpisode(BaseModel):
+    """Every episode a file covers (one row for a single episode, several for S01E01E02)."""
+
+    file = ForeignKeyField(MediaFile, backref="episode_links", on_delete="CASCADE")
+    episode = ForeignKeyField(Episode, backref="file_links", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "file_episode"
+        indexes = ((("file", "episode"), True),)
+
+
+class Download(BaseModel):
+    """One torrent fetched for one target. Rows are never deleted: a finished download stays as
+    history with its final state and timestamps."""
+
+    kind = TextField(constraints=[_in("kind", DOWNLOAD_KINDS)])
+    #: a film, or the show of an episode grab or a season pack
+    item = ForeignKeyField(MediaItem, backref="downloads", on_delete="CASCADE")
+    #: season packs: the season number
+    season = IntegerField(null=True)
+    info_hash = TextField(constraints=[Check("length(info_hash) = 40")])
+    title = TextField()
+    indexer = TextField(default="")
+    guid = TextField(default="")
+    #: magnet | torrent | url
+    source = TextField(default="magnet")
+    #: the magnet or the URL (secrets stripped)
+    source_uri = TextField(default="")
+    size = BigIntegerField(default=0)
+    quality = TextField(default="")
+    state = TextField(default="claimed", constraints=[_in("state", DOWNLOAD_STATES)])
+    #: Deluge's own state and message, as last seen
+    client_state = TextField(default="")
+    progress = FloatField(default=0)
+    download_rate = BigIntegerField(default=0)
+    upload_rate = BigIntegerField(default=0)
+    eta = BigIntegerField(null=True)
+    ratio = FloatField(default=0)
+    seeds = IntegerField(default=0)
+    peers = IntegerField(default=0)
+    total_done = BigIntegerField(default=0)
+    save_path = TextField(default="")
+    error_message = TextField(null=True)
+    #: who claimed it ("host:pid"), for reconciliation
+    claimed_by = TextField(default="")
+    claimed_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+    added_at = DateTimeField(null=True)
+    completed_at = DateTimeField(null=True)
+    imported_at = DateTimeField(null=True)
+    failed_at = DateTimeField(null=True)
+    removed_at = DateTimeField(null=True)
+    updated_at = DateTimeField(default=utcnow)
+    #: consecutive successful polls that did not list this torrent
+    missing_polls = IntegerField(default=0)
+    last_progress_at = DateTimeField(null=True)
+    import_attempts = IntegerField(default=0)
+    next_import_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("info_hash",), False), (("state",), False), (("item",), False))
+
+
+class DownloadEpisode(BaseModel):
+    """The episodes a download covers (one for S01E03, two for S01E01E02, a season's for a
+    pack at the time of the grab)."""
+
+    download = ForeignKeyField(Download, backref="episode_links", on_delete="CASCADE")
+    episode = ForeignKeyField(Episode, backref="download_links", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "download_episode"
+        indexes = ((("download", "episode"), True), (("episode",), False))
+
+
+class DownloadUnit(BaseModel):
+    """One unit a download holds: a film ("m:ID"), an episode ("e:ID") or a season
+    ("s:SHOW:N"). ``active_unit`` equals ``unit`` while the download is active and is NULL once
+    it ends; its UNIQUE index is the database's own guarantee that no unit is held twice, on
+    SQLite and PostgreSQL alike (NULLs never collide). Added in schema 2."""
+
+    download = ForeignKeyField(Download, backref="units", on_delete="CASCADE")
+    unit = TextField(index=True)
+    active_unit = TextField(null=True, unique=True)
+
+    class Meta:
+        table_name = "download_unit"
+
+
+class Indexer(BaseModel):
+    """A Torznab indexer. The config file names them; this table keeps their health and caps."""
+
+    name = TextField(unique=True)
+    url = TextField()
+    api_key = TextField(default="")
+    #: JSON list of category ids
+    categories = TextField(default="[]")
+    enabled = BooleanField(default=True)
+    priority = IntegerField(default=25)
+    failure_count = IntegerField(default=0)
+    failing_since = DateTimeField(null=True)
+    next_retry_at = DateTimeField(null=True)
+    last_error = TextField(default="")
+    #: the raw t=caps answer, and when it was read
+    caps = TextField(default="")
+    caps_fetched_at = DateTimeField(null=True)
+
+
+class Blocklist(BaseModel):
+    info_hash = TextField(null=True, index=True)
+    indexer = TextField(default="")
+    guid = TextField(default="")
+    title = TextField(default="")
+    size = BigIntegerField(null=True)
+    reason = TextField(default="")
+    item = ForeignKeyField(MediaItem, null=True, on_delete="CASCADE")
+    added_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("indexer", "guid"), False), (("indexer", "title"), False))
+
+
+class History(BaseModel):
+    at = DateTimeField(default=utcnow, index=True)
+    event = TextField(constraints=[_in("event", HISTORY_EVENTS)])
+    item = ForeignKeyField(MediaItem, null=True, backref="history", on_delete="CASCADE")
+    episode = ForeignKeyField(Episode, null=True, on_delete="CASCADE")
+    season = IntegerField(null=True)
+    download = ForeignKeyField(Download, null=True, backref="history", on_delete="SET NULL")
+    #: machine-readable reason (already_on_disk, in_flight, ...), empty for plain events
+    reason = TextField(default="")
+    message = TextField(default="")
+    #: JSON with details (release title, indexer, paths)
+    data = TextField(default="")
+
+
+class ParsedName(BaseModel):
+    """Persistent cache of parsed release and file names (guessit is slow)."""
+
+    name = TextField(primary_key=True)
+    #: the parser's version: entries of another version are parsed again
+    version = IntegerField()
+    data = TextField()
+
+    class Meta:
+        table_name = "parsed_name"
+
+
+class SearchState(BaseModel):
+    """Per wanted unit ("m:ID", "e:ID", "s:SHOW:SEASON"): when it was last searched, the
+    cool-down after empty searches (it survives restarts), and a lease so that two monitors
+    do not search the same item at the same moment."""
+
+    key = TextField(unique=True)
+    item = ForeignKeyField(MediaItem, on_delete="CASCADE")
+    last_search_at = DateTimeField(null=True)
+    empty_count = IntegerField(default=0)
+    next_search_at = DateTimeField(null=True)
+    lease_holder = TextField(default="")
+    lease_until = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "search_state"
+
+
+class Lease(BaseModel):
+    """A named lease held by one process until it expires (for example the search cycle)."""
+
+    name = TextField(primary_key=True)
+    holder = TextField()
+    expires_at = DateTimeField()
+
+
+SCHEMA_V1_MODELS = [
+    Meta,
+    QualityProfile,
+    LibraryRoot,
+    MediaItem,
+    Episode,
+    MediaFile,
+    FileEpisode,
+    Download,
+    DownloadEpisode,
+    Indexer,
+    Blocklist,
+    History,
+    ParsedName,
+    SearchState,
+    Lease,
+]
+
+#: Every model of the current schema, in creation order.
+ALL_MODELS = [*SCHEMA_V1_MODELS, DownloadUnit]
+
+__all__ = [
+    "SQL",
+    "database",
+    "utcnow",
+    *[m.__name__ for m in ALL_MODELS],
+]

@@ -1,0 +1,204 @@
+"""Torrent identity: info-hashes, magnets and .torrent files.
+
+One torrent has one info-hash written many ways: 40 hex characters in either case or 32
+base32 characters in magnets, and, for a .torrent file, the SHA-1 of the bencoded ``info``
+dictionary. Everything here normalises to 40 lowercase hex characters.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+from .errors import MydiaError
+
+_HEX40 = re.compile(r"^[0-9a-fA-F]{40}$")
+_B32 = re.compile(r"^[A-Za-z2-7]{32}$")
+
+
+class BadTorrent(MydiaError):
+    """A magnet, info-hash or .torrent that is not valid."""
+
+
+def normalize_info_hash(value: str) -> str:
+    """40 lowercase hex characters from a hex (any case) or base32 info-hash."""
+    text = (value or "").strip()
+    if _HEX40.match(text):
+        return text.lower()
+    if _B32.match(text):
+        return base64.b32decode(text.upper()).hex()
+    raise BadTorrent(f"not an info-hash: {text[:60]!r}")
+
+
+def is_info_hash(value: str) -> bool:
+    try:
+        normalize_info_hash(value)
+    except BadTorrent:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Magnet:
+    info_hash: str
+    name: str
+    trackers: tuple[str, ...]
+    uri: str
+
+
+def parse_magnet(uri: str) -> Magnet:
+    """Parse a ``magnet:?xt=urn:btih:...`` URI; anything else is :class:`BadTorrent`."""
+    text = (uri or "").strip()
+    if not text.lower().startswith("magnet:?"):
+        raise BadTorrent(f"not a magnet link: {text[:60]!r}")
+    query = parse_qs(urlsplit(text).query)
+    hashes = [
+        xt[len("urn:btih:") :]
+        for xt in query.get("xt", [])
+        if xt.lower().startswith("urn:btih:")
+    ]
+    if not hashes:
+        raise BadTorrent("magnet link has no urn:btih info-hash")
+    info_hash = normalize_info_hash(hashes[0])
+    name = (query.get("dn") or [""])[0]
+    return Magnet(info_hash, name, tuple(query.get("tr", [])), text)
+
+
+def make_magnet(info_hash: str, name: str = "", trackers: tuple[str, ...] = ()) -> str:
+    from urllib.parse import quote
+
+    uri = f"magnet:?xt=urn:btih:{normalize_info_hash(info_hash)}"
+    if name:
+        uri += f"&dn={quote(name)}"
+    for tr in trackers:
+        uri += f"&tr={quote(tr, safe='')}"
+    return uri
+
+
+# ---------------------------------------------------------------------------------------------
+# Bencode (decoding only what a .torrent needs), and the info-hash of a .torrent
+
+
+class _Bdecoder:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+        self.info_span: tuple[int, int] | None = None
+        self.depth = 0
+
+    def fail(self, what: str) -> BadTorrent:
+        return BadTorrent(f"not a torrent file ({what} at byte {self.pos})")
+
+    def decode(self, top: bool = False):
+        if self.pos >= len(self.data):
+            raise self.fail("truncated")
+        self.depth += 1
+        if self.depth > 64:
+            raise self.fail("nested too deeply")
+        try:
+            c = self.data[self.pos : self.pos + 1]
+            if c == b"i":
+                end = self.data.index(b"e", self.pos)
+                raw = self.data[self.pos + 1 : end]
+                if not re.fullmatch(rb"-?\d+", raw):
+                    raise self.fail("bad integer")
+                self.pos = end + 1
+                return int(raw)
+            if c == b"l":
+                self.pos += 1
+                out = []
+                while self.data[self.pos : self.pos + 1] != b"e":
+                    out.append(self.decode())
+                self.pos += 1
+                return out
+            if c == b"d":
+                self.pos += 1
+                out = {}
+                while self.data[self.pos : self.pos + 1] != b"e":
+                    key = self.decode()
+                    if not isinstance(key, bytes):
+                        raise self.fail("dictionary key is not a string")
+                    start = self.pos
+                    out[key] = self.decode()
+                    if top and key == b"info" and self.depth == 1:
+                        self.info_span = (start, self.pos)
+                self.pos += 1
+                return out
+            if c.isdigit():
+                colon = self.data.index(b":", self.pos)
+                length = int(self.data[self.pos : colon])
+                start = colon + 1
+                if start + length > len(self.data):
+                    raise self.fail("truncated string")
+                self.pos = start + length
+                return self.data[start : self.pos]
+            raise self.fail("unexpected byte")
+        except ValueError:
+            raise self.fail("malformed") from None
+        finally:
+            self.depth -= 1
+
+
+@dataclass(frozen=True)
+class TorrentFile:
+    info_hash: str
+    name: str
+    total_size: int
+    files: tuple[tuple[str, int], ...]
+    data: bytes
+
+
+def parse_torrent(data: bytes) -> TorrentFile:
+    """Decode a .torrent; the info-hash is the SHA-1 of the raw bencoded ``info`` dict."""
+    if not data or data[:1] != b"d":
+        raise BadTorrent("not a torrent file (does not start with a bencoded dictionary)")
+    decoder = _Bdecoder(data)
+    top = decoder.decode(top=True)
+    if not isinstance(top, dict) or decoder.info_span is None:
+        raise BadTorrent("not a torrent file (no info dictionary)")
+    info = top[b"info"]
+    if not isinstance(info, dict) or b"piece length" not in info or b"pieces" not in info:
+        raise BadTorrent("not a torrent file (info dictionary lacks pieces)")
+    start, end = decoder.info_span
+    info_hash = hashlib.sha1(data[start:end]).hexdigest()
+    name = _text(info.get(b"name.utf-8") or info.get(b"name") or b"")
+    files: list[tuple[str, int]] = []
+    if b"files" in info:
+        for entry in info[b"files"]:
+            parts = entry.get(b"path.utf-8") or entry.get(b"path") or []
+            files.append(("/".join(_text(p) for p in parts), int(entry.get(b"length", 0))))
+    else:
+        files.append((name, int(info.get(b"length", 0))))
+    return TorrentFile(info_hash, name, sum(s for _, s in files), tuple(files), data)
+
+
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def info_hash_of_torrent(data: bytes) -> str:
+    return parse_torrent(data).info_hash
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+__all__ = [
+    "BadTorrent",
+    "Magnet",
+    "TorrentFile",
+    "b64",
+    "info_hash_of_torrent",
+    "is_info_hash",
+    "make_magnet",
+    "normalize_info_hash",
+    "parse_magnet",
+    "parse_torrent",
+]
