@@ -117,8 +117,14 @@ class MonitorConfig:
     import_retries: int = 5
 
     def validate(self, where: str) -> None:
-        for key in ("search_interval", "poll_interval", "stalled_after", "cooldown_base",
-                    "cooldown_max", "sending_timeout"):
+        for key in (
+            "search_interval",
+            "poll_interval",
+            "stalled_after",
+            "cooldown_base",
+            "cooldown_max",
+            "sending_timeout",
+        ):
             _check(getattr(self, key) > 0, where, key, "must be greater than 0")
         for key in ("searches_per_cycle", "searches_per_show", "missing_polls"):
             _check(getattr(self, key) >= 1, where, key, "must be at least 1")
@@ -249,7 +255,9 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     except IsADirectoryError:
         raise ConfigError(f"{cfg_path}: is a directory, not a configuration file") from None
     except OSError as exc:
-        raise ConfigError(f"{cfg_path}: cannot read the configuration file ({exc.strerror})") from None
+        raise ConfigError(
+            f"{cfg_path}: cannot read the configuration file ({exc.strerror})"
+        ) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -91,7 +91,9 @@ def _sqlite(path: Path) -> SqliteDatabase:
     )
 
 
-def open_database(target: str | None = None, *, configured: str = "", migrate: bool = True) -> Database:
+def open_database(
+    target: str | None = None, *, configured: str = "", migrate: bool = True
+) -> Database:
     """Open (creating or upgrading as needed) the database and bind the models to it."""
     from .migrations import migrate as run_migrations
 
@@ -104,9 +106,7 @@ def open_database(target: str | None = None, *, configured: str = "", migrate: b
             run_migrations(db)
     except (OperationalError, sqlite3.DatabaseError) as exc:
         db.close()
-        raise DatabaseError(
-            f"cannot open database {describe_target(resolved)}: {exc}"
-        ) from None
+        raise DatabaseError(f"cannot open database {describe_target(resolved)}: {exc}") from None
     except Exception as exc:
         if type(exc).__module__.startswith("psycopg"):
             db.close()

@@ -35,7 +35,7 @@ def schema_version(db: Database) -> int | None:
     """The version recorded in the database, or None when it has no ``meta`` table."""
     if "meta" not in db.get_tables():
         return None
-    row = db.execute_sql("SELECT value FROM meta WHERE key = %s" % db.param, (SCHEMA_KEY,)).fetchone()
+    row = db.execute_sql(f"SELECT value FROM meta WHERE key = {db.param}", (SCHEMA_KEY,)).fetchone()
     return int(row[0]) if row else None
 
 
@@ -117,7 +117,7 @@ def _to_2(db: Database, migrator: SchemaMigrator) -> None:
             if kind == "season":
                 units.append(f"s:{item_id}:{season}")
             rows = db.execute_sql(
-                "SELECT episode_id FROM download_episode WHERE download_id = %s" % db.param,
+                f"SELECT episode_id FROM download_episode WHERE download_id = {db.param}",
                 (download_id,),
             ).fetchall()
             units.extend(f"e:{episode_id}" for (episode_id,) in rows)

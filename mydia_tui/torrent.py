@@ -56,9 +56,7 @@ def parse_magnet(uri: str) -> Magnet:
         raise BadTorrent(f"not a magnet link: {text[:60]!r}")
     query = parse_qs(urlsplit(text).query)
     hashes = [
-        xt[len("urn:btih:") :]
-        for xt in query.get("xt", [])
-        if xt.lower().startswith("urn:btih:")
+        xt[len("urn:btih:") :] for xt in query.get("xt", []) if xt.lower().startswith("urn:btih:")
     ]
     if not hashes:
         raise BadTorrent("magnet link has no urn:btih info-hash")

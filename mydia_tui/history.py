@@ -1,0 +1,95 @@
+"""History events: every grab, refusal (with its reason), import, failure and removal."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import JOIN
+
+from .models import History, MediaItem
+
+
+def record(
+    event: str,
+    message: str,
+    *,
+    item: int | None = None,
+    episode: int | None = None,
+    season: int | None = None,
+    download: int | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> int:
+    """Write one history event; returns its id."""
+    return History.insert(
+        event=event,
+        message=message,
+        item=item,
+        episode=episode,
+        season=season,
+        download=download,
+        reason=reason,
+        data=json.dumps(data, default=str) if data else "",
+    ).execute()
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    at: str
+    event: str
+    reason: str
+    message: str
+    item_id: int | None
+    item_title: str
+    episode_id: int | None
+    season: int | None
+    download_id: int | None
+    data: dict[str, Any]
+
+
+def list_history(*, item_id: int | None = None, limit: int = 50) -> list[HistoryEntry]:
+    query = (
+        History.select(History, MediaItem.title)
+        .join(MediaItem, join_type=JOIN.LEFT_OUTER, on=(History.item == MediaItem.id))
+        .order_by(History.at.desc(), History.id.desc())
+        .limit(max(1, limit))
+    )
+    if item_id is not None:
+        query = query.where(History.item == item_id)
+    out = []
+    for h in query:
+        title = h.item.title if h.item_id is not None else ""
+        out.append(
+            HistoryEntry(
+                id=h.id,
+                at=h.at.isoformat(timespec="seconds"),
+                event=h.event,
+                reason=h.reason,
+                message=h.message,
+                item_id=h.item_id,
+                item_title=title,
+                episode_id=h.episode_id,
+                season=h.season,
+                download_id=h.download_id,
+                data=json.loads(h.data) if h.data else {},
+            )
+        )
+    return out
+
+
+def history_json(e: HistoryEntry) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "at": e.at,
+        "event": e.event,
+        "reason": e.reason or None,
+        "message": e.message,
+        "item_id": e.item_id,
+        "episode_id": e.episode_id,
+        "season": e.season,
+        "download_id": e.download_id,
+        "data": e.data,
+    }

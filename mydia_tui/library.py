@@ -1,0 +1,525 @@
+"""The library: adding films and shows, and reading what is there, missing or downloading.
+
+Reads return frozen dataclasses (never Peewee rows) and are set-based: a handful of queries
+for the whole list, never one query per item.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from peewee import Case, IntegrityError, fn
+
+from .errors import AlreadyExists, NotFound, UsageError
+from .history import record
+from .models import (
+    ACTIVE_STATES,
+    Download,
+    DownloadEpisode,
+    Episode,
+    FileEpisode,
+    LibraryRoot,
+    MediaFile,
+    MediaItem,
+    database,
+)
+
+_ARTICLES = ("the ", "a ", "an ")
+
+
+def title_key(title: str) -> str:
+    """A title reduced to what identifies it: case, accents, punctuation, "&"/"and" and a
+    leading "The" do not count. "The Lord of the Rings" -> "lord of the rings"."""
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("&", " and ")
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def sort_title(title: str) -> str:
+    """The title as it sorts: lower case, without a leading article."""
+    text = title.strip().lower()
+    for article in _ARTICLES:
+        if text.startswith(article) and len(text) > len(article):
+            return text[len(article) :]
+    return text
+
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def safe_name(name: str) -> str:
+    """A file-system-safe folder or file name component."""
+    cleaned = _UNSAFE.sub("", name).strip().rstrip(".")
+    return cleaned or "_"
+
+
+def movie_folder(title: str, year: int | None) -> str:
+    return safe_name(f"{title} ({year})" if year else title)
+
+
+# ---------------------------------------------------------------------------------------------
+# Adding
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    id: int
+    kind: str
+    title: str
+    year: int | None
+    monitored: bool
+    imdb_id: str | None = None
+    tmdb_id: int | None = None
+    tvdb_id: int | None = None
+    tvmaze_id: int | None = None
+    folder: str | None = None
+    episodes: int = 0
+
+
+def _info(item: MediaItem, episodes: int = 0) -> ItemInfo:
+    return ItemInfo(
+        id=item.id,
+        kind=item.kind,
+        title=item.title,
+        year=item.year,
+        monitored=item.monitored,
+        imdb_id=item.imdb_id,
+        tmdb_id=item.tmdb_id,
+        tvdb_id=item.tvdb_id,
+        tvmaze_id=item.tvmaze_id,
+        folder=item.folder,
+        episodes=episodes,
+    )
+
+
+def normalize_imdb(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    text = value.strip().lower()
+    if text.isdigit():
+        text = f"tt{int(text):07d}"
+    if not re.fullmatch(r"tt\d{5,10}", text):
+        raise UsageError(f"not an IMDb id: {value!r} (expected tt1234567)")
+    return text
+
+
+def first_root(kind: str) -> LibraryRoot | None:
+    return LibraryRoot.select().where(LibraryRoot.kind == kind).order_by(LibraryRoot.id).first()
+
+
+def sync_roots(movies: tuple[str, ...], shows: tuple[str, ...]) -> None:
+    """Make the library_root table hold the roots the config names (it never deletes a root
+    that files still refer to)."""
+    with database.atomic():
+        for kind, paths in (("movies", movies), ("shows", shows)):
+            for path in paths:
+                LibraryRoot.insert(path=path, kind=kind).on_conflict_ignore().execute()
+
+
+def _find_existing(kind: str, title: str, year: int | None, ids: dict) -> MediaItem | None:
+    query = MediaItem.select().where(
+        (MediaItem.kind == kind) & (MediaItem.title_key == title_key(title))
+    )
+    query = query.where(MediaItem.year.is_null() if year is None else MediaItem.year == year)
+    found = query.first()
+    if found:
+        return found
+    for column, value in ids.items():
+        if value is not None:
+            found = MediaItem.get_or_none(getattr(MediaItem, column) == value)
+            if found:
+                return found
+    return None
+
+
+def _describe(item: MediaItem) -> str:
+    kind = "film" if item.kind == "movie" else "show"
+    year = f" ({item.year})" if item.year else ""
+    return f"{kind} {item.title}{year} (id {item.id})"
+
+
+def add_movie(
+    title: str,
+    year: int | None,
+    *,
+    imdb_id: str | None = None,
+    tmdb_id: int | None = None,
+    monitored: bool = True,
+) -> ItemInfo:
+    title = title.strip()
+    if not title:
+        raise UsageError("a film needs a title")
+    if year is not None and not 1870 <= year <= 2200:
+        raise UsageError(f"not a plausible year: {year}")
+    imdb_id = normalize_imdb(imdb_id)
+    ids = {"imdb_id": imdb_id, "tmdb_id": tmdb_id}
+    root = first_root("movies")
+    try:
+        with database.atomic():
+            existing = _find_existing("movie", title, year, ids)
+            if existing:
+                raise AlreadyExists(f"the library already has the {_describe(existing)}")
+            item = MediaItem.create(
+                kind="movie",
+                title=title,
+                sort_title=sort_title(title),
+                title_key=title_key(title),
+                year=year,
+                imdb_id=imdb_id,
+                tmdb_id=tmdb_id,
+                monitored=monitored,
+                root=root,
+                folder=movie_folder(title, year),
+            )
+            record("added", f"added film {item.title}", item=item.id)
+    except IntegrityError:
+        existing = _find_existing("movie", title, year, ids)
+        what = _describe(existing) if existing else f"film {title}"
+        raise AlreadyExists(f"the library already has the {what}") from None
+    return _info(item)
+
+
+def parse_seasons(spec: str) -> dict[int, int]:
+    """``"1:10,2:8"`` -> {1: 10, 2: 8}: season number -> number of episodes."""
+    seasons: dict[int, int] = {}
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        match = re.fullmatch(r"(\d{1,3}):(\d{1,4})", part)
+        if not match:
+            raise UsageError(f"bad season spec {part!r}: use SEASON:EPISODES, e.g. 1:10,2:8")
+        season, count = int(match.group(1)), int(match.group(2))
+        if count < 1:
+            raise UsageError(f"season {season} needs at least one episode")
+        if season in seasons:
+            raise UsageError(f"season {season} is given twice")
+        seasons[season] = count
+    if not seasons:
+        raise UsageError("no seasons given: use e.g. --seasons 1:10,2:8")
+    return seasons
+
+
+@dataclass(frozen=True)
+class NewEpisode:
+    season: int
+    number: int
+    title: str = ""
+    air_date: _dt.date | None = None
+    tvmaze_id: int | None = None
+
+
+def add_show(
+    title: str,
+    episodes: list[NewEpisode],
+    *,
+    year: int | None = None,
+    tvmaze_id: int | None = None,
+    tvdb_id: int | None = None,
+    imdb_id: str | None = None,
+    monitored: bool = True,
+    status: str = "",
+    overview: str = "",
+) -> ItemInfo:
+    title = title.strip()
+    if not title:
+        raise UsageError("a show needs a title")
+    imdb_id = normalize_imdb(imdb_id)
+    ids = {"tvmaze_id": tvmaze_id, "tvdb_id": tvdb_id, "imdb_id": imdb_id}
+    root = first_root("shows")
+    try:
+        with database.atomic():
+            existing = _find_existing("show", title, year, ids)
+            if existing:
+                raise AlreadyExists(f"the library already has the {_describe(existing)}")
+            item = MediaItem.create(
+                kind="show",
+                title=title,
+                sort_title=sort_title(title),
+                title_key=title_key(title),
+                year=year,
+                tvmaze_id=tvmaze_id,
+                tvdb_id=tvdb_id,
+                imdb_id=imdb_id,
+                monitored=monitored,
+                root=root,
+                folder=safe_name(title),
+                status=status,
+                overview=overview,
+            )
+            rows = [
+                {
+                    "show": item.id,
+                    "season": e.season,
+                    "number": e.number,
+                    "title": e.title,
+                    "air_date": e.air_date,
+                    "tvmaze_id": e.tvmaze_id,
+                    "monitored": monitored,
+                }
+                for e in episodes
+            ]
+            for start in range(0, len(rows), 200):
+                Episode.insert_many(rows[start : start + 200]).execute()
+            record("added", f"added show {item.title} ({len(rows)} episodes)", item=item.id)
+    except IntegrityError:
+        existing = _find_existing("show", title, year, ids)
+        what = _describe(existing) if existing else f"show {title}"
+        raise AlreadyExists(f"the library already has the {what}") from None
+    return _info(item, len(rows))
+
+
+def manual_episodes(seasons: dict[int, int]) -> list[NewEpisode]:
+    return [
+        NewEpisode(season=s, number=n)
+        for s, count in sorted(seasons.items())
+        for n in range(1, count + 1)
+    ]
+
+
+def get_item(item_id: int) -> MediaItem:
+    item = MediaItem.get_or_none(MediaItem.id == item_id)
+    if item is None:
+        raise NotFound(f"no film or show with id {item_id}")
+    return item
+
+
+def set_monitored(
+    item_id: int, monitored: bool, *, season: int | None = None, episode: int | None = None
+) -> int:
+    """Set the monitored flag of an item, one season of a show, or one episode; returns the
+    number of rows changed."""
+    item = get_item(item_id)
+    with database.atomic():
+        if season is None and episode is None:
+            return MediaItem.update(monitored=monitored).where(MediaItem.id == item.id).execute()
+        if item.kind != "show":
+            raise UsageError(f"{item.title} is a film: it has no seasons or episodes")
+        query = Episode.update(monitored=monitored).where(Episode.show == item.id)
+        if season is not None:
+            query = query.where(Episode.season == season)
+        if episode is not None:
+            query = query.where(Episode.number == episode)
+        return query.execute()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: status for lists
+
+
+def aired_condition(today: _dt.date | None = None):
+    """Episodes that have aired: a past air date, or no air date on a hand-made show (one with
+    no TVmaze id; a TVmaze episode without a date is still to be announced)."""
+    today = today or _dt.date.today()
+    return (Episode.air_date <= today) | (
+        Episode.air_date.is_null() & MediaItem.tvmaze_id.is_null()
+    )
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    kind: str
+    title: str
+    year: int | None
+    monitored: bool
+    #: on_disk | missing | downloading | unmonitored | partial | complete | upcoming
+    status: str
+    quality: str = ""
+    #: downloading: best progress of the item's active downloads (0..1)
+    progress: float | None = None
+    episodes: int = 0
+    aired: int = 0
+    episodes_on_disk: int = 0
+    wanted: int = 0
+    added_at: str = ""
+    imdb_id: str | None = None
+    tvmaze_id: int | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def is_wanted(self) -> bool:
+        return self.wanted > 0
+
+
+def _active_downloads_by_item() -> dict[int, float]:
+    rows = (
+        Download.select(Download.item, fn.MAX(Download.progress))
+        .where(Download.state.in_(ACTIVE_STATES))
+        .group_by(Download.item)
+        .tuples()
+    )
+    return {item_id: progress or 0.0 for item_id, progress in rows}
+
+
+def list_items(
+    *, kind: str | None = None, wanted_only: bool = False, today: _dt.date | None = None
+) -> list[ItemRow]:
+    """Every film and show with its status, in sort-title order (a few set-based queries)."""
+    query = MediaItem.select().order_by(MediaItem.sort_title, MediaItem.year, MediaItem.id)
+    if kind:
+        query = query.where(MediaItem.kind == kind)
+    items = list(query)
+    downloading = _active_downloads_by_item()
+
+    # films with a file: quality of the newest file
+    movie_quality: dict[int, str] = {}
+    for movie_id, quality in (
+        MediaFile.select(MediaFile.movie, MediaFile.quality)
+        .where(MediaFile.movie.is_null(False) & MediaFile.missing_since.is_null())
+        .order_by(MediaFile.id)
+        .tuples()
+    ):
+        movie_quality[movie_id] = quality
+
+    # episode counts per show: total, aired, on disk, wanted
+    has_file = (
+        FileEpisode.select(FileEpisode.episode)
+        .join(MediaFile)
+        .where(MediaFile.missing_since.is_null())
+    )
+    in_flight = (
+        DownloadEpisode.select(DownloadEpisode.episode)
+        .join(Download)
+        .where(Download.state.in_(ACTIVE_STATES))
+    )
+    aired = aired_condition(today)
+    counts: dict[int, tuple[int, int, int, int]] = {}
+    rows = (
+        Episode.select(
+            Episode.show,
+            fn.COUNT(Episode.id),
+            fn.SUM(_case(aired)),
+            fn.SUM(_case(Episode.id.in_(has_file))),
+            fn.SUM(
+                _case(
+                    aired
+                    & Episode.monitored
+                    & MediaItem.monitored
+                    & Episode.id.not_in(has_file)
+                    & Episode.id.not_in(in_flight)
+                    & (Episode.season > 0)
+                )
+            ),
+        )
+        .join(MediaItem, on=(Episode.show == MediaItem.id))
+        .group_by(Episode.show)
+        .tuples()
+    )
+    for show_id, total, aired_n, on_disk, wanted in rows:
+        counts[show_id] = (total or 0, aired_n or 0, on_disk or 0, wanted or 0)
+
+    out: list[ItemRow] = []
+    for item in items:
+        progress = downloading.get(item.id)
+        if item.kind == "movie":
+            quality = movie_quality.get(item.id, "")
+            if item.id in movie_quality:
+                status = "on_disk"
+            elif progress is not None:
+                status = "downloading"
+            elif not item.monitored:
+                status = "unmonitored"
+            else:
+                status = "missing"
+            wanted = int(status == "missing")
+            row = ItemRow(
+                id=item.id,
+                kind=item.kind,
+                title=item.title,
+                year=item.year,
+                monitored=item.monitored,
+                status=status,
+                quality=quality,
+                progress=progress,
+                wanted=wanted,
+                added_at=item.added_at.isoformat(timespec="seconds"),
+                imdb_id=item.imdb_id,
+                tvmaze_id=item.tvmaze_id,
+            )
+        else:
+            total, aired_n, on_disk, wanted = counts.get(item.id, (0, 0, 0, 0))
+            if not item.monitored:
+                wanted = 0
+            if progress is not None:
+                status = "downloading"
+            elif not item.monitored:
+                status = "unmonitored"
+            elif wanted:
+                status = "missing" if on_disk == 0 else "partial"
+            elif aired_n == 0:
+                status = "upcoming"
+            else:
+                status = "complete"
+            row = ItemRow(
+                id=item.id,
+                kind=item.kind,
+                title=item.title,
+                year=item.year,
+                monitored=item.monitored,
+                status=status,
+                progress=progress,
+                episodes=total,
+                aired=aired_n,
+                episodes_on_disk=on_disk,
+                wanted=wanted,
+                added_at=item.added_at.isoformat(timespec="seconds"),
+                imdb_id=item.imdb_id,
+                tvmaze_id=item.tvmaze_id,
+            )
+        if wanted_only and not row.is_wanted:
+            continue
+        out.append(row)
+    return out
+
+
+def _case(condition):
+    return Case(None, [(condition, 1)], 0)
+
+
+def item_row_json(row: ItemRow) -> dict:
+    data = {
+        "id": row.id,
+        "kind": row.kind,
+        "title": row.title,
+        "year": row.year,
+        "monitored": row.monitored,
+        "status": row.status,
+        "wanted": row.is_wanted,
+        "quality": row.quality or None,
+        "progress": row.progress,
+        "imdb_id": row.imdb_id,
+        "tvmaze_id": row.tvmaze_id,
+        "added_at": row.added_at,
+    }
+    if row.kind == "show":
+        data["episodes"] = {
+            "total": row.episodes,
+            "aired": row.aired,
+            "on_disk": row.episodes_on_disk,
+            "wanted": row.wanted,
+        }
+    return data
+
+
+__all__ = [
+    "ItemInfo",
+    "ItemRow",
+    "NewEpisode",
+    "add_movie",
+    "add_show",
+    "list_items",
+    "manual_episodes",
+    "parse_seasons",
+    "set_monitored",
+    "sort_title",
+    "title_key",
+]

@@ -1,0 +1,144 @@
+"""The command line, run as a real process on a real SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+
+from mydia_tui import __version__
+
+COMMANDS = [
+    [],
+    ["add"],
+    ["add", "movie"],
+    ["add", "show"],
+    ["list"],
+    ["monitored"],
+    ["grab"],
+    ["downloads"],
+    ["history"],
+    ["search"],
+    ["monitor"],
+    ["scan"],
+    ["doctor"],
+    ["demo"],
+    ["config"],
+    ["config", "show"],
+    ["config", "path"],
+]
+
+
+def test_version(cli):
+    r = cli("--version")
+    assert r.code == 0 and r.out.strip() == f"mydia-tui {__version__}"
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "top")
+def test_every_command_has_help(cli, command):
+    r = cli(*command, "--help")
+    assert r.code == 0, r.err
+    assert "usage: mydia-tui" in r.out
+
+
+def test_add_movie_then_list_shows_it_monitored_and_wanted(cli):
+    r = cli("add", "movie", "Big Buck Bunny", "--year", "2008")
+    assert r.code == 0, r.err
+    assert "Big Buck Bunny (2008)" in r.out
+    r = cli("list", "--json")
+    assert r.code == 0, r.err
+    (item,) = r.json()
+    assert item["title"] == "Big Buck Bunny" and item["year"] == 2008
+    assert item["kind"] == "movie"
+    assert item["monitored"] is True and item["wanted"] is True
+    assert item["status"] == "missing"
+    assert cli("list", "--wanted", "--json").json()[0]["id"] == item["id"]
+
+
+def test_same_title_and_year_twice_is_refused_clearly(cli):
+    assert cli("add", "movie", "Big Buck Bunny", "--year", "2008").code == 0
+    r = cli("add", "movie", "big buck bunny", "--year", "2008")
+    assert r.code == 1
+    assert (
+        r.err.strip() == "mydia-tui: the library already has the film Big Buck Bunny (2008) (id 1)"
+    )
+    assert len(cli("list", "--json").json()) == 1
+    # another year is another film
+    assert cli("add", "movie", "Big Buck Bunny", "--year", "2009").code == 0
+
+
+def test_add_movie_json_and_unmonitored(cli):
+    r = cli(
+        "add", "movie", "Sintel", "--year", "2010", "--imdb", "tt1727587", "--unmonitored", "--json"
+    )
+    assert r.code == 0, r.err
+    data = r.json()
+    assert data["imdb_id"] == "tt1727587" and data["monitored"] is False
+    assert cli("list", "--wanted", "--json").json() == []
+    (row,) = cli("list", "--json").json()
+    assert row["status"] == "unmonitored"
+
+
+def test_add_show_by_hand_and_toggle_monitoring(cli):
+    r = cli("add", "show", "The Expanse", "--seasons", "1:4,2:3", "--json")
+    assert r.code == 0, r.err
+    show = r.json()
+    assert show["episodes"] == 7
+    (row,) = cli("list", "--json").json()
+    assert row["episodes"] == {"total": 7, "aired": 7, "on_disk": 0, "wanted": 7}
+    assert cli("monitored", str(show["id"]), "off", "--season", "2").code == 0
+    (row,) = cli("list", "--json").json()
+    assert row["episodes"]["wanted"] == 4
+    assert cli("monitored", str(show["id"]), "off").code == 0
+    assert cli("list", "--wanted", "--json").json() == []
+
+
+def test_bad_seasons_spec_is_a_usage_error(cli):
+    r = cli("add", "show", "X", "--seasons", "one:ten")
+    assert r.code == 2 and "bad season spec" in r.err
+
+
+def test_unknown_command_is_one_line_exit_2(cli):
+    r = cli("frobnicate")
+    assert r.code == 2
+    assert len(r.err.strip().splitlines()) == 1
+    assert "invalid choice: 'frobnicate'" in r.err
+
+
+def test_corrupt_config_is_one_line_exit_2(cli, tmp_path):
+    bad = tmp_path / "config.toml"
+    bad.write_text("[deluge\nport = 1")
+    cli.config_path = bad
+    r = cli("list")
+    assert r.code == 2
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and str(bad) in lines[0] and "not valid TOML" in lines[0]
+    assert "Traceback" not in r.err
+
+
+def test_unwritable_database_path_is_one_line_exit_2(cli, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    cli.db_path = blocker / "library.sqlite3"
+    r = cli("list")
+    assert r.code == 2
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and "database" in lines[0] and "Traceback" not in r.err
+
+
+def test_config_show_redacts_and_path_prints(cli, tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        '[deluge]\npassword = "hunter22"\n[[indexers]]\nname = "j"\nurl = "http://x/api"\napi_key = "sekrit"\n'
+    )
+    cli.config_path = cfg
+    r = cli("config", "show")
+    assert r.code == 0, r.err
+    assert "hunter22" not in r.out and "sekrit" not in r.out and "********" in r.out
+    r = cli("config", "path")
+    assert r.out.strip() == str(cfg)
+
+
+def test_downloads_and_history_json_on_an_empty_library(cli):
+    assert cli("downloads", "--json").json() == []
+    cli("add", "movie", "Sintel", "--year", "2010")
+    (event,) = cli("history", "--json").json()
+    assert event["event"] == "added" and "Sintel" in event["message"]

@@ -1,0 +1,109 @@
+"""Configuration: defaults without a file, clear errors for a wrong one, secrets never shown."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from mydia_tui.config import (
+    REDACTED,
+    Config,
+    DelugeConfig,
+    IndexerConfig,
+    config_from_dict,
+    dumps,
+    load_config,
+    redact_text,
+    write_config,
+)
+from mydia_tui.errors import ConfigError
+
+
+def test_missing_default_file_gives_defaults():
+    cfg = load_config()
+    assert cfg == Config()
+    assert cfg.deluge.port == 58846
+    assert cfg.source is None
+
+
+def test_explicit_missing_file_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="no such configuration file"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_env_var_names_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "c.toml"
+    path.write_text("[deluge]\nport = 1234\n")
+    monkeypatch.setenv("MYDIA_TUI_CONFIG", str(path))
+    assert load_config().deluge.port == 1234
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[deluge\n", "not valid TOML"),
+        ("[deluge]\nport = 'x'\n", "key 'deluge.port' must be a whole number"),
+        ("[deluge]\nport = 70000\n", "key 'port' must be between 1 and 65535"),
+        ("[deluge]\nprot = 1\n", "unknown key 'deluge.prot'"),
+        ("[nonsense]\n", "unknown section or key 'nonsense'"),
+        ("[[indexers]]\nname = 'a'\n", "key 'indexers[0].url' is required"),
+        ("[[indexers]]\nname = 'a'\nurl = 'ftp://x'\n", "key 'url' must start with http"),
+        ("[monitor]\nseason_pack_share = 2\n", "key 'season_pack_share' must be a share"),
+        ("[deluge]\nadd_paused = 'yes'\n", "must be true or false"),
+    ],
+)
+def test_wrong_file_names_file_key_and_problem(tmp_path, text, message):
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(path) in str(info.value)
+    assert message in str(info.value)
+
+
+def test_not_utf8_is_a_clear_error(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"[deluge]\nhost = '\xff'\n")
+    with pytest.raises(ConfigError, match="not valid UTF-8"):
+        load_config(path)
+
+
+def test_a_wrong_secret_is_not_echoed(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[deluge]\npassword = 123456789\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "123456789" not in str(info.value)
+
+
+def test_written_with_mode_0600_and_round_trips(tmp_path):
+    cfg = Config(
+        deluge=DelugeConfig(password="hunter22"),
+        indexers=(IndexerConfig(name="jackett", url="http://127.0.0.1:9117/api", api_key="k3y"),),
+    )
+    path = write_config(cfg, tmp_path / "sub" / "config.toml")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    again = load_config(path)
+    assert again.deluge.password == "hunter22"
+    assert again.indexers[0].api_key == "k3y"
+
+
+def test_show_redacts_secrets():
+    cfg = config_from_dict(
+        {
+            "deluge": {"password": "hunter22"},
+            "indexers": [{"name": "j", "url": "http://x", "api_key": "k3y"}],
+        }
+    )
+    text = dumps(cfg)
+    assert "hunter22" not in text and "k3y" not in text
+    assert REDACTED in text
+
+
+def test_redact_text_strips_urls_and_known_values():
+    text = "GET http://user:pw@host/api?t=caps&apikey=abcdef&q=x failed; key abcdef"
+    out = redact_text(text, ["abcdef"])
+    assert "abcdef" not in out and ":pw@" not in out
+    assert "t=caps" in out

@@ -1,0 +1,91 @@
+"""A database made by the first schema upgrades itself on open."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from mydia_tui.db import open_database
+from mydia_tui.migrations import LATEST, schema_version
+from mydia_tui.models import Download, DownloadUnit, Episode, MediaFile, MediaItem
+
+V1_DUMP = Path(__file__).parent / "data" / "schema_v1.sql"
+
+
+def _make_v1(path: Path) -> None:
+    con = sqlite3.connect(path)
+    con.executescript(V1_DUMP.read_text())
+    con.close()
+
+
+def _schema(path: Path) -> dict[str, set]:
+    con = sqlite3.connect(path)
+    out = {}
+    for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+        cols = {(r[1], r[2].upper(), r[3]) for r in con.execute(f'PRAGMA table_info("{table}")')}
+        idx = set()
+        for r in con.execute(f'PRAGMA index_list("{table}")'):
+            names = tuple(c[2] for c in con.execute(f'PRAGMA index_info("{r[1]}")'))
+            idx.add((names, r[2]))
+        out[table] = (cols, idx)
+    con.close()
+    return out
+
+
+def test_first_schema_database_upgrades_on_open(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    _make_v1(path)
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    con.close()
+
+    db = open_database(str(path))
+    assert schema_version(db) == LATEST
+    # the data survived
+    assert MediaItem.select().count() == 3
+    assert Episode.select().count() == 4
+    assert MediaFile.select().count() == 2
+    assert Download.select().count() == 3
+    # the claim table was filled from the downloads that were active in schema 1
+    active = {u.active_unit for u in DownloadUnit.select() if u.active_unit}
+    sintel = MediaItem.get(MediaItem.title == "Sintel")
+    show = MediaItem.get(MediaItem.title == "The Expanse")
+    episodes = {f"e:{e.id}" for e in Episode.select()}
+    assert active == {f"m:{sintel.id}", f"s:{show.id}:1"} | episodes
+    # the imported download holds nothing
+    bbb = MediaItem.get(MediaItem.title == "Big Buck Bunny")
+    imported = DownloadUnit.select().join(Download).where(Download.item == bbb).get()
+    assert imported.active_unit is None
+    db.close()
+
+
+def test_upgraded_schema_equals_a_fresh_one(tmp_path):
+    old = tmp_path / "old.sqlite3"
+    _make_v1(old)
+    open_database(str(old)).close()
+    fresh = tmp_path / "fresh.sqlite3"
+    open_database(str(fresh)).close()
+    assert _schema(old) == _schema(fresh)
+
+
+def test_reopening_is_idempotent(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    open_database(str(path)).close()
+    db = open_database(str(path))
+    assert schema_version(db) == LATEST
+    db.close()
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    import pytest
+
+    from mydia_tui.errors import DatabaseError
+
+    path = tmp_path / "db.sqlite3"
+    open_database(str(path)).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    con.commit()
+    con.close()
+    with pytest.raises(DatabaseError, match="newer mydia-tui"):
+        open_database(str(path))
