@@ -1,0 +1,639 @@
+"""The dedup guard: the one gate in front of every grab.
+
+Every path that starts a download (the monitor in the TUI, the TUI's manual grab, ``mydia-tui
+grab``, the headless monitor) calls :meth:`Guard.grab`. Nothing else creates a ``Download`` row
+or calls a client's add.
+
+A grab names a :class:`~mydia_tui.targets.Target` and a release (its normalised info-hash and
+what the indexer said). Small named rules run in a fixed order and the first refusal wins:
+
+1. ``invalid_target``   no target, or one that covers nothing
+2. ``already_on_disk``  a file exists for any part of the target (really on disk, including a
+                        video file in the item's folder that the library has not scanned yet)
+3. ``in_flight``        an active download holds any unit of the target (either direction:
+                        an episode inside a pack, a pack over an episode, overlapping multis)
+4. ``same_torrent``     the info-hash belongs to an active or imported download
+5. ``blocklisted``      the info-hash, indexer + guid, or indexer + title + size is blocked
+
+Atomicity: the database rules and the claim run in ONE write transaction (SQLite ``BEGIN
+IMMEDIATE``; on PostgreSQL the target's item row is locked ``FOR UPDATE``), and the claim
+inserts one ``download_unit`` row per covered unit whose ``active_unit`` column is UNIQUE: two
+threads or processes racing for one target cannot both commit. The claim is committed before the
+client is called; the add's outcome is recorded afterwards. A process that dies in between leaves
+a ``sending`` claim with its info-hash, which reconciliation adopts or releases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from peewee import IntegrityError, PostgresqlDatabase
+
+from . import history
+from .db import write_transaction
+from .errors import EXIT_REFUSED, MydiaError
+from .models import (
+    ACTIVE_STATES,
+    Blocklist,
+    Download,
+    DownloadEpisode,
+    DownloadUnit,
+    FileEpisode,
+    LibraryRoot,
+    MediaFile,
+    MediaItem,
+    database,
+    utcnow,
+)
+from .targets import Target
+from .torrent import BadTorrent, normalize_info_hash
+
+log = logging.getLogger(__name__)
+
+VIDEO_EXTENSIONS = frozenset(
+    {
+        ".mkv",
+        ".mp4",
+        ".avi",
+        ".m4v",
+        ".ts",
+        ".m2ts",
+        ".wmv",
+        ".mov",
+        ".webm",
+        ".mpg",
+        ".mpeg",
+        ".divx",
+        ".ogm",
+    }
+)
+_SAMPLE = re.compile(r"(?i)(^|[\W_])sample([\W_]|$)")
+_EPISODE_TAG = re.compile(r"(?i)s(\d{1,3})((?:[ ._-]?e\d{1,4})+)")
+_EPISODE_X = re.compile(r"(?i)(?<![\dx])(\d{1,2})x(\d{2,3})(?!\d)")
+
+#: reason codes
+INVALID_TARGET = "invalid_target"
+ALREADY_ON_DISK = "already_on_disk"
+IN_FLIGHT = "in_flight"
+SAME_TORRENT = "same_torrent"
+BLOCKLISTED = "blocklisted"
+CLIENT_ERROR = "client_error"
+
+
+@dataclass(frozen=True)
+class Release:
+    """What the guard needs to know of a release. The info-hash is computed before the grab."""
+
+    info_hash: str
+    title: str
+    indexer: str = ""
+    guid: str = ""
+    size: int = 0
+    quality: str = ""
+    #: magnet | torrent | url
+    source: str = "magnet"
+    #: the magnet or the URL, secrets stripped
+    source_uri: str = ""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    reason: str
+    message: str
+    #: the download in the way, when there is one
+    download_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    accepted: bool
+    reason: str = ""
+    message: str = ""
+    download_id: int | None = None
+    #: the torrent was already in the client's session and was adopted, not added
+    adopted: bool = False
+    #: the client call's result could not be known (timeout, lost connection): the claim
+    #: stays "sending" for reconciliation to settle
+    pending: bool = False
+
+    @property
+    def refused(self) -> bool:
+        return not self.accepted
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What a client's add answered."""
+
+    info_hash: str
+    already_present: bool = False
+
+
+class GuardRefused(MydiaError):
+    exit_code = EXIT_REFUSED
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(f"refused ({outcome.reason}): {outcome.message}")
+        self.outcome = outcome
+
+
+class AmbiguousClientError(MydiaError):
+    """The client call may or may not have happened (timeout, connection lost mid-call)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules
+
+
+@dataclass
+class Check:
+    target: Target | None
+    release: Release
+    now: dt.datetime = field(default_factory=utcnow)
+
+
+def _units_held_against(target: Target) -> list[str]:
+    """Units whose being held blocks ``target``: its own, plus the season units of the seasons
+    its episodes belong to (a pack grabbed before an episode existed still covers it)."""
+    units = list(target.units())
+    if target.kind == "episodes":
+        units.extend({f"s:{target.item_id}:{e.season}" for e in target.episodes})
+    return units
+
+
+def _describe_download(d: Download) -> str:
+    return f'download {d.id} "{d.title}" ({d.state})'
+
+
+def _file_path(root: LibraryRoot, relative: str) -> Path:
+    return Path(root.path) / relative
+
+
+def rule_valid_target(check: Check) -> Refusal | None:
+    target = check.target
+    if target is None:
+        return Refusal(INVALID_TARGET, "a grab must name a film, episodes or a season pack")
+    if not target.units():
+        return Refusal(INVALID_TARGET, f"{target.label()} covers no film or episode")
+    try:
+        normalize_info_hash(check.release.info_hash)
+    except BadTorrent:
+        return Refusal(INVALID_TARGET, f"the release has no valid info-hash: {check.release.title}")
+    return None
+
+
+def rule_already_on_disk(check: Check) -> Refusal | None:
+    """A file exists for any part of the target. Database rows whose file is gone do not count
+    (they are flagged ``missing_since`` for the library to correct); a video file in the item's
+    folder that was never scanned does."""
+    target = check.target
+    assert target is not None
+    if target.kind == "movie":
+        files = list(
+            MediaFile.select(MediaFile, LibraryRoot)
+            .join(LibraryRoot)
+            .where(MediaFile.movie == target.item_id)
+        )
+    else:
+        files = list(
+            MediaFile.select(MediaFile, LibraryRoot)
+            .join(LibraryRoot, on=(MediaFile.root == LibraryRoot.id))
+            .switch(MediaFile)
+            .join(FileEpisode, on=(FileEpisode.file == MediaFile.id))
+            .where(FileEpisode.episode.in_(target.episode_ids))
+            .distinct()
+        )
+    for f in files:
+        path = _file_path(f.root, f.path)
+        if path.exists():
+            return Refusal(ALREADY_ON_DISK, f"already have a file: {path}")
+        _flag_missing(f, path)
+    unscanned = _unscanned_video(target)
+    if unscanned is not None:
+        return Refusal(ALREADY_ON_DISK, f"already have a file (not scanned yet): {unscanned}")
+    return None
+
+
+def _flag_missing(f: MediaFile, path: Path) -> None:
+    if f.missing_since is None:
+        MediaFile.update(missing_since=utcnow()).where(MediaFile.id == f.id).execute()
+        history.record(
+            "file_missing",
+            f"file recorded in the library is gone: {path}",
+            item=f.movie_id,
+            episode=f.episode_id,
+        )
+
+
+def item_folder(target: Target) -> Path | None:
+    if target.root_id is None or not target.folder:
+        return None
+    root = LibraryRoot.get_or_none(LibraryRoot.id == target.root_id)
+    return Path(root.path) / target.folder if root else None
+
+
+def is_video(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in VIDEO_EXTENSIONS and not _SAMPLE.search(name)
+
+
+def episode_numbers_in_name(name: str) -> set[tuple[int, int]]:
+    """(season, episode) pairs a file name claims: S01E02, S01E01E02, S01E01-E02, 1x02."""
+    found: set[tuple[int, int]] = set()
+    for m in _EPISODE_TAG.finditer(name):
+        season = int(m.group(1))
+        numbers = [int(n) for n in re.findall(r"\d+", m.group(2))]
+        if len(numbers) == 2 and "-" in m.group(2) and numbers[1] > numbers[0]:
+            numbers = list(range(numbers[0], numbers[1] + 1))
+        found.update((season, n) for n in numbers)
+    if not found:
+        for m in _EPISODE_X.finditer(name):
+            found.add((int(m.group(1)), int(m.group(2))))
+    return found
+
+
+def _walk_videos(folder: Path, max_depth: int = 3) -> Iterable[Path]:
+    stack = [(folder, 0)]
+    while stack:
+        current, depth = stack.pop()
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            if depth < max_depth:
+                                stack.append((Path(entry.path), depth + 1))
+                        elif entry.is_file() and is_video(entry.name):
+                            yield Path(entry.path)
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+
+
+def _unscanned_video(target: Target) -> Path | None:
+    folder = item_folder(target)
+    if folder is None or not folder.is_dir():
+        return None
+    if target.kind == "movie":
+        for path in _walk_videos(folder):
+            return path
+        return None
+    wanted = {(e.season, e.number) for e in target.episodes}
+    for path in _walk_videos(folder):
+        if episode_numbers_in_name(path.name) & wanted:
+            return path
+    return None
+
+
+def rule_not_in_flight(check: Check) -> Refusal | None:
+    target = check.target
+    assert target is not None
+    row = (
+        Download.select(Download)
+        .join(DownloadUnit)
+        .where(DownloadUnit.active_unit.in_(_units_held_against(target)))
+        .first()
+    )
+    if row is not None:
+        return Refusal(
+            IN_FLIGHT,
+            f"{target.label()} is already being fetched by {_describe_download(row)}",
+            row.id,
+        )
+    return None
+
+
+def rule_not_same_torrent(check: Check) -> Refusal | None:
+    info_hash = normalize_info_hash(check.release.info_hash)
+    row = (
+        Download.select()
+        .where(
+            (Download.info_hash == info_hash) & (Download.state.in_((*ACTIVE_STATES, "imported")))
+        )
+        .first()
+    )
+    if row is not None:
+        return Refusal(
+            SAME_TORRENT, f"this torrent ({info_hash}) is {_describe_download(row)}", row.id
+        )
+    return None
+
+
+def rule_not_blocklisted(check: Check) -> Refusal | None:
+    r = check.release
+    info_hash = normalize_info_hash(r.info_hash)
+    match = Blocklist.info_hash == info_hash
+    if r.indexer and r.guid:
+        match |= (Blocklist.indexer == r.indexer) & (Blocklist.guid == r.guid)
+    if r.indexer and r.title and r.size:
+        match |= (
+            (Blocklist.indexer == r.indexer)
+            & (Blocklist.title == r.title)
+            & (Blocklist.size == r.size)
+        )
+    row = (
+        Blocklist.select()
+        .where(match & (Blocklist.expires_at.is_null() | (Blocklist.expires_at > check.now)))
+        .first()
+    )
+    if row is not None:
+        why = f": {row.reason}" if row.reason else ""
+        return Refusal(BLOCKLISTED, f"release is blocklisted{why} ({row.title or info_hash})")
+    return None
+
+
+def _rule_files_in_db(check: Check) -> Refusal | None:
+    """Inside the transaction: a file row recorded meanwhile (an import that just committed)."""
+    target = check.target
+    assert target is not None
+    if target.kind == "movie":
+        row = (
+            MediaFile.select()
+            .where((MediaFile.movie == target.item_id) & MediaFile.missing_since.is_null())
+            .first()
+        )
+    else:
+        row = (
+            MediaFile.select()
+            .join(FileEpisode, on=(FileEpisode.file == MediaFile.id))
+            .where(FileEpisode.episode.in_(target.episode_ids) & MediaFile.missing_since.is_null())
+            .first()
+        )
+    if row is None:
+        return None
+    root = LibraryRoot.get_by_id(row.root_id)
+    path = _file_path(root, row.path)
+    if not path.exists():
+        return None
+    return Refusal(ALREADY_ON_DISK, f"already have a file: {path}")
+
+
+Rule = Callable[[Check], "Refusal | None"]
+
+#: rules that read the file system (run before the write lock is taken, so that slow disks never
+#: hold it)
+PRE_RULES: tuple[Rule, ...] = (rule_valid_target, rule_already_on_disk)
+#: rules that decide on claims (run inside the write transaction, right before the claim)
+CLAIM_RULES = (_rule_files_in_db, rule_not_in_flight, rule_not_same_torrent, rule_not_blocklisted)
+#: every rule, in the order they run
+RULES: tuple[Rule, ...] = (*PRE_RULES, *CLAIM_RULES)
+
+
+# ---------------------------------------------------------------------------------------------
+# The guard
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Guard:
+    """Decides and claims. Thread-safe: each thread uses its own database connection."""
+
+    def __init__(self, *, claimed_by: str | None = None) -> None:
+        self.claimed_by = claimed_by or this_process()
+
+    # -- deciding and claiming --------------------------------------------------------------
+
+    def check(self, target: Target | None, release: Release) -> Refusal | None:
+        """Run every rule without claiming (for previews such as interactive search)."""
+        c = Check(target, release)
+        for rule in (*PRE_RULES, *CLAIM_RULES):
+            refusal = rule(c)
+            if refusal:
+                return refusal
+        return None
+
+    def claim(self, target: Target | None, release: Release) -> Outcome:
+        """Decide and, if accepted, commit a claim (state ``claimed``). Refusals are recorded in
+        the history."""
+        c = Check(target, release)
+        for rule in PRE_RULES:
+            refusal = rule(c)
+            if refusal:
+                return self._refused(target, release, refusal)
+        assert target is not None
+        info_hash = normalize_info_hash(release.info_hash)
+        try:
+            with write_transaction():
+                if isinstance(database.obj, PostgresqlDatabase):
+                    # serialise grabs for one film or show (SQLite's BEGIN IMMEDIATE already
+                    # serialises every writer)
+                    MediaItem.select(MediaItem.id).where(
+                        MediaItem.id == target.item_id
+                    ).for_update().execute()
+                for rule in CLAIM_RULES:
+                    refusal = rule(c)
+                    if refusal:
+                        raise _Refused(refusal)
+                download_id = self._insert_claim(target, release, info_hash)
+        except _Refused as r:
+            return self._refused(target, release, r.refusal)
+        except IntegrityError:
+            # the database's own constraint caught a race the rules could not see
+            # (PostgreSQL, or a writer that bypassed BEGIN IMMEDIATE)
+            refusal = rule_not_in_flight(c) or Refusal(
+                IN_FLIGHT, f"{target.label()} was claimed by another grab at the same moment"
+            )
+            return self._refused(target, release, refusal)
+        return Outcome(True, message=f"claimed {target.label()}", download_id=download_id)
+
+    def _insert_claim(self, target: Target, release: Release, info_hash: str) -> int:
+        now = utcnow()
+        download_id = Download.insert(
+            kind=target.kind,
+            item=target.item_id,
+            season=target.season if target.kind == "season" else None,
+            info_hash=info_hash,
+            title=release.title,
+            indexer=release.indexer,
+            guid=release.guid,
+            source=release.source,
+            source_uri=release.source_uri,
+            size=max(0, int(release.size or 0)),
+            quality=release.quality,
+            state="claimed",
+            claimed_by=self.claimed_by,
+            claimed_at=now,
+            updated_at=now,
+        ).execute()
+        if target.episode_ids:
+            DownloadEpisode.insert_many(
+                [{"download": download_id, "episode": e} for e in target.episode_ids]
+            ).execute()
+        DownloadUnit.insert_many(
+            [{"download": download_id, "unit": u, "active_unit": u} for u in target.units()]
+        ).execute()
+        return download_id
+
+    def _refused(self, target: Target | None, release: Release, refusal: Refusal) -> Outcome:
+        label = target.label() if target else "(no target)"
+        history.record(
+            "refused",
+            f"refused {release.title} for {label}: {refusal.message}",
+            item=target.item_id if target else None,
+            season=target.season if target else None,
+            episode=target.episode_ids[0]
+            if target and len(target.episode_ids) == 1 and target.kind == "episodes"
+            else None,
+            download=refusal.download_id,
+            reason=refusal.reason,
+            data={
+                "release": release.title,
+                "info_hash": release.info_hash,
+                "indexer": release.indexer,
+            },
+        )
+        return Outcome(
+            False, reason=refusal.reason, message=refusal.message, download_id=refusal.download_id
+        )
+
+    # -- grabbing end to end --------------------------------------------------------------
+
+    def grab(
+        self,
+        target: Target | None,
+        release: Release,
+        send: Callable[[], AddResult],
+    ) -> Outcome:
+        """Claim, then call ``send`` (the client's add) and record what it answered.
+
+        ``send`` raising :class:`AmbiguousClientError` leaves the claim ``sending`` (the torrent
+        may be in the client: reconciliation adopts it by info-hash or releases it later); any
+        other exception ends the claim as ``failed`` with the reason, keeping the row.
+        """
+        outcome = self.claim(target, release)
+        if not outcome.accepted:
+            return outcome
+        assert target is not None and outcome.download_id is not None
+        download_id = outcome.download_id
+        mark_sending(download_id)
+        try:
+            result = send()
+        except AmbiguousClientError as exc:
+            message = str(exc)
+            Download.update(error_message=message, updated_at=utcnow()).where(
+                Download.id == download_id
+            ).execute()
+            history.record(
+                "error",
+                f"sent {release.title} for {target.label()} but the client did not confirm: {message}",
+                item=target.item_id,
+                download=download_id,
+            )
+            return Outcome(True, message=message, download_id=download_id, pending=True)
+        except Exception as exc:
+            message = str(exc) or type(exc).__name__
+            finish(download_id, "failed", error=message)
+            history.record(
+                "failed",
+                f"could not add {release.title} for {target.label()}: {message}",
+                item=target.item_id,
+                download=download_id,
+                reason=CLIENT_ERROR,
+            )
+            return Outcome(False, reason=CLIENT_ERROR, message=message, download_id=download_id)
+        return self.record_added(target, release, download_id, result)
+
+    def record_added(
+        self, target: Target, release: Release, download_id: int, result: AddResult
+    ) -> Outcome:
+        """The client has the torrent: record it (adopted when it was already there)."""
+        now = utcnow()
+        Download.update(
+            state="queued", added_at=now, updated_at=now, error_message=None, last_progress_at=now
+        ).where(
+            (Download.id == download_id) & (Download.state.in_(("claimed", "sending")))
+        ).execute()
+        event = "adopted" if result.already_present else "grabbed"
+        verb = "adopted (already in the client)" if result.already_present else "grabbed"
+        history.record(
+            event,
+            f"{verb} {release.title} for {target.label()}",
+            item=target.item_id,
+            season=target.season if target.kind == "season" else None,
+            download=download_id,
+            data={
+                "release": release.title,
+                "indexer": release.indexer,
+                "info_hash": result.info_hash,
+            },
+        )
+        return Outcome(
+            True,
+            message=f"{verb} {release.title}",
+            download_id=download_id,
+            adopted=result.already_present,
+        )
+
+
+class _Refused(Exception):
+    def __init__(self, refusal: Refusal) -> None:
+        self.refusal = refusal
+
+
+# ---------------------------------------------------------------------------------------------
+# State changes that free or keep a target. Every change of a download's state that ends it
+# goes through finish(), which releases its units in the same transaction.
+
+
+def mark_sending(download_id: int) -> None:
+    now = utcnow()
+    Download.update(state="sending", sent_at=now, updated_at=now).where(
+        (Download.id == download_id) & (Download.state == "claimed")
+    ).execute()
+
+
+_FINAL_TIMESTAMP = {"imported": "imported_at", "failed": "failed_at", "removed": "removed_at"}
+
+
+def finish(download_id: int, state: str, *, error: str | None = None) -> bool:
+    """End a download (imported, failed or removed): its units are released in the same
+    transaction, so its target can be grabbed again. Returns False if it had already ended."""
+    if state not in _FINAL_TIMESTAMP:
+        raise ValueError(f"not a final state: {state}")
+    now = utcnow()
+    values = {"state": state, _FINAL_TIMESTAMP[state]: now, "updated_at": now}
+    if error is not None:
+        values["error_message"] = error
+    with write_transaction():
+        changed = (
+            Download.update(**values)
+            .where((Download.id == download_id) & Download.state.in_(ACTIVE_STATES))
+            .execute()
+        )
+        if changed:
+            DownloadUnit.update(active_unit=None).where(
+                DownloadUnit.download == download_id
+            ).execute()
+    return bool(changed)
+
+
+def blocklist(
+    *,
+    info_hash: str | None,
+    title: str = "",
+    indexer: str = "",
+    guid: str = "",
+    size: int | None = None,
+    reason: str = "",
+    item_id: int | None = None,
+    expires_at: dt.datetime | None = None,
+) -> int:
+    return Blocklist.insert(
+        info_hash=normalize_info_hash(info_hash) if info_hash else None,
+        title=title,
+        indexer=indexer,
+        guid=guid,
+        size=size,
+        reason=reason,
+        item=item_id,
+        expires_at=expires_at,
+    ).execute()
