@@ -52,7 +52,7 @@ class HistoryEntry:
 
 def list_history(*, item_id: int | None = None, limit: int = 50) -> list[HistoryEntry]:
     query = (
-        History.select(History, MediaItem.title)
+        History.select(History, MediaItem.id, MediaItem.title)
         .join(MediaItem, join_type=JOIN.LEFT_OUTER, on=(History.item == MediaItem.id))
         .order_by(History.at.desc(), History.id.desc())
         .limit(max(1, limit))
