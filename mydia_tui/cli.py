@@ -386,6 +386,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo", help="try it: private Deluge daemons, a local feed and open films"
     )
+    demo.add_argument(
+        "--no-tui",
+        action="store_true",
+        help="run the monitor without the TUI until every film is imported",
+    )
+    demo.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="with --no-tui: give up after this many seconds",
+    )
     demo.set_defaults(handler=_lazy("demo", "cmd_demo"))
 
     cfg = sub.add_parser("config", help="show the configuration or where it lives")
