@@ -157,6 +157,8 @@ def rule_title(c: Context) -> Refusal | None:
     wanted = title_keys(c.target.title)
     if key in wanted:
         return None
+    if c.parsed.alt_title and normalize_title(f"{c.parsed.title} {c.parsed.alt_title}") in wanted:
+        return None
     # "Doctor Who 2005" written into the title
     if c.target.year and key in {f"{k} {c.target.year}" for k in wanted}:
         return None
@@ -285,8 +287,8 @@ RULES: tuple[Rule, ...] = (
     rule_parseable,
     rule_ids,
     rule_title,
-    rule_year,
     rule_kind,
+    rule_year,
     rule_season,
     rule_episodes,
     rule_blocked_words,

@@ -67,6 +67,8 @@ class ParsedRelease:
     proper: int = 0
     #: "movie" or "episode"
     kind: str = "movie"
+    #: a second title some names carry ("Frieren - Beyond Journey's End")
+    alt_title: str | None = None
     #: which parser answered: "fast" or "guessit"
     parser: str = "guessit"
 
@@ -324,7 +326,8 @@ def _guessit_parse(name: str) -> ParsedRelease:
         source = "screener"
     seasons = tuple(sorted({int(s) for s in _as_list(g.get("season")) if isinstance(s, int)}))
     episodes = tuple(sorted({int(e) for e in _as_list(g.get("episode")) if isinstance(e, int)}))
-    kind = "episode" if g.get("type") == "episode" or seasons or episodes else "movie"
+    complete = "complete" in other and g.get("type") == "episode"
+    kind = "episode" if seasons or episodes or complete else "movie"
     size = str(_as_list(g.get("screen_size"))[0]) if g.get("screen_size") else ""
     m = re.match(r"(\d{3,4})[pi]", size)
     resolution = int(m.group(1)) if m else (2160 if size.lower() == "4k" else None)
@@ -336,6 +339,16 @@ def _guessit_parse(name: str) -> ParsedRelease:
     year = g.get("year")
     if isinstance(year, list):
         year = year[0]
+    if g.get("part") and isinstance(year, int) and title:
+        # "Dune.Part.Two.2024": guessit says title "Dune", part 2; the title is the words
+        # before the year
+        at = name.find(str(year))
+        raw = re.sub(r"[ ._]+", " ", name[:at]).strip(" -([") if at > 0 else ""
+        if raw.lower().startswith(str(title).lower()):
+            title = raw
+    alt = g.get("alternative_title")
+    if isinstance(alt, list):
+        alt = alt[0]
     return ParsedRelease(
         name=name,
         title=str(title or ""),
@@ -351,6 +364,7 @@ def _guessit_parse(name: str) -> ParsedRelease:
         group=str(group) if group else None,
         proper=int(g.get("proper_count") or 0),
         kind=kind,
+        alt_title=str(alt) if alt else None,
         parser="guessit",
     )
 

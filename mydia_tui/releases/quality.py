@@ -9,6 +9,7 @@ is the rank used for ranking and for the cutoff. Mapping rules (Sonarr's, simpli
 - HDTV by resolution; HDTV below 720p, PDTV, TVRip, DSR are ``SDTV``;
 - DVD (also DVDRip, DVD-R) is ``DVD``;
 - a resolution without a source is HDTV of that resolution (``SDTV`` below 720p);
+- nothing but an XviD/DivX codec is ``SDTV``;
 - CAM, TELESYNC, TELECINE, DVDSCR (screeners), WORKPRINT are their own low qualities;
 - nothing known: ``Unknown``.
 
@@ -82,6 +83,8 @@ def quality_of(parsed: ParsedRelease) -> str:
         return "SDTV"
     if src == "hdtv" or res:
         return f"HDTV-{res}p" if res in (2160, 1080, 720) else "SDTV"
+    if parsed.codec in ("Xvid", "DivX"):
+        return "SDTV"
     return "Unknown"
 
 
