@@ -260,7 +260,26 @@ def test_table_is_large_enough() -> None:
     assert len(CASES) >= 150
 
 
-@pytest.mark.parametrize("name", sorted({c[1] for c in CASES}))
+#: more shapes the fast path answers, checked against guessit too
+EXTRA_NAMES = [
+    "[SubsPlease] One Piece - 1071 (1080p) [621AEF57].mkv",
+    "[Erai-raws] Spy x Family - 03 (720p) [07F62BE5].mkv",
+    "[Judas] Frieren - 28 [1080p][HEVC x265 10bit].mkv",
+    "[SubsPlease] Jujutsu Kaisen - 24 (1080p).mkv",
+    "[ASW] Kaiju No. 8 - 05 [1080p HEVC x265 10Bit][AAC]",
+    "[SubsPlease] Mob Psycho 100 - 05 (1080p) [ABCDEF12].mkv",
+    "Doctor.Who.Season.5.Complete.1080p.AMZN.WEB-DL.DDP5.1.H.264-EVO",
+    "The.Expanse.S05.COMPLETE.480p.HDTV.x264-GalaxyRG",
+    "Better Call Saul Season 2 Complete 1080p BluRay x264-GalaxyRG",
+    "Some.Movie.2019.DC.1080p.BluRay.x264-GRP",
+    "Some.Movie.2019.IMAX.2160p.WEB-DL.DDP5.1.Atmos.DV.HDR.H.265-FLUX",
+    "Show.Name.S01E01E02E03.720p.HDTV.x264-GRP",
+    "Show Name S03E10 1080p WEB H264-GRP",
+    "show.name.s03e10.720p.hdtv.x264-grp.mkv",
+]
+
+
+@pytest.mark.parametrize("name", sorted({c[1] for c in CASES} | set(EXTRA_NAMES)))
 def test_fast_path_agrees_with_guessit(name: str) -> None:
     fast = parse_name_uncached(name)
     if fast.parser != "fast":

@@ -144,9 +144,50 @@ _QUALITY_WORD = re.compile(
 )
 
 
+_ANIME = re.compile(
+    r"^\[(?P<group>[A-Za-z0-9][A-Za-z0-9 ._-]{0,30})\]\s*(?P<title>[^\[\]()]+?)\s+-\s+"
+    r"(?P<ep>\d{1,4})\s*(?P<rest>(?:[\[(][^\[\]()]*[\])]\s*)*)$"
+)
+_ANIME_TAG = re.compile(
+    r"(?i)^(?:(?P<res>2160|1080|720|576|480)p|[0-9A-F]{8}|HEVC|x26[45]|AVC|10-?bit|8-?bit|AAC|"
+    r"(?:1080|720)p[ ._](?:HEVC|x26[45])|HEVC[ ._]x265(?:[ ._]10bit)?)$"
+)
+_ANIME_TITLE_BAD = re.compile(r"(?i)(?:\bS\d+\b|season|part|cour|\d+(?:st|nd|rd|th)\b|\d$| - )")
+
+
+def _fast_anime(name: str, text: str) -> ParsedRelease | None:
+    """``[Group] Title - 05 (1080p) [ABCD1234]``: absolute episode numbers, no season."""
+    m = _ANIME.match(text)
+    if not m:
+        return None
+    title = m.group("title").strip()
+    if not title or _ANIME_TITLE_BAD.search(title) or _QUALITY_WORD.search(title):
+        return None
+    resolution = None
+    for tag in re.findall(r"[\[(]([^\[\]()]*)[\])]", m.group("rest")):
+        t = _ANIME_TAG.match(tag.strip())
+        if not t:
+            return None
+        if t.group("res"):
+            resolution = int(t.group("res"))
+    c = _CODEC.search(m.group("rest"))
+    return ParsedRelease(
+        name=name,
+        title=title,
+        episodes=(int(m.group("ep")),),
+        resolution=resolution,
+        codec=_codec_name(c.group(1)) if c else None,
+        group=m.group("group").strip(),
+        kind="episode",
+        parser="fast",
+    )
+
+
 def _fast_parse(name: str) -> ParsedRelease | None:
     """The scene shape, or None when the name needs guessit."""
     text = _EXT.sub("", name.strip())
+    if text.startswith("["):
+        return _fast_anime(name, text)
     if not text or not _SAFE.match(text) or text.count("(") != text.count(")"):
         return None
     group = None
@@ -177,8 +218,13 @@ def _fast_parse(name: str) -> ParsedRelease | None:
         return None
     if re.search(r"(?i)" + _B + r"(complete|season|seasons|series|episode|part|vol|s\d+)" + _E, title):
         return None
-    if _EPISODE_RANGE.search(text) or re.search(r"(?i)" + _B + r"(complete|\d{1,2}x\d{2})" + _E, text):
+    if _EPISODE_RANGE.search(text) or re.search(r"(?i)" + _B + r"\d{1,2}x\d{2}" + _E, text):
         return None
+    complete = list(re.finditer(r"(?i)" + _B + r"complete" + _E, text))
+    if complete and not (
+        what == "season" and len(complete) == 1 and complete[0].start() == hit.end() + 1
+    ):
+        return None  # "Complete Series" and friends: guessit
 
     year = None
     seasons: tuple[int, ...] = ()
