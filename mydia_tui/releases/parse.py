@@ -312,7 +312,6 @@ _GUESSIT_OPTIONS = {
     # properties we never read; guessit skips their rules (about a quarter of its time)
     "excludes": [
         "country",
-        "subtitle_language",
         "website",
         "streaming_service",
         "bit_rate",
