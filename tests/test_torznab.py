@@ -341,3 +341,32 @@ def test_a_slow_or_broken_indexer_does_not_hold_up_the_others(db, torznab):
     assert by_name["slow"].error_code == "unavailable" and "0.5 s" in by_name["slow"].message
     assert by_name["broken"].error_code == "bad_response"
     assert [d.release.guid for d in outcome.candidates] == ["f"]
+
+
+def test_indexer_without_caps_falls_back_to_text_search(db, torznab):
+    fake = torznab.add("nocaps", answer=lambda p: Reply(body=error_xml(202, "No such function").encode()) if p.get("t") == "caps" else None)
+    client(fake).search_target(MATRIX)
+    [search] = fake.searches()
+    assert search["t"] == "search" and search["q"] == "The Matrix 1999"
+
+
+def test_503_with_retry_after_sets_the_next_retry(db, torznab):
+    fake = torznab.add("maint", answer=lambda p: Reply(503, b"maintenance", {"Retry-After": "300"}))
+    with pytest.raises(IndexerUnavailable, match="HTTP 503"):
+        client(fake).search_target(MATRIX)
+    h = indexer_health("maint")
+    assert 290 < (h.next_retry_at - utcnow()).total_seconds() <= 301
+
+
+def test_search_with_config_and_health_of(db, torznab):
+    from mydia_tui.config import Config
+    from mydia_tui.indexers.health import health_of
+    from mydia_tui.indexers.search import search_with_config
+
+    fake = torznab.add("cfg", items=[item_xml("The.Matrix.1999.1080p.BluRay.x264-GRP", guid="z")])
+    broken = torznab.add("down", answer=lambda p: Reply(500, b"oops"))
+    config = Config(indexers=(cfg(fake), cfg(broken)))
+    outcome = search_with_config(config, MATRIX)  # default profile HD-1080p
+    assert [d.quality for d in outcome.candidates] == ["Bluray-1080p"]
+    assert [(h.name, h.ok) for h in health_of(config.indexers)] == [("cfg", True), ("down", False)]
+    assert "HTTP 500" in health_of(config.indexers)[1].describe()

@@ -148,6 +148,11 @@ def indexer_health(name: str) -> IndexerHealth:
     return _health(row)
 
 
+def health_of(configs: list[IndexerConfig] | tuple[IndexerConfig, ...]) -> list[IndexerHealth]:
+    """The health of each configured indexer, in config order (never searched: ok)."""
+    return [indexer_health(c.name) for c in configs]
+
+
 def all_indexer_health() -> list[IndexerHealth]:
     return [_health(r) for r in Indexer.select().order_by(Indexer.priority, Indexer.name)]
 

@@ -13,9 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 
-from ..config import IndexerConfig, redact_text
+from ..config import Config, IndexerConfig, redact_text
 from ..releases.decide import Decision, Policy, decide
 from ..releases.parse import parse_names
+from ..releases.quality import resolve_profile
 from ..releases.rank import rank
 from ..releases.release import Release
 from ..targets import Target
@@ -113,6 +114,21 @@ def search_target(
                 releases.extend(feed.releases)
     candidates, rejected = judge(releases, target, policy)
     return SearchOutcome(target, tuple(candidates), tuple(rejected), tuple(reports))
+
+
+def search_with_config(
+    config: Config,
+    target: Target,
+    *,
+    profile: str | None = None,
+    existing_quality: str | None = None,
+) -> SearchOutcome:
+    """:func:`search_target` with the indexers and quality settings of ``config`` (what the
+    ``search`` command and the monitor call). ``profile``: a profile name (None: the
+    config's default profile)."""
+    chosen = resolve_profile(profile, config.quality)
+    policy = Policy.from_config(chosen, config.quality, existing_quality=existing_quality)
+    return search_target(target, config.indexers, policy)
 
 
 def _one(client: TorznabClient, target: Target) -> tuple[IndexerReport, Feed | None]:

@@ -362,7 +362,8 @@ class _Throttle:
         self.lock = threading.Lock()
         self.next_at: dict[str, float] = {}
 
-    def wait(self, name: str, gap: float, deadline: float | None = None) -> None:
+    def wait(self, name: str, gap: float) -> None:
+        """Sleep until this indexer may be asked again, and reserve the next slot."""
         with self.lock:
             now = time.monotonic()
             at = max(now, self.next_at.get(name, 0.0))
@@ -444,7 +445,11 @@ class TorznabClient:
                 return _caps_from_json(row.caps)
             except (ValueError, KeyError, TypeError):
                 pass
-        root = self._call({"t": "caps"})
+        try:
+            root = self._call({"t": "caps"})
+        except IndexerRequestError:
+            # an indexer without t=caps: plain text search still works; not cached
+            return Caps()
         try:
             caps = parse_caps(root)
         except ValueError as exc:
@@ -589,7 +594,10 @@ class TorznabClient:
         if status in (401, 403):
             raise self._error(IndexerAuthError, f"refused the API key (HTTP {status}): check api_key for this indexer")
         if status >= 500:
-            raise self._error(IndexerUnavailable, f"server error (HTTP {status})")
+            retry = _retry_after(headers.get("retry-after"))
+            if retry:
+                THROTTLE.hold(self.name, retry)
+            raise self._error(IndexerUnavailable, f"server error (HTTP {status})", retry_after=retry)
         raise self._error(IndexerRequestError, f"refused the request (HTTP {status})")
 
     def _raise_torznab_error(self, root) -> None:
@@ -631,7 +639,8 @@ def _parse_xml(body: bytes):
             body.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise IndexerBadResponse("?", f"answer is not valid UTF-8 (byte {exc.start})") from None
-    body = _C0.sub(b"", body)
+    if encoding in ("utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "windows-1252"):
+        body = _C0.sub(b"", body)  # never inside a multi-byte character of these encodings
     try:
         return SafeET.fromstring(body, forbid_dtd=True)
     except DefusedXmlException:
