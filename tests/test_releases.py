@@ -236,3 +236,21 @@ def test_core_imports_without_textual():
         "assert 'textual' not in sys.modules, 'textual imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_foreign_language_tag_before_the_year_is_left_to_guessit():
+    p = parse_name("The.Matrix.German.1999.1080p.BluRay.x264-GRP", persist=False)
+    assert p.parser == "guessit" and p.title == "The Matrix" and p.year == 1999
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=80))
+def test_parsing_and_cleaning_never_crash(text):
+    parsed = parse.parse_name_uncached(text)
+    assert isinstance(parsed.title, str)
+    cleaned = clean_text(text)
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in cleaned)

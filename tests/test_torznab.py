@@ -370,3 +370,13 @@ def test_search_with_config_and_health_of(db, torznab):
     assert [d.quality for d in outcome.candidates] == ["Bluray-1080p"]
     assert [(h.name, h.ok) for h in health_of(config.indexers)] == [("cfg", True), ("down", False)]
     assert "HTTP 500" in health_of(config.indexers)[1].describe()
+
+
+def test_recent_releases_query(db, torznab):
+    fake = torznab.add("rss", items=[item_xml("Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP")])
+    feed = client(fake, max_pages=1).recent("movie")
+    client(fake, max_pages=1).recent("show")
+    movie, show = fake.searches()
+    assert (movie["t"], movie["cat"], "q" in movie) == ("movie", "2000", False)
+    assert (show["t"], show["cat"]) == ("tvsearch", "5000")
+    assert len(feed.releases) == 1

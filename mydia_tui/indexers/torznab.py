@@ -194,6 +194,18 @@ def build_query(target: Target, caps: Caps, configured: tuple[int, ...] = ()) ->
     return Query("search", (("q", text),), cats)
 
 
+def recent_query(kind: str, caps: Caps, configured: tuple[int, ...] = ()) -> Query:
+    """The indexer's recent releases ("RSS"): ``t=movie`` or ``t=tvsearch`` without a query
+    (``kind``: "movie" or "show"), else ``t=search`` without a query."""
+    lo, hi, default = (2000, 2999, MOVIE_CATEGORIES) if kind == "movie" else (5000, 5999, TV_CATEGORIES)
+    cats = tuple(c for c in configured if lo <= c <= hi) or default
+    if kind == "movie" and caps.movie_search:
+        return Query("movie", (), cats)
+    if kind != "movie" and caps.tv_search:
+        return Query("tvsearch", (), cats)
+    return Query("search", (), cats)
+
+
 def _movie_text(target: Target) -> str:
     return f"{target.title} {target.year}" if target.year else target.title
 
@@ -495,6 +507,20 @@ class TorznabClient:
             caps = self.caps()
             self.page_size = min(self.page_size, caps.limit_max)
             feed = self.search(build_query(target, caps, self.config.categories))
+        except IndexerError as exc:
+            if not isinstance(exc, IndexerSkipped):
+                record_failure(self.name, exc, self.backoff)
+            raise
+        record_success(self.name)
+        return feed
+
+    def recent(self, kind: str) -> Feed:
+        """The newest releases of one kind ("movie" or "show"), health recorded."""
+        self.check_backoff()
+        try:
+            caps = self.caps()
+            self.page_size = min(self.page_size, caps.limit_max)
+            feed = self.search(recent_query(kind, caps, self.config.categories))
         except IndexerError as exc:
             if not isinstance(exc, IndexerSkipped):
                 record_failure(self.name, exc, self.backoff)

@@ -134,6 +134,11 @@ _MOVIE_TAGS = frozenset(
     hdr hdr10 dv dovi sdr 10bit 8bit hfr 3d sbs ou hsbs hou open matte restored
     amzn nf dsnp hmax atvp pcok hulu stan ma web dl""".split()
 )
+_LANGUAGE_WORDS = frozenset(
+    """german french truefrench multi multisubs vostfr ita italian spanish castellano latino
+    dubbed subbed nordic swedish danish finnish norwegian dutch polish russian hindi korean
+    japanese english eng ger fre""".split()
+)
 _QUALITY_WORD = re.compile(
     _B
     + r"(2160p|1080p|1080i|720p|576p|480p|4K|UHD|Blu-?Ray|BDRip|BRRip|WEB-?DL|WEBDL|WEB-?Rip|"
@@ -218,6 +223,8 @@ def _fast_parse(name: str) -> ParsedRelease | None:
         return None
     if re.search(r"(?i)" + _B + r"(complete|season|seasons|series|episode|part|vol|s\d+)" + _E, title):
         return None
+    if _LANGUAGE_WORDS.intersection(title.lower().split()):
+        return None  # "The.Matrix.German.1999": guessit knows languages
     if _EPISODE_RANGE.search(text) or re.search(r"(?i)" + _B + r"\d{1,2}x\d{2}" + _E, text):
         return None
     complete = list(re.finditer(r"(?i)" + _B + r"complete" + _E, text))
