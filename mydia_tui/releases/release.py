@@ -11,6 +11,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
+from ..config import redact_text
+
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -57,7 +59,7 @@ class Release:
         return {
             "title": self.title,
             "indexer": self.indexer,
-            "guid": self.guid,
+            "guid": redact_text(self.guid),
             "size": self.size,
             "seeders": self.seeders,
             "peers": self.peers,
