@@ -254,3 +254,16 @@ def test_parsing_and_cleaning_never_crash(text):
     assert isinstance(parsed.title, str)
     cleaned = clean_text(text)
     assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in cleaned)
+
+
+def test_profiles_sync_into_the_table_and_back(db):
+    from mydia_tui.models import QualityProfile
+    from mydia_tui.releases.quality import profile_from_row, sync_profiles
+
+    mine = ProfileConfig(name="Remux", qualities=("Remux-1080p",), preferred_words=("HDR",))
+    ids = sync_profiles(QualityConfig(profiles=(mine,)))
+    assert {"Any", "HD-1080p", "Ultra-HD", "Remux"} <= set(ids)
+    assert profile_from_row(QualityProfile.get_by_id(ids["Remux"])) == mine
+    again = sync_profiles(QualityConfig(profiles=(ProfileConfig(name="Remux", qualities=("Remux-2160p",)),)))
+    assert again == ids
+    assert profile_from_row(QualityProfile.get_by_id(ids["Remux"])).qualities == ("Remux-2160p",)
