@@ -418,6 +418,12 @@ class _DeadlineSocket:
     def __init__(self, sock: Any, deadline: float) -> None:
         self._sock = sock
         self.deadline = deadline
+        # deluge-client writes a 5-byte header and the body separately: with Nagle's algorithm
+        # and delayed ACKs every call would wait ~40 ms for the body to leave
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except (OSError, AttributeError):
+            pass
 
     def _arm(self) -> None:
         left = self.deadline - time.monotonic()

@@ -345,7 +345,6 @@ class DelugeDaemon:
         return f"<DelugeDaemon 127.0.0.1:{self.rpc_port} bt={self.listen_port} {state}>"
 
 
-
 __all__ = [
     "DELUGED_ENV",
     "DaemonFailed",
