@@ -6,7 +6,8 @@ poll makes. Target: one call, under 100 ms.
 
 Deluge answers from a cache when the previous status request is less than 1.5 s old, and asks
 libtorrent afresh otherwise. The monitor polls every few seconds, so "cold" polls (1.6 s apart)
-are the realistic figure; "warm" polls (back to back) are shown for comparison.
+are the realistic figure; "warm" polls (back to back) are shown for comparison. Each is run with
+the adapter's default (``diff=True``: only changed values travel) and with full answers.
 
     .venv/bin/python bench/deluge_poll.py [--torrents 2000] [--polls 20]
 """
@@ -100,8 +101,15 @@ def main() -> int:
             )
             assert len(client.session()) == args.torrents
 
-            for label, gap in (("cold (1.6 s apart, as the monitor polls)", 1.6), ("warm", 0.0)):
-                times, calls = timed_polls(client, hashes, args.polls, gap)
+            plain = DelugeClient(daemon.config(timeout=30.0), diff=False)
+            runs = (
+                ("diff, cold (1.6 s apart, as the monitor polls)", client, 1.6),
+                ("diff, warm (back to back)", client, 0.0),
+                ("full answers (diff=False), cold", plain, 1.6),
+                ("full answers (diff=False), warm", plain, 0.0),
+            )
+            for label, who, gap in runs:
+                times, calls = timed_polls(who, hashes, args.polls, gap)
                 print(
                     f"poll of {len(hashes)} torrents, {label}: "
                     f"p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 95):.1f} ms, "

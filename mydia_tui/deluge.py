@@ -463,6 +463,8 @@ class DelugeClient:
 
     Create it once and share it; call it from worker threads, never from the UI thread.
     ``rpc_calls`` counts the RPCs made (connecting not included), for tests and benchmarks.
+    ``diff`` (default on): polls ask Deluge only for what changed since the last poll on this
+    connection, so a poll of thousands of idle torrents decodes almost nothing.
     """
 
     def __init__(
@@ -472,6 +474,7 @@ class DelugeClient:
         backoff_base: float = 0.5,
         backoff_max: float = 15.0,
         client_factory: Callable[..., Any] | None = None,
+        diff: bool = True,
     ) -> None:
         self.config = config
         self.where = f"{config.host}:{config.port}"
@@ -487,6 +490,11 @@ class DelugeClient:
         self._retry_at = 0.0
         self._last_error: DelugeError | None = None
         self._plugins: tuple[str, ...] | None = None
+        #: ask Deluge for status changes only (``diff=True``), merged into a per-connection cache
+        self.diff = diff
+        self._diff_owner: Any = None
+        self._raw_cache: dict[str, dict[str, Any]] = {}
+        self._status_cache: dict[str, TorrentStatus] = {}
         self._health = DelugeHealth(False, "", _utcnow(), "not connected yet", self.where)
 
     # -- health --------------------------------------------------------------------------------
@@ -610,16 +618,72 @@ class DelugeClient:
         wanted = sorted({h.lower() for h in info_hashes})
         if not wanted:  # an empty id filter would mean "all torrents" to some callers
             return {}
-        raw = self._call("core.get_torrents_status", {"id": wanted}, list(STATUS_KEYS))
-        return {str(h): status_from_dict(str(h), d) for h, d in (raw or {}).items() if d}
+        return self._poll({"id": wanted})
 
     def status(self, info_hash: str) -> TorrentStatus | None:
         return self.statuses([info_hash]).get(info_hash.lower())
 
     def session(self) -> dict[str, TorrentStatus]:
         """Every torrent in the daemon (for reconciliation), in one call, same keys as a poll."""
-        raw = self._call("core.get_torrents_status", {}, list(STATUS_KEYS))
-        return {str(h): status_from_dict(str(h), d) for h, d in (raw or {}).items() if d}
+        return self._poll({})
+
+    def _poll(self, filter_dict: dict[str, Any]) -> dict[str, TorrentStatus]:
+        keys = list(STATUS_KEYS)
+        if not self.diff:
+            raw = self._call("core.get_torrents_status", filter_dict, keys)
+            return {str(h): status_from_dict(str(h), d) for h, d in (raw or {}).items() if d}
+        full_listing = not filter_dict
+        for _ in (1, 2):
+            result = self._call(
+                "core.get_torrents_status",
+                filter_dict,
+                keys,
+                True,
+                then=lambda raw: self._merge_diff(raw, full_listing),
+            )
+            if result is not None:
+                return result
+        raise DelugeRemoteError(  # pragma: no cover - needs a daemon that forgets its diffs twice
+            f"Deluge at {self.where} sent status changes for torrents never seen", self.where
+        )
+
+    def _merge_diff(
+        self, raw: dict[str, Any], full_listing: bool
+    ) -> dict[str, TorrentStatus] | None:
+        """Apply a ``diff=True`` answer to the cache of this connection (the lock is held).
+
+        Deluge remembers, per RPC session, what it last sent for each torrent and then sends only
+        the keys whose values changed ({} for an unchanged torrent). The cache therefore belongs
+        to one connection: a new connection (a new session on the daemon) starts it afresh, and
+        any failure during a diff call drops the connection (see :meth:`_call`). None: the answer
+        does not fit the cache (cannot happen unless Deluge forgot); the connection is dropped
+        and the caller asks again on a new one, which answers in full.
+        """
+        if self._diff_owner is not self._client:
+            self._diff_owner = self._client
+            self._raw_cache = {}
+            self._status_cache = {}
+        out: dict[str, TorrentStatus] = {}
+        for key, changes in (raw or {}).items():
+            info_hash = str(key)
+            before = self._raw_cache.get(info_hash)
+            if before is None:
+                if "time_added" not in (changes or {}):  # a partial answer for an unseen torrent
+                    self._drop()
+                    return None
+                merged = dict(changes)
+            elif not changes:
+                out[info_hash] = self._status_cache[info_hash]
+                continue
+            else:
+                merged = {**before, **changes}
+            self._raw_cache[info_hash] = merged
+            out[info_hash] = self._status_cache[info_hash] = status_from_dict(info_hash, merged)
+        if full_listing:  # forget torrents that left the session
+            for gone in set(self._raw_cache) - set(out):
+                del self._raw_cache[gone]
+                self._status_cache.pop(gone, None)
+        return out
 
     def files(self, info_hash: str) -> TorrentFiles:
         """Files of one torrent (for import): paths relative to ``save_path``, sizes."""
@@ -675,18 +739,26 @@ class DelugeClient:
 
     # -- the one way to make a call ------------------------------------------------------------
 
-    def _call(self, method: str, *args: Any) -> Any:
-        """One RPC under the lock, within one deadline; reconnects when needed."""
+    def _call(self, method: str, *args: Any, then: Callable[[Any], Any] | None = None) -> Any:
+        """One RPC under the lock, within one deadline; reconnects when needed.
+
+        ``then(result)`` runs under the same lock, on the answer of the connection that is
+        current; a call with ``then`` that fails in any way drops the connection (its session
+        state on the daemon, such as status diffs, can no longer be trusted).
+        """
         with self._locked(time.monotonic() + self.timeout) as deadline:
             fresh = self._ensure_connected(deadline)
             for attempt in (1, 2):
                 self._client._socket.deadline = deadline
                 self.rpc_calls += 1
                 try:
-                    return self._client.call(method, *args)
+                    result = self._client.call(method, *args)
+                    return then(result) if then is not None else result
                 except Exception as exc:
                     err = self._map(exc, during=method)
                     if not isinstance(err, DelugeUnreachable | DelugeTimeout):
+                        if then is not None:
+                            self._drop()
                         raise err from None  # the daemon answered: the connection is fine
                     self._drop()
                     # a connection that was fine before may only be stale (daemon restarted):

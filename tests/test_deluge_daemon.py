@@ -397,3 +397,46 @@ def test_freezing_leaves_no_stray_process(deluged: DelugeDaemon):
     deluged.stop()  # a frozen daemon is thawed, then stopped
     assert pid is not None and not _alive(pid)
     assert not os.path.exists(f"/proc/{pid}") or not _alive(pid)
+
+
+def _stable(statuses: dict) -> dict:
+    """What does not move between two calls a moment apart (rates and ETAs do)."""
+    return {
+        h: (s.name, s.state, s.client_state, s.progress, s.total_size, s.save_path, s.label)
+        for h, s in statuses.items()
+    }
+
+
+def test_status_diffs_match_full_answers(deluged: DelugeDaemon, tmp_path: Path):
+    diffing = DelugeClient(deluged.config())  # the default: diff=True
+    full = DelugeClient(deluged.config(), diff=False)
+    done = make_release(tmp_path, "Diff.Done.2024")
+    add_seeding(deluged, done)
+    others = [make_release(tmp_path, f"Diff.{i}", size=10_000) for i in range(3)]
+    hashes = [diffing.add(prepare(r.torrent), paused=True).info_hash for r in others]
+    everything = [*hashes, done.info_hash]
+
+    def same() -> bool:
+        return _stable(diffing.statuses(everything)) == _stable(full.statuses(everything))
+
+    wait_for(same, 10, what="diff == full after adding")
+    first = diffing.statuses(everything)
+    assert diffing.statuses(everything)[hashes[1]] is first[hashes[1]]  # unchanged: reused
+    diffing.pause([done.info_hash])
+    diffing.resume([hashes[0]])
+    wait_for(same, 10, what="diff == full after pause/resume")
+    # removed, then added again elsewhere: the daemon starts that torrent's diff afresh
+    diffing.remove(hashes[2])
+    assert set(diffing.session()) == {hashes[0], hashes[1], done.info_hash}
+    diffing.add(prepare(others[2].torrent), "shows", paused=True)
+    wait_for(same, 10, what="diff == full after remove and re-add")
+    assert diffing.status(hashes[2]).save_path.endswith("shows")
+    # a cache out of step with the daemon's session (cannot happen in use) is detected and the
+    # poll is asked again on a new connection, which answers in full
+    diffing._raw_cache.clear()
+    calls = diffing.rpc_calls
+    wait_for(same, 10, what="diff == full after losing the cache")
+    assert diffing.rpc_calls - calls >= 2
+    # a new connection is a new session on the daemon: the cache starts again
+    deluged.restart(expect_torrents=4)
+    wait_for(lambda: _try(same), 20, what="diff == full after a restart")
