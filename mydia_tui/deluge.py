@@ -157,11 +157,13 @@ def prepare_url(
     """Fetch a release URL: a .torrent, or a redirect (any depth) to a ``magnet:`` URI.
 
     Redirects are followed here, not by httpx, because httpx cannot follow one to ``magnet:``.
-    The body is read in a stream and abandoned past ``max_bytes``.
+    The body is read in a stream and abandoned past ``max_bytes``; the whole fetch (redirects
+    included) must end within ``timeout`` seconds, even when a server sends slowly.
     """
     secrets = tuple(secrets)
     own = http is None
     client = http or httpx.Client(timeout=timeout, headers={"User-Agent": "mydia-tui"})
+    deadline = time.monotonic() + timeout  # for the whole fetch, redirects included
     try:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
@@ -196,6 +198,8 @@ def prepare_url(
                     body = bytearray()
                     for chunk in resp.iter_bytes():
                         body += chunk
+                        if time.monotonic() > deadline:
+                            raise httpx.ReadTimeout("too slow")
                         if len(body) > max_bytes:
                             raise TorrentFetchError(
                                 f"{shown}: more than {max_bytes} bytes, not a torrent file"
