@@ -25,12 +25,15 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from deluge_client import DelugeRPCClient
+from deluge_client.client import RemoteException
 
 from .config import DelugeConfig, redact_text
 from .errors import MydiaError
@@ -778,26 +781,19 @@ class DelugeClient:
                     raise err from None
             raise AssertionError("unreachable")  # pragma: no cover
 
-    class _Locked:
-        def __init__(self, owner: DelugeClient, deadline: float) -> None:
-            self.owner = owner
-            self.deadline = deadline
-
-        def __enter__(self) -> float:
-            left = self.deadline - time.monotonic()
-            if not self.owner._lock.acquire(timeout=max(left, 0.0)):
-                raise DelugeTimeout(
-                    f"Deluge at {self.owner.where} did not answer within "
-                    f"{self.owner.timeout:g} s (another call is still waiting for it)",
-                    self.owner.where,
-                )
-            return self.deadline
-
-        def __exit__(self, *exc: object) -> None:
-            self.owner._lock.release()
-
-    def _locked(self, deadline: float) -> DelugeClient._Locked:
-        return DelugeClient._Locked(self, deadline)
+    @contextmanager
+    def _locked(self, deadline: float) -> Iterator[float]:
+        """Hold the lock, waiting for it no longer than the call's deadline allows."""
+        if not self._lock.acquire(timeout=max(deadline - time.monotonic(), 0.0)):
+            raise DelugeTimeout(
+                f"Deluge at {self.where} did not answer within {self.timeout:g} s "
+                "(another call is still waiting for it)",
+                self.where,
+            )
+        try:
+            yield deadline
+        finally:
+            self._lock.release()
 
     def _ensure_connected(self, deadline: float) -> bool:
         """Connect if needed (lock held). True when a new connection was made."""
@@ -836,8 +832,6 @@ class DelugeClient:
         cfg = self.config
         if self._factory is not None:
             return self._factory(cfg)
-        from deluge_client import DelugeRPCClient
-
         return DelugeRPCClient(
             cfg.host,
             cfg.port,
@@ -937,8 +931,6 @@ class DelugeClient:
 
 
 def _is_remote(exc: BaseException) -> bool:
-    from deluge_client.client import RemoteException
-
     return isinstance(exc, RemoteException)
 
 
