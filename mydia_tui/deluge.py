@@ -805,6 +805,7 @@ class DelugeClient:
                 f"{self._last_error} (retrying in {self._retry_at - now:.1f} s)", self.where
             )
         cfg = self.config
+        client = None
         try:
             client = self._new_client()
             client._socket = _DeadlineSocket(client._socket, deadline)
@@ -814,6 +815,8 @@ class DelugeClient:
             client._socket.deadline = deadline
             version = str(client.call("daemon.info"))
         except Exception as exc:
+            if client is not None:
+                _close_quietly(client)
             err = self._map(exc, during="login")
             self._went_offline(err)
             raise err from None
@@ -845,10 +848,7 @@ class DelugeClient:
     def _drop(self) -> None:
         client, self._client = self._client, None
         if client is not None:
-            try:
-                client._socket.close()
-            except Exception:  # noqa: BLE001 - closing a dead socket may fail any way
-                pass
+            _close_quietly(client)
 
     def _went_offline(self, err: DelugeError) -> None:
         self._failures += 1
@@ -928,6 +928,13 @@ class DelugeClient:
         if _is_remote(exc):
             return DelugeRemoteError(f"Deluge at {where}: {name}: {first}", where)
         return DelugeUnreachable(f"Deluge at {where}: {name}: {first}", where)
+
+
+def _close_quietly(client: Any) -> None:
+    try:
+        client._socket.close()
+    except Exception:  # noqa: BLE001 - closing a dead socket may fail any way
+        pass
 
 
 def _is_remote(exc: BaseException) -> bool:
