@@ -634,6 +634,10 @@ class DelugeClient:
         """Every torrent in the daemon (for reconciliation), in one call, same keys as a poll."""
         return self._poll({})
 
+    def session_hashes(self) -> frozenset[str]:
+        """Just the info-hashes in the daemon (``core.get_session_state``): the cheapest listing."""
+        return frozenset(str(h).lower() for h in self._call("core.get_session_state") or ())
+
     def _poll(self, filter_dict: dict[str, Any]) -> dict[str, TorrentStatus]:
         keys = list(STATUS_KEYS)
         if not self.diff:

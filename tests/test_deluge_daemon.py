@@ -244,7 +244,7 @@ def test_session_lists_everything_in_one_call(
     before = deluge.rpc_calls
     session = deluge.session()
     assert deluge.rpc_calls - before == 1
-    assert set(session) == {release.info_hash, mine.info_hash}
+    assert set(session) == {release.info_hash, mine.info_hash} == deluge.session_hashes()
     assert session[release.info_hash].name == "Foreign.Torrent.2019"
     assert deluge.version() == deluged.version == "2.2.0"
 
