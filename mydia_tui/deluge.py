@@ -25,12 +25,15 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from deluge_client import DelugeRPCClient
+from deluge_client.client import RemoteException
 
 from .config import DelugeConfig, redact_text
 from .errors import MydiaError
@@ -157,11 +160,13 @@ def prepare_url(
     """Fetch a release URL: a .torrent, or a redirect (any depth) to a ``magnet:`` URI.
 
     Redirects are followed here, not by httpx, because httpx cannot follow one to ``magnet:``.
-    The body is read in a stream and abandoned past ``max_bytes``.
+    The body is read in a stream and abandoned past ``max_bytes``; the whole fetch (redirects
+    included) must end within ``timeout`` seconds, even when a server sends slowly.
     """
     secrets = tuple(secrets)
     own = http is None
     client = http or httpx.Client(timeout=timeout, headers={"User-Agent": "mydia-tui"})
+    deadline = time.monotonic() + timeout  # for the whole fetch, redirects included
     try:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
@@ -196,6 +201,8 @@ def prepare_url(
                     body = bytearray()
                     for chunk in resp.iter_bytes():
                         body += chunk
+                        if time.monotonic() > deadline:
+                            raise httpx.ReadTimeout("too slow")
                         if len(body) > max_bytes:
                             raise TorrentFetchError(
                                 f"{shown}: more than {max_bytes} bytes, not a torrent file"
@@ -418,6 +425,12 @@ class _DeadlineSocket:
     def __init__(self, sock: Any, deadline: float) -> None:
         self._sock = sock
         self.deadline = deadline
+        # deluge-client writes a 5-byte header and the body separately: with Nagle's algorithm
+        # and delayed ACKs every call would wait ~40 ms for the body to leave
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except (OSError, AttributeError):
+            pass
 
     def _arm(self) -> None:
         left = self.deadline - time.monotonic()
@@ -457,6 +470,8 @@ class DelugeClient:
 
     Create it once and share it; call it from worker threads, never from the UI thread.
     ``rpc_calls`` counts the RPCs made (connecting not included), for tests and benchmarks.
+    ``diff`` (default on): polls ask Deluge only for what changed since the last poll on this
+    connection, so a poll of thousands of idle torrents decodes almost nothing.
     """
 
     def __init__(
@@ -466,6 +481,7 @@ class DelugeClient:
         backoff_base: float = 0.5,
         backoff_max: float = 15.0,
         client_factory: Callable[..., Any] | None = None,
+        diff: bool = True,
     ) -> None:
         self.config = config
         self.where = f"{config.host}:{config.port}"
@@ -481,6 +497,11 @@ class DelugeClient:
         self._retry_at = 0.0
         self._last_error: DelugeError | None = None
         self._plugins: tuple[str, ...] | None = None
+        #: ask Deluge for status changes only (``diff=True``), merged into a per-connection cache
+        self.diff = diff
+        self._diff_owner: Any = None
+        self._raw_cache: dict[str, dict[str, Any]] = {}
+        self._status_cache: dict[str, TorrentStatus] = {}
         self._health = DelugeHealth(False, "", _utcnow(), "not connected yet", self.where)
 
     # -- health --------------------------------------------------------------------------------
@@ -604,16 +625,76 @@ class DelugeClient:
         wanted = sorted({h.lower() for h in info_hashes})
         if not wanted:  # an empty id filter would mean "all torrents" to some callers
             return {}
-        raw = self._call("core.get_torrents_status", {"id": wanted}, list(STATUS_KEYS))
-        return {str(h): status_from_dict(str(h), d) for h, d in (raw or {}).items() if d}
+        return self._poll({"id": wanted})
 
     def status(self, info_hash: str) -> TorrentStatus | None:
         return self.statuses([info_hash]).get(info_hash.lower())
 
     def session(self) -> dict[str, TorrentStatus]:
         """Every torrent in the daemon (for reconciliation), in one call, same keys as a poll."""
-        raw = self._call("core.get_torrents_status", {}, list(STATUS_KEYS))
-        return {str(h): status_from_dict(str(h), d) for h, d in (raw or {}).items() if d}
+        return self._poll({})
+
+    def session_hashes(self) -> frozenset[str]:
+        """Just the info-hashes in the daemon (``core.get_session_state``): the cheapest listing."""
+        return frozenset(str(h).lower() for h in self._call("core.get_session_state") or ())
+
+    def _poll(self, filter_dict: dict[str, Any]) -> dict[str, TorrentStatus]:
+        keys = list(STATUS_KEYS)
+        if not self.diff:
+            raw = self._call("core.get_torrents_status", filter_dict, keys)
+            return {str(h): status_from_dict(str(h), d) for h, d in (raw or {}).items() if d}
+        full_listing = not filter_dict
+        for _ in (1, 2):
+            result = self._call(
+                "core.get_torrents_status",
+                filter_dict,
+                keys,
+                True,
+                then=lambda raw: self._merge_diff(raw, full_listing),
+            )
+            if result is not None:
+                return result
+        raise DelugeRemoteError(  # pragma: no cover - needs a daemon that forgets its diffs twice
+            f"Deluge at {self.where} sent status changes for torrents never seen", self.where
+        )
+
+    def _merge_diff(
+        self, raw: dict[str, Any], full_listing: bool
+    ) -> dict[str, TorrentStatus] | None:
+        """Apply a ``diff=True`` answer to the cache of this connection (the lock is held).
+
+        Deluge remembers, per RPC session, what it last sent for each torrent and then sends only
+        the keys whose values changed ({} for an unchanged torrent). The cache therefore belongs
+        to one connection: a new connection (a new session on the daemon) starts it afresh, and
+        any failure during a diff call drops the connection (see :meth:`_call`). None: the answer
+        does not fit the cache (cannot happen unless Deluge forgot); the connection is dropped
+        and the caller asks again on a new one, which answers in full.
+        """
+        if self._diff_owner is not self._client:
+            self._diff_owner = self._client
+            self._raw_cache = {}
+            self._status_cache = {}
+        out: dict[str, TorrentStatus] = {}
+        for key, changes in (raw or {}).items():
+            info_hash = str(key)
+            before = self._raw_cache.get(info_hash)
+            if before is None:
+                if "time_added" not in (changes or {}):  # a partial answer for an unseen torrent
+                    self._drop()
+                    return None
+                merged = dict(changes)
+            elif not changes:
+                out[info_hash] = self._status_cache[info_hash]
+                continue
+            else:
+                merged = {**before, **changes}
+            self._raw_cache[info_hash] = merged
+            out[info_hash] = self._status_cache[info_hash] = status_from_dict(info_hash, merged)
+        if full_listing:  # forget torrents that left the session
+            for gone in set(self._raw_cache) - set(out):
+                del self._raw_cache[gone]
+                self._status_cache.pop(gone, None)
+        return out
 
     def files(self, info_hash: str) -> TorrentFiles:
         """Files of one torrent (for import): paths relative to ``save_path``, sizes."""
@@ -669,18 +750,26 @@ class DelugeClient:
 
     # -- the one way to make a call ------------------------------------------------------------
 
-    def _call(self, method: str, *args: Any) -> Any:
-        """One RPC under the lock, within one deadline; reconnects when needed."""
+    def _call(self, method: str, *args: Any, then: Callable[[Any], Any] | None = None) -> Any:
+        """One RPC under the lock, within one deadline; reconnects when needed.
+
+        ``then(result)`` runs under the same lock, on the answer of the connection that is
+        current; a call with ``then`` that fails in any way drops the connection (its session
+        state on the daemon, such as status diffs, can no longer be trusted).
+        """
         with self._locked(time.monotonic() + self.timeout) as deadline:
             fresh = self._ensure_connected(deadline)
             for attempt in (1, 2):
                 self._client._socket.deadline = deadline
                 self.rpc_calls += 1
                 try:
-                    return self._client.call(method, *args)
+                    result = self._client.call(method, *args)
+                    return then(result) if then is not None else result
                 except Exception as exc:
                     err = self._map(exc, during=method)
                     if not isinstance(err, DelugeUnreachable | DelugeTimeout):
+                        if then is not None:
+                            self._drop()
                         raise err from None  # the daemon answered: the connection is fine
                     self._drop()
                     # a connection that was fine before may only be stale (daemon restarted):
@@ -696,26 +785,19 @@ class DelugeClient:
                     raise err from None
             raise AssertionError("unreachable")  # pragma: no cover
 
-    class _Locked:
-        def __init__(self, owner: DelugeClient, deadline: float) -> None:
-            self.owner = owner
-            self.deadline = deadline
-
-        def __enter__(self) -> float:
-            left = self.deadline - time.monotonic()
-            if not self.owner._lock.acquire(timeout=max(left, 0.0)):
-                raise DelugeTimeout(
-                    f"Deluge at {self.owner.where} did not answer within "
-                    f"{self.owner.timeout:g} s (another call is still waiting for it)",
-                    self.owner.where,
-                )
-            return self.deadline
-
-        def __exit__(self, *exc: object) -> None:
-            self.owner._lock.release()
-
-    def _locked(self, deadline: float) -> DelugeClient._Locked:
-        return DelugeClient._Locked(self, deadline)
+    @contextmanager
+    def _locked(self, deadline: float) -> Iterator[float]:
+        """Hold the lock, waiting for it no longer than the call's deadline allows."""
+        if not self._lock.acquire(timeout=max(deadline - time.monotonic(), 0.0)):
+            raise DelugeTimeout(
+                f"Deluge at {self.where} did not answer within {self.timeout:g} s "
+                "(another call is still waiting for it)",
+                self.where,
+            )
+        try:
+            yield deadline
+        finally:
+            self._lock.release()
 
     def _ensure_connected(self, deadline: float) -> bool:
         """Connect if needed (lock held). True when a new connection was made."""
@@ -727,6 +809,7 @@ class DelugeClient:
                 f"{self._last_error} (retrying in {self._retry_at - now:.1f} s)", self.where
             )
         cfg = self.config
+        client = None
         try:
             client = self._new_client()
             client._socket = _DeadlineSocket(client._socket, deadline)
@@ -736,6 +819,8 @@ class DelugeClient:
             client._socket.deadline = deadline
             version = str(client.call("daemon.info"))
         except Exception as exc:
+            if client is not None:
+                _close_quietly(client)
             err = self._map(exc, during="login")
             self._went_offline(err)
             raise err from None
@@ -754,8 +839,6 @@ class DelugeClient:
         cfg = self.config
         if self._factory is not None:
             return self._factory(cfg)
-        from deluge_client import DelugeRPCClient
-
         return DelugeRPCClient(
             cfg.host,
             cfg.port,
@@ -769,10 +852,7 @@ class DelugeClient:
     def _drop(self) -> None:
         client, self._client = self._client, None
         if client is not None:
-            try:
-                client._socket.close()
-            except Exception:  # noqa: BLE001 - closing a dead socket may fail any way
-                pass
+            _close_quietly(client)
 
     def _went_offline(self, err: DelugeError) -> None:
         self._failures += 1
@@ -854,9 +934,14 @@ class DelugeClient:
         return DelugeUnreachable(f"Deluge at {where}: {name}: {first}", where)
 
 
-def _is_remote(exc: BaseException) -> bool:
-    from deluge_client.client import RemoteException
+def _close_quietly(client: Any) -> None:
+    try:
+        client._socket.close()
+    except Exception:  # noqa: BLE001 - closing a dead socket may fail any way
+        pass
 
+
+def _is_remote(exc: BaseException) -> bool:
     return isinstance(exc, RemoteException)
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from deluge_fixtures import make_release
-from httpserver import LoopbackHTTPServer
+from httpserver import LoopbackHTTPServer, Response
 
 from mydia_tui.config import DelugeConfig
 from mydia_tui.deluge import (
@@ -158,6 +160,16 @@ def test_url_redirect_loop(http_server: LoopbackHTTPServer):
         prepare(http_server.url("/loop"))
 
 
+def test_url_slow_server_times_out(http_server: LoopbackHTTPServer):
+    def slow(_request):
+        time.sleep(2)
+        return Response(200, b"too late")
+
+    url = http_server.add("/slow", handler=slow)
+    with pytest.raises(TorrentFetchError, match="no answer within 0.5 s"):
+        prepare(url, timeout=0.5)
+
+
 def test_url_nobody_listening():
     with pytest.raises(TorrentFetchError):
         prepare(f"http://127.0.0.1:{free_port()}/x.torrent", timeout=2)
@@ -252,6 +264,29 @@ def test_find_deluged_with_a_wrong_env_says_what_to_do(monkeypatch, tmp_path: Pa
     monkeypatch.setenv(DELUGED_ENV, str(tmp_path / "nothing"))
     with pytest.raises(DelugedNotFound, match="provision_deluge.sh"):
         find_deluged()
+
+
+def _run_a_daemon_test(env_extra: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env.update({DELUGED_ENV: str(tmp_path / "no-deluged"), **env_extra})
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"]
+    target = "tests/test_deluge_daemon.py::test_one_rpc_call_per_poll"
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [*args, target], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_missing_deluged_skips_locally(tmp_path: Path):
+    run = _run_a_daemon_test({}, tmp_path)
+    assert run.returncode == 0, run.stdout
+    assert "1 skipped" in run.stdout and "provision_deluge.sh" in run.stdout
+
+
+def test_missing_deluged_fails_under_ci(tmp_path: Path):
+    run = _run_a_daemon_test({"CI": "true"}, tmp_path)
+    assert run.returncode != 0
+    assert "CI=true but no deluged" in run.stdout and "skipped" not in run.stdout
 
 
 def test_the_adapter_does_not_import_textual():
