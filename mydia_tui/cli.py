@@ -41,11 +41,9 @@ class Context:
 
     def db(self):
         if self._db is None:
-            from .db import open_database
-            from .library import sync_roots
+            from .library import open_library
 
-            self._db = open_database(self.args.db, configured=self.config.database)
-            sync_roots(self.config.library.movies, self.config.library.shows)
+            self._db = open_library(self.config, self.args.db)
         return self._db
 
     def close(self) -> None:

@@ -358,8 +358,8 @@ class Demo:
 
 
 def cmd_demo(ctx) -> int:
-    from .db import open_database
     from .errors import MydiaError
+    from .library import open_library
 
     print("mydia-tui demo: starting two private Deluge daemons and a local feed...", flush=True)
     try:
@@ -370,7 +370,7 @@ def cmd_demo(ctx) -> int:
     try:
         demo.write_config()
         config = demo.config()
-        open_database(str(demo.db_path))
+        open_library(config, str(demo.db_path))
         demo.add_films()
         if ctx.args.no_tui:
             return _run_headless(config, timeout=ctx.args.timeout)
