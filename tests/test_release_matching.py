@@ -291,3 +291,33 @@ def test_fast_path_agrees_with_guessit(name: str) -> None:
     from mydia_tui.releases.titles import normalize_title
 
     assert normalize_title(fast.title) == normalize_title(slow.title)
+
+
+def _bench_names(count: int) -> list[str]:
+    import importlib.util
+    import random
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "releases.py"
+    spec = importlib.util.spec_from_file_location("bench_releases", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.names(count, random.Random(11))
+
+
+def test_fast_path_agrees_with_guessit_on_benchmark_names() -> None:
+    from mydia_tui.releases.titles import normalize_title
+
+    fields = ("year", "seasons", "episodes", "is_season_pack", "resolution", "source", "remux",
+              "proper")
+    disagreements = []
+    for name in _bench_names(300)[::3]:
+        fast = parse_name_uncached(name)
+        if fast.parser != "fast":
+            continue
+        slow = parse_name_uncached(name, fast=False)
+        a = {f: getattr(fast, f) for f in fields} | {"title": normalize_title(fast.title)}
+        b = {f: getattr(slow, f) for f in fields} | {"title": normalize_title(slow.title)}
+        if a != b:
+            disagreements.append((name, {k: (a[k], b[k]) for k in a if a[k] != b[k]}))
+    assert disagreements == []

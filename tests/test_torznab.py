@@ -380,3 +380,17 @@ def test_recent_releases_query(db, torznab):
     assert (movie["t"], movie["cat"], "q" in movie) == ("movie", "2000", False)
     assert (show["t"], show["cat"]) == ("tvsearch", "5000")
     assert len(feed.releases) == 1
+
+
+def test_a_trickling_answer_is_cut_at_the_indexer_timeout(db, torznab):
+    def trickle():
+        yield b'<?xml version="1.0" encoding="UTF-8"?><rss><channel>'
+        for _ in range(50):
+            time.sleep(0.1)
+            yield b" "
+
+    fake = torznab.add("trickle", answer=lambda p: Reply(body=trickle()) if p.get("t") != "caps" else None)
+    started = time.monotonic()
+    with pytest.raises(IndexerUnavailable, match="no complete answer within 0.5 s"):
+        client(fake, timeout=0.5).search_target(MATRIX)
+    assert time.monotonic() - started < 2

@@ -25,6 +25,8 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from peewee import PeeweeException as PeeweeError
+
 #: bump when parsing changes: cached parses of older versions are ignored
 PARSER_VERSION = 1
 
@@ -517,7 +519,11 @@ def parse_names(names: Iterable[str], *, persist: bool = True) -> dict[str, Pars
         return result
     use_db = persist and _database_bound()
     if use_db:
-        for name, parsed in _load_persisted(missing).items():
+        try:
+            loaded = _load_persisted(missing)
+        except PeeweeError:  # the cache is an optimisation: never fail a search over it
+            loaded, use_db = {}, False
+        for name, parsed in loaded.items():
             _MEMORY.put(name, parsed)
             result[name] = parsed
         missing = [n for n in missing if n not in result]
@@ -528,7 +534,10 @@ def parse_names(names: Iterable[str], *, persist: bool = True) -> dict[str, Pars
         result[name] = parsed
         fresh.append(parsed)
     if use_db and fresh:
-        _persist(fresh)
+        try:
+            _persist(fresh)
+        except PeeweeError:
+            pass
     return result
 
 
