@@ -106,7 +106,7 @@ _SEASON = re.compile(_B + r"S(\d{1,2})" + _E, re.I)
 _SEASON_WORD = re.compile(_B + r"Season[ ._-]?(\d{1,2})" + _E, re.I)
 _YEAR = re.compile(_B + r"\(?((?:19|20)\d\d)\)?" + _E)
 _RESOLUTION = re.compile(_B + r"(2160|1080|720|576|480)[pi]" + _E + r"|" + _B + r"(4K|UHD)" + _E, re.I)
-_PROPER = re.compile(_B + r"(PROPER|REPACK|RERIP)" + _E, re.I)
+_PROPER = re.compile(_B + r"(PROPER|REPACK|RERIP|REAL)" + _E, re.I)
 _REMUX = re.compile(_B + r"(?:BD)?REMUX" + _E, re.I)
 _CODEC = re.compile(
     _B + r"(x\.?264|h\.?264|AVC|x\.?265|h\.?265|HEVC|XviD|DivX|AV1|VP9)" + _E, re.I
