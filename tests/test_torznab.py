@@ -394,3 +394,17 @@ def test_a_trickling_answer_is_cut_at_the_indexer_timeout(db, torznab):
     with pytest.raises(IndexerUnavailable, match="no complete answer within 0.5 s"):
         client(fake, timeout=0.5).search_target(MATRIX)
     assert time.monotonic() - started < 2
+
+
+def test_resolve_release_through_the_config(db, torznab):
+    from mydia_tui.config import Config
+    from mydia_tui.indexers.search import resolve_release
+    from mydia_tui.releases.release import Release
+
+    fake = torznab.add("res")
+    fake.downloads["m"] = Reply(302, b"", {"Location": f"magnet:?xt=urn:btih:{HASH}"})
+    config = Config(indexers=(cfg(fake),))
+    got = resolve_release(config, Release("x", "res", download_url=f"{fake.url}/dl/m"))
+    assert got.info_hash == HASH
+    with pytest.raises(IndexerError, match="not in the configuration"):
+        resolve_release(config, Release("x", "gone", download_url="http://127.0.0.1:9/x"))
