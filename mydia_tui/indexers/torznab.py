@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import email.utils
-import json
 import re
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -454,9 +454,9 @@ class TorznabClient:
         row = ensure_indexer(self.config)
         if not refresh and row.caps and row.caps_fetched_at and utcnow() - row.caps_fetched_at < self.caps_ttl:
             try:
-                return _caps_from_json(row.caps)
-            except (ValueError, KeyError, TypeError):
-                pass
+                return parse_caps(_parse_xml(row.caps.encode("utf-8")))
+            except (IndexerBadResponse, ValueError):
+                pass  # unreadable cache: ask again
         try:
             root = self._call({"t": "caps"})
         except IndexerRequestError:
@@ -466,7 +466,9 @@ class TorznabClient:
             caps = parse_caps(root)
         except ValueError as exc:
             raise self._error(IndexerBadResponse, f"t=caps answer is not usable: {exc}") from None
-        Indexer.update(caps=_caps_to_json(caps), caps_fetched_at=utcnow()).where(
+        # the t=caps answer as parsed (control characters gone), re-read on the next search
+        raw = ET.tostring(root, encoding="unicode")
+        Indexer.update(caps=raw, caps_fetched_at=utcnow()).where(
             Indexer.id == row.id
         ).execute()
         return caps
@@ -690,23 +692,3 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=_dt.UTC)
     return max(0.0, min((when - _dt.datetime.now(_dt.UTC)).total_seconds(), 24 * 3600.0))
-
-
-def _caps_to_json(caps: Caps) -> str:
-    return json.dumps({
-        "search": caps.search, "tv_search": caps.tv_search, "movie_search": caps.movie_search,
-        "search_params": sorted(caps.search_params), "tv_params": sorted(caps.tv_params),
-        "movie_params": sorted(caps.movie_params), "limit_max": caps.limit_max,
-        "limit_default": caps.limit_default, "categories": [list(c) for c in caps.categories],
-    })
-
-
-def _caps_from_json(text: str) -> Caps:
-    raw = json.loads(text)
-    return Caps(
-        search=raw["search"], tv_search=raw["tv_search"], movie_search=raw["movie_search"],
-        search_params=frozenset(raw["search_params"]), tv_params=frozenset(raw["tv_params"]),
-        movie_params=frozenset(raw["movie_params"]), limit_max=raw["limit_max"],
-        limit_default=raw["limit_default"],
-        categories=tuple((int(i), str(n)) for i, n in raw["categories"]),
-    )
