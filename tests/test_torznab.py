@@ -408,3 +408,27 @@ def test_resolve_release_through_the_config(db, torznab):
     assert got.info_hash == HASH
     with pytest.raises(IndexerError, match="not in the configuration"):
         resolve_release(config, Release("x", "gone", download_url="http://127.0.0.1:9/x"))
+
+
+def test_connection_refused_is_unavailable_and_never_shows_the_key(db, caplog):
+    import logging
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    c = TorznabClient(IndexerConfig(name="gone", url=f"http://127.0.0.1:{port}", api_key="topsecret42",
+                                    min_interval=0, timeout=2))
+    with caplog.at_level(logging.DEBUG), pytest.raises(IndexerUnavailable, match="cannot connect") as err:
+        c.search_target(MATRIX)
+    assert "topsecret42" not in str(err.value) + caplog.text + indexer_health("gone").last_error
+
+
+def test_http_library_logs_do_not_show_the_key(db, torznab, caplog):
+    import logging
+
+    fake = torznab.add("logs")
+    with caplog.at_level(logging.DEBUG):
+        client(fake).search_target(MATRIX)
+    assert "HTTP Request" in caplog.text and "apikey=********" in caplog.text
+    assert "secretkey123" not in caplog.text

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import email.utils
+import logging
 import re
 import threading
 import time
@@ -56,6 +57,26 @@ DEFAULT_MAX_PAGES = 3
 MAX_SIZE = 1 << 50
 MAX_COUNT = 10_000_000
 USER_AGENT = "mydia-tui"
+
+log = logging.getLogger(__name__)
+
+
+class _RedactFilter(logging.Filter):
+    """httpx logs every request URL at INFO, ``apikey=`` included: redact it there."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken record is not ours to fix
+            return True
+        record.msg, record.args = redact_text(message), ()
+        return True
+
+
+for _name in ("httpx", "httpcore"):
+    _logger = logging.getLogger(_name)
+    if not any(isinstance(f, _RedactFilter) for f in _logger.filters):
+        _logger.addFilter(_RedactFilter())
 
 MOVIE_CATEGORIES = (2000,)
 TV_CATEGORIES = (5000,)
@@ -584,6 +605,8 @@ class TorznabClient:
                 transport=self.transport,
                 headers={"User-Agent": USER_AGENT},
             ) as client, client.stream("GET", url, params=params) as response:
+                log.debug("%s: GET %s -> %s", self.name, self._redact(str(response.url)),
+                          response.status_code)
                 declared = _int(response.headers.get("content-length"))
                 if declared is not None and declared > limit:
                     raise self._error(IndexerBadResponse, f"answer of {declared:,} bytes is larger than the limit of {limit:,}")
@@ -602,6 +625,7 @@ class TorznabClient:
         except httpx.TooManyRedirects:
             raise self._error(IndexerUnavailable, "too many redirects") from None
         except httpx.HTTPError as exc:
+            log.debug("%s: %s", self.name, self._redact(repr(exc)))
             raise self._error(IndexerUnavailable, f"cannot connect to {self.config.url}: {exc}") from None
 
     def _raise_for_status(self, status: int, headers, body: bytes) -> None:
