@@ -92,12 +92,16 @@ def test_parse_without_database_works():
 
 
 def test_guessit_options_do_not_change_results():
+    from test_release_matching import CASES, EXTRA_NAMES
+
     names = [
-        "[Erai-raws] Jujutsu Kaisen - 24 [720p][Multiple Subtitle].mkv",
         "Movie.2019.GERMAN.DL.1080p.BluRay.x264-X",
         "The.Expanse.Complete.Series.1080p.BluRay.x264-GRP",
         "Breaking.Bad.S01-S03.720p.BluRay.x264-GRP",
+        "Show 2x05 720p HDTV x264",
     ]
+    # every name of the tables that the fast path leaves to guessit
+    names += [n for n in {c[1] for c in CASES} | set(EXTRA_NAMES) if parse._fast_parse(n) is None]
     for name in names:
         restricted = parse._guessit_parse(name)
         saved = parse._GUESSIT_OPTIONS

@@ -318,7 +318,9 @@ def _codec_name(raw: str) -> str:
 
 _GUESSIT_LOCK = threading.Lock()
 _GUESSIT_OPTIONS = {
-    # properties we never read; guessit skips their rules (about a quarter of its time)
+    # properties we never read and whose rules do not shape the ones we do (checked on the
+    # test corpus: same results with and without); guessit skips their rules, about 30% of
+    # its time. "includes" was tried too: it loses release groups and episode titles.
     "excludes": [
         "country",
         "website",
@@ -330,6 +332,18 @@ _GUESSIT_OPTIONS = {
         "aspect_ratio",
         "uuid",
         "size",
+        "audio_profile",
+        "video_profile",
+        "video_api",
+        "mimetype",
+        "cd",
+        "disc",
+        "version",
+        "week",
+        "bonus",
+        "film",
+        "episode_count",
+        "season_count",
     ],
 }
 
