@@ -348,6 +348,8 @@ def test_indexer_without_caps_falls_back_to_text_search(db, torznab):
     client(fake).search_target(MATRIX)
     [search] = fake.searches()
     assert search["t"] == "search" and search["q"] == "The Matrix 1999"
+    with pytest.raises(IndexerError, match="No such function"):  # doctor asks strictly
+        client(fake).caps(refresh=True)
 
 
 def test_503_with_retry_after_sets_the_next_retry(db, torznab):

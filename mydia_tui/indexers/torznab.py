@@ -471,7 +471,10 @@ class TorznabClient:
             )
 
     def caps(self, *, refresh: bool = False) -> Caps:
-        """The indexer's capabilities, from the ``indexer`` table when fresh enough."""
+        """The indexer's capabilities, from the ``indexer`` table when fresh enough.
+
+        ``refresh=True`` (``doctor``) always asks, and an indexer that refuses ``t=caps`` is an
+        error; otherwise such an indexer gets plain text search (:class:`Caps` defaults)."""
         row = ensure_indexer(self.config)
         if not refresh and row.caps and row.caps_fetched_at and utcnow() - row.caps_fetched_at < self.caps_ttl:
             try:
@@ -481,6 +484,8 @@ class TorznabClient:
         try:
             root = self._call({"t": "caps"})
         except IndexerRequestError:
+            if refresh:
+                raise
             # an indexer without t=caps: plain text search still works; not cached
             return Caps()
         try:
