@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from peewee import PeeweeException as PeeweeError
 
 #: bump when parsing changes: cached parses of older versions are ignored
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 SOURCES = (
     "bluray",
