@@ -271,3 +271,15 @@ def test_profiles_sync_into_the_table_and_back(db):
     again = sync_profiles(QualityConfig(profiles=(ProfileConfig(name="Remux", qualities=("Remux-2160p",)),)))
     assert again == ids
     assert profile_from_row(QualityProfile.get_by_id(ids["Remux"])).qualities == ("Remux-2160p",)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year", "source"),
+    [
+        ("The.Matrix.1999.TS", "The Matrix", 1999, "telesync"),
+        ("Some.Movie-2019", "Some Movie", 2019, None),
+    ],
+)
+def test_fast_path_edge_shapes(name, title, year, source):
+    p = parse_name(name, persist=False)
+    assert (p.title, p.year, p.source) == (title, year, source)

@@ -97,7 +97,8 @@ _B = r"(?<![A-Za-z0-9])"  # word start
 _E = r"(?![A-Za-z0-9])"  # word end
 _MAX_YEAR = _dt.date.today().year + 1
 
-_EXT = re.compile(r"\.(mkv|mp4|avi|m4v|wmv|mov|webm|ts|m2ts|torrent)$", re.I)
+# not ".ts": in release names it is far more often TeleSync than a transport stream
+_EXT = re.compile(r"\.(mkv|mp4|avi|m4v|wmv|mov|webm|m2ts|torrent)$", re.I)
 _SAFE = re.compile(r"^[\w .\-'&!,+()]+$")
 _GROUP = re.compile(r"-([A-Za-z0-9]{2,20})$")
 _EPISODE = re.compile(_B + r"S(\d{1,2})((?:[ ._-]?E\d{1,3})+)" + _E, re.I)
@@ -199,7 +200,12 @@ def _fast_parse(name: str) -> ParsedRelease | None:
         return None
     group = None
     m = _GROUP.search(text)
-    if m and not _QUALITY_WORD.fullmatch(m.group(1)) and m.group(1).upper() not in {"DL", "RIP"}:
+    if (
+        m
+        and not _QUALITY_WORD.fullmatch(m.group(1))
+        and m.group(1).upper() not in {"DL", "RIP"}
+        and not m.group(1).isdigit()
+    ):
         group = m.group(1)
         text = text[: m.start()]
 
