@@ -260,8 +260,15 @@ def test_table_is_large_enough() -> None:
     assert len(CASES) >= 150
 
 
-#: more shapes the fast path answers, checked against guessit too
+#: more shapes the fast path answers, checked against guessit too (library file and folder
+#: names included: the scanner parses them with the same function)
 EXTRA_NAMES = [
+    "Big Buck Bunny (2008)",
+    "Big Buck Bunny (2008) - Bluray-1080p.mkv",
+    "The Expanse - S02E03 - Static.mkv",
+    "The Expanse - S02E03E04 - Static + Godspeed WEBDL-1080p.mkv",
+    "Doctor Who (2005) - S01E01 - Rose.mkv",
+    "Amélie (2001).mkv",
     "[SubsPlease] One Piece - 1071 (1080p) [621AEF57].mkv",
     "[Erai-raws] Spy x Family - 03 (720p) [07F62BE5].mkv",
     "[Judas] Frieren - 28 [1080p][HEVC x265 10bit].mkv",
