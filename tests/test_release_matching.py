@@ -260,8 +260,15 @@ def test_table_is_large_enough() -> None:
     assert len(CASES) >= 150
 
 
-#: more shapes the fast path answers, checked against guessit too
+#: more shapes the fast path answers, checked against guessit too (library file and folder
+#: names included: the scanner parses them with the same function)
 EXTRA_NAMES = [
+    "Big Buck Bunny (2008)",
+    "Big Buck Bunny (2008) - Bluray-1080p.mkv",
+    "The Expanse - S02E03 - Static.mkv",
+    "The Expanse - S02E03E04 - Static + Godspeed WEBDL-1080p.mkv",
+    "Doctor Who (2005) - S01E01 - Rose.mkv",
+    "Amélie (2001).mkv",
     "[SubsPlease] One Piece - 1071 (1080p) [621AEF57].mkv",
     "[Erai-raws] Spy x Family - 03 (720p) [07F62BE5].mkv",
     "[Judas] Frieren - 28 [1080p][HEVC x265 10bit].mkv",
@@ -276,6 +283,31 @@ EXTRA_NAMES = [
     "Show.Name.S01E01E02E03.720p.HDTV.x264-GRP",
     "Show Name S03E10 1080p WEB H264-GRP",
     "show.name.s03e10.720p.hdtv.x264-grp.mkv",
+    "Spider-Man.No.Way.Home.2021.1080p.WEB-DL.DDP5.1.Atmos.x264-CM",
+    "Apollo.13.1995.REMASTERED.1080p.BluRay.x264-GRP",
+    "The.Office.US.S05E14.720p.WEB-DL.DD5.1.H.264-GRP",
+    "1883.S01E01.1080p.WEB.h264-GRP",
+    "Star.Wars.Episode.IV.A.New.Hope.1977.1080p.BluRay.x264-GRP",
+    "Se7en.1995.1080p.BluRay.x264-GRP",
+    "The.Boys.S04E01.1080p.AMZN.WEB-DL.DDP5.1.H.264-NTb",
+    "Ted.Lasso.S03E12.So.Long.Farewell.2160p.ATVP.WEB-DL.DDP5.1.Atmos.DV.H.265-FLUX",
+    "Shogun.2024.S01E01.Anjin.1080p.DSNP.WEB-DL.DDP5.1.H.264-NTb",
+    "Oppenheimer.2023.IMAX.2160p.UHD.BluRay.x265.10bit.HDR.TrueHD.7.1.Atmos-GRP",
+    "Top.Gun.Maverick.2022.1080p.WEBRip.x264.AAC5.1-YTS",
+    "The.Last.of.Us.S01.COMPLETE.1080p.HMAX.WEB-DL.DDP5.1.Atmos.H.264-GRP",
+    "Fargo.S05E01.720p.HDTV.x264-SYNCOPY",
+    "Chernobyl.S01E01.1.23.45.1080p.AMZN.WEB-DL.DDP5.1.H.264-NTb",
+    "Band.of.Brothers.S01E01.Currahee.1080p.BluRay.x264-GRP",
+    "Parasite.2019.KOREAN.1080p.BluRay.x264-GRP",
+    "Mad.Max.Fury.Road.2015.Black.and.Chrome.Edition.1080p.BluRay.x264-GRP",
+    "The.Mandalorian.S02E08.Chapter.16.The.Rescue.1080p.DSNP.WEB-DL.DDP5.1.Atmos.H.264-GRP",
+    "Avatar.The.Way.of.Water.2022.1080p.WEB-DL.DDP5.1.Atmos.H.264-GRP",
+    "Succession.S04E10.With.Open.Eyes.1080p.AMZN.WEB-DL.DDP5.1.H.264-GRP",
+    "Interstellar 2014 1080p BluRay x264 DTS-HD MA 5.1-GRP",
+    "Dark.S01E01.Secrets.GERMAN.1080p.NF.WEB-DL.DDP5.1.x264-GRP",
+    "Movie.Title.2020.HC.HDRip.XviD-GRP",
+    "Show.Name.S01E01.PROPER.720p.HDTV.x264-GRP",
+    "Show.Name.S01E01.REAL.PROPER.720p.HDTV.x264-GRP",
 ]
 
 
@@ -291,3 +323,33 @@ def test_fast_path_agrees_with_guessit(name: str) -> None:
     from mydia_tui.releases.titles import normalize_title
 
     assert normalize_title(fast.title) == normalize_title(slow.title)
+
+
+def _bench_names(count: int) -> list[str]:
+    import importlib.util
+    import random
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "releases.py"
+    spec = importlib.util.spec_from_file_location("bench_releases", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.names(count, random.Random(11))
+
+
+def test_fast_path_agrees_with_guessit_on_benchmark_names() -> None:
+    from mydia_tui.releases.titles import normalize_title
+
+    fields = ("year", "seasons", "episodes", "is_season_pack", "resolution", "source", "remux",
+              "proper")
+    disagreements = []
+    for name in _bench_names(300)[::3]:
+        fast = parse_name_uncached(name)
+        if fast.parser != "fast":
+            continue
+        slow = parse_name_uncached(name, fast=False)
+        a = {f: getattr(fast, f) for f in fields} | {"title": normalize_title(fast.title)}
+        b = {f: getattr(slow, f) for f in fields} | {"title": normalize_title(slow.title)}
+        if a != b:
+            disagreements.append((name, {k: (a[k], b[k]) for k in a if a[k] != b[k]}))
+    assert disagreements == []

@@ -92,12 +92,16 @@ def test_parse_without_database_works():
 
 
 def test_guessit_options_do_not_change_results():
+    from test_release_matching import CASES, EXTRA_NAMES
+
     names = [
-        "[Erai-raws] Jujutsu Kaisen - 24 [720p][Multiple Subtitle].mkv",
         "Movie.2019.GERMAN.DL.1080p.BluRay.x264-X",
         "The.Expanse.Complete.Series.1080p.BluRay.x264-GRP",
         "Breaking.Bad.S01-S03.720p.BluRay.x264-GRP",
+        "Show 2x05 720p HDTV x264",
     ]
+    # every name of the tables that the fast path leaves to guessit
+    names += [n for n in {c[1] for c in CASES} | set(EXTRA_NAMES) if parse._fast_parse(n) is None]
     for name in names:
         restricted = parse._guessit_parse(name)
         saved = parse._GUESSIT_OPTIONS
@@ -267,3 +271,15 @@ def test_profiles_sync_into_the_table_and_back(db):
     again = sync_profiles(QualityConfig(profiles=(ProfileConfig(name="Remux", qualities=("Remux-2160p",)),)))
     assert again == ids
     assert profile_from_row(QualityProfile.get_by_id(ids["Remux"])).qualities == ("Remux-2160p",)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year", "source"),
+    [
+        ("The.Matrix.1999.TS", "The Matrix", 1999, "telesync"),
+        ("Some.Movie-2019", "Some Movie", 2019, None),
+    ],
+)
+def test_fast_path_edge_shapes(name, title, year, source):
+    p = parse_name(name, persist=False)
+    assert (p.title, p.year, p.source) == (title, year, source)

@@ -63,7 +63,7 @@ def test_caps_are_read_once_and_cached_in_the_indexer_table(db, torznab):
     c.caps()
     assert [r["t"] for r in fake.requests] == ["caps"]
     row = Indexer.get(Indexer.name == "jackett")
-    assert row.caps and row.caps_fetched_at is not None
+    assert row.caps.startswith("<caps>") and row.caps_fetched_at is not None
     # stale after the TTL: asked again
     Indexer.update(caps_fetched_at=utcnow() - _dt.timedelta(days=8)).execute()
     c.caps()
@@ -348,6 +348,8 @@ def test_indexer_without_caps_falls_back_to_text_search(db, torznab):
     client(fake).search_target(MATRIX)
     [search] = fake.searches()
     assert search["t"] == "search" and search["q"] == "The Matrix 1999"
+    with pytest.raises(IndexerError, match="No such function"):  # doctor asks strictly
+        client(fake).caps(refresh=True)
 
 
 def test_503_with_retry_after_sets_the_next_retry(db, torznab):
@@ -380,3 +382,55 @@ def test_recent_releases_query(db, torznab):
     assert (movie["t"], movie["cat"], "q" in movie) == ("movie", "2000", False)
     assert (show["t"], show["cat"]) == ("tvsearch", "5000")
     assert len(feed.releases) == 1
+
+
+def test_a_trickling_answer_is_cut_at_the_indexer_timeout(db, torznab):
+    def trickle():
+        yield b'<?xml version="1.0" encoding="UTF-8"?><rss><channel>'
+        for _ in range(50):
+            time.sleep(0.1)
+            yield b" "
+
+    fake = torznab.add("trickle", answer=lambda p: Reply(body=trickle()) if p.get("t") != "caps" else None)
+    started = time.monotonic()
+    with pytest.raises(IndexerUnavailable, match="no complete answer within 0.5 s"):
+        client(fake, timeout=0.5).search_target(MATRIX)
+    assert time.monotonic() - started < 2
+
+
+def test_resolve_release_through_the_config(db, torznab):
+    from mydia_tui.config import Config
+    from mydia_tui.indexers.search import resolve_release
+    from mydia_tui.releases.release import Release
+
+    fake = torznab.add("res")
+    fake.downloads["m"] = Reply(302, b"", {"Location": f"magnet:?xt=urn:btih:{HASH}"})
+    config = Config(indexers=(cfg(fake),))
+    got = resolve_release(config, Release("x", "res", download_url=f"{fake.url}/dl/m"))
+    assert got.info_hash == HASH
+    with pytest.raises(IndexerError, match="not in the configuration"):
+        resolve_release(config, Release("x", "gone", download_url="http://127.0.0.1:9/x"))
+
+
+def test_connection_refused_is_unavailable_and_never_shows_the_key(db, caplog):
+    import logging
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    c = TorznabClient(IndexerConfig(name="gone", url=f"http://127.0.0.1:{port}", api_key="topsecret42",
+                                    min_interval=0, timeout=2))
+    with caplog.at_level(logging.DEBUG), pytest.raises(IndexerUnavailable, match="cannot connect") as err:
+        c.search_target(MATRIX)
+    assert "topsecret42" not in str(err.value) + caplog.text + indexer_health("gone").last_error
+
+
+def test_http_library_logs_do_not_show_the_key(db, torznab, caplog):
+    import logging
+
+    fake = torznab.add("logs")
+    with caplog.at_level(logging.DEBUG):
+        client(fake).search_target(MATRIX)
+    assert "HTTP Request" in caplog.text and "apikey=********" in caplog.text
+    assert "secretkey123" not in caplog.text

@@ -21,7 +21,7 @@ from ..releases.rank import rank
 from ..releases.release import Release
 from ..targets import Target
 from .health import IndexerError
-from .torznab import Feed, TorznabClient
+from .torznab import Feed, ResolvedDownload, TorznabClient
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,17 @@ def search_with_config(
     chosen = resolve_profile(profile, config.quality)
     policy = Policy.from_config(chosen, config.quality, existing_quality=existing_quality)
     return search_target(target, config.indexers, policy)
+
+
+def resolve_release(config: Config, release: Release) -> ResolvedDownload:
+    """The info-hash and the magnet or .torrent bytes of ``release``, asking the indexer it
+    came from when it gave neither a hash nor a magnet (its link may redirect to a magnet)."""
+    if release.info_hash and release.magnet:
+        return ResolvedDownload(release.info_hash, magnet=release.magnet)
+    for cfg in config.indexers:
+        if cfg.name == release.indexer:
+            return TorznabClient(cfg).resolve(release)
+    raise IndexerError(release.indexer, "is not in the configuration any more")
 
 
 def _one(client: TorznabClient, target: Target) -> tuple[IndexerReport, Feed | None]:
