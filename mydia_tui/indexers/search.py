@@ -55,9 +55,7 @@ class SearchOutcome:
         return tuple(r for r in self.indexers if not r.ok)
 
 
-def judge(
-    releases: Iterable[Release], target: Target, policy: Policy
-) -> tuple[list[Decision], list[Decision]]:
+def judge(releases: Iterable[Release], target: Target, policy: Policy) -> tuple[list[Decision], list[Decision]]:
     """Parse (batched, cached), decide and rank: (candidates best first, rejected). A torrent
     offered twice (same info-hash) is kept once, at its best-ranked place."""
     releases = list(releases)
@@ -72,14 +70,9 @@ def judge(
         if key and key in seen:
             first = seen[key]
             rejected.append(
-                Decision(
-                    d.release,
-                    d.parsed,
-                    False,
-                    "duplicate",
-                    f"the same torrent as {first.release.title!r} from {first.release.indexer}",
-                    d.quality,
-                )
+                Decision(d.release, d.parsed, False, "duplicate",
+                         f"the same torrent as {first.release.title!r} from {first.release.indexer}",
+                         d.quality)
             )
             continue
         if key:
@@ -101,28 +94,19 @@ def search_target(
     reports: list[IndexerReport] = []
     releases: list[Release] = []
     if enabled:
-        pool = ThreadPoolExecutor(
-            max_workers=min(max_workers, len(enabled)), thread_name_prefix="torznab"
-        )
+        pool = ThreadPoolExecutor(max_workers=min(max_workers, len(enabled)), thread_name_prefix="torznab")
         clients = {cfg.name: client_factory(cfg) for cfg in enabled}
         futures = {pool.submit(_one, clients[cfg.name], target): cfg for cfg in enabled}
         # each indexer is bounded by its own timeout per request; wait for the slowest bound
         bound = max(
-            (cfg.timeout + cfg.min_interval) * (clients[cfg.name].max_pages + 1) + 1
-            for cfg in enabled
+            (cfg.timeout + cfg.min_interval) * (clients[cfg.name].max_pages + 1) + 1 for cfg in enabled
         )
         done, pending = wait_futures(futures, timeout=bound)
         pool.shutdown(wait=False, cancel_futures=True)
         for future, cfg in sorted(futures.items(), key=lambda kv: (kv[1].priority, kv[1].name)):
             if future in pending:
-                reports.append(
-                    IndexerReport(
-                        cfg.name,
-                        False,
-                        error_code="timeout",
-                        message=f"indexer {cfg.name}: did not finish within {bound:g} s",
-                    )
-                )
+                reports.append(IndexerReport(cfg.name, False, error_code="timeout",
+                                             message=f"indexer {cfg.name}: did not finish within {bound:g} s"))
                 continue
             report, feed = future.result()
             reports.append(report)
@@ -163,33 +147,16 @@ def _one(client: TorznabClient, target: Target) -> tuple[IndexerReport, Feed | N
     try:
         feed = client.search_target(target)
     except IndexerError as exc:
-        return IndexerReport(
-            client.name,
-            False,
-            error_code=exc.code,
-            message=str(exc),
-            seconds=time.monotonic() - started,
-        ), None
+        return IndexerReport(client.name, False, error_code=exc.code, message=str(exc),
+                             seconds=time.monotonic() - started), None
     except Exception as exc:  # a bug must not take the other indexers down
-        message = redact_text(
-            f"indexer {client.name}: unexpected {type(exc).__name__}: {exc}",
-            [client.config.api_key],
-        )
-        return IndexerReport(
-            client.name,
-            False,
-            error_code="error",
-            message=message,
-            seconds=time.monotonic() - started,
-        ), None
-    return IndexerReport(
-        client.name,
-        True,
-        results=len(feed.releases),
-        dropped=feed.dropped,
-        message="; ".join(feed.drop_reasons),
-        seconds=time.monotonic() - started,
-    ), feed
+        message = redact_text(f"indexer {client.name}: unexpected {type(exc).__name__}: {exc}",
+                              [client.config.api_key])
+        return IndexerReport(client.name, False, error_code="error", message=message,
+                             seconds=time.monotonic() - started), None
+    return IndexerReport(client.name, True, results=len(feed.releases), dropped=feed.dropped,
+                         message="; ".join(feed.drop_reasons),
+                         seconds=time.monotonic() - started), feed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,15 +170,8 @@ def outcome_to_dict(outcome: SearchOutcome) -> dict:
         "candidates": [d.to_dict() for d in outcome.candidates],
         "rejected": [d.to_dict() for d in outcome.rejected],
         "indexers": [
-            {
-                "name": r.name,
-                "ok": r.ok,
-                "results": r.results,
-                "dropped": r.dropped,
-                "error": r.error_code,
-                "message": r.message,
-                "seconds": round(r.seconds, 3),
-            }
+            {"name": r.name, "ok": r.ok, "results": r.results, "dropped": r.dropped,
+             "error": r.error_code, "message": r.message, "seconds": round(r.seconds, 3)}
             for r in outcome.indexers
         ],
     }
@@ -240,9 +200,7 @@ def format_outcome(outcome: SearchOutcome, *, rejected: bool = True, width: int 
     for i, d in enumerate(outcome.candidates, 1):
         r = d.release
         seed = "?" if r.seeders is None else str(r.seeders)
-        lines.append(
-            f"  {i:>3}  {d.quality:<13} {seed:>5} {_size(r.size):>10}  {r.indexer[:12]:<12} {r.title[:width]}"
-        )
+        lines.append(f"  {i:>3}  {d.quality:<13} {seed:>5} {_size(r.size):>10}  {r.indexer[:12]:<12} {r.title[:width]}")
     if rejected and outcome.rejected:
         lines.append("")
         lines.append(f"{len(outcome.rejected)} rejected:")
