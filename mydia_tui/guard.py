@@ -30,9 +30,11 @@ import logging
 import os
 import re
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from peewee import IntegrityError, PostgresqlDatabase
 
@@ -43,10 +45,7 @@ from .models import (
     ACTIVE_STATES,
     Blocklist,
     Download,
-    DownloadEpisode,
     DownloadUnit,
-    FileEpisode,
-    LibraryRoot,
     MediaFile,
     MediaItem,
     database,
@@ -159,6 +158,72 @@ class Check:
     now: dt.datetime = field(default_factory=utcnow)
 
 
+# The rules' queries and the claim's inserts are plain SQL, written once and cached: building the
+# same statements through Peewee's query builder on every grab cost about ten times as much as
+# running them (see bench/guard.py). Placeholders are written "?" and turned into the database's
+# own ("%s" on PostgreSQL).
+
+
+@lru_cache(maxsize=256)
+def _sql_for(text: str, param: str) -> str:
+    return text if param == "?" else text.replace("?", param)
+
+
+def _run(text: str, params: Sequence[Any] = ()):
+    db = database.obj
+    return db.execute_sql(_sql_for(text, db.param), params)
+
+
+def _placeholders(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+class _FileRow(NamedTuple):
+    id: int
+    path: str
+    missing_since: Any
+    movie_id: int | None
+    episode_id: int | None
+    root_path: str
+
+
+class _DownloadRow(NamedTuple):
+    id: int
+    title: str
+    state: str
+
+
+_FILE_COLUMNS = "f.id, f.path, f.missing_since, f.movie_id, f.episode_id, r.path"
+_FILES_OF_MOVIE = (
+    f"SELECT {_FILE_COLUMNS} FROM media_file f JOIN library_root r ON r.id = f.root_id "
+    "WHERE f.movie_id = ?"
+)
+_FILES_OF_EPISODES = (
+    f"SELECT DISTINCT {_FILE_COLUMNS} FROM media_file f "
+    "JOIN library_root r ON r.id = f.root_id JOIN file_episode fe ON fe.file_id = f.id "
+    "WHERE fe.episode_id IN ({})"
+)
+_PRESENT_FILE_OF_MOVIE = (
+    "SELECT f.path, r.path FROM media_file f JOIN library_root r ON r.id = f.root_id "
+    "WHERE f.movie_id = ? AND f.missing_since IS NULL LIMIT 1"
+)
+_PRESENT_FILE_OF_EPISODES = (
+    "SELECT f.path, r.path FROM media_file f JOIN file_episode fe ON fe.file_id = f.id "
+    "JOIN library_root r ON r.id = f.root_id "
+    "WHERE fe.episode_id IN ({}) AND f.missing_since IS NULL LIMIT 1"
+)
+_ROOT_PATH = "SELECT path FROM library_root WHERE id = ?"
+_HOLDER_OF_UNITS = (
+    "SELECT d.id, d.title, d.state FROM download d "
+    "JOIN download_unit u ON u.download_id = d.id WHERE u.active_unit IN ({}) LIMIT 1"
+)
+_HOLDER_STATES = (*ACTIVE_STATES, "imported")
+_DOWNLOAD_OF_HASH = (
+    "SELECT id, title, state FROM download WHERE info_hash = ? "
+    f"AND state IN ({_placeholders(len(_HOLDER_STATES))}) LIMIT 1"
+)
+
+
 def _units_held_against(target: Target) -> list[str]:
     """Units whose being held blocks ``target``: its own, plus the season units of the seasons
     its episodes belong to (a pack grabbed before an episode existed still covers it)."""
@@ -168,12 +233,8 @@ def _units_held_against(target: Target) -> list[str]:
     return units
 
 
-def _describe_download(d: Download) -> str:
+def _describe_download(d: _DownloadRow) -> str:
     return f'download {d.id} "{d.title}" ({d.state})'
-
-
-def _file_path(root: LibraryRoot, relative: str) -> Path:
-    return Path(root.path) / relative
 
 
 def rule_valid_target(check: Check) -> Refusal | None:
@@ -196,22 +257,12 @@ def rule_already_on_disk(check: Check) -> Refusal | None:
     target = check.target
     assert target is not None
     if target.kind == "movie":
-        files = list(
-            MediaFile.select(MediaFile, LibraryRoot)
-            .join(LibraryRoot)
-            .where(MediaFile.movie == target.item_id)
-        )
+        cursor = _run(_FILES_OF_MOVIE, (target.item_id,))
     else:
-        files = list(
-            MediaFile.select(MediaFile, LibraryRoot)
-            .join(LibraryRoot, on=(MediaFile.root == LibraryRoot.id))
-            .switch(MediaFile)
-            .join(FileEpisode, on=(FileEpisode.file == MediaFile.id))
-            .where(FileEpisode.episode.in_(target.episode_ids))
-            .distinct()
-        )
-    for f in files:
-        path = _file_path(f.root, f.path)
+        ids = target.episode_ids
+        cursor = _run(_FILES_OF_EPISODES.format(_placeholders(len(ids))), ids)
+    for f in [_FileRow(*row) for row in cursor.fetchall()]:
+        path = Path(f.root_path) / f.path
         if path.exists():
             return Refusal(ALREADY_ON_DISK, f"already have a file: {path}")
         _flag_missing(f, path)
@@ -221,7 +272,7 @@ def rule_already_on_disk(check: Check) -> Refusal | None:
     return None
 
 
-def _flag_missing(f: MediaFile, path: Path) -> None:
+def _flag_missing(f: _FileRow, path: Path) -> None:
     if f.missing_since is None:
         MediaFile.update(missing_since=utcnow()).where(MediaFile.id == f.id).execute()
         history.record(
@@ -235,8 +286,8 @@ def _flag_missing(f: MediaFile, path: Path) -> None:
 def item_folder(target: Target) -> Path | None:
     if target.root_id is None or not target.folder:
         return None
-    root = LibraryRoot.get_or_none(LibraryRoot.id == target.root_id)
-    return Path(root.path) / target.folder if root else None
+    row = _run(_ROOT_PATH, (target.root_id,)).fetchone()
+    return Path(row[0]) / target.folder if row else None
 
 
 def is_video(name: str) -> bool:
@@ -295,13 +346,10 @@ def _unscanned_video(target: Target) -> Path | None:
 def rule_not_in_flight(check: Check) -> Refusal | None:
     target = check.target
     assert target is not None
-    row = (
-        Download.select(Download)
-        .join(DownloadUnit)
-        .where(DownloadUnit.active_unit.in_(_units_held_against(target)))
-        .first()
-    )
-    if row is not None:
+    units = _units_held_against(target)
+    found = _run(_HOLDER_OF_UNITS.format(_placeholders(len(units))), units).fetchone()
+    if found is not None:
+        row = _DownloadRow(*found)
         return Refusal(
             IN_FLIGHT,
             f"{target.label()} is already being fetched by {_describe_download(row)}",
@@ -312,14 +360,9 @@ def rule_not_in_flight(check: Check) -> Refusal | None:
 
 def rule_not_same_torrent(check: Check) -> Refusal | None:
     info_hash = normalize_info_hash(check.release.info_hash)
-    row = (
-        Download.select()
-        .where(
-            (Download.info_hash == info_hash) & (Download.state.in_((*ACTIVE_STATES, "imported")))
-        )
-        .first()
-    )
-    if row is not None:
+    found = _run(_DOWNLOAD_OF_HASH, (info_hash, *_HOLDER_STATES)).fetchone()
+    if found is not None:
+        row = _DownloadRow(*found)
         return Refusal(
             SAME_TORRENT, f"this torrent ({info_hash}) is {_describe_download(row)}", row.id
         )
@@ -329,23 +372,22 @@ def rule_not_same_torrent(check: Check) -> Refusal | None:
 def rule_not_blocklisted(check: Check) -> Refusal | None:
     r = check.release
     info_hash = normalize_info_hash(r.info_hash)
-    match = Blocklist.info_hash == info_hash
+    match, params = ["info_hash = ?"], [info_hash]
     if r.indexer and r.guid:
-        match |= (Blocklist.indexer == r.indexer) & (Blocklist.guid == r.guid)
+        match.append("(indexer = ? AND guid = ?)")
+        params += [r.indexer, r.guid]
     if r.indexer and r.title and r.size:
-        match |= (
-            (Blocklist.indexer == r.indexer)
-            & (Blocklist.title == r.title)
-            & (Blocklist.size == r.size)
-        )
-    row = (
-        Blocklist.select()
-        .where(match & (Blocklist.expires_at.is_null() | (Blocklist.expires_at > check.now)))
-        .first()
-    )
-    if row is not None:
-        why = f": {row.reason}" if row.reason else ""
-        return Refusal(BLOCKLISTED, f"release is blocklisted{why} ({row.title or info_hash})")
+        match.append("(indexer = ? AND title = ? AND size = ?)")
+        params += [r.indexer, r.title, Blocklist.size.db_value(r.size)]
+    found = _run(
+        f"SELECT title, reason FROM blocklist WHERE ({' OR '.join(match)}) "
+        "AND (expires_at IS NULL OR expires_at > ?) LIMIT 1",
+        (*params, Blocklist.expires_at.db_value(check.now)),
+    ).fetchone()
+    if found is not None:
+        title, reason = found
+        why = f": {reason}" if reason else ""
+        return Refusal(BLOCKLISTED, f"release is blocklisted{why} ({title or info_hash})")
     return None
 
 
@@ -354,22 +396,13 @@ def _rule_files_in_db(check: Check) -> Refusal | None:
     target = check.target
     assert target is not None
     if target.kind == "movie":
-        row = (
-            MediaFile.select()
-            .where((MediaFile.movie == target.item_id) & MediaFile.missing_since.is_null())
-            .first()
-        )
+        row = _run(_PRESENT_FILE_OF_MOVIE, (target.item_id,)).fetchone()
     else:
-        row = (
-            MediaFile.select()
-            .join(FileEpisode, on=(FileEpisode.file == MediaFile.id))
-            .where(FileEpisode.episode.in_(target.episode_ids) & MediaFile.missing_since.is_null())
-            .first()
-        )
+        ids = target.episode_ids
+        row = _run(_PRESENT_FILE_OF_EPISODES.format(_placeholders(len(ids))), ids).fetchone()
     if row is None:
         return None
-    root = LibraryRoot.get_by_id(row.root_id)
-    path = _file_path(root, row.path)
+    path = Path(row[1]) / row[0]
     if not path.exists():
         return None
     return Refusal(ALREADY_ON_DISK, f"already have a file: {path}")
@@ -447,7 +480,8 @@ class Guard:
 
     def _insert_claim(self, target: Target, release: Release, info_hash: str) -> int:
         now = utcnow()
-        download_id = Download.insert(
+        download_id = _insert_row(
+            Download,
             kind=target.kind,
             item=target.item_id,
             season=target.season if target.kind == "season" else None,
@@ -463,14 +497,20 @@ class Guard:
             claimed_by=self.claimed_by,
             claimed_at=now,
             updated_at=now,
-        ).execute()
+        )
         if target.episode_ids:
-            DownloadEpisode.insert_many(
-                [{"download": download_id, "episode": e} for e in target.episode_ids]
-            ).execute()
-        DownloadUnit.insert_many(
-            [{"download": download_id, "unit": u, "active_unit": u} for u in target.units()]
-        ).execute()
+            ids = target.episode_ids
+            _run(
+                "INSERT INTO download_episode (download_id, episode_id) VALUES "
+                + ", ".join(["(?, ?)"] * len(ids)),
+                [v for e in ids for v in (download_id, e)],
+            )
+        units = target.units()
+        _run(
+            "INSERT INTO download_unit (download_id, unit, active_unit) VALUES "
+            + ", ".join(["(?, ?, ?)"] * len(units)),
+            [v for u in units for v in (download_id, u, u)],
+        )
         return download_id
 
     def record_refusal(self, target: Target | None, release: Release, refusal: Refusal) -> Outcome:
@@ -573,6 +613,36 @@ class Guard:
             download_id=download_id,
             adopted=result.already_present,
         )
+
+
+@lru_cache(maxsize=16)
+def _insert_columns(model: type, param: str, returning: bool) -> tuple[tuple, str]:
+    fields = tuple(f for f in model._meta.sorted_fields if not f.primary_key)
+    sql = (
+        f'INSERT INTO "{model._meta.table_name}" '
+        f"({', '.join(f'{chr(34)}{f.column_name}{chr(34)}' for f in fields)}) "
+        f"VALUES ({', '.join([param] * len(fields))})"
+    )
+    return fields, sql + (" RETURNING id" if returning else "")
+
+
+def _insert_row(model: type, **values: Any) -> int:
+    """One INSERT of every column, as Peewee's ``Model.insert`` writes it (defaults filled in
+    and converted by each field), from a statement built once; returns the new id."""
+    db = database.obj
+    returning = isinstance(db, PostgresqlDatabase)
+    fields, sql = _insert_columns(model, db.param, returning)
+    params = []
+    for f in fields:
+        if f.name in values:
+            value = values[f.name]
+        elif callable(f.default):
+            value = f.default()
+        else:
+            value = f.default
+        params.append(f.db_value(value))
+    cursor = db.execute_sql(sql, params)
+    return cursor.fetchone()[0] if returning else cursor.lastrowid
 
 
 class _Refused(Exception):

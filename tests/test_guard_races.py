@@ -1,0 +1,295 @@
+"""The guard under real concurrency: threads and processes racing for the same targets on one
+SQLite file, and the claim table's own constraint.
+
+Racers use distinct info-hashes, so the only correct refusal is ``in_flight``: exactly one grab
+per target wins, and no error (``database is locked`` or any other) may escape a racer.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+from guard_race_worker import process_main, race_in_threads, release_for
+from peewee import IntegrityError
+
+from mydia_tui.guard import (
+    ALREADY_ON_DISK,
+    IN_FLIGHT,
+    SAME_TORRENT,
+    AddResult,
+    Guard,
+    Release,
+    finish,
+)
+from mydia_tui.library import add_movie, add_show, manual_episodes
+from mydia_tui.models import (
+    ACTIVE_STATES,
+    Download,
+    DownloadUnit,
+    Episode,
+    History,
+    LibraryRoot,
+    MediaFile,
+    database,
+)
+from mydia_tui.targets import episode_by_number, episodes_target, movie_target, season_target
+
+TARGETS = 50
+
+
+def _films(n: int = TARGETS) -> list[int]:
+    return [add_movie(f"Race Film {i}", 2000 + i % 20).id for i in range(n)]
+
+
+def _assert_one_winner_each(item_ids: list[int], results: list, errors: list, racers: int):
+    assert not errors, "\n".join(errors)
+    assert len(results) == racers * len(item_ids)
+    by_item: dict[int, list] = defaultdict(list)
+    for item_id, accepted, reason, download_id in results:
+        by_item[item_id].append((accepted, reason, download_id))
+    assert sorted(by_item) == sorted(item_ids)
+    for item_id, outcomes in by_item.items():
+        winners = [o for o in outcomes if o[0]]
+        assert len(winners) == 1, (item_id, outcomes)
+        losers = [o for o in outcomes if not o[0]]
+        assert {reason for _, reason, _ in losers} == {IN_FLIGHT}, (item_id, outcomes)
+        # every loser names the download that won
+        assert {d for _, _, d in losers} == {winners[0][2]}, (item_id, outcomes)
+
+    # and the database agrees: one active download and one held unit per film
+    rows = list(Download.select(Download.item, Download.state).tuples())
+    assert Counter(item for item, _ in rows) == Counter(item_ids)
+    assert {state for _, state in rows} == {"queued"}
+    held = set(
+        DownloadUnit.select(DownloadUnit.active_unit)
+        .where(DownloadUnit.active_unit.is_null(False))
+        .tuples()
+    )
+    assert held == {(f"m:{i}",) for i in item_ids}
+    refused = History.select().where(History.event == "refused").count()
+    assert refused == (racers - 1) * len(item_ids)
+
+
+# -- threads -----------------------------------------------------------------------------------
+
+
+def test_eight_threads_race_for_fifty_films(db):
+    item_ids = _films()
+    targets = [movie_target(i) for i in item_ids]
+    results, errors = race_in_threads(targets, 8, "threads-")
+    _assert_one_winner_each(item_ids, results, errors, 8)
+
+
+# -- processes ---------------------------------------------------------------------------------
+
+
+def _race_in_processes(db_path: Path, item_ids: list[int], processes: int, threads: int):
+    ctx = multiprocessing.get_context("spawn")
+    ready, out, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+    procs = [
+        ctx.Process(
+            target=process_main,
+            args=(str(db_path), item_ids, f"p{n}-", threads, ready, go, out),
+            daemon=True,
+        )
+        for n in range(processes)
+    ]
+    for p in procs:
+        p.start()
+    try:
+        for _ in procs:
+            ready.get(timeout=60)  # every process has opened the file and built its targets
+        go.set()
+        reports = [out.get(timeout=120) for _ in procs]
+    except queue.Empty:
+        pytest.fail("a racing process did not report in time")
+    finally:
+        for p in procs:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.terminate()
+    assert [p.exitcode for p in procs] == [0] * processes
+    results = [tuple(r) for report in reports for r in report["results"]]
+    errors = [e for report in reports for e in report["errors"]]
+    return results, errors
+
+
+def test_four_processes_race_for_fifty_films(db, db_path):
+    item_ids = _films()
+    database.close()  # the racers open the file themselves
+    results, errors = _race_in_processes(db_path, item_ids, processes=4, threads=1)
+    database.connect(reuse_if_open=True)
+    _assert_one_winner_each(item_ids, results, errors, 4)
+
+
+def test_threads_in_two_processes_race_for_fifty_films(db, db_path):
+    item_ids = _films()
+    database.close()
+    results, errors = _race_in_processes(db_path, item_ids, processes=2, threads=4)
+    database.connect(reuse_if_open=True)
+    _assert_one_winner_each(item_ids, results, errors, 8)
+
+
+# -- ending a download frees its target; the constraint still blocks duplicates ---------------
+
+
+def _accept(target, racer: str) -> int:
+    release = release_for(racer, target.item_id)
+    outcome = Guard().grab(target, release, lambda: AddResult(release.info_hash))
+    assert outcome.accepted, outcome
+    return outcome.download_id
+
+
+def _refusal(target, racer: str) -> str:
+    release = release_for(racer, target.item_id)
+    outcome = Guard().grab(target, release, lambda: AddResult(release.info_hash))
+    assert outcome.refused
+    return outcome.reason
+
+
+@pytest.mark.parametrize("final", ["failed", "removed"])
+def test_failed_or_removed_download_frees_its_target_once(db, final):
+    target = movie_target(_films(1)[0])
+    first = _accept(target, "a")
+    assert _refusal(target, "b") == IN_FLIGHT
+    assert finish(first, final)
+    second = _accept(target, "b")
+    # the new claim holds the film again: a third grab is refused, naming the second download
+    outcome = Guard().claim(target, release_for("c", target.item_id))
+    assert outcome.reason == IN_FLIGHT and outcome.download_id == second
+    # the failed download's own torrent may come back only once the target is free again
+    assert finish(second, "failed")
+    assert _accept(target, "a") not in (first, second)
+    assert Download.get_by_id(first).state == final
+
+
+def test_imported_download_frees_its_claim_but_its_file_and_torrent_still_block(db, tmp_path):
+    root = LibraryRoot.create(path=str(tmp_path / "movies"), kind="movies")
+    target = movie_target(_films(1)[0])
+    first = _accept(target, "a")
+    rel = f"{target.folder}/{target.folder}.mkv"
+    (tmp_path / "movies" / rel).parent.mkdir(parents=True)
+    (tmp_path / "movies" / rel).write_bytes(b"\0")
+    MediaFile.create(root=root, path=rel, movie=target.item_id)
+    assert finish(first, "imported")
+    assert not DownloadUnit.select().where(DownloadUnit.active_unit.is_null(False)).exists()
+
+    assert _refusal(target, "b") == ALREADY_ON_DISK
+    # the file is deleted: the target is free, but not for the torrent that was imported
+    (tmp_path / "movies" / rel).unlink()
+    same = Guard().claim(target, release_for("a", target.item_id))
+    assert same.reason == SAME_TORRENT and same.download_id == first
+    second = _accept(target, "b")
+    assert _refusal(target, "c") == IN_FLIGHT
+    assert Download.get_by_id(second).state == "queued"
+
+
+def test_finished_episode_frees_it_but_an_active_pack_still_blocks_it(db):
+    show = add_show("Race Show", manual_episodes({1: 3, 2: 3}))
+    e2 = episode_by_number(show.id, 1, 2)
+    pack = season_target(show.id, 1)
+    single = _accept(e2, "a")
+    assert _refusal(pack, "b") == IN_FLIGHT
+    assert finish(single, "failed")
+    pack_id = _accept(pack, "b")
+    # the pack holds every episode of season 1, and only of season 1
+    assert _refusal(e2, "c") == IN_FLIGHT
+    e1e2 = episodes_target([e2.episode_ids[0], episode_by_number(show.id, 1, 1).episode_ids[0]])
+    assert _refusal(e1e2, "c") == IN_FLIGHT
+    _accept(episode_by_number(show.id, 2, 1), "c")
+    assert finish(pack_id, "removed")
+    _accept(e1e2, "d")
+    assert _refusal(pack, "e") == IN_FLIGHT
+
+
+def test_pack_grabbed_before_an_episode_was_known_still_covers_it(db):
+    """The season unit: an episode added to the library after its season pack was grabbed."""
+    show = add_show("Late Show", manual_episodes({1: 2}))
+    _accept(season_target(show.id, 1), "a")
+    late = Episode.create(show=show.id, season=1, number=3)
+    assert _refusal(episodes_target([late.id]), "b") == IN_FLIGHT
+
+
+# -- the database's own guarantee --------------------------------------------------------------
+
+
+def _bare_download(item_id: int, racer: str, state: str = "queued") -> int:
+    return Download.create(
+        kind="movie",
+        item=item_id,
+        info_hash=release_for(racer, item_id).info_hash,
+        title=f"bare {racer}",
+        state=state,
+    ).id
+
+
+def test_the_constraint_alone_rejects_a_second_active_holder(db):
+    """Bypassing every rule: inserting claim rows directly cannot hold a unit twice."""
+    item_id = _films(1)[0]
+    unit = f"m:{item_id}"
+    a = _bare_download(item_id, "a")
+    b = _bare_download(item_id, "b")
+    DownloadUnit.create(download=a, unit=unit, active_unit=unit)
+    with pytest.raises(IntegrityError), database.atomic():
+        DownloadUnit.create(download=b, unit=unit, active_unit=unit)
+    with pytest.raises(IntegrityError), database.atomic():
+        DownloadUnit.insert_many(
+            [
+                {"download": b, "unit": "m:999999", "active_unit": "m:999999"},
+                {"download": b, "unit": unit, "active_unit": unit},
+            ]
+        ).execute()
+    # the failed batch left nothing behind
+    assert DownloadUnit.select().where(DownloadUnit.download == b).count() == 0
+    # inactive rows never collide, with each other or with the active one
+    DownloadUnit.create(download=b, unit=unit, active_unit=None)
+    DownloadUnit.create(download=b, unit=unit, active_unit=None)
+    # nor may an ended holder's row be made active again while another holds the unit
+    c = _bare_download(item_id, "c", state="failed")
+    row = DownloadUnit.create(download=c, unit=unit, active_unit=None)
+    with pytest.raises(IntegrityError), database.atomic():
+        DownloadUnit.update(active_unit=unit).where(DownloadUnit.id == row.id).execute()
+    # and the guard, reading the same table, refuses the film and names the holder
+    outcome = Guard().claim(movie_target(item_id), release_for("d", item_id))
+    assert outcome.reason == IN_FLIGHT and outcome.download_id == a
+
+
+def test_a_writer_that_skips_the_rules_loses_to_the_constraint_and_the_guard_says_so(db):
+    """If a unit gets held between the rules and the claim (a writer that did not take the write
+    lock), the INSERT fails on the constraint and the guard reports in_flight, not an error."""
+    import mydia_tui.guard as guard_mod
+
+    item_id = _films(1)[0]
+    target = movie_target(item_id)
+    sneaky = _bare_download(item_id, "sneaky")
+    original = guard_mod.rule_not_blocklisted
+
+    def rule_then_sneak(check):  # the last rule before the claim's INSERTs
+        DownloadUnit.create(download=sneaky, unit=f"m:{item_id}", active_unit=f"m:{item_id}")
+        return original(check)
+
+    claim_rules = guard_mod.CLAIM_RULES
+    guard_mod.CLAIM_RULES = (*claim_rules[:-1], rule_then_sneak)
+    try:
+        outcome = Guard().claim(target, release_for("a", item_id))
+    finally:
+        guard_mod.CLAIM_RULES = claim_rules
+    assert outcome.refused and outcome.reason == IN_FLIGHT
+    # the sneaky row was rolled back with the failed claim; nothing of the claim remains
+    assert Download.select().count() == 1
+    assert not DownloadUnit.select().exists()
+
+
+def test_active_states_hold_and_final_states_free(db):
+    """Every active state keeps the target; only the final ones release it (through finish)."""
+    item_id = _films(1)[0]
+    target = movie_target(item_id)
+    held = _accept(target, "holder")
+    for state in ACTIVE_STATES:
+        Download.update(state=state).where(Download.id == held).execute()
+        outcome = Guard().claim(target, Release("f" * 40, f"try while {state}"))
+        assert outcome.reason == IN_FLIGHT, state
