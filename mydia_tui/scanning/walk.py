@@ -78,7 +78,9 @@ def display_name(name: str) -> tuple[str, bool]:
 
 
 def is_extra_file(stem_lower: str) -> bool:
-    return bool(_SAMPLE.search(stem_lower)) or stem_lower.endswith(_EXTRA_SUFFIXES)
+    if "sample" in stem_lower and _SAMPLE.search(stem_lower):
+        return True
+    return "-" in stem_lower and stem_lower.endswith(_EXTRA_SUFFIXES)
 
 
 @dataclass
@@ -101,11 +103,14 @@ class Walk:
 
     def files(self) -> Iterator[tuple[str, int, float, bool]]:
         root_stat = os.stat(self.root)
-        visited = {(root_stat.st_dev, root_stat.st_ino)}
+        root_dev = root_stat.st_dev
+        visited = {(root_dev, root_stat.st_ino)}
         # (relative prefix with trailing "/", real path, depth)
         stack: list[tuple[str, str, int]] = [("", self.root, 0)]
         deferred: list[tuple[str, str, int]] = []  # symlinked folders: after the real ones
         count = 0
+        should_stop = self.should_stop
+        scandir = self.scandir
         while stack or deferred:
             if not stack:
                 rel, path, depth = deferred.pop()
@@ -121,12 +126,13 @@ class Walk:
                         rel,
                         "link to a folder already scanned (a loop or a second path): skipped",
                     )
+                    self.failed_dirs.append(rel)  # not looked at: keep what is recorded there
                     continue
                 visited.add(key)
             else:
                 rel, path, depth = stack.pop()
             try:
-                it = self.scandir(path)
+                it = scandir(path)
             except OSError as exc:
                 self._unreadable(rel, exc)
                 continue
@@ -136,7 +142,10 @@ class Walk:
                         name = entry.name
                         if name[0] == ".":
                             continue
-                        shown, bad = display_name(name)
+                        if name.isascii():
+                            shown, bad = name, False
+                        else:
+                            shown, bad = display_name(name)
                         if bad:
                             self._issue(
                                 "non_utf8_name",
@@ -157,18 +166,10 @@ class Walk:
                             if entry.is_symlink():
                                 deferred.append(child)
                                 continue
-                            try:
-                                st = entry.stat()
-                            except OSError as exc:
-                                self._unreadable(child[0], exc)
-                                continue
-                            key = (st.st_dev, st.st_ino)
-                            if key in visited:
-                                self._issue(
-                                    "symlink_loop", child[0], "folder already scanned: skipped"
-                                )
-                                continue
-                            visited.add(key)
+                            # a real folder cannot close a loop (no hard links to folders):
+                            # its inode number, free from scandir, is recorded only so that
+                            # a link back to it is recognised
+                            visited.add((root_dev, entry.inode()))
                             stack.append(child)
                             continue
                         try:
@@ -185,10 +186,14 @@ class Walk:
                                 )
                             continue
                         stem, dot, ext = name.rpartition(".")
-                        video = bool(dot) and ext.lower() in VIDEO_EXTENSIONS
-                        if video and is_extra_file(stem.lower()):
-                            self.skipped += 1
-                            video = False
+                        video = ext.lower() in VIDEO_EXTENSIONS and bool(dot)
+                        if video:
+                            lower = stem.lower()
+                            if ("sample" in lower and _SAMPLE.search(lower)) or (
+                                "-" in lower and lower.endswith(_EXTRA_SUFFIXES)
+                            ):
+                                self.skipped += 1
+                                video = False
                         try:
                             st = entry.stat()
                         except FileNotFoundError:
@@ -207,10 +212,11 @@ class Walk:
                             )
                             self.failed_dirs.append(rel + shown)
                             continue
-                        count += 1
-                        if self.should_stop is not None and count % 256 == 0 and self.should_stop():
-                            self.stopped = True
-                            return
+                        if should_stop is not None:
+                            count += 1
+                            if count % 256 == 0 and should_stop():
+                                self.stopped = True
+                                return
                         yield rel + shown, st.st_size, st.st_mtime, video
             except OSError as exc:  # reading the folder's entries failed half-way
                 self._unreadable(rel, exc)
