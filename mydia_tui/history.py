@@ -35,6 +35,41 @@ def record(
     ).execute()
 
 
+def record_many(events: list[dict[str, Any]]) -> None:
+    """Write many events at once (a scan's hundreds of found files); each dict takes
+    :func:`record`'s arguments. Call it inside a transaction."""
+    from .db import bulk_insert
+    from .models import utcnow
+
+    now = utcnow()
+    fields = [
+        History.at,
+        History.event,
+        History.message,
+        History.item,
+        History.episode,
+        History.season,
+        History.download,
+        History.reason,
+        History.data,
+    ]
+    rows = [
+        (
+            now,
+            e["event"],
+            e["message"],
+            e.get("item"),
+            e.get("episode"),
+            e.get("season"),
+            e.get("download"),
+            e.get("reason", ""),
+            json.dumps(e["data"], default=str) if e.get("data") else "",
+        )
+        for e in events
+    ]
+    bulk_insert(History, fields, rows)
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     id: int
