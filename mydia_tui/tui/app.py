@@ -261,7 +261,11 @@ class MydiaApp(App[None]):
         if screen.maximized is not None:
             screen.minimize()
         elif screen.focused is not None:
-            screen.maximize(screen.focused)
+            # the pane holding the focus (its header and filter bar with it)
+            for node in (screen.focused, *screen.focused.ancestors):
+                if getattr(node, "ALLOW_MAXIMIZE", None) is True:
+                    screen.maximize(node, container=False)
+                    break
 
     def action_focus_pane(self, selector: str) -> None:
         self.screen.query_one(selector).focus()

@@ -33,6 +33,10 @@ class ActionsProvider(Provider):
             widget = screen.query_one(entry.target)
         if widget.can_focus:
             widget.focus()
+        else:
+            inner = widget.query(RowView)
+            if inner:
+                inner.first().focus()
         await app.run_action(entry.binding.action, widget)
 
     async def discover(self) -> Hits:

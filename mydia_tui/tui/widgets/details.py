@@ -132,6 +132,7 @@ class DetailsPane(RowView):
         self.details: ItemDetails | None = None
         self.lines: list[Line] = []
         self._timer: Timer | None = None
+        self._fired = True
         self.border_title = "Details"
 
     def row_count(self) -> int:
@@ -198,13 +199,20 @@ class DetailsPane(RowView):
         if self._timer is not None:
             self._timer.stop()
         if item_id is None:
+            self._fired = True
             self.details = None
             self.lines = []
             self.rows_changed()
             return
+        self._fired = False
         self._timer = self.set_timer(SETTLE, self.reload)
 
+    def _timer_pending(self) -> bool:
+        """A read is scheduled but not started (for tests that wait for a quiet app)."""
+        return not self._fired
+
     def reload(self) -> None:
+        self._fired = True
         if self.item_id is not None:
             self.load(self.item_id)
 
@@ -224,8 +232,9 @@ class DetailsPane(RowView):
         same_item = self.details is not None and self.details.id == message.item_id
         self.details = message.details
         self.lines = build_lines(message.details) if message.details else []
+        # outside text: a Text, so that a title such as "[b]x[/b]" is not read as markup
         self.border_title = (
-            f"Details · {clean(message.details.title)}" if message.details else "Details"
+            Text(f"Details · {clean(message.details.title)}") if message.details else "Details"
         )
         self.rows_changed(keep_cursor=self.cursor if same_item else 0)
         if not same_item:

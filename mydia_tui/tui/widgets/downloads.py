@@ -298,9 +298,10 @@ class DownloadsPane(Vertical):
     def update_bars(self) -> None:
         states = Text(no_wrap=True, overflow="ellipsis")
         for group in GROUPS:
+            if len(states):
+                states.append(" ")
             label = f" {group} {self.counts[group]:,} "
             states.append(label, style="reverse bold" if group == self.group else "")
-            states.append(" ")
         self.query_one("#downloads-states", Static).update(states)
         width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
         cols = layout(width)

@@ -244,7 +244,7 @@ class LibraryPane(Vertical):
         sub = f"sort {self.sort_by} {arrow} · {KIND_LABEL[self.kind]}"
         if self.filter_text:
             sub += f" · /{clean(self.filter_text)}"
-        self.border_subtitle = sub
+        self.border_subtitle = Text(sub)  # the filter is typed text: never markup
         self.update_header()
 
     def update_header(self) -> None:

@@ -103,7 +103,12 @@ class RowView(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         if moved or keep_cursor is not None:
-            self.post_message(self.Highlighted(self, self.cursor))
+            # posted from this widget's own context: a message created while a parent's
+            # handler runs has that parent as sender and would stop bubbling there
+            self.call_next(self._post_highlighted)
+
+    def _post_highlighted(self) -> None:
+        self.post_message(self.Highlighted(self, self.cursor))
 
     def refresh_row(self, index: int) -> None:
         top = int(self.scroll_offset.y)
