@@ -71,3 +71,11 @@ def seed(swarm, payload: Payload) -> None:
     finally:
         rpc.disconnect()
     assert got == payload.info_hash
+
+
+def nudge_into_error(client, info_hash: str) -> None:
+    """A torrent whose folder is blocked by a file usually turns Error at once; sometimes the
+    daemon leaves it Paused at 0 % instead, and resuming it makes libtorrent hit the error."""
+    status = client.status(info_hash)
+    if status is not None and status.client_state == "Paused":
+        client.resume([info_hash])

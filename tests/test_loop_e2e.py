@@ -13,7 +13,7 @@ import time
 
 import pytest
 from deluge_fixtures import wait_for
-from monitor_helpers import make_payload, monitor_config, seed
+from monitor_helpers import make_payload, monitor_config, nudge_into_error, seed
 from torznab_server import Reply, item_xml
 
 from mydia_tui.config import IndexerConfig, write_config
@@ -225,7 +225,11 @@ def test_6_failed_release_is_blocklisted_and_the_next_cycle_grabs_another(loop):
     cycle, _ = loop.cycle()
     assert cycle.grabbed == ["Big Buck Bunny (2008)"]
     first = Download.get(Download.info_hash == best.info_hash)
-    loop.until(lambda: Download.get_by_id(first.id).state == "failed", "failure")
+    def failed():
+        nudge_into_error(loop.client, best.info_hash)
+        return Download.get_by_id(first.id).state == "failed"
+
+    loop.until(failed, "failure", timeout=90)
     assert "Deluge:" in Download.get_by_id(first.id).error_message
     cycle, _ = loop.cycle()
     assert cycle.grabbed == ["Big Buck Bunny (2008)"]

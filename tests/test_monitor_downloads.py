@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 from deluge_fixtures import wait_for
-from monitor_helpers import make_payload, monitor_config, seed
+from monitor_helpers import make_payload, monitor_config, nudge_into_error, seed
 
 from mydia_tui.deluge import DelugeClient, prepare_torrent
 from mydia_tui.grabbing import ReleaseInfo, grab
