@@ -497,3 +497,33 @@ class _RootScan:
                         self.changed_items.add(item_id)
                 removed += MediaFile.delete().where(MediaFile.id.in_(chunk)).execute()
         return removed
+
+
+def link_new_episodes(show_id: int) -> int:
+    """Link the files of a show to episodes that were not in the library when the files were
+    recorded: a refresh that adds S02E02 makes the recorded ``S02E01E02`` file cover it, so
+    that it is not wanted (and downloaded) again. Returns the number of links added."""
+    from ..models import LibraryRoot
+
+    index = LibraryIndex()
+    query = (
+        MediaFile.select(MediaFile.id, MediaFile.path)
+        .join(Episode, on=(MediaFile.episode == Episode.id))
+        .switch(MediaFile)
+        .join(LibraryRoot)
+        .where((Episode.show == show_id) & (LibraryRoot.kind == "shows"))
+    )
+    links = []
+    for file_id, rel in database.execute(query).fetchall():
+        match = index.match("shows", rel)
+        if match.ok and match.show_id == show_id:
+            links.extend((file_id, episode_id) for episode_id in match.episode_ids)
+    if not links:
+        return 0
+    with database.atomic():
+        before = FileEpisode.select().where(FileEpisode.file.in_([f for f, _ in links])).count()
+        bulk_insert(
+            FileEpisode, [FileEpisode.file, FileEpisode.episode], links, ignore_conflicts=True
+        )
+        after = FileEpisode.select().where(FileEpisode.file.in_([f for f, _ in links])).count()
+    return after - before
