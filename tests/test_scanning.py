@@ -64,6 +64,8 @@ def _expanse(seasons: str = "1:5,2:3"):
         ("the.expanse.1x02.hdtv", 1, (2,)),
         ("The Expanse 2x01-02", 2, (1, 2)),
         ("The Expanse S01E02-1080p", 1, (2,)),
+        ("The Expanse - Season 1 Episode 4", 1, (4,)),
+        ("The Expanse s1 ep4", 1, (4,)),
     ],
 )
 def test_episode_names(stem, season, episodes):
@@ -462,3 +464,59 @@ def test_cli_scan_missing_root_warns_and_exits_1(cli, roots, tmp_path):
 def test_cli_scan_without_roots_says_what_to_do(cli):
     r = cli("scan")
     assert r.code == 1 and "no library folders configured" in r.err
+
+
+def test_odd_names_go_to_the_release_parser(db, roots):
+    movies, shows = roots
+    library.add_movie("Sintel", 2010)
+    _expanse()
+    _touch(movies, "Sintel [2010] x264.mkv")  # no "(year)" and no folder: the slow path
+    _touch(shows, "The Expanse/The Expanse 104.mkv")
+    _touch(shows, "The Expanse/The Expanse - Ep. 5 (Season 1).mkv")
+    _touch(shows, "The Expanse/The Expanse - Season 2 Episode 1.mkv")  # the fast path
+    report = scan_library(_config(movies, shows))
+    assert report.added == 4, report.unmatched
+    assert report.parsed == 4
+
+
+def test_progress_events_while_walking(db, roots, monkeypatch):
+    from mydia_tui.scanning import service
+
+    movies, _ = roots
+    monkeypatch.setattr(service, "PROGRESS_EVERY", 2)
+    for i in range(5):
+        library.add_movie(f"Film {i}", 2000 + i)
+        _touch(movies, f"Film {i} ({2000 + i})/Film {i} ({2000 + i}).mkv")
+    events = []
+    scan_library(_config(movies, None), on_event=events.append)
+    progress = [e for e in events if isinstance(e, ScanProgress)]
+    assert [e.files_seen for e in progress] == [2, 4, 5]
+    assert progress[-1].done and progress[-1].root == str(movies)
+    # a re-scan knows how many files to expect
+    events.clear()
+    scan_library(_config(movies, None), on_event=events.append)
+    assert events[0].files_total == 5
+
+
+def test_bulk_insert_binds_every_row(db):
+    from mydia_tui.db import bulk_insert
+    from mydia_tui.models import LibraryRoot
+
+    root = LibraryRoot.create(path="/x", kind="movies")
+    movie = library.add_movie("Sintel", 2010)
+    rows = [(movie.id, root.id, f"f{i}.mkv", i, 1.5) for i in range(2500)]
+    fields = [MediaFile.movie, MediaFile.root, MediaFile.path, MediaFile.size, MediaFile.mtime]
+    bulk_insert(MediaFile, fields, rows)
+    bulk_insert(MediaFile, fields, rows[:10], ignore_conflicts=True)
+    assert MediaFile.select().count() == 2500
+    assert MediaFile.get(MediaFile.path == "f7.mkv").size == 7
+
+
+def test_cli_scan_text_lists_unmatched(cli, roots, tmp_path):
+    movies, shows = roots
+    cli.config_path = _cli_config(tmp_path, movies, shows)
+    _touch(movies, "Aliens (1986)/Aliens (1986).mkv")
+    r = cli("scan")
+    assert r.code == 0, r.err
+    assert "1 file(s) match nothing in the library" in r.out
+    assert "Aliens (1986)/Aliens (1986).mkv: no film titled 'Aliens (1986)'" in r.out
