@@ -520,3 +520,19 @@ def test_cli_scan_text_lists_unmatched(cli, roots, tmp_path):
     assert r.code == 0, r.err
     assert "1 file(s) match nothing in the library" in r.out
     assert "Aliens (1986)/Aliens (1986).mkv: no film titled 'Aliens (1986)'" in r.out
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder whatever its mode")
+def test_unreadable_folder_by_mode_keeps_its_records(db, roots):
+    movies, _ = roots
+    paths = _six_films(movies)
+    config = _config(movies, None, threshold=1.0)
+    assert scan_library(config).added == 6
+    folder = paths[0].parent
+    folder.chmod(0)
+    try:
+        report = scan_library(config)
+    finally:
+        folder.chmod(0o755)
+    assert [e.code for e in report.errors] == ["unreadable"]
+    assert report.removed == 0 and MediaFile.select().count() == 6
