@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mydia_tui import library
 from mydia_tui.config import Config, LibraryConfig
@@ -536,3 +538,40 @@ def test_unreadable_folder_by_mode_keeps_its_records(db, roots):
         folder.chmod(0o755)
     assert [e.code for e in report.errors] == ["unreadable"]
     assert report.removed == 0 and MediaFile.select().count() == 6
+
+
+# --- property: what the fast parser writes, it reads back --------------------------------------
+
+_words = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8), min_size=1, max_size=4
+)
+
+
+@given(
+    words=_words,
+    season=st.integers(0, 60),
+    first=st.integers(1, 300),
+    extra=st.integers(0, 2),
+    style=st.sampled_from(["plain", "scene", "range", "x"]),
+)
+def test_episode_names_round_trip(words, season, first, extra, style):
+    title = " ".join(w.capitalize() for w in words)
+    numbers = tuple(range(first, first + extra + 1))
+    if style == "plain":
+        tag = f"S{season:02d}" + "".join(f"E{n:02d}" for n in numbers)
+        stem = f"{title} - {tag} - Some Title [WEBDL-1080p]"
+    elif style == "scene":
+        tag = f"S{season:02d}" + "".join(f"E{n:02d}" for n in numbers)
+        stem = f"{title.replace(' ', '.')}.{tag}.1080p.WEB-DL.x264-GRP"
+    elif style == "range":
+        tag = f"S{season:02d}E{numbers[0]:02d}" + (f"-E{numbers[-1]:02d}" if extra else "")
+        stem = f"{title} - {tag}"
+    else:
+        if season > 99 or any(n > 999 for n in numbers):
+            return
+        tag = f"{season}x{numbers[0]:02d}" + "".join(f"x{n:02d}" for n in numbers[1:])
+        stem = f"{title} {tag}"
+    info = parse_file(stem)
+    assert info is not None, stem
+    assert (info.season, info.episodes) == (season, numbers), stem
+    assert library.title_key(info.title) == library.title_key(title), stem
