@@ -230,6 +230,22 @@ def test_unchanged_files_are_not_parsed_again(db, roots, monkeypatch):
     assert MediaFile.get(MediaFile.path.startswith("Sintel")).size == 5000
 
 
+def test_changed_multi_episode_file_keeps_every_link(db, roots):
+    _, shows = roots
+    _expanse()
+    rel = "The Expanse/Season 01/The Expanse - S01E01E02.mkv"
+    _touch(shows, rel)
+    config = _config(None, shows)
+    assert scan_library(config).added == 1
+    _touch(shows, rel, size=99)  # replaced by a new copy
+    report = scan_library(config)
+    assert (report.updated, report.added, report.removed) == (1, 0, 0)
+    (f,) = MediaFile.select()
+    assert f.size == 99
+    numbers = sorted(fe.episode.number for fe in FileEpisode.select())
+    assert numbers == [1, 2]
+
+
 # --- vanished files and the safety brakes -----------------------------------------------------
 
 
@@ -442,6 +458,7 @@ def test_cli_scan_json_summary(cli, roots, tmp_path):
     _touch(shows, "The Expanse/Season 01/The Expanse - S01E01E02.mkv")
     r = cli("scan", "--json")
     assert r.code == 0, r.err
+    assert r.err == ""  # progress goes to a terminal only
     data = r.json()
     assert (data["files_seen"], data["added"], data["unchanged"], data["removed"]) == (3, 2, 0, 0)
     assert [u["path"] for u in data["unmatched"]] == ["Aliens (1986)/Aliens (1986).mkv"]
