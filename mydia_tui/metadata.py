@@ -89,6 +89,8 @@ class RefreshResult:
     #: renumbered on TVmaze but the new number is taken in the library (left as they were)
     conflicts: tuple[str, ...] = ()
     added_episode_ids: tuple[int, ...] = field(default=(), compare=False)
+    #: links from recorded multi-episode files to newly added episodes
+    linked_files: int = 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -445,6 +447,12 @@ def _apply_refresh(item: MediaItem, details: ShowDetails) -> RefreshResult:
                 data={"episodes": len(added), "monitored": item.monitor_new},
             )
     not_on_tvmaze = len([r for r in rows if r.id not in matched])
+    linked = 0
+    if added:
+        # a recorded S02E01E02 file now covers the new S02E02 too: never wanted again
+        from .scanning.service import link_new_episodes
+
+        linked = link_new_episodes(item.id)
     return RefreshResult(
         item_id=item.id,
         title=item.title,
@@ -454,6 +462,7 @@ def _apply_refresh(item: MediaItem, details: ShowDetails) -> RefreshResult:
         not_on_tvmaze=not_on_tvmaze,
         conflicts=tuple(conflicts),
         added_episode_ids=tuple(added),
+        linked_files=linked,
     )
 
 

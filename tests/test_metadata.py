@@ -191,3 +191,29 @@ def test_cli_refresh_of_a_hand_made_show_says_why(cli):
     show = cli("add", "show", "Home Movies", "--seasons", "1:2", "--json").json()
     r = cli("refresh", str(show["id"]))
     assert r.code == 2 and "added by hand" in r.err
+
+
+def test_refresh_links_new_episodes_to_recorded_multi_episode_files(db, tvmaze, tmp_path):
+    from mydia_tui import library
+    from mydia_tui.config import LibraryConfig
+    from mydia_tui.models import FileEpisode
+    from mydia_tui.scanning import scan_library
+
+    shows = tmp_path / "tv"
+    path = shows / "The Expanse (2015)" / "Season 02" / "The Expanse - S02E01E02.mkv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"x")
+    config = Config(
+        metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0),
+        library=LibraryConfig(shows=(str(shows),)),
+    )
+    info = add_show_from_tvmaze(config, "The Expanse")
+    assert scan_library(config).added == 1
+    assert FileEpisode.select().count() == 1  # S02E02 is not known yet
+    tvmaze.episodes[1825].append(episode_json(111, 2, 2, "Doors & Corners", "2017-02-15"))
+    result = refresh_show(config, info.id)
+    assert result.added == 1 and result.linked_files == 1
+    assert FileEpisode.select().count() == 2
+    (row,) = library.list_items()
+    assert row.episodes_on_disk == 2
+    assert scan_library(config).unchanged == 1

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mydia_tui import library
 from mydia_tui.config import Config, LibraryConfig
@@ -64,6 +66,8 @@ def _expanse(seasons: str = "1:5,2:3"):
         ("the.expanse.1x02.hdtv", 1, (2,)),
         ("The Expanse 2x01-02", 2, (1, 2)),
         ("The Expanse S01E02-1080p", 1, (2,)),
+        ("The Expanse - Season 1 Episode 4", 1, (4,)),
+        ("The Expanse s1 ep4", 1, (4,)),
     ],
 )
 def test_episode_names(stem, season, episodes):
@@ -224,6 +228,22 @@ def test_unchanged_files_are_not_parsed_again(db, roots, monkeypatch):
     third = scan_library(config)
     assert (third.unchanged, third.updated, third.parsed) == (1, 1, 1)
     assert MediaFile.get(MediaFile.path.startswith("Sintel")).size == 5000
+
+
+def test_changed_multi_episode_file_keeps_every_link(db, roots):
+    _, shows = roots
+    _expanse()
+    rel = "The Expanse/Season 01/The Expanse - S01E01E02.mkv"
+    _touch(shows, rel)
+    config = _config(None, shows)
+    assert scan_library(config).added == 1
+    _touch(shows, rel, size=99)  # replaced by a new copy
+    report = scan_library(config)
+    assert (report.updated, report.added, report.removed) == (1, 0, 0)
+    (f,) = MediaFile.select()
+    assert f.size == 99
+    numbers = sorted(fe.episode.number for fe in FileEpisode.select())
+    assert numbers == [1, 2]
 
 
 # --- vanished files and the safety brakes -----------------------------------------------------
@@ -438,6 +458,7 @@ def test_cli_scan_json_summary(cli, roots, tmp_path):
     _touch(shows, "The Expanse/Season 01/The Expanse - S01E01E02.mkv")
     r = cli("scan", "--json")
     assert r.code == 0, r.err
+    assert r.err == ""  # progress goes to a terminal only
     data = r.json()
     assert (data["files_seen"], data["added"], data["unchanged"], data["removed"]) == (3, 2, 0, 0)
     assert [u["path"] for u in data["unmatched"]] == ["Aliens (1986)/Aliens (1986).mkv"]
@@ -462,3 +483,112 @@ def test_cli_scan_missing_root_warns_and_exits_1(cli, roots, tmp_path):
 def test_cli_scan_without_roots_says_what_to_do(cli):
     r = cli("scan")
     assert r.code == 1 and "no library folders configured" in r.err
+
+
+def test_odd_names_go_to_the_release_parser(db, roots):
+    movies, shows = roots
+    library.add_movie("Sintel", 2010)
+    _expanse()
+    _touch(movies, "Sintel [2010] x264.mkv")  # no "(year)" and no folder: the slow path
+    _touch(shows, "The Expanse/The Expanse 104.mkv")
+    _touch(shows, "The Expanse/The Expanse - Ep. 5 (Season 1).mkv")
+    _touch(shows, "The Expanse/The Expanse - Season 2 Episode 1.mkv")  # the fast path
+    report = scan_library(_config(movies, shows))
+    assert report.added == 4, report.unmatched
+    assert report.parsed == 4
+
+
+def test_progress_events_while_walking(db, roots, monkeypatch):
+    from mydia_tui.scanning import service
+
+    movies, _ = roots
+    monkeypatch.setattr(service, "PROGRESS_EVERY", 2)
+    for i in range(5):
+        library.add_movie(f"Film {i}", 2000 + i)
+        _touch(movies, f"Film {i} ({2000 + i})/Film {i} ({2000 + i}).mkv")
+    events = []
+    scan_library(_config(movies, None), on_event=events.append)
+    progress = [e for e in events if isinstance(e, ScanProgress)]
+    assert [e.files_seen for e in progress] == [2, 4, 5]
+    assert progress[-1].done and progress[-1].root == str(movies)
+    # a re-scan knows how many files to expect
+    events.clear()
+    scan_library(_config(movies, None), on_event=events.append)
+    assert events[0].files_total == 5
+
+
+def test_bulk_insert_binds_every_row(db):
+    from mydia_tui.db import bulk_insert
+    from mydia_tui.models import LibraryRoot
+
+    root = LibraryRoot.create(path="/x", kind="movies")
+    movie = library.add_movie("Sintel", 2010)
+    rows = [(movie.id, root.id, f"f{i}.mkv", i, 1.5) for i in range(2500)]
+    fields = [MediaFile.movie, MediaFile.root, MediaFile.path, MediaFile.size, MediaFile.mtime]
+    bulk_insert(MediaFile, fields, rows)
+    bulk_insert(MediaFile, fields, rows[:10], ignore_conflicts=True)
+    assert MediaFile.select().count() == 2500
+    assert MediaFile.get(MediaFile.path == "f7.mkv").size == 7
+
+
+def test_cli_scan_text_lists_unmatched(cli, roots, tmp_path):
+    movies, shows = roots
+    cli.config_path = _cli_config(tmp_path, movies, shows)
+    _touch(movies, "Aliens (1986)/Aliens (1986).mkv")
+    r = cli("scan")
+    assert r.code == 0, r.err
+    assert "1 file(s) match nothing in the library" in r.out
+    assert "Aliens (1986)/Aliens (1986).mkv: no film titled 'Aliens (1986)'" in r.out
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder whatever its mode")
+def test_unreadable_folder_by_mode_keeps_its_records(db, roots):
+    movies, _ = roots
+    paths = _six_films(movies)
+    config = _config(movies, None, threshold=1.0)
+    assert scan_library(config).added == 6
+    folder = paths[0].parent
+    folder.chmod(0)
+    try:
+        report = scan_library(config)
+    finally:
+        folder.chmod(0o755)
+    assert [e.code for e in report.errors] == ["unreadable"]
+    assert report.removed == 0 and MediaFile.select().count() == 6
+
+
+# --- property: what the fast parser writes, it reads back --------------------------------------
+
+_words = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8), min_size=1, max_size=4
+)
+
+
+@given(
+    words=_words,
+    season=st.integers(0, 60),
+    first=st.integers(1, 300),
+    extra=st.integers(0, 2),
+    style=st.sampled_from(["plain", "scene", "range", "x"]),
+)
+def test_episode_names_round_trip(words, season, first, extra, style):
+    title = " ".join(w.capitalize() for w in words)
+    numbers = tuple(range(first, first + extra + 1))
+    if style == "plain":
+        tag = f"S{season:02d}" + "".join(f"E{n:02d}" for n in numbers)
+        stem = f"{title} - {tag} - Some Title [WEBDL-1080p]"
+    elif style == "scene":
+        tag = f"S{season:02d}" + "".join(f"E{n:02d}" for n in numbers)
+        stem = f"{title.replace(' ', '.')}.{tag}.1080p.WEB-DL.x264-GRP"
+    elif style == "range":
+        tag = f"S{season:02d}E{numbers[0]:02d}" + (f"-E{numbers[-1]:02d}" if extra else "")
+        stem = f"{title} - {tag}"
+    else:
+        if season > 99 or any(n > 999 for n in numbers):
+            return
+        tag = f"{season}x{numbers[0]:02d}" + "".join(f"x{n:02d}" for n in numbers[1:])
+        stem = f"{title} {tag}"
+    info = parse_file(stem)
+    assert info is not None, stem
+    assert (info.season, info.episodes) == (season, numbers), stem
+    assert library.title_key(info.title) == library.title_key(title), stem

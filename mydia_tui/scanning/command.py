@@ -9,6 +9,9 @@ from ..errors import EXIT_FAILURE, EXIT_OK
 from ..events import Event, ScanProgress
 from .service import ScanIssue, ScanReport, scan_library
 
+#: unmatched files listed by the text report (--json lists them all)
+UNMATCHED_SHOWN = 100
+
 
 def _issue_json(i: ScanIssue) -> dict[str, Any]:
     return {"root": i.root, "path": i.path, "code": i.code, "message": i.message}
@@ -108,8 +111,12 @@ def _print_report(report: ScanReport) -> None:
         print(line)
     if report.unmatched:
         print(f"\n{len(report.unmatched)} file(s) match nothing in the library:")
-        for u in report.unmatched:
+        for u in report.unmatched[:UNMATCHED_SHOWN]:
             print(f"  {u.root}/{u.path}: {u.reason}")
+        if len(report.unmatched) > UNMATCHED_SHOWN:
+            print(
+                f"  ... and {len(report.unmatched) - UNMATCHED_SHOWN} more (scan --json lists all)"
+            )
     for w in report.warnings:
         where = f"{w.root}/{w.path}" if w.path else w.root
         print(f"mydia-tui: warning: {where}: {w.message}", file=sys.stderr)

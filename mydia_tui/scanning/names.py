@@ -38,6 +38,11 @@ _SXXEYY = re.compile(
 )
 # 1x02, 1x02x03, 1x02-03
 _NXNN = re.compile(r"(?<![0-9A-Za-z])(\d{1,2})x(\d{2,3})((?:[x-]\d{2,3})*)(?![0-9A-Za-z])", re.I)
+# Season 1 Episode 4, s1 ep4
+_SEASON_EPISODE_WORDS = re.compile(
+    r"(?<![0-9A-Za-z])(?:Season|S)[ ._-]*(\d{1,3})[ ._-]*(?:Episode|Ep)[ ._-]*(\d{1,4})(?![0-9])",
+    re.I,
+)
 _MORE_EPISODES = re.compile(r"\d{1,4}")
 _DATE = re.compile(r"(?<![0-9])((?:19|20)\d\d)[.\-_ ](\d\d)[.\-_ ](\d\d)(?![0-9])")
 # episode number inside a season folder: "E05", "Episode 5", "05 - Title"
@@ -154,8 +159,11 @@ def parse_file(stem: str) -> NameInfo | None:
     m = _SXXEYY.search(stem)
     if m is None:
         m2 = _NXNN.search(stem)
+        m3 = _SEASON_EPISODE_WORDS.search(stem) if m2 is None else None
         if m2 is not None:
             season, first, rest, start = int(m2.group(1)), int(m2.group(2)), m2.group(3), m2.start()
+        elif m3 is not None:
+            season, first, rest, start = int(m3.group(1)), int(m3.group(2)), "", m3.start()
         else:
             season = None
     else:
@@ -191,11 +199,14 @@ def episode_in_season_folder(stem: str) -> tuple[int, ...]:
 
 def fallback_parse(name: str) -> NameInfo | None:
     """The shared release parser, for names the fast path cannot read (slow: a guessit call
-    when its own fast path fails; its results are cached in memory and in ``parsed_name``)."""
+    when its own fast path fails; its results are cached in memory and in ``parsed_name``,
+    so a file that stays unmatched costs that once).
+
+    The one place the scan reaches for the release parser: swap it here."""
     from ..releases.parse import parse_name
 
     try:
-        parsed = parse_name(name, persist=False)
+        parsed = parse_name(name)
     except Exception:  # a name is never worth a crash
         return None
     if not parsed.title and not parsed.episodes:

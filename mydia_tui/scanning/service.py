@@ -238,13 +238,14 @@ class _RootScan:
             row[0]: row[1:] for row in database.execute(query).fetchall()
         }
         walk = Walk(path, scandir=self.scandir, should_stop=self.should_stop)
-        seen: set[str] = set()
+        known_count = len(known)
         new: list[tuple[str, int, float]] = []
         changed: list[tuple[int, str, int, float]] = []
         unchanged = files_seen = 0
-        total = len(known) or None
+        total = known_count or None
+        pop = known.pop
         for rel, size, mtime, video in walk.files():
-            entry = known.get(rel)
+            entry = pop(rel, None)  # what stays in ``known`` was not seen
             if entry is None:
                 if video:
                     files_seen += 1
@@ -253,7 +254,6 @@ class _RootScan:
                     continue
             else:
                 files_seen += 1
-                seen.add(rel)
                 if entry[1] == size and entry[2] == mtime and not entry[3]:
                     unchanged += 1
                 else:
@@ -272,8 +272,7 @@ class _RootScan:
         vanished = [
             (rel, entry[0])
             for rel, entry in known.items()
-            if rel not in seen
-            and not (protected and rel.startswith(protected))
+            if not (protected and rel.startswith(protected))
             and not os.path.lexists(os.path.join(path, rel))
         ]
         if walk.stopped:
@@ -281,13 +280,13 @@ class _RootScan:
             self._warn("", "cancelled", "the scan was cancelled: nothing was removed")
             held_back = len(vanished)
         elif vanished:
-            share = len(vanished) / len(known)
+            share = len(vanished) / known_count
             if files_seen == 0 and not self.allow_mass_removal:
                 status, held_back = "held_back", len(vanished)
                 self._warn(
                     "",
                     "root_empty",
-                    f"library folder {path} has no video files but {len(known)} are recorded "
+                    f"library folder {path} has no video files but {known_count} are recorded "
                     "(an empty mount?): nothing was removed; if they are really gone, run "
                     "'mydia-tui scan --allow-mass-removal'",
                 )
@@ -296,7 +295,7 @@ class _RootScan:
                 self._warn(
                     "",
                     "too_many_vanished",
-                    f"{len(vanished)} of {len(known)} recorded files ({share:.0%}) vanished from "
+                    f"{len(vanished)} of {known_count} recorded files ({share:.0%}) vanished from "
                     f"{path} at once, more than vanish_threshold ({self.threshold:.0%}): nothing "
                     "was removed; if they are really gone, run "
                     "'mydia-tui scan --allow-mass-removal'",
@@ -497,3 +496,33 @@ class _RootScan:
                         self.changed_items.add(item_id)
                 removed += MediaFile.delete().where(MediaFile.id.in_(chunk)).execute()
         return removed
+
+
+def link_new_episodes(show_id: int) -> int:
+    """Link the files of a show to episodes that were not in the library when the files were
+    recorded: a refresh that adds S02E02 makes the recorded ``S02E01E02`` file cover it, so
+    that it is not wanted (and downloaded) again. Returns the number of links added."""
+    from ..models import LibraryRoot
+
+    index = LibraryIndex()
+    query = (
+        MediaFile.select(MediaFile.id, MediaFile.path)
+        .join(Episode, on=(MediaFile.episode == Episode.id))
+        .switch(MediaFile)
+        .join(LibraryRoot)
+        .where((Episode.show == show_id) & (LibraryRoot.kind == "shows"))
+    )
+    links = []
+    for file_id, rel in database.execute(query).fetchall():
+        match = index.match("shows", rel)
+        if match.ok and match.show_id == show_id:
+            links.extend((file_id, episode_id) for episode_id in match.episode_ids)
+    if not links:
+        return 0
+    with database.atomic():
+        before = FileEpisode.select().where(FileEpisode.file.in_([f for f, _ in links])).count()
+        bulk_insert(
+            FileEpisode, [FileEpisode.file, FileEpisode.episode], links, ignore_conflicts=True
+        )
+        after = FileEpisode.select().where(FileEpisode.file.in_([f for f, _ in links])).count()
+    return after - before

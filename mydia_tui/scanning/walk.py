@@ -102,7 +102,11 @@ class Walk:
         self.issues.append(WalkIssue(code, path, message, error))
 
     def files(self) -> Iterator[tuple[str, int, float, bool]]:
-        root_stat = os.stat(self.root)
+        try:
+            root_stat = os.stat(self.root)
+        except OSError as exc:  # gone since the caller looked
+            self._unreadable("", exc)
+            return
         root_dev = root_stat.st_dev
         visited = {(root_dev, root_stat.st_ino)}
         # (relative prefix with trailing "/", real path, depth)
