@@ -35,6 +35,7 @@ from mydia_tui.models import (
     LibraryRoot,
     MediaFile,
     database,
+    utcnow,
 )
 from mydia_tui.targets import episode_by_number, episodes_target, movie_target, season_target
 
@@ -293,3 +294,37 @@ def test_active_states_hold_and_final_states_free(db):
         Download.update(state=state).where(Download.id == held).execute()
         outcome = Guard().claim(target, Release("f" * 40, f"try while {state}"))
         assert outcome.reason == IN_FLIGHT, state
+
+
+def test_insert_row_writes_what_model_insert_writes(db):
+    """The guard's and the history's cached INSERT fill defaults and convert values exactly
+    as Peewee's Model.insert does."""
+    from mydia_tui.db import insert_row
+
+    item_id = _films(1)[0]
+    values = {
+        "kind": "movie",
+        "item": item_id,
+        "info_hash": "a" * 40,
+        "title": "Film 1080p",
+        "size": 123,
+        "state": "claimed",
+        "claimed_at": utcnow(),
+    }
+    ours = insert_row(Download, **values)
+    theirs = Download.insert(**values).execute()
+    rows = {
+        r.pop("id"): r for r in Download.select().where(Download.id.in_([ours, theirs])).dicts()
+    }
+    for row in rows.values():  # filled from callables at insert time: close, not equal
+        assert row.pop("updated_at") is not None
+    assert rows[ours] == rows[theirs]
+    ours = insert_row(History, event="refused", message="m", item=item_id, reason="in_flight")
+    theirs = History.insert(
+        event="refused", message="m", item=item_id, reason="in_flight"
+    ).execute()
+    a, b = (History.select().where(History.id == i).dicts().get() for i in (ours, theirs))
+    assert {k: v for k, v in a.items() if k not in ("id", "at")} == {
+        k: v for k, v in b.items() if k not in ("id", "at")
+    }
+    assert isinstance(a["at"], type(b["at"]))
