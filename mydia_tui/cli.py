@@ -41,11 +41,9 @@ class Context:
 
     def db(self):
         if self._db is None:
-            from .db import open_database
-            from .library import sync_roots
+            from .library import open_library
 
-            self._db = open_database(self.args.db, configured=self.config.database)
-            sync_roots(self.config.library.movies, self.config.library.shows)
+            self._db = open_library(self.config, self.args.db)
         return self._db
 
     def close(self) -> None:
@@ -92,11 +90,25 @@ def cmd_add_show(ctx: Context) -> int:
         episodes = manual_episodes(parse_seasons(args.seasons))
         info = add_show(args.title, episodes, year=args.year, monitored=not args.unmonitored)
     else:
-        from .metadata import add_show_from_tvmaze
+        from .metadata import AmbiguousShow, add_show_from_tvmaze, candidate_json
 
-        info = add_show_from_tvmaze(
-            ctx.config, args.title, tvmaze_id=args.tvmaze, monitored=not args.unmonitored
-        )
+        try:
+            info = add_show_from_tvmaze(
+                ctx.config,
+                args.title,
+                tvmaze_id=args.tvmaze,
+                year=args.year,
+                monitored=not args.unmonitored,
+            )
+        except AmbiguousShow as exc:
+            # the choices go to stdout (a table, or JSON), the one-line error to stderr
+            if ctx.json:
+                emit_json({"candidates": [candidate_json(c) for c in exc.candidates]})
+            else:
+                print(f"several TVmaze shows match {args.title!r}; add one with --tvmaze ID:")
+                for c in exc.candidates:
+                    print(f"{c.tvmaze_id:>8}  {c.label()}")
+            raise
     if ctx.json:
         emit_json(_item_json(info))
     else:
@@ -309,7 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
     how = show.add_mutually_exclusive_group()
     how.add_argument("--tvmaze", metavar="ID", type=int, help="the TVmaze show id to use")
     how.add_argument("--seasons", metavar="SPEC", help="create episodes by hand, e.g. 1:10,2:8")
-    show.add_argument("--year", type=int, help="first-aired year (with --seasons)")
+    show.add_argument(
+        "--year", type=int, help="first-aired year (picks among TVmaze shows of one title)"
+    )
     show.add_argument("--unmonitored", action="store_true", help="add without monitoring it")
     json_flag(show)
     show.set_defaults(handler=cmd_add_show)
@@ -373,7 +387,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     monitor.set_defaults(handler=_lazy("monitor.headless", "cmd_monitor"))
 
-    scan = sub.add_parser("scan", help="scan the library folders for files")
+    refresh = sub.add_parser(
+        "refresh",
+        help="read shows again from TVmaze: new episodes, titles and air dates",
+        description=(
+            "Read a show (or every show that came from TVmaze) again: new episodes are added "
+            "(monitored if the show monitors new episodes), titles and air dates are updated. "
+            "Monitored flags and the show's title are never changed."
+        ),
+    )
+    refresh.add_argument(
+        "item_id", type=int, nargs="?", metavar="ITEM_ID", help="one show (default: all)"
+    )
+    json_flag(refresh)
+    refresh.set_defaults(handler=_lazy("metadata", "cmd_refresh"))
+
+    scan = sub.add_parser(
+        "scan",
+        help="scan the library folders for files",
+        description=(
+            "Walk the [library] folders, match video files to the films and episodes in the "
+            "library, and forget files that are gone. When a folder is missing or empty, or "
+            "more than [library] vanish_threshold of its files vanished at once, nothing is "
+            "removed and a warning says why."
+        ),
+    )
+    scan.add_argument(
+        "--allow-mass-removal",
+        action="store_true",
+        help="remove records even when a folder is empty or many files vanished at once",
+    )
     json_flag(scan)
     scan.set_defaults(handler=_lazy("scanning", "cmd_scan"))
 
@@ -385,6 +428,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser(
         "demo", help="try it: private Deluge daemons, a local feed and open films"
+    )
+    demo.add_argument(
+        "--no-tui",
+        action="store_true",
+        help="run the monitor without the TUI until every film is imported",
+    )
+    demo.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="with --no-tui: give up after this many seconds",
     )
     demo.set_defaults(handler=_lazy("demo", "cmd_demo"))
 
@@ -405,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
+        level=logging.DEBUG if args.verbose else logging.ERROR,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     config: Config | None = None

@@ -453,7 +453,7 @@ class Guard:
         for rule in PRE_RULES:
             refusal = rule(c)
             if refusal:
-                return self._refused(target, release, refusal)
+                return self.record_refusal(target, release, refusal)
         assert target is not None
         info_hash = normalize_info_hash(release.info_hash)
         try:
@@ -470,14 +470,14 @@ class Guard:
                         raise _Refused(refusal)
                 download_id = self._insert_claim(target, release, info_hash)
         except _Refused as r:
-            return self._refused(target, release, r.refusal)
+            return self.record_refusal(target, release, r.refusal)
         except IntegrityError:
             # the database's own constraint caught a race the rules could not see
             # (PostgreSQL, or a writer that bypassed BEGIN IMMEDIATE)
             refusal = rule_not_in_flight(c) or Refusal(
                 IN_FLIGHT, f"{target.label()} was claimed by another grab at the same moment"
             )
-            return self._refused(target, release, refusal)
+            return self.record_refusal(target, release, refusal)
         return Outcome(True, message=f"claimed {target.label()}", download_id=download_id)
 
     def _insert_claim(self, target: Target, release: Release, info_hash: str) -> int:
@@ -515,7 +515,8 @@ class Guard:
         )
         return download_id
 
-    def _refused(self, target: Target | None, release: Release, refusal: Refusal) -> Outcome:
+    def record_refusal(self, target: Target | None, release: Release, refusal: Refusal) -> Outcome:
+        """Record a refusal in the history and return it as an outcome."""
         label = target.label() if target else "(no target)"
         history.record(
             "refused",

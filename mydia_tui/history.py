@@ -37,6 +37,41 @@ def record(
     )
 
 
+def record_many(events: list[dict[str, Any]]) -> None:
+    """Write many events at once (a scan's hundreds of found files); each dict takes
+    :func:`record`'s arguments. Call it inside a transaction."""
+    from .db import bulk_insert
+    from .models import utcnow
+
+    now = utcnow()
+    fields = [
+        History.at,
+        History.event,
+        History.message,
+        History.item,
+        History.episode,
+        History.season,
+        History.download,
+        History.reason,
+        History.data,
+    ]
+    rows = [
+        (
+            now,
+            e["event"],
+            e["message"],
+            e.get("item"),
+            e.get("episode"),
+            e.get("season"),
+            e.get("download"),
+            e.get("reason", ""),
+            json.dumps(e["data"], default=str) if e.get("data") else "",
+        )
+        for e in events
+    ]
+    bulk_insert(History, fields, rows)
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     id: int
@@ -54,7 +89,7 @@ class HistoryEntry:
 
 def list_history(*, item_id: int | None = None, limit: int = 50) -> list[HistoryEntry]:
     query = (
-        History.select(History, MediaItem.title)
+        History.select(History, MediaItem.id, MediaItem.title)
         .join(MediaItem, join_type=JOIN.LEFT_OUTER, on=(History.item == MediaItem.id))
         .order_by(History.at.desc(), History.id.desc())
         .limit(max(1, limit))

@@ -115,6 +115,16 @@ def first_root(kind: str) -> LibraryRoot | None:
     return LibraryRoot.select().where(LibraryRoot.kind == kind).order_by(LibraryRoot.id).first()
 
 
+def open_library(config, target: str | None = None):
+    """Open the database named by ``target`` (``--db``), ``$MYDIA_TUI_DB`` or the config, and
+    make its library roots the ones the config names. What every entry point calls."""
+    from .db import open_database
+
+    db = open_database(target, configured=config.database)
+    sync_roots(config.library.movies, config.library.shows)
+    return db
+
+
 def sync_roots(movies: tuple[str, ...], shows: tuple[str, ...]) -> None:
     """Make the library_root table hold the roots the config names (it never deletes a root
     that files still refer to)."""

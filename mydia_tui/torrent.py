@@ -200,3 +200,57 @@ __all__ = [
     "parse_magnet",
     "parse_torrent",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Making a .torrent (for the demo's generated payloads)
+
+
+def bencode(value) -> bytes:
+    if isinstance(value, bool):
+        raise TypeError("bencode has no booleans")
+    if isinstance(value, int):
+        return b"i%de" % value
+    if isinstance(value, str):
+        value = value.encode("utf-8")
+    if isinstance(value, bytes):
+        return b"%d:%s" % (len(value), value)
+    if isinstance(value, list | tuple):
+        return b"l" + b"".join(bencode(v) for v in value) + b"e"
+    if isinstance(value, dict):
+        items = sorted(
+            (k.encode("utf-8") if isinstance(k, str) else k, v) for k, v in value.items()
+        )
+        return b"d" + b"".join(bencode(k) + bencode(v) for k, v in items) + b"e"
+    raise TypeError(f"cannot bencode {type(value).__name__}")
+
+
+def make_torrent(folder, piece_length: int = 256 * 1024) -> TorrentFile:
+    """A trackerless .torrent of every file under ``folder`` (a multi-file torrent named after
+    the folder), with SHA-1 piece hashes."""
+    from pathlib import Path
+
+    root = Path(folder)
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    if not files:
+        raise BadTorrent(f"nothing to put in a torrent under {root}")
+    pieces = bytearray()
+    buffer = bytearray()
+    entries = []
+    for path in files:
+        entries.append({"length": path.stat().st_size, "path": list(path.relative_to(root).parts)})
+        with path.open("rb") as fh:
+            while chunk := fh.read(piece_length):
+                buffer += chunk
+                while len(buffer) >= piece_length:
+                    pieces += hashlib.sha1(bytes(buffer[:piece_length])).digest()
+                    del buffer[:piece_length]
+    if buffer:
+        pieces += hashlib.sha1(bytes(buffer)).digest()
+    info = {
+        "name": root.name,
+        "piece length": piece_length,
+        "pieces": bytes(pieces),
+        "files": entries,
+    }
+    return parse_torrent(bencode({"info": info}))

@@ -13,6 +13,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+#: fixture modules shared by the suite
+pytest_plugins = ["deluge_fixtures", "httpserver", "torznab_server"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):
@@ -27,6 +30,18 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("MYDIA_TUI_CONFIG", raising=False)
     monkeypatch.delenv("MYDIA_TUI_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_indexer_state():
+    """Per-process indexer throttles and parse caches do not leak between tests."""
+    from mydia_tui.indexers.torznab import THROTTLE
+    from mydia_tui.releases.parse import clear_memory_cache
+
+    THROTTLE.reset()
+    clear_memory_cache()
+    yield
+    THROTTLE.reset()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ COMMANDS = [
     ["search"],
     ["monitor"],
     ["scan"],
+    ["refresh"],
     ["doctor"],
     ["demo"],
     ["config"],

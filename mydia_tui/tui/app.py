@@ -1,32 +1,288 @@
-"""The mydia-tui application: global bindings, the main screen, one worker error handler."""
+"""The mydia-tui application: global bindings, the main screen, one worker error handler.
+
+How the rest of the program talks to it:
+
+- ``MydiaApp(config, config_path, monitor_factory=..., services=...)``.
+- ``monitor_factory()`` returns an object with ``run(stop_event, on_event)`` (blocking until
+  ``stop_event`` is set), ``pause()`` and ``resume()``. The app runs it in a thread worker
+  started with the app, gives it :meth:`MydiaApp.post_core_event` as ``on_event`` and sets
+  ``stop_event`` when the app exits. Without a factory the status bar says "monitor off".
+- ``services`` (optional) has any of ``pause(info_hash)``, ``resume(info_hash)``,
+  ``remove(info_hash, delete_data=bool)`` and ``search(item_id, season=, episode=)``; each
+  runs in a thread worker. An action whose service is missing is hidden (``check_action``).
+- :meth:`MydiaApp.post_core_event` takes any :mod:`mydia_tui.events` event from any thread.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
-from ..config import Config, redact_text, secrets_of
+from .. import events
+from ..config import Config, redact_text, secrets_of, update_config_value
+from ..history import record
+from .commands import ActionsProvider
+from .messages import CoreEvent
+from .screens.help import HelpScreen
 from .screens.main import MainScreen
+
+
+class Monitor(Protocol):
+    def run(self, stop_event: threading.Event, on_event: events.EventSink) -> None: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
 
 
 class MydiaApp(App[None]):
     TITLE = "mydia-tui"
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ActionsProvider}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit mydia-tui"),
+        Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show every key"),
+        Binding(
+            "z",
+            "toggle_maximize",
+            "Zoom",
+            id="app.maximize",
+            tooltip="Maximise the focused pane, or restore it",
+        ),
+        Binding(
+            "M",
+            "toggle_monitor",
+            "Monitor",
+            id="app.monitor",
+            tooltip="Pause or resume the background monitor",
+        ),
+        Binding(
+            "1",
+            "focus_pane('#library-list')",
+            "Library",
+            show=False,
+            id="app.library",
+            tooltip="Go to the library",
+        ),
+        Binding(
+            "2",
+            "focus_pane('#details')",
+            "Details",
+            show=False,
+            id="app.details",
+            tooltip="Go to the details",
+        ),
+        Binding(
+            "3",
+            "focus_pane('#downloads-list')",
+            "Downloads",
+            show=False,
+            id="app.downloads",
+            tooltip="Go to the downloads",
+        ),
     ]
 
-    def __init__(self, config: Config | None = None, config_path: str | None = None) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        config_path: str | None = None,
+        *,
+        monitor_factory: Callable[[], Monitor] | None = None,
+        services: Any | None = None,
+    ) -> None:
         super().__init__()
         self.config = config or Config()
         self.config_path = config_path
+        self.monitor_factory = monitor_factory
+        self.services = services
+        self.monitor: Monitor | None = None
+        self.monitor_paused = False
+        self._monitor_stop = threading.Event()
+        self._monitor_worker: Worker | None = None
+        #: binding id -> keys, from [tui.keys]
+        self.keymap: dict[str, str] = dict(self.config.tui.keys)
+        self._saved_theme = self.config.tui.theme
+        self.main = MainScreen()
+
+    # -- start and stop ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen())
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        if self.config.tui.theme in self.available_themes:
+            self.theme = self.config.tui.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.push_screen(self.main)
+
+    def main_screen_ready(self) -> None:
+        """Called by the main screen once mounted: the status bar can show what comes."""
+        self.main.status.set_monitor(None, enabled=self.monitor_factory is not None)
+        self.start_monitor()
+
+    def on_unmount(self) -> None:
+        self._monitor_stop.set()
+
+    # -- the monitor ---------------------------------------------------------------------------
+
+    def start_monitor(self) -> bool:
+        """Start the monitor worker (once); False without a monitor factory."""
+        if self.monitor_factory is None:
+            return False
+        if self._monitor_worker is not None and self._monitor_worker.is_running:
+            return True
+        self._monitor_stop = threading.Event()
+        self.monitor = self.monitor_factory()
+        self.monitor_paused = False
+        self._monitor_worker = self._run_monitor(self.monitor, self._monitor_stop)
+        return True
+
+    @work(thread=True, group="monitor", name="monitor", exit_on_error=False)
+    def _run_monitor(self, monitor: Monitor, stop: threading.Event) -> None:
+        monitor.run(stop, self.post_core_event)
+
+    def stop_monitor(self) -> None:
+        """Ask the monitor to stop; it returns from run() at its next check."""
+        self._monitor_stop.set()
+
+    def pause_monitor(self) -> None:
+        if self.monitor is not None and not self.monitor_paused:
+            self.monitor_paused = True
+            self._call_monitor("pause")
+            self.main.status.set_monitor(events.MonitorState(phase="paused"))
+
+    def resume_monitor(self) -> None:
+        if self.monitor is not None and self.monitor_paused:
+            self.monitor_paused = False
+            self._call_monitor("resume")
+            self.main.status.set_monitor(events.MonitorState(phase="idle"))
+
+    @work(thread=True, group="monitor-control", exit_on_error=False)
+    def _call_monitor(self, method: str) -> None:
+        getattr(self.monitor, method)()
+
+    def action_toggle_monitor(self) -> None:
+        if self.monitor_paused:
+            self.resume_monitor()
+        else:
+            self.pause_monitor()
+
+    # -- events from the core ------------------------------------------------------------------
+
+    def post_core_event(self, event: events.Event) -> None:
+        """Hand a core event to the UI; safe from any thread (it only posts a message)."""
+        self.post_message(CoreEvent(event))
+
+    def on_core_event(self, message: CoreEvent) -> None:
+        event = message.event
+        main = self.main
+        if not main.is_mounted:
+            return
+        if isinstance(event, events.MonitorState):
+            if event.phase == "paused":
+                self.monitor_paused = True
+            main.status.set_monitor(event)
+        elif isinstance(event, events.DelugeHealth):
+            main.status.set_deluge(event)
+        elif isinstance(event, events.IndexerHealthSummary):
+            main.status.set_indexers(event)
+        elif isinstance(event, events.ScanProgress):
+            main.status.set_scan(event)
+        elif isinstance(event, events.DownloadsChanged):
+            main.downloads.refresh_queue()
+            main.library.read_progress()
+            details = main.details.details
+            if details is not None and details.downloads:
+                main.details.reload()
+        elif isinstance(event, events.LibraryChanged):
+            main.library.library_changed(event.item_ids)
+            item_id = main.details.item_id
+            if item_id is not None and (not event.item_ids or item_id in event.item_ids):
+                main.details.reload()
+        elif isinstance(event, events.CoreError):
+            self.report_error(f"{event.source}: {event.message}")
+
+    # -- services (the lead wires Deluge and the indexers) -------------------------------------
+
+    def has_service(self, name: str) -> bool:
+        return self.services is not None and callable(getattr(self.services, name, None))
+
+    def call_service(self, name: str, *args: Any, **kwargs: Any) -> None:
+        if not self.has_service(name):
+            self.notify(f"{name} is not available here", severity="warning", markup=False)
+            return
+        self._service(name, args, kwargs)
+
+    @work(thread=True, group="services", exit_on_error=False)
+    def _service(self, name: str, args: tuple, kwargs: dict) -> None:
+        getattr(self.services, name)(*args, **kwargs)
+        self.post_core_event(events.DownloadsChanged())
+
+    # -- errors --------------------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker error reaches the user once, as a notification."""
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            message = redact_text(str(event.worker.error), secrets_of(self.config))
-            self.notify(message, title="Error", severity="error", markup=False)
+        """Every worker error reaches the user once, as a notification, and the history."""
+        worker = event.worker
+        if event.state == WorkerState.ERROR and worker.error is not None:
+            if worker.group == "error-record":
+                message = redact_text(str(worker.error), secrets_of(self.config))
+                self.notify(message, title="Error", severity="error", markup=False)
+                return
+            self.report_error(f"{worker.name or worker.group}: {worker.error}")
+        if worker is self._monitor_worker and event.state in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            if self.main.is_mounted:
+                self.main.status.set_monitor(events.MonitorState(phase="stopped"))
+
+    def report_error(self, text: str) -> None:
+        message = redact_text(text, secrets_of(self.config))
+        self.notify(message, title="Error", severity="error", markup=False)
+        self._record_error(message)
+
+    @work(thread=True, group="error-record", exit_on_error=False)
+    def _record_error(self, message: str) -> None:
+        record("error", message)
+
+    # -- keys, panes, theme --------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_maximize(self) -> None:
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        elif screen.focused is not None:
+            # the pane holding the focus (its header and filter bar with it)
+            for node in (screen.focused, *screen.focused.ancestors):
+                if getattr(node, "ALLOW_MAXIMIZE", None) is True:
+                    screen.maximize(node, container=False)
+                    break
+
+    def action_focus_pane(self, selector: str) -> None:
+        self.screen.query_one(selector).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_monitor":
+            return self.monitor_factory is not None
+        return True
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self._saved_theme:
+            self._saved_theme = theme.name
+            self._save_theme(theme.name)
+
+    @work(thread=True, group="config-write", exit_on_error=False)
+    def _save_theme(self, name: str) -> None:
+        from ..paths import config_path
+
+        path = self.config_path or self.config.source or config_path(None)
+        update_config_value(path, "tui", "theme", name)

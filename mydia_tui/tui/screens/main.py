@@ -1,18 +1,59 @@
-"""The main screen: the library pane above, the downloads pane below."""
+"""The main screen: library and details side by side, the downloads below, the status bar."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 
-from ..widgets.downloads import DownloadsTable
-from ..widgets.library import LibraryTable
+from ..widgets.details import DetailsPane
+from ..widgets.downloads import DownloadsPane
+from ..widgets.library import LibraryList, LibraryPane
+from ..widgets.rowview import RowView
+from ..widgets.statusbar import StatusBar
 
 
 class MainScreen(Screen[None]):
+    AUTO_FOCUS = "#library-list"
+
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield LibraryTable(id="library")
-        yield DownloadsTable(id="downloads")
+        with Horizontal(id="top"):
+            yield LibraryPane(id="library")
+            yield DetailsPane(id="details")
+        yield DownloadsPane(id="downloads")
+        yield StatusBar(id="status")
         yield Footer()
+
+    @property
+    def library(self) -> LibraryPane:
+        return self.query_one(LibraryPane)
+
+    @property
+    def details(self) -> DetailsPane:
+        return self.query_one(DetailsPane)
+
+    @property
+    def downloads(self) -> DownloadsPane:
+        return self.query_one(DownloadsPane)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    def on_mount(self) -> None:
+        ready = getattr(self.app, "main_screen_ready", None)
+        if ready is not None:
+            ready()
+
+    def on_row_view_highlighted(self, message: RowView.Highlighted) -> None:
+        if isinstance(message.view, LibraryList):
+            self.details.show_item(self.library.current_id())
+
+    def on_row_view_chosen(self, message: RowView.Chosen) -> None:
+        if isinstance(message.view, LibraryList):
+            self.details.focus()
+
+    def on_resize(self) -> None:
+        # side by side when there is room, stacked on a narrow terminal
+        self.set_class(self.size.width < 100, "-narrow")

@@ -1,28 +1,329 @@
-"""The downloads pane: the queue as the download monitor last recorded it."""
+"""The downloads pane: the live queue, keyed by info-hash, updated in place.
+
+The monitor keeps the ``download`` table current and says so with ``DownloadsChanged``; the
+pane then reads the stats of the queue in a thread worker (one tuple query), and only rows
+whose values changed are repainted. Rows are never cleared and refilled.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from rich.text import Text
-from textual.widgets import DataTable
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static
 
-from ...downloads import list_downloads
+from ... import views
+from ...views import STATE_GROUPS, DownloadLine, state_group_counts
+from ..messages import DownloadsRead
+from ..text import bar, cells, clean, human_eta, human_rate, human_size
+from .rowview import RowView
+
+STATE_STYLE = {
+    "claimed": "dim",
+    "sending": "dim",
+    "queued": "blue",
+    "checking": "yellow",
+    "downloading": "cyan",
+    "paused": "dim italic",
+    "seeding": "green",
+    "moving": "magenta",
+    "completed": "bright_green",
+    "importing": "magenta",
+    "import_failed": "bold red",
+    "stalled": "yellow",
+    "unknown": "red",
+    "imported": "green",
+    "failed": "red",
+    "removed": "dim strike",
+}
+GROUPS = tuple(STATE_GROUPS)
 
 
-class DownloadsTable(DataTable):
+def layout(width: int) -> dict[str, int]:
+    """Column widths for the pane's width (name takes what is left)."""
+    cols = {
+        "target": 18,
+        "state": 11,
+        "progress": 16,
+        "size": 8,
+        "down": 10,
+        "up": 10,
+        "eta": 6,
+        "ratio": 5,
+        "sp": 7,
+    }
+    drop = ["ratio", "up", "sp", "eta", "size", "target", "down"]
+    while width - sum(cols.values()) - len(cols) < 16 and drop:
+        cols[drop.pop(0)] = 0
+    used = sum(cols.values()) + sum(1 for v in cols.values() if v)
+    cols = {"name": max(8, width - used), **cols}
+    return cols
+
+
+HEADINGS = {
+    "name": "Name",
+    "target": "Target",
+    "state": "State",
+    "progress": "Progress",
+    "size": "Size",
+    "down": "Down",
+    "up": "Up",
+    "eta": "ETA",
+    "ratio": "Ratio",
+    "sp": "Seed/Pr",
+}
+RIGHT = {"size", "down", "up", "eta", "ratio", "sp"}
+
+
+class DownloadsList(RowView):
+    BINDINGS = [
+        Binding("p", "pause", "Pause/resume", id="downloads.pause", tooltip="Pause or resume"),
+        Binding(
+            "r", "remove", "Remove", id="downloads.remove", tooltip="Remove the torrent, keep data"
+        ),
+        Binding(
+            "R",
+            "remove_data",
+            "Remove+data",
+            id="downloads.remove_data",
+            tooltip="Remove the torrent and its data (asks first)",
+        ),
+    ]
+
+    def __init__(self, pane: DownloadsPane, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pane = pane
+
+    def row_count(self) -> int:
+        return len(self.pane.view)
+
+    def row_value(self, index: int) -> Hashable:
+        return self.pane.lines[self.pane.view[index]]
+
+    def render_row(self, index: int, width: int) -> Text:
+        line = self.pane.lines[self.pane.view[index]]
+        s = line.stats
+        cols = layout(width)
+        state = Text(s.state.replace("_", " "), style=STATE_STYLE.get(s.state, ""))
+        name = Text(
+            clean(line.title),
+            style=STATE_STYLE.get(s.state, "")
+            if s.state in ("import_failed", "failed", "removed", "unknown")
+            else "",
+        )
+        values = {
+            "name": name,
+            "target": Text(clean(line.target)),
+            "state": state,
+            "progress": bar(s.progress, cols["progress"]),
+            "size": human_size(s.size),
+            "down": human_rate(s.download_rate),
+            "up": human_rate(s.upload_rate),
+            "eta": human_eta(s.eta),
+            "ratio": f"{s.ratio:.2f}",
+            "sp": f"{s.seeds}/{s.peers}",
+        }
+        parts = []
+        for key, w in cols.items():
+            value = values[key]
+            if key in RIGHT and isinstance(value, str):
+                value = value.rjust(w)
+            parts.append((value, w))
+        return cells(parts)
+
+    # -- actions need a service (the lead wires Deluge): hidden without one ---------------------
+
+    def current(self) -> DownloadLine | None:
+        if self.pane.view and 0 <= self.cursor < len(self.pane.view):
+            return self.pane.lines[self.pane.view[self.cursor]]
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        service = {"pause": "pause", "remove": "remove", "remove_data": "remove"}.get(action)
+        if service is None:
+            return True
+        services = getattr(self.app, "services", None)
+        if services is None or not callable(getattr(services, service, None)):
+            return False
+        return True if self.current() is not None else None
+
+    def action_pause(self) -> None:
+        line = self.current()
+        if line is None:
+            return
+        if line.stats.state == "paused":
+            self.app.call_service("resume", line.info_hash)
+        else:
+            self.app.call_service("pause", line.info_hash)
+
+    def action_remove(self) -> None:
+        line = self.current()
+        if line is not None:
+            self.app.call_service("remove", line.info_hash, delete_data=False)
+
+    def action_remove_data(self) -> None:
+        line = self.current()
+        if line is None:
+            return
+        from ..screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.call_service("remove", line.info_hash, delete_data=True)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Remove {clean(line.title)} and delete its data?"), answered
+        )
+
+
+class DownloadsPane(Vertical):
+    ALLOW_MAXIMIZE = True
+    BINDINGS = [
+        Binding(
+            "f",
+            "next_state",
+            "State filter",
+            id="downloads.filter",
+            tooltip="Show all, downloading, seeding, paused, queued, error or importing",
+        ),
+        Binding("F", "previous_state", "Previous filter", id="downloads.filter_back", show=False),
+        Binding(
+            "a",
+            "finished",
+            "Finished",
+            id="downloads.finished",
+            tooltip="Also show imported, failed and removed downloads",
+        ),
+    ]
+    DEFAULT_CSS = """
+    DownloadsPane {
+        border: round $accent 60%;
+        &:focus-within { border: round $accent; }
+        #downloads-states { height: 1; }
+        #downloads-header { height: 1; color: $text-muted; text-style: bold; }
+        DownloadsList { height: 1fr; }
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        #: info-hash -> line; the order newest first; the view filtered by state group
+        self.lines: dict[str, DownloadLine] = {}
+        self.order: list[str] = []
+        self.view: list[str] = []
+        self.group = "all"
+        self.include_finished = False
+        self.counts = state_group_counts(())
+        self.border_title = "Downloads"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="downloads-states")
+        yield Static(id="downloads-header")
+        self.list = DownloadsList(self, id="downloads-list")
+        yield self.list
+
     def on_mount(self) -> None:
-        self.cursor_type = "row"
-        self.add_columns("Name", "Target", "State", "Progress")
-        self.refresh_rows()
+        self.update_bars()
+        self.refresh_queue()
 
-    def refresh_rows(self) -> None:
-        rows = list_downloads()
-        self.border_title = f"Downloads ({len(rows)})"
-        self.clear()
-        for d in rows:
-            self.add_row(
-                Text(d.title),
-                Text(d.target),
-                d.state,
-                f"{d.progress * 100:.0f}%",
-                key=d.info_hash,
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.update_bars)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def refresh_queue(self) -> None:
+        """Read the queue again (on DownloadsChanged); coalesced: one read at a time."""
+        self.read(frozenset((h, line.id) for h, line in self.lines.items()), self.include_finished)
+
+    @work(thread=True, exclusive=True, group="downloads-read", exit_on_error=False)
+    def read(self, known: frozenset[tuple[str, int]], include_finished: bool) -> None:
+        stats = views.download_stats(include_finished=include_finished)
+        new = [(h, i) for h, (i, _) in stats.items() if (h, i) not in known]
+        labels = views.download_labels([i for _, i in new]) if new else {}
+        lines = {h: DownloadLine(h, i, *labels[i], stats[h][1]) for h, i in new if i in labels}
+        self.post_message(DownloadsRead(stats, lines))
+
+    @on(DownloadsRead)
+    def _read(self, message: DownloadsRead) -> None:
+        message.stop()
+        lines = self.lines
+        reorder = False
+        changed: set[str] = set()
+        for info_hash, (download_id, stats) in message.stats.items():
+            old = lines.get(info_hash)
+            if old is None or old.id != download_id:
+                new = message.new_lines.get(info_hash)
+                if new is None:
+                    continue  # appeared after the read began: next time
+                lines[info_hash] = new._replace(stats=stats)
+                reorder = True
+            elif old.stats != stats:
+                lines[info_hash] = old._replace(stats=stats)
+                changed.add(info_hash)
+                if old.stats.state != stats.state:
+                    reorder = True
+        for info_hash in [h for h in lines if h not in message.stats]:
+            del lines[info_hash]
+            reorder = True
+        if reorder:
+            self.counts = state_group_counts(line.stats.state for line in lines.values())
+            self.order = sorted(lines, key=lambda h: lines[h].id, reverse=True)
+            self.rebuild()
+        else:
+            view = self.view
+            for index in self.list.visible_range():
+                if view[index] in changed:
+                    self.list.refresh_row(index)
+
+    def rebuild(self) -> None:
+        keep = self.list.current()
+        members = STATE_GROUPS[self.group]
+        if members:
+            self.view = [h for h in self.order if self.lines[h].stats.state in members]
+        else:
+            self.view = list(self.order)
+        index = 0
+        if keep is not None:
+            try:
+                index = self.view.index(keep.info_hash)
+            except ValueError:
+                index = min(self.list.cursor, max(0, len(self.view) - 1))
+        self.list.rows_changed(keep_cursor=index)
+        self.update_bars()
+
+    def update_bars(self) -> None:
+        states = Text(no_wrap=True, overflow="ellipsis")
+        for group in GROUPS:
+            if len(states):
+                states.append(" ")
+            label = f" {group} {self.counts[group]:,} "
+            states.append(label, style="reverse bold" if group == self.group else "")
+        self.query_one("#downloads-states", Static).update(states)
+        width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
+        cols = layout(width)
+        self.query_one("#downloads-header", Static).update(
+            cells(
+                [(HEADINGS[k].rjust(w) if k in RIGHT else HEADINGS[k], w) for k, w in cols.items()]
             )
+        )
+        shown = "with finished" if self.include_finished else "active"
+        self.border_title = f"Downloads · {self.counts['all']:,} {shown}"
+        self.border_subtitle = f"filter {self.group}"
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_next_state(self) -> None:
+        self.group = GROUPS[(GROUPS.index(self.group) + 1) % len(GROUPS)]
+        self.rebuild()
+
+    def action_previous_state(self) -> None:
+        self.group = GROUPS[(GROUPS.index(self.group) - 1) % len(GROUPS)]
+        self.rebuild()
+
+    def action_finished(self) -> None:
+        self.include_finished = not self.include_finished
+        self.refresh_queue()

@@ -1,11 +1,21 @@
-"""The library pane: films and shows with their status."""
+"""The library pane: films and shows with their status, sorted, filtered live, virtual."""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.widgets import DataTable
+from collections.abc import Hashable
 
-from ...library import ItemRow, list_items
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from ... import views
+from ...views import LibraryEntry
+from ..messages import LibraryLoaded, LibraryPatched, ProgressRead
+from ..text import cells, clean
+from .rowview import RowView
 
 STATUS_STYLE = {
     "on_disk": "green",
@@ -14,36 +24,275 @@ STATUS_STYLE = {
     "partial": "yellow",
     "downloading": "cyan",
     "unmonitored": "dim",
-    "upcoming": "dim",
+    "upcoming": "magenta",
 }
+SORTS = ("title", "year", "added", "status")
+KINDS = ("all", "movie", "show")
+KIND_LABEL = {"all": "everything", "movie": "films", "show": "shows"}
+#: rows read before the whole library, so the first screen comes at once
+FIRST_PAGE = 200
 
 
-def status_text(row: ItemRow) -> Text:
-    label = row.status.replace("_", " ")
-    if row.status == "on_disk" and row.quality:
-        label += f" [{row.quality}]"
-    if row.status == "downloading" and row.progress is not None:
-        label += f" {row.progress * 100:.0f}%"
-    if row.kind == "show":
-        label += f" ({row.episodes_on_disk}/{row.aired})"
-    return Text(label, style=STATUS_STYLE.get(row.status, ""))
+def status_text(entry: LibraryEntry, progress: float | None) -> Text:
+    label = entry.status.replace("_", " ")
+    if entry.status == "on_disk" and entry.quality:
+        label += f" {clean(entry.quality)}"
+    if entry.status == "downloading":
+        label += f" {(progress or 0.0) * 100:.0f}%"
+    if entry.kind == "show":
+        label += f" {entry.on_disk}/{entry.aired}"
+    return Text(label, style=STATUS_STYLE.get(entry.status, ""))
 
 
-class LibraryTable(DataTable):
+def layout(width: int) -> tuple[int, int, int, int]:
+    """Column widths: title, year, kind, status."""
+    status = 22 if width >= 70 else 16
+    kind = 4 if width >= 50 else 0
+    year = 4
+    title = max(8, width - status - kind - year - (3 if kind else 2))
+    return title, year, kind, status
+
+
+class LibraryList(RowView):
+    """The rows; the pane owns the data and the order."""
+
+    BINDINGS = [
+        Binding("enter", "choose", "Details", id="library.details", tooltip="Open the details"),
+    ]
+
+    def __init__(self, pane: LibraryPane, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pane = pane
+
+    def row_count(self) -> int:
+        return len(self.pane.view)
+
+    def row_value(self, index: int) -> Hashable:
+        entry = self.pane.view[index]
+        return (entry, self.pane.progress.get(entry.id))
+
+    def render_row(self, index: int, width: int) -> Text:
+        entry = self.pane.view[index]
+        title_w, year_w, kind_w, status_w = layout(width)
+        return cells(
+            [
+                (Text(clean(entry.title)), title_w),
+                (str(entry.year or "").rjust(4), year_w),
+                ("film" if entry.kind == "movie" else "show", kind_w),
+                (status_text(entry, self.pane.progress.get(entry.id)), status_w),
+            ]
+        )
+
+
+class LibraryPane(Vertical):
+    """Holds every entry once; the list shows a filtered, sorted view of them."""
+
+    ALLOW_MAXIMIZE = True
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="library.filter", tooltip="Filter by title"),
+        Binding("s", "sort", "Sort", id="library.sort", tooltip="Sort by title/year/added/status"),
+        Binding("S", "reverse", "Reverse", id="library.reverse", show=False),
+        Binding("t", "kind", "Films/shows", id="library.kind", tooltip="Films, shows or both"),
+    ]
+
+    DEFAULT_CSS = """
+    LibraryPane {
+        border: round $primary 60%;
+        border-title-color: $text;
+        &:focus-within { border: round $primary; }
+        #library-header { height: 1; color: $text-muted; text-style: bold; }
+        #library-filter { display: none; height: 1; border: none; padding: 0 1; }
+        #library-filter.-visible { display: block; }
+        LibraryList { height: 1fr; }
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.entries: dict[int, LibraryEntry] = {}
+        self.sorted: list[LibraryEntry] = []
+        self.view: list[LibraryEntry] = []
+        self.progress: dict[int, float] = {}
+        self.counts = {"movie": 0, "show": 0}
+        self.complete = False
+        self.sort_by = "title"
+        self.reverse = False
+        self.kind = "all"
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="library-header")
+        self.list = LibraryList(self, id="library-list")
+        yield self.list
+        yield Input(placeholder="filter titles (enter: keep, escape: clear)", id="library-filter")
+
     def on_mount(self) -> None:
-        self.cursor_type = "row"
-        self.add_columns("Title", "Year", "Kind", "Status")
-        self.refresh_rows()
+        self.update_titles()
+        self.load()
 
-    def refresh_rows(self) -> None:
-        rows = list_items()
-        self.border_title = f"Library ({len(rows)})"
-        self.clear()
-        for row in rows:
-            self.add_row(
-                Text(row.title),
-                str(row.year or ""),
-                "film" if row.kind == "movie" else "show",
-                status_text(row),
-                key=str(row.id),
-            )
+    # -- loading (thread workers) --------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="library-load", exit_on_error=False)
+    def load(self) -> None:
+        """A first screenful at once, then the whole library."""
+        counts = views.library_counts()
+        self.post_message(LibraryLoaded(views.first_entries(FIRST_PAGE), counts, False))
+        self.post_message(LibraryLoaded(views.library_entries(), counts, True))
+
+    @work(thread=True, group="library-patch", exit_on_error=False)
+    def patch(self, item_ids: tuple[int, ...]) -> None:
+        entries = views.library_entries(item_ids)
+        found = {e.id for e in entries}
+        self.post_message(LibraryPatched(entries, tuple(i for i in item_ids if i not in found)))
+
+    @work(thread=True, exclusive=True, group="library-progress", exit_on_error=False)
+    def read_progress(self) -> None:
+        self.post_message(ProgressRead(views.active_progress_by_item()))
+
+    def library_changed(self, item_ids: tuple[int, ...]) -> None:
+        if item_ids:
+            self.patch(item_ids)
+        else:
+            self.load()
+
+    # -- applying results (app thread) ---------------------------------------------------------
+
+    @on(LibraryLoaded)
+    def _loaded(self, message: LibraryLoaded) -> None:
+        message.stop()
+        if self.complete and not message.complete:
+            return
+        self.entries = {e.id: e for e in message.entries}
+        self.progress = {e.id: e.progress for e in message.entries if e.progress is not None}
+        self.counts = message.counts
+        self.complete = message.complete
+        self.rebuild(resort=True)
+
+    @on(LibraryPatched)
+    def _patched(self, message: LibraryPatched) -> None:
+        message.stop()
+        for item_id in message.gone:
+            self.entries.pop(item_id, None)
+            self.progress.pop(item_id, None)
+        for e in message.entries:
+            self.entries[e.id] = e
+            if e.progress is None:
+                self.progress.pop(e.id, None)
+            else:
+                self.progress[e.id] = e.progress
+        counts = {"movie": 0, "show": 0}
+        for e in self.entries.values():
+            counts[e.kind] += 1
+        if self.complete:
+            self.counts = counts
+        self.rebuild(resort=True)
+
+    @on(ProgressRead)
+    def _progress(self, message: ProgressRead) -> None:
+        message.stop()
+        new = message.progress
+        started_or_ended = tuple(
+            item_id
+            for item_id in set(new).symmetric_difference(self.progress)
+            if item_id in self.entries
+        )
+        self.progress = new
+        if started_or_ended:
+            self.patch(started_or_ended)  # the status itself changes: read those items again
+        for index in self.list.visible_range():
+            self.list.refresh_row(index)
+
+    # -- the view ------------------------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        if self.view and 0 <= self.list.cursor < len(self.view):
+            return self.view[self.list.cursor].id
+        return None
+
+    def rebuild(self, *, resort: bool = False) -> None:
+        keep = self.current_id()
+        if resort:
+            self.sorted = views.sort_entries(self.entries.values(), self.sort_by, self.reverse)
+        needle = self.filter_text.casefold()
+        kind = self.kind
+        if not needle and kind == "all":
+            self.view = self.sorted
+        else:
+            self.view = [
+                e
+                for e in self.sorted
+                if (kind == "all" or e.kind == kind) and (not needle or needle in e.search)
+            ]
+        index = 0
+        if keep is not None:
+            for i, e in enumerate(self.view):
+                if e.id == keep:
+                    index = i
+                    break
+        self.list.rows_changed(keep_cursor=index)
+        self.update_titles()
+
+    def update_titles(self) -> None:
+        films, shows = self.counts["movie"], self.counts["show"]
+        title = f"Library · {films:,} films · {shows:,} shows"
+        if self.entries and len(self.view) != len(self.entries):
+            title += f" · showing {len(self.view):,}"
+        if not self.complete:
+            title += " · loading…"
+        self.border_title = title
+        arrow = "↓" if self.reverse else "↑"
+        sub = f"sort {self.sort_by} {arrow} · {KIND_LABEL[self.kind]}"
+        if self.filter_text:
+            sub += f" · /{clean(self.filter_text)}"
+        self.border_subtitle = Text(sub)  # the filter is typed text: never markup
+        self.update_header()
+
+    def update_header(self) -> None:
+        width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
+        title_w, year_w, kind_w, status_w = layout(width)
+        self.query_one("#library-header", Static).update(
+            cells([("Title", title_w), ("Year", year_w), ("Kind", kind_w), ("Status", status_w)])
+        )
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.update_header)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#library-filter", Input)
+        box.add_class("-visible")
+        box.focus()
+
+    def action_sort(self) -> None:
+        self.sort_by = SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)]
+        self.rebuild(resort=True)
+
+    def action_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self.rebuild(resort=True)
+
+    def action_kind(self) -> None:
+        self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        self.rebuild()
+
+    @on(Input.Changed, "#library-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value
+        self.rebuild()
+
+    @on(Input.Submitted, "#library-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        box = self.query_one("#library-filter", Input)
+        if not box.value:
+            box.remove_class("-visible")
+        self.list.focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#library-filter", Input)
+        if box.has_focus or self.filter_text:
+            box.value = ""
+            box.remove_class("-visible")
+            self.list.focus()

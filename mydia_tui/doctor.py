@@ -1,0 +1,168 @@
+"""``mydia-tui doctor``: check the configuration, the database, the library folders, Deluge and
+the indexers, and say what to fix. Exit status 1 when something is wrong."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import redact_text, secrets_of
+from .errors import EXIT_FAILURE, EXIT_OK
+
+
+@dataclass(frozen=True)
+class Finding:
+    area: str
+    ok: bool
+    message: str
+    #: a warning does not make doctor fail
+    warning: bool = False
+
+
+def check_config(ctx) -> list[Finding]:
+    cfg = ctx.config
+    where = str(cfg.source) if cfg.source else "no config file (defaults)"
+    out = [Finding("config", True, f"read {where}")]
+    if cfg.source is not None:
+        mode = cfg.source.stat().st_mode & 0o777
+        if mode & 0o077:
+            out.append(
+                Finding(
+                    "config",
+                    False,
+                    f"{cfg.source} is readable by others (mode {mode:o}): chmod 600 it",
+                    warning=True,
+                )
+            )
+    return out
+
+
+def check_database(ctx) -> list[Finding]:
+    from .db import describe_target, resolve_target
+    from .migrations import LATEST, schema_version
+    from .models import Download, MediaItem
+
+    db = ctx.db()
+    target = describe_target(resolve_target(ctx.args.db, ctx.config.database))
+    version = schema_version(db)
+    items = MediaItem.select().count()
+    active = Download.select().where(Download.state.in_(("claimed", "sending"))).count()
+    out = [Finding("database", version == LATEST, f"{target}: schema {version}, {items} item(s)")]
+    if active:
+        out.append(
+            Finding(
+                "database",
+                True,
+                f"{active} grab(s) waiting for Deluge's answer (the monitor settles them)",
+                warning=True,
+            )
+        )
+    return out
+
+
+def check_library(ctx) -> list[Finding]:
+    cfg = ctx.config.library
+    out = []
+    if not cfg.movies and not cfg.shows:
+        out.append(
+            Finding(
+                "library",
+                False,
+                "no library folders: add [library] movies / shows to config.toml",
+                warning=True,
+            )
+        )
+    for kind, roots in (("movies", cfg.movies), ("shows", cfg.shows)):
+        for root in roots:
+            path = Path(root)
+            if not path.is_dir():
+                out.append(
+                    Finding(
+                        "library",
+                        False,
+                        f"{kind} folder {root} does not exist (is the disk mounted?)",
+                    )
+                )
+            elif not os.access(path, os.W_OK):
+                out.append(
+                    Finding(
+                        "library", False, f"{kind} folder {root} is not writable: imports will fail"
+                    )
+                )
+            else:
+                out.append(Finding("library", True, f"{kind} folder {root}"))
+    return out
+
+
+def check_deluge(ctx) -> list[Finding]:
+    from .deluge import DelugeClient, DelugeError
+
+    client = DelugeClient(ctx.config.deluge)
+    try:
+        version = client.connect()
+        plugins = client.enabled_plugins()
+        torrents = len(client.session())
+    except DelugeError as exc:
+        return [Finding("deluge", False, str(exc))]
+    finally:
+        client.close()
+    out = [Finding("deluge", True, f"Deluge {version} at {client.where}, {torrents} torrent(s)")]
+    if ctx.config.deluge.label and "Label" not in plugins:
+        out.append(
+            Finding(
+                "deluge",
+                True,
+                f"the Label plugin is off: torrents will not get the label {ctx.config.deluge.label!r}",
+                warning=True,
+            )
+        )
+    return out
+
+
+def check_indexers(ctx) -> list[Finding]:
+    if not ctx.config.indexers:
+        return [
+            Finding("indexers", False, "no indexers: add [[indexers]] to config.toml", warning=True)
+        ]
+    try:
+        from .searching import check_indexers as probe
+    except ModuleNotFoundError:
+        return [
+            Finding(
+                "indexers", False, "indexer checks are not available in this version", warning=True
+            )
+        ]
+    return [Finding("indexers", ok, message) for ok, message in probe(ctx.config)]
+
+
+CHECKS = (check_config, check_database, check_library, check_deluge, check_indexers)
+
+
+def cmd_doctor(ctx) -> int:
+    from .cli import emit_json
+
+    findings: list[Finding] = []
+    for check in CHECKS:
+        try:
+            findings.extend(check(ctx))
+        except Exception as exc:  # noqa: BLE001 - doctor reports, it does not crash
+            findings.append(Finding(check.__name__.removeprefix("check_"), False, str(exc)))
+    secrets = secrets_of(ctx.config)
+    findings = [Finding(f.area, f.ok, redact_text(f.message, secrets), f.warning) for f in findings]
+    failed = [f for f in findings if not f.ok and not f.warning]
+    if ctx.json:
+        emit_json(
+            {
+                "ok": not failed,
+                "findings": [
+                    {"area": f.area, "ok": f.ok, "warning": f.warning, "message": f.message}
+                    for f in findings
+                ],
+            }
+        )
+    else:
+        for f in findings:
+            mark = "ok  " if f.ok and not f.warning else ("warn" if f.warning else "FAIL")
+            print(f"[{mark}] {f.area:<9} {f.message}")
+    return EXIT_FAILURE if failed else EXIT_OK

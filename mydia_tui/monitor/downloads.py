@@ -1,0 +1,210 @@
+"""The download monitor: one status call per poll, states recorded for the TUI, completed
+downloads imported, errors failed and blocklisted, absences counted carefully.
+
+Nothing is failed, removed or re-grabbed because Deluge cannot be reached: downloads are then
+"unknown" and keep their targets. A torrent counts as removed only when it is absent from a
+session that WAS listed successfully, several polls in a row and for a grace period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+
+from .. import history
+from ..config import Config
+from ..deluge import DelugeClient, DelugeError, TorrentStatus
+from ..guard import blocklist, finish
+from ..models import ACTIVE_STATES, Download, utcnow
+from .importer import Importer
+
+log = logging.getLogger(__name__)
+
+#: our states that the poll leaves alone: the guard or the importer owns them
+_NOT_CLIENT_DRIVEN = ("claimed", "importing", "import_failed")
+#: seconds a torrent must stay absent (besides the poll count) before it counts as removed
+MISSING_GRACE = 30.0
+
+
+@dataclass
+class PollReport:
+    #: a status call was made (there was something to poll)
+    called: bool = False
+    ok: bool = True
+    error: str = ""
+    updated: list[str] = field(default_factory=list)
+    completed: list[int] = field(default_factory=list)
+    imported: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)
+    adopted: list[int] = field(default_factory=list)
+
+
+class DownloadMonitor:
+    def __init__(
+        self,
+        config: Config,
+        client: DelugeClient,
+        importer: Importer | None = None,
+        *,
+        missing_grace: float = MISSING_GRACE,
+    ) -> None:
+        self.config = config
+        self.client = client
+        self.importer = importer or Importer(config, client)
+        self.missing_grace = missing_grace
+        self._first_missing: dict[int, float] = {}
+
+    def tracked(self) -> list[Download]:
+        return list(Download.select().where(Download.state.in_(ACTIVE_STATES)))
+
+    def poll(self) -> PollReport:
+        report = PollReport()
+        downloads = [d for d in self.tracked() if d.state != "claimed"]
+        if not downloads:
+            return report
+        hashes = sorted({d.info_hash for d in downloads})
+        report.called = True
+        try:
+            statuses = self.client.statuses(hashes)  # ONE call for all of them
+        except DelugeError as exc:
+            report.ok = False
+            report.error = str(exc)
+            self._mark_unknown(downloads, report)
+            return report
+        now = utcnow()
+        for d in downloads:
+            status = statuses.get(d.info_hash)
+            if status is None:
+                self._absent(d, report)
+                continue
+            self._first_missing.pop(d.id, None)
+            self._seen(d, status, now, report)
+        self._import_due(report)
+        return report
+
+    # -- a torrent the session lists ---------------------------------------------------------
+
+    def _seen(self, d: Download, st: TorrentStatus, now: dt.datetime, report: PollReport) -> None:
+        if d.state == "sending":
+            # the add reached Deluge though its answer never came back: adopt it
+            Download.update(state="queued", added_at=now, updated_at=now).where(
+                (Download.id == d.id) & (Download.state == "sending")
+            ).execute()
+            history.record(
+                "adopted", f"Deluge has {d.title}: adopted", item=d.item_id, download=d.id
+            )
+            report.adopted.append(d.id)
+        if st.state == "error":
+            message = st.message or "Deluge reported an error"
+            if finish(d.id, "failed", error=f"Deluge: {message}"):
+                blocklist(
+                    info_hash=d.info_hash,
+                    title=d.title,
+                    indexer=d.indexer,
+                    guid=d.guid,
+                    size=d.size or None,
+                    reason=f"failed in Deluge: {message}",
+                    item_id=d.item_id,
+                )
+                history.record(
+                    "failed",
+                    f"{d.title} failed in Deluge: {message}; blocklisted, the target is wanted again",
+                    item=d.item_id,
+                    download=d.id,
+                    reason="client_error",
+                )
+                report.failed.append(d.id)
+            return
+        values = {
+            "client_state": st.client_state,
+            "progress": st.progress,
+            "download_rate": st.download_rate,
+            "upload_rate": st.upload_rate,
+            "eta": st.eta or None,
+            "ratio": st.ratio,
+            "seeds": st.seeds,
+            "peers": st.peers,
+            "total_done": st.total_done,
+            "save_path": st.save_path,
+            "missing_polls": 0,
+            "updated_at": now,
+        }
+        if st.total_size and not d.size:
+            values["size"] = st.total_size
+        if st.total_done > (d.total_done or 0) or d.last_progress_at is None:
+            values["last_progress_at"] = now
+        if d.state not in _NOT_CLIENT_DRIVEN:
+            if st.is_complete:
+                if d.state != "completed":
+                    values["state"] = "completed"
+                    values["completed_at"] = d.completed_at or now
+                    report.completed.append(d.id)
+            else:
+                state = st.state
+                last = values.get("last_progress_at", d.last_progress_at) or now
+                if (
+                    state == "downloading"
+                    and (now - last).total_seconds() > self.config.monitor.stalled_after
+                ):
+                    state = "stalled"
+                values["state"] = state
+        Download.update(**values).where(
+            (Download.id == d.id) & Download.state.in_(ACTIVE_STATES)
+        ).execute()
+        report.updated.append(d.info_hash)
+
+    # -- a torrent the session does not list ---------------------------------------------------
+
+    def _absent(self, d: Download, report: PollReport) -> None:
+        if d.state == "sending":
+            return  # reconciliation decides (after the sending timeout)
+        first = self._first_missing.setdefault(d.id, time.monotonic())
+        polls = (d.missing_polls or 0) + 1
+        Download.update(missing_polls=polls).where(Download.id == d.id).execute()
+        if (
+            polls < self.config.monitor.missing_polls
+            or time.monotonic() - first < self.missing_grace
+        ):
+            return
+        if d.state in ("importing",):
+            return
+        if finish(d.id, "removed", error="the torrent is no longer in Deluge"):
+            history.record(
+                "removed",
+                f"{d.title} is no longer in Deluge ({polls} polls): removed, the target is wanted again",
+                item=d.item_id,
+                download=d.id,
+            )
+            report.removed.append(d.id)
+        self._first_missing.pop(d.id, None)
+
+    def _mark_unknown(self, downloads: list[Download], report: PollReport) -> None:
+        ids = [
+            d.id for d in downloads if d.state not in (*_NOT_CLIENT_DRIVEN, "sending", "completed")
+        ]
+        if ids:
+            Download.update(
+                state="unknown", updated_at=utcnow(), download_rate=0, upload_rate=0
+            ).where(Download.id.in_(ids) & Download.state.in_(ACTIVE_STATES)).execute()
+            report.unknown.extend(ids)
+        # absences are only counted against a session that was listed
+        self._first_missing.clear()
+
+    # -- imports ------------------------------------------------------------------------------
+
+    def _import_due(self, report: PollReport) -> None:
+        now = utcnow()
+        due = list(
+            Download.select(Download.id).where(
+                (Download.state == "completed")
+                & (Download.next_import_at.is_null() | (Download.next_import_at <= now))
+            )
+        )
+        for d in due:
+            result = self.importer.import_download(d.id)
+            if result.ok:
+                report.imported.append(d.id)

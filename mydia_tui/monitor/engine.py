@@ -1,0 +1,241 @@
+"""The monitor: the search monitor and the download monitor on their own intervals, with
+reconciliation at start-up and after every reconnect. One object, run headless or in the TUI.
+
+``run(stop)`` loops until ``stop`` is set; it never blocks longer than one RPC timeout or one
+indexer timeout, so stopping is prompt. ``run_once()`` runs one cycle of each monitor (cron).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from .. import history
+from ..config import Config, redact_text, secrets_of
+from ..deluge import DelugeClient, DelugeError, TorrentFetchError, prepare_magnet, prepare_url
+from ..events import (
+    CoreError,
+    DelugeHealth,
+    DownloadsChanged,
+    EventSink,
+    LibraryChanged,
+    MonitorState,
+    ignore,
+)
+from ..grabbing import ReleaseInfo, grab
+from ..guard import Guard, Outcome, Refusal, blocklist
+from ..guard import Release as GuardRelease
+from ..targets import Target
+from ..torrent import BadTorrent
+from .downloads import DownloadMonitor, PollReport
+from .reconcile import ReconcileReport, reconcile
+from .search import CandidateLike, CycleReport, Searcher, SearchMonitor
+
+log = logging.getLogger(__name__)
+
+
+def _utc_in(seconds: float):
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+
+
+class Monitor:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        client: DelugeClient | None = None,
+        searcher: Searcher | None = None,
+        on_event: EventSink = ignore,
+        holder: str | None = None,
+    ) -> None:
+        self.config = config
+        self.client = client or DelugeClient(config.deluge)
+        self.guard = Guard(claimed_by=holder)
+        self.on_event = on_event
+        if searcher is None:
+            from ..searching import make_searcher
+
+            searcher = make_searcher(config)
+        self.searcher = searcher
+        self.search = SearchMonitor(
+            config, searcher, self.grab_candidate, holder=self.guard.claimed_by, on_event=on_event
+        )
+        self.downloads = DownloadMonitor(config, self.client)
+        self._secrets = secrets_of(config)
+        self._resume = threading.Event()
+        self._resume.set()
+        self._reconciled = False
+        self.last_reconcile: ReconcileReport | None = None
+
+    # -- pausing -------------------------------------------------------------------------------
+
+    @property
+    def paused(self) -> bool:
+        return not self._resume.is_set()
+
+    def pause(self) -> None:
+        self._resume.clear()
+        self.on_event(MonitorState("paused"))
+
+    def resume(self) -> None:
+        self._resume.set()
+        self.on_event(MonitorState("idle"))
+
+    # -- grabbing one candidate (the search monitor's grabber) --------------------------------
+
+    def grab_candidate(self, target: Target, candidate: CandidateLike) -> Outcome:
+        rel = candidate.release
+        quality = str(getattr(candidate, "quality", "") or "")
+        info = ReleaseInfo(
+            title=rel.title,
+            indexer=rel.indexer,
+            guid=rel.guid or "",
+            size=rel.size or 0,
+            quality=quality,
+        )
+        if rel.info_hash:
+            # refuse before fetching anything when the hash already says no
+            early = GuardRelease(
+                info_hash=rel.info_hash,
+                title=rel.title,
+                indexer=rel.indexer,
+                guid=rel.guid or "",
+                size=rel.size or 0,
+                quality=quality,
+            )
+            refusal = self.guard.check(target, early)
+            if refusal is not None:
+                return self.guard.record_refusal(target, early, refusal)
+        try:
+            if rel.magnet:
+                prepared = prepare_magnet(rel.magnet, source="magnet")
+            elif rel.download_url:
+                prepared = prepare_url(
+                    rel.download_url,
+                    timeout=max(10.0, self.config.deluge.timeout * 3),
+                    secrets=self._secrets,
+                )
+            else:
+                raise BadTorrent("the release has neither a magnet nor a download link")
+        except (BadTorrent, TorrentFetchError) as exc:
+            message = redact_text(str(exc), self._secrets)
+            blocklist(
+                info_hash=rel.info_hash,
+                title=rel.title,
+                indexer=rel.indexer,
+                guid=rel.guid or "",
+                size=rel.size,
+                reason=f"bad release: {message}",
+                item_id=target.item_id,
+            )
+            placeholder = GuardRelease(
+                info_hash=rel.info_hash or "0" * 40,
+                title=rel.title,
+                indexer=rel.indexer,
+                guid=rel.guid or "",
+            )
+            return self.guard.record_refusal(target, placeholder, Refusal("bad_release", message))
+        return grab(self.guard, self.client, target, prepared, info, self._secrets)
+
+    # -- phases ----------------------------------------------------------------------------------
+
+    def _probe(self) -> bool:
+        """A cheap call to learn whether Deluge answers (when no poll call was made)."""
+        try:
+            self.client.version()
+            return True
+        except DelugeError:
+            return False
+
+    def _after_health(self, connected: bool) -> None:
+        """Report Deluge's health; reconcile after start-up and after every reconnect."""
+        h = self.client.health
+        self.on_event(
+            DelugeHealth(
+                connected=connected,
+                version=h.version,
+                host=h.where,
+                offline_since=None if connected else h.since,
+                error="" if connected else h.last_error,
+            )
+        )
+        if connected and not self._reconciled:
+            try:
+                self.last_reconcile = reconcile(self.config, self.client)
+                self._reconciled = True
+                if self.last_reconcile.adopted or self.last_reconcile.released:
+                    self.on_event(DownloadsChanged())
+            except DelugeError as exc:
+                log.warning("reconciliation postponed: %s", exc)
+        if not connected:
+            self._reconciled = False  # reconcile again on the next connection
+
+    def poll_phase(self) -> PollReport:
+        self.on_event(MonitorState("polling"))
+        report = self.downloads.poll()
+        self._after_health(report.ok if report.called else self._probe())
+        if report.updated or report.unknown or report.failed or report.removed or report.adopted:
+            self.on_event(DownloadsChanged(tuple(report.updated)))
+        if report.imported:
+            self.on_event(LibraryChanged())
+        return report
+
+    def search_phase(self, stop: threading.Event | None = None) -> CycleReport | None:
+        if not (self.client.is_connected or self._probe()):
+            log.info("Deluge is offline: not searching this cycle")
+            return None
+        report = self.search.run_cycle(stop)
+        if report.grabbed:
+            self.on_event(DownloadsChanged())
+        return report
+
+    def run_once(self) -> tuple[CycleReport | None, PollReport]:
+        """One cycle of each monitor: poll (and import), search, poll again."""
+        self._guarded("download monitor", self.poll_phase)
+        cycle = self._guarded("search monitor", self.search_phase)
+        poll = self._guarded("download monitor", self.poll_phase) or PollReport(ok=False)
+        self.on_event(MonitorState("idle"))
+        return cycle, poll
+
+    def run(self, stop: threading.Event, *, clock: Callable[[], float] = time.monotonic) -> None:
+        mc = self.config.monitor
+        next_poll = next_search = clock()
+        while not stop.is_set():
+            if self.paused:
+                self.on_event(MonitorState("paused"))
+                while self.paused and not stop.is_set():
+                    stop.wait(0.25)
+                continue
+            now = clock()
+            if now >= next_poll:
+                self._guarded("download monitor", self.poll_phase)
+                next_poll = clock() + mc.poll_interval
+            if now >= next_search and not stop.is_set():
+                self._guarded("search monitor", lambda: self.search_phase(stop))
+                next_search = clock() + mc.search_interval
+            self.on_event(
+                MonitorState("idle", next_cycle_at=_utc_in(max(0.0, next_search - clock())))
+            )
+            stop.wait(max(0.0, min(next_poll, next_search) - clock()))
+        self.on_event(MonitorState("stopped"))
+
+    def _guarded(self, what: str, fn):
+        """Run one phase; an unexpected error is reported once and the loop goes on."""
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001 - the loop must survive anything
+            message = redact_text(f"{what}: {exc or type(exc).__name__}", self._secrets)
+            log.exception("%s failed", what)
+            try:
+                history.record("error", message)
+            except Exception:  # noqa: BLE001 - the database itself may be the problem
+                pass
+            self.on_event(CoreError(what, message))
+            return None
+
+    def close(self) -> None:
+        self.client.close()

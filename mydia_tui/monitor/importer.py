@@ -1,0 +1,331 @@
+"""Import: file a completed download's video files into the library.
+
+* A film gets its main video file (the largest that is not a sample); a pack or multi-episode
+  release gets one file per covered episode, by the season and episode numbers in the file name;
+  covered episodes without a file are reported.
+* Layout: ``Title (Year)/Title (Year) [quality].ext`` and
+  ``Show/Season 01/Show - S01E02 - Episode title [quality].ext``.
+* Hardlink when on the same file system, else copy to a temporary name and rename. The copy
+  Deluge seeds is never moved or altered.
+* A path that would leave the download folder or the library root (``..``, absolute paths,
+  links) is refused. Nothing is overwritten: a file of the same size is reused, otherwise both
+  are kept.
+* A failed import is retried with back-off, then marked ``import_failed`` (the user can retry);
+  until then the download keeps its target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import logging
+import os
+import shutil
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .. import history
+from ..config import Config
+from ..db import write_transaction
+from ..deluge import DelugeClient, TorrentFiles
+from ..guard import episode_numbers_in_name, finish, is_video
+from ..library import movie_folder, safe_name
+from ..models import (
+    Download,
+    DownloadEpisode,
+    Episode,
+    FileEpisode,
+    LibraryRoot,
+    MediaFile,
+    MediaItem,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+IMPORT_BACKOFF_BASE = 30.0
+
+
+class ImportError_(Exception):
+    """An import that cannot be done now (retried), with a message for a person."""
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    message: str
+    files: list[str] = field(default_factory=list)
+    missing_episodes: list[str] = field(default_factory=list)
+
+
+def safe_relative(relative: str) -> PurePosixPath:
+    """A torrent's file path, refused if it is absolute or climbs out with ``..``."""
+    path = PurePosixPath(relative.replace("\\", "/"))
+    if path.is_absolute() or not path.parts or any(p in ("..", "") for p in path.parts):
+        raise ImportError_(f"refusing a file path that leaves the download folder: {relative!r}")
+    return path
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    try:
+        child.resolve(strict=False).relative_to(parent.resolve(strict=False))
+    except ValueError:
+        return False
+    return True
+
+
+def source_file(save_path: str, relative: str) -> Path:
+    rel = safe_relative(relative)
+    base = Path(save_path)
+    path = base.joinpath(*rel.parts)
+    # no link anywhere between the download folder and the file
+    current = base
+    for part in rel.parts:
+        current = current / part
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                raise ImportError_(f"refusing a link in the download: {current}")
+        except FileNotFoundError:
+            raise ImportError_(f"the downloaded file is missing: {path}") from None
+    if not _inside(path, base):
+        raise ImportError_(f"refusing a file outside the download folder: {path}")
+    return path
+
+
+def place(source: Path, destination: Path, root: Path) -> Path:
+    """Hardlink (or copy then rename) ``source`` to ``destination`` without overwriting.
+
+    Returns where the file ended up: ``destination``, an existing file of the same size there,
+    or a free name next to it (``name (2).ext``)."""
+    if not _inside(destination, root):
+        raise ImportError_(f"refusing to write outside the library root {root}: {destination}")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    size = source.stat().st_size
+    target = destination
+    n = 1
+    while os.path.lexists(target):
+        if not target.is_symlink() and target.is_file() and target.stat().st_size == size:
+            return target  # the same file is already there
+        n += 1
+        target = destination.with_name(f"{destination.stem} ({n}){destination.suffix}")
+    try:
+        os.link(source, target)
+        return target
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+            raise
+    tmp = target.with_name(f".{target.name}.mydia-partial")
+    try:
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+def _quality_tag(quality: str) -> str:
+    return f" [{safe_name(quality)}]" if quality else ""
+
+
+class Importer:
+    def __init__(self, config: Config, client: DelugeClient) -> None:
+        self.config = config
+        self.client = client
+
+    def import_download(self, download_id: int) -> ImportResult:
+        d = Download.get_by_id(download_id)
+        claimed = (
+            Download.update(state="importing", updated_at=utcnow())
+            .where(
+                (Download.id == download_id) & Download.state.in_(("completed", "import_failed"))
+            )
+            .execute()
+        )
+        if not claimed:
+            return ImportResult(
+                False, f"download {download_id} is not waiting for import ({d.state})"
+            )
+        try:
+            files = self.client.files(d.info_hash)
+            result = self._import(d, files)
+        except Exception as exc:  # any failure: retry later, never lose the download
+            return self._failed(d, str(exc) or type(exc).__name__)
+        return result
+
+    # -- mapping and placing -------------------------------------------------------------------
+
+    def _import(self, d: Download, files: TorrentFiles) -> ImportResult:
+        item = MediaItem.get_by_id(d.item_id)
+        kind = "movies" if item.kind == "movie" else "shows"
+        root = self._root(item, kind)
+        videos = []
+        for relative, size in files.files:
+            name = PurePosixPath(relative.replace("\\", "/")).name
+            if is_video(name):
+                videos.append((relative, size))
+        if not videos:
+            raise ImportError_(f"no video file in {d.title}")
+        placed: list[tuple[Path, list[int]]] = []
+        missing: list[str] = []
+        if item.kind == "movie":
+            relative, _size = max(videos, key=lambda v: v[1])
+            src = source_file(files.save_path, relative)
+            folder = item.folder or movie_folder(item.title, item.year)
+            name = (
+                safe_name(f"{movie_folder(item.title, item.year)}{_quality_tag(d.quality)}")
+                + src.suffix.lower()
+            )
+            dest = place(src, Path(root.path) / folder / name, Path(root.path))
+            placed.append((dest, []))
+        else:
+            covered = self._covered_episodes(d)
+            by_number = {(e.season, e.number): e for e in covered}
+            done: set[int] = set()
+            for relative, _size in sorted(videos):
+                numbers = episode_numbers_in_name(
+                    PurePosixPath(relative).name
+                ) or episode_numbers_in_name(relative)
+                eps = [
+                    by_number[n]
+                    for n in sorted(numbers)
+                    if n in by_number and by_number[n].id not in done
+                ]
+                if not eps:
+                    continue
+                src = source_file(files.save_path, relative)
+                dest = self._episode_path(item, eps, d.quality, src.suffix.lower(), Path(root.path))
+                final = place(src, dest, Path(root.path))
+                placed.append((final, [e.id for e in eps]))
+                done.update(e.id for e in eps)
+            missing = [f"S{e.season:02d}E{e.number:02d}" for e in covered if e.id not in done]
+            if not placed:
+                raise ImportError_(f"no file in {d.title} matches the episodes it was grabbed for")
+        self._record(d, item, root, placed)
+        message = f"imported {d.title}: {len(placed)} file(s)"
+        if missing:
+            message += f"; no file for {', '.join(missing)} (wanted again)"
+        history.record(
+            "imported",
+            message,
+            item=item.id,
+            download=d.id,
+            data={"files": [str(p) for p, _ in placed], "missing": missing},
+        )
+        return ImportResult(True, message, [str(p) for p, _ in placed], missing)
+
+    def _root(self, item: MediaItem, kind: str) -> LibraryRoot:
+        if item.root_id is not None:
+            root = LibraryRoot.get_or_none(LibraryRoot.id == item.root_id)
+            if root is not None:
+                return root
+        root = LibraryRoot.select().where(LibraryRoot.kind == kind).order_by(LibraryRoot.id).first()
+        if root is None:
+            key = "movies" if kind == "movies" else "shows"
+            raise ImportError_(
+                f"no library folder for {kind}: add one to [library] {key} in config.toml"
+            )
+        folder = item.folder or (
+            movie_folder(item.title, item.year) if item.kind == "movie" else safe_name(item.title)
+        )
+        MediaItem.update(root=root, folder=folder).where(MediaItem.id == item.id).execute()
+        item.root_id, item.folder = root.id, folder
+        return root
+
+    def _covered_episodes(self, d: Download) -> list[Episode]:
+        eps = list(Episode.select().join(DownloadEpisode).where(DownloadEpisode.download == d.id))
+        if d.kind == "season":
+            known = {e.id for e in eps}
+            eps += [
+                e
+                for e in Episode.select().where(
+                    (Episode.show == d.item_id) & (Episode.season == d.season)
+                )
+                if e.id not in known
+            ]
+        return sorted(eps, key=lambda e: (e.season, e.number))
+
+    def _episode_path(
+        self, item: MediaItem, eps: list[Episode], quality: str, ext: str, root: Path
+    ) -> Path:
+        show = item.folder or safe_name(item.title)
+        tag = f"S{eps[0].season:02d}" + "".join(f"E{e.number:02d}" for e in eps)
+        title = f" - {eps[0].title}" if eps[0].title else ""
+        name = safe_name(f"{item.title} - {tag}{title}{_quality_tag(quality)}") + ext
+        return root / show / f"Season {eps[0].season:02d}" / name
+
+    def _record(
+        self, d: Download, item: MediaItem, root: LibraryRoot, placed: list[tuple[Path, list[int]]]
+    ) -> None:
+        now = utcnow()
+        with write_transaction():
+            for path, episode_ids in placed:
+                relative = str(path.relative_to(root.path))
+                st = path.stat()
+                existing = MediaFile.get_or_none(
+                    (MediaFile.root == root.id) & (MediaFile.path == relative)
+                )
+                if existing is None:
+                    owner = (
+                        {"movie": item.id} if item.kind == "movie" else {"episode": episode_ids[0]}
+                    )
+                    file_id = MediaFile.insert(
+                        root=root.id,
+                        path=relative,
+                        size=st.st_size,
+                        mtime=st.st_mtime,
+                        quality=d.quality,
+                        added_at=now,
+                        **owner,
+                    ).execute()
+                else:
+                    file_id = existing.id
+                    MediaFile.update(missing_since=None, size=st.st_size, mtime=st.st_mtime).where(
+                        MediaFile.id == file_id
+                    ).execute()
+                for eid in episode_ids:
+                    FileEpisode.insert(file=file_id, episode=eid).on_conflict_ignore().execute()
+            Download.update(error_message=None, next_import_at=None).where(
+                Download.id == d.id
+            ).execute()
+            # importing -> imported, and the target's units are released, in this transaction
+            finish(d.id, "imported")
+
+    def _failed(self, d: Download, message: str) -> ImportResult:
+        attempts = (d.import_attempts or 0) + 1
+        limit = self.config.monitor.import_retries
+        now = utcnow()
+        if attempts > limit:
+            Download.update(
+                state="import_failed",
+                import_attempts=attempts,
+                error_message=f"import failed: {message}",
+                updated_at=now,
+            ).where(Download.id == d.id).execute()
+            history.record(
+                "import_failed",
+                f"import of {d.title} failed {attempts} times: {message} (retry it from the downloads list)",
+                item=d.item_id,
+                download=d.id,
+            )
+        else:
+            delay = IMPORT_BACKOFF_BASE * 2 ** (attempts - 1)
+            Download.update(
+                state="completed",
+                import_attempts=attempts,
+                error_message=f"import failed (attempt {attempts}, retrying): {message}",
+                next_import_at=now + dt.timedelta(seconds=delay),
+                updated_at=now,
+            ).where(Download.id == d.id).execute()
+        log.warning("import of %s failed (attempt %d): %s", d.title, attempts, message)
+        return ImportResult(False, message)
+
+
+def retry_import(download_id: int) -> bool:
+    """Let the user retry a download whose import gave up."""
+    return bool(
+        Download.update(state="completed", import_attempts=0, next_import_at=None)
+        .where((Download.id == download_id) & (Download.state == "import_failed"))
+        .execute()
+    )

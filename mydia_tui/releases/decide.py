@@ -1,0 +1,359 @@
+"""Is this release a candidate for this target? (Sonarr's decision-engine shape.)
+
+Each reason to refuse is one small named rule: it returns None to accept, or a
+:class:`Refusal` (a reason code and a message a person can read). :data:`RULES` run in a fixed
+order and the first refusal wins. Identity comes first (is it this film / these episodes at
+all?), then what the user refuses (words, quality, size, seeders), then upgrades.
+
+Reason codes: ``unparseable``, ``id_mismatch``, ``wrong_title``, ``wrong_year``,
+``not_a_movie``, ``not_an_episode``, ``wrong_season``, ``wrong_episode``, ``not_season_pack``,
+``season_pack``, ``blocked_word``, ``not_allowed_quality``, ``too_small``, ``too_big``,
+``no_seeders``, ``not_an_upgrade``, ``upgrades_disabled``, ``cutoff_met``, ``duplicate``
+(the same torrent, already offered by a better-ranked result).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..config import ProfileConfig, QualityConfig
+from ..targets import Target
+from .parse import ParsedRelease
+from .quality import quality_of, quality_rank
+from .release import Release
+from .titles import normalize_title, title_keys
+
+REASON_CODES = (
+    "unparseable",
+    "id_mismatch",
+    "wrong_title",
+    "wrong_year",
+    "not_a_movie",
+    "not_an_episode",
+    "wrong_season",
+    "wrong_episode",
+    "not_season_pack",
+    "season_pack",
+    "blocked_word",
+    "not_allowed_quality",
+    "too_small",
+    "too_big",
+    "no_seeders",
+    "upgrades_disabled",
+    "cutoff_met",
+    "not_an_upgrade",
+    "duplicate",
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a search accepts: a profile plus the global quality settings."""
+
+    profile: ProfileConfig
+    min_seeders: int = 1
+    #: refused in every profile (the config's ``[quality] blocked_words``)
+    blocked_words: tuple[str, ...] = ()
+    #: the quality of the file already in the library, when there is one (for upgrades)
+    existing_quality: str | None = None
+
+    @classmethod
+    def from_config(
+        cls, profile: ProfileConfig, quality: QualityConfig | None = None, **kwargs
+    ) -> Policy:
+        quality = quality or QualityConfig()
+        return cls(
+            profile=profile,
+            min_seeders=quality.min_seeders,
+            blocked_words=quality.blocked_words,
+            **kwargs,
+        )
+
+    @property
+    def all_blocked_words(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.blocked_words, *self.profile.blocked_words)))
+
+
+@dataclass(frozen=True)
+class Decision:
+    release: Release
+    parsed: ParsedRelease
+    accepted: bool
+    reason_code: str = ""
+    message: str = ""
+    quality: str = "Unknown"
+    #: ranking key (higher is better); see :func:`mydia_tui.releases.rank.score`
+    score: tuple = field(default=(), compare=False)
+
+    def to_dict(self) -> dict:
+        return {
+            **self.release.to_dict(),
+            "accepted": self.accepted,
+            "reason": self.reason_code,
+            "message": self.message,
+            "quality": self.quality,
+            "parsed_title": self.parsed.title,
+            "year": self.parsed.year,
+            "seasons": list(self.parsed.seasons),
+            "episodes": list(self.parsed.episodes),
+            "season_pack": self.parsed.is_season_pack,
+        }
+
+
+@dataclass(frozen=True)
+class Context:
+    release: Release
+    parsed: ParsedRelease
+    target: Target
+    policy: Policy
+    quality: str
+    #: an external id in the release matched the target's: the title check is skipped
+    id_matched: bool
+
+
+Rule = Callable[[Context], Refusal | None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules, in the order they run
+
+
+def rule_parseable(c: Context) -> Refusal | None:
+    if not normalize_title(c.parsed.title):
+        return Refusal("unparseable", f"cannot read a title in {c.release.title!r}")
+    return None
+
+
+def rule_ids(c: Context) -> Refusal | None:
+    r, t = c.release, c.target
+    pairs = (
+        ("IMDb", _imdb(r.imdb_id), _imdb(t.imdb_id)),
+        ("TMDb", r.tmdb_id, t.tmdb_id),
+        ("TVDB", r.tvdb_id, t.tvdb_id),
+        ("TVmaze", r.tvmaze_id, t.tvmaze_id),
+    )
+    for label, theirs, ours in pairs:
+        if theirs and ours and theirs != ours:
+            return Refusal(
+                "id_mismatch",
+                f"the indexer says this is {label} {theirs}, but {t.title} is {label} {ours}",
+            )
+    return None
+
+
+def rule_title(c: Context) -> Refusal | None:
+    if c.id_matched:
+        return None
+    key = normalize_title(c.parsed.title)
+    wanted = title_keys(c.target.title)
+    if key in wanted:
+        return None
+    if c.parsed.alt_title and normalize_title(f"{c.parsed.title} {c.parsed.alt_title}") in wanted:
+        return None
+    # "Doctor Who 2005" written into the title
+    if c.target.year and key in {f"{k} {c.target.year}" for k in wanted}:
+        return None
+    return Refusal(
+        "wrong_title",
+        f"title {c.parsed.title!r} is not {c.target.title!r}",
+    )
+
+
+def rule_year(c: Context) -> Refusal | None:
+    if c.id_matched:
+        return None
+    ty, ry = c.target.year, c.parsed.year
+    if c.target.is_movie:
+        if ty and not ry:
+            return Refusal("wrong_year", f"no year in the name; {c.target.title} is from {ty}")
+    if ty and ry and abs(ty - ry) > 1:
+        return Refusal("wrong_year", f"year {ry} is not {ty}")
+    return None
+
+
+def rule_kind(c: Context) -> Refusal | None:
+    p = c.parsed
+    if c.target.is_movie:
+        if p.seasons or p.episodes or p.kind == "episode":
+            return Refusal("not_a_movie", "an episode or season of a show, not a film")
+        return None
+    if not (p.seasons or p.episodes or p.is_complete_series):
+        return Refusal("not_an_episode", "a film or an unnumbered release, not an episode")
+    return None
+
+
+def rule_season(c: Context) -> Refusal | None:
+    if c.target.is_movie:
+        return None
+    p, t = c.parsed, c.target
+    if p.is_complete_series or len(p.seasons) > 1:
+        shown = ", ".join(str(s) for s in p.seasons) or "all"
+        return Refusal("wrong_season", f"covers several seasons ({shown}), not only season {t.season}")
+    if p.seasons and p.seasons[0] != t.season:
+        return Refusal("wrong_season", f"season {p.seasons[0]}, not season {t.season}")
+    # an episode number without a season (anime style "Show - 05"): only for season 1
+    if not p.seasons and t.season != 1:
+        return Refusal("wrong_season", f"no season number in the name; looking for season {t.season}")
+    return None
+
+
+def rule_episodes(c: Context) -> Refusal | None:
+    t, p = c.target, c.parsed
+    if t.is_movie:
+        return None
+    if t.is_season:
+        if not p.is_season_pack:
+            shown = _episodes(p.episodes)
+            return Refusal("not_season_pack", f"episode {shown}, not a full-season pack")
+        return None
+    if p.is_season_pack:
+        return Refusal("season_pack", f"a pack of season {p.season}; looking for {_episodes(t.episode_numbers)}")
+    if set(p.episodes) != set(t.episode_numbers):
+        return Refusal(
+            "wrong_episode",
+            f"episode {_episodes(p.episodes)}, not {_episodes(t.episode_numbers)}",
+        )
+    return None
+
+
+def rule_blocked_words(c: Context) -> Refusal | None:
+    words = _words(c.release.title)
+    for word in c.policy.all_blocked_words:
+        w = word.lower().strip()
+        if not w:
+            continue
+        if (" " in w and w in " ".join(words)) or w in words:
+            return Refusal("blocked_word", f"contains the refused word {word!r}")
+    return None
+
+
+def rule_quality(c: Context) -> Refusal | None:
+    if c.quality not in c.policy.profile.qualities:
+        return Refusal(
+            "not_allowed_quality",
+            f"quality {c.quality} is not allowed by profile {c.policy.profile.name!r}",
+        )
+    return None
+
+
+def rule_size(c: Context) -> Refusal | None:
+    size = c.release.size
+    prof = c.policy.profile
+    if not size or not (prof.min_size_mb or prof.max_size_mb):
+        return None
+    count = 1 if c.target.is_movie else max(1, len(c.target.episodes) if c.target.is_season else len(c.parsed.episodes))
+    per = size / count / (1024 * 1024)
+    unit = "" if count == 1 else f" per episode ({count} episodes)"
+    if prof.min_size_mb and per < prof.min_size_mb:
+        return Refusal("too_small", f"{per:,.0f} MiB{unit}, below the minimum {prof.min_size_mb:,.0f} MiB")
+    if prof.max_size_mb and per > prof.max_size_mb:
+        return Refusal("too_big", f"{per:,.0f} MiB{unit}, above the maximum {prof.max_size_mb:,.0f} MiB")
+    return None
+
+
+def rule_seeders(c: Context) -> Refusal | None:
+    need = c.policy.min_seeders
+    have = c.release.seeders
+    if need > 0 and (have is None or have < need):
+        shown = "no seeder count" if have is None else f"{have} seeders"
+        return Refusal("no_seeders", f"{shown}; at least {need} needed")
+    return None
+
+
+def rule_upgrade(c: Context) -> Refusal | None:
+    have = c.policy.existing_quality
+    if not have:
+        return None
+    prof = c.policy.profile
+    if not prof.upgrades_allowed:
+        return Refusal("upgrades_disabled", f"already have {have}; profile {prof.name!r} does not upgrade")
+    if prof.cutoff and quality_rank(have) >= quality_rank(prof.cutoff):
+        return Refusal("cutoff_met", f"already have {have}, at or above the cutoff {prof.cutoff}")
+    if quality_rank(c.quality) <= quality_rank(have):
+        return Refusal("not_an_upgrade", f"{c.quality} is not better than {have}, already there")
+    return None
+
+
+RULES: tuple[Rule, ...] = (
+    rule_parseable,
+    rule_ids,
+    rule_title,
+    rule_kind,
+    rule_year,
+    rule_season,
+    rule_episodes,
+    rule_blocked_words,
+    rule_quality,
+    rule_size,
+    rule_seeders,
+    rule_upgrade,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def decide(
+    release: Release,
+    parsed: ParsedRelease,
+    target: Target,
+    policy: Policy,
+    rules: tuple[Rule, ...] = RULES,
+) -> Decision:
+    """Run the rules in order; the first refusal wins."""
+    from .rank import score
+
+    quality = quality_of(parsed)
+    ctx = Context(release, parsed, target, policy, quality, _ids_match(release, target))
+    for rule in rules:
+        refusal = rule(ctx)
+        if refusal is not None:
+            return Decision(release, parsed, False, refusal.code, refusal.message, quality)
+    return Decision(
+        release, parsed, True, "", "accepted", quality, score(release, parsed, quality, policy)
+    )
+
+
+def _imdb(value: str | int | None) -> int | None:
+    if value is None or value == "":
+        return None
+    digits = re.sub(r"\D", "", str(value))
+    return int(digits) if digits else None
+
+
+def _ids_match(r: Release, t: Target) -> bool:
+    pairs = (
+        (_imdb(r.imdb_id), _imdb(t.imdb_id)),
+        (r.tmdb_id, t.tmdb_id),
+        (r.tvdb_id, t.tvdb_id),
+        (r.tvmaze_id, t.tvmaze_id),
+    )
+    known = [(a, b) for a, b in pairs if a and b]
+    return bool(known) and all(a == b for a, b in known)
+
+
+_WORD_SPLIT = re.compile(r"[^0-9a-z]+")
+
+
+def _words(title: str) -> list[str]:
+    return [w for w in _WORD_SPLIT.split(title.lower()) if w]
+
+
+def _episodes(numbers) -> str:
+    return "".join(f"E{n:02d}" for n in numbers) or "(none)"
+
+
+def seeder_bucket(seeders: int | None) -> int:
+    """Seeders in log buckets: 0, 1, 2-3, 4-7, ... count the same (0: none)."""
+    if not seeders or seeders <= 0:
+        return 0
+    return int(math.log2(seeders)) + 1

@@ -1,0 +1,570 @@
+"""Release and file names -> :class:`ParsedRelease`.
+
+``guessit`` is the authority, but it costs 10-15 ms a name on a small machine. Three things
+keep parsing cheap:
+
+1. a strict fast path (:func:`_fast_parse`) for the common scene shape
+   ``Title.Year.tags-GROUP`` / ``Title.S01E02.tags-GROUP`` / ``Title.S02.tags``; anything it is
+   not sure about (brackets, a title without a year or episode marker, two years in a row,
+   unknown words between the year and the tags, ...) goes to guessit. A test checks that the
+   fast path agrees with guessit on the fields we use for the whole test corpus;
+2. an in-memory LRU of parsed names;
+3. the ``parsed_name`` table (keyed by name; entries of another :data:`PARSER_VERSION` are
+   parsed again), when a database is bound.
+
+The library scanner uses the same :func:`parse_name` for file and folder names.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from peewee import PeeweeException as PeeweeError
+
+#: bump when parsing changes: cached parses of older versions are ignored
+PARSER_VERSION = 2
+
+SOURCES = (
+    "bluray",
+    "webdl",
+    "webrip",
+    "hdtv",
+    "sdtv",
+    "dvd",
+    "cam",
+    "telesync",
+    "telecine",
+    "screener",
+    "workprint",
+)
+
+
+@dataclass(frozen=True)
+class ParsedRelease:
+    name: str
+    title: str
+    year: int | None = None
+    #: every season the name covers (one for S01E02 or S02; several for S01-S03)
+    seasons: tuple[int, ...] = ()
+    #: episode numbers (several for S01E01E02); empty for a season pack or a film
+    episodes: tuple[int, ...] = ()
+    #: a season (or several) without episode numbers
+    is_season_pack: bool = False
+    #: "Complete Series" style: a show without season or episode numbers
+    is_complete_series: bool = False
+    #: 480, 576, 720, 1080, 2160; None when not given
+    resolution: int | None = None
+    #: one of :data:`SOURCES`, or None
+    source: str | None = None
+    remux: bool = False
+    codec: str | None = None
+    group: str | None = None
+    #: PROPER / REPACK count (a revision, as Sonarr calls it)
+    proper: int = 0
+    #: "movie" or "episode"
+    kind: str = "movie"
+    #: a second title some names carry ("Frieren - Beyond Journey's End")
+    alt_title: str | None = None
+    #: which parser answered: "fast" or "guessit"
+    parser: str = "guessit"
+
+    @property
+    def season(self) -> int | None:
+        return self.seasons[0] if self.seasons else None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, data: str) -> ParsedRelease:
+        raw = json.loads(data)
+        raw["seasons"] = tuple(raw.get("seasons") or ())
+        raw["episodes"] = tuple(raw.get("episodes") or ())
+        return cls(**raw)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fast path
+
+_SEP = r"[ ._]"
+_B = r"(?<![A-Za-z0-9])"  # word start
+_E = r"(?![A-Za-z0-9])"  # word end
+_MAX_YEAR = _dt.date.today().year + 1
+
+# not ".ts": in release names it is far more often TeleSync than a transport stream
+_EXT = re.compile(r"\.(mkv|mp4|avi|m4v|wmv|mov|webm|m2ts|torrent)$", re.I)
+_SAFE = re.compile(r"^[\w .\-'&!,+()]+$")
+_GROUP = re.compile(r"-([A-Za-z0-9]{2,20})$")
+_EPISODE = re.compile(_B + r"S(\d{1,2})((?:[ ._-]?E\d{1,3})+)" + _E, re.I)
+_EPISODE_RANGE = re.compile(_B + r"S\d{1,2}E\d{1,3}-(?:E)?\d{1,3}" + _E, re.I)
+_SEASON = re.compile(_B + r"S(\d{1,2})" + _E, re.I)
+_SEASON_WORD = re.compile(_B + r"Season[ ._-]?(\d{1,2})" + _E, re.I)
+_YEAR = re.compile(_B + r"\(?((?:19|20)\d\d)\)?" + _E)
+_RESOLUTION = re.compile(_B + r"(2160|1080|720|576|480)[pi]" + _E + r"|" + _B + r"(4K|UHD)" + _E, re.I)
+_PROPER = re.compile(_B + r"(PROPER|REPACK|RERIP|REAL)" + _E, re.I)
+_REMUX = re.compile(_B + r"(?:BD)?REMUX" + _E, re.I)
+_CODEC = re.compile(
+    _B + r"(x\.?264|h\.?264|AVC|x\.?265|h\.?265|HEVC|XviD|DivX|AV1|VP9)" + _E, re.I
+)
+_SOURCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (source, re.compile(_B + r"(?:" + pattern + r")" + _E, re.I))
+    for source, pattern in (
+        ("bluray", r"Blu-?Ray|BDRip|BRRip|BDRemux|BD25|BD50|UHD-?BD"),
+        ("webrip", r"WEB-?Rip|WEB-?Cap|HDRip"),
+        ("webdl", r"WEB-?DL|WEBDL|WEB"),
+        ("hdtv", r"HDTV|HDTVRip"),
+        ("sdtv", r"SDTV|PDTV|TVRip|DSR|DSRip|SATRip"),
+        ("screener", r"DVDSCR|BDSCR|SCR|SCREENER"),
+        ("dvd", r"DVD-?Rip|DVD-?R|DVD5|DVD9|DVD|NTSC|PAL"),
+        ("cam", r"CAM|HDCAM|CAMRip"),
+        ("telesync", r"TS|HDTS|TELESYNC|PDVD"),
+        ("telecine", r"TC|HDTC|TELECINE"),
+        ("workprint", r"WORKPRINT"),
+    )
+)
+#: words a film's name may carry between its year and its quality tags
+_MOVIE_TAGS = frozenset(
+    """extended unrated uncut directors director's cut dc theatrical remastered limited
+    internal repack proper rerip real readnfo imax hybrid criterion special edition
+    multi multisubs dual audio subbed dubbed vostfr french german truefrench italian spanish
+    english hindi korean japanese nordic swedish danish finnish norwegian dutch polish russian
+    hdr hdr10 dv dovi sdr 10bit 8bit hfr 3d sbs ou hsbs hou open matte restored
+    amzn nf dsnp hmax atvp pcok hulu stan ma web dl""".split()
+)
+_LANGUAGE_WORDS = frozenset(
+    """german french truefrench multi multisubs vostfr ita italian spanish castellano latino
+    dubbed subbed nordic swedish danish finnish norwegian dutch polish russian hindi korean
+    japanese english eng ger fre""".split()
+)
+_QUALITY_WORD = re.compile(
+    _B
+    + r"(2160p|1080p|1080i|720p|576p|480p|4K|UHD|Blu-?Ray|BDRip|BRRip|WEB-?DL|WEBDL|WEB-?Rip|"
+    + r"WEB|HDTV|SDTV|PDTV|DVD-?Rip|DVD|x\.?264|x\.?265|h\.?264|h\.?265|HEVC|XviD|REMUX|CAM|"
+    + r"HDCAM|TS|TELESYNC|HDRip)"
+    + _E,
+    re.I,
+)
+
+
+_ANIME = re.compile(
+    r"^\[(?P<group>[A-Za-z0-9][A-Za-z0-9 ._-]{0,30})\]\s*(?P<title>[^\[\]()]+?)\s+-\s+"
+    r"(?P<ep>\d{1,4})\s*(?P<rest>(?:[\[(][^\[\]()]*[\])]\s*)*)$"
+)
+_ANIME_TAG = re.compile(
+    r"(?i)^(?:(?P<res>2160|1080|720|576|480)p|[0-9A-F]{8}|HEVC|x26[45]|AVC|10-?bit|8-?bit|AAC|"
+    r"(?:1080|720)p[ ._](?:HEVC|x26[45])|HEVC[ ._]x265(?:[ ._]10bit)?)$"
+)
+_ANIME_TITLE_BAD = re.compile(r"(?i)(?:\bS\d+\b|season|part|cour|\d+(?:st|nd|rd|th)\b|\d$| - )")
+
+
+def _fast_anime(name: str, text: str) -> ParsedRelease | None:
+    """``[Group] Title - 05 (1080p) [ABCD1234]``: absolute episode numbers, no season."""
+    m = _ANIME.match(text)
+    if not m:
+        return None
+    title = m.group("title").strip()
+    if not title or _ANIME_TITLE_BAD.search(title) or _QUALITY_WORD.search(title):
+        return None
+    resolution = None
+    for tag in re.findall(r"[\[(]([^\[\]()]*)[\])]", m.group("rest")):
+        t = _ANIME_TAG.match(tag.strip())
+        if not t:
+            return None
+        if t.group("res"):
+            resolution = int(t.group("res"))
+    c = _CODEC.search(m.group("rest"))
+    return ParsedRelease(
+        name=name,
+        title=title,
+        episodes=(int(m.group("ep")),),
+        resolution=resolution,
+        codec=_codec_name(c.group(1)) if c else None,
+        group=m.group("group").strip(),
+        kind="episode",
+        parser="fast",
+    )
+
+
+def _fast_parse(name: str) -> ParsedRelease | None:
+    """The scene shape, or None when the name needs guessit."""
+    text = _EXT.sub("", name.strip())
+    if text.startswith("["):
+        return _fast_anime(name, text)
+    if not text or not _SAFE.match(text) or text.count("(") != text.count(")"):
+        return None
+    group = None
+    m = _GROUP.search(text)
+    if (
+        m
+        and not _QUALITY_WORD.fullmatch(m.group(1))
+        and m.group(1).upper() not in {"DL", "RIP"}
+        and not m.group(1).isdigit()
+    ):
+        group = m.group(1)
+        text = text[: m.start()]
+
+    anchors = []
+    for pattern, what in (
+        (_EPISODE, "episode"),
+        (_SEASON, "season"),
+        (_SEASON_WORD, "season"),
+    ):
+        hit = pattern.search(text)
+        if hit:
+            anchors.append((hit.start(), what, hit))
+    year_hits = [y for y in _YEAR.finditer(text) if int(y.group(1)) <= _MAX_YEAR]
+    year_hits = [y for y in year_hits if y.start() > 0]
+    if year_hits:
+        anchors.append((year_hits[0].start(), "year", year_hits[0]))
+    if not anchors:
+        return None
+    anchors.sort(key=lambda a: a[0])
+    start, what, hit = anchors[0]
+    title = re.sub(r"[ ._]+", " ", text[:start]).strip(" -")
+    if not title or _QUALITY_WORD.search(title) or "(" in title or ")" in title:
+        return None
+    if re.search(r"(?i)" + _B + r"(complete|season|seasons|series|episode|part|vol|s\d+)" + _E, title):
+        return None
+    if _LANGUAGE_WORDS.intersection(title.lower().split()):
+        return None  # "The.Matrix.German.1999": guessit knows languages
+    if _EPISODE_RANGE.search(text) or re.search(r"(?i)" + _B + r"\d{1,2}x\d{2}" + _E, text):
+        return None
+    complete = list(re.finditer(r"(?i)" + _B + r"complete" + _E, text))
+    if complete and not (
+        what == "season" and len(complete) == 1 and complete[0].start() == hit.end() + 1
+    ):
+        return None  # "Complete Series" and friends: guessit
+
+    year = None
+    seasons: tuple[int, ...] = ()
+    episodes: tuple[int, ...] = ()
+    rest = text[start:]
+    if what == "year":
+        year = int(hit.group(1))
+        after = text[hit.end():]
+        if _YEAR.match(after.lstrip(" ._-")):
+            return None  # two years in a row: which one is the title's?
+        ep = _EPISODE.search(after) or _SEASON.search(after) or _SEASON_WORD.search(after)
+        if ep:
+            between = after[: ep.start()].strip(" ._-")
+            if between:
+                return None
+            hit, what = ep, ("episode" if ep.re is _EPISODE else "season")
+        else:
+            # a film: only known tags between the year and the quality words
+            q = _QUALITY_WORD.search(after)
+            between = after[: q.start()] if q else after
+            for word in re.split(r"[ ._\-]+", between):
+                if word and word.lower() not in _MOVIE_TAGS:
+                    return None
+    if what == "episode":
+        seasons = (int(hit.group(1)),)
+        episodes = tuple(sorted({int(e) for e in re.findall(r"(?i)E(\d{1,3})", hit.group(2))}))
+        if len(episodes) > 1 and not _consecutive(episodes):
+            return None
+    elif what == "season":
+        seasons = (int(hit.group(1)),)
+        # "Show.S02E01" after a "S02" anchor is impossible (episode matched first); a second
+        # season marker is a multi-season pack that guessit reads better
+        if len(_SEASON.findall(rest)) + len(_SEASON_WORD.findall(rest)) > 1:
+            return None
+
+    resolution = None
+    r = _RESOLUTION.search(rest)
+    if r:
+        resolution = 2160 if r.group(2) else int(r.group(1))
+    source = None
+    for candidate, pattern in _SOURCE_PATTERNS:
+        if pattern.search(rest):
+            source = candidate
+            break
+    codec = None
+    c = _CODEC.search(rest)
+    if c:
+        codec = _codec_name(c.group(1))
+    return ParsedRelease(
+        name=name,
+        title=title,
+        year=year,
+        seasons=seasons,
+        episodes=episodes,
+        is_season_pack=bool(seasons) and not episodes,
+        resolution=resolution,
+        source=source,
+        remux=bool(_REMUX.search(rest)),
+        codec=codec,
+        group=group,
+        proper=len(_PROPER.findall(rest)),
+        kind="episode" if seasons else "movie",
+        parser="fast",
+    )
+
+
+def _consecutive(numbers: tuple[int, ...]) -> bool:
+    return list(numbers) == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _codec_name(raw: str) -> str:
+    key = raw.lower().replace(".", "")
+    if key in {"x264", "h264", "avc"}:
+        return "H.264"
+    if key in {"x265", "h265", "hevc"}:
+        return "H.265"
+    return {"xvid": "Xvid", "divx": "DivX", "av1": "AV1", "vp9": "VP9"}.get(key, raw)
+
+
+# ---------------------------------------------------------------------------------------------
+# guessit
+
+_GUESSIT_LOCK = threading.Lock()
+_GUESSIT_OPTIONS = {
+    # properties we never read and whose rules do not shape the ones we do (checked on the
+    # test corpus: same results with and without); guessit skips their rules, about 30% of
+    # its time. "includes" was tried too: it loses release groups and episode titles.
+    "excludes": [
+        "country",
+        "website",
+        "streaming_service",
+        "bit_rate",
+        "audio_bit_rate",
+        "video_bit_rate",
+        "frame_rate",
+        "aspect_ratio",
+        "uuid",
+        "size",
+        "audio_profile",
+        "video_profile",
+        "video_api",
+        "mimetype",
+        "cd",
+        "disc",
+        "version",
+        "week",
+        "bonus",
+        "film",
+        "episode_count",
+        "season_count",
+    ],
+}
+
+_GUESSIT_SOURCES = {
+    "blu-ray": "bluray",
+    "ultra hd blu-ray": "bluray",
+    "hd-dvd": "bluray",
+    "web": "webdl",
+    "hdtv": "hdtv",
+    "ultra hdtv": "hdtv",
+    "analog hdtv": "hdtv",
+    "dvd": "dvd",
+    "tv": "sdtv",
+    "digital tv": "sdtv",
+    "satellite": "sdtv",
+    "pay-per-view": "sdtv",
+    "video on demand": "webdl",
+    "camera": "cam",
+    "hd camera": "cam",
+    "telesync": "telesync",
+    "hd telesync": "telesync",
+    "telecine": "telecine",
+    "hd telecine": "telecine",
+    "workprint": "workprint",
+}
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _guessit_parse(name: str) -> ParsedRelease:
+    from guessit import guessit
+
+    with _GUESSIT_LOCK:
+        try:
+            g = dict(guessit(name, _GUESSIT_OPTIONS))
+        except Exception:  # guessit raises on odd input; a name is never worth a crash
+            g = {}
+    other = {str(o).lower() for o in _as_list(g.get("other"))}
+    raw_source = str(_as_list(g.get("source"))[0]).lower() if g.get("source") else ""
+    source = _GUESSIT_SOURCES.get(raw_source)
+    if source == "webdl" and "rip" in other:
+        source = "webrip"
+    if "screener" in other and source in (None, "dvd", "bluray"):
+        source = "screener"
+    seasons = tuple(sorted({int(s) for s in _as_list(g.get("season")) if isinstance(s, int)}))
+    episodes = tuple(sorted({int(e) for e in _as_list(g.get("episode")) if isinstance(e, int)}))
+    complete = "complete" in other and g.get("type") == "episode"
+    kind = "episode" if seasons or episodes or complete else "movie"
+    size = str(_as_list(g.get("screen_size"))[0]) if g.get("screen_size") else ""
+    m = re.match(r"(\d{3,4})[pi]", size)
+    resolution = int(m.group(1)) if m else (2160 if size.lower() == "4k" else None)
+    codec = _as_list(g.get("video_codec"))
+    group = g.get("release_group")
+    title = g.get("title")
+    if isinstance(title, list):
+        title = title[0]
+    year = g.get("year")
+    if isinstance(year, list):
+        year = year[0]
+    if g.get("part") and isinstance(year, int) and title:
+        # "Dune.Part.Two.2024": guessit says title "Dune", part 2; the title is the words
+        # before the year
+        at = name.find(str(year))
+        raw = re.sub(r"[ ._]+", " ", name[:at]).strip(" -([") if at > 0 else ""
+        if raw.lower().startswith(str(title).lower()):
+            title = raw
+    alt = g.get("alternative_title")
+    if isinstance(alt, list):
+        alt = alt[0]
+    return ParsedRelease(
+        name=name,
+        title=str(title or ""),
+        year=int(year) if isinstance(year, int) else None,
+        seasons=seasons,
+        episodes=episodes,
+        is_season_pack=kind == "episode" and bool(seasons) and not episodes,
+        is_complete_series=kind == "episode" and not seasons and not episodes,
+        resolution=resolution,
+        source=source,
+        remux="remux" in other,
+        codec=_codec_name(str(codec[0])) if codec else None,
+        group=str(group) if group else None,
+        proper=int(g.get("proper_count") or 0),
+        kind=kind,
+        alt_title=str(alt) if alt else None,
+        parser="guessit",
+    )
+
+
+def parse_name_uncached(name: str, *, fast: bool = True) -> ParsedRelease:
+    """Parse without any cache (``fast=False``: guessit only)."""
+    if fast:
+        parsed = _fast_parse(name)
+        if parsed is not None:
+            return parsed
+    return _guessit_parse(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Caches
+
+
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.data: OrderedDict[str, ParsedRelease] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> ParsedRelease | None:
+        with self.lock:
+            value = self.data.get(key)
+            if value is not None:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: ParsedRelease) -> None:
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+
+
+_MEMORY = _LRU(50_000)
+
+
+def clear_memory_cache() -> None:
+    """Forget in-memory parses (tests and the benchmark's cold run)."""
+    _MEMORY.clear()
+
+
+def _database_bound() -> bool:
+    from ..models import database
+
+    return database.obj is not None
+
+
+def _load_persisted(names: list[str]) -> dict[str, ParsedRelease]:
+    from ..models import ParsedName
+
+    found: dict[str, ParsedRelease] = {}
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        query = ParsedName.select().where(
+            ParsedName.name.in_(chunk) & (ParsedName.version == PARSER_VERSION)
+        )
+        for row in query:
+            try:
+                found[row.name] = ParsedRelease.from_json(row.data)
+            except (ValueError, TypeError):
+                continue
+    return found
+
+
+def _persist(parsed: list[ParsedRelease]) -> None:
+    from ..models import ParsedName, database
+
+    rows = [{"name": p.name, "version": PARSER_VERSION, "data": p.to_json()} for p in parsed]
+    with database.atomic():
+        for start in range(0, len(rows), 200):
+            ParsedName.insert_many(rows[start : start + 200]).on_conflict(
+                conflict_target=[ParsedName.name],
+                preserve=[ParsedName.version, ParsedName.data],
+            ).execute()
+
+
+def parse_names(names: Iterable[str], *, persist: bool = True) -> dict[str, ParsedRelease]:
+    """Parse many names at once: memory first, then one read of the ``parsed_name`` table,
+    then the parser; new parses are written back in one transaction."""
+    result: dict[str, ParsedRelease] = {}
+    missing: list[str] = []
+    for name in dict.fromkeys(names):
+        cached = _MEMORY.get(name)
+        if cached is not None:
+            result[name] = cached
+        else:
+            missing.append(name)
+    if not missing:
+        return result
+    use_db = persist and _database_bound()
+    if use_db:
+        try:
+            loaded = _load_persisted(missing)
+        except PeeweeError:  # the cache is an optimisation: never fail a search over it
+            loaded, use_db = {}, False
+        for name, parsed in loaded.items():
+            _MEMORY.put(name, parsed)
+            result[name] = parsed
+        missing = [n for n in missing if n not in result]
+    fresh = []
+    for name in missing:
+        parsed = parse_name_uncached(name)
+        _MEMORY.put(name, parsed)
+        result[name] = parsed
+        fresh.append(parsed)
+    if use_db and fresh:
+        try:
+            _persist(fresh)
+        except PeeweeError:
+            pass
+    return result
+
+
+def parse_name(name: str, *, persist: bool = True) -> ParsedRelease:
+    """Parse one release, file or folder name (cached in memory and, when a database is
+    bound, in the ``parsed_name`` table)."""
+    cached = _MEMORY.get(name)
+    if cached is not None:
+        return cached
+    return parse_names([name], persist=persist)[name]

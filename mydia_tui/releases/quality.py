@@ -1,0 +1,204 @@
+"""Qualities (named as Sonarr and Radarr name them) and quality profiles.
+
+A quality is a source at a resolution. :data:`QUALITIES` lists them worst first; the position
+is the rank used for ranking and for the cutoff. Mapping rules (Sonarr's, simplified):
+
+- REMUX is ``Remux-2160p`` at 2160p, else ``Remux-1080p``;
+- Blu-ray (also BDRip/BRRip) is ``Bluray-{2160p,1080p,720p,576p}``, else ``Bluray-480p``;
+- WEB-DL (a bare ``WEB`` counts as WEB-DL) and WEBRip (also HDRip) by resolution, else ``-480p``;
+- HDTV by resolution; HDTV below 720p, PDTV, TVRip, DSR are ``SDTV``;
+- DVD (also DVDRip, DVD-R) is ``DVD``;
+- a resolution without a source is HDTV of that resolution (``SDTV`` below 720p);
+- nothing but an XviD/DivX codec is ``SDTV``;
+- CAM, TELESYNC, TELECINE, DVDSCR (screeners), WORKPRINT are their own low qualities;
+- nothing known: ``Unknown``.
+
+Profiles are :class:`mydia_tui.config.ProfileConfig` values: the built-in ones
+(:data:`BUILTIN_PROFILES`) plus those of ``[quality] profiles`` in the config, which add to or
+replace them by name.
+"""
+
+from __future__ import annotations
+
+from ..config import ProfileConfig, QualityConfig
+from ..errors import ConfigError
+from .parse import ParsedRelease
+
+QUALITIES: tuple[str, ...] = (
+    "Unknown",
+    "WORKPRINT",
+    "CAM",
+    "TELESYNC",
+    "TELECINE",
+    "DVDSCR",
+    "SDTV",
+    "WEBRip-480p",
+    "WEBDL-480p",
+    "DVD",
+    "Bluray-480p",
+    "Bluray-576p",
+    "HDTV-720p",
+    "WEBRip-720p",
+    "WEBDL-720p",
+    "Bluray-720p",
+    "HDTV-1080p",
+    "WEBRip-1080p",
+    "WEBDL-1080p",
+    "Bluray-1080p",
+    "Remux-1080p",
+    "HDTV-2160p",
+    "WEBRip-2160p",
+    "WEBDL-2160p",
+    "Bluray-2160p",
+    "Remux-2160p",
+)
+_RANK = {name: i for i, name in enumerate(QUALITIES)}
+
+
+def quality_rank(name: str) -> int:
+    """Position in :data:`QUALITIES` (higher is better); unknown names rank as ``Unknown``."""
+    return _RANK.get(name, 0)
+
+
+def quality_of(parsed: ParsedRelease) -> str:
+    """The quality name of a parsed release (see the module's mapping rules)."""
+    res = parsed.resolution
+    src = parsed.source
+    if src in ("cam", "telesync", "telecine", "workprint"):
+        return {"cam": "CAM", "telesync": "TELESYNC", "telecine": "TELECINE"}.get(src, "WORKPRINT")
+    if src == "screener":
+        return "DVDSCR"
+    if parsed.remux:
+        return "Remux-2160p" if res == 2160 else "Remux-1080p"
+    if src == "bluray":
+        if res in (2160, 1080, 720, 576):
+            return f"Bluray-{res}p"
+        return "Bluray-480p"
+    if src in ("webdl", "webrip"):
+        prefix = "WEBDL" if src == "webdl" else "WEBRip"
+        return f"{prefix}-{res}p" if res in (2160, 1080, 720) else f"{prefix}-480p"
+    if src == "dvd":
+        return "DVD"
+    if src == "sdtv":
+        return "SDTV"
+    if src == "hdtv" or res:
+        return f"HDTV-{res}p" if res in (2160, 1080, 720) else "SDTV"
+    if parsed.codec in ("Xvid", "DivX"):
+        return "SDTV"
+    return "Unknown"
+
+
+_STANDARD = tuple(q for q in QUALITIES if quality_rank(q) >= quality_rank("SDTV"))
+
+BUILTIN_PROFILES: tuple[ProfileConfig, ...] = (
+    ProfileConfig(name="Any", qualities=_STANDARD, cutoff="SDTV"),
+    ProfileConfig(
+        name="SD",
+        qualities=("SDTV", "WEBRip-480p", "WEBDL-480p", "DVD", "Bluray-480p", "Bluray-576p"),
+        cutoff="SDTV",
+    ),
+    ProfileConfig(
+        name="HD-720p",
+        qualities=("HDTV-720p", "WEBRip-720p", "WEBDL-720p", "Bluray-720p"),
+        cutoff="HDTV-720p",
+    ),
+    ProfileConfig(
+        name="HD-1080p",
+        qualities=("HDTV-1080p", "WEBRip-1080p", "WEBDL-1080p", "Bluray-1080p"),
+        cutoff="HDTV-1080p",
+    ),
+    ProfileConfig(
+        name="HD - 720p/1080p",
+        qualities=(
+            "HDTV-720p",
+            "WEBRip-720p",
+            "WEBDL-720p",
+            "Bluray-720p",
+            "HDTV-1080p",
+            "WEBRip-1080p",
+            "WEBDL-1080p",
+            "Bluray-1080p",
+        ),
+        cutoff="HDTV-720p",
+    ),
+    ProfileConfig(
+        name="Ultra-HD",
+        qualities=("HDTV-2160p", "WEBRip-2160p", "WEBDL-2160p", "Bluray-2160p", "Remux-2160p"),
+        cutoff="HDTV-2160p",
+    ),
+)
+
+
+def all_profiles(quality: QualityConfig | None = None) -> dict[str, ProfileConfig]:
+    """Built-in profiles, with the config's added or replacing them by name."""
+    profiles = {p.name: p for p in BUILTIN_PROFILES}
+    for p in (quality.profiles if quality else ()):
+        unknown = [q for q in p.qualities if q not in _RANK]
+        if unknown:
+            raise ConfigError(
+                f"quality profile {p.name!r} names unknown qualities {unknown}: "
+                f"use names like {', '.join(QUALITIES[12:20])}"
+            )
+        profiles[p.name] = p
+    return profiles
+
+
+def resolve_profile(name: str | None, quality: QualityConfig | None = None) -> ProfileConfig:
+    """The profile called ``name`` (None: the config's default profile)."""
+    quality = quality or QualityConfig()
+    profiles = all_profiles(quality)
+    wanted = name or quality.default_profile
+    if wanted not in profiles:
+        raise ConfigError(
+            f"no quality profile named {wanted!r}: known are {', '.join(sorted(profiles))}"
+        )
+    return profiles[wanted]
+
+
+# ---------------------------------------------------------------------------------------------
+# The quality_profile table (films and shows point at a row)
+
+
+def profile_from_row(row) -> ProfileConfig:
+    """A :class:`ProfileConfig` from a ``quality_profile`` row."""
+    import json
+
+    return ProfileConfig(
+        name=row.name,
+        qualities=tuple(json.loads(row.qualities or "[]")),
+        cutoff=row.cutoff or "",
+        upgrades_allowed=bool(row.upgrades_allowed),
+        min_size_mb=float(row.min_size_mb or 0),
+        max_size_mb=float(row.max_size_mb or 0),
+        blocked_words=tuple(json.loads(row.blocked_words or "[]")),
+        preferred_words=tuple(json.loads(row.preferred_words or "[]")),
+    )
+
+
+def sync_profiles(quality: QualityConfig | None = None) -> dict[str, int]:
+    """Write the built-in and configured profiles into the ``quality_profile`` table (insert
+    or update by name; rows of profiles no longer defined are kept, since items may point at
+    them). Returns name -> row id."""
+    import json
+
+    from ..models import QualityProfile, database
+
+    ids: dict[str, int] = {}
+    with database.atomic():
+        for p in all_profiles(quality).values():
+            fields = {
+                "qualities": json.dumps(list(p.qualities)),
+                "cutoff": p.cutoff,
+                "upgrades_allowed": p.upgrades_allowed,
+                "min_size_mb": p.min_size_mb,
+                "max_size_mb": p.max_size_mb,
+                "blocked_words": json.dumps(list(p.blocked_words)),
+                "preferred_words": json.dumps(list(p.preferred_words)),
+            }
+            row = QualityProfile.get_or_none(QualityProfile.name == p.name)
+            if row is None:
+                row = QualityProfile.create(name=p.name, **fields)
+            else:
+                QualityProfile.update(**fields).where(QualityProfile.id == row.id).execute()
+            ids[p.name] = row.id
+    return ids

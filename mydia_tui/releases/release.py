@@ -1,0 +1,73 @@
+"""One release as an indexer offered it: an immutable value, whatever indexer it came from.
+
+Titles are kept as the indexer gave them, minus control characters (C0/C1, DEL) and bidi
+overrides, which could rewrite a terminal or a line's direction. Nothing else is escaped here:
+widgets show titles as plain text.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+from ..config import redact_text
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters and bidi overrides (tabs and newlines become spaces)."""
+    return _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else "", text or "")
+
+
+@dataclass(frozen=True)
+class Release:
+    title: str
+    indexer: str
+    guid: str = ""
+    #: bytes; None when the indexer did not say
+    size: int | None = None
+    seeders: int | None = None
+    #: peers including seeders
+    peers: int | None = None
+    #: aware UTC datetime; None when missing or unreadable
+    published: _dt.datetime | None = None
+    #: 40 lowercase hex; None until known (from the attribute, the magnet or the .torrent)
+    info_hash: str | None = None
+    magnet: str | None = None
+    download_url: str | None = None
+    categories: tuple[int, ...] = ()
+    #: "tt" + digits
+    imdb_id: str | None = None
+    tmdb_id: int | None = None
+    tvdb_id: int | None = None
+    tvmaze_id: int | None = None
+    #: the indexer's priority (lower first), for ties
+    indexer_priority: int = 25
+    #: 0 = freeleech, 1 = normal
+    download_factor: float | None = None
+
+    def age_hours(self, now: _dt.datetime | None = None) -> float | None:
+        if self.published is None:
+            return None
+        now = now or _dt.datetime.now(_dt.UTC)
+        return max(0.0, (now - self.published).total_seconds() / 3600)
+
+    def to_dict(self) -> dict:
+        """JSON-ready (the download URL may carry an indexer key: it is left out)."""
+        return {
+            "title": self.title,
+            "indexer": self.indexer,
+            "guid": redact_text(self.guid),
+            "size": self.size,
+            "seeders": self.seeders,
+            "peers": self.peers,
+            "published": self.published.isoformat() if self.published else None,
+            "info_hash": self.info_hash,
+            "categories": list(self.categories),
+            "imdb_id": self.imdb_id,
+            "tmdb_id": self.tmdb_id,
+            "tvdb_id": self.tvdb_id,
+            "tvmaze_id": self.tvmaze_id,
+        }

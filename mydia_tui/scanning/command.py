@@ -1,0 +1,119 @@
+"""``mydia-tui scan [--json] [--allow-mass-removal]``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from ..errors import EXIT_FAILURE, EXIT_OK
+from ..events import Event, ScanProgress
+from .service import ScanIssue, ScanReport, scan_library
+
+
+def _issue_json(i: ScanIssue) -> dict[str, Any]:
+    return {"root": i.root, "path": i.path, "code": i.code, "message": i.message}
+
+
+def report_json(report: ScanReport) -> dict[str, Any]:
+    """The stable ``scan --json`` summary (README: JSON output)."""
+    return {
+        "roots": [
+            {
+                "path": r.path,
+                "kind": r.kind,
+                "status": r.status,
+                "files_seen": r.files_seen,
+                "added": r.added,
+                "updated": r.updated,
+                "unchanged": r.unchanged,
+                "removed": r.removed,
+                "held_back": r.held_back,
+                "unmatched": r.unmatched,
+                "skipped": r.skipped,
+            }
+            for r in report.roots
+        ],
+        "files_seen": report.files_seen,
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "held_back": report.held_back,
+        "parsed": report.parsed,
+        "unmatched": [
+            {"root": u.root, "path": u.path, "reason": u.reason} for u in report.unmatched
+        ],
+        "warnings": [_issue_json(w) for w in report.warnings],
+        "errors": [_issue_json(e) for e in report.errors],
+        "duration": round(report.duration, 3),
+    }
+
+
+class _TerminalProgress:
+    """One rewritten line on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+
+    def __call__(self, event: Event) -> None:
+        if not self.active or not isinstance(event, ScanProgress):
+            return
+        if event.done:
+            sys.stderr.write(f"\r\x1b[K{event.root}: {event.files_seen} files\n")
+        else:
+            total = f"/{event.files_total}" if event.files_total else ""
+            sys.stderr.write(f"\r\x1b[Kscanning {event.root}: {event.files_seen}{total} files")
+        sys.stderr.flush()
+
+
+def cmd_scan(ctx) -> int:
+    from ..cli import emit_json
+
+    ctx.db()
+    config = ctx.config
+    if not config.library.movies and not config.library.shows:
+        message = (
+            "no library folders configured: set [library] movies and shows in the config file "
+            "(mydia-tui config path)"
+        )
+        if ctx.json:
+            emit_json(report_json(ScanReport(warnings=(ScanIssue("", "", "no_roots", message),))))
+        else:
+            print(f"mydia-tui: {message}", file=sys.stderr)
+        return EXIT_FAILURE
+    report = scan_library(
+        config,
+        on_event=_TerminalProgress(),
+        allow_mass_removal=bool(getattr(ctx.args, "allow_mass_removal", False)),
+    )
+    if ctx.json:
+        emit_json(report_json(report))
+    else:
+        _print_report(report)
+    return EXIT_OK if report.clean else EXIT_FAILURE
+
+
+def _print_report(report: ScanReport) -> None:
+    for r in report.roots:
+        line = (
+            f"{r.path} ({r.kind}): {r.files_seen} files, {r.added} added, {r.updated} updated, "
+            f"{r.unchanged} unchanged, {r.removed} removed"
+        )
+        if r.held_back:
+            line += f", {r.held_back} vanished but kept"
+        if r.unmatched:
+            line += f", {r.unmatched} unmatched"
+        if r.status != "ok":
+            line += f" [{r.status}]"
+        print(line)
+    if report.unmatched:
+        print(f"\n{len(report.unmatched)} file(s) match nothing in the library:")
+        for u in report.unmatched:
+            print(f"  {u.root}/{u.path}: {u.reason}")
+    for w in report.warnings:
+        where = f"{w.root}/{w.path}" if w.path else w.root
+        print(f"mydia-tui: warning: {where}: {w.message}", file=sys.stderr)
+    for e in report.errors:
+        where = f"{e.root}/{e.path}" if e.path else e.root
+        print(f"mydia-tui: error: {where}: {e.message}", file=sys.stderr)
+    print(f"scanned in {report.duration:.1f}s")

@@ -1,0 +1,112 @@
+"""Searching, as the command line, the doctor and the monitor use it: the indexers' search
+service (``mydia_tui.indexers.search``) bound to the configuration and the library."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .config import Config, redact_text, secrets_of
+from .errors import EXIT_OK, UsageError
+from .events import IndexerHealthSummary
+from .indexers.health import IndexerError, health_of
+from .indexers.search import SearchOutcome, format_outcome, outcome_to_dict, search_with_config
+from .indexers.torznab import TorznabClient
+from .library import get_item
+from .models import QualityProfile
+from .monitor.search import Searcher, SearchResult
+from .targets import Target, episode_by_number, movie_target, season_target
+
+
+def profile_name(target: Target) -> str | None:
+    """The item's quality profile, or None for the configured default."""
+    from .models import MediaItem
+
+    row = (
+        QualityProfile.select(QualityProfile.name)
+        .join(MediaItem, on=(MediaItem.quality_profile == QualityProfile.id))
+        .where(MediaItem.id == target.item_id)
+        .first()
+    )
+    return row.name if row else None
+
+
+def search(config: Config, target: Target) -> SearchOutcome:
+    return search_with_config(config, target, profile=profile_name(target))
+
+
+def make_searcher(config: Config) -> Searcher:
+    """The monitor's searcher: ranked candidates, refusal counts and indexer errors."""
+
+    def searcher(target: Target) -> SearchResult:
+        outcome = search(config, target)
+        return SearchResult(
+            candidates=outcome.candidates,
+            rejected=dict(Counter(d.reason_code for d in outcome.rejected)),
+            errors={r.name: r.message for r in outcome.errors},
+        )
+
+    return searcher
+
+
+def indexer_summary(config: Config) -> IndexerHealthSummary:
+    health = health_of([i for i in config.indexers if i.enabled])
+    failing = tuple(h.name for h in health if not h.ok)
+    return IndexerHealthSummary(
+        ok=len(health) - len(failing), failing=len(failing), names_failing=failing
+    )
+
+
+def check_indexers(config: Config) -> list[tuple[bool, str]]:
+    """For doctor: read each enabled indexer's capabilities now."""
+    out = []
+    secrets = secrets_of(config)
+    for cfg in config.indexers:
+        if not cfg.enabled:
+            out.append((True, f"{cfg.name}: disabled"))
+            continue
+        try:
+            caps = TorznabClient(cfg).caps(refresh=True)
+            modes = [
+                m
+                for m, ok in (
+                    ("search", caps.search),
+                    ("tv", caps.tv_search),
+                    ("movie", caps.movie_search),
+                )
+                if ok
+            ]
+            out.append((True, f"{cfg.name}: answers ({', '.join(modes) or 'no search modes'})"))
+        except IndexerError as exc:
+            out.append((False, redact_text(str(exc), secrets)))
+    return out
+
+
+def target_for(item_id: int, season: int | None, episode: int | None) -> Target:
+    item = get_item(item_id)
+    if item.kind == "movie":
+        if season is not None or episode is not None:
+            raise UsageError(f"{item.title} is a film: --season and --episode are for shows")
+        return movie_target(item_id)
+    if season is None:
+        raise UsageError(
+            f"{item.title} is a show: give --season N (and --episode N for one episode)"
+        )
+    if episode is not None:
+        return episode_by_number(item_id, season, episode)
+    return season_target(item_id, season)
+
+
+def cmd_search(ctx) -> int:
+    from .cli import emit_json
+
+    ctx.db()
+    args = ctx.args
+    target = target_for(args.item_id, args.season, args.episode)
+    if not ctx.config.indexers:
+        raise UsageError("no indexers configured: add [[indexers]] to config.toml")
+    outcome = search(ctx.config, target)
+    if ctx.json:
+        emit_json(outcome_to_dict(outcome))
+    else:
+        print(format_outcome(outcome))
+    return EXIT_OK

@@ -1,0 +1,46 @@
+"""Every binding of the app in one catalog: for the help screen and the command palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    section: str
+    #: CSS selector of the widget the action runs on ("" for the app, "*focused" for lists)
+    target: str
+    binding: Binding
+
+
+def catalog() -> list[KeyEntry]:
+    from .app import MydiaApp
+    from .widgets.details import DetailsPane
+    from .widgets.downloads import DownloadsList, DownloadsPane
+    from .widgets.library import LibraryList, LibraryPane
+    from .widgets.rowview import RowView
+
+    sections = [
+        ("Everywhere", "", MydiaApp.BINDINGS),
+        ("Lists", "*focused", RowView.BINDINGS),
+        ("Library", "#library", LibraryPane.BINDINGS),
+        ("Library", "#library-list", LibraryList.BINDINGS),
+        ("Details", "#details", DetailsPane.BINDINGS),
+        ("Downloads", "#downloads", DownloadsPane.BINDINGS),
+        ("Downloads", "#downloads-list", DownloadsList.BINDINGS),
+    ]
+    out = []
+    for section, target, bindings in sections:
+        for binding in bindings:
+            if isinstance(binding, Binding):
+                out.append(KeyEntry(section, target, binding))
+    return out
+
+
+def keys_for(binding: Binding, keymap: dict[str, str]) -> str:
+    """The keys a binding answers to, after the user's remaps."""
+    if binding.id and binding.id in keymap:
+        return keymap[binding.id]
+    return binding.key

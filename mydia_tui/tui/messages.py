@@ -1,0 +1,80 @@
+"""Messages: core events carried into the app, and results that thread workers post back."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from .. import events
+from ..views import DownloadLine, DownloadStats, ItemDetails, LibraryEntry
+
+#: events where only the newest one matters: a newer one replaces a pending older one
+_LATEST_WINS = (
+    events.MonitorState,
+    events.DelugeHealth,
+    events.IndexerHealthSummary,
+    events.DownloadsChanged,
+    events.ScanProgress,
+)
+
+
+class CoreEvent(Message):
+    """An event from the core (the monitor, a scan), posted from any thread."""
+
+    def __init__(self, event: events.Event) -> None:
+        super().__init__()
+        self.event = event
+
+    def can_replace(self, message: Message) -> bool:
+        return (
+            isinstance(message, CoreEvent)
+            and type(message.event) is type(self.event)
+            and isinstance(self.event, _LATEST_WINS)
+        )
+
+
+class LibraryLoaded(Message):
+    """Library entries read by a worker: the whole library (``complete``) or a first page."""
+
+    def __init__(self, entries: list[LibraryEntry], counts: dict[str, int], complete: bool):
+        super().__init__()
+        self.entries = entries
+        self.counts = counts
+        self.complete = complete
+
+
+class LibraryPatched(Message):
+    """Some items were re-read (``entries``); ``gone`` were deleted."""
+
+    def __init__(self, entries: list[LibraryEntry], gone: tuple[int, ...]) -> None:
+        super().__init__()
+        self.entries = entries
+        self.gone = gone
+
+
+class ProgressRead(Message):
+    """item id -> progress of its active downloads."""
+
+    def __init__(self, progress: dict[int, float]) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ProgressRead)
+
+
+class DetailsLoaded(Message):
+    def __init__(self, details: ItemDetails | None, item_id: int) -> None:
+        super().__init__()
+        self.details = details
+        self.item_id = item_id
+
+
+class DownloadsRead(Message):
+    """The queue's current stats, with full lines for downloads the pane does not know yet."""
+
+    def __init__(
+        self, stats: dict[str, tuple[int, DownloadStats]], new_lines: dict[str, DownloadLine]
+    ) -> None:
+        super().__init__()
+        self.stats = stats
+        self.new_lines = new_lines

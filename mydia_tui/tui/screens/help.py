@@ -1,0 +1,61 @@
+"""The help screen: every key, by pane, with the user's remaps applied."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ..keys import catalog, keys_for
+
+EXTRA = [
+    ("Everywhere", "tab / shift+tab", "Next / previous pane"),
+    ("Everywhere", "ctrl+p", "Command palette (every action, themes)"),
+    ("Library", "escape", "Clear the filter"),
+]
+
+
+def _display(keys: str) -> str:
+    names = {"slash": "/", "question_mark": "?", "pagedown": "PgDn", "pageup": "PgUp"}
+    return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 84; max-width: 100%; height: 90%; border: round $primary; background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        keymap = getattr(self.app, "keymap", {})
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(no_wrap=True, style="cyan")
+        table.add_column()
+        rows: dict[str, list[tuple[str, str]]] = {}
+        for entry in catalog():
+            b = entry.binding
+            description = b.tooltip or b.description
+            rows.setdefault(entry.section, []).append((_display(keys_for(b, keymap)), description))
+        for section, key, description in EXTRA:
+            rows.setdefault(section, []).append((key, description))
+        for section, items in rows.items():
+            first = True
+            for key, description in items:
+                table.add_row(section if first else "", key, Text(description))
+                first = False
+            table.add_row("", "", "")
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys (escape to close)"
+            yield Static(table)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

@@ -1,0 +1,114 @@
+"""Turning values into cells: untrusted text made safe, sizes, rates and times made short."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rich.text import Text
+
+# C0 and C1 control characters (ESC, BEL, CR, ...): shown as visible symbols, never sent to
+# the terminal, so a release title holding "\x1b[31m" cannot colour or move anything.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␛ for ESC, ␀ for NUL, ...
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"
+
+
+def clean(value: object) -> str:
+    """Outside text (titles, file names, error messages) with control characters made
+    visible. The result is plain text: put it in ``Text(...)``, never in markup."""
+    return _CONTROL.sub(_visible, str(value))
+
+
+def plain(value: object, style: str = "") -> Text:
+    """A Text holding outside text literally (no markup, no escapes)."""
+    return Text(clean(value), style=style, no_wrap=True)
+
+
+def cells(parts: list[tuple[Text | str, int]], gap: int = 1) -> Text:
+    """Fixed-width columns in one line: each part is cut with an ellipsis or padded."""
+    line = Text(no_wrap=True, end="")
+    for index, (value, width) in enumerate(parts):
+        if width <= 0:
+            continue
+        cell = value.copy() if isinstance(value, Text) else Text(value, no_wrap=True)
+        cell.truncate(width, overflow="ellipsis", pad=True)
+        if index:
+            line.append(" " * gap)
+        line.append_text(cell)
+    return line
+
+
+def right(value: str, width: int) -> str:
+    return value[-width:].rjust(width) if width > 0 else ""
+
+
+def human_size(size: int) -> str:
+    if size <= 0:
+        return "-"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} TB"
+
+
+def human_rate(rate: int) -> str:
+    if rate <= 0:
+        return "-"
+    return human_size(rate) + "/s"
+
+
+def human_eta(seconds: int | None) -> str:
+    if seconds is None or seconds <= 0:
+        return "-"
+    if seconds >= 100 * 86400:
+        return "∞"
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d{hours:02d}h"
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s"
+
+
+def bar(progress: float, width: int) -> Text:
+    """A progress bar with the percentage, ``███▌····  45%``."""
+    progress = min(max(progress, 0.0), 1.0)
+    label = f"{progress * 100:3.0f}%"
+    room = width - len(label) - 1
+    if room < 3:
+        return Text(label.rjust(width))
+    eighths = round(progress * room * 8)
+    full, part = divmod(eighths, 8)
+    blocks = "█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")
+    text = Text(no_wrap=True)
+    text.append(blocks, style="green")
+    text.append("·" * (room - len(blocks)), style="dim")
+    text.append(" " + label)
+    return text
+
+
+def mmss(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    minutes, secs = divmod(seconds, 60)
+    if minutes >= 60:
+        return f"{minutes // 60}h{minutes % 60:02d}m"
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def local_hhmm(moment: dt.datetime) -> str:
+    """A timestamp (aware, or naive UTC as the database stores it) as local hh:mm."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone().strftime("%H:%M")

@@ -1,0 +1,288 @@
+"""The details pane: a film's files and history; a show's seasons and episodes.
+
+``m`` toggles monitored on the row under the cursor: the item (header, files, history rows),
+a season (its row) or an episode. The write runs in a thread worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding
+from textual.timer import Timer
+
+from ... import library, views
+from ...errors import NotFound
+from ...views import ItemDetails
+from ..messages import DetailsLoaded
+from ..text import cells, clean, human_size
+from .library import STATUS_STYLE
+from .rowview import RowView
+
+#: seconds the cursor must rest on an item before its details are read
+SETTLE = 0.06
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the pane: what it shows and what ``m`` acts on."""
+
+    kind: str  # title | info | section | file | season | episode | history | blank
+    text: tuple
+    season: int | None = None
+    episode: int | None = None
+    monitored: bool | None = None
+
+
+def _mark(monitored: bool | None) -> Text:
+    if monitored is None:
+        return Text("  ")
+    return Text("● ", style="green") if monitored else Text("○ ", style="dim")
+
+
+def build_lines(d: ItemDetails) -> list[Line]:
+    lines: list[Line] = []
+    year = f" ({d.year})" if d.year else ""
+    kind = "film" if d.kind == "movie" else "show"
+    lines.append(Line("title", (clean(d.title) + year,), monitored=d.monitored))
+    info = (
+        f"{kind} · {d.status.replace('_', ' ')} · {'monitored' if d.monitored else 'unmonitored'}"
+    )
+    lines.append(Line("info", (info, d.status)))
+    if d.overview:
+        lines.append(Line("info", (clean(d.overview), "")))
+    for title, state, progress in d.downloads:
+        lines.append(
+            Line("info", (f"⇣ {clean(title)} · {state} {progress * 100:.0f}%", "downloading"))
+        )
+    if d.kind == "movie":
+        lines.append(Line("section", ("Files",)))
+        if not d.files:
+            lines.append(Line("info", ("no file", "")))
+        for f in d.files:
+            lines.append(Line("file", (clean(f.path), clean(f.quality), f.size, f.missing)))
+    else:
+        for season in d.seasons:
+            name = "Specials" if season.number == 0 else f"Season {season.number}"
+            lines.append(
+                Line(
+                    "season",
+                    (name, season.on_disk, len(season.episodes)),
+                    season=season.number,
+                    monitored=season.monitored,
+                )
+            )
+            for e in season.episodes:
+                lines.append(
+                    Line(
+                        "episode",
+                        (
+                            f"S{e.season:02d}E{e.number:02d}",
+                            clean(e.title),
+                            e.air_date,
+                            e.status,
+                            clean(e.file),
+                            clean(e.quality),
+                        ),
+                        season=e.season,
+                        episode=e.number,
+                        monitored=e.monitored,
+                    )
+                )
+    lines.append(Line("section", ("History",)))
+    if not d.history:
+        lines.append(Line("info", ("nothing yet", "")))
+    for h in d.history:
+        lines.append(Line("history", (h.at.replace("T", " ")[:16], h.event, clean(h.message))))
+    return lines
+
+
+class DetailsPane(RowView):
+    ALLOW_MAXIMIZE = True
+    BINDINGS = [
+        Binding(
+            "m",
+            "toggle_monitored",
+            "Monitored",
+            id="details.monitored",
+            tooltip="Toggle monitored on the item, season or episode under the cursor",
+        ),
+        Binding(
+            "ctrl+s,F",
+            "search",
+            "Search now",
+            id="details.search",
+            tooltip="Search the indexers for this item, season or episode",
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    DetailsPane {
+        border: round $secondary 60%;
+        &:focus { border: round $secondary; }
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.item_id: int | None = None
+        self.details: ItemDetails | None = None
+        self.lines: list[Line] = []
+        self._timer: Timer | None = None
+        self._fired = True
+        self.border_title = "Details"
+
+    def row_count(self) -> int:
+        return len(self.lines)
+
+    def row_value(self, index: int) -> Hashable:
+        return self.lines[index]
+
+    def render_row(self, index: int, width: int) -> Text:
+        line = self.lines[index]
+        t = line.text
+        if line.kind == "title":
+            return Text.assemble(_mark(line.monitored), Text(t[0], style="bold"))
+        if line.kind == "info":
+            return Text("  " + t[0], style=STATUS_STYLE.get(t[1], "") if len(t) > 1 else "")
+        if line.kind == "section":
+            return Text(t[0], style="bold underline")
+        if line.kind == "file":
+            path, quality, size, missing = t
+            state = Text(" missing", style="red") if missing else Text("")
+            return Text.assemble(
+                "  ",
+                cells([(Text(path), max(4, width - 24)), (quality, 12), (human_size(size), 8)]),
+                state,
+            )
+        if line.kind == "season":
+            name, on_disk, total = t
+            return Text.assemble(
+                _mark(line.monitored), Text(name, style="bold"), f"  {on_disk}/{total} on disk"
+            )
+        if line.kind == "episode":
+            code, title, air, status, path, quality = t
+            status_label = Text(status.replace("_", " "), style=STATUS_STYLE.get(status, ""))
+            rest = max(0, width - 2 - 2 - 6 - 10 - 11 - 4)
+            title_w = rest if width < 70 else min(rest, 30)
+            parts = [
+                (Text.assemble(_mark(line.monitored), code), 8),
+                (Text(title), title_w),
+                (air or "-", 10),
+                (status_label, 11),
+            ]
+            if width >= 70:
+                parts.append(
+                    (
+                        Text(f"{path} {quality}".strip(), style="dim"),
+                        width - 8 - title_w - 10 - 11 - 4,
+                    )
+                )
+            return Text.assemble("  ", cells(parts))
+        if line.kind == "history":
+            at, event, message = t
+            return Text.assemble(
+                "  ", Text(at, style="dim"), " ", Text(event, style="bold"), " ", Text(message)
+            )
+        return Text("")
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def show_item(self, item_id: int | None) -> None:
+        """Follow the library's cursor; the read waits until the cursor rests."""
+        if item_id == self.item_id and self.details is not None:
+            return
+        self.item_id = item_id
+        if self._timer is not None:
+            self._timer.stop()
+        if item_id is None:
+            self._fired = True
+            self.details = None
+            self.lines = []
+            self.rows_changed()
+            return
+        self._fired = False
+        self._timer = self.set_timer(SETTLE, self.reload)
+
+    def _timer_pending(self) -> bool:
+        """A read is scheduled but not started (for tests that wait for a quiet app)."""
+        return not self._fired
+
+    def reload(self) -> None:
+        self._fired = True
+        if self.item_id is not None:
+            self.load(self.item_id)
+
+    @work(thread=True, exclusive=True, group="details", exit_on_error=False)
+    def load(self, item_id: int) -> None:
+        try:
+            details = views.item_details(item_id)
+        except NotFound:
+            details = None
+        self.post_message(DetailsLoaded(details, item_id))
+
+    @on(DetailsLoaded)
+    def _loaded(self, message: DetailsLoaded) -> None:
+        message.stop()
+        if message.item_id != self.item_id:
+            return
+        same_item = self.details is not None and self.details.id == message.item_id
+        self.details = message.details
+        self.lines = build_lines(message.details) if message.details else []
+        # outside text: a Text, so that a title such as "[b]x[/b]" is not read as markup
+        self.border_title = (
+            Text(f"Details · {clean(message.details.title)}") if message.details else "Details"
+        )
+        self.rows_changed(keep_cursor=self.cursor if same_item else 0)
+        if not same_item:
+            self.scroll_to(y=0, animate=False, immediate=True)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _target(self) -> tuple[int | None, int | None, bool]:
+        """(season, episode, monitored now) for the cursor's row."""
+        assert self.details is not None
+        line = self.lines[self.cursor] if self.lines else None
+        if line is not None and line.kind == "season":
+            return line.season, None, bool(line.monitored)
+        if line is not None and line.kind == "episode":
+            return line.season, line.episode, bool(line.monitored)
+        return None, None, self.details.monitored
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_monitored":
+            return self.details is not None
+        if action == "search":
+            services = getattr(self.app, "services", None)
+            if services is None or not callable(getattr(services, "search", None)):
+                return False
+            return self.details is not None
+        return True
+
+    def action_toggle_monitored(self) -> None:
+        if self.details is None:
+            return
+        season, episode, monitored = self._target()
+        self.set_monitored(self.details.id, not monitored, season, episode)
+
+    @work(thread=True, group="details-write", exit_on_error=False)
+    def set_monitored(
+        self, item_id: int, monitored: bool, season: int | None, episode: int | None
+    ) -> None:
+        library.set_monitored(item_id, monitored, season=season, episode=episode)
+        self.app.post_core_event(library_changed(item_id))
+
+    def action_search(self) -> None:
+        if self.details is None:
+            return
+        season, episode, _ = self._target()
+        self.app.call_service("search", self.details.id, season=season, episode=episode)
+
+
+def library_changed(item_id: int):
+    from ...events import LibraryChanged
+
+    return LibraryChanged(item_ids=(item_id,))

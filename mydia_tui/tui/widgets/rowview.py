@@ -1,0 +1,219 @@
+"""A list that renders only the rows on screen (Textual's Line API), with a row cursor.
+
+The stock DataTable builds every row up front (seconds at 50,000 rows). A RowView knows only
+how many rows there are; :meth:`render_row` is asked for the few that are visible, and the
+rendered lines are cached by the row's value, so a row that did not change is never
+re-rendered and a row that did is re-rendered because its value (the cache key) changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class RowView(ScrollView, can_focus=True):
+    """Subclasses implement :meth:`row_count`, :meth:`row_value` and :meth:`render_row`."""
+
+    #: prefix of the binding ids, e.g. "library" -> "library.down"
+    BINDING_GROUP = "list"
+    ALLOW_MAXIMIZE = False
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down", tooltip="Next row"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up", tooltip="Previous row"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("home,g", "first", "First", show=False, id="list.first", tooltip="First row"),
+        Binding("end,G", "last", "Last", show=False, id="list.last", tooltip="Last row"),
+    ]
+
+    COMPONENT_CLASSES = {"rowview--cursor", "rowview--cursor-blurred"}
+
+    DEFAULT_CSS = """
+    RowView {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        & > .rowview--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+        & > .rowview--cursor-blurred { background: $block-cursor-blurred-background; }
+    }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to another row."""
+
+        def __init__(self, view: RowView, index: int) -> None:
+            super().__init__()
+            self.view = view
+            self.index = index
+
+        @property
+        def control(self) -> RowView:
+            return self.view
+
+    class Chosen(Message):
+        """Enter on a row."""
+
+        def __init__(self, view: RowView, index: int) -> None:
+            super().__init__()
+            self.view = view
+            self.index = index
+
+        @property
+        def control(self) -> RowView:
+            return self.view
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.cursor = 0
+        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+
+    # -- what subclasses provide ---------------------------------------------------------------
+
+    def row_count(self) -> int:
+        return 0
+
+    def row_value(self, index: int) -> Hashable:
+        """A hashable value that changes whenever the row's rendering would change."""
+        return index
+
+    def render_row(self, index: int, width: int) -> Text:
+        return Text()
+
+    # -- data changes --------------------------------------------------------------------------
+
+    def rows_changed(self, keep_cursor: int | None = None) -> None:
+        """The number or order of rows changed: resize and repaint what is visible."""
+        count = self.row_count()
+        self.virtual_size = Size(0, count)
+        cursor = self.cursor if keep_cursor is None else keep_cursor
+        cursor = max(0, min(cursor, count - 1))
+        moved = cursor != self.cursor
+        self.cursor = cursor
+        self._scroll_cursor_into_view()
+        self.refresh()
+        if moved or keep_cursor is not None:
+            # posted from this widget's own context: a message created while a parent's
+            # handler runs has that parent as sender and would stop bubbling there
+            self.call_next(self._post_highlighted)
+
+    def _post_highlighted(self) -> None:
+        self.post_message(self.Highlighted(self, self.cursor))
+
+    def refresh_row(self, index: int) -> None:
+        top = int(self.scroll_offset.y)
+        if top <= index < top + self.size.height:
+            self.refresh_line(index)
+
+    def visible_range(self) -> range:
+        top = int(self.scroll_offset.y)
+        return range(top, min(self.row_count(), top + self.size.height))
+
+    # -- cursor --------------------------------------------------------------------------------
+
+    def move_cursor(self, index: int) -> None:
+        count = self.row_count()
+        if count == 0:
+            return
+        index = max(0, min(index, count - 1))
+        if index == self.cursor:
+            return
+        old, self.cursor = self.cursor, index
+        if not self._scroll_cursor_into_view():
+            self.refresh_row(old)
+            self.refresh_row(index)
+        self.post_message(self.Highlighted(self, index))
+
+    def _scroll_cursor_into_view(self) -> bool:
+        """Scroll so the cursor is visible; True when it scrolled (everything repaints)."""
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            return True
+        if self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            return True
+        return False
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self.cursor + self._page())
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self.cursor - self._page())
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(self.row_count() - 1)
+
+    def action_choose(self) -> None:
+        if self.row_count():
+            self.post_message(self.Chosen(self, self.cursor))
+
+    def _on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < self.row_count():
+            self.move_cursor(index)
+            if event.chain == 2:
+                self.action_choose()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh_row(self.cursor)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh_row(self.cursor)
+
+    def on_resize(self) -> None:
+        self._lines.clear()
+        self._scroll_cursor_into_view()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        base: Style = self.rich_style
+        if index >= self.row_count() or width <= 0:
+            return Strip.blank(width, base)
+        selected = index == self.cursor
+        focused = self.has_focus
+        key = (self.row_value(index), width, selected, selected and focused)
+        strip = self._lines.get(key)
+        if strip is None:
+            text = self.render_row(index, width)
+            text.truncate(width, overflow="ellipsis", pad=True)
+            style = base
+            if selected:
+                component = "rowview--cursor" if focused else "rowview--cursor-blurred"
+                style = base + self.get_component_rich_style(component)
+            text.style = style
+            text.end = ""
+            segments = [s for s in text.render(self.app.console) if s.text != "\n"]
+            strip = Strip(segments, width).crop_extend(0, width, base)
+            self._lines[key] = strip
+        return strip.apply_offsets(0, index)

@@ -1,0 +1,111 @@
+"""The status bar: the monitor, Deluge and the indexers, as the core last reported them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.timer import Timer
+from textual.widgets import Static
+
+from ... import events
+from ..text import clean, local_hhmm, mmss
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.monitor: events.MonitorState | None = None
+        self.monitor_enabled = False
+        self.deluge: events.DelugeHealth | None = None
+        self.indexers: events.IndexerHealthSummary | None = None
+        self.scan: events.ScanProgress | None = None
+        self._ticker: Timer | None = None
+
+    def on_mount(self) -> None:
+        self.redraw()
+
+    def set_monitor(self, state: events.MonitorState | None, enabled: bool = True) -> None:
+        self.monitor = state
+        self.monitor_enabled = enabled
+        self._tick_when_counting()
+        self.redraw()
+
+    def set_deluge(self, health: events.DelugeHealth) -> None:
+        self.deluge = health
+        self.redraw()
+
+    def set_indexers(self, summary: events.IndexerHealthSummary) -> None:
+        self.indexers = summary
+        self.redraw()
+
+    def set_scan(self, progress: events.ScanProgress) -> None:
+        self.scan = None if progress.done else progress
+        self.redraw()
+
+    def _counting(self) -> bool:
+        m = self.monitor
+        return bool(m and m.phase == "idle" and m.next_cycle_at is not None)
+
+    def _tick_when_counting(self) -> None:
+        """A 1 s timer only while a countdown is shown: nothing runs when nothing changes."""
+        if self._counting():
+            if self._ticker is None:
+                self._ticker = self.set_interval(1.0, self.redraw)
+        elif self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+
+    def monitor_text(self) -> Text:
+        m = self.monitor
+        if not self.monitor_enabled:
+            return Text("monitor off", style="dim")
+        if m is None:
+            return Text("monitor starting", style="dim")
+        if m.phase == "paused":
+            return Text("monitor paused", style="yellow")
+        if m.phase == "stopped":
+            return Text("monitor stopped", style="dim")
+        if m.phase == "idle":
+            if m.next_cycle_at is not None:
+                now = dt.datetime.now(dt.UTC)
+                at = m.next_cycle_at
+                if at.tzinfo is None:
+                    at = at.replace(tzinfo=dt.UTC)
+                return Text(f"idle · next cycle in {mmss((at - now).total_seconds())}")
+            return Text("idle")
+        label = m.phase
+        if m.current:
+            label = clean(m.current)
+        return Text(label, style="cyan")
+
+    def deluge_text(self) -> Text:
+        d = self.deluge
+        if d is None:
+            return Text("Deluge ?", style="dim")
+        if d.connected:
+            version = f" {clean(d.version)}" if d.version else ""
+            return Text(f"Deluge{version} connected", style="green")
+        since = f" since {local_hhmm(d.offline_since)}" if d.offline_since else ""
+        return Text(f"Deluge offline{since}", style="bold red")
+
+    def indexers_text(self) -> Text:
+        i = self.indexers
+        if i is None:
+            return Text("indexers ?", style="dim")
+        text = Text(f"indexers {i.ok} ok", style="green" if i.ok else "dim")
+        if i.failing:
+            text.append(f", {i.failing} failing", style="bold red")
+        return text
+
+    def redraw(self) -> None:
+        sep = Text(" │ ", style="dim")
+        parts = [self.monitor_text(), self.deluge_text(), self.indexers_text()]
+        if self.scan is not None:
+            total = f"/{self.scan.files_total}" if self.scan.files_total else ""
+            parts.append(Text(f"scanning {clean(self.scan.root)} {self.scan.files_seen}{total}"))
+        self.update(sep.join(parts))

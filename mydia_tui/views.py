@@ -1,0 +1,573 @@
+"""Read-side views for screens that show a lot at once (the TUI's library and downloads panes).
+
+:func:`library.list_items` builds one dataclass per item and is right for the command line;
+a pane that shows 50,000 items and refreshes while downloads move needs less: compact
+named tuples built from a handful of set-based queries, and small queries that re-read only
+what changed (a few items, the progress of active downloads). Everything here returns plain
+tuples and dataclasses, never Peewee rows, and imports nothing from Textual.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from peewee import JOIN, fn
+
+from .downloads import _targets
+from .history import HistoryEntry, list_history
+from .library import _case, aired_condition, get_item
+from .models import (
+    ACTIVE_STATES,
+    Download,
+    DownloadEpisode,
+    Episode,
+    FileEpisode,
+    MediaFile,
+    MediaItem,
+    database,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Library
+
+
+class LibraryEntry(NamedTuple):
+    """One film or show as the library pane shows it (the same status as ``list_items``)."""
+
+    id: int
+    kind: str
+    title: str
+    #: lower-cased title for live filtering
+    search: str
+    sort_title: str
+    year: int | None
+    added_at: str
+    monitored: bool
+    #: on_disk | missing | downloading | unmonitored | partial | complete | upcoming
+    status: str
+    quality: str
+    #: best progress of the item's active downloads (0..1), None when nothing is active
+    progress: float | None
+    episodes: int
+    aired: int
+    on_disk: int
+    wanted: int
+
+
+#: status order for "sort by status": what needs attention first
+STATUS_RANK = {
+    "downloading": 0,
+    "missing": 1,
+    "partial": 2,
+    "upcoming": 3,
+    "on_disk": 4,
+    "complete": 4,
+    "unmonitored": 5,
+}
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def active_progress_by_item() -> dict[int, float]:
+    """item id -> best progress (0..1) of its active downloads; one small query."""
+    rows = (
+        Download.select(Download.item, fn.MAX(Download.progress))
+        .where(Download.state.in_(ACTIVE_STATES))
+        .group_by(Download.item)
+        .tuples()
+    )
+    return {item_id: progress or 0.0 for item_id, progress in rows}
+
+
+def library_entries(
+    item_ids: Sequence[int] | None = None, *, today: _dt.date | None = None
+) -> list[LibraryEntry]:
+    """Every item (or the given ones) with its status, unordered.
+
+    Statuses follow :func:`library.list_items` exactly; the queries are set-based and build
+    tuples only, so 50,000 items take a fraction of a second.
+    """
+    if item_ids is not None:
+        ids = list(item_ids)
+        if not ids:
+            return []
+        out: list[LibraryEntry] = []
+        for chunk in _chunks(ids):
+            out.extend(_entries(MediaItem.id.in_(list(chunk)), today))
+        return out
+    return _entries(None, today)
+
+
+def _entries(where, today: _dt.date | None) -> list[LibraryEntry]:
+    items = MediaItem.select(
+        MediaItem.id,
+        MediaItem.kind,
+        MediaItem.title,
+        MediaItem.sort_title,
+        MediaItem.year,
+        MediaItem.added_at,
+        MediaItem.monitored,
+    )
+    files = MediaFile.select(MediaFile.movie, MediaFile.quality).where(
+        MediaFile.movie.is_null(False) & MediaFile.missing_since.is_null()
+    )
+    episodes = Episode.select(Episode.show).join(MediaItem, on=(Episode.show == MediaItem.id))
+    downloads = Download.select(Download.item, fn.MAX(Download.progress)).where(
+        Download.state.in_(ACTIVE_STATES)
+    )
+    if where is not None:
+        items = items.where(where)
+        files = files.where(MediaFile.movie.in_(MediaItem.select(MediaItem.id).where(where)))
+        episodes = episodes.where(where)
+        downloads = downloads.where(Download.item.in_(MediaItem.select(MediaItem.id).where(where)))
+
+    movie_quality: dict[int, str] = {}
+    for movie_id, quality in _raw(files.order_by(MediaFile.id)):
+        movie_quality[movie_id] = quality
+    downloading = {
+        item_id: progress or 0.0 for item_id, progress in _raw(downloads.group_by(Download.item))
+    }
+
+    has_file = (
+        FileEpisode.select(FileEpisode.episode)
+        .join(MediaFile)
+        .where(MediaFile.missing_since.is_null())
+    )
+    in_flight = (
+        DownloadEpisode.select(DownloadEpisode.episode)
+        .join(Download)
+        .where(Download.state.in_(ACTIVE_STATES))
+    )
+    aired = aired_condition(today)
+    counts: dict[int, tuple[int, int, int, int]] = {}
+    count_query = episodes.select(
+        Episode.show,
+        fn.COUNT(Episode.id),
+        fn.SUM(_case(aired)),
+        fn.SUM(_case(Episode.id.in_(has_file))),
+        fn.SUM(
+            _case(
+                aired
+                & Episode.monitored
+                & MediaItem.monitored
+                & Episode.id.not_in(has_file)
+                & Episode.id.not_in(in_flight)
+                & (Episode.season > 0)
+            )
+        ),
+    ).group_by(Episode.show)
+    for show_id, total, aired_n, on_disk, wanted in _raw(count_query):
+        counts[show_id] = (total or 0, aired_n or 0, on_disk or 0, wanted or 0)
+
+    out: list[LibraryEntry] = []
+    append = out.append
+    for item_id, kind, title, sort_title, year, added_at, monitored in _raw(items):
+        progress = downloading.get(item_id)
+        monitored = bool(monitored)
+        if kind == "movie":
+            quality = movie_quality.get(item_id)
+            if quality is not None:
+                status = "on_disk"
+            elif progress is not None:
+                status = "downloading"
+            elif not monitored:
+                status = "unmonitored"
+            else:
+                status = "missing"
+            total = aired_n = on_disk = 0
+            wanted = int(status == "missing")
+        else:
+            quality = None
+            total, aired_n, on_disk, wanted = counts.get(item_id, (0, 0, 0, 0))
+            if not monitored:
+                wanted = 0
+            if progress is not None:
+                status = "downloading"
+            elif not monitored:
+                status = "unmonitored"
+            elif wanted:
+                status = "missing" if on_disk == 0 else "partial"
+            elif aired_n == 0:
+                status = "upcoming"
+            else:
+                status = "complete"
+        append(
+            LibraryEntry(
+                item_id,
+                kind,
+                title,
+                title.casefold(),
+                sort_title,
+                year,
+                added_at if isinstance(added_at, str) else _iso(added_at),
+                monitored,
+                status,
+                quality or "",
+                progress,
+                total,
+                aired_n,
+                on_disk,
+                wanted,
+            )
+        )
+    return out
+
+
+def _raw(query) -> list[tuple]:
+    """The query's rows as the driver returns them: no per-value conversion (at 50,000 rows
+    Peewee's conversions cost more than the query)."""
+    return database.execute(query).fetchall()
+
+
+def _iso(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value[:19].replace(" ", "T")
+    return value.isoformat(timespec="seconds")
+
+
+def library_counts() -> dict[str, int]:
+    """kind -> number of items (one query)."""
+    counts = {"movie": 0, "show": 0}
+    for kind, n in _raw(
+        MediaItem.select(MediaItem.kind, fn.COUNT(MediaItem.id)).group_by(MediaItem.kind)
+    ):
+        counts[kind] = n
+    return counts
+
+
+def first_entries(limit: int, *, today: _dt.date | None = None) -> list[LibraryEntry]:
+    """The first ``limit`` items in title order, for a quick first screen before the whole
+    library is read."""
+    ids = [
+        item_id
+        for (item_id,) in _raw(
+            MediaItem.select(MediaItem.id)
+            .order_by(MediaItem.sort_title, MediaItem.year, MediaItem.id)
+            .limit(limit)
+        )
+    ]
+    return sort_entries(library_entries(ids, today=today), "title")
+
+
+def sort_entries(entries: Iterable[LibraryEntry], by: str, reverse: bool = False) -> list:
+    """Entries ordered by ``title`` | ``year`` | ``added`` | ``status`` (ties by title)."""
+    if by == "year":
+
+        def key(e: LibraryEntry):
+            return (e.year or 0, e.sort_title, e.id)
+    elif by == "added":
+
+        def key(e: LibraryEntry):
+            return (e.added_at, e.id)
+    elif by == "status":
+
+        def key(e: LibraryEntry):
+            return (STATUS_RANK.get(e.status, 9), e.sort_title, e.year or 0, e.id)
+    else:
+
+        def key(e: LibraryEntry):
+            return (e.sort_title, e.year or 0, e.id)
+
+    return sorted(entries, key=key, reverse=reverse)
+
+
+# ---------------------------------------------------------------------------------------------
+# Details of one item
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    path: str
+    size: int
+    quality: str
+    missing: bool
+
+
+@dataclass(frozen=True)
+class EpisodeInfo:
+    id: int
+    season: int
+    number: int
+    title: str
+    air_date: str
+    monitored: bool
+    #: on_disk | downloading | missing | unmonitored | upcoming
+    status: str
+    file: str
+    quality: str
+
+
+@dataclass(frozen=True)
+class SeasonInfo:
+    number: int
+    episodes: tuple[EpisodeInfo, ...]
+
+    @property
+    def monitored(self) -> bool:
+        return any(e.monitored for e in self.episodes)
+
+    @property
+    def on_disk(self) -> int:
+        return sum(1 for e in self.episodes if e.status == "on_disk")
+
+
+@dataclass(frozen=True)
+class ItemDetails:
+    id: int
+    kind: str
+    title: str
+    year: int | None
+    monitored: bool
+    status: str
+    overview: str
+    folder: str
+    files: tuple[FileInfo, ...]
+    seasons: tuple[SeasonInfo, ...]
+    downloads: tuple[tuple[str, str, float], ...]
+    history: tuple[HistoryEntry, ...]
+
+
+def item_details(
+    item_id: int, *, today: _dt.date | None = None, history_limit: int = 20
+) -> ItemDetails:
+    """What the details pane shows for one film or show (a few queries)."""
+    item = get_item(item_id)
+    entry = library_entries([item_id], today=today)[0]
+    today = today or _dt.date.today()
+    files: list[FileInfo] = []
+    seasons: list[SeasonInfo] = []
+    if item.kind == "movie":
+        for f in MediaFile.select().where(MediaFile.movie == item.id).order_by(MediaFile.id):
+            files.append(FileInfo(f.path, f.size or 0, f.quality, f.missing_since is not None))
+    else:
+        file_of: dict[int, tuple[str, str]] = {}
+        for episode_id, path, quality in (
+            FileEpisode.select(FileEpisode.episode, MediaFile.path, MediaFile.quality)
+            .join(MediaFile)
+            .join_from(FileEpisode, Episode)
+            .where((Episode.show == item.id) & MediaFile.missing_since.is_null())
+            .tuples()
+        ):
+            file_of[episode_id] = (path, quality)
+        flying = {
+            episode_id
+            for (episode_id,) in DownloadEpisode.select(DownloadEpisode.episode)
+            .join(Download)
+            .join_from(DownloadEpisode, Episode)
+            .where((Episode.show == item.id) & Download.state.in_(ACTIVE_STATES))
+            .tuples()
+        }
+        by_season: dict[int, list[EpisodeInfo]] = {}
+        for e in (
+            Episode.select().where(Episode.show == item.id).order_by(Episode.season, Episode.number)
+        ):
+            path, quality = file_of.get(e.id, ("", ""))
+            if e.air_date is not None:
+                aired = e.air_date <= today
+            else:
+                aired = item.tvmaze_id is None
+            if path:
+                status = "on_disk"
+            elif e.id in flying:
+                status = "downloading"
+            elif not (e.monitored and item.monitored):
+                status = "unmonitored"
+            elif not aired:
+                status = "upcoming"
+            else:
+                status = "missing"
+            by_season.setdefault(e.season, []).append(
+                EpisodeInfo(
+                    id=e.id,
+                    season=e.season,
+                    number=e.number,
+                    title=e.title,
+                    air_date=e.air_date.isoformat() if e.air_date else "",
+                    monitored=e.monitored,
+                    status=status,
+                    file=path,
+                    quality=quality,
+                )
+            )
+            if path:
+                files.append(FileInfo(path, 0, quality, False))
+        seasons = [SeasonInfo(n, tuple(eps)) for n, eps in sorted(by_season.items())]
+    downloads = tuple(
+        (title, state, progress or 0.0)
+        for title, state, progress in Download.select(
+            Download.title, Download.state, Download.progress
+        )
+        .where((Download.item == item.id) & Download.state.in_(ACTIVE_STATES))
+        .order_by(Download.id.desc())
+        .tuples()
+    )
+    return ItemDetails(
+        id=item.id,
+        kind=item.kind,
+        title=item.title,
+        year=item.year,
+        monitored=item.monitored,
+        status=entry.status,
+        overview=item.overview or "",
+        folder=item.folder or "",
+        files=tuple(files) if item.kind == "movie" else (),
+        seasons=tuple(seasons),
+        downloads=downloads,
+        history=tuple(list_history(item_id=item.id, limit=history_limit)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Downloads
+
+
+class DownloadStats(NamedTuple):
+    """The columns of a download that change while it runs."""
+
+    state: str
+    progress: float
+    size: int
+    total_done: int
+    download_rate: int
+    upload_rate: int
+    eta: int | None
+    ratio: float
+    seeds: int
+    peers: int
+    error: str
+
+
+class DownloadLine(NamedTuple):
+    """A download as the downloads pane shows it, keyed by info-hash."""
+
+    info_hash: str
+    id: int
+    title: str
+    target: str
+    stats: DownloadStats
+
+
+FINISHED_VISIBLE = ("imported", "failed", "removed")
+
+
+def _state_filter(include_finished: bool):
+    if include_finished:
+        return True
+    return Download.state.in_(ACTIVE_STATES)
+
+
+def download_stats(*, include_finished: bool = False) -> dict[str, tuple[int, DownloadStats]]:
+    """info-hash -> (download id, stats) for the queue; one tuple query (the newest row wins
+    when a hash was downloaded more than once)."""
+    query = (
+        Download.select(
+            Download.info_hash,
+            Download.id,
+            Download.state,
+            Download.progress,
+            Download.size,
+            Download.total_done,
+            Download.download_rate,
+            Download.upload_rate,
+            Download.eta,
+            Download.ratio,
+            Download.seeds,
+            Download.peers,
+            Download.error_message,
+        )
+        .where(_state_filter(include_finished))
+        .order_by(Download.id)
+        .tuples()
+    )
+    out: dict[str, tuple[int, DownloadStats]] = {}
+    for (
+        info_hash,
+        download_id,
+        state,
+        progress,
+        size,
+        done,
+        down,
+        up,
+        eta,
+        ratio,
+        seeds,
+        peers,
+        error,
+    ) in query:
+        out[info_hash] = (
+            download_id,
+            DownloadStats(
+                state,
+                progress or 0.0,
+                size or 0,
+                done or 0,
+                down or 0,
+                up or 0,
+                eta,
+                ratio or 0.0,
+                seeds or 0,
+                peers or 0,
+                error or "",
+            ),
+        )
+    return out
+
+
+def download_labels(download_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """download id -> (release title, target label) for the given downloads."""
+    out: dict[int, tuple[str, str]] = {}
+    for chunk in _chunks(list(download_ids)):
+        rows = list(
+            Download.select(Download, MediaItem)
+            .join(MediaItem, join_type=JOIN.INNER)
+            .where(Download.id.in_(list(chunk)))
+        )
+        targets = _targets(rows)
+        for d in rows:
+            out[d.id] = (d.title, targets[d.id])
+    return out
+
+
+def download_lines(*, include_finished: bool = False) -> list[DownloadLine]:
+    """The whole queue, newest first."""
+    stats = download_stats(include_finished=include_finished)
+    labels = download_labels([download_id for download_id, _ in stats.values()])
+    lines = [
+        DownloadLine(info_hash, download_id, *labels[download_id], s)
+        for info_hash, (download_id, s) in stats.items()
+        if download_id in labels
+    ]
+    lines.sort(key=lambda line: line.id, reverse=True)
+    return lines
+
+
+#: the downloads pane's state filter: name -> the states it shows
+STATE_GROUPS: dict[str, tuple[str, ...]] = {
+    "all": (),
+    "downloading": ("downloading", "checking", "stalled"),
+    "seeding": ("seeding",),
+    "paused": ("paused",),
+    "queued": ("claimed", "sending", "queued"),
+    "error": ("import_failed", "failed", "unknown"),
+    "importing": ("moving", "completed", "importing"),
+}
+
+
+def state_group_counts(states: Iterable[str]) -> dict[str, int]:
+    counts = dict.fromkeys(STATE_GROUPS, 0)
+    group_of = {s: g for g, members in STATE_GROUPS.items() for s in members}
+    for state in states:
+        counts["all"] += 1
+        group = group_of.get(state)
+        if group:
+            counts[group] += 1
+    return counts

@@ -1,0 +1,73 @@
+"""Helpers for tests of the automatic loop against real daemons."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torf
+
+from mydia_tui.config import Config, LibraryConfig, MonitorConfig
+from mydia_tui.library import sync_roots
+from mydia_tui.torrent import parse_torrent
+
+
+@dataclass(frozen=True)
+class Payload:
+    name: str
+    location: Path  # the seeder's download_location
+    torrent: bytes
+    magnet: str
+    info_hash: str
+
+
+def make_payload(root: Path, name: str, files: dict[str, int]) -> Payload:
+    """A release folder ``name`` holding ``files`` (relative name -> size) of random bytes."""
+    location = root / f"src-{name}"
+    folder = location / name
+    for rel, size in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(os.urandom(size))
+    t = torf.Torrent(path=folder, private=False, created_by=None, creation_date=None)
+    t.generate()
+    data = t.dump()
+    return Payload(
+        name,
+        location,
+        data,
+        str(t.magnet(name=True, size=False, trackers=False)),
+        parse_torrent(data).info_hash,
+    )
+
+
+def monitor_config(tmp_path: Path, deluge, **monitor) -> Config:
+    movies = tmp_path / "library" / "movies"
+    shows = tmp_path / "library" / "tv"
+    movies.mkdir(parents=True, exist_ok=True)
+    shows.mkdir(parents=True, exist_ok=True)
+    cfg = Config(
+        deluge=deluge,
+        library=LibraryConfig(movies=(str(movies),), shows=(str(shows),)),
+        monitor=MonitorConfig(**{"poll_interval": 0.2, "search_interval": 0.5, **monitor}),
+    )
+    sync_roots(cfg.library.movies, cfg.library.shows)
+    return cfg
+
+
+def seed(swarm, payload: Payload) -> None:
+    """Seed ``payload`` on the swarm's seeder (set-up through the raw RPC)."""
+    from mydia_tui.torrent import b64
+
+    rpc = swarm.seeder.rpc()
+    try:
+        got = rpc.call(
+            "core.add_torrent_file",
+            f"{payload.name}.torrent",
+            b64(payload.torrent),
+            {"download_location": str(payload.location), "seed_mode": True},
+        )
+    finally:
+        rpc.disconnect()
+    assert got == payload.info_hash

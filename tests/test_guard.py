@@ -1,0 +1,440 @@
+"""The dedup guard: the twelve original cases, then every guard-related way media managers
+have grabbed twice (../shared/reference/dedup-failures.md), each its own named test."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+
+from mydia_tui import guard as g
+from mydia_tui.guard import AddResult, AmbiguousClientError, Guard, Release, finish
+from mydia_tui.history import list_history
+from mydia_tui.library import add_movie, add_show, manual_episodes, sync_roots
+from mydia_tui.models import (
+    Download,
+    DownloadUnit,
+    Episode,
+    FileEpisode,
+    LibraryRoot,
+    MediaFile,
+    utcnow,
+)
+from mydia_tui.targets import episodes_target, movie_target, season_target
+
+_hashes = (f"{i:040x}" for i in itertools.count(1))
+
+
+def release(title: str = "Some.Release.1080p.WEB-DL-GRP", **kw) -> Release:
+    kw.setdefault("info_hash", next(_hashes))
+    return Release(title=title, **kw)
+
+
+def ok(info_hash: str = "") -> callable:
+    return lambda: AddResult(info_hash or "0" * 40)
+
+
+class Library:
+    """A small real library: roots on disk, a film or two and a show of five seasons."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.movies_root = tmp_path / "movies"
+        self.shows_root = tmp_path / "tv"
+        self.movies_root.mkdir()
+        self.shows_root.mkdir()
+        sync_roots((str(self.movies_root),), (str(self.shows_root),))
+        self.bbb = add_movie("Big Buck Bunny", 2008).id
+        self.sintel = add_movie("Sintel", 2010).id
+        self.show = add_show("The Expanse", manual_episodes({1: 4, 2: 3, 3: 3, 4: 2, 5: 2})).id
+        self.guard = Guard()
+
+    def ep(self, season: int, number: int) -> int:
+        return Episode.get(
+            (Episode.show == self.show) & (Episode.season == season) & (Episode.number == number)
+        ).id
+
+    def grab_episodes(self, *pairs: tuple[int, int], rel: Release | None = None):
+        rel = rel or release()
+        target = episodes_target([self.ep(s, n) for s, n in pairs])
+        return self.guard.grab(target, rel, ok(rel.info_hash))
+
+    def grab_season(self, season: int, rel: Release | None = None):
+        rel = rel or release()
+        return self.guard.grab(season_target(self.show, season), rel, ok(rel.info_hash))
+
+    def grab_movie(self, movie_id: int | None = None, rel: Release | None = None):
+        rel = rel or release()
+        return self.guard.grab(movie_target(movie_id or self.bbb), rel, ok(rel.info_hash))
+
+    def movie_file(
+        self,
+        movie_id: int | None = None,
+        name: str = "Big Buck Bunny (2008) [Bluray-1080p].mkv",
+        on_disk: bool = True,
+    ):
+        movie_id = movie_id or self.bbb
+        root = LibraryRoot.get(LibraryRoot.kind == "movies")
+        rel = f"Big Buck Bunny (2008)/{name}"
+        if on_disk:
+            path = self.movies_root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"video")
+        return MediaFile.create(movie=movie_id, root=root, path=rel, size=5)
+
+    def episode_file(self, *pairs: tuple[int, int], on_disk: bool = True):
+        root = LibraryRoot.get(LibraryRoot.kind == "shows")
+        tag = "".join(f"E{n:02d}" for _, n in pairs)
+        rel = f"The Expanse/Season {pairs[0][0]:02d}/The Expanse - S{pairs[0][0]:02d}{tag}.mkv"
+        if on_disk:
+            path = self.shows_root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"video")
+        f = MediaFile.create(episode=self.ep(*pairs[0]), root=root, path=rel, size=5)
+        for s, n in pairs:
+            FileEpisode.create(file=f, episode=self.ep(s, n))
+        return f
+
+
+@pytest.fixture
+def lib(db, tmp_path) -> Library:
+    return Library(tmp_path)
+
+
+def refused(outcome, reason: str) -> bool:
+    return outcome.accepted is False and outcome.reason == reason
+
+
+# ---------------------------------------------------------------------------------------------
+# The twelve original cases (mydia task-82)
+
+
+def test_case_01_active_episode_download_blocks_same_episode(lib):
+    assert lib.grab_episodes((1, 1)).accepted
+    assert refused(lib.grab_episodes((1, 1)), g.IN_FLIGHT)
+
+
+def test_case_02_completed_and_imported_episode_download_allows_retry(lib):
+    first = lib.grab_episodes((1, 1))
+    finish(first.download_id, "imported")
+    assert lib.grab_episodes((1, 1)).accepted  # no file on disk: allowed by this rule alone
+
+
+def test_case_03_failed_episode_download_allows_retry(lib):
+    first = lib.grab_episodes((1, 1))
+    finish(first.download_id, "failed", error="tracker error")
+    assert lib.grab_episodes((1, 1)).accepted
+
+
+def test_case_04_active_movie_download_blocks_movie(lib):
+    assert lib.grab_movie().accepted
+    assert refused(lib.grab_movie(), g.IN_FLIGHT)
+
+
+def test_case_05_active_season_pack_blocks_same_pack(lib):
+    assert lib.grab_season(1).accepted
+    assert refused(lib.grab_season(1), g.IN_FLIGHT)
+
+
+def test_case_06_active_season_1_pack_allows_season_2_pack(lib):
+    assert lib.grab_season(1).accepted
+    assert lib.grab_season(2).accepted
+
+
+def test_case_07_completed_movie_download_allows_movie_by_this_rule(lib):
+    first = lib.grab_movie()
+    finish(first.download_id, "imported")
+    assert lib.grab_movie().accepted
+
+
+def test_case_08_episode_file_blocks_episode(lib):
+    lib.episode_file((1, 1))
+    assert refused(lib.grab_episodes((1, 1)), g.ALREADY_ON_DISK)
+
+
+def test_case_09_movie_file_blocks_movie(lib):
+    lib.movie_file()
+    outcome = lib.grab_movie()
+    assert refused(outcome, g.ALREADY_ON_DISK)
+    assert "Big Buck Bunny (2008) [Bluray-1080p].mkv" in outcome.message
+
+
+def test_case_10_season_pack_refused_when_its_episodes_have_files(lib):
+    lib.episode_file((2, 1))
+    lib.episode_file((2, 2))
+    assert refused(lib.grab_season(2), g.ALREADY_ON_DISK)
+
+
+def test_case_11_season_pack_with_no_files_allowed(lib):
+    assert lib.grab_season(3).accepted
+
+
+def test_case_12_file_in_another_season_does_not_block_pack(lib):
+    lib.episode_file((4, 1))
+    assert lib.grab_season(5).accepted
+
+
+# ---------------------------------------------------------------------------------------------
+# The original report, and what the first fix still got wrong
+
+
+def test_original_report_unscanned_movie_file_blocks_grab(lib):
+    """Big Buck Bunny already had a file; the library had not scanned it; no grab."""
+    folder = lib.movies_root / "Big Buck Bunny (2008)"
+    folder.mkdir()
+    (folder / "big.buck.bunny.2008.1080p.mkv").write_bytes(b"x")
+    outcome = lib.grab_movie()
+    assert refused(outcome, g.ALREADY_ON_DISK)
+    assert "not scanned yet" in outcome.message
+    assert Download.select().count() == 0
+
+
+def test_sample_or_non_video_in_movie_folder_does_not_count(lib):
+    folder = lib.movies_root / "Big Buck Bunny (2008)"
+    folder.mkdir()
+    (folder / "big.buck.bunny.sample.mkv").write_bytes(b"x")
+    (folder / "cover.jpg").write_bytes(b"x")
+    assert lib.grab_movie().accepted
+
+
+def test_unscanned_episode_file_blocks_only_that_episode(lib):
+    folder = lib.shows_root / "The Expanse" / "Season 01"
+    folder.mkdir(parents=True)
+    (folder / "the.expanse.s01e02.720p.mkv").write_bytes(b"x")
+    assert refused(lib.grab_episodes((1, 2)), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_season(1), g.ALREADY_ON_DISK)
+    assert lib.grab_episodes((1, 3)).accepted
+
+
+def test_file_row_whose_file_is_gone_does_not_count_and_is_flagged(lib):
+    f = lib.movie_file(on_disk=False)
+    assert lib.grab_movie().accepted
+    assert MediaFile.get_by_id(f.id).missing_since is not None
+    assert any(e.event == "file_missing" for e in list_history())
+
+
+def test_episode_inside_active_season_pack_is_in_flight(lib):
+    pack = lib.grab_season(1)
+    outcome = lib.grab_episodes((1, 3))
+    assert refused(outcome, g.IN_FLIGHT)
+    assert outcome.download_id == pack.download_id
+
+
+def test_pack_over_active_episode_is_in_flight(lib):
+    lib.grab_episodes((1, 3))
+    assert refused(lib.grab_season(1), g.IN_FLIGHT)
+
+
+def test_overlapping_multi_episode_releases_are_in_flight(lib):
+    assert lib.grab_episodes((1, 1), (1, 2)).accepted
+    assert refused(lib.grab_episodes((1, 2), (1, 3)), g.IN_FLIGHT)
+    assert lib.grab_episodes((1, 3), (1, 4)).accepted
+
+
+def test_episode_added_after_pack_grab_is_still_covered_by_the_pack(lib):
+    lib.grab_season(1)
+    late = Episode.create(show=lib.show, season=1, number=5)
+    assert refused(lib.guard.grab(episodes_target([late.id]), release(), ok()), g.IN_FLIGHT)
+
+
+@pytest.mark.parametrize(
+    "state", ["completed", "importing", "import_failed", "seeding", "unknown", "paused"]
+)
+def test_completed_but_not_imported_still_holds_its_target(lib, state):
+    first = lib.grab_movie()
+    Download.update(state=state).where(Download.id == first.download_id).execute()
+    assert refused(lib.grab_movie(), g.IN_FLIGHT)
+
+
+def test_grab_without_target_is_invalid_and_blocks_nothing(lib):
+    lib.grab_movie()  # an active download exists
+    outcome = lib.guard.grab(None, release(), ok())
+    assert refused(outcome, g.INVALID_TARGET)
+    # and it is not "a duplicate of everything": other targets still grab
+    assert lib.grab_movie(lib.sintel).accepted
+
+
+def test_client_failure_keeps_the_claim_as_failed_history(lib):
+    def fail():
+        raise RuntimeError("Deluge at 127.0.0.1:58846 refused the torrent")
+
+    rel = release()
+    outcome = lib.guard.grab(movie_target(lib.bbb), rel, fail)
+    assert refused(outcome, g.CLIENT_ERROR)
+    row = Download.get_by_id(outcome.download_id)
+    assert row.state == "failed" and "refused the torrent" in row.error_message
+    assert row.failed_at is not None
+    # the retry keeps the old row
+    assert lib.grab_movie().accepted
+    assert Download.select().count() == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# From Sonarr, Radarr, Medusa, SickChill, FlexGet
+
+
+def test_sonarr_5862_torrent_already_in_session_is_adopted_not_failed(lib):
+    rel = release()
+    outcome = lib.guard.grab(
+        movie_target(lib.bbb), rel, lambda: AddResult(rel.info_hash, already_present=True)
+    )
+    assert outcome.accepted and outcome.adopted
+    assert Download.select().count() == 1
+    assert Download.get_by_id(outcome.download_id).state == "queued"
+    assert list_history()[0].event == "adopted"
+    # and no other release is grabbed for it
+    assert refused(lib.grab_movie(), g.IN_FLIGHT)
+
+
+def test_radarr_6790_add_timed_out_but_succeeded_holds_target(lib):
+    def timed_out():
+        raise AmbiguousClientError("Deluge at 127.0.0.1:58846 did not answer within 5 s")
+
+    rel = release()
+    outcome = lib.guard.grab(movie_target(lib.bbb), rel, timed_out)
+    assert outcome.accepted and outcome.pending
+    row = Download.get_by_id(outcome.download_id)
+    assert row.state == "sending" and row.info_hash == rel.info_hash
+    assert refused(lib.grab_movie(), g.IN_FLIGHT)
+    # the same release sent again is refused too
+    assert refused(lib.guard.grab(movie_target(lib.bbb), rel, ok()), g.IN_FLIGHT)
+
+
+def test_sonarr_8770_same_hash_after_import_is_refused(lib):
+    rel = release()
+    first = lib.guard.grab(movie_target(lib.bbb), rel, ok())
+    finish(first.download_id, "imported")
+    # the file was deleted after import: the film is wanted again, but not this torrent
+    outcome = lib.guard.grab(movie_target(lib.bbb), rel, ok())
+    assert refused(outcome, g.SAME_TORRENT)
+    assert lib.grab_movie().accepted
+
+
+def test_flexget_identity_is_the_info_hash_not_the_url(lib):
+    raw = bytes(range(20))
+    hex_upper = raw.hex().upper()
+    b32 = base64.b32encode(raw).decode()
+    first = lib.guard.grab(
+        movie_target(lib.bbb), release(info_hash=hex_upper, guid="https://idx/1?x=1"), ok()
+    )
+    assert first.accepted
+    assert Download.get_by_id(first.download_id).info_hash == raw.hex()
+    # the same torrent under another URL and spelled in base32, for another film
+    outcome = lib.guard.grab(
+        movie_target(lib.sintel), release(info_hash=b32, guid="https://idx/1?x=2"), ok()
+    )
+    assert refused(outcome, g.SAME_TORRENT)
+
+
+def test_medusa_3549_multi_episode_release_refused_when_an_episode_is_on_disk(lib):
+    lib.episode_file((1, 1))
+    assert refused(lib.grab_episodes((1, 1), (1, 2)), g.ALREADY_ON_DISK)
+
+
+def test_multi_episode_file_blocks_each_episode_it_covers(lib):
+    lib.episode_file((1, 1), (1, 2))
+    assert refused(lib.grab_episodes((1, 2)), g.ALREADY_ON_DISK)
+
+
+def test_sickchill_6656_singles_then_pack_in_one_run(lib):
+    assert lib.grab_episodes((2, 1)).accepted
+    assert refused(lib.grab_season(2), g.IN_FLIGHT)
+
+
+def test_retry_after_removal_and_after_file_deleted(lib):
+    first = lib.grab_movie()
+    finish(first.download_id, "removed")
+    second = lib.grab_movie()
+    assert second.accepted
+    finish(second.download_id, "imported")
+    f = lib.movie_file()
+    assert refused(lib.grab_movie(), g.ALREADY_ON_DISK)
+    (lib.movies_root / f.path).unlink()
+    assert lib.grab_movie().accepted
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocklist
+
+
+def test_blocklisted_by_hash_guid_or_title_and_size(lib):
+    h = next(_hashes)
+    g.blocklist(info_hash=h, title="Bad.Release", reason="failed in Deluge")
+    assert refused(lib.grab_movie(rel=release(info_hash=h)), g.BLOCKLISTED)
+    g.blocklist(info_hash=None, indexer="idx", guid="guid-1", title="Other")
+    assert refused(lib.grab_movie(rel=release(indexer="idx", guid="guid-1")), g.BLOCKLISTED)
+    g.blocklist(info_hash=None, indexer="idx", title="Same.Name", size=123)
+    assert refused(lib.grab_movie(rel=release("Same.Name", indexer="idx", size=123)), g.BLOCKLISTED)
+    assert lib.grab_movie(rel=release("Same.Name", indexer="idx", size=124)).accepted
+
+
+def test_expired_blocklist_entry_no_longer_blocks(lib):
+    h = next(_hashes)
+    g.blocklist(info_hash=h, expires_at=utcnow() - dt.timedelta(minutes=1))
+    assert lib.grab_movie(rel=release(info_hash=h)).accepted
+
+
+# ---------------------------------------------------------------------------------------------
+# Order, records and state
+
+
+def test_first_refusal_wins_in_fixed_order(lib):
+    lib.movie_file()
+    h = next(_hashes)
+    g.blocklist(info_hash=h)
+    assert refused(lib.grab_movie(rel=release(info_hash=h)), g.ALREADY_ON_DISK)
+    assert [r.__name__ for r in g.RULES] == [
+        "rule_valid_target",
+        "rule_already_on_disk",
+        "_rule_files_in_db",
+        "rule_not_in_flight",
+        "rule_not_same_torrent",
+        "rule_not_blocklisted",
+    ]
+
+
+def test_every_refusal_is_in_the_history_with_its_reason(lib):
+    lib.grab_movie()
+    lib.grab_movie()
+    lib.guard.grab(None, release(), ok())
+    reasons = [e.reason for e in list_history() if e.event == "refused"]
+    assert sorted(reasons) == ["in_flight", "invalid_target"]
+    (in_flight,) = [e for e in list_history() if e.reason == "in_flight"]
+    assert in_flight.item_id == lib.bbb and "already being fetched" in in_flight.message
+
+
+def test_claim_is_committed_before_the_client_is_called(lib, db_path):
+    import sqlite3
+
+    seen = {}
+
+    def send():
+        con = sqlite3.connect(db_path)  # another connection sees the committed claim
+        seen["state"] = con.execute("SELECT state FROM download").fetchone()[0]
+        seen["units"] = con.execute(
+            "SELECT count(*) FROM download_unit WHERE active_unit IS NOT NULL"
+        ).fetchone()[0]
+        con.close()
+        return AddResult("0" * 40)
+
+    assert lib.guard.grab(movie_target(lib.bbb), release(), send).accepted
+    assert seen == {"state": "sending", "units": 1}
+
+
+def test_finish_releases_units_and_keeps_the_row(lib):
+    outcome = lib.grab_season(1)
+    assert DownloadUnit.select().where(DownloadUnit.active_unit.is_null(False)).count() == 5
+    assert finish(outcome.download_id, "failed", error="x")
+    assert DownloadUnit.select().where(DownloadUnit.active_unit.is_null(False)).count() == 0
+    assert not finish(outcome.download_id, "removed")  # already ended
+    row = Download.get_by_id(outcome.download_id)
+    assert row.state == "failed" and row.failed_at is not None
+
+
+def test_check_previews_without_claiming(lib):
+    assert lib.guard.check(movie_target(lib.bbb), release()) is None
+    assert Download.select().count() == 0
+    lib.grab_movie()
+    assert lib.guard.check(movie_target(lib.bbb), release()).reason == g.IN_FLIGHT

@@ -1,0 +1,287 @@
+"""The automatic loop end to end: real daemons on loopback, a local Torznab server, real files.
+
+Each test is one scenario of the loop issue; the monitor runs its real cycles (``run_once``)
+against a real seeder and client deluged, a real Torznab HTTP server and a real SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from deluge_fixtures import wait_for
+from monitor_helpers import make_payload, monitor_config, seed
+from torznab_server import Reply, item_xml
+
+from mydia_tui.config import IndexerConfig, write_config
+from mydia_tui.deluge import DelugeClient
+from mydia_tui.history import list_history
+from mydia_tui.library import add_movie, add_show, list_items, manual_episodes
+from mydia_tui.models import Download, MediaFile
+from mydia_tui.monitor.engine import Monitor
+from mydia_tui.targets import movie_target
+from mydia_tui.torrent import make_magnet
+
+pytestmark = pytest.mark.deluge
+
+BEST = "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP"
+LESSER = "Big.Buck.Bunny.2008.1080p.WEB-DL.x264-OTHER"
+SEQUEL = "Big.Buck.Bunny.2.2015.1080p.BluRay.x264-GRP"
+
+
+class Loop:
+    def __init__(self, tmp_path, swarm, torznab, **monitor):
+        self.tmp_path = tmp_path
+        self.swarm = swarm
+        self.indexer = torznab.add("fake")
+        cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0), **monitor)
+        self.config = cfg.__class__(
+            **{
+                **cfg.__dict__,
+                "indexers": (
+                    IndexerConfig(
+                        name="fake",
+                        url=self.indexer.url,
+                        api_key=self.indexer.api_key,
+                        min_interval=0.0,
+                        timeout=5.0,
+                    ),
+                ),
+            }
+        )
+        self.client = DelugeClient(self.config.deluge, backoff_base=0.1, backoff_max=0.5)
+        self.monitor = Monitor(self.config, client=self.client)
+        self.monitor.downloads.missing_grace = 0.0
+        self.seeded: set[str] = set()
+
+    def offer(
+        self,
+        name: str,
+        files: dict[str, int] | None = None,
+        *,
+        seeders: int = 20,
+        seeded: bool = False,
+        by_link: bool = True,
+        size: int | None = None,
+    ):
+        payload = make_payload(self.tmp_path, name, files or {f"{name}.mkv": 600_000})
+        if seeded:
+            seed(self.swarm, payload)
+            self.seeded.add(payload.info_hash)
+        key = payload.info_hash
+        self.indexer.downloads[key] = Reply(
+            body=payload.torrent, headers={"Content-Type": "application/x-bittorrent"}
+        )
+        link = f"{self.indexer.url}/dl/{key}" if by_link else None
+        magnet = None if by_link else make_magnet(payload.info_hash, name)
+        self.indexer.items.append(
+            item_xml(
+                name,
+                guid=f"guid-{key}",
+                size=size or 1_500_000_000,
+                seeders=seeders,
+                link=link,
+                magnet=magnet,
+                infohash=payload.info_hash,
+            )
+        )
+        return payload
+
+    def dial(self):
+        for info_hash in self.client.session():
+            if info_hash in self.seeded:
+                self.swarm.connect(info_hash)
+
+    def cycle(self):
+        result = self.monitor.run_once()
+        self.dial()
+        return result
+
+    def until(self, predicate, what, timeout=60):
+        def check():
+            self.monitor.poll_phase()
+            return predicate()
+
+        return wait_for(check, timeout, interval=0.25, what=what)
+
+    def torrents(self) -> set[str]:
+        return set(self.client.session())
+
+
+@pytest.fixture
+def loop(db, tmp_path, swarm, torznab):
+    lp = Loop(tmp_path, swarm, torznab)
+    yield lp
+    lp.client.close()
+
+
+def grabs() -> list:
+    return [e for e in list_history() if e.event in ("grabbed", "adopted")]
+
+
+def test_1_original_report_one_grab_import_and_never_again(loop):
+    movie = add_movie("Big Buck Bunny", 2008)
+    best = loop.offer(BEST, seeded=True, seeders=50)
+    loop.offer(LESSER, seeders=5, by_link=False)
+    loop.offer(SEQUEL, seeders=500, by_link=False)
+
+    cycle, _ = loop.cycle()
+    assert cycle.grabbed == ["Big Buck Bunny (2008)"]
+    assert loop.torrents() == {best.info_hash}
+    (d,) = Download.select()
+    assert d.info_hash == best.info_hash and d.title == BEST
+    loop.until(lambda: Download.get_by_id(d.id).state == "imported", "import")
+    (f,) = MediaFile.select()
+    assert (loop.tmp_path / "library" / "movies" / f.path).is_file()
+
+    for _ in range(3):
+        cycle, _ = loop.cycle()
+        assert cycle.grabbed == [] and cycle.searched == []
+    assert len(grabs()) == 1 and Download.select().count() == 1
+    assert loop.torrents() == {best.info_hash}
+    # why nothing more: the film is on disk (asking the guard directly says so, in the history)
+    (row,) = list_items()
+    assert row.status == "on_disk"
+    target = movie_target(movie.id)
+    best_again = loop.monitor.searcher(target).candidates[0]
+    assert best_again.release.title == BEST
+    outcome = loop.monitor.grab_candidate(target, best_again)
+    assert outcome.reason == "already_on_disk"
+    assert list_history()[0].reason == "already_on_disk"
+
+
+def test_2_unscanned_file_in_the_library_folder_stops_the_first_grab(loop):
+    add_movie("Big Buck Bunny", 2008)
+    folder = loop.tmp_path / "library" / "movies" / "Big Buck Bunny (2008)"
+    folder.mkdir(parents=True)
+    (folder / "bbb.2008.1080p.mkv").write_bytes(b"already here")
+    loop.offer(BEST, seeders=50, by_link=False)
+    cycle, _ = loop.cycle()
+    assert cycle.searched == ["Big Buck Bunny (2008)"] and cycle.grabbed == []
+    assert Download.select().count() == 0 and loop.torrents() == set()
+    refusal = [e for e in list_history() if e.event == "refused"][0]
+    assert refusal.reason == "already_on_disk" and "not scanned yet" in refusal.message
+
+
+def test_3_season_pack_only_then_all_four_episodes_imported(loop):
+    show = add_show("The Expanse", manual_episodes({1: 4}))
+    pack = "The.Expanse.S01.1080p.WEB-DL.x264-GRP"
+    loop.offer(
+        pack,
+        {f"The.Expanse.S01E0{n}.1080p.WEB-DL.x264-GRP.mkv": 300_000 for n in range(1, 5)},
+        seeded=True,
+        seeders=30,
+    )
+    for n in range(1, 5):
+        loop.offer(f"The.Expanse.S01E0{n}.1080p.WEB-DL.x264-GRP", seeders=80, by_link=False)
+
+    cycle, _ = loop.cycle()
+    assert cycle.grabbed == ["The Expanse S01"]
+    (d,) = Download.select()
+    assert d.kind == "season" and d.title == pack
+    for _ in range(2):  # while the pack is in flight, no episode is grabbed
+        cycle, _ = loop.cycle()
+        assert cycle.grabbed == []
+    loop.until(lambda: Download.get_by_id(d.id).state == "imported", "pack import")
+    assert sorted(f.path for f in MediaFile.select()) == [
+        f"The Expanse/Season 01/The Expanse - S01E0{n} [WEBDL-1080p].mkv" for n in range(1, 5)
+    ]
+    assert Download.select().count() == 1
+    (row,) = list_items()
+    assert row.status == "complete" and row.episodes_on_disk == 4
+    assert show.id == row.id
+
+
+def test_4_deluge_restart_mid_download_fails_nothing(loop):
+    add_movie("Big Buck Bunny", 2008)
+    best = loop.offer(BEST, seeded=True, seeders=50)
+    loop.monitor.run_once()  # grabbed, but the peers are not dialled yet: it waits at 0 %
+    (d,) = Download.select()
+    loop.swarm.client.stop()
+    for _ in range(5):
+        cycle, poll = loop.monitor.run_once()
+        assert cycle is None  # no search while Deluge is offline
+        assert not poll.ok
+    d = Download.get_by_id(d.id)
+    assert d.state == "unknown" and d.failed_at is None and d.removed_at is None
+    loop.swarm.client.restart(expect_torrents=1)
+    loop.dial()
+    loop.until(lambda: Download.get_by_id(d.id).state == "imported", "import after restart")
+    assert Download.select().count() == 1 and len(grabs()) == 1
+    assert loop.torrents() == {best.info_hash}
+
+
+def test_6_failed_release_is_blocklisted_and_the_next_cycle_grabs_another(loop):
+    add_movie("Big Buck Bunny", 2008)
+    best = loop.offer(BEST, seeded=True, seeders=50)
+    lesser = loop.offer(LESSER, seeded=True, seeders=5)
+    # a file where the best release's folder must go makes Deluge fail it ("Not a directory")
+    location = loop.swarm.client.download_location / "movies"
+    location.mkdir(parents=True, exist_ok=True)
+    (location / BEST).write_text("in the way")
+    cycle, _ = loop.cycle()
+    assert cycle.grabbed == ["Big Buck Bunny (2008)"]
+    first = Download.get(Download.info_hash == best.info_hash)
+    loop.until(lambda: Download.get_by_id(first.id).state == "failed", "failure")
+    assert "Deluge:" in Download.get_by_id(first.id).error_message
+    cycle, _ = loop.cycle()
+    assert cycle.grabbed == ["Big Buck Bunny (2008)"]
+    second = Download.get(Download.info_hash == lesser.info_hash)
+    assert second.title == LESSER
+    loop.until(
+        lambda: Download.get_by_id(second.id).state == "imported", "import of the other release"
+    )
+    blocked = [e for e in list_history() if e.reason == "blocklisted"]
+    assert blocked and BEST in blocked[-1].message
+
+
+def test_7_two_headless_monitors_at_once_grab_once(loop, tmp_path, db_path):
+    add_movie("Big Buck Bunny", 2008)
+    best = loop.offer(BEST, seeders=50, by_link=False)
+    loop.offer(LESSER, seeders=40, by_link=False)
+    config_path = write_config(loop.config, tmp_path / "config.toml")
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    cmd = [
+        sys.executable,
+        "-m",
+        "mydia_tui",
+        "--config",
+        str(config_path),
+        "--db",
+        str(db_path),
+        "monitor",
+        "--once",
+    ]
+    procs = [
+        subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert Download.select().count() == 1
+    assert loop.torrents() == {best.info_hash}
+    assert len(grabs()) == 1
+    log_text = "".join(err for _, err in results)
+    assert loop.indexer.api_key not in log_text and loop.config.deluge.password not in log_text
+
+
+def test_monitor_loop_stops_promptly(loop):
+    import threading
+
+    add_movie("Big Buck Bunny", 2008)
+    stop = threading.Event()
+    events = []
+    loop.monitor.on_event = events.append
+    worker = threading.Thread(target=loop.monitor.run, args=(stop,))
+    worker.start()
+    wait_for(
+        lambda: any(getattr(e, "phase", "") == "idle" for e in events), 30, what="a first cycle"
+    )
+    started = time.monotonic()
+    stop.set()
+    worker.join(timeout=15)
+    assert not worker.is_alive() and time.monotonic() - started < 10
+    assert type(events[-1]).__name__ == "MonitorState" and events[-1].phase == "stopped"

@@ -1,0 +1,193 @@
+"""Adding shows from TVmaze and refreshing them, against a fake TVmaze on loopback."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from tvmaze_server import episode_json, running_tvmaze, standard_shows
+
+from mydia_tui.config import Config, MetadataConfig
+from mydia_tui.metadata import (
+    AmbiguousShow,
+    MetadataError,
+    add_show_from_tvmaze,
+    best_match,
+    refresh_show,
+    search_shows,
+)
+from mydia_tui.models import Episode, MediaItem
+
+
+@pytest.fixture
+def tvmaze():
+    with running_tvmaze() as fake:
+        standard_shows(fake)
+        yield fake
+
+
+def _config(fake) -> Config:
+    return Config(metadata=MetadataConfig(tvmaze_url=fake.url, timeout=5.0))
+
+
+def _free_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def test_candidates_carry_what_tells_shows_apart(db, tvmaze):
+    found = search_shows(_config(tvmaze), "office")
+    assert {(c.tvmaze_id, c.premiered_year, c.network) for c in found} == {
+        (526, 2005, "NBC"),
+        (530, 2001, "BBC Two"),
+    }
+    assert best_match(found, "The Office") is None
+    assert best_match(found, "The Office", 2001).tvmaze_id == 530
+
+
+def test_add_best_match_creates_real_episodes_without_specials(db, tvmaze):
+    info = add_show_from_tvmaze(_config(tvmaze), "expanse")
+    assert (info.title, info.year, info.tvmaze_id, info.episodes) == ("The Expanse", 2015, 1825, 4)
+    item = MediaItem.get_by_id(info.id)
+    assert item.imdb_id == "tt3230854" and item.tvdb_id == 280619
+    assert item.overview == "The Expanse is a show & more."
+    eps = list(Episode.select().where(Episode.show == info.id).order_by(Episode.id))
+    assert [(e.season, e.number, e.title) for e in eps][:2] == [
+        (1, 1, "Dulcinea"),
+        (1, 2, "The Big Empty"),
+    ]
+    assert str(eps[0].air_date) == "2015-12-14" and eps[0].tvmaze_id == 100
+    assert all(e.monitored for e in eps)
+
+
+def test_ambiguous_title_lists_the_candidates(db, tvmaze):
+    with pytest.raises(AmbiguousShow) as caught:
+        add_show_from_tvmaze(_config(tvmaze), "The Office")
+    assert {c.tvmaze_id for c in caught.value.candidates} == {526, 530}
+    assert MediaItem.select().count() == 0
+
+
+def test_refresh_adds_new_episodes_updates_titles_and_keeps_user_flags(db, tvmaze):
+    config = _config(tvmaze)
+    info = add_show_from_tvmaze(config, "The Expanse")
+    item = MediaItem.get_by_id(info.id)
+    MediaItem.update(title="Expanse (my name)", monitor_new=False).where(
+        MediaItem.id == info.id
+    ).execute()
+    Episode.update(monitored=False).where(
+        (Episode.show == info.id) & (Episode.season == 1) & (Episode.number == 2)
+    ).execute()
+    # TVmaze renames an episode, dates another, and announces two new ones
+    eps = tvmaze.episodes[1825]
+    eps[1]["name"] = "The Big Empty (renamed)"
+    eps[4]["airdate"] = "2017-02-08"
+    eps.append(episode_json(111, 2, 2, "Doors & Corners", "2017-02-15"))
+    eps.append(episode_json(112, 2, 3, "", ""))
+
+    result = refresh_show(config, item.id)
+    assert (result.added, result.updated, result.not_on_tvmaze) == (2, 2, 0)
+    rows = {(e.season, e.number): e for e in Episode.select().where(Episode.show == info.id)}
+    assert rows[(1, 2)].title == "The Big Empty (renamed)"
+    assert rows[(1, 2)].monitored is False  # the user's flag stays
+    assert str(rows[(2, 1)].air_date) == "2017-02-08"
+    assert rows[(2, 2)].monitored is False and rows[(2, 3)].monitored is False  # monitor_new
+    assert MediaItem.get_by_id(info.id).title == "Expanse (my name)"
+
+    # a second refresh changes nothing
+    again = refresh_show(config, item.id)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 6)
+
+
+def test_refresh_new_episodes_monitored_when_monitor_new(db, tvmaze):
+    config = _config(tvmaze)
+    info = add_show_from_tvmaze(config, "The Expanse")
+    tvmaze.episodes[1825].append(episode_json(111, 2, 2, "Doors & Corners", "2017-02-15"))
+    refresh_show(config, info.id)
+    ep = Episode.get((Episode.show == info.id) & (Episode.season == 2) & (Episode.number == 2))
+    assert ep.monitored is True
+
+
+def test_network_down_is_a_clear_error(db):
+    config = Config(metadata=MetadataConfig(tvmaze_url=_free_port_url(), timeout=2.0))
+    with pytest.raises(MetadataError) as caught:
+        add_show_from_tvmaze(config, "The Expanse")
+    assert "cannot reach TVmaze" in str(caught.value) and "--seasons" in str(caught.value)
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def test_cli_add_show_best_match(cli, tvmaze, tmp_path):
+    cli.config_path = tvmaze.config_file(tmp_path)
+    r = cli("add", "show", "The Expanse", "--json")
+    assert r.code == 0, r.err
+    data = r.json()
+    assert data["tvmaze_id"] == 1825 and data["episodes"] == 4 and data["year"] == 2015
+
+
+def test_cli_add_show_ambiguous_lists_and_exits_2(cli, tvmaze, tmp_path):
+    cli.config_path = tvmaze.config_file(tmp_path)
+    r = cli("add", "show", "The Office")
+    assert r.code == 2
+    assert "526" in r.out and "The Office (2005, NBC)" in r.out
+    assert "530" in r.out and "The Office (2001, BBC Two)" in r.out
+    assert len(r.err.strip().splitlines()) == 1 and "--tvmaze ID" in r.err
+    r = cli("add", "show", "The Office", "--json")
+    assert r.code == 2 and {c["tvmaze_id"] for c in r.json()["candidates"]} == {526, 530}
+    # the choice by id, and by year
+    r = cli("add", "show", "The Office", "--tvmaze", "530", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["year"] == 2001
+    r = cli("add", "show", "The Office", "--year", "2005", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["tvmaze_id"] == 526
+
+
+def test_cli_unknown_tvmaze_id_and_unknown_title(cli, tvmaze, tmp_path):
+    cli.config_path = tvmaze.config_file(tmp_path)
+    r = cli("add", "show", "Whatever", "--tvmaze", "999999")
+    assert r.code == 1 and "TVmaze has no show with id 999999" in r.err
+    r = cli("add", "show", "Nothing Like This")
+    assert r.code == 1 and "TVmaze knows no show called" in r.err
+
+
+def test_cli_network_down_suggests_seasons(cli, tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[metadata]\ntvmaze_url = "{_free_port_url()}"\ntimeout = 2.0\n')
+    cli.config_path = cfg
+    r = cli("add", "show", "The Expanse")
+    assert r.code == 1
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and "cannot reach TVmaze" in lines[0] and "--seasons" in lines[0]
+    assert "Traceback" not in r.err
+
+
+def test_cli_server_error_is_one_line(cli, tvmaze, tmp_path):
+    cli.config_path = tvmaze.config_file(tmp_path)
+    tvmaze.fail_with = 503
+    r = cli("add", "show", "The Expanse")
+    assert r.code == 1 and "answered 503" in r.err and "--seasons" in r.err
+
+
+def test_cli_refresh_keeps_flags(cli, tvmaze, tmp_path):
+    cli.config_path = tvmaze.config_file(tmp_path)
+    show = cli("add", "show", "The Expanse", "--json").json()
+    assert cli("monitored", str(show["id"]), "off", "--season", "1").code == 0
+    tvmaze.episodes[1825].append(episode_json(111, 2, 2, "Doors & Corners", "2017-02-15"))
+    r = cli("refresh", str(show["id"]), "--json")
+    assert r.code == 0, r.err
+    (result,) = r.json()["refreshed"]
+    assert result["added"] == 1
+    (row,) = cli("list", "--json").json()
+    # season 1 stays unmonitored: only season 2 (two aired episodes) is wanted
+    assert row["episodes"]["total"] == 5 and row["episodes"]["wanted"] == 2
+    r = cli("refresh")
+    assert r.code == 0 and "The Expanse: 0 new" in r.out
+
+
+def test_cli_refresh_of_a_hand_made_show_says_why(cli):
+    show = cli("add", "show", "Home Movies", "--seasons", "1:2", "--json").json()
+    r = cli("refresh", str(show["id"]))
+    assert r.code == 2 and "added by hand" in r.err

@@ -1,0 +1,245 @@
+"""The download monitor, import and reconciliation against real daemons on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from deluge_fixtures import wait_for
+from monitor_helpers import make_payload, monitor_config, seed
+
+from mydia_tui.deluge import DelugeClient, prepare_torrent
+from mydia_tui.grabbing import ReleaseInfo, grab
+from mydia_tui.guard import Guard, mark_sending
+from mydia_tui.guard import Release as GuardRelease
+from mydia_tui.history import list_history
+from mydia_tui.library import add_movie, add_show, manual_episodes
+from mydia_tui.models import Blocklist, Download, FileEpisode, MediaFile, utcnow
+from mydia_tui.monitor.downloads import DownloadMonitor
+from mydia_tui.monitor.reconcile import reconcile
+from mydia_tui.monitor.wanted import wanted_movies, wanted_seasons
+from mydia_tui.targets import movie_target, season_target
+
+pytestmark = pytest.mark.deluge
+
+MOVIE = "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP"
+
+
+@pytest.fixture
+def loop(db, tmp_path, swarm):
+    cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0), missing_polls=3)
+    client = DelugeClient(cfg.deluge, backoff_base=0.1, backoff_max=0.5)
+    monitor = DownloadMonitor(cfg, client, missing_grace=0.0)
+    yield cfg, client, monitor
+    client.close()
+
+
+def _grab_movie(client, payload, title=MOVIE):
+    movie = add_movie("Big Buck Bunny", 2008)
+    outcome = grab(
+        Guard(),
+        client,
+        movie_target(movie.id),
+        prepare_torrent(payload.torrent),
+        ReleaseInfo(title=title, indexer="test", quality="Bluray-1080p"),
+    )
+    assert outcome.accepted, outcome.message
+    return movie, outcome.download_id
+
+
+def _poll_until(monitor, predicate, what, timeout=40):
+    def check():
+        monitor.poll()
+        return predicate()
+
+    return wait_for(check, timeout, interval=0.2, what=what)
+
+
+def test_transfer_completes_and_imports_by_hardlink(loop, swarm, tmp_path):
+    cfg, client, monitor = loop
+    payload = make_payload(
+        tmp_path,
+        MOVIE,
+        {f"{MOVIE}.mkv": 2_000_000, "sample/big.buck.bunny.sample.mkv": 50_000, "cover.jpg": 100},
+    )
+    seed(swarm, payload)
+    movie, download_id = _grab_movie(client, payload)
+    swarm.connect(payload.info_hash)
+    _poll_until(monitor, lambda: Download.get_by_id(download_id).state == "imported", "import")
+
+    d = Download.get_by_id(download_id)
+    assert d.completed_at and d.imported_at and d.progress == pytest.approx(1.0)
+    (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
+    assert f.path == "Big Buck Bunny (2008)/Big Buck Bunny (2008) [Bluray-1080p].mkv"
+    placed = tmp_path / "library" / "movies" / f.path
+    source = swarm.client.download_location / "movies" / MOVIE / f"{MOVIE}.mkv"
+    assert placed.stat().st_ino == source.stat().st_ino  # hardlinked, never moved
+    assert source.exists()
+    assert wanted_movies() == []
+    assert [e.event for e in list_history(item_id=movie.id)][:2] == ["imported", "grabbed"]
+
+
+def test_season_pack_imports_every_episode_and_reports_the_missing_one(loop, swarm, tmp_path):
+    cfg, client, monitor = loop
+    show = add_show("The Expanse", manual_episodes({1: 4}))
+    name = "The.Expanse.S01.1080p.WEB-DL.x264-GRP"
+    payload = make_payload(
+        tmp_path,
+        name,
+        {f"The.Expanse.S01E0{n}.1080p.WEB-DL.x264-GRP.mkv": 300_000 for n in (1, 2, 3)},
+    )
+    seed(swarm, payload)
+    outcome = grab(
+        Guard(),
+        client,
+        season_target(show.id, 1),
+        prepare_torrent(payload.torrent),
+        ReleaseInfo(title=name, quality="WEBDL-1080p"),
+    )
+    assert outcome.accepted
+    swarm.connect(payload.info_hash)
+    _poll_until(
+        monitor, lambda: Download.get_by_id(outcome.download_id).state == "imported", "pack import"
+    )
+    paths = sorted(f.path for f in MediaFile.select())
+    assert paths == [
+        f"The Expanse/Season 01/The Expanse - S01E0{n} [WEBDL-1080p].mkv" for n in (1, 2, 3)
+    ]
+    assert FileEpisode.select().count() == 3
+    imported = [e for e in list_history() if e.event == "imported"][0]
+    assert "no file for S01E04" in imported.message
+    (season,) = wanted_seasons()
+    assert season.episode_numbers == (4,)  # wanted again, alone
+
+
+def test_deluge_outage_makes_downloads_unknown_never_removed(loop, swarm, tmp_path):
+    cfg, client, monitor = loop
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 1_000_000})
+    seed(swarm, payload)
+    movie, download_id = _grab_movie(client, payload)
+    monitor.poll()
+    swarm.client.stop()
+    for _ in range(6):  # far more than missing_polls
+        report = monitor.poll()
+        assert not report.ok and "Deluge" in report.error
+    d = Download.get_by_id(download_id)
+    assert d.state == "unknown" and d.removed_at is None and d.failed_at is None
+    assert wanted_movies() == []  # still held: nothing re-grabbed
+    swarm.client.restart(expect_torrents=1)
+    swarm.connect(payload.info_hash)
+    _poll_until(
+        monitor, lambda: Download.get_by_id(download_id).state == "imported", "import after restart"
+    )
+    assert Download.select().count() == 1
+
+
+def test_error_in_deluge_fails_and_blocklists_and_frees_the_target(loop, swarm, tmp_path):
+    cfg, client, monitor = loop
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 200_000})
+    movie = add_movie("Big Buck Bunny", 2008)
+    # a file where the torrent's folder must go: libtorrent reports "Not a directory"
+    location = tmp_path / "broken"
+    location.mkdir()
+    (location / MOVIE).write_text("in the way")
+    client.config = client.config.__class__(
+        **{**client.config.__dict__, "movies_location": str(location)}
+    )
+    outcome = grab(
+        Guard(),
+        client,
+        movie_target(movie.id),
+        prepare_torrent(payload.torrent),
+        ReleaseInfo(title=MOVIE, indexer="idx", guid="g-1"),
+    )
+    assert outcome.accepted
+    _poll_until(
+        monitor, lambda: Download.get_by_id(outcome.download_id).state == "failed", "failure"
+    )
+    d = Download.get_by_id(outcome.download_id)
+    assert d.error_message.startswith("Deluge:") and "directory" in d.error_message.lower()
+    assert Blocklist.select().where(Blocklist.info_hash == payload.info_hash).count() == 1
+    assert [m.item_id for m in wanted_movies()] == [movie.id]
+    # the same release is now refused
+    again = grab(
+        Guard(),
+        client,
+        movie_target(movie.id),
+        prepare_torrent(payload.torrent),
+        ReleaseInfo(title=MOVIE),
+    )
+    assert again.reason == "blocklisted"
+
+
+def test_torrent_removed_by_user_is_removed_after_three_listed_polls(loop, swarm, tmp_path):
+    cfg, client, monitor = loop
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 100_000})
+    movie, download_id = _grab_movie(client, payload)
+    monitor.poll()
+    client.remove(payload.info_hash)
+    monitor.poll()
+    monitor.poll()
+    assert Download.get_by_id(download_id).state != "removed"
+    monitor.poll()
+    d = Download.get_by_id(download_id)
+    assert d.state == "removed" and d.removed_at is not None
+    assert [m.item_id for m in wanted_movies()] == [movie.id]
+
+
+def test_claim_whose_process_died_after_the_add_is_adopted(loop, swarm, tmp_path, db_path):
+    """A real process claims, adds to Deluge and is SIGKILLed before recording the result."""
+    cfg, client, monitor = loop
+    movie = add_movie("Big Buck Bunny", 2008)
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 100_000})
+    torrent_file = tmp_path / "release.torrent"
+    torrent_file.write_bytes(payload.torrent)
+    d = cfg.deluge
+    code = textwrap.dedent(
+        f"""
+        import os, signal
+        from mydia_tui.db import open_database
+        from mydia_tui.config import DelugeConfig
+        from mydia_tui.deluge import DelugeClient, prepare_torrent
+        from mydia_tui.guard import Guard, Release, mark_sending
+        from mydia_tui.targets import movie_target
+        open_database({str(db_path)!r})
+        prepared = prepare_torrent(open({str(torrent_file)!r}, 'rb').read())
+        outcome = Guard().claim(movie_target({movie.id}), Release(info_hash=prepared.info_hash, title={MOVIE!r}))
+        mark_sending(outcome.download_id)
+        client = DelugeClient(DelugeConfig(host='127.0.0.1', port={d.port}, username={d.username!r}, password={d.password!r}))
+        client.add(prepared, 'movies')
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == -9, proc.stderr
+    (row,) = Download.select()
+    assert row.state == "sending"
+    report = reconcile(cfg, client)
+    assert report.adopted == [row.id]
+    assert Download.get_by_id(row.id).state == "queued"
+    assert set(client.session()) == {payload.info_hash}  # still one torrent
+    # a new grab for the film is refused: it is in flight
+    refused = Guard().claim(movie_target(movie.id), GuardRelease(info_hash="f" * 40, title="other"))
+    assert refused.reason == "in_flight"
+
+
+def test_stuck_sending_claim_is_released_after_the_timeout(loop, swarm):
+    cfg, client, monitor = loop
+    movie = add_movie("Big Buck Bunny", 2008)
+    outcome = Guard().claim(
+        movie_target(movie.id), GuardRelease(info_hash="e" * 40, title="never sent")
+    )
+    mark_sending(outcome.download_id)
+    assert reconcile(cfg, client).released == []  # too early
+    later = utcnow() + dt.timedelta(seconds=cfg.monitor.sending_timeout + 1)
+    assert reconcile(cfg, client, now=later).released == [outcome.download_id]
+    d = Download.get_by_id(outcome.download_id)
+    assert d.state == "failed" and "never reached Deluge" in d.error_message
+    assert [m.item_id for m in wanted_movies()] == [movie.id]

@@ -1,0 +1,515 @@
+"""Pilot tests of the TUI on a real SQLite database: navigation, filtering, sorting, panes,
+the status bar, the monitor and service hooks, live downloads and untrusted text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+import tui_data
+from textual.widgets import Input
+
+from mydia_tui import events
+from mydia_tui.config import Config, TuiConfig, load_config
+from mydia_tui.models import Download, Episode, History, MediaItem
+from mydia_tui.tui.app import MydiaApp
+from mydia_tui.tui.commands import ActionsProvider
+from mydia_tui.tui.screens.confirm import ConfirmScreen
+from mydia_tui.tui.screens.help import HelpScreen
+
+
+async def settle(app, pilot, until=lambda: True, rounds: int = 200) -> None:
+    """Let workers and messages run until ``until()`` holds and nothing is pending."""
+    for _ in range(rounds):
+        # every worker but the monitor's, which runs until the app exits
+        others = [w for w in app.workers if w.group != "monitor"]
+        if others:  # (an empty list would mean "all")
+            await app.workers.wait_for_complete(others)
+        await pilot.pause()
+        if (
+            app.main.is_mounted
+            and app.main.library.complete
+            and not [w for w in app.workers if w.group != "monitor" and w.is_running]
+            and until()
+        ):
+            return
+    raise AssertionError("the app did not settle")
+
+
+def titles(app) -> list[str]:
+    return [e.title for e in app.main.library.view]
+
+
+def library_text(app, index: int) -> str:
+    return app.main.library.list.render_row(index, 100).plain
+
+
+@pytest.fixture
+def demo(db):
+    return tui_data.populate()
+
+
+async def test_library_lists_everything_with_status(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.library
+        assert len(pane.view) == 22
+        assert "17 films" in pane.border_title and "5 shows" in pane.border_title
+        rows = {e.title: library_text(app, i) for i, e in enumerate(pane.view)}
+        assert "on disk Bluray-2160p" in rows["Sintel"]
+        assert "downloading 62%" in rows["Tears of Steel"]
+        assert "unmonitored" in rows["Flash Gordon"]
+        assert "complete 8/8" in rows["Sherlock Holmes"]
+        assert "upcoming" in rows["The Far Future"]
+        assert (
+            "missing" in rows["Night of the Living Dead"]
+            or "on disk" in rows["Night of the Living Dead"]
+        )
+
+
+async def test_untrusted_titles_are_shown_literally(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        rows = [library_text(app, i) for i in range(len(app.main.library.view))]
+        assert any(r.startswith("[bold red]x[/]") for r in rows)
+        assert any(r.startswith("␛[31mred") for r in rows)
+        assert not any("\x1b" in r for r in rows)
+        downloads = app.main.downloads
+        names = [downloads.list.render_row(i, 200).plain for i in range(len(downloads.view))]
+        assert any("[bold red]x[/].2001.720p.WEB-DL" in n for n in names)
+        assert any("␛[31mred.2002.1080p" in n for n in names)
+        assert not any("\x1b" in n for n in names)
+        # the details pane's title too (border titles take markup: ours never do)
+        await pilot.press("j")
+        await settle(
+            app,
+            pilot,
+            lambda: (
+                app.main.details.details is not None
+                and app.main.details.details.title == "[bold red]x[/]"
+            ),
+        )
+        assert app.main.details.border_title == "Details · \\[bold red]x\\[/]"
+        # and what reaches the terminal holds no escape from the data either
+        svg = app.export_screenshot()
+        assert "[bold red]x[/]" in svg.replace("&#160;", " ")
+
+
+async def test_navigation_moves_the_cursor_and_details_follow(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        details = app.main.details
+        assert app.focused is lib.list
+        await pilot.press("j", "j", "down")
+        assert lib.list.cursor == 3
+        await pilot.press("k", "up")
+        assert lib.list.cursor == 1
+        await pilot.press("G")
+        assert lib.list.cursor == len(lib.view) - 1
+        await pilot.press("g")
+        assert lib.list.cursor == 0
+        await pilot.press("end")
+        await settle(app, pilot, lambda: details.details is not None)
+        assert details.details.id == lib.view[-1].id
+        await pilot.press("home")
+        await settle(app, pilot, lambda: details.details.id == lib.view[0].id)
+
+
+async def test_filter_narrows_live_and_escape_clears(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        box = app.screen.query_one("#library-filter", Input)
+        assert box.has_focus
+        await pilot.press(*"steel")
+        assert titles(app) == ["Tears of Steel"]
+        assert "showing 1" in app.main.library.border_title
+        await pilot.press("enter")
+        assert app.focused is app.main.library.list
+        assert titles(app) == ["Tears of Steel"]
+        await pilot.press("escape")
+        assert len(titles(app)) == 22
+        # the filter ignores case; a filter that matches nothing leaves an empty list
+        await pilot.press("slash", *"ONE")
+        assert set(titles(app)) == {"One Step Beyond", "Pioneer One"}
+        await pilot.press(*"zzz")
+        assert titles(app) == []
+        await pilot.press("escape")
+        assert len(titles(app)) == 22
+
+
+async def test_sort_and_kind_toggle(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        await pilot.press("s")  # year
+        years = [e.year for e in lib.view]
+        assert years == sorted(years) and lib.sort_by == "year"
+        await pilot.press("S")  # reversed
+        assert [e.year for e in lib.view] == sorted(years, reverse=True)
+        await pilot.press("S", "s")  # added
+        assert [e.added_at for e in lib.view] == sorted(e.added_at for e in lib.view)
+        await pilot.press("s")  # status: downloading first, unmonitored last
+        assert lib.view[0].status == "downloading" and lib.view[-1].status == "unmonitored"
+        await pilot.press("s")  # back to title
+        assert lib.sort_by == "title" and lib.view[0].title.startswith("␛") is False
+        await pilot.press("t")
+        assert {e.kind for e in lib.view} == {"movie"} and len(lib.view) == 17
+        await pilot.press("t")
+        assert {e.kind for e in lib.view} == {"show"} and len(lib.view) == 5
+        await pilot.press("t")
+        assert len(lib.view) == 22
+
+
+async def test_tab_and_number_keys_switch_panes_and_zoom(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        main = app.main
+        assert app.focused is main.library.list
+        await pilot.press("tab")
+        assert app.focused is main.details
+        await pilot.press("tab")
+        assert app.focused is main.downloads.list
+        await pilot.press("1")
+        assert app.focused is main.library.list
+        await pilot.press("3")
+        assert app.focused is main.downloads.list
+        await pilot.press("z")
+        assert app.screen.maximized is main.downloads
+        await pilot.press("z")
+        assert app.screen.maximized is None
+        await pilot.press("1", "enter")
+        assert app.focused is main.details
+
+
+async def test_status_bar_shows_core_events(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        status = app.main.status
+        assert "monitor off" in str(status.render())
+        app.post_core_event(events.MonitorState("searching", 'searching "The Expanse S02"'))
+        app.post_core_event(events.DelugeHealth(True, version="2.2.0", host="127.0.0.1"))
+        app.post_core_event(events.IndexerHealthSummary(ok=2, failing=1, names_failing=("x",)))
+        await settle(app, pilot, lambda: status.indexers is not None)
+        text = str(status.render())
+        assert 'searching "The Expanse S02"' in text
+        assert "Deluge 2.2.0 connected" in text
+        assert "indexers 2 ok, 1 failing" in text
+        soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+        app.post_core_event(events.MonitorState("idle", next_cycle_at=soon))
+        since = dt.datetime(2024, 1, 1, 9, 30, tzinfo=dt.UTC)
+        app.post_core_event(events.DelugeHealth(False, offline_since=since))
+        await settle(app, pilot, lambda: not status.deluge.connected)
+        text = str(status.render())
+        assert "next cycle in 04:5" in text or "next cycle in 05:00" in text
+        assert "Deluge offline since " + since.astimezone().strftime("%H:%M") in text
+        assert status._ticker is not None  # counting down
+        app.post_core_event(events.MonitorState("paused"))
+        await settle(app, pilot, lambda: status.monitor.phase == "paused")
+        assert "monitor paused" in str(status.render())
+        assert status._ticker is None  # nothing ticks when nothing changes
+
+
+class FakeMonitor:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.stopped = threading.Event()
+
+    def run(self, stop_event: threading.Event, on_event) -> None:
+        on_event(events.MonitorState("searching", 'searching "Pioneer One S01"'))
+        stop_event.wait(30)
+        self.stopped.set()
+
+    def pause(self) -> None:
+        self.calls.append("pause")
+
+    def resume(self) -> None:
+        self.calls.append("resume")
+
+
+async def test_monitor_runs_in_a_worker_pauses_and_stops_with_the_app(demo):
+    monitor = FakeMonitor()
+    app = MydiaApp(monitor_factory=lambda: monitor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot, lambda: app.main.status.monitor is not None)
+        assert 'searching "Pioneer One S01"' in str(app.main.status.render())
+        await pilot.press("M")
+        await settle(app, pilot, lambda: monitor.calls == ["pause"])
+        assert "monitor paused" in str(app.main.status.render())
+        await pilot.press("M")
+        await settle(app, pilot, lambda: monitor.calls == ["pause", "resume"])
+    assert monitor.stopped.wait(10)
+
+
+async def test_without_a_monitor_its_key_is_hidden(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.check_action("toggle_monitor", ()) is False
+        keys = [a.binding.key for a in app.active_bindings.values() if a.enabled]
+        assert "q" in keys and "M" not in keys
+
+
+class FakeServices:
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def pause(self, info_hash: str) -> None:
+        self.calls.append(("pause", info_hash))
+
+    def resume(self, info_hash: str) -> None:
+        self.calls.append(("resume", info_hash))
+
+    def remove(self, info_hash: str, delete_data: bool = False) -> None:
+        self.calls.append(("remove", info_hash, delete_data))
+
+    def search(self, item_id: int, season=None, episode=None) -> None:
+        self.calls.append(("search", item_id, season, episode))
+
+
+async def test_download_actions_call_services_in_workers(demo):
+    services = FakeServices()
+    app = MydiaApp(services=services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        await pilot.press("3")
+        first = pane.lines[pane.view[0]]
+        await pilot.press("p")
+        await settle(app, pilot, lambda: services.calls)
+        assert services.calls == [("pause", first.info_hash)]
+        paused = next(i for i, h in enumerate(pane.view) if pane.lines[h].stats.state == "paused")
+        pane.list.move_cursor(paused)
+        await pilot.press("p")
+        await settle(app, pilot, lambda: len(services.calls) == 2)
+        assert services.calls[-1] == ("resume", pane.view[paused])
+        await pilot.press("r")
+        await settle(app, pilot, lambda: len(services.calls) == 3)
+        assert services.calls[-1] == ("remove", pane.view[paused], False)
+        await pilot.press("R")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert len(services.calls) == 3
+        await pilot.press("R")
+        await pilot.press("y")
+        await settle(app, pilot, lambda: len(services.calls) == 4)
+        assert services.calls[-1] == ("remove", pane.view[paused], True)
+        # search from the details pane
+        await pilot.press("1", "enter")
+        await pilot.press("F")
+        await settle(app, pilot, lambda: len(services.calls) == 5)
+        assert services.calls[-1][0] == "search"
+
+
+async def test_download_actions_hidden_without_services(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        lst = app.main.downloads.list
+        for action in ("pause", "remove", "remove_data"):
+            assert lst.check_action(action, ()) is False
+        await pilot.press("p", "r", "R")
+        assert not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_state_filter_counts_and_every_state(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        assert pane.counts["all"] == 13  # the live queue: active states only
+        await pilot.press("3", "a")
+        await settle(app, pilot, lambda: pane.counts["all"] == 16)
+        states = {pane.lines[h].stats.state for h in pane.view}
+        assert len(states) == 16
+        expected = {
+            "downloading": 3,
+            "seeding": 1,
+            "paused": 1,
+            "queued": 3,
+            "error": 3,
+            "importing": 3,
+        }
+        for group, count in expected.items():
+            assert pane.counts[group] == count, group
+        await pilot.press("f")
+        assert pane.group == "downloading"
+        assert {pane.lines[h].stats.state for h in pane.view} == {
+            "downloading",
+            "checking",
+            "stalled",
+        }
+        await pilot.press("F", "F")
+        assert pane.group == "importing"
+
+
+async def test_downloads_update_in_place(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        order = list(pane.view)
+        target = Download.get(Download.state == "downloading")
+        before = pane.lines[target.info_hash]
+        Download.update(progress=0.95, download_rate=5_000_000).where(
+            Download.id == target.id
+        ).execute()
+        app.post_core_event(events.DownloadsChanged((target.info_hash,)))
+        await settle(app, pilot, lambda: pane.lines[target.info_hash].stats.progress == 0.95)
+        assert pane.view == order  # same rows, same order: updated, not refilled
+        others = [h for h in order if h != target.info_hash]
+        assert all(pane.lines[h] is not None for h in others)
+        assert pane.lines[target.info_hash].id == before.id
+        row = pane.list.render_row(pane.view.index(target.info_hash), 160).plain
+        assert "95%" in row and "5.0 MB/s" in row
+        # the library shows the new percentage too
+        lib = app.main.library
+        await settle(app, pilot, lambda: lib.progress.get(target.item_id) == 0.95)
+        index = next(i for i, e in enumerate(lib.view) if e.id == target.item_id)
+        assert "downloading 95%" in library_text(app, index)
+        # a download that ends leaves the queue
+        Download.update(state="imported").where(Download.id == target.id).execute()
+        app.post_core_event(events.DownloadsChanged())
+        await settle(app, pilot, lambda: target.info_hash not in pane.lines)
+        assert len(pane.view) == len(order) - 1
+
+
+async def test_toggle_monitored_from_details(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        details = app.main.details
+        await pilot.press("slash", *"pioneer", "enter", "enter")
+        await settle(
+            app,
+            pilot,
+            lambda: details.details is not None and details.details.title == "Pioneer One",
+        )
+        assert app.focused is details
+        # the item
+        await pilot.press("m")
+        await settle(app, pilot, lambda: not details.details.monitored)
+        assert not MediaItem.get(MediaItem.title == "Pioneer One").monitored
+        await settle(app, pilot, lambda: lib.view[0].status == "downloading")
+        await pilot.press("m")
+        await settle(app, pilot, lambda: details.details.monitored)
+        # an episode: move to S01E06
+        index = next(
+            i
+            for i, line in enumerate(details.lines)
+            if line.kind == "episode" and line.episode == 6
+        )
+        details.move_cursor(index)
+        await pilot.press("m")
+        await settle(app, pilot, lambda: not details.lines[index].monitored)
+        show = MediaItem.get(MediaItem.title == "Pioneer One")
+        assert not Episode.get((Episode.show == show.id) & (Episode.number == 6)).monitored
+        assert details.cursor == index  # the cursor stays where it was
+        # a season
+        season_row = next(i for i, line in enumerate(details.lines) if line.kind == "season")
+        details.move_cursor(season_row)
+        await pilot.press("m")  # some monitored -> all off
+        await settle(app, pilot, lambda: not details.lines[season_row].monitored)
+        assert Episode.select().where((Episode.show == show.id) & Episode.monitored).count() == 0
+
+
+async def test_library_changed_rereads_items(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        item = MediaItem.get(MediaItem.title == "Charade")
+        MediaItem.update(title="Charade (restored)").where(MediaItem.id == item.id).execute()
+        app.post_core_event(events.LibraryChanged((item.id,)))
+        await settle(app, pilot, lambda: "Charade (restored)" in titles(app))
+        MediaItem.delete().where(MediaItem.id == item.id).execute()
+        app.post_core_event(events.LibraryChanged((item.id,)))
+        await settle(app, pilot, lambda: len(lib.view) == 21)
+        assert "16 films" in lib.border_title
+
+
+async def test_worker_errors_are_notified_once_and_recorded(demo):
+    class Broken:
+        def pause(self, info_hash):
+            raise RuntimeError("Deluge said [bold]no[/] to pause")
+
+    app = MydiaApp(services=Broken())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3", "p")
+        await settle(app, pilot, lambda: len(app._notifications) > 0)
+        notes = list(app._notifications)
+        assert len(notes) == 1
+        assert "Deluge said [bold]no[/] to pause" in notes[0].message
+        assert notes[0].markup is False
+        await settle(app, pilot, lambda: History.select().where(History.event == "error").count())
+        entry = History.get(History.event == "error")
+        assert "Deluge said [bold]no[/] to pause" in entry.message
+        app.post_core_event(events.CoreError("monitor", "indexer \x1b[31mjackett\x1b[0m timed out"))
+        await settle(app, pilot, lambda: len(app._notifications) == 2)
+
+
+async def test_help_screen_and_palette_list_the_actions(demo):
+    app = MydiaApp(Config(tui=TuiConfig(keys={"library.filter": "ctrl+f"})))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        provider = ActionsProvider(app.screen)
+        names = [name for name, _, _ in provider._commands()]
+        for expected in (
+            "Library: Filter",
+            "Library: Sort",
+            "Downloads: Pause/resume",
+            "Downloads: Remove+data",
+            "Details: Monitored",
+            "Everywhere: Quit",
+            "Downloads: State filter",
+        ):
+            assert expected in names
+        # remapped: ctrl+f filters, and the help says so
+        await pilot.press("ctrl+f")
+        assert app.screen.query_one("#library-filter", Input).has_focus
+        help_text = [h for n, h, _ in provider._commands() if n == "Library: Filter"][0]
+        assert "ctrl+f" in help_text
+
+
+async def test_palette_command_runs_its_action(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        provider = ActionsProvider(app.screen)
+        run = dict((n, cb) for n, _, cb in provider._commands())
+        await run["Library: Sort"]()
+        assert app.main.library.sort_by == "year"
+        await run["Downloads: State filter"]()
+        assert app.main.downloads.group == "downloading"
+        await pilot.pause()
+        assert app.focused is app.main.downloads.list
+
+
+async def test_theme_is_remembered_in_the_config_file(demo, tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[tui]\ntheme = "textual-dark"\n', encoding="utf-8")
+    app = MydiaApp(load_config(path), str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.theme = "nord"
+        await settle(app, pilot, lambda: load_config(path).tui.theme == "nord")
+    again = MydiaApp(load_config(path), str(path))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(again, pilot)
+        assert again.theme == "nord"
