@@ -3,11 +3,11 @@
     .venv/bin/python bench/guard.py [--data DIR] [--rebuild] [--n 2000] [--profile PATH]
                                        [--manual-checkpoint]
 
-Builds (once, in ``--data``; ``--rebuild`` forces it) a template database of 10,000 films,
-2,000 shows x 100 episodes, 100,000 historical downloads (final ones with their
-``download_unit`` rows released, 3,000 active ones holding theirs), 5,000 blocklist entries,
-100,000 history rows, and real (empty) files on disk for 4,000 films and for 50 episodes of
-each of 500 shows. Each run works on a fresh copy of the template.
+Builds (once, in ``--data``, default bench/.data/guard/; ``--rebuild`` forces it) a template
+database of 10,000 films, 2,000 shows x 100 episodes, 100,000 historical downloads (final ones
+with their ``download_unit`` rows released, 3,000 active ones holding theirs), 5,000 blocklist
+entries, 100,000 history rows, and real (empty) files on disk for 4,000 films and for 50
+episodes of each of 500 shows. Each run works on a fresh copy of the template.
 
 Then it times ``Guard.claim`` on the accepted path (fresh films; fresh episodes of a show whose
 folder holds 50 files) and the refused paths (in_flight, already_on_disk through the file rows,
@@ -326,7 +326,7 @@ def in_threads(threads: int, work: list[list[Callable[[], object]]]) -> tuple[fl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=str(REPO / "bench" / ".data"))
+    parser.add_argument("--data", default=str(REPO / "bench" / ".data" / "guard"))
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--n", type=int, default=2000, help="decisions per path")
     parser.add_argument("--profile", help="write a cProfile of the accepted path here")
