@@ -1,12 +1,13 @@
 """Benchmark of the dedup guard's decision (Guard.claim) on a library of realistic size.
 
-    .venv/bin/python bench/guard.py [--data bench/.data] [--rebuild] [--n 2000] [--profile PATH]
+    .venv/bin/python bench/guard.py [--data DIR] [--rebuild] [--n 2000] [--profile PATH]
+                                       [--manual-checkpoint]
 
-Builds (once, in ``--data``; ``--rebuild`` forces it) a template database of 10,000 films,
-2,000 shows x 100 episodes, 100,000 historical downloads (final ones with their
-``download_unit`` rows released, 3,000 active ones holding theirs), 5,000 blocklist entries,
-100,000 history rows, and real (empty) files on disk for 4,000 films and for 50 episodes of
-each of 500 shows. Each run works on a fresh copy of the template.
+Builds (once, in ``--data``, default bench/.data/guard/; ``--rebuild`` forces it) a template
+database of 10,000 films, 2,000 shows x 100 episodes, 100,000 historical downloads (final ones
+with their ``download_unit`` rows released, 3,000 active ones holding theirs), 5,000 blocklist
+entries, 100,000 history rows, and real (empty) files on disk for 4,000 films and for 50
+episodes of each of 500 shows. Each run works on a fresh copy of the template.
 
 Then it times ``Guard.claim`` on the accepted path (fresh films; fresh episodes of a show whose
 folder holds 50 files) and the refused paths (in_flight, already_on_disk through the file rows,
@@ -325,10 +326,17 @@ def in_threads(threads: int, work: list[list[Callable[[], object]]]) -> tuple[fl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=str(REPO / "bench" / ".data"))
+    parser.add_argument("--data", default=str(REPO / "bench" / ".data" / "guard"))
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--n", type=int, default=2000, help="decisions per path")
     parser.add_argument("--profile", help="write a cProfile of the accepted path here")
+    parser.add_argument(
+        "--manual-checkpoint",
+        action="store_true",
+        help="wal_autocheckpoint=0 on every connection, and a checkpoint between the measured "
+        "phases (what a background checkpointer would do): shows the WAL checkpoint's share "
+        "of the tail",
+    )
     args = parser.parse_args()
     n = args.n
     assert n <= 2000, "the template has 2,000 fresh films for the accepted path"
@@ -342,7 +350,16 @@ def main() -> int:
     for suffix in ("", "-wal", "-shm"):
         Path(str(work) + suffix).unlink(missing_ok=True)
     shutil.copyfile(template, work)
+    if args.manual_checkpoint:
+        import mydia_tui.db as mydia_db
+
+        mydia_db.SQLITE_PRAGMAS["wal_autocheckpoint"] = 0
     db = open_database(str(work))
+
+    def checkpoint() -> None:
+        if args.manual_checkpoint:
+            db.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
     print(
         f"database: {MediaItem.select().count():,} items, {Episode.select().count():,} episodes, "
         f"{Download.select().count():,} downloads "
@@ -351,6 +368,8 @@ def main() -> int:
         f"{History.select().count():,} history rows; SQLite {db.server_version}, "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
     )
+    autockpt = db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0]
+    print(f"wal_autocheckpoint={autockpt}" + (" (manual checkpoints)" if not autockpt else ""))
     guard = Guard(claimed_by="bench")
     rnd = random.Random(11)
 
@@ -407,6 +426,7 @@ def main() -> int:
     profiler = cProfile.Profile() if args.profile else None
     for name, (items, expect) in cases.items():
         calls = claim_calls(guard, items, expect)
+        checkpoint()
         if profiler and name == "accepted: fresh film":
             profiler.enable()
         ms = timed(calls)
@@ -416,6 +436,7 @@ def main() -> int:
 
     print("\nplain transaction (BEGIN IMMEDIATE; SELECT download by info_hash; INSERT history;")
     print("COMMIT), same database, one thread:")
+    checkpoint()
     plain = timed([plain_transaction(HISTORICAL)] * n)
     plain_p50, plain_p99 = line("plain transaction", plain)
 
@@ -430,6 +451,7 @@ def main() -> int:
         )
         for t in range(4)
     ]
+    checkpoint()
     secs, calls = in_threads(4, acc_work)
     print(
         f"  {'accepted (fresh films)':<44} {calls / secs:8.0f} decisions/s ({calls} in {secs:.2f} s)"
@@ -442,9 +464,11 @@ def main() -> int:
         )
         for t in range(4)
     ]
+    checkpoint()
     secs, calls = in_threads(4, ref_work)
     print(f"  {'refused in_flight':<44} {calls / secs:8.0f} decisions/s ({calls} in {secs:.2f} s)")
     plain_work = [[_ThreadPlain()] * per for _ in range(4)]
+    checkpoint()
     secs, calls = in_threads(4, plain_work)
     print(
         f"  {'plain transaction':<44} {calls / secs:8.0f} transactions/s ({calls} in {secs:.2f} s)"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
@@ -130,6 +132,36 @@ def write_transaction(db: Database | None = None):
     if isinstance(target, SqliteDatabase):
         return target.atomic("IMMEDIATE")
     return target.atomic()
+
+
+@lru_cache(maxsize=16)
+def _insert_statement(model: type, param: str, returning: bool) -> tuple[tuple, str]:
+    fields = tuple(f for f in model._meta.sorted_fields if not f.primary_key)
+    sql = (
+        f'INSERT INTO "{model._meta.table_name}" '
+        f"({', '.join(f'{chr(34)}{f.column_name}{chr(34)}' for f in fields)}) "
+        f"VALUES ({', '.join([param] * len(fields))})"
+    )
+    return fields, sql + (" RETURNING id" if returning else "")
+
+
+def insert_row(model: type, **values: Any) -> int:
+    """One INSERT of every column, as Peewee's ``Model.insert`` writes it (defaults filled in
+    and converted by each field), from a statement built once; returns the new id."""
+    db = database.obj
+    returning = isinstance(db, PostgresqlDatabase)
+    fields, sql = _insert_statement(model, db.param, returning)
+    params = []
+    for f in fields:
+        if f.name in values:
+            value = values[f.name]
+        elif callable(f.default):
+            value = f.default()
+        else:
+            value = f.default
+        params.append(f.db_value(value))
+    cursor = db.execute_sql(sql, params)
+    return cursor.fetchone()[0] if returning else cursor.lastrowid
 
 
 def bulk_insert(model, fields: list, rows: list[tuple], *, ignore_conflicts: bool = False) -> None:

@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 from peewee import IntegrityError, PostgresqlDatabase
 
 from . import history
-from .db import write_transaction
+from .db import insert_row, write_transaction
 from .errors import EXIT_REFUSED, MydiaError
 from .models import (
     ACTIVE_STATES,
@@ -309,8 +309,10 @@ def episode_numbers_in_name(name: str) -> set[tuple[int, int]]:
     return found
 
 
-def _walk_videos(folder: Path, max_depth: int = 3) -> Iterable[Path]:
-    stack = [(folder, 0)]
+def _walk_videos(folder: Path, max_depth: int = 3) -> Iterable[os.DirEntry]:
+    """Video files under ``folder`` (plain ``os.scandir`` entries: building a ``Path`` for
+    every file and folder of a large show cost more than the walk itself)."""
+    stack: list[tuple[str, int]] = [(str(folder), 0)]
     while stack:
         current, depth = stack.pop()
         try:
@@ -319,9 +321,9 @@ def _walk_videos(folder: Path, max_depth: int = 3) -> Iterable[Path]:
                     try:
                         if entry.is_dir(follow_symlinks=False):
                             if depth < max_depth:
-                                stack.append((Path(entry.path), depth + 1))
+                                stack.append((entry.path, depth + 1))
                         elif entry.is_file() and is_video(entry.name):
-                            yield Path(entry.path)
+                            yield entry
                     except OSError:
                         continue
         except OSError:
@@ -333,13 +335,13 @@ def _unscanned_video(target: Target) -> Path | None:
     if folder is None or not folder.is_dir():
         return None
     if target.kind == "movie":
-        for path in _walk_videos(folder):
-            return path
+        for entry in _walk_videos(folder):
+            return Path(entry.path)
         return None
     wanted = {(e.season, e.number) for e in target.episodes}
-    for path in _walk_videos(folder):
-        if episode_numbers_in_name(path.name) & wanted:
-            return path
+    for entry in _walk_videos(folder):
+        if episode_numbers_in_name(entry.name) & wanted:
+            return Path(entry.path)
     return None
 
 
@@ -480,7 +482,7 @@ class Guard:
 
     def _insert_claim(self, target: Target, release: Release, info_hash: str) -> int:
         now = utcnow()
-        download_id = _insert_row(
+        download_id = insert_row(
             Download,
             kind=target.kind,
             item=target.item_id,
@@ -613,36 +615,6 @@ class Guard:
             download_id=download_id,
             adopted=result.already_present,
         )
-
-
-@lru_cache(maxsize=16)
-def _insert_columns(model: type, param: str, returning: bool) -> tuple[tuple, str]:
-    fields = tuple(f for f in model._meta.sorted_fields if not f.primary_key)
-    sql = (
-        f'INSERT INTO "{model._meta.table_name}" '
-        f"({', '.join(f'{chr(34)}{f.column_name}{chr(34)}' for f in fields)}) "
-        f"VALUES ({', '.join([param] * len(fields))})"
-    )
-    return fields, sql + (" RETURNING id" if returning else "")
-
-
-def _insert_row(model: type, **values: Any) -> int:
-    """One INSERT of every column, as Peewee's ``Model.insert`` writes it (defaults filled in
-    and converted by each field), from a statement built once; returns the new id."""
-    db = database.obj
-    returning = isinstance(db, PostgresqlDatabase)
-    fields, sql = _insert_columns(model, db.param, returning)
-    params = []
-    for f in fields:
-        if f.name in values:
-            value = values[f.name]
-        elif callable(f.default):
-            value = f.default()
-        else:
-            value = f.default
-        params.append(f.db_value(value))
-    cursor = db.execute_sql(sql, params)
-    return cursor.fetchone()[0] if returning else cursor.lastrowid
 
 
 class _Refused(Exception):

@@ -8,6 +8,7 @@ from typing import Any
 
 from peewee import JOIN
 
+from .db import insert_row
 from .models import History, MediaItem
 
 
@@ -23,7 +24,8 @@ def record(
     data: dict[str, Any] | None = None,
 ) -> int:
     """Write one history event; returns its id."""
-    return History.insert(
+    return insert_row(
+        History,
         event=event,
         message=message,
         item=item,
@@ -32,7 +34,7 @@ def record(
         download=download,
         reason=reason,
         data=json.dumps(data, default=str) if data else "",
-    ).execute()
+    )
 
 
 def record_many(events: list[dict[str, Any]]) -> None:

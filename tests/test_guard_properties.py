@@ -407,7 +407,7 @@ class GuardMachine(RuleBasedStateMachine):
 
 
 GuardMachine.TestCase.settings = settings(
-    max_examples=75,
+    max_examples=60,
     stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

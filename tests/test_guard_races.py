@@ -35,6 +35,7 @@ from mydia_tui.models import (
     LibraryRoot,
     MediaFile,
     database,
+    utcnow,
 )
 from mydia_tui.targets import episode_by_number, episodes_target, movie_target, season_target
 
@@ -293,3 +294,152 @@ def test_active_states_hold_and_final_states_free(db):
         Download.update(state=state).where(Download.id == held).execute()
         outcome = Guard().claim(target, Release("f" * 40, f"try while {state}"))
         assert outcome.reason == IN_FLIGHT, state
+
+
+def test_insert_row_writes_what_model_insert_writes(db):
+    """The guard's and the history's cached INSERT fill defaults and convert values exactly
+    as Peewee's Model.insert does."""
+    from mydia_tui.db import insert_row
+
+    item_id = _films(1)[0]
+    values = {
+        "kind": "movie",
+        "item": item_id,
+        "info_hash": "a" * 40,
+        "title": "Film 1080p",
+        "size": 123,
+        "state": "claimed",
+        "claimed_at": utcnow(),
+    }
+    ours = insert_row(Download, **values)
+    theirs = Download.insert(**values).execute()
+    rows = {
+        r.pop("id"): r for r in Download.select().where(Download.id.in_([ours, theirs])).dicts()
+    }
+    for row in rows.values():  # filled from callables at insert time: close, not equal
+        assert row.pop("updated_at") is not None
+    assert rows[ours] == rows[theirs]
+    ours = insert_row(History, event="refused", message="m", item=item_id, reason="in_flight")
+    theirs = History.insert(
+        event="refused", message="m", item=item_id, reason="in_flight"
+    ).execute()
+    a, b = (History.select().where(History.id == i).dicts().get() for i in (ours, theirs))
+    assert {k: v for k, v in a.items() if k not in ("id", "at")} == {
+        k: v for k, v in b.items() if k not in ("id", "at")
+    }
+    assert isinstance(a["at"], type(b["at"]))
+
+
+# -- overlapping targets, and claims racing with releases ---------------------------------------
+
+
+def test_threads_race_with_overlapping_packs_multis_and_episodes(db):
+    """Season packs, multi-episode releases and single episodes of the same seasons, grabbed
+    at once by 8 threads: accepted grabs never overlap, every refusal is in_flight and names a
+    download that overlaps the target."""
+    import random
+    import threading
+
+    shows = [add_show(f"Overlap Show {n}", manual_episodes({1: 3, 2: 3})).id for n in range(6)]
+    targets = []
+    for show in shows:
+        for season in (1, 2):
+            eps = [episode_by_number(show, season, n).episode_ids[0] for n in (1, 2, 3)]
+            targets.append(season_target(show, season))
+            targets += [episodes_target([e]) for e in eps]
+            targets += [episodes_target(eps[:2]), episodes_target(eps[1:])]
+    start = threading.Barrier(8)
+    results, errors = [], []
+
+    def racer(n: int) -> None:
+        order = list(targets)
+        random.Random(n).shuffle(order)
+        guard = Guard(claimed_by=f"overlap-{n}")
+        try:
+            start.wait(timeout=60)
+            for k, target in enumerate(order):
+                release = Release(release_for(f"o{n}/{k}", target.item_id).info_hash, "x")
+                results.append((target, guard.claim(target, release)))
+        except BaseException as exc:
+            errors.append(repr(exc))
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=racer, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert len(results) == 8 * len(targets)
+
+    def episodes(target) -> set[int]:
+        return set(target.episode_ids)
+
+    won = {o.download_id: t for t, o in results if o.accepted}
+    held: dict[int, int] = {}
+    for download_id, target in won.items():
+        for e in episodes(target):
+            assert e not in held, f"episode {e} won by {held.get(e)} and {download_id}"
+            held[e] = download_id
+    for target, outcome in results:
+        if outcome.refused:
+            assert outcome.reason == IN_FLIGHT, outcome
+            assert episodes(won[outcome.download_id]) & episodes(target), outcome
+    # every episode ends up held: whatever won first, nothing was left uncovered by a refusal
+    assert len(held) == 6 * 2 * 3
+    active_units = DownloadUnit.select().where(DownloadUnit.active_unit.is_null(False)).count()
+    assert active_units == sum(len(t.units()) for t in won.values())
+
+
+def test_claims_racing_with_releases_never_overlap_in_time(db):
+    """Threads grab films and end their own downloads at once (failed or removed) while the
+    others keep trying: for each film, the claimed..ended intervals never overlap."""
+    import random
+    import threading
+
+    item_ids = _films(10)
+    targets = [movie_target(i) for i in item_ids]
+    start = threading.Barrier(6)
+    errors: list[str] = []
+
+    def racer(n: int) -> None:
+        rnd = random.Random(n)
+        guard = Guard(claimed_by=f"cycle-{n}")
+        try:
+            start.wait(timeout=60)
+            for k in range(60):
+                target = rnd.choice(targets)
+                release = Release(release_for(f"c{n}/{k}", target.item_id).info_hash, "x")
+                outcome = guard.grab(target, release, lambda r=release: AddResult(r.info_hash))
+                if outcome.accepted:
+                    assert finish(outcome.download_id, rnd.choice(("failed", "removed")))
+                else:
+                    assert outcome.reason == IN_FLIGHT, outcome
+        except BaseException as exc:
+            errors.append(repr(exc))
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=racer, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    rows = list(
+        Download.select(Download.item, Download.claimed_at, Download.failed_at, Download.removed_at)
+        .order_by(Download.id)
+        .tuples()
+    )
+    assert len(rows) >= len(item_ids)
+    by_item: dict[int, list] = defaultdict(list)
+    for item, claimed, failed, removed in rows:
+        ended = failed or removed
+        assert ended is not None
+        by_item[item].append((claimed, ended))
+    for item, spans in by_item.items():
+        spans.sort()
+        for (_, ended), (claimed, _) in zip(spans, spans[1:], strict=False):
+            assert ended <= claimed, (item, spans)
+    assert not DownloadUnit.select().where(DownloadUnit.active_unit.is_null(False)).exists()
