@@ -243,7 +243,10 @@ class DownloadsPane(Vertical):
     def read(self, known: frozenset[tuple[str, int]], include_finished: bool) -> None:
         stats = views.download_stats(include_finished=include_finished)
         new = [(h, i) for h, (i, _) in stats.items() if (h, i) not in known]
-        labels = views.download_labels([i for _, i in new]) if new else {}
+        if not known:  # the first read: the whole queue in two queries
+            labels = views.download_labels(include_finished=include_finished)
+        else:
+            labels = views.download_labels([i for _, i in new]) if new else {}
         lines = {h: DownloadLine(h, i, *labels[i], stats[h][1]) for h, i in new if i in labels}
         self.post_message(DownloadsRead(stats, lines))
 
