@@ -125,6 +125,7 @@ class LibraryPane(Vertical):
         self._first_shown = threading.Event()
         #: (filter, kind) that self.view was made for
         self._shown_for: tuple[str, str] | None = None
+        self._sorted_search: list[str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-header")
@@ -241,15 +242,24 @@ class LibraryPane(Vertical):
             and self._shown_for[1] == kind
             and needle.startswith(self._shown_for[0])
         )
-        source = self.view if narrowing else self.sorted
+        if resort or self._sorted_search is None:
+            # the search keys side by side: a plain list of strings filters faster than
+            # reading the field of 50,000 named tuples
+            self._sorted_search = [e.search for e in self.sorted]
+        if narrowing:
+            source, keys = self.view, [e.search for e in self.view]
+        else:
+            source, keys = self.sorted, self._sorted_search
         if not needle and kind == "all":
             self.view = self.sorted
         elif not needle:
             self.view = [e for e in source if e.kind == kind]
         elif kind == "all":
-            self.view = [e for e in source if needle in e.search]
+            self.view = [e for e, key in zip(source, keys, strict=True) if needle in key]
         else:
-            self.view = [e for e in source if e.kind == kind and needle in e.search]
+            self.view = [
+                e for e, key in zip(source, keys, strict=True) if needle in key and e.kind == kind
+            ]
         self._shown_for = (needle, kind)
         index = 0
         if keep is not None:
