@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
 from textual.timer import Timer
+from textual.worker import get_current_worker
 
 from ... import library, views
 from ...errors import NotFound
@@ -224,7 +225,8 @@ class DetailsPane(RowView):
             details = views.item_details(item_id)
         except NotFound:
             details = None
-        self.post_message(DetailsLoaded(details, item_id))
+        if not get_current_worker().is_cancelled:  # a newer read replaced this one
+            self.post_message(DetailsLoaded(details, item_id))
 
     @on(DetailsLoaded)
     def _loaded(self, message: DetailsLoaded) -> None:

@@ -151,7 +151,9 @@ class LibraryPane(Vertical):
             self._first_shown.wait(1.0)
         if worker.is_cancelled:
             return
-        self.post_message(LibraryLoaded(views.library_entries(), counts, True))
+        entries = views.library_entries()
+        if not worker.is_cancelled:  # a newer load replaced this one
+            self.post_message(LibraryLoaded(entries, counts, True))
 
     @work(thread=True, group="library-patch", exit_on_error=False)
     def patch(self, item_ids: tuple[int, ...]) -> None:
@@ -161,7 +163,9 @@ class LibraryPane(Vertical):
 
     @work(thread=True, exclusive=True, group="library-progress", exit_on_error=False)
     def read_progress(self) -> None:
-        self.post_message(ProgressRead(views.active_progress_by_item()))
+        progress = views.active_progress_by_item()
+        if not get_current_worker().is_cancelled:
+            self.post_message(ProgressRead(progress))
 
     def library_changed(self, item_ids: tuple[int, ...]) -> None:
         if item_ids:
