@@ -16,7 +16,6 @@ from typing import NamedTuple
 
 from peewee import JOIN, fn
 
-from .downloads import _targets
 from .history import HistoryEntry, list_history
 from .library import _case, aired_condition, get_item
 from .models import (
@@ -522,25 +521,63 @@ def download_stats(*, include_finished: bool = False) -> dict[str, tuple[int, Do
     return out
 
 
-def download_labels(download_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-    """download id -> (release title, target label) for the given downloads."""
+def download_labels(
+    download_ids: Sequence[int] | None = None, *, include_finished: bool = False
+) -> dict[int, tuple[str, str]]:
+    """download id -> (release title, target label) for the given downloads, or for the whole
+    queue when ``download_ids`` is None; the labels are the same as
+    :func:`downloads.list_downloads` gives, from two raw queries (per 500 ids)."""
     out: dict[int, tuple[str, str]] = {}
-    for chunk in _chunks(list(download_ids)):
-        rows = list(
-            Download.select(Download, MediaItem)
-            .join(MediaItem, join_type=JOIN.INNER)
-            .where(Download.id.in_(list(chunk)))
+    if download_ids is None:
+        batches: list = [None]
+    else:
+        batches = [list(chunk) for chunk in _chunks(list(download_ids))]
+    for chunk in batches:
+        if chunk is None:
+            which = _state_filter(include_finished)
+            episodes_of = DownloadEpisode.download.in_(Download.select(Download.id).where(which))
+        else:
+            which = Download.id.in_(chunk)
+            episodes_of = DownloadEpisode.download.in_(chunk)
+        rows = _raw(
+            Download.select(
+                Download.id,
+                Download.title,
+                Download.kind,
+                Download.season,
+                MediaItem.title,
+                MediaItem.year,
+            )
+            .join(MediaItem, join_type=JOIN.INNER, on=(Download.item == MediaItem.id))
+            .where(which)
         )
-        targets = _targets(rows)
-        for d in rows:
-            out[d.id] = (d.title, targets[d.id])
+        numbers: dict[int, list[tuple[int, int]]] = {}
+        if any(kind == "episodes" for _, _, kind, _, _, _ in rows):
+            for download_id, season, number in _raw(
+                DownloadEpisode.select(DownloadEpisode.download, Episode.season, Episode.number)
+                .join(Episode, on=(DownloadEpisode.episode == Episode.id))
+                .where(episodes_of)
+            ):
+                numbers.setdefault(download_id, []).append((season, number))
+        for download_id, release, kind, season, title, year in rows:
+            if kind == "movie":
+                target = f"{title} ({year})" if year else title
+            elif kind == "season":
+                target = f"{title} S{season:02d}"
+            else:
+                eps = sorted(numbers.get(download_id, []))
+                if eps:
+                    target = f"{title} S{eps[0][0]:02d}" + "".join(f"E{n:02d}" for _, n in eps)
+                else:
+                    target = title
+            out[download_id] = (release, target)
     return out
 
 
 def download_lines(*, include_finished: bool = False) -> list[DownloadLine]:
     """The whole queue, newest first."""
     stats = download_stats(include_finished=include_finished)
-    labels = download_labels([download_id for download_id, _ in stats.values()])
+    labels = download_labels(include_finished=include_finished)
     lines = [
         DownloadLine(info_hash, download_id, *labels[download_id], s)
         for info_hash, (download_id, s) in stats.items()

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
 from textual.timer import Timer
+from textual.worker import get_current_worker
 
 from ... import library, views
 from ...errors import NotFound
@@ -166,19 +167,21 @@ class DetailsPane(RowView):
         if line.kind == "episode":
             code, title, air, status, path, quality = t
             status_label = Text(status.replace("_", " "), style=STATUS_STYLE.get(status, ""))
-            rest = max(0, width - 2 - 2 - 6 - 10 - 11 - 4)
-            title_w = rest if width < 70 else min(rest, 30)
+            rest = max(0, width - 34)  # indent 2, code 8, air date 10, status 11, gaps
+            with_file = width >= 60
+            title_w = min(rest, 20 if width < 90 else 30) if with_file else rest
             parts = [
                 (Text.assemble(_mark(line.monitored), code), 8),
                 (Text(title), title_w),
                 (air or "-", 10),
                 (status_label, 11),
             ]
-            if width >= 70:
+            if with_file:
+                name = path.rsplit("/", 1)[-1]
                 parts.append(
                     (
-                        Text(f"{path} {quality}".strip(), style="dim"),
-                        width - 8 - title_w - 10 - 11 - 4,
+                        Text(f"{name} {quality}".strip(), style="dim"),
+                        width - 35 - title_w,
                     )
                 )
             return Text.assemble("  ", cells(parts))
@@ -222,7 +225,8 @@ class DetailsPane(RowView):
             details = views.item_details(item_id)
         except NotFound:
             details = None
-        self.post_message(DetailsLoaded(details, item_id))
+        if not get_current_worker().is_cancelled:  # a newer read replaced this one
+            self.post_message(DetailsLoaded(details, item_id))
 
     @on(DetailsLoaded)
     def _loaded(self, message: DetailsLoaded) -> None:

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from ... import views
 from ...views import STATE_GROUPS, DownloadLine, state_group_counts
@@ -243,9 +244,13 @@ class DownloadsPane(Vertical):
     def read(self, known: frozenset[tuple[str, int]], include_finished: bool) -> None:
         stats = views.download_stats(include_finished=include_finished)
         new = [(h, i) for h, (i, _) in stats.items() if (h, i) not in known]
-        labels = views.download_labels([i for _, i in new]) if new else {}
+        if not known:  # the first read: the whole queue in two queries
+            labels = views.download_labels(include_finished=include_finished)
+        else:
+            labels = views.download_labels([i for _, i in new]) if new else {}
         lines = {h: DownloadLine(h, i, *labels[i], stats[h][1]) for h, i in new if i in labels}
-        self.post_message(DownloadsRead(stats, lines))
+        if not get_current_worker().is_cancelled:  # a newer read replaced this one
+            self.post_message(DownloadsRead(stats, lines))
 
     @on(DownloadsRead)
     def _read(self, message: DownloadsRead) -> None:

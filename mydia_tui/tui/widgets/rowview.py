@@ -77,6 +77,7 @@ class RowView(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.cursor = 0
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._styles: tuple[Style, Style, Style] | None = None
 
     # -- what subclasses provide ---------------------------------------------------------------
 
@@ -191,13 +192,26 @@ class RowView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._lines.clear()
+        self._styles = None
+
+    def _row_styles(self) -> tuple[Style, Style, Style]:
+        """(base, cursor, cursor without focus), computed once per style change: reading
+        ``rich_style`` walks the DOM and costs more than drawing a cached line."""
+        if self._styles is None:
+            base = self.rich_style
+            self._styles = (
+                base,
+                base + self.get_component_rich_style("rowview--cursor"),
+                base + self.get_component_rich_style("rowview--cursor-blurred"),
+            )
+        return self._styles
 
     # -- rendering -----------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
-        base: Style = self.rich_style
+        base, cursor_style, blurred_style = self._row_styles()
         if index >= self.row_count() or width <= 0:
             return Strip.blank(width, base)
         selected = index == self.cursor
@@ -209,8 +223,7 @@ class RowView(ScrollView, can_focus=True):
             text.truncate(width, overflow="ellipsis", pad=True)
             style = base
             if selected:
-                component = "rowview--cursor" if focused else "rowview--cursor-blurred"
-                style = base + self.get_component_rich_style(component)
+                style = cursor_style if focused else blurred_style
             text.style = style
             text.end = ""
             segments = [s for s in text.render(self.app.console) if s.text != "\n"]
