@@ -156,9 +156,11 @@ def test_error_in_deluge_fails_and_blocklists_and_frees_the_target(loop, swarm, 
         ReleaseInfo(title=MOVIE, indexer="idx", guid="g-1"),
     )
     assert outcome.accepted
-    _poll_until(
-        monitor, lambda: Download.get_by_id(outcome.download_id).state == "failed", "failure"
-    )
+    def failed():
+        nudge_into_error(client, payload.info_hash)
+        return Download.get_by_id(outcome.download_id).state == "failed"
+
+    _poll_until(monitor, failed, "failure", timeout=90)
     d = Download.get_by_id(outcome.download_id)
     assert d.error_message.startswith("Deluge:") and "directory" in d.error_message.lower()
     assert Blocklist.select().where(Blocklist.info_hash == payload.info_hash).count() == 1
