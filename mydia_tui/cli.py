@@ -247,9 +247,26 @@ def cmd_config_path(ctx: Context) -> int:
 
 def cmd_tui(ctx: Context) -> int:
     ctx.db()
+    from .deluge import DelugeClient
+    from .monitor.engine import Monitor
+    from .services import Services
     from .tui.app import MydiaApp
 
-    MydiaApp(config=ctx.config, config_path=ctx.args.config).run()
+    client = DelugeClient(ctx.config.deluge)
+    services = Services(ctx.config, client)
+
+    def monitor_factory() -> Monitor:
+        return Monitor(ctx.config, client=client)
+
+    try:
+        MydiaApp(
+            config=ctx.config,
+            config_path=ctx.args.config,
+            monitor_factory=monitor_factory,
+            services=services,
+        ).run()
+    finally:
+        client.close()
     return EXIT_OK
 
 

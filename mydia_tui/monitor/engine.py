@@ -191,7 +191,14 @@ class Monitor:
         report = self.search.run_cycle(stop)
         if report.grabbed:
             self.on_event(DownloadsChanged())
+        self.report_indexers()
         return report
+
+    def report_indexers(self) -> None:
+        if self.config.indexers:
+            from ..searching import indexer_summary
+
+            self.on_event(indexer_summary(self.config))
 
     def run_once(self) -> tuple[CycleReport | None, PollReport]:
         """One cycle of each monitor: poll (and import), search, poll again."""
@@ -201,7 +208,20 @@ class Monitor:
         self.on_event(MonitorState("idle"))
         return cycle, poll
 
-    def run(self, stop: threading.Event, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def set_sink(self, on_event: EventSink) -> None:
+        """Where events go (the TUI passes its thread-safe poster when it starts the worker)."""
+        self.on_event = on_event
+        self.search.on_event = on_event
+
+    def run(
+        self,
+        stop: threading.Event,
+        on_event: EventSink | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if on_event is not None:
+            self.set_sink(on_event)
         mc = self.config.monitor
         next_poll = next_search = clock()
         while not stop.is_set():
