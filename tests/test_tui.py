@@ -143,6 +143,10 @@ async def test_filter_narrows_live_and_escape_clears(demo):
         assert titles(app) == []
         await pilot.press("escape")
         assert len(titles(app)) == 22
+        # typed text is never markup, in the list or in the pane's subtitle
+        await pilot.press("slash", *"x[/]")
+        assert titles(app) == ["[bold red]x[/]"]
+        assert app.main.library.border_subtitle.endswith("/x\\[/]")
 
 
 async def test_sort_and_kind_toggle(demo):
