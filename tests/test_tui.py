@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from dataclasses import dataclass
 
 import pytest
 import tui_data
@@ -18,6 +19,7 @@ from mydia_tui.tui.app import MydiaApp
 from mydia_tui.tui.commands import ActionsProvider
 from mydia_tui.tui.screens.confirm import ConfirmScreen
 from mydia_tui.tui.screens.help import HelpScreen
+from mydia_tui.tui.screens.releases import ReleaseList, ReleasesScreen
 
 
 async def settle(app, pilot, until=lambda: True, rounds: int = 200) -> None:
@@ -143,6 +145,10 @@ async def test_filter_narrows_live_and_escape_clears(demo):
         assert titles(app) == []
         await pilot.press("escape")
         assert len(titles(app)) == 22
+        # typed text is never markup, in the list or in the pane's subtitle
+        await pilot.press("slash", *"x[/]")
+        assert titles(app) == ["[bold red]x[/]"]
+        assert app.main.library.border_subtitle.endswith("/x\\[/]")
 
 
 async def test_sort_and_kind_toggle(demo):
@@ -276,6 +282,40 @@ class FakeServices:
     def search(self, item_id: int, season=None, episode=None) -> None:
         self.calls.append(("search", item_id, season, episode))
 
+    def releases(self, item_id: int, season=None, episode=None) -> list:
+        self.calls.append(("releases", item_id, season, episode))
+        return [
+            Release(
+                "Pioneer.One.S01E05.720p.WEB-DL.x264-VODO",
+                "jackett",
+                "WEBDL-720p",
+                400_000_000,
+                40,
+                "",
+            ),
+            Release(
+                "[red]Pioneer.One.S01E05[/red].1080p",
+                "prowlarr",
+                "WEBDL-1080p",
+                900_000_000,
+                3,
+                "already have a file: Pioneer One S01E05.mkv",
+            ),
+        ]
+
+    def grab(self, release) -> None:
+        self.calls.append(("grab", release.title))
+
+
+@dataclass(frozen=True)
+class Release:
+    title: str
+    indexer: str
+    quality: str
+    size: int
+    seeders: int
+    rejection: str
+
 
 async def test_download_actions_call_services_in_workers(demo):
     services = FakeServices()
@@ -309,6 +349,37 @@ async def test_download_actions_call_services_in_workers(demo):
         await pilot.press("F")
         await settle(app, pilot, lambda: len(services.calls) == 5)
         assert services.calls[-1][0] == "search"
+
+
+async def test_manual_search_lists_releases_and_grabs_one(demo):
+    services = FakeServices()
+    app = MydiaApp(services=services)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        details = app.main.details
+        await pilot.press("slash", *"pioneer", "enter", "enter")
+        await settle(
+            app,
+            pilot,
+            lambda: details.details is not None and details.details.title == "Pioneer One",
+        )
+        index = next(
+            i
+            for i, line in enumerate(details.lines)
+            if line.kind == "episode" and line.episode == 5
+        )
+        details.move_cursor(index)
+        await pilot.press("i")
+        assert isinstance(app.screen, ReleasesScreen)
+        view = app.screen.query_one(ReleaseList)
+        await settle(app, pilot, lambda: view.row_count() == 2)
+        assert services.calls[-1] == ("releases", details.details.id, 1, 5)
+        refused = view.render_row(1, 140).plain
+        assert "[red]Pioneer.One.S01E05[/red]" in refused and "already have a file" in refused
+        await pilot.press("enter")
+        await settle(app, pilot, lambda: services.calls[-1][0] == "grab")
+        assert services.calls[-1] == ("grab", "Pioneer.One.S01E05.720p.WEB-DL.x264-VODO")
+        assert not isinstance(app.screen, ReleasesScreen)
 
 
 async def test_download_actions_hidden_without_services(demo):

@@ -8,8 +8,12 @@ How the rest of the program talks to it:
   started with the app, gives it :meth:`MydiaApp.post_core_event` as ``on_event`` and sets
   ``stop_event`` when the app exits. Without a factory the status bar says "monitor off".
 - ``services`` (optional) has any of ``pause(info_hash)``, ``resume(info_hash)``,
-  ``remove(info_hash, delete_data=bool)`` and ``search(item_id, season=, episode=)``; each
-  runs in a thread worker. An action whose service is missing is hidden (``check_action``).
+  ``remove(info_hash, delete_data=bool)``, ``search(item_id, season=, episode=)``,
+  ``releases(item_id, season=, episode=)`` -> objects with ``title``, ``indexer``,
+  ``quality``, ``size``, ``seeders`` and an optional ``rejection`` reason, and
+  ``grab(release)``; each runs in a thread worker (an exception is shown and kept in the
+  history), then the downloads are read again. An action whose service is missing is
+  hidden (``check_action``).
 - :meth:`MydiaApp.post_core_event` takes any :mod:`mydia_tui.events` event from any thread.
 """
 

@@ -118,6 +118,13 @@ class DetailsPane(RowView):
             id="details.search",
             tooltip="Search the indexers for this item, season or episode",
         ),
+        Binding(
+            "i",
+            "releases",
+            "Releases",
+            id="details.releases",
+            tooltip="List the releases for this item, season or episode and grab one",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -259,9 +266,12 @@ class DetailsPane(RowView):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_monitored":
             return self.details is not None
-        if action == "search":
+        service = {"search": "search", "releases": "releases"}.get(action)
+        if service is not None:
             services = getattr(self.app, "services", None)
-            if services is None or not callable(getattr(services, "search", None)):
+            if services is None or not callable(getattr(services, service, None)):
+                return False
+            if action == "releases" and not callable(getattr(services, "grab", None)):
                 return False
             return self.details is not None
         return True
@@ -284,6 +294,19 @@ class DetailsPane(RowView):
             return
         season, episode, _ = self._target()
         self.app.call_service("search", self.details.id, season=season, episode=episode)
+
+    def action_releases(self) -> None:
+        if self.details is None:
+            return
+        from ..screens.releases import ReleasesScreen
+
+        season, episode, _ = self._target()
+        label = self.details.title
+        if episode is not None:
+            label += f" S{season:02d}E{episode:02d}"
+        elif season is not None:
+            label += f" S{season:02d}"
+        self.app.push_screen(ReleasesScreen(self.details.id, label, season, episode))
 
 
 def library_changed(item_id: int):

@@ -1,0 +1,127 @@
+"""Manual search: the releases the indexers offer for an item, a season or an episode; enter
+grabs one (through the same guard as everything else: a refusal comes back as an error)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from ..text import cells, clean, human_size
+from ..widgets.rowview import RowView
+
+
+class ReleasesRead(Message):
+    def __init__(self, releases: list[Any]) -> None:
+        super().__init__()
+        self.releases = releases
+
+
+def _field(release: Any, *names: str, default: Any = "") -> Any:
+    for name in names:
+        value = getattr(release, name, None)
+        if value is None and isinstance(release, dict):
+            value = release.get(name)
+        if value not in (None, ""):
+            return value
+    return default
+
+
+class ReleaseList(RowView):
+    BINDINGS = [
+        Binding("enter", "choose", "Grab", id="releases.grab", tooltip="Grab this release"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.releases: list[Any] = []
+
+    def row_count(self) -> int:
+        return len(self.releases)
+
+    def row_value(self, index: int) -> Hashable:
+        return (index, id(self.releases[index]))
+
+    def render_row(self, index: int, width: int) -> Text:
+        r = self.releases[index]
+        rejection = clean(_field(r, "rejection", "reason", "rejected_reason"))
+        title = Text(clean(_field(r, "title", "name")), style="dim" if rejection else "")
+        parts = [
+            (title, max(10, width - 50)),
+            (Text(clean(_field(r, "indexer"))), 10),
+            (Text(clean(_field(r, "quality"))), 12),
+            (human_size(int(_field(r, "size", default=0) or 0)).rjust(9), 9),
+            (str(_field(r, "seeders", "seeds", default=0)).rjust(5), 5),
+        ]
+        line = cells(parts)
+        if rejection:
+            line.append(f"  {rejection}", style="red")
+        return line
+
+
+class ReleasesScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "close", "Close", id="releases.close")]
+    DEFAULT_CSS = """
+    ReleasesScreen { align: center middle; }
+    ReleasesScreen > Vertical {
+        width: 95%; height: 80%; border: round $primary; background: $surface;
+    }
+    ReleasesScreen #releases-state { height: 1; padding: 0 1; color: $text-muted; }
+    ReleasesScreen ReleaseList { height: 1fr; }
+    """
+
+    def __init__(
+        self, item_id: int, label: str, season: int | None = None, episode: int | None = None
+    ) -> None:
+        super().__init__()
+        self.item_id = item_id
+        self.label = label
+        self.season = season
+        self.episode = episode
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = Text(f"Releases · {clean(self.label)}")
+            yield Static("searching the indexers…", id="releases-state")
+            yield ReleaseList(id="releases")
+
+    def on_mount(self) -> None:
+        self.query_one(ReleaseList).focus()
+        self.search()
+
+    @work(thread=True, exclusive=True, group="releases", exit_on_error=False)
+    def search(self) -> None:
+        releases = self.app.services.releases(
+            self.item_id, season=self.season, episode=self.episode
+        )
+        if not get_current_worker().is_cancelled:
+            self.post_message(ReleasesRead(list(releases)))
+
+    @on(ReleasesRead)
+    def _read(self, message: ReleasesRead) -> None:
+        view = self.query_one(ReleaseList)
+        view.releases = message.releases
+        view.rows_changed(keep_cursor=0)
+        count = len(message.releases)
+        self.query_one("#releases-state", Static).update(
+            f"{count} release{'s' if count != 1 else ''} · enter grabs · escape closes"
+        )
+
+    @on(RowView.Chosen)
+    def _chosen(self, message: RowView.Chosen) -> None:
+        view = self.query_one(ReleaseList)
+        release = view.releases[message.index]
+        self.app.call_service("grab", release)
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
