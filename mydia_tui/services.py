@@ -7,12 +7,33 @@ message a person can read when it cannot do what was asked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from . import history
 from .config import Config
 from .deluge import DelugeClient
 from .errors import MydiaError
 from .guard import finish
 from .models import ACTIVE_STATES, Download
+
+
+@dataclass(frozen=True)
+class ReleaseChoice:
+    """One release of an interactive search, for the user to pick (accepted or not)."""
+
+    item_id: int
+    season: int | None
+    episode: int | None
+    title: str
+    indexer: str
+    quality: str
+    size: int | None
+    seeders: int | None
+    #: why the release does not fit the item ("" when it does); the guard still decides
+    rejection: str
+    #: the search decision behind it (for grab)
+    decision: Any
 
 
 class Services:
@@ -51,6 +72,46 @@ class Services:
                     item=d.item_id,
                     download=d.id,
                 )
+
+    def releases(
+        self, item_id: int, season: int | None = None, episode: int | None = None
+    ) -> list[ReleaseChoice]:
+        """Interactive search: the candidates best first, then the refused ones with why."""
+        from .searching import search, target_for
+
+        target = target_for(item_id, season, episode)
+        outcome = search(self.config, target)
+        out = []
+        for d in (*outcome.candidates, *outcome.rejected):
+            rejection = "" if d.accepted else f"{d.reason_code}: {d.message}"
+            r = d.release
+            out.append(
+                ReleaseChoice(
+                    item_id,
+                    season,
+                    episode,
+                    r.title,
+                    r.indexer,
+                    d.quality,
+                    r.size,
+                    r.seeders,
+                    rejection,
+                    d,
+                )
+            )
+        return out
+
+    def grab(self, choice: ReleaseChoice) -> str:
+        """Grab the release the user picked, through the guard; raises when it is refused."""
+        from .searching import target_for
+
+        target = target_for(choice.item_id, choice.season, choice.episode)
+        outcome = self.monitor.grab_candidate(target, choice.decision)
+        if not outcome.accepted:
+            raise MydiaError(
+                f"{choice.title} was not grabbed ({outcome.reason}): {outcome.message}"
+            )
+        return outcome.message
 
     def search(self, item_id: int, season: int | None = None, episode: int | None = None) -> str:
         """Search now and grab the best acceptable release; raises when nothing was grabbed."""

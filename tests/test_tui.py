@@ -530,6 +530,8 @@ async def test_worker_errors_are_notified_once_and_recorded(demo):
         assert "Deluge said [bold]no[/] to pause" in entry.message
         app.post_core_event(events.CoreError("monitor", "indexer \x1b[31mjackett\x1b[0m timed out"))
         await settle(app, pilot, lambda: len(app._notifications) == 2)
+        # the core records its own errors: the app shows them without a second history row
+        assert History.select().where(History.event == "error").count() == 1
 
 
 async def test_help_screen_and_palette_list_the_actions(demo):

@@ -208,7 +208,9 @@ class MydiaApp(App[None]):
             if item_id is not None and (not event.item_ids or item_id in event.item_ids):
                 main.details.reload()
         elif isinstance(event, events.CoreError):
-            self.report_error(f"{event.source}: {event.message}")
+            # the core has already written it to the history: show it, once
+            message = redact_text(event.message, secrets_of(self.config))
+            self.notify(message, title="Error", severity="error", markup=False)
 
     # -- services (the lead wires Deluge and the indexers) -------------------------------------
 
