@@ -23,8 +23,15 @@ from .models import database
 #: milliseconds a connection waits for another writer before giving up
 BUSY_TIMEOUT_MS = 30_000
 
+#: WAL pages before SQLite checkpoints inside a committing write (the default is 1,000). A grab
+#: whose commit pays for a checkpoint (fsync included) waits milliseconds; the long-running
+#: monitor checkpoints between polls instead (see :func:`checkpoint`), and SQLite checkpoints when
+#: the last connection closes.
+WAL_AUTOCHECKPOINT = 10_000
+
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
+    "wal_autocheckpoint": WAL_AUTOCHECKPOINT,
     "foreign_keys": 1,
     "busy_timeout": BUSY_TIMEOUT_MS,
     "synchronous": "normal",
@@ -117,6 +124,13 @@ def open_database(
             ) from None
         raise
     return db
+
+
+def checkpoint(db: Database | None = None) -> None:
+    """Fold the WAL back into the database without waiting for readers (SQLite only)."""
+    target = db if db is not None else database.obj
+    if isinstance(target, SqliteDatabase):
+        target.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def is_sqlite(db: Database | None = None) -> bool:

@@ -291,7 +291,10 @@ def item_folder(target: Target) -> Path | None:
 
 
 def is_video(name: str) -> bool:
-    return os.path.splitext(name)[1].lower() in VIDEO_EXTENSIONS and not _SAMPLE.search(name)
+    dot = name.rfind(".")
+    if dot <= 0 or name[dot:].lower() not in VIDEO_EXTENSIONS:
+        return False
+    return "sample" not in name.lower() or not _SAMPLE.search(name)
 
 
 def episode_numbers_in_name(name: str) -> set[tuple[int, int]]:
@@ -339,8 +342,11 @@ def _unscanned_video(target: Target) -> Path | None:
             return Path(entry.path)
         return None
     wanted = {(e.season, e.number) for e in target.episodes}
+    # a cheap substring test first: only names that can name one of these seasons are parsed
+    markers = tuple({m for s, _ in wanted for m in (f"s{s}", f"s{s:02d}", f"{s}x")})
     for entry in _walk_videos(folder):
-        if episode_numbers_in_name(entry.name) & wanted:
+        low = entry.name.lower()
+        if any(m in low for m in markers) and episode_numbers_in_name(entry.name) & wanted:
             return Path(entry.path)
     return None
 

@@ -36,6 +36,7 @@ def test_sqlite_is_configured_for_concurrency(db):
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
     assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 10_000
 
 
 def test_episode_is_unique_per_show_season_number(db):

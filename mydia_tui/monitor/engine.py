@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from .. import history
 from ..config import Config, redact_text, secrets_of
+from ..db import checkpoint
 from ..deluge import DelugeClient, DelugeError, TorrentFetchError, prepare_magnet, prepare_url
 from ..events import (
     CoreError,
@@ -182,6 +183,7 @@ class Monitor:
             self.on_event(DownloadsChanged(tuple(report.updated)))
         if report.imported:
             self.on_event(LibraryChanged())
+        checkpoint()  # off the grab path: commits then rarely pay for one
         return report
 
     def search_phase(self, stop: threading.Event | None = None) -> CycleReport | None:
