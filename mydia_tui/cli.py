@@ -210,6 +210,25 @@ def cmd_downloads(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_retry_import(ctx: Context) -> int:
+    from .downloads import get_download
+    from .monitor.importer import retry_import
+
+    ctx.db()
+    row = get_download(ctx.args.download_id)
+    if row is None:
+        raise MydiaError(f"no download with id {ctx.args.download_id}")
+    if not retry_import(row.id):
+        raise MydiaError(
+            f"download {row.id} ({row.title}) is {row.state}, not waiting for an import retry"
+        )
+    if ctx.json:
+        emit_json({"id": row.id, "state": "completed", "retry": True})
+    else:
+        print(f"download {row.id} ({row.title}) will be imported again at the monitor's next poll")
+    return EXIT_OK
+
+
 def cmd_history(ctx: Context) -> int:
     from .history import history_json, list_history
 
@@ -384,6 +403,11 @@ def build_parser() -> argparse.ArgumentParser:
     dls.add_argument("--all", action="store_true", help="include imported, failed and removed")
     json_flag(dls)
     dls.set_defaults(handler=cmd_downloads)
+
+    retry = sub.add_parser("retry-import", help="import again a download whose import gave up")
+    retry.add_argument("download_id", type=int, metavar="DOWNLOAD_ID")
+    json_flag(retry)
+    retry.set_defaults(handler=cmd_retry_import)
 
     hist = sub.add_parser("history", help="what happened: grabs, refusals and why, imports")
     hist.add_argument("item_id", type=int, nargs="?", metavar="ITEM_ID")

@@ -102,12 +102,15 @@ def check_deluge(ctx) -> list[Finding]:
     try:
         version = client.connect()
         plugins = client.enabled_plugins()
-        torrents = len(client.session())
+        session = client.session()
     except DelugeError as exc:
         return [Finding("deluge", False, str(exc))]
     finally:
         client.close()
-    out = [Finding("deluge", True, f"Deluge {version} at {client.where}, {torrents} torrent(s)")]
+    out = [
+        Finding("deluge", True, f"Deluge {version} at {client.where}, {len(session)} torrent(s)")
+    ]
+    out.extend(_untracked(ctx, session))
     if ctx.config.deluge.label and "Label" not in plugins:
         out.append(
             Finding(
@@ -118,6 +121,22 @@ def check_deluge(ctx) -> list[Finding]:
             )
         )
     return out
+
+
+def _untracked(ctx, session) -> list[Finding]:
+    """Torrents that carry our label but that mydia-tui does not know (never touched)."""
+    from .monitor.reconcile import untracked
+
+    ctx.db()
+    return [
+        Finding(
+            "deluge",
+            True,
+            f"untracked torrent with our label: {u.name} ({u.info_hash}, {u.state})",
+            warning=True,
+        )
+        for u in untracked(ctx.config, session)
+    ]
 
 
 def check_indexers(ctx) -> list[Finding]:

@@ -73,6 +73,16 @@ class Services:
                     download=d.id,
                 )
 
+    def retry_import(self, info_hash: str) -> int:
+        """Give a download whose import gave up another go (the monitor imports it next poll)."""
+        from .monitor.importer import retry_import
+
+        ids = [d.id for d in Download.select(Download.id).where(Download.info_hash == info_hash)]
+        done = sum(retry_import(i) for i in ids)
+        if not done:
+            raise MydiaError("no download of that torrent is waiting for an import retry")
+        return done
+
     def releases(
         self, item_id: int, season: int | None = None, episode: int | None = None
     ) -> list[ReleaseChoice]:

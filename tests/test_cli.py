@@ -15,6 +15,7 @@ COMMANDS = [
     ["monitored"],
     ["grab"],
     ["downloads"],
+    ["retry-import"],
     ["history"],
     ["search"],
     ["monitor"],

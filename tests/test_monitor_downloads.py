@@ -156,6 +156,7 @@ def test_error_in_deluge_fails_and_blocklists_and_frees_the_target(loop, swarm, 
         ReleaseInfo(title=MOVIE, indexer="idx", guid="g-1"),
     )
     assert outcome.accepted
+
     def failed():
         nudge_into_error(client, payload.info_hash)
         return Download.get_by_id(outcome.download_id).state == "failed"
@@ -245,3 +246,35 @@ def test_stuck_sending_claim_is_released_after_the_timeout(loop, swarm):
     d = Download.get_by_id(outcome.download_id)
     assert d.state == "failed" and "never reached Deluge" in d.error_message
     assert [m.item_id for m in wanted_movies()] == [movie.id]
+
+
+def test_failed_import_holds_the_target_until_retried(db, tmp_path, swarm):
+    """No library folder for films: the import fails, is marked import_failed (the target stays
+    taken, nothing is re-grabbed), and a retry after the fix imports it."""
+    from mydia_tui.library import sync_roots
+    from mydia_tui.models import LibraryRoot
+    from mydia_tui.services import Services
+
+    cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0), import_retries=0)
+    LibraryRoot.delete().execute()  # as if no [library] movies were configured
+    client = DelugeClient(cfg.deluge, backoff_base=0.1, backoff_max=0.5)
+    monitor = DownloadMonitor(cfg, client, missing_grace=0.0)
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 300_000})
+    seed(swarm, payload)
+    movie, download_id = _grab_movie(client, payload)
+    swarm.connect(payload.info_hash)
+    _poll_until(
+        monitor, lambda: Download.get_by_id(download_id).state == "import_failed", "import failure"
+    )
+    d = Download.get_by_id(download_id)
+    assert "no library folder for movies" in d.error_message
+    assert wanted_movies() == []  # still held: no second grab
+    assert any(e.event == "import_failed" for e in list_history())
+
+    sync_roots(cfg.library.movies, cfg.library.shows)
+    assert Services(cfg, client).retry_import(payload.info_hash) == 1
+    _poll_until(
+        monitor, lambda: Download.get_by_id(download_id).state == "imported", "import after retry"
+    )
+    assert MediaFile.select().where(MediaFile.movie == movie.id).count() == 1
+    client.close()

@@ -35,6 +35,19 @@ class ReconcileReport:
     untracked: list[Untracked] = field(default_factory=list)
 
 
+def untracked(config: Config, session: dict) -> list[Untracked]:
+    """Torrents in ``session`` that carry our label but that no download of ours names."""
+    label = config.deluge.label.strip().lower()
+    if not label:
+        return []
+    known = {h for (h,) in Download.select(Download.info_hash).tuples()}
+    return [
+        Untracked(info_hash, st.name, st.state)
+        for info_hash, st in session.items()
+        if st.label == label and info_hash not in known
+    ]
+
+
 def reconcile(
     config: Config, client: DelugeClient, *, now: dt.datetime | None = None
 ) -> ReconcileReport:
@@ -75,16 +88,11 @@ def reconcile(
                     reason="client_error",
                 )
                 report.released.append(d.id)
-    label = config.deluge.label.strip().lower()
-    if label:
-        known = {h for (h,) in Download.select(Download.info_hash).tuples()}
-        for info_hash, st in session.items():
-            if st.label == label and info_hash not in known:
-                report.untracked.append(Untracked(info_hash, st.name, st.state))
+    report.untracked = untracked(config, session)
     if report.untracked:
         log.info(
             "%d torrent(s) carry the label %r but are unknown to mydia-tui",
             len(report.untracked),
-            label,
+            config.deluge.label,
         )
     return report

@@ -93,6 +93,13 @@ class DownloadsList(RowView):
             id="downloads.remove_data",
             tooltip="Remove the torrent and its data (asks first)",
         ),
+        Binding(
+            "I",
+            "retry_import",
+            "Retry import",
+            id="downloads.retry_import",
+            tooltip="Import again a download whose import gave up",
+        ),
     ]
 
     def __init__(self, pane: DownloadsPane, **kwargs) -> None:
@@ -144,13 +151,26 @@ class DownloadsList(RowView):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        service = {"pause": "pause", "remove": "remove", "remove_data": "remove"}.get(action)
+        service = {
+            "pause": "pause",
+            "remove": "remove",
+            "remove_data": "remove",
+            "retry_import": "retry_import",
+        }.get(action)
         if service is None:
             return True
         services = getattr(self.app, "services", None)
         if services is None or not callable(getattr(services, service, None)):
             return False
-        return True if self.current() is not None else None
+        line = self.current()
+        if action == "retry_import":
+            return True if line is not None and line.stats.state == "import_failed" else None
+        return True if line is not None else None
+
+    def action_retry_import(self) -> None:
+        line = self.current()
+        if line is not None and line.stats.state == "import_failed":
+            self.app.call_service("retry_import", line.info_hash)
 
     def action_pause(self) -> None:
         line = self.current()
