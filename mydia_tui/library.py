@@ -11,18 +11,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from peewee import Case, IntegrityError, fn
+from peewee import Case, IntegrityError
 
 from .errors import AlreadyExists, NotFound, UsageError
 from .history import record
 from .models import (
-    ACTIVE_STATES,
-    Download,
-    DownloadEpisode,
     Episode,
-    FileEpisode,
     LibraryRoot,
-    MediaFile,
     MediaItem,
     database,
 )
@@ -360,134 +355,46 @@ class ItemRow:
         return self.wanted > 0
 
 
-def _active_downloads_by_item() -> dict[int, float]:
-    rows = (
-        Download.select(Download.item, fn.MAX(Download.progress))
-        .where(Download.state.in_(ACTIVE_STATES))
-        .group_by(Download.item)
-        .tuples()
-    )
-    return {item_id: progress or 0.0 for item_id, progress in rows}
-
-
 def list_items(
     *, kind: str | None = None, wanted_only: bool = False, today: _dt.date | None = None
 ) -> list[ItemRow]:
-    """Every film and show with its status, in sort-title order (a few set-based queries)."""
-    query = MediaItem.select().order_by(MediaItem.sort_title, MediaItem.year, MediaItem.id)
-    if kind:
-        query = query.where(MediaItem.kind == kind)
-    items = list(query)
-    downloading = _active_downloads_by_item()
+    """Every film and show with its status, in sort-title order. The status is computed once,
+    set-based, by :func:`mydia_tui.views.library_entries` (what the TUI shows too)."""
+    from .views import library_entries
 
-    # films with a file: quality of the newest file
-    movie_quality: dict[int, str] = {}
-    for movie_id, quality in (
-        MediaFile.select(MediaFile.movie, MediaFile.quality)
-        .where(MediaFile.movie.is_null(False) & MediaFile.missing_since.is_null())
-        .order_by(MediaFile.id)
-        .tuples()
-    ):
-        movie_quality[movie_id] = quality
-
-    # episode counts per show: total, aired, on disk, wanted
-    has_file = (
-        FileEpisode.select(FileEpisode.episode)
-        .join(MediaFile)
-        .where(MediaFile.missing_since.is_null())
-    )
-    in_flight = (
-        DownloadEpisode.select(DownloadEpisode.episode)
-        .join(Download)
-        .where(Download.state.in_(ACTIVE_STATES))
-    )
-    aired = aired_condition(today)
-    counts: dict[int, tuple[int, int, int, int]] = {}
-    rows = (
-        Episode.select(
-            Episode.show,
-            fn.COUNT(Episode.id),
-            fn.SUM(_case(aired)),
-            fn.SUM(_case(Episode.id.in_(has_file))),
-            fn.SUM(
-                _case(
-                    aired
-                    & Episode.monitored
-                    & MediaItem.monitored
-                    & Episode.id.not_in(has_file)
-                    & Episode.id.not_in(in_flight)
-                    & (Episode.season > 0)
-                )
-            ),
-        )
-        .join(MediaItem, on=(Episode.show == MediaItem.id))
-        .group_by(Episode.show)
-        .tuples()
-    )
-    for show_id, total, aired_n, on_disk, wanted in rows:
-        counts[show_id] = (total or 0, aired_n or 0, on_disk or 0, wanted or 0)
-
+    entries = library_entries(today=today)
+    ids: dict[int, tuple[str | None, int | None]] = {
+        item_id: (imdb, tvmaze)
+        for item_id, imdb, tvmaze in MediaItem.select(
+            MediaItem.id, MediaItem.imdb_id, MediaItem.tvmaze_id
+        ).tuples()
+    }
     out: list[ItemRow] = []
-    for item in items:
-        progress = downloading.get(item.id)
-        if item.kind == "movie":
-            quality = movie_quality.get(item.id, "")
-            if item.id in movie_quality:
-                status = "on_disk"
-            elif progress is not None:
-                status = "downloading"
-            elif not item.monitored:
-                status = "unmonitored"
-            else:
-                status = "missing"
-            wanted = int(status == "missing")
-            row = ItemRow(
-                id=item.id,
-                kind=item.kind,
-                title=item.title,
-                year=item.year,
-                monitored=item.monitored,
-                status=status,
-                quality=quality,
-                progress=progress,
-                wanted=wanted,
-                added_at=item.added_at.isoformat(timespec="seconds"),
-                imdb_id=item.imdb_id,
-                tvmaze_id=item.tvmaze_id,
-            )
-        else:
-            total, aired_n, on_disk, wanted = counts.get(item.id, (0, 0, 0, 0))
-            if not item.monitored:
-                wanted = 0
-            if progress is not None:
-                status = "downloading"
-            elif not item.monitored:
-                status = "unmonitored"
-            elif wanted:
-                status = "missing" if on_disk == 0 else "partial"
-            elif aired_n == 0:
-                status = "upcoming"
-            else:
-                status = "complete"
-            row = ItemRow(
-                id=item.id,
-                kind=item.kind,
-                title=item.title,
-                year=item.year,
-                monitored=item.monitored,
-                status=status,
-                progress=progress,
-                episodes=total,
-                aired=aired_n,
-                episodes_on_disk=on_disk,
-                wanted=wanted,
-                added_at=item.added_at.isoformat(timespec="seconds"),
-                imdb_id=item.imdb_id,
-                tvmaze_id=item.tvmaze_id,
-            )
-        if wanted_only and not row.is_wanted:
+    for e in sorted(entries, key=lambda e: (e.sort_title, e.year or 0, e.id)):
+        if kind and e.kind != kind:
             continue
-        out.append(row)
+        if wanted_only and e.wanted <= 0:
+            continue
+        imdb, tvmaze = ids.get(e.id, (None, None))
+        out.append(
+            ItemRow(
+                id=e.id,
+                kind=e.kind,
+                title=e.title,
+                year=e.year,
+                monitored=e.monitored,
+                status=e.status,
+                quality=e.quality,
+                progress=e.progress,
+                episodes=e.episodes,
+                aired=e.aired,
+                episodes_on_disk=e.on_disk,
+                wanted=e.wanted,
+                added_at=e.added_at,
+                imdb_id=imdb,
+                tvmaze_id=tvmaze,
+            )
+        )
     return out
 
 

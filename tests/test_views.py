@@ -9,22 +9,42 @@ from mydia_tui.downloads import list_downloads
 from mydia_tui.library import list_items
 
 
-def test_library_entries_match_list_items(db):
+EXPECTED = {
+    # title: (status, quality, progress, episodes, aired, on disk, wanted)
+    "Big Buck Bunny": ("on_disk", "Bluray-1080p", 1.0, 0, 0, 0, 0),
+    "Elephants Dream": ("on_disk", "WEBDL-720p", None, 0, 0, 0, 0),
+    "Tears of Steel": ("downloading", "", 0.62, 0, 0, 0, 0),
+    "Charade": ("downloading", "", 0.0, 0, 0, 0, 0),
+    "The Far Future": ("upcoming", "", None, 4, 0, 0, 0),
+    "Flash Gordon": ("unmonitored", "", None, 6, 6, 0, 0),
+    "Pioneer One": ("downloading", "", 1.0, 6, 6, 3, 2),
+    "Sherlock Holmes": ("complete", "", None, 8, 8, 8, 0),
+}
+
+
+def test_library_entries_status_and_list_items_json(db):
     tui_data.populate()
-    rows = {r.id: r for r in list_items()}
     entries = {e.id: e for e in views.library_entries()}
-    assert set(rows) == set(entries)
-    for item_id, row in rows.items():
-        e = entries[item_id]
-        assert (e.status, e.quality, e.progress, e.wanted) == (
-            row.status,
-            row.quality,
-            row.progress,
-            row.wanted,
-        ), row.title
-        assert (e.episodes, e.aired, e.on_disk) == (row.episodes, row.aired, row.episodes_on_disk)
+    by_title = {e.title: e for e in entries.values()}
+    for title, expected in EXPECTED.items():
+        e = by_title[title]
+        assert (
+            e.status,
+            e.quality,
+            e.progress,
+            e.episodes,
+            e.aired,
+            e.on_disk,
+            e.wanted,
+        ) == expected, title
+    # the command line lists the same items in sort-title order
+    rows = list_items()
+    assert [r.id for r in rows] == [
+        e.id for e in sorted(entries.values(), key=lambda e: (e.sort_title, e.year or 0, e.id))
+    ]
+    assert {r.title: r.status for r in rows} == {e.title: e.status for e in entries.values()}
     # the same for a few items read again
-    some = list(rows)[:3]
+    some = list(entries)[:3]
     assert {e.id: e for e in views.library_entries(some)} == {i: entries[i] for i in some}
     # the first page is the start of the title order
     first = views.first_entries(5)
