@@ -8,7 +8,6 @@ from mydia_tui import views
 from mydia_tui.downloads import list_downloads
 from mydia_tui.library import list_items
 
-
 EXPECTED = {
     # title: (status, quality, progress, episodes, aired, on disk, wanted)
     "Big Buck Bunny": ("on_disk", "Bluray-1080p", 1.0, 0, 0, 0, 0),
