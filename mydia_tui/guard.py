@@ -30,6 +30,8 @@ import logging
 import os
 import re
 import socket
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -333,6 +335,78 @@ def _walk_videos(folder: Path, max_depth: int = 3) -> Iterable[os.DirEntry]:
             continue
 
 
+@dataclass(frozen=True)
+class _FolderListing:
+    """The video files under a show folder, with the (season, episode) pairs each names, and
+    the modification time of every folder walked: a file added, removed or renamed anywhere
+    in the walk changes one of them."""
+
+    folders: tuple[tuple[str, int], ...]
+    #: (path, lower-cased name)
+    videos: tuple[tuple[str, str], ...]
+    #: name -> the (season, episode) pairs it names, filled as names are asked about
+    parsed: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict, compare=False)
+
+    def numbers(self, path: str) -> frozenset[tuple[int, int]]:
+        found = self.parsed.get(path)
+        if found is None:
+            found = self.parsed[path] = frozenset(episode_numbers_in_name(os.path.basename(path)))
+        return found
+
+
+_LISTINGS: dict[str, _FolderListing] = {}
+_LISTINGS_LOCK = threading.Lock()
+#: a folder changed less than this long ago may change again within the same clock tick
+#: (coarse file-system timestamps): its listing is not reused ("racily clean", as git says)
+_RACY_NS = 2_000_000_000
+
+
+def _listing_is_current(listing: _FolderListing, now_ns: int) -> bool:
+    for path, mtime_ns in listing.folders:
+        try:
+            current = os.stat(path).st_mtime_ns
+        except OSError:
+            return False
+        if current != mtime_ns or now_ns - mtime_ns < _RACY_NS:
+            return False
+    return True
+
+
+def _show_listing(folder: Path, max_depth: int = 3) -> _FolderListing:
+    """The show folder's video files, read again only when a folder in it changed."""
+    key = str(folder)
+    now_ns = time.time_ns()
+    with _LISTINGS_LOCK:
+        cached = _LISTINGS.get(key)
+    if cached is not None and _listing_is_current(cached, now_ns):
+        return cached
+    folders: list[tuple[str, int]] = []
+    videos: list[tuple[str, str]] = []
+    stack: list[tuple[str, int]] = [(key, 0)]
+    while stack:
+        current, depth = stack.pop()
+        try:
+            folders.append((current, os.stat(current).st_mtime_ns))
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            if depth < max_depth:
+                                stack.append((entry.path, depth + 1))
+                        elif entry.is_file() and is_video(entry.name):
+                            videos.append((entry.path, entry.name.lower()))
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    listing = _FolderListing(tuple(folders), tuple(videos))
+    with _LISTINGS_LOCK:
+        if len(_LISTINGS) > 4096:
+            _LISTINGS.clear()
+        _LISTINGS[key] = listing
+    return listing
+
+
 def _unscanned_video(target: Target) -> Path | None:
     folder = item_folder(target)
     if folder is None or not folder.is_dir():
@@ -344,10 +418,10 @@ def _unscanned_video(target: Target) -> Path | None:
     wanted = {(e.season, e.number) for e in target.episodes}
     # a cheap substring test first: only names that can name one of these seasons are parsed
     markers = tuple({m for s, _ in wanted for m in (f"s{s}", f"s{s:02d}", f"{s}x")})
-    for entry in _walk_videos(folder):
-        low = entry.name.lower()
-        if any(m in low for m in markers) and episode_numbers_in_name(entry.name) & wanted:
-            return Path(entry.path)
+    listing = _show_listing(folder)
+    for path, low in listing.videos:
+        if any(m in low for m in markers) and listing.numbers(path) & wanted:
+            return Path(path)
     return None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import itertools
+import os
 from pathlib import Path
 
 import pytest
@@ -438,3 +439,20 @@ def test_check_previews_without_claiming(lib):
     assert Download.select().count() == 0
     lib.grab_movie()
     assert lib.guard.check(movie_target(lib.bbb), release()).reason == g.IN_FLIGHT
+
+
+def test_show_folder_listing_is_reused_only_while_no_folder_changed(lib):
+    """The guard remembers a show folder's video files; a file added later is still seen."""
+    season = lib.shows_root / "The Expanse" / "Season 01"
+    season.mkdir(parents=True)
+    (season / "the.expanse.s01e01.mkv").write_bytes(b"x")
+    old = 1_600_000_000
+    for folder in (season, season.parent):
+        os.utime(folder, (old, old))
+    assert refused(lib.grab_episodes((1, 1)), g.ALREADY_ON_DISK)
+    listing = g._LISTINGS[str(season.parent)]
+    assert refused(lib.grab_episodes((1, 1)), g.ALREADY_ON_DISK)
+    assert g._LISTINGS[str(season.parent)] is listing  # reused: nothing changed
+    (season / "the.expanse.s01e02.mkv").write_bytes(b"x")  # the season folder's mtime moves
+    assert refused(lib.grab_episodes((1, 2)), g.ALREADY_ON_DISK)
+    assert lib.grab_episodes((1, 3)).accepted
