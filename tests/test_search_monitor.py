@@ -1,0 +1,149 @@
+"""The search monitor's planning and limits, on a real SQLite file and a real Torznab server."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from torznab_server import item_xml
+
+from mydia_tui.config import Config, IndexerConfig, MonitorConfig
+from mydia_tui.guard import Outcome
+from mydia_tui.history import list_history
+from mydia_tui.library import add_movie, add_show, manual_episodes
+from mydia_tui.models import Episode, FileEpisode, LibraryRoot, MediaFile, SearchState, utcnow
+from mydia_tui.monitor.search import SearchMonitor
+from mydia_tui.searching import make_searcher
+
+
+@pytest.fixture
+def fake(torznab):
+    return torznab.add("fake")
+
+
+def config_for(fake, **monitor) -> Config:
+    return Config(
+        indexers=(
+            IndexerConfig(name="fake", url=fake.url, api_key=fake.api_key, min_interval=0.0),
+        ),
+        monitor=MonitorConfig(**monitor),
+    )
+
+
+class Grabs:
+    """A grabber that accepts every candidate it is offered (the guard is tested elsewhere)."""
+
+    def __init__(self):
+        self.taken: list[tuple[str, str]] = []
+
+    def __call__(self, target, candidate) -> Outcome:
+        self.taken.append((target.label(), candidate.release.title))
+        return Outcome(True, message="grabbed")
+
+
+def test_empty_search_cools_down_doubling_and_survives_a_restart(db, fake):
+    movie = add_movie("Big Buck Bunny", 2008)
+    cfg = config_for(fake, cooldown_base=3600.0)
+    first = SearchMonitor(cfg, make_searcher(cfg), Grabs())
+    report = first.run_cycle()
+    assert report.empty == ["Big Buck Bunny (2008)"]
+    state = SearchState.get(SearchState.key == f"m:{movie.id}")
+    assert state.empty_count == 1
+    assert dt.timedelta(minutes=59) < state.next_search_at - utcnow() <= dt.timedelta(hours=1)
+    # a new monitor (a restart) honours the cool-down
+    again = SearchMonitor(cfg, make_searcher(cfg), Grabs())
+    assert again.run_cycle().searched == []
+    assert len(fake.searches()) == 1
+    # once it is over, the next empty search waits twice as long
+    SearchState.update(next_search_at=utcnow() - dt.timedelta(seconds=1)).execute()
+    again.run_cycle()
+    state = SearchState.get(SearchState.key == f"m:{movie.id}")
+    assert state.empty_count == 2
+    assert state.next_search_at - utcnow() > dt.timedelta(hours=1, minutes=59)
+    assert [e.event for e in list_history(item_id=movie.id)][:2] == ["search_empty", "search_empty"]
+
+
+def test_an_item_leased_by_another_monitor_is_not_searched(db, fake):
+    movie = add_movie("Big Buck Bunny", 2008)
+    cfg = config_for(fake)
+    SearchState.create(
+        key=f"m:{movie.id}",
+        item=movie.id,
+        lease_holder="other-host:1",
+        lease_until=utcnow() + dt.timedelta(minutes=5),
+    )
+    assert SearchMonitor(cfg, make_searcher(cfg), Grabs(), holder="me:2").run_cycle().searched == []
+    # an expired lease is taken over
+    SearchState.update(lease_until=utcnow() - dt.timedelta(seconds=1)).execute()
+    assert SearchMonitor(cfg, make_searcher(cfg), Grabs(), holder="me:2").run_cycle().searched == [
+        "Big Buck Bunny (2008)"
+    ]
+    assert SearchState.get(SearchState.key == f"m:{movie.id}").lease_holder == ""  # released
+
+
+def test_season_pack_first_when_enough_of_the_season_is_wanted(db, fake):
+    show = add_show("The Expanse", manual_episodes({1: 4, 2: 4}))
+    root = LibraryRoot.create(path="/nowhere", kind="shows")
+    # season 2: three of four episodes have files (25 % wanted): episodes, not a pack
+    for n in (1, 2, 3):
+        ep = Episode.get((Episode.show == show.id) & (Episode.season == 2) & (Episode.number == n))
+        f = MediaFile.create(episode=ep, root=root, path=f"s2e{n}.mkv")
+        FileEpisode.create(file=f, episode=ep)
+    fake.items += [
+        item_xml("The.Expanse.S01.1080p.WEB-DL.x264-GRP"),
+        item_xml("The.Expanse.S02E04.1080p.WEB-DL.x264-GRP"),
+    ]
+    cfg = config_for(fake)
+    grabs = Grabs()
+    report = SearchMonitor(cfg, make_searcher(cfg), grabs).run_cycle()
+    assert report.searched == ["The Expanse S01", "The Expanse S02E04"]
+    assert grabs.taken == [
+        ("The Expanse S01", "The.Expanse.S01.1080p.WEB-DL.x264-GRP"),
+        ("The Expanse S02E04", "The.Expanse.S02E04.1080p.WEB-DL.x264-GRP"),
+    ]
+
+
+def test_no_pack_found_means_the_episodes_one_by_one_in_the_same_cycle(db, fake):
+    add_show("The Expanse", manual_episodes({1: 3}))
+    fake.items += [item_xml(f"The.Expanse.S01E0{n}.1080p.WEB-DL.x264-GRP") for n in (1, 2, 3)]
+    cfg = config_for(fake)
+    grabs = Grabs()
+    report = SearchMonitor(cfg, make_searcher(cfg), grabs).run_cycle()
+    assert report.searched == [
+        "The Expanse S01",
+        "The Expanse S01E01",
+        "The Expanse S01E02",
+        "The Expanse S01E03",
+    ]
+    assert [title for _, title in grabs.taken] == [
+        f"The.Expanse.S01E0{n}.1080p.WEB-DL.x264-GRP" for n in (1, 2, 3)
+    ]
+
+
+def test_searches_per_cycle_and_per_show_are_limits(db, fake):
+    for year in range(2001, 2006):
+        add_movie(f"Film {year}", year)
+    add_show("The Expanse", manual_episodes({1: 10}))
+    cfg = config_for(fake, searches_per_cycle=3, season_pack_share=1.0)
+    assert len(SearchMonitor(cfg, make_searcher(cfg), Grabs()).run_cycle().searched) == 3
+    SearchState.delete().execute()
+    Episode.update(monitored=False).where(Episode.number > 4).execute()
+    cfg = config_for(fake, searches_per_cycle=50, searches_per_show=2)
+    searched = SearchMonitor(cfg, make_searcher(cfg), Grabs()).run_cycle().searched
+    assert len([s for s in searched if s.startswith("The Expanse")]) == 2
+
+
+def test_a_release_overlapping_one_taken_this_cycle_is_skipped(db, fake):
+    """Two wanted seasons, one two-season release: taken for the first, skipped for the second."""
+    show = add_show("The Expanse", manual_episodes({1: 2}))
+    fake.items.append(item_xml("The.Expanse.S01.1080p.WEB-DL.x264-GRP"))
+    cfg = config_for(fake)
+    grabs = Grabs()
+    monitor = SearchMonitor(cfg, make_searcher(cfg), grabs)
+    tasks = monitor.plan()
+    assert [t.key for t in tasks] == [f"s:{show.id}:1"]
+    # the same target planned twice in one cycle (as two monitors' plans would overlap)
+    monitor.plan = lambda: tasks + tasks
+    report = monitor.run_cycle()
+    assert report.skipped_overlap == ["The Expanse S01"]
+    assert len(grabs.taken) == 1
