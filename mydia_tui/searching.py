@@ -101,9 +101,9 @@ def cmd_search(ctx) -> int:
 
     ctx.db()
     args = ctx.args
-    target = target_for(args.item_id, args.season, args.episode)
     if not ctx.config.indexers:
         raise UsageError("no indexers configured: add [[indexers]] to config.toml")
+    target = target_for(args.item_id, args.season, args.episode)
     outcome = search(ctx.config, target)
     if ctx.json:
         emit_json(outcome_to_dict(outcome))

@@ -1,0 +1,50 @@
+"""`mydia-tui search`: ranked candidates and refusals with their reasons, from a real Torznab
+server, through the real command line."""
+
+from __future__ import annotations
+
+from torznab_server import item_xml
+
+from mydia_tui.config import Config, IndexerConfig, write_config
+
+
+def test_search_prints_ranked_candidates_and_refusals(cli, torznab, tmp_path):
+    fake = torznab.add("fake")
+    fake.items += [
+        item_xml("Big.Buck.Bunny.2008.720p.BluRay.x264-GRP", seeders=50),
+        item_xml("Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP", seeders=20),
+        item_xml("Big.Buck.Bunny.2.2015.1080p.BluRay.x264-GRP", seeders=90),
+        item_xml("Big.Buck.Bunny.2008.1080p.CAM.x264-GRP", seeders=90),
+    ]
+    config = Config(
+        indexers=(IndexerConfig(name="fake", url=fake.url, api_key=fake.api_key, min_interval=0.0),)
+    )
+    cli.config_path = write_config(config, tmp_path / "config.toml")
+    assert cli("add", "movie", "Big Buck Bunny", "--year", "2008").code == 0
+
+    r = cli("search", "1", "--json")
+    assert r.code == 0, r.err
+    data = r.json()
+    assert data["target"] == "Big Buck Bunny (2008)"
+    assert [c["title"] for c in data["candidates"]] == ["Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP"]
+    reasons = {d["title"]: d["reason"] for d in data["rejected"]}
+    assert reasons["Big.Buck.Bunny.2.2015.1080p.BluRay.x264-GRP"] == "wrong_title"
+    assert reasons["Big.Buck.Bunny.2008.720p.BluRay.x264-GRP"] == "not_allowed_quality"
+    assert reasons["Big.Buck.Bunny.2008.1080p.CAM.x264-GRP"] == "blocked_word"
+    assert data["indexers"][0]["ok"] is True
+    assert fake.api_key not in r.out
+
+    text = cli("search", "1")
+    assert text.code == 0 and "1 candidates (best first)" in text.out and "wrong_title" in text.out
+
+
+def test_search_usage_errors(cli, tmp_path):
+    assert cli("add", "show", "The Expanse", "--seasons", "1:2").code == 0
+    r = cli("search", "1")
+    assert r.code == 2 and "no indexers configured" in r.err
+    cli.config_path = write_config(
+        Config(indexers=(IndexerConfig(name="x", url="http://127.0.0.1:9/api"),)),
+        tmp_path / "c.toml",
+    )
+    r = cli("search", "1")
+    assert r.code == 2 and "give --season N" in r.err
