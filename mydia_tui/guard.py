@@ -314,13 +314,18 @@ def episode_numbers_in_name(name: str) -> set[tuple[int, int]]:
     return found
 
 
-def _walk_videos(folder: Path, max_depth: int = 3) -> Iterable[os.DirEntry]:
+def _walk_videos(
+    folder: Path, max_depth: int = 3, folders: list[tuple[str, int]] | None = None
+) -> Iterable[os.DirEntry]:
     """Video files under ``folder`` (plain ``os.scandir`` entries: building a ``Path`` for
-    every file and folder of a large show cost more than the walk itself)."""
+    every file and folder of a large show cost more than the walk itself). When ``folders`` is
+    given, every folder walked is appended to it with its modification time."""
     stack: list[tuple[str, int]] = [(str(folder), 0)]
     while stack:
         current, depth = stack.pop()
         try:
+            if folders is not None:
+                folders.append((current, os.stat(current).st_mtime_ns))
             with os.scandir(current) as entries:
                 for entry in entries:
                     try:
@@ -381,24 +386,7 @@ def _show_listing(folder: Path, max_depth: int = 3) -> _FolderListing:
     if cached is not None and _listing_is_current(cached, now_ns):
         return cached
     folders: list[tuple[str, int]] = []
-    videos: list[tuple[str, str]] = []
-    stack: list[tuple[str, int]] = [(key, 0)]
-    while stack:
-        current, depth = stack.pop()
-        try:
-            folders.append((current, os.stat(current).st_mtime_ns))
-            with os.scandir(current) as entries:
-                for entry in entries:
-                    try:
-                        if entry.is_dir(follow_symlinks=False):
-                            if depth < max_depth:
-                                stack.append((entry.path, depth + 1))
-                        elif entry.is_file() and is_video(entry.name):
-                            videos.append((entry.path, entry.name.lower()))
-                    except OSError:
-                        continue
-        except OSError:
-            continue
+    videos = [(e.path, e.name.lower()) for e in _walk_videos(folder, max_depth, folders)]
     listing = _FolderListing(tuple(folders), tuple(videos))
     with _LISTINGS_LOCK:
         if len(_LISTINGS) > 4096:
