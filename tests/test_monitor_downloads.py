@@ -278,3 +278,18 @@ def test_failed_import_holds_the_target_until_retried(db, tmp_path, swarm):
     )
     assert MediaFile.select().where(MediaFile.movie == movie.id).count() == 1
     client.close()
+
+
+def test_no_progress_for_the_configured_time_is_flagged_stalled(db, tmp_path, swarm):
+    """A torrent nobody seeds stays at 0 %: after stalled_after it shows as stalled (it keeps
+    its target: stalled is still active)."""
+    cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0), stalled_after=0.5)
+    client = DelugeClient(cfg.deluge)
+    monitor = DownloadMonitor(cfg, client)
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 100_000})
+    _movie, download_id = _grab_movie(client, payload)  # never seeded: no progress
+    _poll_until(
+        monitor, lambda: Download.get_by_id(download_id).state == "stalled", "stalled", timeout=30
+    )
+    assert wanted_movies() == []
+    client.close()
