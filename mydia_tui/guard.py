@@ -658,25 +658,32 @@ class Guard:
     ) -> Outcome:
         """The client has the torrent: record it (adopted when it was already there)."""
         now = utcnow()
-        Download.update(
-            state="queued", added_at=now, updated_at=now, error_message=None, last_progress_at=now
-        ).where(
-            (Download.id == download_id) & (Download.state.in_(("claimed", "sending")))
-        ).execute()
+        changed = (
+            Download.update(
+                state="queued",
+                added_at=now,
+                updated_at=now,
+                error_message=None,
+                last_progress_at=now,
+            )
+            .where((Download.id == download_id) & (Download.state.in_(("claimed", "sending"))))
+            .execute()
+        )
         event = "adopted" if result.already_present else "grabbed"
         verb = "adopted (already in the client)" if result.already_present else "grabbed"
-        history.record(
-            event,
-            f"{verb} {release.title} for {target.label()}",
-            item=target.item_id,
-            season=target.season if target.kind == "season" else None,
-            download=download_id,
-            data={
-                "release": release.title,
-                "indexer": release.indexer,
-                "info_hash": result.info_hash,
-            },
-        )
+        if changed:  # else another monitor's reconciliation recorded it first
+            history.record(
+                event,
+                f"{verb} {release.title} for {target.label()}",
+                item=target.item_id,
+                season=target.season if target.kind == "season" else None,
+                download=download_id,
+                data={
+                    "release": release.title,
+                    "indexer": release.indexer,
+                    "info_hash": result.info_hash,
+                },
+            )
         return Outcome(
             True,
             message=f"{verb} {release.title}",

@@ -293,3 +293,25 @@ def test_no_progress_for_the_configured_time_is_flagged_stalled(db, tmp_path, sw
     )
     assert wanted_movies() == []
     client.close()
+
+
+def test_a_live_claimers_add_is_not_adopted_by_another_monitor(loop, tmp_path):
+    """Two monitors: while the claiming process may still record its add, others leave it be;
+    a claim whose process is gone, or that is older than the grace, is adopted."""
+    from mydia_tui.monitor.reconcile import adoption_grace
+
+    cfg, client, monitor = loop
+    movie = add_movie("Big Buck Bunny", 2008)
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 100_000})
+    prepared = prepare_torrent(payload.torrent)
+    outcome = Guard().claim(
+        movie_target(movie.id), GuardRelease(info_hash=prepared.info_hash, title=MOVIE)
+    )
+    mark_sending(outcome.download_id)
+    client.add(prepared, "movies")  # this (live) process sent it and has not recorded it yet
+    assert reconcile(cfg, client).adopted == []
+    monitor.poll()
+    assert Download.get_by_id(outcome.download_id).state == "sending"
+    later = utcnow() + adoption_grace(cfg) + dt.timedelta(seconds=1)
+    assert reconcile(cfg, client, now=later).adopted == [outcome.download_id]
+    assert [e.event for e in list_history()].count("adopted") == 1

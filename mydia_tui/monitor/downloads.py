@@ -19,6 +19,7 @@ from ..deluge import DelugeClient, DelugeError, TorrentStatus
 from ..guard import blocklist, finish
 from ..models import ACTIVE_STATES, Download, utcnow
 from .importer import Importer
+from .reconcile import may_still_be_sending
 
 log = logging.getLogger(__name__)
 
@@ -90,14 +91,19 @@ class DownloadMonitor:
 
     def _seen(self, d: Download, st: TorrentStatus, now: dt.datetime, report: PollReport) -> None:
         if d.state == "sending":
-            # the add reached Deluge though its answer never came back: adopt it
-            Download.update(state="queued", added_at=now, updated_at=now).where(
-                (Download.id == d.id) & (Download.state == "sending")
-            ).execute()
-            history.record(
-                "adopted", f"Deluge has {d.title}: adopted", item=d.item_id, download=d.id
+            if may_still_be_sending(d, self.config, now):
+                return  # the process that sent it records the answer itself
+            # the add reached Deluge though its answer was never recorded: adopt it
+            adopted = (
+                Download.update(state="queued", added_at=now, updated_at=now)
+                .where((Download.id == d.id) & (Download.state == "sending"))
+                .execute()
             )
-            report.adopted.append(d.id)
+            if adopted:
+                history.record(
+                    "adopted", f"Deluge has {d.title}: adopted", item=d.item_id, download=d.id
+                )
+                report.adopted.append(d.id)
         if st.state == "error":
             message = st.message or "Deluge reported an error"
             if finish(d.id, "failed", error=f"Deluge: {message}"):

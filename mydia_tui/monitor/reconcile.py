@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 from dataclasses import dataclass, field
 
 from .. import history
@@ -33,6 +35,36 @@ class ReconcileReport:
     adopted: list[int] = field(default_factory=list)
     released: list[int] = field(default_factory=list)
     untracked: list[Untracked] = field(default_factory=list)
+
+
+def _claimer_alive(claimed_by: str) -> bool | None:
+    """Whether the process named "host:pid" still runs: True/False on this host, None when it
+    is another host's (or unreadable)."""
+    host, _, pid = (claimed_by or "").rpartition(":")
+    if not host or not pid.isdigit() or host != socket.gethostname():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def adoption_grace(config: Config) -> dt.timedelta:
+    """How long a live claimer gets to record its own add before others adopt the torrent."""
+    return dt.timedelta(seconds=max(60.0, 4 * config.deluge.timeout))
+
+
+def may_still_be_sending(d: Download, config: Config, now: dt.datetime) -> bool:
+    """A claim whose claimer may still record the add's answer itself: its process is alive
+    (or on another host) and it started less than :func:`adoption_grace` ago. A claim of a
+    dead process is never waited for."""
+    started = d.sent_at or d.claimed_at
+    if started is not None and now - started > adoption_grace(config):
+        return False
+    return _claimer_alive(d.claimed_by) is not False
 
 
 def untracked(config: Config, session: dict) -> list[Untracked]:
@@ -60,6 +92,8 @@ def reconcile(
     pending = Download.select().where(Download.state.in_(("claimed", "sending")))
     for d in pending:
         if d.info_hash in session:
+            if may_still_be_sending(d, config, now):
+                continue  # its own process records it
             changed = (
                 Download.update(
                     state="queued", added_at=d.added_at or now, updated_at=now, error_message=None
