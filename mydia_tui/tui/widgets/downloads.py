@@ -249,7 +249,9 @@ class DownloadsPane(Vertical):
 
     def on_mount(self) -> None:
         self.update_bars()
-        self.refresh_queue()
+        # the first read is made here (a few indexed reads), so the first paint shows the queue
+        # without waiting for a worker thread; later reads run in workers
+        self._read(self._read_queue(frozenset(), self.include_finished))
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.update_bars)
@@ -262,6 +264,12 @@ class DownloadsPane(Vertical):
 
     @work(thread=True, exclusive=True, group="downloads-read", exit_on_error=False)
     def read(self, known: frozenset[tuple[str, int]], include_finished: bool) -> None:
+        message = self._read_queue(known, include_finished)
+        if not get_current_worker().is_cancelled:  # a newer read replaced this one
+            self.post_message(message)
+
+    @staticmethod
+    def _read_queue(known: frozenset[tuple[str, int]], include_finished: bool) -> DownloadsRead:
         stats = views.download_stats(include_finished=include_finished)
         new = [(h, i) for h, (i, _) in stats.items() if (h, i) not in known]
         if not known:  # the first read: the whole queue in two queries
@@ -269,8 +277,7 @@ class DownloadsPane(Vertical):
         else:
             labels = views.download_labels([i for _, i in new]) if new else {}
         lines = {h: DownloadLine(h, i, *labels[i], stats[h][1]) for h, i in new if i in labels}
-        if not get_current_worker().is_cancelled:  # a newer read replaced this one
-            self.post_message(DownloadsRead(stats, lines))
+        return DownloadsRead(stats, lines)
 
     @on(DownloadsRead)
     def _read(self, message: DownloadsRead) -> None:

@@ -135,16 +135,21 @@ class LibraryPane(Vertical):
 
     def on_mount(self) -> None:
         self.update_titles()
-        self.load()
+        # the first screenful is read here (two indexed reads of a few milliseconds), so the
+        # first paint does not wait for a worker thread; the whole library follows in one
+        self._loaded(LibraryLoaded(views.first_entries(FIRST_PAGE), views.library_counts(), False))
+        self.load(first_page=False)
 
     # -- loading (thread workers) --------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="library-load", exit_on_error=False)
-    def load(self) -> None:
-        """A first screenful at once, then the whole library."""
+    def load(self, first_page: bool = True) -> None:
+        """A first screenful at once (unless already shown), then the whole library."""
         worker = get_current_worker()
         counts = views.library_counts()
-        if not self.complete:
+        if not first_page:
+            self._first_shown.wait(1.0)
+        elif not self.complete:
             self._first_shown.clear()
             self.post_message(LibraryLoaded(views.first_entries(FIRST_PAGE), counts, False))
             # let the first screen paint before this thread takes the GIL for a while
