@@ -224,6 +224,9 @@ async def test_status_bar_shows_core_events(demo):
         await settle(app, pilot, lambda: status.monitor.phase == "paused")
         assert "monitor paused" in str(status.render())
         assert status._ticker is None  # nothing ticks when nothing changes
+        app.post_core_event(events.IndexerHealthSummary(ok=0, failing=0))
+        await settle(app, pilot, lambda: status.indexers.ok == 0)
+        assert "no indexers" in str(status.render())
 
 
 class FakeMonitor:

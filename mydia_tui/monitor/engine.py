@@ -197,10 +197,9 @@ class Monitor:
         return report
 
     def report_indexers(self) -> None:
-        if self.config.indexers:
-            from ..searching import indexer_summary
+        from ..searching import indexer_summary
 
-            self.on_event(indexer_summary(self.config))
+        self.on_event(indexer_summary(self.config))
 
     def run_once(self) -> tuple[CycleReport | None, PollReport]:
         """One cycle of each monitor: poll (and import), search, poll again."""
@@ -224,6 +223,7 @@ class Monitor:
     ) -> None:
         if on_event is not None:
             self.set_sink(on_event)
+        self._guarded("indexers", self.report_indexers)
         mc = self.config.monitor
         next_poll = next_search = clock()
         while not stop.is_set():

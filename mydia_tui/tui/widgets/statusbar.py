@@ -97,6 +97,8 @@ class StatusBar(Static):
         i = self.indexers
         if i is None:
             return Text("indexers ?", style="dim")
+        if not i.ok and not i.failing:
+            return Text("no indexers", style="dim")
         text = Text(f"indexers {i.ok} ok", style="green" if i.ok else "dim")
         if i.failing:
             text.append(f", {i.failing} failing", style="bold red")
