@@ -590,3 +590,20 @@ async def test_theme_is_remembered_in_the_config_file(demo, tmp_path):
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(again, pilot)
         assert again.theme == "nord"
+
+
+async def test_empty_library_and_empty_filter_say_what_to_do(db):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot, lambda: app.main.library.complete)
+        view = app.main.library.list
+        assert "the library is empty: mydia-tui add movie" in view.render_line(1).text
+    from mydia_tui.library import add_movie
+
+    add_movie("Sintel", 2010)
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot, lambda: app.main.library.complete)
+        await pilot.press("slash", "z", "z", "z")
+        await settle(app, pilot, lambda: not app.main.library.view)
+        assert "nothing matches" in app.main.library.list.render_line(1).text

@@ -70,6 +70,16 @@ class LibraryList(RowView):
     def row_count(self) -> int:
         return len(self.pane.view)
 
+    def empty_hint(self) -> str:
+        pane = self.pane
+        if pane.entries:
+            return "nothing matches: escape clears the filter, t shows films, shows or both"
+        if pane.complete:
+            return (
+                "the library is empty: mydia-tui add movie TITLE --year YEAR, or try mydia-tui demo"
+            )
+        return ""
+
     def row_value(self, index: int) -> Hashable:
         entry = self.pane.view[index]
         return (entry, self.pane.progress.get(entry.id))

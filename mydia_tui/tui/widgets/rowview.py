@@ -206,6 +206,10 @@ class RowView(ScrollView, can_focus=True):
             )
         return self._styles
 
+    def empty_hint(self) -> str:
+        """A line of help shown when there are no rows (plain text, never markup)."""
+        return ""
+
     # -- rendering -----------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
@@ -213,6 +217,12 @@ class RowView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base, cursor_style, blurred_style = self._row_styles()
         if index >= self.row_count() or width <= 0:
+            hint = self.empty_hint() if y == 1 and self.row_count() == 0 and width > 0 else ""
+            if hint:
+                text = Text(" " + hint, style="dim")
+                text.truncate(width, overflow="ellipsis", pad=True)
+                segments = [s for s in text.render(self.app.console) if s.text != "\n"]
+                return Strip(segments, width).crop_extend(0, width, base)
             return Strip.blank(width, base)
         selected = index == self.cursor
         focused = self.has_focus
