@@ -165,31 +165,44 @@ def add_movie(
     if year is not None and not 1870 <= year <= 2200:
         raise UsageError(f"not a plausible year: {year}")
     imdb_id = normalize_imdb(imdb_id)
-    ids = {"imdb_id": imdb_id, "tmdb_id": tmdb_id}
-    root = first_root("movies")
+    with database.atomic():
+        item = _create_item(
+            "movie",
+            title,
+            year,
+            ids={"imdb_id": imdb_id, "tmdb_id": tmdb_id},
+            monitored=monitored,
+            folder=movie_folder(title, year),
+        )
+        record("added", f"added film {item.title}", item=item.id)
+    return _info(item)
+
+
+def _create_item(kind: str, title: str, year: int | None, *, ids: dict, **fields) -> MediaItem:
+    """Create a film or show unless the library already has it (same kind, title and year, or
+    one of the same external ids): then :class:`AlreadyExists` names the one it has. Runs
+    inside the caller's transaction; the database's unique indexes back the check up."""
+    existing = _find_existing(kind, title, year, ids)
+    if existing:
+        raise AlreadyExists(f"the library already has the {_describe(existing)}")
     try:
         with database.atomic():
-            existing = _find_existing("movie", title, year, ids)
-            if existing:
-                raise AlreadyExists(f"the library already has the {_describe(existing)}")
-            item = MediaItem.create(
-                kind="movie",
+            return MediaItem.create(
+                kind=kind,
                 title=title,
                 sort_title=sort_title(title),
                 title_key=title_key(title),
                 year=year,
-                imdb_id=imdb_id,
-                tmdb_id=tmdb_id,
-                monitored=monitored,
-                root=root,
-                folder=movie_folder(title, year),
+                root=first_root("movies" if kind == "movie" else "shows"),
+                **ids,
+                **fields,
             )
-            record("added", f"added film {item.title}", item=item.id)
     except IntegrityError:
-        existing = _find_existing("movie", title, year, ids)
-        what = _describe(existing) if existing else f"film {title}"
+        existing = _find_existing(kind, title, year, ids)
+        what = (
+            _describe(existing) if existing else f"{'film' if kind == 'movie' else 'show'} {title}"
+        )
         raise AlreadyExists(f"the library already has the {what}") from None
-    return _info(item)
 
 
 def parse_seasons(spec: str) -> dict[int, int]:
@@ -238,47 +251,32 @@ def add_show(
     if not title:
         raise UsageError("a show needs a title")
     imdb_id = normalize_imdb(imdb_id)
-    ids = {"tvmaze_id": tvmaze_id, "tvdb_id": tvdb_id, "imdb_id": imdb_id}
-    root = first_root("shows")
-    try:
-        with database.atomic():
-            existing = _find_existing("show", title, year, ids)
-            if existing:
-                raise AlreadyExists(f"the library already has the {_describe(existing)}")
-            item = MediaItem.create(
-                kind="show",
-                title=title,
-                sort_title=sort_title(title),
-                title_key=title_key(title),
-                year=year,
-                tvmaze_id=tvmaze_id,
-                tvdb_id=tvdb_id,
-                imdb_id=imdb_id,
-                monitored=monitored,
-                root=root,
-                folder=safe_name(title),
-                status=status,
-                overview=overview,
-            )
-            rows = [
-                {
-                    "show": item.id,
-                    "season": e.season,
-                    "number": e.number,
-                    "title": e.title,
-                    "air_date": e.air_date,
-                    "tvmaze_id": e.tvmaze_id,
-                    "monitored": monitored,
-                }
-                for e in episodes
-            ]
-            for start in range(0, len(rows), 200):
-                Episode.insert_many(rows[start : start + 200]).execute()
-            record("added", f"added show {item.title} ({len(rows)} episodes)", item=item.id)
-    except IntegrityError:
-        existing = _find_existing("show", title, year, ids)
-        what = _describe(existing) if existing else f"show {title}"
-        raise AlreadyExists(f"the library already has the {what}") from None
+    with database.atomic():
+        item = _create_item(
+            "show",
+            title,
+            year,
+            ids={"tvmaze_id": tvmaze_id, "tvdb_id": tvdb_id, "imdb_id": imdb_id},
+            monitored=monitored,
+            folder=safe_name(title),
+            status=status,
+            overview=overview,
+        )
+        rows = [
+            {
+                "show": item.id,
+                "season": e.season,
+                "number": e.number,
+                "title": e.title,
+                "air_date": e.air_date,
+                "tvmaze_id": e.tvmaze_id,
+                "monitored": monitored,
+            }
+            for e in episodes
+        ]
+        for start in range(0, len(rows), 200):
+            Episode.insert_many(rows[start : start + 200]).execute()
+        record("added", f"added show {item.title} ({len(rows)} episodes)", item=item.id)
     return _info(item, len(rows))
 
 
