@@ -13,7 +13,6 @@ from pathlib import Path
 from .config import Config, redact_text, secrets_of
 from .deluge import (
     DelugeClient,
-    DelugeError,
     DelugeTimeout,
     DelugeUnreachable,
     PreparedTorrent,
@@ -163,4 +162,4 @@ def cmd_grab(ctx) -> int:
     return EXIT_REFUSED
 
 
-__all__ = ["DelugeError", "ReleaseInfo", "cmd_grab", "grab", "guard_release", "send_to_deluge"]
+__all__ = ["ReleaseInfo", "cmd_grab", "grab", "guard_release", "send_to_deluge"]

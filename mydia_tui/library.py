@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from peewee import Case, IntegrityError
 
@@ -346,7 +346,6 @@ class ItemRow:
     added_at: str = ""
     imdb_id: str | None = None
     tvmaze_id: int | None = None
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def is_wanted(self) -> bool:

@@ -33,14 +33,6 @@ def normalize_info_hash(value: str) -> str:
     raise BadTorrent(f"not an info-hash: {text[:60]!r}")
 
 
-def is_info_hash(value: str) -> bool:
-    try:
-        normalize_info_hash(value)
-    except BadTorrent:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class Magnet:
     info_hash: str
@@ -194,7 +186,6 @@ __all__ = [
     "TorrentFile",
     "b64",
     "info_hash_of_torrent",
-    "is_info_hash",
     "make_magnet",
     "normalize_info_hash",
     "parse_magnet",

@@ -530,25 +530,19 @@ class TorznabClient:
 
     def search_target(self, target: Target) -> Feed:
         """Back-off check, caps, the best query, every page; health recorded."""
-        self.check_backoff()
-        try:
-            caps = self.caps()
-            self.page_size = min(self.page_size, caps.limit_max)
-            feed = self.search(build_query(target, caps, self.config.categories))
-        except IndexerError as exc:
-            if not isinstance(exc, IndexerSkipped):
-                record_failure(self.name, exc, self.backoff)
-            raise
-        record_success(self.name)
-        return feed
+        return self._recorded(lambda caps: build_query(target, caps, self.config.categories))
 
     def recent(self, kind: str) -> Feed:
         """The newest releases of one kind ("movie" or "show"), health recorded."""
+        return self._recorded(lambda caps: recent_query(kind, caps, self.config.categories))
+
+    def _recorded(self, make_query: Callable[[Caps], Query]) -> Feed:
+        """Run the query ``make_query`` builds from the caps, recording the indexer's health."""
         self.check_backoff()
         try:
             caps = self.caps()
             self.page_size = min(self.page_size, caps.limit_max)
-            feed = self.search(recent_query(kind, caps, self.config.categories))
+            feed = self.search(make_query(caps))
         except IndexerError as exc:
             if not isinstance(exc, IndexerSkipped):
                 record_failure(self.name, exc, self.backoff)

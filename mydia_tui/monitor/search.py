@@ -22,8 +22,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from peewee import fn
-
 from .. import history
 from ..config import Config, redact_text, secrets_of
 from ..events import EventSink, MonitorState, ignore
@@ -272,12 +270,3 @@ def _summary(result: SearchResult) -> str:
         parts.append("indexer errors: " + "; ".join(f"{k}: {v}" for k, v in result.errors.items()))
     return f" ({'; '.join(parts)})" if parts else ""
 
-
-def next_search_counts() -> int:
-    """How many items are cooling down (for the status bar and doctor)."""
-    return (
-        SearchState.select(fn.COUNT(SearchState.id))
-        .where(SearchState.next_search_at > utcnow())
-        .scalar()
-        or 0
-    )

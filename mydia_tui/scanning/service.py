@@ -313,7 +313,7 @@ class _RootScan:
             unchanged=unchanged,
             removed=removed,
             held_back=held_back,
-            unmatched=len([u for u in self.unmatched]),
+            unmatched=len(self.unmatched),
             skipped=walk.skipped,
             parsed=parsed,
         )
