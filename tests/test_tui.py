@@ -607,3 +607,14 @@ async def test_empty_library_and_empty_filter_say_what_to_do(db):
         await pilot.press("slash", "z", "z", "z")
         await settle(app, pilot, lambda: not app.main.library.view)
         assert "nothing matches" in app.main.library.list.render_line(1).text
+
+
+async def test_core_events_while_the_panes_are_gone_are_dropped(db):
+    """The monitor can report while the app closes (its panes already removed): no crash."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.main.status.remove()
+        app.post_core_event(events.DelugeHealth(True, version="2.2.0"))
+        await pilot.pause()
+        assert app.is_running and app.return_code is None

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
@@ -182,7 +183,12 @@ class MydiaApp(App[None]):
         self.post_message(CoreEvent(event))
 
     def on_core_event(self, message: CoreEvent) -> None:
-        event = message.event
+        try:
+            self._apply_core_event(message.event)
+        except NoMatches:
+            pass  # the main screen's panes are gone: the app is closing while the monitor reports
+
+    def _apply_core_event(self, event: events.Event) -> None:
         main = self.main
         if not main.is_mounted:
             return
