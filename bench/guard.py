@@ -7,14 +7,18 @@ Builds (once, in ``--data``, default bench/.data/guard/; ``--rebuild`` forces it
 database of 10,000 films, 2,000 shows x 100 episodes, 100,000 historical downloads (final ones
 with their ``download_unit`` rows released, 3,000 active ones holding theirs), 5,000 blocklist
 entries, 100,000 history rows, and real (empty) files on disk for 4,000 films and for 50
-episodes of each of 500 shows. Each run works on a fresh copy of the template.
+episodes of each of 500 shows; then the library is scanned (``scan_library``, as ``mydia-tui
+scan`` does), two seconds after the last file was written, which records what it saw of every
+folder. Each run works on a fresh copy of the template.
 
 Then it times ``Guard.claim`` on the accepted path (fresh films; fresh episodes of a show whose
 folder holds 50 files) and the refused paths (in_flight, already_on_disk through the file rows,
 same_torrent, blocklisted), the throughput of 4 threads, and, on the same database and
 connection, a plain transaction (BEGIN IMMEDIATE; one indexed SELECT on download.info_hash;
-one INSERT into history; COMMIT), and prints p50 / p99 and the guard / plain ratio.
-Targets: guard p99 under 2 ms and within 3x of the plain transaction.
+one INSERT into history; COMMIT), and prints p50 / p99 and the guard / plain ratio. The plain
+transaction runs interleaved with each path (one guard call, one plain transaction, ...), so
+that both meet the same machine: each path's ratio is to the plain transactions run alongside
+it. Targets: guard p99 under 2 ms and within 3x of the plain transaction.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from mydia_tui.config import Config, LibraryConfig  # noqa: E402
 from mydia_tui.db import open_database  # noqa: E402
 from mydia_tui.guard import Guard, Release  # noqa: E402
 from mydia_tui.models import (  # noqa: E402
@@ -45,6 +50,7 @@ from mydia_tui.models import (  # noqa: E402
     DownloadUnit,
     Episode,
     FileEpisode,
+    FolderState,
     History,
     LibraryRoot,
     MediaFile,
@@ -52,6 +58,7 @@ from mydia_tui.models import (  # noqa: E402
     database,
     utcnow,
 )
+from mydia_tui.scanning import scan_library  # noqa: E402
 from mydia_tui.targets import Target, episode_by_number, movie_target  # noqa: E402
 
 MOVIES = 10_000
@@ -152,13 +159,14 @@ def build(path: Path, library: Path) -> None:
                         {"id": fid, "episode": eid, "root": shows_root.id, "path": rel}
                     )
                     link_rows.append({"file": fid, "episode": eid})
-        bulk(MediaFile, file_rows)
-        bulk(FileEpisode, link_rows)
         for row in file_rows:
             root = library / ("movies" if row.get("movie") else "shows")
             p = root / row["path"]
             p.parent.mkdir(parents=True, exist_ok=True)
             p.touch()
+            row["mtime"] = p.stat().st_mtime  # as a scan records it
+        bulk(MediaFile, file_rows)
+        bulk(FileEpisode, link_rows)
 
         # downloads: 3,000 active (2,000 films + 500 single episodes + 500 season packs of
         # shows without files), the rest final, spread over every film and episode
@@ -230,6 +238,22 @@ def build(path: Path, library: Path) -> None:
                 for h in range(HISTORY_ROWS)
             ],
         )
+    # the library is scanned, as a user would after setting it up; not within the same second
+    # as its last change (a folder changed just before it was listed is not trusted)
+    time.sleep(2.1)
+    t_scan = time.perf_counter()
+    report = scan_library(
+        Config(library=LibraryConfig(movies=(movies_root.path,), shows=(shows_root.path,)))
+    )
+    if report.errors or report.unmatched or report.files_seen != len(file_rows):
+        raise SystemExit(
+            f"the scan did not see the library as built: {report.files_seen} files, "
+            f"{len(report.unmatched)} unmatched, {len(report.errors)} errors"
+        )
+    print(
+        f"scanned {report.files_seen:,} files in {time.perf_counter() - t_scan:.1f} s "
+        f"({FolderState.select().count():,} folders recorded)"
+    )
     db.execute_sql("ANALYZE")
     db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
@@ -245,14 +269,19 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def timed(calls: list[Callable[[], object]]) -> list[float]:
-    """Milliseconds per call."""
-    out = []
+def timed_with(
+    calls: list[Callable[[], object]], beside: Callable[[], object]
+) -> tuple[list[float], list[float]]:
+    """Milliseconds per call, each call followed by one call of ``beside`` (timed too)."""
+    out, other = [], []
     for call in calls:
         t0 = time.perf_counter_ns()
         call()
-        out.append((time.perf_counter_ns() - t0) / 1e6)
-    return out
+        t1 = time.perf_counter_ns()
+        beside()
+        other.append((time.perf_counter_ns() - t1) / 1e6)
+        out.append((t1 - t0) / 1e6)
+    return out, other
 
 
 def line(name: str, ms: list[float]) -> tuple[float, float]:
@@ -421,24 +450,27 @@ def main() -> int:
         ),
     }
 
-    print(f"\nGuard.claim, one thread, {n} decisions per path:")
-    results: dict[str, tuple[float, float]] = {}
+    print(
+        f"\nGuard.claim, one thread, {n} decisions per path, each followed by one plain "
+        "transaction\n(BEGIN IMMEDIATE; SELECT download by info_hash; INSERT history; COMMIT) "
+        "on the same database:"
+    )
+    results: dict[str, tuple[float, float, float, float]] = {}
+    all_plain: list[float] = []
+    plain_call = plain_transaction(HISTORICAL)
     profiler = cProfile.Profile() if args.profile else None
     for name, (items, expect) in cases.items():
         calls = claim_calls(guard, items, expect)
         checkpoint()
         if profiler and name == "accepted: fresh film":
             profiler.enable()
-        ms = timed(calls)
+        ms, plain_ms = timed_with(calls, plain_call)
         if profiler:
             profiler.disable()
-        results[name] = line(name, ms)
-
-    print("\nplain transaction (BEGIN IMMEDIATE; SELECT download by info_hash; INSERT history;")
-    print("COMMIT), same database, one thread:")
-    checkpoint()
-    plain = timed([plain_transaction(HISTORICAL)] * n)
-    plain_p50, plain_p99 = line("plain transaction", plain)
+        p50, p99 = line(name, ms)
+        results[name] = (p50, p99, percentile(plain_ms, 0.50), percentile(plain_ms, 0.99))
+        all_plain += plain_ms
+    plain_p50, plain_p99 = line("plain transaction (all of the above)", all_plain)
 
     print("\nthroughput, 4 threads (each its own connection), started together:")
     remaining = [i for i in spare_films]
@@ -474,16 +506,19 @@ def main() -> int:
         f"  {'plain transaction':<44} {calls / secs:8.0f} transactions/s ({calls} in {secs:.2f} s)"
     )
 
-    print("\nsummary (targets: guard p99 < 2 ms, guard p99 <= 3x plain p99):")
+    print(
+        "\nsummary (targets: guard p99 < 2 ms, guard p99 <= 3x the p99 of the plain "
+        "transactions run alongside):"
+    )
     print(f"  plain transaction: p50 {plain_p50:.3f} ms, p99 {plain_p99:.3f} ms")
     ok = True
-    for name, (p50, p99) in results.items():
+    for name, (p50, p99, beside_p50, beside_p99) in results.items():
         under = p99 < 2.0
-        within = p99 <= 3 * plain_p99
+        within = p99 <= 3 * beside_p99
         ok &= under and within
         print(
             f"  {name:<44} p99 {p99:6.3f} ms  {'OK  ' if under else 'MISS'} <2 ms   "
-            f"ratio p50 {p50 / plain_p50:5.1f}x  p99 {p99 / plain_p99:5.1f}x  "
+            f"ratio p50 {p50 / beside_p50:5.1f}x  p99 {p99 / beside_p99:5.1f}x  "
             f"{'OK' if within else 'MISS'} <=3x"
         )
     print(f"\n{'all targets met' if ok else 'targets missed'}")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+from peewee import __exception_wrapper__ as _peewee_errors
 from playhouse.db_url import connect as connect_url
 
 from . import paths
@@ -148,33 +150,66 @@ def write_transaction(db: Database | None = None):
     return target.atomic()
 
 
+@lru_cache(maxsize=256)
+def _sql_for(text: str, param: str) -> str:
+    return text if param == "?" else text.replace("?", param)
+
+
+def run_sql(text: str, params: Sequence[Any] = ()):
+    """Run one statement written with ``?`` placeholders (turned into the database's own) on
+    this thread's connection and return the cursor. The hot paths (the guard's rules and
+    claim) use it: it skips the query builder and Peewee's per-statement bookkeeping, and still
+    raises Peewee's exceptions (``IntegrityError``, ``OperationalError``, ...)."""
+    db = database.obj
+    conn = db.connection()
+    with _peewee_errors:
+        if db.param == "?":
+            return conn.execute(text, params)
+        cursor = conn.cursor()
+        cursor.execute(_sql_for(text, db.param), params)
+        return cursor
+
+
+class _InsertPlan(NamedTuple):
+    sql: str
+    #: every column but the primary key, in the statement's order
+    fields: tuple
+    #: column index by field name
+    index: dict[str, int]
+    #: each column's default, already converted; None where it must be computed per row
+    template: tuple
+    #: (index, field) of the defaults computed per row (callables such as ``utcnow``)
+    computed: tuple[tuple[int, Any], ...]
+
+
 @lru_cache(maxsize=16)
-def _insert_statement(model: type, param: str, returning: bool) -> tuple[tuple, str]:
+def _insert_plan(model: type, returning: bool) -> _InsertPlan:
     fields = tuple(f for f in model._meta.sorted_fields if not f.primary_key)
     sql = (
         f'INSERT INTO "{model._meta.table_name}" '
         f"({', '.join(f'{chr(34)}{f.column_name}{chr(34)}' for f in fields)}) "
-        f"VALUES ({', '.join([param] * len(fields))})"
-    )
-    return fields, sql + (" RETURNING id" if returning else "")
+        f"VALUES ({', '.join(['?'] * len(fields))})"
+    ) + (" RETURNING id" if returning else "")
+    template = tuple(None if callable(f.default) else f.db_value(f.default) for f in fields)
+    computed = tuple((i, f) for i, f in enumerate(fields) if callable(f.default))
+    return _InsertPlan(sql, fields, {f.name: i for i, f in enumerate(fields)}, template, computed)
 
 
 def insert_row(model: type, **values: Any) -> int:
     """One INSERT of every column, as Peewee's ``Model.insert`` writes it (defaults filled in
-    and converted by each field), from a statement built once; returns the new id."""
-    db = database.obj
-    returning = isinstance(db, PostgresqlDatabase)
-    fields, sql = _insert_statement(model, db.param, returning)
-    params = []
-    for f in fields:
-        if f.name in values:
-            value = values[f.name]
-        elif callable(f.default):
-            value = f.default()
-        else:
-            value = f.default
-        params.append(f.db_value(value))
-    cursor = db.execute_sql(sql, params)
+    and converted by each field), from a statement and defaults prepared once per model;
+    returns the new id."""
+    returning = isinstance(database.obj, PostgresqlDatabase)
+    plan = _insert_plan(model, returning)
+    params = list(plan.template)
+    for i, f in plan.computed:
+        if f.name not in values:
+            params[i] = f.db_value(f.default())
+    index, fields = plan.index, plan.fields
+    for name, value in values.items():
+        i = index[name]
+        params[i] = fields[i].db_value(value)
+    cursor = run_sql(plan.sql, params)
     return cursor.fetchone()[0] if returning else cursor.lastrowid
 
 

@@ -32,16 +32,16 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from peewee import IntegrityError, PostgresqlDatabase
 
 from . import history
-from .db import insert_row, write_transaction
+from .db import insert_row, run_sql, write_transaction
 from .errors import EXIT_REFUSED, MydiaError
 from .models import (
     ACTIVE_STATES,
@@ -53,6 +53,9 @@ from .models import (
     database,
     utcnow,
 )
+from .scanning.folders import trusted, unchanged_since_scan
+from .scanning.names import VIDEO_EXTENSIONS as SCAN_VIDEO_EXTENSIONS
+from .scanning.walk import EXTRAS_DIRS, SYSTEM_DIRS, is_extra_file
 from .targets import Target
 from .torrent import BadTorrent, normalize_info_hash
 
@@ -155,38 +158,44 @@ class AmbiguousClientError(MydiaError):
 
 @dataclass
 class Check:
+    """One decision in progress: the target, the release, and what the rules have read."""
+
     target: Target | None
     release: Release
     now: dt.datetime = field(default_factory=utcnow)
+    #: what the claim rules decide on, read in one round trip (see :meth:`facts`)
+    _facts: dict[str, list[tuple[Any, ...]]] | None = field(default=None, repr=False)
+
+    @cached_property
+    def info_hash(self) -> str:
+        """The release's info-hash, normalised (raises BadTorrent; rule_valid_target runs
+        first and refuses such a release)."""
+        return normalize_info_hash(self.release.info_hash)
+
+    def facts(self) -> dict[str, list[tuple[Any, ...]]]:
+        """What the claim rules need from the database, read by one statement the first time a
+        rule asks (inside the claim's write transaction): the files recorded for the target
+        ("file", every one), an active download holding one of its units ("held"), an active or
+        imported download of the same info-hash ("hash") and a blocklist entry ("block"), each
+        a list of ``(id, a, b, c)``. One statement instead of one per rule: each round trip
+        costs about as much as the lookup itself."""
+        if self._facts is None:
+            self._facts = _read_claim_facts(self)
+        return self._facts
+
+    def forget_facts(self) -> None:
+        self._facts = None
 
 
 # The rules' queries and the claim's inserts are plain SQL, written once and cached: building the
 # same statements through Peewee's query builder on every grab cost about ten times as much as
-# running them (see bench/guard.py). Placeholders are written "?" and turned into the database's
-# own ("%s" on PostgreSQL).
-
-
-@lru_cache(maxsize=256)
-def _sql_for(text: str, param: str) -> str:
-    return text if param == "?" else text.replace("?", param)
-
-
-def _run(text: str, params: Sequence[Any] = ()):
-    db = database.obj
-    return db.execute_sql(_sql_for(text, db.param), params)
+# running them (see bench/guard.py). Placeholders are written "?"; run_sql turns them into the
+# database's own ("%s" on PostgreSQL).
+_run = run_sql
 
 
 def _placeholders(n: int) -> str:
     return ", ".join("?" * n)
-
-
-class _FileRow(NamedTuple):
-    id: int
-    path: str
-    missing_since: Any
-    movie_id: int | None
-    episode_id: int | None
-    root_path: str
 
 
 class _DownloadRow(NamedTuple):
@@ -195,35 +204,80 @@ class _DownloadRow(NamedTuple):
     state: str
 
 
-_FILE_COLUMNS = "f.id, f.path, f.missing_since, f.movie_id, f.episode_id, r.path"
-_FILES_OF_MOVIE = (
-    f"SELECT {_FILE_COLUMNS} FROM media_file f JOIN library_root r ON r.id = f.root_id "
-    "WHERE f.movie_id = ?"
-)
-_FILES_OF_EPISODES = (
-    f"SELECT DISTINCT {_FILE_COLUMNS} FROM media_file f "
-    "JOIN library_root r ON r.id = f.root_id JOIN file_episode fe ON fe.file_id = f.id "
-    "WHERE fe.episode_id IN ({})"
-)
-_PRESENT_FILE_OF_MOVIE = (
-    "SELECT f.path, r.path FROM media_file f JOIN library_root r ON r.id = f.root_id "
-    "WHERE f.movie_id = ? AND f.missing_since IS NULL LIMIT 1"
-)
-_PRESENT_FILE_OF_EPISODES = (
-    "SELECT f.path, r.path FROM media_file f JOIN file_episode fe ON fe.file_id = f.id "
-    "JOIN library_root r ON r.id = f.root_id "
-    "WHERE fe.episode_id IN ({}) AND f.missing_since IS NULL LIMIT 1"
-)
-_ROOT_PATH = "SELECT path FROM library_root WHERE id = ?"
-_HOLDER_OF_UNITS = (
-    "SELECT d.id, d.title, d.state FROM download d "
-    "JOIN download_unit u ON u.download_id = d.id WHERE u.active_unit IN ({}) LIMIT 1"
-)
 _HOLDER_STATES = (*ACTIVE_STATES, "imported")
-_DOWNLOAD_OF_HASH = (
-    "SELECT id, title, state FROM download WHERE info_hash = ? "
-    f"AND state IN ({_placeholders(len(_HOLDER_STATES))}) LIMIT 1"
-)
+
+
+@lru_cache(maxsize=256)
+def _claim_facts_sql(movie: bool, episodes: int, units: int, by_guid: bool, by_title: bool) -> str:
+    """The claim rules' one statement: a UNION of four indexed lookups, each at most one row
+    of (fact, id, a, b)."""
+    if movie:
+        file = (
+            "SELECT 'file' AS fact, f.id AS id, f.path AS a, r.path AS b, "
+            "CASE WHEN f.missing_since IS NULL THEN 0 ELSE 1 END AS c FROM media_file f JOIN library_root r ON r.id = f.root_id "
+            "WHERE f.movie_id = ?"
+        )
+    else:
+        file = (
+            "SELECT DISTINCT 'file' AS fact, f.id AS id, f.path AS a, r.path AS b, "
+            "CASE WHEN f.missing_since IS NULL THEN 0 ELSE 1 END AS c FROM media_file f "
+            "JOIN file_episode fe ON fe.file_id = f.id JOIN library_root r ON r.id = f.root_id "
+            f"WHERE fe.episode_id IN ({_placeholders(episodes)})"
+        )
+    held = (
+        "SELECT 'held' AS fact, d.id AS id, d.title AS a, d.state AS b, CAST(NULL AS INTEGER) AS c "
+        "FROM download d "
+        "JOIN download_unit u ON u.download_id = d.id "
+        f"WHERE u.active_unit IN ({_placeholders(units)}) LIMIT 1"
+    )
+    same = (
+        "SELECT 'hash' AS fact, id, title AS a, state AS b, CAST(NULL AS INTEGER) AS c "
+        "FROM download WHERE info_hash = ? "
+        f"AND state IN ({_placeholders(len(_HOLDER_STATES))}) LIMIT 1"
+    )
+    match = ["info_hash = ?"]
+    if by_guid:
+        match.append("(indexer = ? AND guid = ?)")
+    if by_title:
+        match.append("(indexer = ? AND title = ? AND size = ?)")
+    block = (
+        "SELECT 'block' AS fact, CAST(NULL AS INTEGER) AS id, title AS a, reason AS b, "
+        "CAST(NULL AS INTEGER) AS c "
+        f"FROM blocklist WHERE ({' OR '.join(match)}) "
+        "AND (expires_at IS NULL OR expires_at > ?) LIMIT 1"
+    )
+    return " UNION ALL ".join(
+        f"SELECT * FROM ({q}) AS {name}"
+        for name, q in (
+            ("file_fact", file),
+            ("held_fact", held),
+            ("hash_fact", same),
+            ("block_fact", block),
+        )
+    )
+
+
+def _read_claim_facts(check: Check) -> dict[str, tuple[Any, ...]]:
+    target, r = check.target, check.release
+    assert target is not None
+    units = _units_held_against(target)
+    by_guid = bool(r.indexer and r.guid)
+    by_title = bool(r.indexer and r.title and r.size)
+    params: list[Any] = [target.item_id] if target.kind == "movie" else list(target.episode_ids)
+    params += units
+    params += (check.info_hash, *_HOLDER_STATES, check.info_hash)
+    if by_guid:
+        params += (r.indexer, r.guid)
+    if by_title:
+        params += (r.indexer, r.title, Blocklist.size.db_value(r.size))
+    params.append(Blocklist.expires_at.db_value(check.now))
+    sql = _claim_facts_sql(
+        target.kind == "movie", len(target.episode_ids), len(units), by_guid, by_title
+    )
+    facts: dict[str, list[tuple[Any, ...]]] = {}
+    for row in _run(sql, params).fetchall():
+        facts.setdefault(row[0], []).append(row[1:])
+    return facts
 
 
 def _units_held_against(target: Target) -> list[str]:
@@ -246,57 +300,63 @@ def rule_valid_target(check: Check) -> Refusal | None:
     if not target.units():
         return Refusal(INVALID_TARGET, f"{target.label()} covers no film or episode")
     try:
-        normalize_info_hash(check.release.info_hash)
+        check.info_hash  # noqa: B018 (normalises, raising BadTorrent)
     except BadTorrent:
         return Refusal(INVALID_TARGET, f"the release has no valid info-hash: {check.release.title}")
     return None
 
 
 def rule_already_on_disk(check: Check) -> Refusal | None:
-    """A file exists for any part of the target. Database rows whose file is gone do not count
-    (they are flagged ``missing_since`` for the library to correct); a video file in the item's
-    folder that was never scanned does."""
+    """A video for any part of the target in the item's folder that the library has not
+    scanned (the original report). Runs before the write lock is taken and reads only the file
+    system: the files the library has recorded are checked inside the claim's transaction
+    (:func:`_rule_files_in_db`), where an import committing meanwhile cannot slip past."""
     target = check.target
     assert target is not None
-    if target.kind == "movie":
-        cursor = _run(_FILES_OF_MOVIE, (target.item_id,))
-    else:
-        ids = target.episode_ids
-        cursor = _run(_FILES_OF_EPISODES.format(_placeholders(len(ids))), ids)
-    for f in [_FileRow(*row) for row in cursor.fetchall()]:
-        path = Path(f.root_path) / f.path
-        if path.exists():
-            return Refusal(ALREADY_ON_DISK, f"already have a file: {path}")
-        _flag_missing(f, path)
-    unscanned = _unscanned_video(target)
-    if unscanned is not None:
-        return Refusal(ALREADY_ON_DISK, f"already have a file (not scanned yet): {unscanned}")
-    return None
-
-
-def _flag_missing(f: _FileRow, path: Path) -> None:
-    if f.missing_since is None:
-        MediaFile.update(missing_since=utcnow()).where(MediaFile.id == f.id).execute()
-        history.record(
-            "file_missing",
-            f"file recorded in the library is gone: {path}",
-            item=f.movie_id,
-            episode=f.episode_id,
-        )
-
-
-def item_folder(target: Target) -> Path | None:
-    if target.root_id is None or not target.folder:
+    found = _unscanned_video(target)
+    if found is None:
         return None
-    row = _run(_ROOT_PATH, (target.root_id,)).fetchone()
-    return Path(row[0]) / target.folder if row else None
+    root, path = found
+    # its folder changed since the scan, so it was listed: it may be a file the library knows
+    recorded = _run(
+        "SELECT 1 FROM media_file WHERE root_id = ? AND path = ?",
+        (target.root_id, os.path.relpath(path, root)),
+    ).fetchone()
+    note = "" if recorded else " (not scanned yet)"
+    return Refusal(ALREADY_ON_DISK, f"already have a file{note}: {path}")
+
+
+def _flag_missing(file_id: int, path: Path) -> None:
+    """A recorded file that is gone: flagged ``missing_since`` for the library to correct."""
+    f = MediaFile.get_or_none(MediaFile.id == file_id)
+    if f is None or f.missing_since is not None:
+        return
+    MediaFile.update(missing_since=utcnow()).where(MediaFile.id == file_id).execute()
+    history.record(
+        "file_missing",
+        f"file recorded in the library is gone: {path}",
+        item=f.movie_id,
+        episode=f.episode_id,
+    )
 
 
 def is_video(name: str) -> bool:
+    """A video file a download may hold (what the importer moves into the library)."""
     dot = name.rfind(".")
     if dot <= 0 or name[dot:].lower() not in VIDEO_EXTENSIONS:
         return False
     return "sample" not in name.lower() or not _SAMPLE.search(name)
+
+
+def _library_video(name: str) -> bool:
+    """A file the library scan would record as a film or an episode (its extensions; not a
+    sample, trailer or other extra): what "already on disk" counts in an item's folder."""
+    stem, dot, ext = name.rpartition(".")
+    return (
+        bool(dot and stem)
+        and ext.lower() in SCAN_VIDEO_EXTENSIONS
+        and not is_extra_file(stem.lower())
+    )
 
 
 def episode_numbers_in_name(name: str) -> set[tuple[int, int]]:
@@ -317,9 +377,11 @@ def episode_numbers_in_name(name: str) -> set[tuple[int, int]]:
 def _walk_videos(
     folder: Path, max_depth: int = 3, folders: list[tuple[str, int]] | None = None
 ) -> Iterable[os.DirEntry]:
-    """Video files under ``folder`` (plain ``os.scandir`` entries: building a ``Path`` for
-    every file and folder of a large show cost more than the walk itself). When ``folders`` is
-    given, every folder walked is appended to it with its modification time."""
+    """The videos under ``folder`` that the library scan would record, skipping what it skips
+    (hidden entries, system and extras folders). Plain ``os.scandir`` entries: building a
+    ``Path`` for every file and folder of a large show cost more than the walk itself. When
+    ``folders`` is given, every folder walked is appended to it with its modification time,
+    read before it is listed."""
     stack: list[tuple[str, int]] = [(str(folder), 0)]
     while stack:
         current, depth = stack.pop()
@@ -328,11 +390,17 @@ def _walk_videos(
                 folders.append((current, os.stat(current).st_mtime_ns))
             with os.scandir(current) as entries:
                 for entry in entries:
+                    name = entry.name
+                    if name[0] == ".":
+                        continue
                     try:
                         if entry.is_dir(follow_symlinks=False):
-                            if depth < max_depth:
+                            lower = name.lower()
+                            if depth < max_depth and not (
+                                lower in SYSTEM_DIRS or lower in EXTRAS_DIRS
+                            ):
                                 stack.append((entry.path, depth + 1))
-                        elif entry.is_file() and is_video(entry.name):
+                        elif entry.is_file() and _library_video(name):
                             yield entry
                     except OSError:
                         continue
@@ -342,13 +410,14 @@ def _walk_videos(
 
 @dataclass(frozen=True)
 class _FolderListing:
-    """The video files under a show folder, with the (season, episode) pairs each names, and
-    the modification time of every folder walked: a file added, removed or renamed anywhere
-    in the walk changes one of them."""
+    """The videos under a show folder, with the (season, episode) pairs each names, the
+    modification time of every folder walked (a file added, removed or renamed anywhere in the
+    walk changes one of them) and when the walk began."""
 
     folders: tuple[tuple[str, int], ...]
     #: (path, lower-cased name)
     videos: tuple[tuple[str, str], ...]
+    listed_ns: int
     #: name -> the (season, episode) pairs it names, filled as names are asked about
     parsed: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict, compare=False)
 
@@ -358,36 +427,36 @@ class _FolderListing:
             found = self.parsed[path] = frozenset(episode_numbers_in_name(os.path.basename(path)))
         return found
 
+    def is_current(self) -> bool:
+        """Every folder walked is unchanged, and none had changed within RACY_NS before the
+        walk (it might have changed again within the same tick of the file system's clock)."""
+        for path, mtime_ns in self.folders:
+            if not trusted(mtime_ns, self.listed_ns, 0):
+                return False
+            try:
+                if os.stat(path).st_mtime_ns != mtime_ns:
+                    return False
+            except OSError:
+                return False
+        return True
 
+
+#: listings of show folders this process walked, reused while no folder in them changes
 _LISTINGS: dict[str, _FolderListing] = {}
 _LISTINGS_LOCK = threading.Lock()
-#: a folder changed less than this long ago may change again within the same clock tick
-#: (coarse file-system timestamps): its listing is not reused ("racily clean", as git says)
-_RACY_NS = 2_000_000_000
-
-
-def _listing_is_current(listing: _FolderListing, now_ns: int) -> bool:
-    for path, mtime_ns in listing.folders:
-        try:
-            current = os.stat(path).st_mtime_ns
-        except OSError:
-            return False
-        if current != mtime_ns or now_ns - mtime_ns < _RACY_NS:
-            return False
-    return True
 
 
 def _show_listing(folder: Path, max_depth: int = 3) -> _FolderListing:
     """The show folder's video files, read again only when a folder in it changed."""
     key = str(folder)
-    now_ns = time.time_ns()
     with _LISTINGS_LOCK:
         cached = _LISTINGS.get(key)
-    if cached is not None and _listing_is_current(cached, now_ns):
+    if cached is not None and cached.is_current():
         return cached
+    listed_ns = time.time_ns()
     folders: list[tuple[str, int]] = []
     videos = [(e.path, e.name.lower()) for e in _walk_videos(folder, max_depth, folders)]
-    listing = _FolderListing(tuple(folders), tuple(videos))
+    listing = _FolderListing(tuple(folders), tuple(videos), listed_ns)
     with _LISTINGS_LOCK:
         if len(_LISTINGS) > 4096:
             _LISTINGS.clear()
@@ -395,13 +464,21 @@ def _show_listing(folder: Path, max_depth: int = 3) -> _FolderListing:
     return listing
 
 
-def _unscanned_video(target: Target) -> Path | None:
-    folder = item_folder(target)
-    if folder is None or not folder.is_dir():
+def _unscanned_video(target: Target) -> tuple[str, Path] | None:
+    """A video in the target's folder that names the target and that the library has not
+    scanned. Folders unchanged since the last scan are not listed again (see
+    :mod:`mydia_tui.scanning.folders`): the scan recorded every video in them."""
+    if target.root_id is None or not target.folder:
+        return None
+    root, unchanged = unchanged_since_scan(target.root_id, target.folder)
+    if root is None or unchanged:
+        return None
+    folder = Path(root) / target.folder
+    if not folder.is_dir():
         return None
     if target.kind == "movie":
         for entry in _walk_videos(folder):
-            return Path(entry.path)
+            return root, Path(entry.path)
         return None
     wanted = {(e.season, e.number) for e in target.episodes}
     # a cheap substring test first: only names that can name one of these seasons are parsed
@@ -409,73 +486,56 @@ def _unscanned_video(target: Target) -> Path | None:
     listing = _show_listing(folder)
     for path, low in listing.videos:
         if any(m in low for m in markers) and listing.numbers(path) & wanted:
-            return Path(path)
+            return root, Path(path)
     return None
 
 
 def rule_not_in_flight(check: Check) -> Refusal | None:
-    target = check.target
-    assert target is not None
-    units = _units_held_against(target)
-    found = _run(_HOLDER_OF_UNITS.format(_placeholders(len(units))), units).fetchone()
-    if found is not None:
-        row = _DownloadRow(*found)
-        return Refusal(
-            IN_FLIGHT,
-            f"{target.label()} is already being fetched by {_describe_download(row)}",
-            row.id,
-        )
-    return None
+    found = check.facts().get("held")
+    if not found:
+        return None
+    assert check.target is not None
+    row = _DownloadRow(*found[0][:3])
+    return Refusal(
+        IN_FLIGHT,
+        f"{check.target.label()} is already being fetched by {_describe_download(row)}",
+        row.id,
+    )
 
 
 def rule_not_same_torrent(check: Check) -> Refusal | None:
-    info_hash = normalize_info_hash(check.release.info_hash)
-    found = _run(_DOWNLOAD_OF_HASH, (info_hash, *_HOLDER_STATES)).fetchone()
-    if found is not None:
-        row = _DownloadRow(*found)
-        return Refusal(
-            SAME_TORRENT, f"this torrent ({info_hash}) is {_describe_download(row)}", row.id
-        )
-    return None
+    found = check.facts().get("hash")
+    if not found:
+        return None
+    row = _DownloadRow(*found[0][:3])
+    return Refusal(
+        SAME_TORRENT, f"this torrent ({check.info_hash}) is {_describe_download(row)}", row.id
+    )
 
 
 def rule_not_blocklisted(check: Check) -> Refusal | None:
-    r = check.release
-    info_hash = normalize_info_hash(r.info_hash)
-    match, params = ["info_hash = ?"], [info_hash]
-    if r.indexer and r.guid:
-        match.append("(indexer = ? AND guid = ?)")
-        params += [r.indexer, r.guid]
-    if r.indexer and r.title and r.size:
-        match.append("(indexer = ? AND title = ? AND size = ?)")
-        params += [r.indexer, r.title, Blocklist.size.db_value(r.size)]
-    found = _run(
-        f"SELECT title, reason FROM blocklist WHERE ({' OR '.join(match)}) "
-        "AND (expires_at IS NULL OR expires_at > ?) LIMIT 1",
-        (*params, Blocklist.expires_at.db_value(check.now)),
-    ).fetchone()
-    if found is not None:
-        title, reason = found
-        why = f": {reason}" if reason else ""
-        return Refusal(BLOCKLISTED, f"release is blocklisted{why} ({title or info_hash})")
-    return None
+    found = check.facts().get("block")
+    if not found:
+        return None
+    _, title, reason, _ = found[0]
+    why = f": {reason}" if reason else ""
+    return Refusal(BLOCKLISTED, f"release is blocklisted{why} ({title or check.info_hash})")
 
 
 def _rule_files_in_db(check: Check) -> Refusal | None:
-    """Inside the transaction: a file row recorded meanwhile (an import that just committed)."""
-    target = check.target
-    assert target is not None
-    if target.kind == "movie":
-        row = _run(_PRESENT_FILE_OF_MOVIE, (target.item_id,)).fetchone()
-    else:
-        ids = target.episode_ids
-        row = _run(_PRESENT_FILE_OF_EPISODES.format(_placeholders(len(ids))), ids).fetchone()
-    if row is None:
-        return None
-    path = Path(row[1]) / row[0]
-    if not path.exists():
-        return None
-    return Refusal(ALREADY_ON_DISK, f"already have a file: {path}")
+    """A file the library has recorded for any part of the target, really on disk (read inside
+    the claim's transaction, so that an import that commits meanwhile is seen). Rows whose file
+    is gone do not count; they are flagged ``missing_since`` for the library to correct."""
+    gone = []
+    for file_id, rel, root, missing in check.facts().get("file", ()):
+        path = Path(root) / rel
+        if path.exists():
+            return Refusal(ALREADY_ON_DISK, f"already have a file: {path}")
+        if not missing:
+            gone.append((file_id, path))
+    for file_id, path in gone:
+        _flag_missing(file_id, path)
+    return None
 
 
 Rule = Callable[[Check], "Refusal | None"]
@@ -523,7 +583,7 @@ class Guard:
             if refusal:
                 return self.record_refusal(target, release, refusal)
         assert target is not None
-        info_hash = normalize_info_hash(release.info_hash)
+        info_hash = c.info_hash
         try:
             with write_transaction():
                 if isinstance(database.obj, PostgresqlDatabase):
@@ -535,13 +595,13 @@ class Guard:
                 for rule in CLAIM_RULES:
                     refusal = rule(c)
                     if refusal:
-                        raise _Refused(refusal)
+                        # recorded in the same transaction: one commit, as for a claim
+                        return self.record_refusal(target, release, refusal)
                 download_id = self._insert_claim(target, release, info_hash)
-        except _Refused as r:
-            return self.record_refusal(target, release, r.refusal)
         except IntegrityError:
             # the database's own constraint caught a race the rules could not see
-            # (PostgreSQL, or a writer that bypassed BEGIN IMMEDIATE)
+            # (PostgreSQL, or a writer that bypassed BEGIN IMMEDIATE): read again who holds it
+            c.forget_facts()
             refusal = rule_not_in_flight(c) or Refusal(
                 IN_FLIGHT, f"{target.label()} was claimed by another grab at the same moment"
             )
@@ -690,11 +750,6 @@ class Guard:
             download_id=download_id,
             adopted=result.already_present,
         )
-
-
-class _Refused(Exception):
-    def __init__(self, refusal: Refusal) -> None:
-        self.refusal = refusal
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from peewee import (
+    BigIntegerField,
     Database,
     ForeignKeyField,
     IntegerField,
@@ -27,7 +28,7 @@ from .db import write_transaction
 from .errors import DatabaseError
 from .models import ALL_MODELS, Meta
 
-LATEST = 2
+LATEST = 3
 SCHEMA_KEY = "schema_version"
 
 
@@ -130,4 +131,35 @@ def _to_2(db: Database, migrator: SchemaMigrator) -> None:
             ).execute()
 
 
-STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {2: _to_2}
+def _to_3(db: Database, migrator: SchemaMigrator) -> None:
+    """Schema 3: ``folder_state`` (what the last scan saw of each folder, so that the guard
+    need not list an unchanged folder again), and two indexes fewer for a claim to write:
+    ``download_unit.unit`` (never looked up) and ``download_episode.download_id`` (the unique
+    (download, episode) index serves the same lookups)."""
+
+    class _Root(Model):
+        class Meta:
+            database = db
+            table_name = "library_root"
+
+    class _FolderState(Model):
+        root = ForeignKeyField(_Root, on_delete="CASCADE", index=False)
+        top = TextField()
+        path = TextField()
+        mtime_ns = BigIntegerField()
+        listed_ns = BigIntegerField()
+        loose = IntegerField(default=0)
+
+        class Meta:
+            database = db
+            table_name = "folder_state"
+            indexes = ((("root", "top", "path"), True),)
+
+    db.create_tables([_FolderState])
+    # a database that schema 2 upgraded from schema 1 named its download_unit indexes after
+    # the step's frozen model ("_downloadunit_unit"); a fresh schema 2 after the table
+    for index in ("download_unit_unit", "_downloadunit_unit", "download_episode_download_id"):
+        db.execute_sql(f'DROP INDEX IF EXISTS "{index}"')
+
+
+STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {2: _to_2, 3: _to_3}

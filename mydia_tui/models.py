@@ -250,7 +250,9 @@ class DownloadEpisode(BaseModel):
     """The episodes a download covers (one for S01E03, two for S01E01E02, a season's for a
     pack at the time of the grab)."""
 
-    download = ForeignKeyField(Download, backref="episode_links", on_delete="CASCADE")
+    #: no index of its own: the unique (download, episode) index serves lookups by download
+    #: (schema 3 dropped the one schema 1 had; one index fewer to write on every claim)
+    download = ForeignKeyField(Download, backref="episode_links", on_delete="CASCADE", index=False)
     episode = ForeignKeyField(Episode, backref="download_links", on_delete="CASCADE")
 
     class Meta:
@@ -265,7 +267,8 @@ class DownloadUnit(BaseModel):
     SQLite and PostgreSQL alike (NULLs never collide). Added in schema 2."""
 
     download = ForeignKeyField(Download, backref="units", on_delete="CASCADE")
-    unit = TextField(index=True)
+    #: not indexed (schema 3 dropped the index: nothing looks units up by name once released)
+    unit = TextField()
     active_unit = TextField(null=True, unique=True)
 
     class Meta:
@@ -357,6 +360,30 @@ class Lease(BaseModel):
     expires_at = DateTimeField()
 
 
+class FolderState(BaseModel):
+    """A folder as the last scan listed it: its modification time, when it was listed, and how
+    many things in it the library does not account for (video files the scan could not match,
+    subfolders or files it could not read). A folder whose modification time is still the
+    recorded one has exactly the entries the scan saw (adding, removing or renaming an entry
+    changes its folder's time), so the guard need not list it again to know that it holds no
+    video the library has not scanned. Added in schema 3."""
+
+    root = ForeignKeyField(LibraryRoot, on_delete="CASCADE", index=False)
+    #: the first component of ``path``: the film's or show's folder (one index finds a whole
+    #: item's folders by equality, which sorts the same under every collation)
+    top = TextField()
+    #: relative to the root, without a trailing slash ("" for the root itself)
+    path = TextField()
+    mtime_ns = BigIntegerField()
+    #: wall-clock time just before the scan listed it
+    listed_ns = BigIntegerField()
+    loose = IntegerField(default=0)
+
+    class Meta:
+        table_name = "folder_state"
+        indexes = ((("root", "top", "path"), True),)
+
+
 SCHEMA_V1_MODELS = [
     Meta,
     QualityProfile,
@@ -376,7 +403,7 @@ SCHEMA_V1_MODELS = [
 ]
 
 #: Every model of the current schema, in creation order.
-ALL_MODELS = [*SCHEMA_V1_MODELS, DownloadUnit]
+ALL_MODELS = [*SCHEMA_V1_MODELS, DownloadUnit, FolderState]
 
 __all__ = [
     "SQL",

@@ -456,3 +456,140 @@ def test_show_folder_listing_is_reused_only_while_no_folder_changed(lib):
     (season / "the.expanse.s01e02.mkv").write_bytes(b"x")  # the season folder's mtime moves
     assert refused(lib.grab_episodes((1, 2)), g.ALREADY_ON_DISK)
     assert lib.grab_episodes((1, 3)).accepted
+
+
+# ---------------------------------------------------------------------------------------------
+# Folders unchanged since the scan are not listed again (mydia_tui.scanning.folders)
+
+OLD_NS = 1_600_000_000 * 10**9  # 2020: the folders of a library that has been there a while
+
+
+def _scan(lib) -> None:
+    from mydia_tui.config import Config, LibraryConfig
+    from mydia_tui.scanning import scan_library
+
+    config = Config(
+        library=LibraryConfig(movies=(str(lib.movies_root),), shows=(str(lib.shows_root),))
+    )
+    report = scan_library(config)
+    assert not report.errors
+
+
+def _age(*tops: Path) -> None:
+    """Date every folder under ``tops`` (and themselves) back to 2020."""
+    for top in tops:
+        for folder, _, _ in os.walk(top):
+            os.utime(folder, ns=(OLD_NS, OLD_NS))
+
+
+def _show_with_season_one(lib) -> Path:
+    season = lib.shows_root / "The Expanse" / "Season 01"
+    season.mkdir(parents=True)
+    (season / "The Expanse - S01E01.mkv").write_bytes(b"x")
+    return season
+
+
+@pytest.fixture
+def listings(monkeypatch):
+    """Every folder os.scandir lists, in order."""
+    seen: list[str] = []
+    real = os.scandir
+
+    def counting(path="."):
+        seen.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", counting)
+    g._LISTINGS.clear()
+    return seen
+
+
+def test_scanned_folders_unchanged_since_are_trusted_without_listing_them(lib, listings):
+    season = _show_with_season_one(lib)
+    _age(lib.shows_root)
+    _scan(lib)
+    listings.clear()
+    assert lib.grab_episodes((1, 2)).accepted
+    assert refused(lib.grab_episodes((1, 1)), g.ALREADY_ON_DISK)  # the scanned file, by its row
+    assert listings == []  # one stat per folder, no listing
+    # a file the scan has not seen changes its folder's time: the folders are listed again
+    (season / "the.expanse.s01e03.720p.mkv").write_bytes(b"x")
+    outcome = lib.grab_episodes((1, 3))
+    assert refused(outcome, g.ALREADY_ON_DISK)
+    assert "not scanned yet" in outcome.message
+    assert str(season) in listings
+
+
+def test_file_added_within_the_scans_clock_tick_is_still_found(lib):
+    """A folder changed just before the scan listed it may change again with the same time
+    (coarse file-system clocks): its record is not trusted."""
+    season = _show_with_season_one(lib)
+    _scan(lib)  # the folders were changed a moment ago
+    before = os.stat(season).st_mtime_ns
+    (season / "the.expanse.s01e02.mkv").write_bytes(b"x")
+    os.utime(season, ns=(before, before))  # the new file left the folder's time as it was
+    assert refused(lib.grab_episodes((1, 2)), g.ALREADY_ON_DISK)
+
+
+def test_video_the_scan_could_not_match_keeps_its_folder_listed(lib, listings):
+    """S01E09 is not in the library when scanned (unmatched); the show is refreshed and E09
+    appears: its file is found although no folder changed since the scan."""
+    season = _show_with_season_one(lib)
+    (season / "The Expanse - S01E09.mkv").write_bytes(b"x")
+    _age(lib.shows_root)
+    _scan(lib)
+    Episode.create(show=lib.show, season=1, number=9)
+    outcome = lib.grab_episodes((1, 9))
+    assert refused(outcome, g.ALREADY_ON_DISK)
+    assert "S01E09" in outcome.message
+
+
+def test_new_subfolder_after_the_scan_is_listed(lib):
+    _show_with_season_one(lib)
+    _age(lib.shows_root)
+    _scan(lib)
+    extra = lib.shows_root / "The Expanse" / "The.Expanse.S02E01.1080p-GRP"
+    extra.mkdir()
+    (extra / "the.expanse.s02e01.1080p.mkv").write_bytes(b"x")
+    os.utime(extra, ns=(OLD_NS, OLD_NS))  # even an old-looking folder: its parent changed
+    assert refused(lib.grab_episodes((2, 1)), g.ALREADY_ON_DISK)
+
+
+def test_trailers_and_extras_in_the_film_folder_do_not_count(lib):
+    """What the scan would never record as the film does not block grabbing it."""
+    folder = lib.movies_root / "Big Buck Bunny (2008)"
+    (folder / "Extras").mkdir(parents=True)
+    (folder / "Big Buck Bunny (2008)-trailer.mkv").write_bytes(b"x")
+    (folder / "Extras" / "Big Buck Bunny - making of.mkv").write_bytes(b"x")
+    (folder / ".hidden.mkv").write_bytes(b"x")
+    assert lib.grab_movie().accepted
+
+
+def test_record_scan_marks_what_it_could_not_read_and_keeps_records_under_it(lib):
+    from mydia_tui.models import FolderState
+    from mydia_tui.scanning import folders
+
+    root = LibraryRoot.get(LibraryRoot.kind == "shows").id
+    old = OLD_NS
+    listed = [
+        folders.Listed("", old, old + 10**10),
+        folders.Listed("A", old, old + 10**10),
+        folders.Listed("A/Season 01", old, old + 10**10),
+        folders.Listed("B", old, old + 10**10),
+    ]
+    folders.record_scan(root, listed)
+    assert FolderState.select().where(FolderState.root == root).count() == 4
+    # A/Season 01 cannot be read this time; B is gone; A has an unmatched video
+    folders.record_scan(root, listed[:2], unmatched=["A/odd.mkv"], unreadable=["A/Season 01/"])
+    rows = {s.path: (s.top, s.loose) for s in FolderState.select().where(FolderState.root == root)}
+    assert rows == {"": ("", 0), "A": ("A", 2), "A/Season 01": ("A", 0)}
+
+
+def test_show_listing_is_not_reused_when_walked_within_a_clock_tick_of_a_change(tmp_path):
+    folder = tmp_path / "Show"
+    folder.mkdir()
+    os.utime(folder, ns=(OLD_NS, OLD_NS))
+    racy = g._FolderListing(((str(folder), OLD_NS),), (), listed_ns=OLD_NS + 10**9)
+    settled = g._FolderListing(((str(folder), OLD_NS),), (), listed_ns=OLD_NS + 3 * 10**9)
+    assert not racy.is_current()
+    assert settled.is_current()

@@ -29,7 +29,7 @@ from ..db import bulk_insert
 from ..events import EventSink, LibraryChanged, ScanProgress, ignore
 from ..history import record, record_many
 from ..models import Episode, FileEpisode, LibraryRoot, MediaFile, database, utcnow
-from . import names
+from . import folders, names
 from .match import LibraryIndex, Match
 from .walk import Walk
 
@@ -275,6 +275,13 @@ class _RootScan:
             if not (protected and rel.startswith(protected))
             and not os.path.lexists(os.path.join(path, rel))
         ]
+        if not walk.stopped:
+            folders.record_scan(
+                self.root.id,
+                walk.listed,
+                unmatched=[u.path for u in self.unmatched],
+                unreadable=walk.failed_dirs,
+            )
         if walk.stopped:
             status = "cancelled"
             self._warn("", "cancelled", "the scan was cancelled: nothing was removed")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .folders import Listed
 from .names import VIDEO_EXTENSIONS
 
 #: folders never entered (NAS and OS litter)
@@ -95,6 +97,8 @@ class Walk:
     issues: list[WalkIssue] = field(default_factory=list)
     #: relative folder prefixes ("Show/Season 01/") whose content could not be listed
     failed_dirs: list[str] = field(default_factory=list)
+    #: every folder listed completely, with its modification time (see :mod:`.folders`)
+    listed: list[Listed] = field(default_factory=list)
     skipped: int = 0
     stopped: bool = False
 
@@ -109,15 +113,17 @@ class Walk:
             return
         root_dev = root_stat.st_dev
         visited = {(root_dev, root_stat.st_ino)}
-        # (relative prefix with trailing "/", real path, depth)
-        stack: list[tuple[str, str, int]] = [("", self.root, 0)]
-        deferred: list[tuple[str, str, int]] = []  # symlinked folders: after the real ones
+        # (relative prefix with trailing "/", real path, depth, modification time or -1)
+        stack: list[tuple[str, str, int, int]] = [("", self.root, 0, root_stat.st_mtime_ns)]
+        # symlinked folders: after the real ones
+        deferred: list[tuple[str, str, int, int]] = []
+        listed = self.listed
         count = 0
         should_stop = self.should_stop
         scandir = self.scandir
         while stack or deferred:
             if not stack:
-                rel, path, depth = deferred.pop()
+                rel, path, depth, mtime_ns = deferred.pop()
                 try:
                     st = os.stat(path)
                 except OSError as exc:
@@ -133,8 +139,10 @@ class Walk:
                     self.failed_dirs.append(rel)  # not looked at: keep what is recorded there
                     continue
                 visited.add(key)
+                mtime_ns = st.st_mtime_ns
             else:
-                rel, path, depth = stack.pop()
+                rel, path, depth, mtime_ns = stack.pop()
+            listed_ns = time.time_ns()
             try:
                 it = scandir(path)
             except OSError as exc:
@@ -166,15 +174,18 @@ class Walk:
                             if lower in SYSTEM_DIRS or (depth >= 1 and lower in EXTRAS_DIRS):
                                 self.skipped += 1
                                 continue
-                            child = (rel + shown + "/", entry.path, depth + 1)
                             if entry.is_symlink():
-                                deferred.append(child)
+                                deferred.append((rel + shown + "/", entry.path, depth + 1, -1))
                                 continue
+                            try:  # read before it is listed (lstat, once per folder)
+                                child_mtime = entry.stat(follow_symlinks=False).st_mtime_ns
+                            except OSError:
+                                child_mtime = -1
                             # a real folder cannot close a loop (no hard links to folders):
                             # its inode number, free from scandir, is recorded only so that
                             # a link back to it is recognised
                             visited.add((root_dev, entry.inode()))
-                            stack.append(child)
+                            stack.append((rel + shown + "/", entry.path, depth + 1, child_mtime))
                             continue
                         try:
                             is_file = entry.is_file()
@@ -222,6 +233,7 @@ class Walk:
                                 self.stopped = True
                                 return
                         yield rel + shown, st.st_size, st.st_mtime, video
+                listed.append(Listed(rel[:-1], mtime_ns, listed_ns))
             except OSError as exc:  # reading the folder's entries failed half-way
                 self._unreadable(rel, exc)
 
