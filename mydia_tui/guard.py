@@ -219,7 +219,7 @@ def _claim_facts_sql(movie: bool, episodes: int, units: int, by_guid: bool, by_t
         )
     else:
         file = (
-            "SELECT DISTINCT 'file' AS fact, f.id AS id, f.path AS a, r.path AS b, "
+            "SELECT 'file' AS fact, f.id AS id, f.path AS a, r.path AS b, "
             "CASE WHEN f.missing_since IS NULL THEN 0 ELSE 1 END AS c FROM media_file f "
             "JOIN file_episode fe ON fe.file_id = f.id JOIN library_root r ON r.id = f.root_id "
             f"WHERE fe.episode_id IN ({_placeholders(episodes)})"

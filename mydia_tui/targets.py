@@ -8,6 +8,7 @@ Units are strings: ``m:ID`` for a film, ``e:ID`` for an episode, ``s:SHOW:SEASON
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from .errors import MydiaError
 from .models import Episode, MediaItem
@@ -52,7 +53,8 @@ class Target:
     def is_season(self) -> bool:
         return self.kind == "season"
 
-    @property
+    # computed once per target (a frozen value): the guard asks for them several times a grab
+    @cached_property
     def episode_ids(self) -> tuple[int, ...]:
         return tuple(e.id for e in self.episodes)
 
@@ -62,6 +64,10 @@ class Target:
 
     def units(self) -> tuple[str, ...]:
         """Every unit this target covers; two targets overlap when they share one."""
+        return self._units
+
+    @cached_property
+    def _units(self) -> tuple[str, ...]:
         if self.kind == "movie":
             return (f"m:{self.item_id}",)
         units = [f"e:{e.id}" for e in self.episodes]

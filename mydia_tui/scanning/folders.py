@@ -152,11 +152,13 @@ def unchanged_since_scan(root_id: int, folder: str) -> tuple[str | None, bool]:
 def _all_unchanged(root: str, folder: str, states: Sequence[tuple[str, int, int, int]]) -> bool:
     if not any(path == folder for path, *_ in states):
         return False  # never scanned
+    prefix = root if root.endswith("/") else root + "/"
+    stat = os.stat
     for path, mtime_ns, listed_ns, loose in states:
-        if not trusted(mtime_ns, listed_ns, loose):
+        if loose or mtime_ns < 0 or listed_ns - mtime_ns < RACY_NS:  # see trusted()
             return False
         try:
-            if os.stat(os.path.join(root, path)).st_mtime_ns != mtime_ns:
+            if stat(prefix + path).st_mtime_ns != mtime_ns:
                 return False
         except OSError:
             return False
