@@ -46,7 +46,6 @@ from mydia_tui.guard import Guard, Release  # noqa: E402
 from mydia_tui.models import (  # noqa: E402
     Blocklist,
     Download,
-    DownloadEpisode,
     DownloadUnit,
     Episode,
     FileEpisode,
@@ -170,9 +169,9 @@ def build(path: Path, library: Path) -> None:
 
         # downloads: 3,000 active (2,000 films + 500 single episodes + 500 season packs of
         # shows without files), the rest final, spread over every film and episode
-        downloads, units, links = [], [], []
+        downloads, units = [], []
 
-        def add(kind, item, state, eps=(), season=None, unit_ids=()):
+        def add(kind, item, state, season=None, unit_ids=()):
             did = len(downloads) + 1
             downloads.append(
                 {
@@ -189,22 +188,26 @@ def build(path: Path, library: Path) -> None:
             )
             active = state not in ("imported", "failed", "removed")
             for u in unit_ids:
-                units.append({"download": did, "unit": u, "active_unit": u if active else None})
-            for e in eps:
-                links.append({"download": did, "episode": e})
+                units.append(
+                    {
+                        "download": did,
+                        "unit": u,
+                        "active_unit": u if active else None,
+                        "episode": int(u[2:]) if u.startswith("e:") else None,
+                    }
+                )
 
         for i in IN_FLIGHT:
             add("movie", i, "downloading", unit_ids=[f"m:{i}"])
         for s in ACTIVE_EPISODE_SHOWS:
             e = episode_id[(s, 1, 1)]
-            add("episodes", MOVIES + s, "queued", eps=[e], unit_ids=[f"e:{e}"])
+            add("episodes", MOVIES + s, "queued", unit_ids=[f"e:{e}"])
         for s in range(1001, 1501):
             eps = [episode_id[(s, 2, n)] for n in range(1, EPISODES + 1)]
             add(
                 "season",
                 MOVIES + s,
                 "seeding",
-                eps=eps,
                 season=2,
                 unit_ids=[f"s:{MOVIES + s}:2", *(f"e:{e}" for e in eps)],
             )
@@ -220,10 +223,9 @@ def build(path: Path, library: Path) -> None:
                     rnd.randint(1, EPISODES),
                 )
                 e = episode_id[(s, season, number)]
-                add("episodes", MOVIES + s, state, eps=[e], unit_ids=[f"e:{e}"])
+                add("episodes", MOVIES + s, state, unit_ids=[f"e:{e}"])
         bulk(Download, downloads)
         bulk(DownloadUnit, units)
-        bulk(DownloadEpisode, links)
         bulk(
             Blocklist,
             [

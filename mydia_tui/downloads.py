@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .models import ACTIVE_STATES, Download, DownloadEpisode, Episode, MediaItem
+from .models import ACTIVE_STATES, Download, DownloadUnit, Episode, MediaItem
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,9 @@ def _targets(downloads: list[Download]) -> dict[int, str]:
     numbers: dict[int, list[tuple[int, int]]] = {}
     if ids:
         rows = (
-            DownloadEpisode.select(DownloadEpisode.download, Episode.season, Episode.number)
+            DownloadUnit.select(DownloadUnit.download, Episode.season, Episode.number)
             .join(Episode)
-            .where(DownloadEpisode.download.in_(ids))
+            .where(DownloadUnit.download.in_(ids))
             .tuples()
         )
         for download_id, season, number in rows:

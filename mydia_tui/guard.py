@@ -628,18 +628,17 @@ class Guard:
             claimed_at=now,
             updated_at=now,
         )
-        if target.episode_ids:
-            ids = target.episode_ids
-            _run(
-                "INSERT INTO download_episode (download_id, episode_id) VALUES "
-                + ", ".join(["(?, ?)"] * len(ids)),
-                [v for e in ids for v in (download_id, e)],
-            )
+        # one row per unit; an episode's also names the episode (the download's record of the
+        # episodes it covers)
         units = target.units()
         _run(
-            "INSERT INTO download_unit (download_id, unit, active_unit) VALUES "
-            + ", ".join(["(?, ?, ?)"] * len(units)),
-            [v for u in units for v in (download_id, u, u)],
+            "INSERT INTO download_unit (download_id, unit, active_unit, episode_id) VALUES "
+            + ", ".join(["(?, ?, ?, ?)"] * len(units)),
+            [
+                v
+                for u in units
+                for v in (download_id, u, u, int(u[2:]) if u.startswith("e:") else None)
+            ],
         )
         return download_id
 

@@ -246,20 +246,6 @@ class Download(BaseModel):
         indexes = ((("info_hash",), False), (("state",), False), (("item",), False))
 
 
-class DownloadEpisode(BaseModel):
-    """The episodes a download covers (one for S01E03, two for S01E01E02, a season's for a
-    pack at the time of the grab)."""
-
-    #: no index of its own: the unique (download, episode) index serves lookups by download
-    #: (schema 3 dropped the one schema 1 had; one index fewer to write on every claim)
-    download = ForeignKeyField(Download, backref="episode_links", on_delete="CASCADE", index=False)
-    episode = ForeignKeyField(Episode, backref="download_links", on_delete="CASCADE")
-
-    class Meta:
-        table_name = "download_episode"
-        indexes = ((("download", "episode"), True), (("episode",), False))
-
-
 class DownloadUnit(BaseModel):
     """One unit a download holds: a film ("m:ID"), an episode ("e:ID") or a season
     ("s:SHOW:N"). ``active_unit`` equals ``unit`` while the download is active and is NULL once
@@ -270,6 +256,11 @@ class DownloadUnit(BaseModel):
     #: not indexed (schema 3 dropped the index: nothing looks units up by name once released)
     unit = TextField()
     active_unit = TextField(null=True, unique=True)
+    #: the episode an "e:ID" unit names (NULL for films and seasons): a download's units are
+    #: also the record of the episodes it covers (one for S01E03, two for S01E01E02, a season's
+    #: at the time of the grab). Not indexed: lookups go from a download to its episodes, and
+    #: the active ones by ``active_unit``. Schema 3 (it replaced the download_episode table).
+    episode = ForeignKeyField(Episode, null=True, on_delete="CASCADE", index=False)
 
     class Meta:
         table_name = "download_unit"
@@ -384,6 +375,7 @@ class FolderState(BaseModel):
         indexes = ((("root", "top", "path"), True),)
 
 
+#: the tables of schema 1 that are still there (schema 3 dropped download_episode)
 SCHEMA_V1_MODELS = [
     Meta,
     QualityProfile,
@@ -393,7 +385,6 @@ SCHEMA_V1_MODELS = [
     MediaFile,
     FileEpisode,
     Download,
-    DownloadEpisode,
     Indexer,
     Blocklist,
     History,

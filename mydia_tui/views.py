@@ -21,7 +21,7 @@ from .library import _case, aired_condition, get_item
 from .models import (
     ACTIVE_STATES,
     Download,
-    DownloadEpisode,
+    DownloadUnit,
     Episode,
     FileEpisode,
     MediaFile,
@@ -138,10 +138,9 @@ def _entries(where, today: _dt.date | None) -> list[LibraryEntry]:
         .join(MediaFile)
         .where(MediaFile.missing_since.is_null())
     )
-    in_flight = (
-        DownloadEpisode.select(DownloadEpisode.episode)
-        .join(Download)
-        .where(Download.state.in_(ACTIVE_STATES))
+    # episodes an active download holds (its active "e:" units)
+    in_flight = DownloadUnit.select(DownloadUnit.episode).where(
+        DownloadUnit.active_unit.is_null(False) & DownloadUnit.episode.is_null(False)
     )
     aired = aired_condition(today)
     counts: dict[int, tuple[int, int, int, int]] = {}
@@ -358,10 +357,9 @@ def item_details(
             file_of[episode_id] = (path, quality)
         flying = {
             episode_id
-            for (episode_id,) in DownloadEpisode.select(DownloadEpisode.episode)
-            .join(Download)
-            .join_from(DownloadEpisode, Episode)
-            .where((Episode.show == item.id) & Download.state.in_(ACTIVE_STATES))
+            for (episode_id,) in DownloadUnit.select(DownloadUnit.episode)
+            .join(Episode, on=(DownloadUnit.episode == Episode.id))
+            .where((Episode.show == item.id) & DownloadUnit.active_unit.is_null(False))
             .tuples()
         }
         by_season: dict[int, list[EpisodeInfo]] = {}
@@ -535,10 +533,10 @@ def download_labels(
     for chunk in batches:
         if chunk is None:
             which = _state_filter(include_finished)
-            episodes_of = DownloadEpisode.download.in_(Download.select(Download.id).where(which))
+            episodes_of = DownloadUnit.download.in_(Download.select(Download.id).where(which))
         else:
             which = Download.id.in_(chunk)
-            episodes_of = DownloadEpisode.download.in_(chunk)
+            episodes_of = DownloadUnit.download.in_(chunk)
         rows = _raw(
             Download.select(
                 Download.id,
@@ -554,8 +552,8 @@ def download_labels(
         numbers: dict[int, list[tuple[int, int]]] = {}
         if any(kind == "episodes" for _, _, kind, _, _, _ in rows):
             for download_id, season, number in _raw(
-                DownloadEpisode.select(DownloadEpisode.download, Episode.season, Episode.number)
-                .join(Episode, on=(DownloadEpisode.episode == Episode.id))
+                DownloadUnit.select(DownloadUnit.download, Episode.season, Episode.number)
+                .join(Episode, on=(DownloadUnit.episode == Episode.id))
                 .where(episodes_of)
             ):
                 numbers.setdefault(download_id, []).append((season, number))

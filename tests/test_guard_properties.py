@@ -9,9 +9,9 @@ from the database, or both) and blocklists hashes. Each example runs on its own 
 The model predicts every grab's outcome independently of the guard's code, and after every step
 the database must show:
 
-* no film, episode or season held by two active downloads (read from ``download`` /
-  ``download_episode`` and from ``download_unit``), and ``download_unit`` holding exactly the
-  units of the active downloads;
+* no film, episode or season held by two active downloads (read from the downloads' states
+  and the episodes their units name, and from ``download_unit.active_unit``), and
+  ``download_unit`` holding exactly the units of the active downloads;
 * no grab accepted while a file for any part of its target was on disk.
 """
 
@@ -41,7 +41,6 @@ from mydia_tui.library import add_movie, add_show, manual_episodes
 from mydia_tui.models import (
     ACTIVE_STATES,
     Download,
-    DownloadEpisode,
     DownloadUnit,
     Episode,
     FileEpisode,
@@ -370,9 +369,9 @@ class GuardMachine(RuleBasedStateMachine):
         active = Download.state.in_(ACTIVE_STATES)
         episodes = Counter(
             e
-            for (e,) in DownloadEpisode.select(DownloadEpisode.episode)
+            for (e,) in DownloadUnit.select(DownloadUnit.episode)
             .join(Download)
-            .where(active)
+            .where(active & DownloadUnit.episode.is_null(False))
             .tuples()
         )
         assert not [e for e, n in episodes.items() if n > 1], episodes

@@ -56,6 +56,12 @@ def test_first_schema_database_upgrades_on_open(tmp_path):
     bbb = MediaItem.get(MediaItem.title == "Big Buck Bunny")
     imported = DownloadUnit.select().join(Download).where(Download.item == bbb).get()
     assert imported.active_unit is None
+    # schema 3: each "e:" unit names its episode (download_episode's rows moved there)
+    named = {(u.unit, u.episode_id) for u in DownloadUnit.select() if u.unit.startswith("e:")}
+    assert named == {(f"e:{e.id}", e.id) for e in Episode.select()}
+    assert all(u.episode_id is None for u in DownloadUnit.select() if not u.unit.startswith("e:"))
+    assert "download_episode" not in db.get_tables()
+    assert "folder_state" in db.get_tables()
     db.close()
 
 

@@ -12,9 +12,10 @@ import hashlib
 
 from mydia_tui.library import NewEpisode, add_movie, add_show
 from mydia_tui.models import (
+    ACTIVE_STATES,
     DOWNLOAD_STATES,
     Download,
-    DownloadEpisode,
+    DownloadUnit,
     Episode,
     FileEpisode,
     History,
@@ -223,11 +224,21 @@ def populate() -> dict[str, int]:
             claimed_at=T0 + dt.timedelta(minutes=n),
             updated_at=T0,
         )
+        # the units an active download holds; an "e:" unit also records the episode covered
+        covered = []
         if kind == "episodes":
-            DownloadEpisode.create(download=d, episode=pioneer_e4)
+            covered = [pioneer_e4]
         if kind == "season":
-            for e in Episode.select().where((Episode.show == beyond.id) & (Episode.season == 2)):
-                DownloadEpisode.create(download=d, episode=e)
+            unit = f"s:{beyond.id}:2"
+            active = unit if state in ACTIVE_STATES else None
+            DownloadUnit.create(download=d, unit=unit, active_unit=active)
+            covered = list(
+                Episode.select().where((Episode.show == beyond.id) & (Episode.season == 2))
+            )
+        for e in covered:
+            unit = f"e:{e.id}"
+            active = unit if state in ACTIVE_STATES else None
+            DownloadUnit.create(download=d, unit=unit, active_unit=active, episode=e)
     # fixed dates everywhere
     MediaItem.update(added_at=T0).execute()
     with database.atomic():

@@ -33,7 +33,7 @@ from ..guard import episode_numbers_in_name, finish, is_video
 from ..library import movie_folder, safe_name
 from ..models import (
     Download,
-    DownloadEpisode,
+    DownloadUnit,
     Episode,
     FileEpisode,
     LibraryRoot,
@@ -234,7 +234,11 @@ class Importer:
         return root
 
     def _covered_episodes(self, d: Download) -> list[Episode]:
-        eps = list(Episode.select().join(DownloadEpisode).where(DownloadEpisode.download == d.id))
+        eps = list(
+            Episode.select()
+            .join(DownloadUnit, on=(DownloadUnit.episode == Episode.id))
+            .where(DownloadUnit.download == d.id)
+        )
         if d.kind == "season":
             known = {e.id for e in eps}
             eps += [

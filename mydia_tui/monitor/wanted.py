@@ -11,7 +11,6 @@ from ..library import aired_condition
 from ..models import (
     ACTIVE_STATES,
     Download,
-    DownloadEpisode,
     DownloadUnit,
     Episode,
     FileEpisode,
@@ -41,10 +40,9 @@ def _items_in_flight():
 
 
 def _episodes_in_flight():
-    return (
-        DownloadEpisode.select(DownloadEpisode.episode)
-        .join(Download)
-        .where(Download.state.in_(ACTIVE_STATES))
+    """Episodes an active download holds (its active "e:" units)."""
+    return DownloadUnit.select(DownloadUnit.episode).where(
+        DownloadUnit.active_unit.is_null(False) & DownloadUnit.episode.is_null(False)
     )
 
 
