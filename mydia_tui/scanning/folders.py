@@ -76,29 +76,31 @@ def record_scan(
         if clean:
             loose[parent_of(clean)] += 1
             protected.append(clean + "/")
-    seen = {f.path: (f.mtime_ns, f.listed_ns, loose.get(f.path, 0)) for f in listed}
+    # path -> (mtime_ns, loose, trusted): what a record says, with its trust worked out by SQL
     recorded = {
-        path: (mtime_ns, listed_ns, n)
-        for path, mtime_ns, listed_ns, n in run_sql(
-            "SELECT path, mtime_ns, listed_ns, loose FROM folder_state WHERE root_id = ?",
-            (root_id,),
+        row[0]: row[1:]
+        for row in run_sql(
+            "SELECT path, mtime_ns, loose, "
+            "CASE WHEN loose = 0 AND mtime_ns >= 0 AND listed_ns - mtime_ns >= ? THEN 1 ELSE 0 END "
+            "FROM folder_state WHERE root_id = ?",
+            (RACY_NS, root_id),
         ).fetchall()
     }
+    take = recorded.pop  # what is left in ``recorded`` was not listed this time
     changed = []
-    for path, (mtime_ns, listed_ns, n) in seen.items():
-        old = recorded.get(path)
+    for path, mtime_ns, listed_ns in listed:
+        n = loose.get(path, 0) if loose else 0
+        old = take(path, None)
         if (
             old is not None
             and old[0] == mtime_ns
-            and old[2] == n
-            and (trusted(*old) or not trusted(mtime_ns, listed_ns, n))
+            and old[1] == n
+            and (old[2] or not trusted(mtime_ns, listed_ns, n))
         ):
             continue  # the record still says the same (and is no less trusted)
         changed.append((root_id, top_of(path), path, mtime_ns, listed_ns, n))
     gone = [
-        path
-        for path in recorded
-        if path not in seen and not (protected and (path + "/").startswith(tuple(protected)))
+        path for path in recorded if not (protected and (path + "/").startswith(tuple(protected)))
     ]
     if not changed and not gone:
         return 0
