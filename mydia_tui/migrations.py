@@ -138,7 +138,9 @@ def _to_3(db: Database, migrator: SchemaMigrator) -> None:
       an unchanged folder again;
     - ``download_unit.episode_id`` replaces the ``download_episode`` table: a download's "e:ID"
       units already named the episodes it covers, and a claim wrote both (with five indexes);
-    - ``download_unit.unit`` loses its index (nothing looks a unit up by name once released).
+    - ``download_unit.unit`` loses its index (nothing looks a unit up by name once released);
+    - ``media_file.mtime`` is a double on PostgreSQL (a REAL rounded file times: every re-scan
+      took every file for changed).
     """
 
     class _Root(Model):
@@ -170,6 +172,8 @@ def _to_3(db: Database, migrator: SchemaMigrator) -> None:
         "AND 'e:' || de.episode_id = download_unit.unit) WHERE unit LIKE 'e:%'"
     )
     db.execute_sql("DROP TABLE download_episode")
+    if isinstance(db, PostgresqlDatabase):  # on SQLite both are REAL, eight bytes
+        db.execute_sql("ALTER TABLE media_file ALTER COLUMN mtime TYPE DOUBLE PRECISION")
     # a database that schema 2 upgraded from schema 1 named its download_unit indexes after
     # the step's frozen model ("_downloadunit_unit"); a fresh schema 2 after the table
     for index in ("download_unit_unit", "_downloadunit_unit"):

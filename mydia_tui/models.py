@@ -19,6 +19,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    DoubleField,
     FloatField,
     ForeignKeyField,
     IntegerField,
@@ -169,7 +170,9 @@ class MediaFile(BaseModel):
     #: path relative to the root
     path = TextField()
     size = BigIntegerField(default=0)
-    mtime = FloatField(default=0)
+    #: seconds since the epoch, as ``stat`` gives it: a double (PostgreSQL's REAL, four bytes,
+    #: would round it, and every re-scan would take every file for changed)
+    mtime = DoubleField(default=0)
     quality = TextField(default="")
     added_at = DateTimeField(default=utcnow)
     #: set when the file was found gone; the library should be corrected

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite file per test, and the command line run as a subprocess."""
+"""Shared fixtures: a real database per test (a SQLite file; PostgreSQL too for the tests marked
+``both_databases``), and the command line run as a subprocess."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 #: fixture modules shared by the suite
-pytest_plugins = ["deluge_fixtures", "httpserver", "torznab_server"]
+pytest_plugins = ["deluge_fixtures", "httpserver", "pg_fixtures", "torznab_server"]
 
 
 @pytest.fixture(autouse=True)
@@ -44,14 +45,33 @@ def _fresh_indexer_state():
     THROTTLE.reset()
 
 
+def pytest_generate_tests(metafunc):
+    """Tests marked ``both_databases`` run twice: on a SQLite file and on a real PostgreSQL
+    server (see pg_fixtures.py)."""
+    if metafunc.definition.get_closest_marker("both_databases") and (
+        "database_kind" in metafunc.fixturenames
+    ):
+        metafunc.parametrize("database_kind", ["sqlite", "postgresql"])
+
+
 @pytest.fixture
-def db_path(tmp_path) -> Path:
+def database_kind() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def db_path(tmp_path, database_kind, request) -> Path | str:
+    """The test's database: a SQLite file (its path), or under ``both_databases`` also a new
+    database on a real PostgreSQL server (its postgresql:// URL)."""
+    if database_kind == "postgresql":
+        return request.getfixturevalue("pg_database")
     return tmp_path / "library.sqlite3"
 
 
 @pytest.fixture
 def db(db_path):
-    """A real SQLite file with the current schema, bound to the models."""
+    """A real database with the current schema, bound to the models: a SQLite file (or, under
+    ``both_databases``, a PostgreSQL database too)."""
     from mydia_tui.db import open_database
 
     database = open_database(str(db_path))

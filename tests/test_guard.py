@@ -26,6 +26,8 @@ from mydia_tui.models import (
 )
 from mydia_tui.targets import episodes_target, movie_target, season_target
 
+pytestmark = pytest.mark.both_databases
+
 _hashes = (f"{i:040x}" for i in itertools.count(1))
 
 
@@ -407,17 +409,18 @@ def test_every_refusal_is_in_the_history_with_its_reason(lib):
 
 
 def test_claim_is_committed_before_the_client_is_called(lib, db_path):
-    import sqlite3
+    from mydia_tui.db import make_database
 
     seen = {}
 
     def send():
-        con = sqlite3.connect(db_path)  # another connection sees the committed claim
-        seen["state"] = con.execute("SELECT state FROM download").fetchone()[0]
-        seen["units"] = con.execute(
+        other = make_database(str(db_path))  # another connection sees the committed claim
+        other.connect()
+        seen["state"] = other.execute_sql("SELECT state FROM download").fetchone()[0]
+        seen["units"] = other.execute_sql(
             "SELECT count(*) FROM download_unit WHERE active_unit IS NOT NULL"
         ).fetchone()[0]
-        con.close()
+        other.close()
         return AddResult("0" * 40)
 
     assert lib.guard.grab(movie_target(lib.bbb), release(), send).accepted

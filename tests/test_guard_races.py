@@ -1,8 +1,10 @@
-"""The guard under real concurrency: threads and processes racing for the same targets on one
-SQLite file, and the claim table's own constraint.
+"""The guard under real concurrency: threads and processes racing for the same targets, and the
+claim table's own constraint, on one SQLite file and on a real PostgreSQL server (every test
+runs on both: several monitors sharing one library use PostgreSQL).
 
 Racers use distinct info-hashes, so the only correct refusal is ``in_flight``: exactly one grab
-per target wins, and no error (``database is locked`` or any other) may escape a racer.
+per target wins, and no error (``database is locked``, a deadlock, or any other) may escape a
+racer.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import queue
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import pytest
 from guard_race_worker import process_main, race_in_threads, release_for
@@ -40,6 +41,9 @@ from mydia_tui.models import (
 from mydia_tui.targets import episode_by_number, episodes_target, movie_target, season_target
 
 TARGETS = 50
+
+
+pytestmark = pytest.mark.both_databases
 
 
 def _films(n: int = TARGETS) -> list[int]:
@@ -88,7 +92,7 @@ def test_eight_threads_race_for_fifty_films(db):
 # -- processes ---------------------------------------------------------------------------------
 
 
-def _race_in_processes(db_path: Path, item_ids: list[int], processes: int, threads: int):
+def _race_in_processes(db_path: str, item_ids: list[int], processes: int, threads: int):
     ctx = multiprocessing.get_context("spawn")
     ready, out, go = ctx.Queue(), ctx.Queue(), ctx.Event()
     procs = [

@@ -16,6 +16,9 @@ from mydia_tui.models import FileEpisode, History, MediaFile
 from mydia_tui.scanning import names, scan_library
 from mydia_tui.scanning.names import parse_file
 
+#: a re-scan must see unchanged files as unchanged on PostgreSQL too (times stored exactly)
+pytestmark = pytest.mark.both_databases
+
 
 def _touch(root: Path, rel: str, size: int = 1000) -> Path:
     path = root / rel
