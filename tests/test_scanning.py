@@ -1,4 +1,5 @@
-"""The library scan, on real files in tmp_path and a real SQLite file."""
+"""The library scan, on real files in tmp_path, with a real SQLite file and a real PostgreSQL
+database."""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ from mydia_tui.models import Episode, FileEpisode, LibraryRoot, MediaFile, Searc
 from mydia_tui.monitor.search import SearchMonitor
 from mydia_tui.searching import make_searcher
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def fake(torznab):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import tui_data
 
 from mydia_tui import views
@@ -19,6 +20,9 @@ EXPECTED = {
     "Pioneer One": ("downloading", "", 1.0, 6, 6, 3, 2),
     "Sherlock Holmes": ("complete", "", None, 8, 8, 8, 0),
 }
+
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_library_entries_status_and_list_items_json(db):
