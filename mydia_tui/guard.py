@@ -8,15 +8,19 @@ A grab names a :class:`~mydia_tui.targets.Target` and a release (its normalised 
 what the indexer said). Small named rules run in a fixed order and the first refusal wins:
 
 1. ``invalid_target``   no target, or one that covers nothing
-2. ``already_on_disk``  a file exists for any part of the target (really on disk, including a
-                        video file in the item's folder that the library has not scanned yet)
+2. ``already_on_disk``  a file exists for any part of the target: a video in the item's folder
+                        that the library has not scanned yet (read before the write lock; folders
+                        unchanged since the last scan are not listed again, see
+                        :mod:`mydia_tui.scanning.folders`), or a recorded file really on disk
+                        (read inside the claim's transaction)
 3. ``in_flight``        an active download holds any unit of the target (either direction:
                         an episode inside a pack, a pack over an episode, overlapping multis)
 4. ``same_torrent``     the info-hash belongs to an active or imported download
 5. ``blocklisted``      the info-hash, indexer + guid, or indexer + title + size is blocked
 
 Atomicity: the database rules and the claim run in ONE write transaction (SQLite ``BEGIN
-IMMEDIATE``; on PostgreSQL the target's item row is locked ``FOR UPDATE``), and the claim
+IMMEDIATE``; on PostgreSQL the target's item row is locked ``FOR UPDATE``); the rules read what
+they decide on with one statement (:meth:`Check.facts`), and the claim
 inserts one ``download_unit`` row per covered unit whose ``active_unit`` column is UNIQUE: two
 threads or processes racing for one target cannot both commit. The claim is committed before the
 client is called; the add's outcome is recorded afterwards. A process that dies in between leaves
