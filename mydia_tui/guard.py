@@ -213,24 +213,25 @@ _HOLDER_STATES = (*ACTIVE_STATES, "imported")
 
 @lru_cache(maxsize=256)
 def _claim_facts_sql(movie: bool, episodes: int, units: int, by_guid: bool, by_title: bool) -> str:
-    """The claim rules' one statement: a UNION of four indexed lookups, each at most one row
-    of (fact, id, a, b)."""
+    """The claim rules' one statement: a UNION of four indexed lookups, rows of (fact, id, a,
+    b, c): every file recorded for the target (id, path, root, flagged missing), and at most one
+    holder, one download of the same torrent (id, title, state) and one blocklist entry (title,
+    reason). Typed alike in every branch, as PostgreSQL wants."""
+    file = (
+        "SELECT 'file' AS fact, f.id AS id, f.path AS a, r.path AS b, "
+        "CASE WHEN f.missing_since IS NULL THEN 0 ELSE 1 END AS c FROM media_file f "
+        "JOIN library_root r ON r.id = f.root_id "
+    )
     if movie:
-        file = (
-            "SELECT 'file' AS fact, f.id AS id, f.path AS a, r.path AS b, "
-            "CASE WHEN f.missing_since IS NULL THEN 0 ELSE 1 END AS c FROM media_file f JOIN library_root r ON r.id = f.root_id "
-            "WHERE f.movie_id = ?"
-        )
+        file += "WHERE f.movie_id = ?"
     else:
-        file = (
-            "SELECT 'file' AS fact, f.id AS id, f.path AS a, r.path AS b, "
-            "CASE WHEN f.missing_since IS NULL THEN 0 ELSE 1 END AS c FROM media_file f "
-            "JOIN file_episode fe ON fe.file_id = f.id JOIN library_root r ON r.id = f.root_id "
+        file += (
+            "JOIN file_episode fe ON fe.file_id = f.id "
             f"WHERE fe.episode_id IN ({_placeholders(episodes)})"
         )
     held = (
-        "SELECT 'held' AS fact, d.id AS id, d.title AS a, d.state AS b, CAST(NULL AS INTEGER) AS c "
-        "FROM download d "
+        "SELECT 'held' AS fact, d.id AS id, d.title AS a, d.state AS b, "
+        "CAST(NULL AS INTEGER) AS c FROM download d "
         "JOIN download_unit u ON u.download_id = d.id "
         f"WHERE u.active_unit IN ({_placeholders(units)}) LIMIT 1"
     )
@@ -261,7 +262,7 @@ def _claim_facts_sql(movie: bool, episodes: int, units: int, by_guid: bool, by_t
     )
 
 
-def _read_claim_facts(check: Check) -> dict[str, tuple[Any, ...]]:
+def _read_claim_facts(check: Check) -> dict[str, list[tuple[Any, ...]]]:
     target, r = check.target, check.release
     assert target is not None
     units = _units_held_against(target)
