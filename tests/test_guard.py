@@ -7,6 +7,7 @@ import base64
 import datetime as dt
 import itertools
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -596,3 +597,31 @@ def test_show_listing_is_not_reused_when_walked_within_a_clock_tick_of_a_change(
     settled = g._FolderListing(((str(folder), OLD_NS),), (), listed_ns=OLD_NS + 3 * 10**9)
     assert not racy.is_current()
     assert settled.is_current()
+
+
+def test_rescans_keep_the_folder_records_current(lib, monkeypatch):
+    """An unchanged re-scan writes nothing, yet a record removed behind its back comes back, and
+    a record too fresh to trust becomes trusted once a later scan sees the folder settled."""
+    from mydia_tui.models import FolderState
+    from mydia_tui.scanning import folders
+
+    monkeypatch.setattr(folders, "RACY_NS", 300_000_000)  # 0.3 s instead of 2 s
+    season = _show_with_season_one(lib)
+    root = LibraryRoot.get(LibraryRoot.kind == "shows").id
+    _scan(lib)  # the folders changed a moment ago: recorded, not trusted
+    assert folders.unchanged_since_scan(root, "The Expanse") == (str(lib.shows_root), False)
+    time.sleep(0.4)
+    _scan(lib)  # nothing changed, but now the records can be trusted
+    assert folders.unchanged_since_scan(root, "The Expanse") == (str(lib.shows_root), True)
+    records = list(FolderState.select().order_by(FolderState.path).tuples())
+    _scan(lib)
+    assert list(FolderState.select().order_by(FolderState.path).tuples()) == records  # untouched
+
+    def seen() -> set:
+        return set(FolderState.select(FolderState.path, FolderState.mtime_ns).tuples())
+
+    before = seen()
+    FolderState.delete().where(FolderState.path == "The Expanse/Season 01").execute()
+    _scan(lib)  # the listing is the same as last time, but a record is missing: written again
+    assert seen() == before
+    assert season.is_dir()

@@ -18,13 +18,14 @@ file system's clock, which would leave its time unchanged.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from ..db import run_sql
-from ..models import FolderState, database
+from ..models import FolderState, Meta, database
 
 #: a record is trusted only if the folder was last changed at least this long before it was
 #: listed (coarse file-system clocks; and network file systems whose clock is a little off)
@@ -69,6 +70,7 @@ def record_scan(
     (folders or files: each makes its parent folder loose). Records of folders not listed this
     time are dropped, except under what could not be read. Writes only what changed; returns
     the number of records written or dropped."""
+    listed = list(listed)
     loose: Counter[str] = Counter(parent_of(rel) for rel in unmatched)
     protected: list[str] = []
     for rel in unreadable:
@@ -76,6 +78,18 @@ def record_scan(
         if clean:
             loose[parent_of(clean)] += 1
             protected.append(clean + "/")
+    # a walk that saw exactly what the last one saw, when that one left every record settled,
+    # has nothing to write: a digest of the listing, kept with the records, says so without
+    # reading them back (a large library's re-scan would otherwise spend a tenth of its time here)
+    key = f"folder_states:{root_id}"
+    seal = _seal(listed, loose)
+    kept = run_sql("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    if kept is not None and kept[0] == seal:
+        count = run_sql(
+            "SELECT count(*) FROM folder_state WHERE root_id = ?", (root_id,)
+        ).fetchone()[0]
+        if count == len(listed):  # and nobody removed records meanwhile
+            return 0
     # path -> (mtime_ns, loose, trusted): what a record says, with its trust worked out by SQL
     recorded = {
         row[0]: row[1:]
@@ -102,9 +116,17 @@ def record_scan(
     gone = [
         path for path in recorded if not (protected and (path + "/").startswith(tuple(protected)))
     ]
-    if not changed and not gone:
-        return 0
+    # settled: no record that a later walk of the same folders could still make trusted
+    settled = all(
+        mtime_ns < 0 or listed_ns - mtime_ns >= RACY_NS for _, mtime_ns, listed_ns in listed
+    )
     with database.atomic():
+        if settled:
+            Meta.insert(key=key, value=seal).on_conflict(
+                conflict_target=[Meta.key], preserve=[Meta.value]
+            ).execute()
+        elif kept is not None:
+            Meta.delete().where(Meta.key == key).execute()
         for start in range(0, len(changed), _CHUNK):
             rows = changed[start : start + _CHUNK]
             FolderState.insert_many(
@@ -126,6 +148,15 @@ def record_scan(
                 (FolderState.root == root_id) & FolderState.path.in_(gone[start : start + _CHUNK])
             ).execute()
     return len(changed) + len(gone)
+
+
+def _seal(listed: Sequence[tuple[str, int, int]], loose: Counter[str]) -> str:
+    """A digest of what a walk saw that decides the records: each folder, its time, its loose
+    count; and how many folders."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update("\n".join([f"{p}\t{m}" for p, m, _ in listed]).encode("utf-8", "replace"))
+    digest.update(repr(sorted(loose.items())).encode("utf-8", "replace"))
+    return f"{digest.hexdigest()}:{len(listed)}"
 
 
 #: the root's path, and the records of every folder of one film's or show's folder
