@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .models import ACTIVE_STATES, Download, DownloadUnit, Episode, MediaItem
+from .models import ACTIVE_STATES, Download, MediaItem
+from .views import download_labels
 
 
 @dataclass(frozen=True)
@@ -49,32 +50,9 @@ def _iso(value) -> str | None:
 
 
 def _targets(downloads: list[Download]) -> dict[int, str]:
-    """Target labels for many downloads in two queries."""
-    ids = [d.id for d in downloads if d.kind == "episodes"]
-    numbers: dict[int, list[tuple[int, int]]] = {}
-    if ids:
-        rows = (
-            DownloadUnit.select(DownloadUnit.download, Episode.season, Episode.number)
-            .join(Episode)
-            .where(DownloadUnit.download.in_(ids))
-            .tuples()
-        )
-        for download_id, season, number in rows:
-            numbers.setdefault(download_id, []).append((season, number))
-    out = {}
-    for d in downloads:
-        title = d.item.title
-        if d.kind == "movie":
-            out[d.id] = f"{title} ({d.item.year})" if d.item.year else title
-        elif d.kind == "season":
-            out[d.id] = f"{title} S{d.season:02d}"
-        else:
-            eps = sorted(numbers.get(d.id, []))
-            if eps:
-                out[d.id] = f"{title} S{eps[0][0]:02d}" + "".join(f"E{n:02d}" for _, n in eps)
-            else:
-                out[d.id] = title
-    return out
+    """Target labels for many downloads, as the downloads pane shows them."""
+    labels = download_labels([d.id for d in downloads])
+    return {download_id: target for download_id, (_, target) in labels.items()}
 
 
 def to_row(d: Download, target: str) -> DownloadRow:

@@ -7,6 +7,7 @@ Units are strings: ``m:ID`` for a film, ``e:ID`` for an episode, ``s:SHOW:SEASON
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -77,12 +78,32 @@ class Target:
 
     def label(self) -> str:
         """How a person names it: "Big Buck Bunny (2008)", "The Expanse S02E03E04", "The Expanse S02"."""
-        if self.kind == "movie":
-            return f"{self.title} ({self.year})" if self.year else self.title
-        if self.kind == "season":
-            return f"{self.title} S{self.season:02d}"
-        eps = "".join(f"E{e.number:02d}" for e in self.episodes)
-        return f"{self.title} S{self.episodes[0].season:02d}{eps}"
+        return target_label(
+            self.kind,
+            self.title,
+            self.year,
+            self.season,
+            [(e.season, e.number) for e in self.episodes],
+        )
+
+
+def target_label(
+    kind: str,
+    title: str,
+    year: int | None = None,
+    season: int | None = None,
+    episodes: Iterable[tuple[int, int]] = (),
+) -> str:
+    """How a person names what a grab or a download is for (a film, a season pack, episodes
+    given as (season, number)): the one spelling the guard, the CLI and the TUI share."""
+    if kind == "movie":
+        return f"{title} ({year})" if year else title
+    if kind == "season":
+        return f"{title} S{season:02d}"
+    eps = sorted(episodes)
+    if not eps:
+        return title
+    return f"{title} S{eps[0][0]:02d}" + "".join(f"E{n:02d}" for _, n in eps)
 
 
 def _item(item_id: int) -> MediaItem:

@@ -28,6 +28,7 @@ from .models import (
     MediaItem,
     database,
 )
+from .targets import target_label
 
 # ---------------------------------------------------------------------------------------------
 # Library
@@ -558,16 +559,7 @@ def download_labels(
             ):
                 numbers.setdefault(download_id, []).append((season, number))
         for download_id, release, kind, season, title, year in rows:
-            if kind == "movie":
-                target = f"{title} ({year})" if year else title
-            elif kind == "season":
-                target = f"{title} S{season:02d}"
-            else:
-                eps = sorted(numbers.get(download_id, []))
-                if eps:
-                    target = f"{title} S{eps[0][0]:02d}" + "".join(f"E{n:02d}" for _, n in eps)
-                else:
-                    target = title
+            target = target_label(kind, title, year, season, numbers.get(download_id, ()))
             out[download_id] = (release, target)
     return out
 
