@@ -57,9 +57,8 @@ from .models import (
     database,
     utcnow,
 )
-from .scanning.folders import trusted, unchanged_since_scan
-from .scanning.names import VIDEO_EXTENSIONS as SCAN_VIDEO_EXTENSIONS
-from .scanning.walk import EXTRAS_DIRS, SYSTEM_DIRS, is_extra_file
+from .scanning.folders import all_unchanged, unchanged_since_scan
+from .scanning.walk import EXTRAS_DIRS, SYSTEM_DIRS, is_library_video
 from .targets import Target
 from .torrent import BadTorrent, normalize_info_hash
 
@@ -195,7 +194,6 @@ class Check:
 # same statements through Peewee's query builder on every grab cost about ten times as much as
 # running them (see bench/guard.py). Placeholders are written "?"; run_sql turns them into the
 # database's own ("%s" on PostgreSQL).
-_run = run_sql
 
 
 def _placeholders(n: int) -> str:
@@ -280,7 +278,7 @@ def _read_claim_facts(check: Check) -> dict[str, list[tuple[Any, ...]]]:
         target.kind == "movie", len(target.episode_ids), len(units), by_guid, by_title
     )
     facts: dict[str, list[tuple[Any, ...]]] = {}
-    for row in _run(sql, params).fetchall():
+    for row in run_sql(sql, params).fetchall():
         facts.setdefault(row[0], []).append(row[1:])
     return facts
 
@@ -323,7 +321,7 @@ def rule_already_on_disk(check: Check) -> Refusal | None:
         return None
     root, path = found
     # its folder changed since the scan, so it was listed: it may be a file the library knows
-    recorded = _run(
+    recorded = run_sql(
         "SELECT 1 FROM media_file WHERE root_id = ? AND path = ?",
         (target.root_id, os.path.relpath(path, root)),
     ).fetchone()
@@ -351,17 +349,6 @@ def is_video(name: str) -> bool:
     if dot <= 0 or name[dot:].lower() not in VIDEO_EXTENSIONS:
         return False
     return "sample" not in name.lower() or not _SAMPLE.search(name)
-
-
-def _library_video(name: str) -> bool:
-    """A file the library scan would record as a film or an episode (its extensions; not a
-    sample, trailer or other extra): what "already on disk" counts in an item's folder."""
-    stem, dot, ext = name.rpartition(".")
-    return (
-        bool(dot and stem)
-        and ext.lower() in SCAN_VIDEO_EXTENSIONS
-        and not is_extra_file(stem.lower())
-    )
 
 
 def episode_numbers_in_name(name: str) -> set[tuple[int, int]]:
@@ -405,7 +392,7 @@ def _walk_videos(
                                 lower in SYSTEM_DIRS or lower in EXTRAS_DIRS
                             ):
                                 stack.append((entry.path, depth + 1))
-                        elif entry.is_file() and _library_video(name):
+                        elif entry.is_file() and is_library_video(name):
                             yield entry
                     except OSError:
                         continue
@@ -435,15 +422,7 @@ class _FolderListing:
     def is_current(self) -> bool:
         """Every folder walked is unchanged, and none had changed within RACY_NS before the
         walk (it might have changed again within the same tick of the file system's clock)."""
-        for path, mtime_ns in self.folders:
-            if not trusted(mtime_ns, self.listed_ns, 0):
-                return False
-            try:
-                if os.stat(path).st_mtime_ns != mtime_ns:
-                    return False
-            except OSError:
-                return False
-        return True
+        return all_unchanged((path, mtime_ns, self.listed_ns, 0) for path, mtime_ns in self.folders)
 
 
 #: listings of show folders this process walked, reused while no folder in them changes
@@ -636,7 +615,7 @@ class Guard:
         # one row per unit; an episode's also names the episode (the download's record of the
         # episodes it covers)
         units = target.units()
-        _run(
+        run_sql(
             "INSERT INTO download_unit (download_id, unit, active_unit, episode_id) VALUES "
             + ", ".join(["(?, ?, ?, ?)"] * len(units)),
             [

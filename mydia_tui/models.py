@@ -265,6 +265,13 @@ class DownloadUnit(BaseModel):
     #: the active ones by ``active_unit``. Schema 3 (it replaced the download_episode table).
     episode = ForeignKeyField(Episode, null=True, on_delete="CASCADE", index=False)
 
+    @classmethod
+    def held_episodes(cls):
+        """A query of the episodes an active download holds (its active "e:" units)."""
+        return cls.select(cls.episode).where(
+            cls.active_unit.is_null(False) & cls.episode.is_null(False)
+        )
+
     class Meta:
         table_name = "download_unit"
 

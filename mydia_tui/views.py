@@ -139,10 +139,7 @@ def _entries(where, today: _dt.date | None) -> list[LibraryEntry]:
         .join(MediaFile)
         .where(MediaFile.missing_since.is_null())
     )
-    # episodes an active download holds (its active "e:" units)
-    in_flight = DownloadUnit.select(DownloadUnit.episode).where(
-        DownloadUnit.active_unit.is_null(False) & DownloadUnit.episode.is_null(False)
-    )
+    in_flight = DownloadUnit.held_episodes()
     aired = aired_condition(today)
     counts: dict[int, tuple[int, int, int, int]] = {}
     count_query = episodes.select(

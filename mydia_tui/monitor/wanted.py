@@ -39,13 +39,6 @@ def _items_in_flight():
     )
 
 
-def _episodes_in_flight():
-    """Episodes an active download holds (its active "e:" units)."""
-    return DownloadUnit.select(DownloadUnit.episode).where(
-        DownloadUnit.active_unit.is_null(False) & DownloadUnit.episode.is_null(False)
-    )
-
-
 def _seasons_in_flight() -> set[str]:
     return {
         u
@@ -114,7 +107,7 @@ def wanted_seasons(
     wanted = base.where(
         Episode.monitored
         & Episode.id.not_in(_episodes_with_file())
-        & Episode.id.not_in(_episodes_in_flight())
+        & Episode.id.not_in(DownloadUnit.held_episodes())
     ).order_by(Episode.show, Episode.season, Episode.number)
     seasons_busy = _seasons_in_flight()
     grouped: dict[tuple[int, int], list[tuple[int, int]]] = {}

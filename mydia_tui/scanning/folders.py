@@ -90,14 +90,12 @@ def record_scan(
         ).fetchone()[0]
         if count == len(listed):  # and nobody removed records meanwhile
             return 0
-    # path -> (mtime_ns, loose, trusted): what a record says, with its trust worked out by SQL
+    # path -> (mtime_ns, listed_ns, loose): what each record says
     recorded = {
         row[0]: row[1:]
         for row in run_sql(
-            "SELECT path, mtime_ns, loose, "
-            "CASE WHEN loose = 0 AND mtime_ns >= 0 AND listed_ns - mtime_ns >= ? THEN 1 ELSE 0 END "
-            "FROM folder_state WHERE root_id = ?",
-            (RACY_NS, root_id),
+            "SELECT path, mtime_ns, listed_ns, loose FROM folder_state WHERE root_id = ?",
+            (root_id,),
         ).fetchall()
     }
     take = recorded.pop  # what is left in ``recorded`` was not listed this time
@@ -108,8 +106,8 @@ def record_scan(
         if (
             old is not None
             and old[0] == mtime_ns
-            and old[1] == n
-            and (old[2] or not trusted(mtime_ns, listed_ns, n))
+            and old[2] == n
+            and (trusted(*old) or not trusted(mtime_ns, listed_ns, n))
         ):
             continue  # the record still says the same (and is no less trusted)
         changed.append((root_id, top_of(path), path, mtime_ns, listed_ns, n))
@@ -175,23 +173,24 @@ def unchanged_since_scan(root_id: int, folder: str) -> tuple[str | None, bool]:
     if not rows:
         return None, False
     root = rows[0][0]
-    under = folder + "/"
-    states = [
-        r[1:] for r in rows if r[1] is not None and (r[1] == folder or r[1].startswith(under))
-    ]
-    return root, _all_unchanged(root, folder, states)
+    if not any(path == folder for _, path, *_ in rows):
+        return root, False  # never scanned
+    prefix, under = (root if root.endswith("/") else root + "/"), folder + "/"
+    return root, all_unchanged(
+        (prefix + path, mtime_ns, listed_ns, loose)
+        for _, path, mtime_ns, listed_ns, loose in rows
+        if path == folder or path.startswith(under)
+    )
 
 
-def _all_unchanged(root: str, folder: str, states: Sequence[tuple[str, int, int, int]]) -> bool:
-    if not any(path == folder for path, *_ in states):
-        return False  # never scanned
-    prefix = root if root.endswith("/") else root + "/"
-    stat = os.stat
+def all_unchanged(states: Iterable[tuple[str, int, int, int]]) -> bool:
+    """Every folder of ``(path, mtime_ns, listed_ns, loose)`` was trusted when listed and still
+    has that modification time (one ``stat`` each)."""
     for path, mtime_ns, listed_ns, loose in states:
-        if loose or mtime_ns < 0 or listed_ns - mtime_ns < RACY_NS:  # see trusted()
+        if not trusted(mtime_ns, listed_ns, loose):
             return False
         try:
-            if stat(prefix + path).st_mtime_ns != mtime_ns:
+            if os.stat(path).st_mtime_ns != mtime_ns:
                 return False
         except OSError:
             return False

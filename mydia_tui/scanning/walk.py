@@ -85,6 +85,16 @@ def is_extra_file(stem_lower: str) -> bool:
     return "-" in stem_lower and stem_lower.endswith(_EXTRA_SUFFIXES)
 
 
+def is_library_video(name: str) -> bool:
+    """A file a scan records as a film or an episode: a video extension, not a sample,
+    trailer or other extra (:meth:`Walk.files` makes the same test inline, counting what it
+    skips)."""
+    stem, dot, ext = name.rpartition(".")
+    return (
+        bool(dot and stem) and ext.lower() in VIDEO_EXTENSIONS and not is_extra_file(stem.lower())
+    )
+
+
 @dataclass
 class Walk:
     """One walk of one root. Iterate :meth:`files` for ``(relative_path, size, mtime,
