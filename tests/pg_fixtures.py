@@ -25,10 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+from deluge_fixtures import _in_ci
 
 
 def _unavailable(why: str) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import random
+import threading
 from collections import Counter, defaultdict
 
 import pytest
@@ -337,13 +339,32 @@ def test_insert_row_writes_what_model_insert_writes(db):
 # -- overlapping targets, and claims racing with releases ---------------------------------------
 
 
+def _in_threads(count: int, body) -> list[str]:
+    """Run ``body(n)`` in ``count`` threads started together; the errors they raised."""
+    start = threading.Barrier(count)
+    errors: list[str] = []
+
+    def run(n: int) -> None:
+        try:
+            start.wait(timeout=60)
+            body(n)
+        except BaseException as exc:
+            errors.append(repr(exc))
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return errors
+
+
 def test_threads_race_with_overlapping_packs_multis_and_episodes(db):
     """Season packs, multi-episode releases and single episodes of the same seasons, grabbed
     at once by 8 threads: accepted grabs never overlap, every refusal is in_flight and names a
     download that overlaps the target."""
-    import random
-    import threading
-
     shows = [add_show(f"Overlap Show {n}", manual_episodes({1: 3, 2: 3})).id for n in range(6)]
     targets = []
     for show in shows:
@@ -352,28 +373,17 @@ def test_threads_race_with_overlapping_packs_multis_and_episodes(db):
             targets.append(season_target(show, season))
             targets += [episodes_target([e]) for e in eps]
             targets += [episodes_target(eps[:2]), episodes_target(eps[1:])]
-    start = threading.Barrier(8)
-    results, errors = [], []
+    results = []
 
     def racer(n: int) -> None:
         order = list(targets)
         random.Random(n).shuffle(order)
         guard = Guard(claimed_by=f"overlap-{n}")
-        try:
-            start.wait(timeout=60)
-            for k, target in enumerate(order):
-                release = Release(release_for(f"o{n}/{k}", target.item_id).info_hash, "x")
-                results.append((target, guard.claim(target, release)))
-        except BaseException as exc:
-            errors.append(repr(exc))
-        finally:
-            database.close()
+        for k, target in enumerate(order):
+            release = Release(release_for(f"o{n}/{k}", target.item_id).info_hash, "x")
+            results.append((target, guard.claim(target, release)))
 
-    threads = [threading.Thread(target=racer, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    errors = _in_threads(8, racer)
     assert not errors, errors
     assert len(results) == 8 * len(targets)
 
@@ -399,37 +409,22 @@ def test_threads_race_with_overlapping_packs_multis_and_episodes(db):
 def test_claims_racing_with_releases_never_overlap_in_time(db):
     """Threads grab films and end their own downloads at once (failed or removed) while the
     others keep trying: for each film, the claimed..ended intervals never overlap."""
-    import random
-    import threading
-
     item_ids = _films(10)
     targets = [movie_target(i) for i in item_ids]
-    start = threading.Barrier(6)
-    errors: list[str] = []
 
     def racer(n: int) -> None:
         rnd = random.Random(n)
         guard = Guard(claimed_by=f"cycle-{n}")
-        try:
-            start.wait(timeout=60)
-            for k in range(60):
-                target = rnd.choice(targets)
-                release = Release(release_for(f"c{n}/{k}", target.item_id).info_hash, "x")
-                outcome = guard.grab(target, release, lambda r=release: AddResult(r.info_hash))
-                if outcome.accepted:
-                    assert finish(outcome.download_id, rnd.choice(("failed", "removed")))
-                else:
-                    assert outcome.reason == IN_FLIGHT, outcome
-        except BaseException as exc:
-            errors.append(repr(exc))
-        finally:
-            database.close()
+        for k in range(60):
+            target = rnd.choice(targets)
+            release = Release(release_for(f"c{n}/{k}", target.item_id).info_hash, "x")
+            outcome = guard.grab(target, release, lambda r=release: AddResult(r.info_hash))
+            if outcome.accepted:
+                assert finish(outcome.download_id, rnd.choice(("failed", "removed")))
+            else:
+                assert outcome.reason == IN_FLIGHT, outcome
 
-    threads = [threading.Thread(target=racer, args=(n,)) for n in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    errors = _in_threads(6, racer)
     assert not errors, errors
     rows = list(
         Download.select(Download.item, Download.claimed_at, Download.failed_at, Download.removed_at)
