@@ -49,29 +49,23 @@ class RowView(ScrollView, can_focus=True):
     }
     """
 
-    class Highlighted(Message):
+    class _RowMessage(Message):
+        """Something happened to one row of a view."""
+
+        def __init__(self, view: RowView, index: int) -> None:
+            super().__init__()
+            self.view = view
+            self.index = index
+
+        @property
+        def control(self) -> RowView:
+            return self.view
+
+    class Highlighted(_RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, view: RowView, index: int) -> None:
-            super().__init__()
-            self.view = view
-            self.index = index
-
-        @property
-        def control(self) -> RowView:
-            return self.view
-
-    class Chosen(Message):
+    class Chosen(_RowMessage):
         """Enter on a row."""
-
-        def __init__(self, view: RowView, index: int) -> None:
-            super().__init__()
-            self.view = view
-            self.index = index
-
-        @property
-        def control(self) -> RowView:
-            return self.view
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
