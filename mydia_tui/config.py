@@ -223,11 +223,23 @@ class Config:
     source: Path | None = field(default=None, compare=False)
     #: database URL or path from the file (``--db`` and ``$MYDIA_TUI_DB`` win over it)
     database: str = ""
+    #: the sections the file gave (``deluge``, ``indexers``, ...), for "not configured yet"
+    sections: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def deluge_configured(self) -> bool:
+        """Whether Deluge was set up at all: a ``[deluge]`` table in the file, or settings
+        other than the defaults (the demo builds its config in code)."""
+        return "deluge" in self.sections or self.deluge != DelugeConfig()
 
     def validate(self, where: str) -> None:
         names = [i.name for i in self.indexers]
         dupes = sorted({n for n in names if names.count(n) > 1})
         _check(not dupes, where, "indexers", f"indexer names must be unique (repeated: {dupes})")
+
+
+#: fields of :class:`Config` that say where it came from, never written to or read from a file
+NOT_IN_FILE = frozenset({"source", "sections"})
 
 
 def _check(ok: bool, where: str, key: str, what: str) -> None:
@@ -269,16 +281,16 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 
 def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
     where = str(source) if source else "configuration"
-    known = {f.name for f in dataclasses.fields(Config)} - {"source"}
+    known = {f.name for f in dataclasses.fields(Config)} - NOT_IN_FILE
     for key in data:
         if key not in known:
             raise ConfigError(f"{where}: unknown section or key '{key}'")
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(Config):
-        if f.name == "source" or f.name not in data:
+        if f.name in NOT_IN_FILE or f.name not in data:
             continue
         kwargs[f.name] = _convert(_hints(Config)[f.name], data[f.name], where, f.name)
-    cfg = Config(source=source, **kwargs)
+    cfg = Config(source=source, sections=frozenset(data), **kwargs)
     _validate_tree(cfg, where, "")
     return cfg
 
@@ -383,7 +395,7 @@ def config_to_dict(cfg: Config, *, redact: bool = True) -> dict[str, Any]:
             return {
                 f.name: plain(getattr(obj, f.name), f.name)
                 for f in dataclasses.fields(obj)
-                if f.name != "source"
+                if f.name not in NOT_IN_FILE
             }
         if isinstance(obj, tuple):
             return [plain(v) for v in obj]

@@ -35,6 +35,16 @@ def utcnow() -> _dt.datetime:
     return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
 
 
+def to_local(moment: _dt.datetime | str) -> _dt.datetime:
+    """A stored time (naive UTC, or its ISO text as ``--json`` gives it; an aware time is
+    taken as it is) in the user's local time zone, for people to read."""
+    if isinstance(moment, str):
+        moment = _dt.datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_dt.UTC)
+    return moment.astimezone()
+
+
 # Kinds and states, as stored. Kept as plain strings (with CHECK constraints) so that the
 # database stays readable from any SQL shell.
 ROOT_KINDS = ("movies", "shows")

@@ -1,21 +1,33 @@
 """What the TUI asks of the core on the user's behalf: pause, resume or remove a torrent, and
 search an item now and grab the best release (through the dedup guard, like every grab).
 
-Every method blocks (the TUI calls them in thread workers) and raises :class:`MydiaError` with a
-message a person can read when it cannot do what was asked.
+Every method blocks (the TUI calls them in thread workers). What it did, or why it did nothing
+(a refusal by the guard, nothing acceptable found), comes back as a :class:`Done` in the user's
+words: that is information, not an error, and the core has already written it to the item's
+history. A failure (Deluge unreachable, an unknown item) raises :class:`MydiaError` with a
+message a person can read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from . import history
 from .config import Config
 from .deluge import DelugeClient
 from .errors import MydiaError
-from .guard import finish
+from .guard import blocklist, finish
 from .models import ACTIVE_STATES, Download
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a service call did, for the user: ``severity`` is "information" when it did what
+    was asked and "warning" when it did nothing (refused, nothing found, nothing to do)."""
+
+    message: str
+    severity: Literal["information", "warning"] = "information"
 
 
 @dataclass(frozen=True)
@@ -51,42 +63,74 @@ class Services:
             self._monitor = Monitor(self.config, client=self.client)
         return self._monitor
 
-    def pause(self, info_hash: str) -> None:
+    def pause(self, info_hash: str) -> Done:
         self.client.pause([info_hash])
+        return Done(f"paused {_title_of(info_hash)}")
 
-    def resume(self, info_hash: str) -> None:
+    def resume(self, info_hash: str) -> Done:
         self.client.resume([info_hash])
+        return Done(f"resumed {_title_of(info_hash)}")
 
-    def remove(self, info_hash: str, delete_data: bool = False) -> None:
-        """Remove the torrent from Deluge (and its data when asked); an active download of it
-        ends as removed and its target becomes wanted again."""
-        self.client.remove(info_hash, delete_data=delete_data)
-        for d in Download.select().where(
-            (Download.info_hash == info_hash) & Download.state.in_(ACTIVE_STATES)
-        ):
+    def remove(self, info_hash: str, delete_data: bool = False, blocklisted: bool = False) -> Done:
+        """Remove the torrent from Deluge (and its data when ``delete_data``); its active
+        download ends as removed and its target becomes wanted again. With ``blocklisted`` the
+        release also goes on the blocklist, so that no search grabs it again and another
+        release is looked for. A torrent already gone from Deluge is not an error.
+
+        Raises :class:`MydiaError` when the download is being imported (removing its files
+        then would lose the import) or Deluge cannot be reached (then nothing is changed)."""
+        active = list(
+            Download.select().where(
+                (Download.info_hash == info_hash) & Download.state.in_(ACTIVE_STATES)
+            )
+        )
+        if any(d.state == "importing" for d in active):
+            raise MydiaError(
+                f"{active[0].title} is being imported right now: remove it once it is imported"
+            )
+        in_client = self.client.remove(info_hash, delete_data=delete_data)
+        if blocklisted:
+            for d in active or _latest(info_hash):
+                blocklist(
+                    info_hash=d.info_hash,
+                    title=d.title,
+                    indexer=d.indexer,
+                    guid=d.guid,
+                    size=d.size or None,
+                    reason="removed by the user",
+                    item_id=d.item_id,
+                )
+        what = "with its data" if delete_data else "keeping its data"
+        if blocklisted:
+            what += ", blocklisted"
+        for d in active:
             if finish(d.id, "removed", error="removed by the user"):
-                what = "with its data" if delete_data else "keeping its data"
                 history.record(
                     "removed",
-                    f"{d.title} removed by the user ({what})",
+                    f"{d.title} removed by the user ({what}); the target is wanted again",
                     item=d.item_id,
                     download=d.id,
                 )
+        title = active[0].title if active else _title_of(info_hash)
+        gone = "" if in_client else " (it was no longer in Deluge)"
+        again = "; another release will be searched" if blocklisted and active else ""
+        return Done(f"removed {title} ({what}){gone}{again}")
 
-    def retry_import(self, info_hash: str) -> int:
+    def retry_import(self, info_hash: str) -> Done:
         """Give a download whose import gave up another go (the monitor imports it next poll)."""
         from .monitor.importer import retry_import
 
         ids = [d.id for d in Download.select(Download.id).where(Download.info_hash == info_hash)]
         done = sum(retry_import(i) for i in ids)
         if not done:
-            raise MydiaError("no download of that torrent is waiting for an import retry")
-        return done
+            return Done("no download of that torrent is waiting for an import retry", "warning")
+        return Done(f"{_title_of(info_hash)} will be imported again at the next poll")
 
     def releases(
         self, item_id: int, season: int | None = None, episode: int | None = None
     ) -> list[ReleaseChoice]:
-        """Interactive search: the candidates best first, then the refused ones with why."""
+        """Interactive search: the candidates best first, then the refused ones with why.
+        Raises :class:`MydiaError` (a usage error) for a show without a season."""
         from .searching import search, target_for
 
         target = target_for(item_id, season, episode)
@@ -111,37 +155,55 @@ class Services:
             )
         return out
 
-    def grab(self, choice: ReleaseChoice) -> str:
-        """Grab the release the user picked, through the guard; raises when it is refused."""
+    def grab(self, choice: ReleaseChoice) -> Done:
+        """Grab the release the user picked, through the guard (a refusal is a warning)."""
         from .searching import target_for
 
         target = target_for(choice.item_id, choice.season, choice.episode)
         outcome = self.monitor.grab_candidate(target, choice.decision)
         if not outcome.accepted:
-            raise MydiaError(
-                f"{choice.title} was not grabbed ({outcome.reason}): {outcome.message}"
-            )
-        return outcome.message
+            return Done(f"{choice.title} was not grabbed: {outcome.message}", "warning")
+        return Done(f"grabbed {choice.title} for {target.label()}")
 
-    def search(self, item_id: int, season: int | None = None, episode: int | None = None) -> str:
-        """Search now and grab the best acceptable release; raises when nothing was grabbed."""
-        from .searching import target_for
+    def search(self, item_id: int, season: int | None = None, episode: int | None = None) -> Done:
+        """Search now and grab the best acceptable release: for a film, an episode, a season
+        (its pack, then its wanted episodes) or what is wanted in a whole show; see
+        :meth:`~mydia_tui.monitor.search.SearchMonitor.search_now`."""
+        from .library import get_item
 
-        target = target_for(item_id, season, episode)
-        result = self.monitor.searcher(target)
-        if not result.candidates:
-            raise MydiaError(f"nothing acceptable found for {target.label()} (see its history)")
-        outcome = None
-        for candidate in result.candidates:
-            outcome = self.monitor.grab_candidate(target, candidate)
-            if outcome.accepted or outcome.reason not in (
-                "same_torrent",
-                "blocklisted",
-                "bad_release",
-            ):
-                break
-        if outcome is None or not outcome.accepted:
-            raise MydiaError(
-                f"{target.label()}: {outcome.message if outcome else 'nothing grabbed'}"
-            )
-        return outcome.message
+        report = self.monitor.search.search_now(item_id, season, episode)
+        if report.grabbed:
+            lines = [
+                f"grabbed {report.grabbed_titles[label]} for {label}" for label in report.grabbed
+            ]
+            return Done("; ".join(lines))
+        parts = [*report.refused, *report.failed]
+        parts += [f"nothing acceptable found for {label}" for label in report.empty]
+        parts += [f"{label} is being searched by the monitor right now" for label in report.busy]
+        if not parts:
+            item = get_item(item_id)
+            where = f"{item.title} season {season}" if season is not None else item.title
+            parts = [
+                f"nothing is wanted in {where}: every aired, monitored episode is on disk or "
+                "downloading"
+            ]
+        return Done("; ".join(_unique(parts)), "warning")
+
+
+def _title_of(info_hash: str) -> str:
+    row = _latest(info_hash)
+    return row[0].title if row else info_hash
+
+
+def _latest(info_hash: str) -> list[Download]:
+    """The newest download of a torrent, as a list of at most one."""
+    return list(
+        Download.select()
+        .where(Download.info_hash == info_hash)
+        .order_by(Download.id.desc())
+        .limit(1)
+    )
+
+
+def _unique(parts: list[str]) -> list[str]:
+    return list(dict.fromkeys(parts))

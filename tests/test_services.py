@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from deluge_fixtures import wait_for
 from monitor_helpers import make_payload, monitor_config
@@ -9,9 +11,8 @@ from torznab_server import Reply, item_xml
 
 from mydia_tui.config import IndexerConfig
 from mydia_tui.deluge import DelugeClient
-from mydia_tui.errors import MydiaError
-from mydia_tui.library import add_movie
-from mydia_tui.models import Download
+from mydia_tui.library import NewEpisode, add_movie, add_show, set_monitored
+from mydia_tui.models import Blocklist, Download, History
 from mydia_tui.monitor.wanted import wanted_movies
 from mydia_tui.services import Services
 
@@ -51,17 +52,25 @@ def offer(svc):
 def test_search_grabs_the_best_release_through_the_guard(services):
     movie = add_movie("Sintel", 2010)
     offer(services)
-    assert "grabbed" in services.search(movie.id)
+    done = services.search(movie.id)
+    assert done.severity == "information"
+    assert done.message == f"grabbed {BEST} for Sintel (2010)"
     assert set(services.client.session()) == {services.payload.info_hash}
-    with pytest.raises(MydiaError, match="already being fetched"):
-        services.search(movie.id)
+    # a refusal by the guard is information for the user, not an error
+    again = services.search(movie.id)
+    assert again.severity == "warning" and "already being fetched" in again.message
     assert Download.select().count() == 1
+    refused = History.get(History.event == "refused")
+    assert refused.item_id == movie.id  # the outcome belongs to the item's history
 
 
 def test_search_with_nothing_acceptable_says_so(services):
     movie = add_movie("Sintel", 2010)
-    with pytest.raises(MydiaError, match="nothing acceptable found for Sintel"):
-        services.search(movie.id)
+    done = services.search(movie.id)
+    assert done.severity == "warning"
+    assert done.message.startswith("nothing acceptable found for Sintel (2010)")
+    assert History.get(History.event == "search_empty").item_id == movie.id
+    assert not History.select().where(History.event == "error").exists()
 
 
 def test_pause_resume_and_remove(services):
@@ -87,6 +96,82 @@ def test_interactive_releases_then_grab_one(services):
     choices = services.releases(movie.id)
     assert [c.title for c in choices] == [BEST, "Sintel.2.2015.1080p.BluRay.x264-GRP"]
     assert choices[0].rejection == "" and choices[1].rejection.startswith("wrong_")
-    assert "grabbed" in services.grab(choices[0])
-    with pytest.raises(MydiaError, match="in_flight"):
-        services.grab(choices[0])
+    assert services.grab(choices[0]).message == f"grabbed {BEST} for Sintel (2010)"
+    again = services.grab(choices[0])
+    assert again.severity == "warning" and "already being fetched" in again.message
+
+
+def test_remove_and_blocklist_never_grabs_that_release_again(services):
+    movie = add_movie("Sintel", 2010)
+    offer(services)
+    services.search(movie.id)
+    h = services.payload.info_hash
+    done = services.remove(h, blocklisted=True)
+    assert "blocklisted" in done.message and "another release" in done.message
+    assert services.client.session() == {}
+    (d,) = Download.select()
+    assert d.state == "removed"
+    assert Blocklist.get(Blocklist.info_hash == h).item_id == movie.id
+    assert [m.item_id for m in wanted_movies()] == [movie.id]  # wanted again
+    # the next search finds the same release and refuses it: nothing is grabbed
+    again = services.search(movie.id)
+    assert again.severity == "warning" and "blocklist" in again.message
+    assert services.client.session() == {} and Download.select().count() == 1
+
+
+def test_remove_only_lets_the_release_be_grabbed_again(services):
+    movie = add_movie("Sintel", 2010)
+    offer(services)
+    services.search(movie.id)
+    h = services.payload.info_hash
+    assert "blocklisted" not in services.remove(h).message
+    assert not Blocklist.select().exists()
+    assert services.search(movie.id).severity == "information"
+    assert set(services.client.session()) == {h}
+
+
+def test_removing_a_torrent_already_gone_from_deluge_still_ends_its_download(services):
+    movie = add_movie("Sintel", 2010)
+    offer(services)
+    services.search(movie.id)
+    h = services.payload.info_hash
+    services.client.remove(h)  # gone behind our back
+    done = services.remove(h, blocklisted=True)
+    assert "no longer in Deluge" in done.message
+    assert Download.get().state == "removed"
+
+
+def test_search_on_a_show_searches_what_is_wanted_pack_first_then_episodes(services, tmp_path):
+    """F on a show row: its wanted season is tried as a pack, and with no pack on offer its
+    wanted episodes one by one, as the monitor does (the pack is never the only try)."""
+    show = add_show(
+        "Pioneer One", [NewEpisode(1, n, air_date=dt.date(2010, 6, n)) for n in (1, 2, 3)]
+    )
+    name = "Pioneer.One.S01E02.1080p.WEB-DL.x264-VODO"
+    payload = make_payload(tmp_path, name, {f"{name}.mkv": 100_000})
+    fake = services.fake
+    fake.downloads[payload.info_hash] = Reply(body=payload.torrent)
+    fake.items.append(
+        item_xml(
+            name,
+            link=f"{fake.url}/dl/{payload.info_hash}",
+            infohash=payload.info_hash,
+            category=5040,
+        )
+    )
+    done = services.search(show.id)
+    assert done.message == f"grabbed {name} for Pioneer One S01E02", done.message
+    (d,) = Download.select()
+    assert d.kind == "episodes" and set(services.client.session()) == {payload.info_hash}
+    # the season row: the same, and the episode already in flight is not searched again
+    season = services.search(show.id, season=1)
+    assert season.severity == "warning" and "grabbed" not in season.message
+    assert Download.select().count() == 1
+
+
+def test_search_on_a_show_with_nothing_wanted_says_so(services):
+    show = add_show("Pioneer One", [NewEpisode(1, 1, air_date=dt.date(2010, 6, 1))])
+    set_monitored(show.id, False, season=1)
+    done = services.search(show.id)
+    assert done.severity == "warning"
+    assert done.message.startswith("nothing is wanted in Pioneer One"), done.message

@@ -13,7 +13,7 @@ import tui_data
 from textual.widgets import Input
 
 from mydia_tui import events
-from mydia_tui.config import Config, TuiConfig, load_config
+from mydia_tui.config import Config, DelugeConfig, IndexerConfig, TuiConfig, load_config
 from mydia_tui.models import Download, Episode, History, MediaItem
 from mydia_tui.tui.app import MydiaApp
 from mydia_tui.tui.commands import ActionsProvider
@@ -198,7 +198,11 @@ async def test_tab_and_number_keys_switch_panes_and_zoom(demo):
 
 
 async def test_status_bar_shows_core_events(demo):
-    app = MydiaApp()
+    configured = Config(
+        deluge=DelugeConfig(host="deluge.lan"),
+        indexers=(IndexerConfig(name="jackett", url="http://127.0.0.1:9117/api"),),
+    )
+    app = MydiaApp(config=configured)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         status = app.main.status
@@ -226,7 +230,24 @@ async def test_status_bar_shows_core_events(demo):
         assert status._ticker is None  # nothing ticks when nothing changes
         app.post_core_event(events.IndexerHealthSummary(ok=0, failing=0))
         await settle(app, pilot, lambda: status.indexers.ok == 0)
-        assert "no indexers" in str(status.render())
+        assert "no indexers: nothing will be searched" in str(status.render())
+
+
+async def test_a_fresh_install_says_what_is_not_set_up(db):
+    """No config file: the bar says Deluge is not configured and nothing will be searched,
+    instead of "offline since" and a countdown to a search that cannot run."""
+    app = MydiaApp(config=Config(), monitor_factory=FakeMonitor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot, lambda: app.main.status.monitor is not None)
+        status = app.main.status
+        soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+        app.post_core_event(events.MonitorState("idle", next_cycle_at=soon))
+        app.post_core_event(events.DelugeHealth(False, offline_since=dt.datetime.now(dt.UTC)))
+        await settle(app, pilot, lambda: status.deluge is not None)
+        text = str(status.render())
+        assert "Deluge not configured" in text and "offline" not in text, text
+        assert "no indexers: nothing will be searched" in text, text
+        assert "next cycle" not in text and status._ticker is None, text
 
 
 class FakeMonitor:
@@ -279,8 +300,8 @@ class FakeServices:
     def resume(self, info_hash: str) -> None:
         self.calls.append(("resume", info_hash))
 
-    def remove(self, info_hash: str, delete_data: bool = False) -> None:
-        self.calls.append(("remove", info_hash, delete_data))
+    def remove(self, info_hash: str, delete_data: bool = False, blocklisted: bool = False) -> None:
+        self.calls.append(("remove", info_hash, delete_data, blocklisted))
 
     def search(self, item_id: int, season=None, episode=None) -> None:
         self.calls.append(("search", item_id, season, episode))
@@ -336,17 +357,21 @@ async def test_download_actions_call_services_in_workers(demo):
         await pilot.press("p")
         await settle(app, pilot, lambda: len(services.calls) == 2)
         assert services.calls[-1] == ("resume", pane.view[paused])
+        # r asks once: remove and blocklist is the default (enter), remove only is "o"
         await pilot.press("r")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
         await settle(app, pilot, lambda: len(services.calls) == 3)
-        assert services.calls[-1] == ("remove", pane.view[paused], False)
+        assert services.calls[-1] == ("remove", pane.view[paused], False, True)
         await pilot.press("R")
         assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ConfirmScreen)
         assert len(services.calls) == 3
         await pilot.press("R")
-        await pilot.press("y")
+        await pilot.press("o")
         await settle(app, pilot, lambda: len(services.calls) == 4)
-        assert services.calls[-1] == ("remove", pane.view[paused], True)
+        assert services.calls[-1] == ("remove", pane.view[paused], True, False)
         # search from the details pane
         await pilot.press("1", "enter")
         await pilot.press("F")

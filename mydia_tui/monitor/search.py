@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -80,10 +80,21 @@ class Task:
 
 @dataclass
 class CycleReport:
+    """What one cycle (or one "search now") did; each entry names a target (``label()``)."""
+
     searched: list[str] = field(default_factory=list)
     grabbed: list[str] = field(default_factory=list)
+    #: label -> the title of the release grabbed for it
+    grabbed_titles: dict[str, str] = field(default_factory=dict)
+    #: targets for which no release was acceptable
     empty: list[str] = field(default_factory=list)
     skipped_overlap: list[str] = field(default_factory=list)
+    #: "label: why" for targets whose acceptable releases the guard refused (on disk, in flight)
+    refused: list[str] = field(default_factory=list)
+    #: "label: error" for searches that failed (indexers unreachable, ...)
+    failed: list[str] = field(default_factory=list)
+    #: targets another monitor was searching at that moment (its lease)
+    busy: list[str] = field(default_factory=list)
 
 
 class SearchMonitor:
@@ -132,15 +143,80 @@ class SearchMonitor:
     # -- one cycle ---------------------------------------------------------------------------
 
     def run_cycle(self, stop: threading.Event | None = None) -> CycleReport:
-        stop = stop or threading.Event()
+        """One cycle over everything wanted, within ``searches_per_cycle`` and
+        ``searches_per_show``, skipping targets in their cool-down."""
         report = CycleReport()
+        self._run(list(self.plan()), report, stop, cooling=self._cooling(utcnow()), limited=True)
+        self.on_event(MonitorState("idle"))
+        return report
+
+    def search_now(
+        self,
+        item_id: int,
+        season: int | None = None,
+        episode: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> CycleReport:
+        """The user's "search now" for a film, a show, a season or an episode: the same
+        search, grab and fallback as a cycle, without its limits or cool-downs.
+
+        * a film or an episode: that target (the guard says why when it is not wanted);
+        * a season: its pack first when more than one episode is wanted, then the wanted
+          episodes one by one; a season with nothing wanted is tried as a pack, so that the
+          guard says why (on disk, in flight);
+        * a show without a season: what is wanted in it, planned as a cycle plans it.
+
+        An empty report (nothing searched) means nothing is wanted in the show. Raises
+        :class:`~mydia_tui.errors.NotFound` for an unknown item, season or episode.
+        """
+        from ..library import get_item
+        from ..targets import episode_by_number
+
+        item = get_item(item_id)
+        tasks: list[Task]
+        if item.kind == "movie":
+            tasks = [Task(f"m:{item_id}", movie_target(item_id))]
+        elif episode is not None:
+            target = episode_by_number(item_id, season or 0, episode)
+            tasks = [Task(f"e:{target.episode_ids[0]}", target)]
+        else:
+            seasons = [
+                s
+                for s in wanted_seasons(include_specials=season == 0 or self.mc.include_specials)
+                if s.show_id == item_id and (season is None or s.season == season)
+            ]
+            tasks = []
+            for wanted in seasons:
+                pack = len(wanted.episode_ids) > 1 and (
+                    season is not None or wanted.share_wanted >= self.mc.season_pack_share
+                )
+                if pack:
+                    key = f"s:{item_id}:{wanted.season}"
+                    tasks.append(Task(key, season_target(item_id, wanted.season), wanted))
+                else:
+                    tasks.extend(self._episode_tasks(wanted))
+            if not tasks and season is not None:
+                tasks = [Task(f"s:{item_id}:{season}", season_target(item_id, season))]
+        report = CycleReport()
+        self._run(tasks, report, stop, cooling=frozenset(), limited=False)
+        return report
+
+    def _run(
+        self,
+        queue: list[Task],
+        report: CycleReport,
+        stop: threading.Event | None,
+        *,
+        cooling: Set[str],
+        limited: bool,
+    ) -> None:
+        """Search and grab the tasks in order; a pack that grabs nothing is followed by its
+        season's episodes; a target overlapping one grabbed here is skipped."""
+        stop = stop or threading.Event()
         taken: set[str] = set()
         per_show: dict[int, int] = {}
-        queue = list(self.plan())
-        now = utcnow()
-        cooling = self._cooling(now)
         while queue and not stop.is_set():
-            if len(report.searched) >= self.mc.searches_per_cycle:
+            if limited and len(report.searched) >= self.mc.searches_per_cycle:
                 break
             task = queue.pop(0)
             if task.key in cooling:
@@ -149,11 +225,12 @@ class SearchMonitor:
             if set(target.units()) & taken:
                 report.skipped_overlap.append(target.label())
                 continue
-            if target.kind != "movie":
+            if limited and target.kind != "movie":
                 if per_show.get(target.item_id, 0) >= self.mc.searches_per_show:
                     continue
                 per_show[target.item_id] = per_show.get(target.item_id, 0) + 1
             if not self._lease(task.key, target.item_id):
+                report.busy.append(target.label())
                 continue
             try:
                 outcome = self._search_one(task, report)
@@ -164,8 +241,6 @@ class SearchMonitor:
             elif task.season is not None:
                 # no acceptable pack: the season's episodes, one by one, next in line
                 queue[0:0] = self._episode_tasks(task.season)
-        self.on_event(MonitorState("idle"))
-        return report
 
     def _search_one(self, task: Task, report: CycleReport) -> Outcome | None:
         target = task.target
@@ -178,6 +253,7 @@ class SearchMonitor:
             message = redact_text(str(exc) or type(exc).__name__, self._secrets)
             log.warning("search for %s failed: %s", label, message)
             history.record("error", f"search for {label} failed: {message}", item=target.item_id)
+            report.failed.append(f"{label}: {message}")
             return None
         outcome = None
         for candidate in result.candidates:
@@ -188,9 +264,12 @@ class SearchMonitor:
                 break  # the target itself is not wanted any more (on disk, in flight)
         if outcome is not None and outcome.accepted:
             report.grabbed.append(label)
+            report.grabbed_titles[label] = candidate.release.title
             self._searched(task.key, target.item_id, found=True)
             return outcome
         summary = _summary(result)
+        if outcome is not None:
+            report.refused.append(f"{label}: {outcome.message}")
         if not result.candidates:
             report.empty.append(label)
             history.record(
@@ -269,4 +348,3 @@ def _summary(result: SearchResult) -> str:
     if result.errors:
         parts.append("indexer errors: " + "; ".join(f"{k}: {v}" for k, v in result.errors.items()))
     return f" ({'; '.join(parts)})" if parts else ""
-

@@ -15,14 +15,21 @@ How the rest of the program talks to it:
   history), then the downloads are read again. An action whose service is missing is
   hidden (``check_action``).
 - :meth:`MydiaApp.post_core_event` takes any :mod:`mydia_tui.events` event from any thread.
+- An uncaught error ends the app (Textual's rule) with ``return_code`` 1 and the error in
+  :attr:`MydiaApp.crash`; whoever ran the app reports it (the command line: one line, and the
+  traceback in a log file). Textual's own report, a traceback with local variables (secrets
+  among them), is not printed.
 """
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Protocol
 
+from rich.console import Console
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -32,9 +39,10 @@ from textual.worker import Worker, WorkerState
 
 from .. import events
 from ..config import Config, redact_text, secrets_of, update_config_value
+from ..errors import MydiaError
 from ..history import record
 from .commands import ActionsProvider
-from .messages import CoreEvent
+from .messages import CoreEvent, ServiceDone
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 
@@ -113,6 +121,13 @@ class MydiaApp(App[None]):
         self.keymap: dict[str, str] = dict(self.config.tui.keys)
         self._saved_theme = self.config.tui.theme
         self.main = MainScreen()
+        # Textual prints its crash report here at exit: keep it off the terminal (see `crash`)
+        self.error_console = Console(file=io.StringIO(), markup=False, highlight=False)
+
+    @property
+    def crash(self) -> BaseException | None:
+        """The uncaught error that ended the app, or None."""
+        return self._exception
 
     # -- start and stop ------------------------------------------------------------------------
 
@@ -126,6 +141,10 @@ class MydiaApp(App[None]):
 
     def main_screen_ready(self) -> None:
         """Called by the main screen once mounted: the status bar can show what comes."""
+        self.main.status.set_setup(
+            deluge_configured=self.config.deluge_configured,
+            has_indexers=any(i.enabled for i in self.config.indexers),
+        )
         self.main.status.set_monitor(None, enabled=self.monitor_factory is not None)
         self.start_monitor()
 
@@ -224,15 +243,30 @@ class MydiaApp(App[None]):
         return self.services is not None and callable(getattr(self.services, name, None))
 
     def call_service(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """Run a service in a thread worker; what it did is shown in the user's words (a
+        refusal or "nothing found" as a warning, not an error), then the queue is read again."""
         if not self.has_service(name):
             self.notify(f"{name} is not available here", severity="warning", markup=False)
             return
-        self._service(name, args, kwargs)
+        self.run_worker(
+            partial(self._service, name, args, kwargs),
+            name=name,
+            group="services",
+            thread=True,
+            exit_on_error=False,
+        )
 
-    @work(thread=True, group="services", exit_on_error=False)
     def _service(self, name: str, args: tuple, kwargs: dict) -> None:
-        getattr(self.services, name)(*args, **kwargs)
+        done = getattr(self.services, name)(*args, **kwargs)
         self.post_core_event(events.DownloadsChanged())
+        message = getattr(done, "message", None)
+        if message:
+            self.post_message(ServiceDone(message, getattr(done, "severity", "information")))
+
+    def on_service_done(self, message: ServiceDone) -> None:
+        text = redact_text(message.text, secrets_of(self.config))
+        text = text[:1].upper() + text[1:]
+        self.notify(text, severity=message.severity, markup=False, timeout=8)
 
     # -- errors --------------------------------------------------------------------------------
 
@@ -244,7 +278,15 @@ class MydiaApp(App[None]):
                 message = redact_text(str(worker.error), secrets_of(self.config))
                 self.notify(message, title="Error", severity="error", markup=False)
                 return
-            self.report_error(f"{worker.name or worker.group}: {worker.error}")
+            if worker.group == "services":
+                # a failure the core explains itself (Deluge unreachable, ...): its words only
+                error = worker.error
+                action = (worker.name or "the action").replace("_", " ")
+                self.report_error(
+                    str(error) if isinstance(error, MydiaError) else f"{action} failed: {error}"
+                )
+            else:
+                self.report_error(f"{worker.name or worker.group}: {worker.error}")
         if worker is self._monitor_worker and event.state in (
             WorkerState.SUCCESS,
             WorkerState.ERROR,

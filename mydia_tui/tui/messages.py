@@ -78,3 +78,13 @@ class DownloadsRead(Message):
         super().__init__()
         self.stats = stats
         self.new_lines = new_lines
+
+
+class ServiceDone(Message):
+    """What a service call did, in the user's words (posted by its worker)."""
+
+    def __init__(self, text: str, severity: str = "information") -> None:
+        super().__init__()
+        self.text = text
+        #: "information" (done) or "warning" (nothing done: refused, nothing found)
+        self.severity = severity

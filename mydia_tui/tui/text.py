@@ -7,6 +7,8 @@ import re
 
 from rich.text import Text
 
+from ..models import to_local
+
 # C0 and C1 control characters (ESC, BEL, CR, ...): shown as visible symbols, never sent to
 # the terminal, so a release title holding "\x1b[31m" cannot colour or move anything.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -109,6 +111,9 @@ def mmss(seconds: float) -> str:
 
 def local_hhmm(moment: dt.datetime) -> str:
     """A timestamp (aware, or naive UTC as the database stores it) as local hh:mm."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone().strftime("%H:%M")
+    return to_local(moment).strftime("%H:%M")
+
+
+def local_minute(moment: dt.datetime | str) -> str:
+    """A timestamp (naive UTC, or its ISO text) as local "YYYY-MM-DD hh:mm"."""
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")

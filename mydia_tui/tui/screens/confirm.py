@@ -1,42 +1,80 @@
-"""A yes/no question."""
+"""A question with a few answers, each on a key; escape always means "do nothing"."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+T = TypeVar("T")
 
-class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
+
+@dataclass(frozen=True)
+class Choice(Generic[T]):
+    """One answer: the key that gives it, its label, and what the screen returns."""
+
+    key: str
+    label: str
+    value: T
+    #: the button's look: "primary" (the default answer), "error" (destroys), "default"
+    variant: str = "default"
+
+
+class ConfirmScreen(ModalScreen[T | None]):
+    """Asks ``question``; returns the chosen answer's value, or None on escape.
+
+    Without ``choices`` it is a yes/no question returning True or False. ``enter`` gives the
+    focused button's answer; the first choice has the focus, so it is the default."""
+
+    BINDINGS = [Binding("escape", "dismiss_nothing", "Cancel", id="confirm.cancel")]
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
-        width: 60; max-width: 90%; height: auto; border: thick $error; background: $surface;
+        width: 72; max-width: 95%; height: auto; border: thick $error; background: $surface;
         padding: 1 2;
     }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmScreen Button { margin-left: 2; }
     """
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, choices: list[Choice] | None = None) -> None:
         super().__init__()
         self.question = question
+        self.choices = choices or [
+            Choice("n", "No (n)", False, "primary"),
+            Choice("y", "Yes (y)", True, "error"),
+        ]
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question, markup=False)
             with Horizontal():
-                yield Button("No", id="no", variant="primary")
-                yield Button("Yes (y)", id="yes", variant="error")
+                for index, choice in enumerate(self.choices):
+                    yield Button(Text(choice.label), id=f"choice-{index}", variant=choice.variant)
+
+    def on_mount(self) -> None:
+        self.query_one("#choice-0", Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        for index, choice in enumerate(self.choices):
+            if event.key == choice.key:
+                event.stop()
+                self.action_answer(index)
+                return
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        event.stop()
+        self.action_answer(int((event.button.id or "choice-0").removeprefix("choice-")))
 
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+    def action_answer(self, index: int) -> None:
+        self.dismiss(self.choices[index].value)
+
+    def action_dismiss_nothing(self) -> None:
+        self.dismiss(None)

@@ -16,14 +16,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from ...config import redact_text, secrets_of
 from ..text import cells, clean, human_size
 from ..widgets.rowview import RowView
 
 
 class ReleasesRead(Message):
-    def __init__(self, releases: list[Any]) -> None:
+    """The search's answer: the releases, or why there are none (``error``)."""
+
+    def __init__(self, releases: list[Any], error: str = "") -> None:
         super().__init__()
         self.releases = releases
+        self.error = error
 
 
 def _field(release: Any, *names: str, default: Any = "") -> Any:
@@ -100,11 +104,15 @@ class ReleasesScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="releases", exit_on_error=False)
     def search(self) -> None:
-        releases = self.app.services.releases(
-            self.item_id, season=self.season, episode=self.episode
-        )
+        try:
+            releases = list(
+                self.app.services.releases(self.item_id, season=self.season, episode=self.episode)
+            )
+            error = ""
+        except Exception as exc:  # noqa: BLE001 - shown in the screen, which must not spin on
+            releases, error = [], str(exc) or type(exc).__name__
         if not get_current_worker().is_cancelled:
-            self.post_message(ReleasesRead(list(releases)))
+            self.post_message(ReleasesRead(releases, error))
 
     @on(ReleasesRead)
     def _read(self, message: ReleasesRead) -> None:
@@ -112,9 +120,15 @@ class ReleasesScreen(ModalScreen[None]):
         view.releases = message.releases
         view.rows_changed(keep_cursor=0)
         count = len(message.releases)
-        self.query_one("#releases-state", Static).update(
-            f"{count} release{'s' if count != 1 else ''} · enter grabs · escape closes"
-        )
+        state = self.query_one("#releases-state", Static)
+        if message.error:
+            secrets = secrets_of(self.app.config)
+            state.update(Text(f"the search failed: {clean(redact_text(message.error, secrets))}"))
+            return
+        if not count:
+            state.update("the indexers offered no release · escape closes")
+            return
+        state.update(f"{count} release{'s' if count != 1 else ''} · enter grabs · escape closes")
 
     @on(RowView.Chosen)
     def _chosen(self, message: RowView.Chosen) -> None:

@@ -19,7 +19,7 @@ from ... import library, views
 from ...errors import NotFound
 from ...views import ItemDetails
 from ..messages import DetailsLoaded
-from ..text import cells, clean, human_size
+from ..text import cells, clean, human_size, local_minute
 from .library import STATUS_STYLE
 from .rowview import RowView
 
@@ -36,6 +36,13 @@ class Line:
     season: int | None = None
     episode: int | None = None
     monitored: bool | None = None
+
+    @property
+    def key(self) -> tuple:
+        """What the row stands for, the same across reloads (its text may change)."""
+        if self.kind in ("title", "season", "episode"):
+            return (self.kind, self.season, self.episode)
+        return (self.kind, self.text)
 
 
 def _mark(monitored: bool | None) -> Text:
@@ -97,7 +104,7 @@ def build_lines(d: ItemDetails) -> list[Line]:
     if not d.history:
         lines.append(Line("info", ("nothing yet", "")))
     for h in d.history:
-        lines.append(Line("history", (h.at.replace("T", " ")[:16], h.event, clean(h.message))))
+        lines.append(Line("history", (local_minute(h.at), h.event, clean(h.message))))
     return lines
 
 
@@ -241,13 +248,19 @@ class DetailsPane(RowView):
         if message.item_id != self.item_id:
             return
         same_item = self.details is not None and self.details.id == message.item_id
+        old = self.lines[self.cursor].key if self.cursor < len(self.lines) else None
         self.details = message.details
         self.lines = build_lines(message.details) if message.details else []
         # outside text: a Text, so that a title such as "[b]x[/b]" is not read as markup
         self.border_title = (
             Text(f"Details · {clean(message.details.title)}") if message.details else "Details"
         )
-        self.rows_changed(keep_cursor=self.cursor if same_item else 0)
+        index = 0
+        if same_item:
+            # the cursor stays on the row it was on (an episode, a season), wherever it moved
+            # when rows above it came or went; else on the row now at its place
+            index = next((i for i, line in enumerate(self.lines) if line.key == old), self.cursor)
+        self.rows_changed(keep_cursor=index)
         if not same_item:
             self.scroll_to(y=0, animate=False, immediate=True)
 
@@ -301,6 +314,14 @@ class DetailsPane(RowView):
         from ..screens.releases import ReleasesScreen
 
         season, episode, _ = self._target()
+        if self.details.kind == "show" and season is None:
+            self.app.notify(
+                "Releases are listed for one season or one episode: move the cursor to a "
+                "season or an episode row first (F searches everything wanted in the show)",
+                severity="warning",
+                markup=False,
+            )
+            return
         label = self.details.title
         if episode is not None:
             label += f" S{season:02d}E{episode:02d}"

@@ -145,10 +145,18 @@ class DownloadsList(RowView):
 
     # -- actions need a service (the lead wires Deluge): hidden without one ---------------------
 
-    def current(self) -> DownloadLine | None:
-        if self.pane.view and 0 <= self.cursor < len(self.pane.view):
-            return self.pane.lines[self.pane.view[self.cursor]]
+    def current_key(self) -> str | None:
+        """The info-hash under the cursor, read from the view alone: the view is what is on
+        screen, and it is replaced only by :meth:`DownloadsPane.rebuild`."""
+        view = self.pane.view
+        if view and 0 <= self.cursor < len(view):
+            return view[self.cursor]
         return None
+
+    def current(self) -> DownloadLine | None:
+        """The line under the cursor, or None (no rows, or its download just left)."""
+        key = self.current_key()
+        return None if key is None else self.pane.lines.get(key)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         service = {
@@ -159,8 +167,7 @@ class DownloadsList(RowView):
         }.get(action)
         if service is None:
             return True
-        services = getattr(self.app, "services", None)
-        if services is None or not callable(getattr(services, service, None)):
+        if not self.app.has_service(service):
             return False
         line = self.current()
         if action == "retry_import":
@@ -182,23 +189,38 @@ class DownloadsList(RowView):
             self.app.call_service("pause", line.info_hash)
 
     def action_remove(self) -> None:
-        line = self.current()
-        if line is not None:
-            self.app.call_service("remove", line.info_hash, delete_data=False)
+        self._ask_remove(delete_data=False)
 
     def action_remove_data(self) -> None:
+        self._ask_remove(delete_data=True)
+
+    def _ask_remove(self, *, delete_data: bool) -> None:
+        """Ask once: remove and blocklist (the default), remove only, or cancel. The answer
+        acts on the torrent that was highlighted when asked, wherever its row is by then."""
         line = self.current()
         if line is None:
             return
-        from ..screens.confirm import ConfirmScreen
+        from ..screens.confirm import Choice, ConfirmScreen
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.app.call_service("remove", line.info_hash, delete_data=True)
-
-        self.app.push_screen(
-            ConfirmScreen(f"Remove {clean(line.title)} and delete its data?"), answered
+        data = " and delete its downloaded data" if delete_data else " (its data is kept)"
+        question = (
+            f"Remove {clean(line.title)} from Deluge{data}?\n"
+            "Blocklisting it means no search grabs this release again; "
+            f"{clean(line.target)} is searched again for another release."
         )
+        choices = [
+            Choice("b", "Remove and blocklist (b)", True, "primary"),
+            Choice("o", "Remove only (o)", False, "error" if delete_data else "default"),
+            Choice("escape", "Cancel (esc)", None),
+        ]
+
+        def answered(blocklisted: bool | None) -> None:
+            if blocklisted is not None:
+                self.app.call_service(
+                    "remove", line.info_hash, delete_data=delete_data, blocklisted=blocklisted
+                )
+
+        self.app.push_screen(ConfirmScreen(question, choices), answered)
 
 
 class DownloadsPane(Vertical):
@@ -312,7 +334,9 @@ class DownloadsPane(Vertical):
                     self.list.refresh_row(index)
 
     def rebuild(self) -> None:
-        keep = self.list.current()
+        """Make the view again from ``order`` and the state filter; the cursor stays on its
+        download while it is shown, else on the row now at its place."""
+        keep = self.list.current_key()
         members = STATE_GROUPS[self.group]
         if members:
             self.view = [h for h in self.order if self.lines[h].stats.state in members]
@@ -321,7 +345,7 @@ class DownloadsPane(Vertical):
         index = 0
         if keep is not None:
             try:
-                index = self.view.index(keep.info_hash)
+                index = self.view.index(keep)
             except ValueError:
                 index = min(self.list.cursor, max(0, len(self.view) - 1))
         self.list.rows_changed(keep_cursor=index)

@@ -24,9 +24,19 @@ class StatusBar(Static):
         self.deluge: events.DelugeHealth | None = None
         self.indexers: events.IndexerHealthSummary | None = None
         self.scan: events.ScanProgress | None = None
+        #: what the configuration sets up: without Deluge or indexers nothing can be fetched,
+        #: and the bar says so instead of "offline" and a countdown to a search that cannot run
+        self.deluge_configured = True
+        self.has_indexers = True
         self._ticker: Timer | None = None
 
     def on_mount(self) -> None:
+        self.redraw()
+
+    def set_setup(self, *, deluge_configured: bool, has_indexers: bool) -> None:
+        self.deluge_configured = deluge_configured
+        self.has_indexers = has_indexers
+        self._tick_when_counting()
         self.redraw()
 
     def set_monitor(self, state: events.MonitorState | None, enabled: bool = True) -> None:
@@ -47,9 +57,21 @@ class StatusBar(Static):
         self.scan = None if progress.done else progress
         self.redraw()
 
+    def _any_indexer(self) -> bool:
+        """The core's last summary when there is one, else the configuration."""
+        i = self.indexers
+        return bool(i.ok or i.failing) if i is not None else self.has_indexers
+
+    def _searching_possible(self) -> bool:
+        return self._any_indexer() and (
+            self.deluge_configured or bool(self.deluge and self.deluge.connected)
+        )
+
     def _counting(self) -> bool:
         m = self.monitor
-        return bool(m and m.phase == "idle" and m.next_cycle_at is not None)
+        return bool(
+            m and m.phase == "idle" and m.next_cycle_at is not None and self._searching_possible()
+        )
 
     def _tick_when_counting(self) -> None:
         """A 1 s timer only while a countdown is shown: nothing runs when nothing changes."""
@@ -71,7 +93,7 @@ class StatusBar(Static):
         if m.phase == "stopped":
             return Text("monitor stopped", style="dim")
         if m.phase == "idle":
-            if m.next_cycle_at is not None:
+            if m.next_cycle_at is not None and self._searching_possible():
                 now = dt.datetime.now(dt.UTC)
                 at = m.next_cycle_at
                 if at.tzinfo is None:
@@ -85,6 +107,8 @@ class StatusBar(Static):
 
     def deluge_text(self) -> Text:
         d = self.deluge
+        if not self.deluge_configured and not (d and d.connected):
+            return Text("Deluge not configured", style="yellow")
         if d is None:
             return Text("Deluge ?", style="dim")
         if d.connected:
@@ -95,10 +119,10 @@ class StatusBar(Static):
 
     def indexers_text(self) -> Text:
         i = self.indexers
+        if not self._any_indexer():
+            return Text("no indexers: nothing will be searched", style="yellow")
         if i is None:
             return Text("indexers ?", style="dim")
-        if not i.ok and not i.failing:
-            return Text("no indexers", style="dim")
         text = Text(f"indexers {i.ok} ok", style="green" if i.ok else "dim")
         if i.failing:
             text.append(f", {i.failing} failing", style="bold red")
