@@ -643,3 +643,27 @@ async def test_core_events_while_the_panes_are_gone_are_dropped(db):
         app.post_core_event(events.DelugeHealth(True, version="2.2.0"))
         await pilot.pause()
         assert app.is_running and app.return_code is None
+
+
+async def test_the_highlighted_download_can_leave_the_queue(demo):
+    """Regression: the row under the cursor leaving the queue (imported, removed) made
+    rebuild() read the old view and crash the app with KeyError."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        await pilot.press("3")
+        for last in (False, True):  # the first row, then the last
+            index = len(pane.view) - 1 if last else 0
+            pane.list.move_cursor(index)
+            gone = pane.view[index]
+            count = len(pane.view)
+            Download.update(state="imported").where(Download.info_hash == gone).execute()
+            app.post_core_event(events.DownloadsChanged())
+            await settle(app, pilot, lambda gone=gone: gone not in pane.lines)
+            assert app.is_running and app.crash is None
+            assert len(pane.view) == count - 1 and gone not in pane.view
+            # the cursor is on a row that is there, and the keys still act on it
+            assert pane.list.current() is not None
+            assert pane.list.current_key() == pane.view[pane.list.cursor]
+            await pilot.press("j", "k")
