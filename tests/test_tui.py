@@ -14,6 +14,7 @@ from textual.widgets import Input
 
 from mydia_tui import events
 from mydia_tui.config import Config, DelugeConfig, IndexerConfig, TuiConfig, load_config
+from mydia_tui.errors import MydiaError
 from mydia_tui.models import Download, Episode, History, MediaItem
 from mydia_tui.tui.app import MydiaApp
 from mydia_tui.tui.commands import ActionsProvider
@@ -667,3 +668,104 @@ async def test_the_highlighted_download_can_leave_the_queue(demo):
             assert pane.list.current() is not None
             assert pane.list.current_key() == pane.view[pane.list.cursor]
             await pilot.press("j", "k")
+
+
+class OutcomeServices(FakeServices):
+    """Services that answer as the real ones do: a Done in the user's words."""
+
+    def search(self, item_id: int, season=None, episode=None):
+        from mydia_tui.services import Done
+
+        self.calls.append(("search", item_id, season, episode))
+        if season is None:
+            return Done("grabbed Pioneer.One.S01E03.1080p.WEB-DL for Pioneer One S01E03")
+        return Done("Pioneer One S01: already have a file: Season 01/x.mkv", "warning")
+
+    def releases(self, item_id: int, season=None, episode=None) -> list:
+        raise MydiaError("indexer fake answered HTTP 503")
+
+
+async def open_pioneer(app, pilot):
+    details = app.main.details
+    await pilot.press("slash", *"pioneer", "enter", "enter")
+    await settle(
+        app, pilot, lambda: details.details is not None and details.details.title == "Pioneer One"
+    )
+    return details
+
+
+async def test_outcomes_are_told_in_plain_words_not_as_errors(demo):
+    services = OutcomeServices()
+    app = MydiaApp(services=services)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        details = await open_pioneer(app, pilot)
+        await pilot.press("F")  # on the show's title row: everything wanted in the show
+        await settle(app, pilot, lambda: len(app._notifications) == 1)
+        (note,) = list(app._notifications)
+        assert services.calls[-1] == ("search", details.details.id, None, None)
+        assert note.severity == "information" and note.title == ""
+        assert note.message.startswith("Grabbed Pioneer.One.S01E03")
+        season = next(i for i, line in enumerate(details.lines) if line.kind == "season")
+        details.move_cursor(season)
+        await pilot.press("F")
+        await settle(app, pilot, lambda: len(app._notifications) == 2)
+        refused = list(app._notifications)[-1]
+        assert refused.severity == "warning" and "already have a file" in refused.message
+        assert "_service" not in refused.message and refused.title != "Error"
+        # an outcome is not an error: nothing is written to the global error history
+        assert not History.select().where(History.event == "error").exists()
+
+
+async def test_releases_on_a_show_row_say_what_to_select_and_a_failed_search_says_why(demo):
+    services = OutcomeServices()
+    app = MydiaApp(services=services)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        details = await open_pioneer(app, pilot)
+        await pilot.press("i")  # the show's title row: no season chosen
+        assert not isinstance(app.screen, ReleasesScreen)
+        (note,) = list(app._notifications)
+        assert note.severity == "warning" and "season or an episode" in note.message
+        season = next(i for i, line in enumerate(details.lines) if line.kind == "season")
+        details.move_cursor(season)
+        await pilot.press("i")
+        assert isinstance(app.screen, ReleasesScreen)
+        state = app.screen.query_one("#releases-state")
+        await settle(app, pilot, lambda: "failed" in str(state.render()))
+        assert "the search failed: indexer fake answered HTTP 503" in str(state.render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReleasesScreen)
+
+
+async def test_the_details_cursor_stays_on_its_episode_when_rows_above_change(demo):
+    """A download of the show starting or ending adds or drops a line above the episodes:
+    the cursor stays on the episode it was on, so ``m`` never toggles another one."""
+    app = MydiaApp()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        details = await open_pioneer(app, pilot)
+        index = next(
+            i
+            for i, line in enumerate(details.lines)
+            if line.kind == "episode" and line.episode == 5
+        )
+        details.move_cursor(index)
+        shown = [line for line in details.lines if line.text[0].startswith("⇣")]
+        ended = Download.update(state="imported").where(
+            (Download.item == details.details.id) & (Download.state == "seeding")
+        )
+        assert shown and ended.execute()
+        app.post_core_event(events.LibraryChanged((details.details.id,)))
+        await settle(
+            app,
+            pilot,
+            lambda: len([ln for ln in details.lines if ln.text[0].startswith("⇣")]) < len(shown),
+        )
+        line = details.lines[details.cursor]
+        assert (line.kind, line.season, line.episode) == ("episode", 1, 5)
+        await pilot.press("m")
+        await settle(app, pilot, lambda: not details.lines[details.cursor].monitored)
+        assert not Episode.get(
+            (Episode.show == details.details.id) & (Episode.number == 5)
+        ).monitored
