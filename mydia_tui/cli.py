@@ -1,8 +1,9 @@
 """The command line: one entry point for the TUI, the headless monitor and scripting.
 
 Exit status: 0 success, 1 failure, 2 usage or configuration error, 3 refused by the dedup
-guard. Every error is one line on stderr, never a traceback. ``--json`` output is documented in
-the README and stable.
+guard. Every error is one line on stderr, never a traceback: an unexpected one (a bug, in a
+command or in the TUI) also says which log file in the log folder holds its traceback.
+``--json`` output is documented in the README and stable.
 
 This module never imports Textual at import time: only opening the TUI does.
 """
@@ -13,13 +14,19 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .config import Config, load_config, redact_text, secrets_of
 from .errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, MydiaError
+
+if TYPE_CHECKING:
+    from .tui.app import MydiaApp
 
 log = logging.getLogger("mydia_tui")
 
@@ -266,26 +273,37 @@ def cmd_config_path(ctx: Context) -> int:
 
 def cmd_tui(ctx: Context) -> int:
     ctx.db()
+    return run_tui(ctx.config, ctx.args.config)
+
+
+@contextmanager
+def tui_app(config: Config, config_path: str | None) -> Iterator[MydiaApp]:
+    """The app as ``mydia-tui`` opens it (``demo`` too): its monitor and services share one
+    Deluge client, closed when the block ends. The library must be open already."""
     from .deluge import DelugeClient
     from .monitor.engine import Monitor
     from .services import Services
     from .tui.app import MydiaApp
 
-    client = DelugeClient(ctx.config.deluge)
-    services = Services(ctx.config, client)
-
-    def monitor_factory() -> Monitor:
-        return Monitor(ctx.config, client=client)
-
+    client = DelugeClient(config.deluge)
     try:
-        MydiaApp(
-            config=ctx.config,
-            config_path=ctx.args.config,
-            monitor_factory=monitor_factory,
-            services=services,
-        ).run()
+        yield MydiaApp(
+            config=config,
+            config_path=config_path,
+            monitor_factory=lambda: Monitor(config, client=client),
+            services=Services(config, client),
+        )
     finally:
         client.close()
+
+
+def run_tui(config: Config, config_path: str | None) -> int:
+    """Run the app in this terminal until the user quits; an uncaught error that ended it is
+    raised again here, for :func:`main` to report."""
+    with tui_app(config, config_path) as app:
+        app.run()
+    if app.crash is not None:
+        raise app.crash
     return EXIT_OK
 
 
@@ -521,9 +539,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_FAILURE
+    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a line and a log
+        return report_crash(exc, args.command or "tui", secrets_of(config) if config else [])
     finally:
         if ctx is not None:
             ctx.close()
+
+
+def report_crash(exc: BaseException, command: str, secrets: Sequence[str]) -> int:
+    """Write the traceback of an unexpected error to ``<log dir>/<command>.log`` (secrets
+    redacted) and say in one line on stderr what happened and where that log is."""
+    from .paths import log_dir
+
+    path = log_dir() / f"{command}.log"
+    text = "".join(traceback.format_exception(exc))
+    entry = f"{datetime.now().astimezone().isoformat(timespec='seconds')} mydia-tui {__version__}"
+    entry += f" {' '.join(sys.argv[1:])}\n{text}\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(redact_text(entry, secrets))
+        where = f"the traceback is in {path}"
+    except OSError as err:
+        where = f"its traceback could not be written to {path} ({err.strerror})"
+    what = redact_text(f"{type(exc).__name__}: {exc}", secrets).replace("\n", " ")
+    print(f"mydia-tui: unexpected error in {command}: {what}; {where}", file=sys.stderr)
+    return EXIT_FAILURE
 
 
 def run() -> NoReturn:

@@ -3,9 +3,10 @@
 It starts two private ``deluged`` (a seeder and your client), a local Torznab feed offering
 releases of four Creative-Commons open films (Big Buck Bunny, Sintel, Tears of Steel, Elephants
 Dream; the payloads are small generated placeholders, labelled as such, not the films), a
-temporary library where those films are wanted, and opens the TUI with the monitor running:
-they are found, grabbed, downloaded and imported, and never grabbed again. Everything it started
-is stopped and removed on exit.
+temporary library where those films are wanted, and opens the TUI exactly as ``mydia-tui``
+does (:func:`mydia_tui.cli.run_tui`) with the monitor running: they are found, grabbed,
+downloaded and imported, and never grabbed again. Everything it started is stopped and removed
+on exit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -80,7 +83,7 @@ def demo_releases() -> list[tuple[str, int, str, bool]]:
 class TorznabFeed:
     """A small Torznab server on loopback serving the demo's releases."""
 
-    def __init__(self, releases: list[DemoRelease], api_key: str = "demo") -> None:
+    def __init__(self, releases: list[DemoRelease], api_key: str = "mydia-demo-key") -> None:
         self.releases = releases
         self.api_key = api_key
         feed = self
@@ -214,6 +217,8 @@ class Demo:
     """Everything the demo runs, under one temporary folder; a context manager."""
 
     payload_mib: int = 8
+    #: the deluged to run (default: :func:`find_deluged`)
+    deluged: Path | None = None
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mydia-demo-")))
     seeder: DelugeDaemon | None = None
     client: DelugeDaemon | None = None
@@ -242,7 +247,7 @@ class Demo:
         self.stop()
 
     def start(self) -> Demo:
-        deluged = find_deluged()
+        deluged = self.deluged or find_deluged()
         self._make_releases()
         self.seeder = DelugeDaemon(self.root / "seeder", deluged=deluged).start()
         self.client = DelugeDaemon(self.root / "client", deluged=deluged).start()
@@ -357,36 +362,35 @@ class Demo:
                     pass
 
 
-def cmd_demo(ctx) -> int:
-    from .errors import MydiaError
+@contextmanager
+def started_demo(demo: Demo) -> Iterator[Demo]:
+    """``demo`` running: daemons, feed, config file and a library with the films wanted, open
+    as this process's library. Everything is stopped and removed when the block ends."""
     from .library import open_library
 
+    with demo:
+        demo.write_config()
+        db = open_library(demo.config(), str(demo.db_path))
+        try:
+            demo.add_films()
+            yield demo
+        finally:
+            db.close()
+
+
+def cmd_demo(ctx) -> int:
+    demo = Demo()
     print("mydia-tui demo: starting two private Deluge daemons and a local feed...", flush=True)
     try:
-        demo = Demo()
-        demo.__enter__()
-    except MydiaError:
-        raise
-    try:
-        demo.write_config()
-        config = demo.config()
-        open_library(config, str(demo.db_path))
-        demo.add_films()
-        if ctx.args.no_tui:
-            return _run_headless(config, timeout=ctx.args.timeout)
-        from .monitor.engine import Monitor
-        from .tui.app import MydiaApp
+        with started_demo(demo):
+            print(f"mydia-tui demo: everything lives in {demo.root} until you quit", flush=True)
+            if ctx.args.no_tui:
+                return _run_headless(demo.config(), timeout=ctx.args.timeout)
+            from .cli import run_tui
 
-        app = MydiaApp(
-            config=config,
-            config_path=str(demo.config_path),
-            monitor_factory=lambda on_event: Monitor(config, on_event=on_event),
-        )
-        app.run()
-        return 0
+            return run_tui(demo.config(), str(demo.config_path))
     finally:
-        demo.stop()
-        print("mydia-tui demo: stopped the daemons and removed", demo.root)
+        print("mydia-tui demo: stopped the daemons and removed", demo.root, flush=True)
 
 
 def _run_headless(config: Config, timeout: float) -> int:
@@ -420,4 +424,11 @@ def _run_headless(config: Config, timeout: float) -> int:
         monitor.close()
 
 
-__all__ = ["DelugeConfig", "Demo", "FILMS", "TorznabFeed", "cmd_demo"]
+__all__ = [
+    "DelugeConfig",
+    "Demo",
+    "FILMS",
+    "TorznabFeed",
+    "cmd_demo",
+    "started_demo",
+]

@@ -1,13 +1,30 @@
-"""`mydia-tui demo --no-tui`: the whole loop with nothing configured, then everything removed."""
+"""`mydia-tui demo`: the whole loop with nothing configured, then everything removed.
+
+Three ways in: ``--no-tui`` as a process; the TUI under Pilot on the very functions
+``mydia-tui demo`` runs (:func:`started_demo`, :func:`mydia_tui.cli.tui_app`); and the command
+itself in a pseudo-terminal, as a person runs it, quitting with ``q``.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from pty_process import REPO, PtyProcess, after_the_app, cli_argv, plain, processes_mentioning
+
+from mydia_tui.cli import tui_app
+from mydia_tui.demo import FILMS, Demo, started_demo
+from mydia_tui.library import list_items
 
 pytestmark = pytest.mark.deluge
+
+TITLES = {title for title, _, _ in FILMS}
 
 
 def test_demo_finds_grabs_downloads_and_imports_every_film(cli, deluged_path, monkeypatch):
@@ -20,3 +37,68 @@ def test_demo_finds_grabs_downloads_and_imports_every_film(cli, deluged_path, mo
     assert "Big Buck Bunny: on_disk" in final and "Elephants Dream: on_disk" in final
     root = re.search(r"removed (\S+)", lines[-1]).group(1)
     assert not Path(root).exists()
+
+
+def _all_imported() -> bool:
+    rows = list_items()
+    return {r.title for r in rows} == TITLES and all(r.status == "on_disk" for r in rows)
+
+
+async def test_demo_tui_imports_every_film_and_q_leaves_nothing_running(deluged_path):
+    demo = Demo(deluged=deluged_path)
+    with started_demo(demo):
+        pids = [demo.seeder.pid, demo.client.pid]
+        assert len(processes_mentioning(str(demo.root))) == 2
+        with tui_app(demo.config(), str(demo.config_path)) as app:
+            # what `mydia-tui` offers is there: search, grab, pause, remove
+            for service in ("search", "releases", "grab", "pause", "resume", "remove"):
+                assert app.has_service(service), service
+            async with app.run_test(size=(120, 36)) as pilot:
+                deadline = time.monotonic() + 150
+                while not _all_imported():
+                    assert app.is_running, app.crash
+                    assert time.monotonic() < deadline, [(r.title, r.status) for r in list_items()]
+                    await pilot.pause(0.2)
+                await pilot.press("q")
+            assert app.return_code == 0 and app.crash is None
+    assert not demo.root.exists()
+    assert processes_mentioning(str(demo.root)) == []
+    assert all(not Path(f"/proc/{pid}").exists() for pid in pids)
+    assert not demo._dialer.is_alive() and not demo.feed.thread.is_alive()
+
+
+def _films(db: Path) -> dict[str, str]:
+    """The demo library's films and their status, read by the command line."""
+    r = subprocess.run(
+        [sys.executable, "-m", "mydia_tui", "--db", str(db), "list", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    return (
+        {row["title"]: row["status"] for row in json.loads(r.stdout)} if r.returncode == 0 else {}
+    )
+
+
+def test_demo_in_a_terminal_until_every_film_is_imported_then_q(tmp_path, deluged_path):
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MYDIA_DELUGED": str(deluged_path)}
+    with PtyProcess(cli_argv(tmp_path, "demo"), env, on_tty=("stderr",)) as demo:
+        root = Path(demo.expect(r"everything lives in (\S+)", where="stdout").group(1))
+        deadline = time.monotonic() + 150
+        while (films := _films(root / "library.sqlite3")) != dict.fromkeys(TITLES, "on_disk"):
+            assert demo.proc.poll() is None, demo.screen()[-3000:]
+            assert time.monotonic() < deadline, films
+            time.sleep(0.5)  # polls a subprocess that takes longer than this itself
+        assert len(processes_mentioning(str(root))) == 2
+        assert "Tears of Steel" in plain(demo.screen())  # the TUI is up, showing the library
+        demo.send("q")
+        code = demo.wait(30)
+        out = demo.out("stdout")
+        stderr_lines = after_the_app(demo.screen())
+    assert code == 0, (out, stderr_lines)
+    assert stderr_lines == []
+    assert f"stopped the daemons and removed {root}" in out
+    assert not root.exists()
+    assert processes_mentioning(str(root)) == []

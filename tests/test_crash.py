@@ -1,0 +1,123 @@
+"""An unexpected error (a bug) in a command, in the TUI or in the demo: exit status 1, one line
+on stderr saying what happened and which log file holds the traceback, secrets redacted."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pty_process import PtyProcess, after_the_app, cli_argv
+
+from mydia_tui.config import Config, DelugeConfig, write_config
+from mydia_tui.paths import log_dir
+
+SECRET = "s3cret-deluge-pw"
+LINE = re.compile(r"^mydia-tui: unexpected error in (\S+): (.+); the traceback is in (\S+\.log)$")
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+
+
+def _config(tmp_path: Path) -> Path:
+    # a Deluge nobody listens on: the app starts offline, which is fine here
+    deluge = DelugeConfig(port=1, password=SECRET, timeout=1.0)
+    return write_config(Config(deluge=deluge), tmp_path / "config.toml")
+
+
+def _one_line_naming_the_log(lines: list[str], command: str, error: str) -> Path:
+    assert len(lines) == 1, lines
+    m = LINE.match(lines[0])
+    assert m, lines[0]
+    assert m.group(1) == command
+    assert error in m.group(2) and SECRET not in lines[0]
+    log = Path(m.group(3))
+    assert log == log_dir() / f"{command}.log"
+    text = log.read_text()
+    assert "Traceback (most recent call last)" in text and error in text
+    assert SECRET not in text and "********" in text
+    return log
+
+
+def test_a_command_that_fails_unexpectedly_says_so_in_one_line_and_logs_the_traceback(
+    tmp_path: Path,
+):
+    patch = (
+        "import mydia_tui.cli as cli\n"
+        "def broken(ctx):\n"
+        f"    raise ValueError('boom in list, password {SECRET}')\n"
+        "cli.cmd_list = broken"
+    )
+    proc = subprocess.run(
+        cli_argv(
+            tmp_path,
+            "--config",
+            str(_config(tmp_path)),
+            "--db",
+            str(tmp_path / "library.sqlite3"),
+            "list",
+            patch=patch,
+        ),
+        capture_output=True,
+        text=True,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert proc.returncode == 1, proc.stderr
+    _one_line_naming_the_log(proc.stderr.splitlines(), "list", "ValueError: boom in list")
+
+
+def test_a_widget_that_raises_ends_the_tui_with_one_line_naming_the_log(tmp_path: Path):
+    patch = (
+        "from mydia_tui.tui.widgets.statusbar import StatusBar\n"
+        "def broken(self, *args, **kwargs):\n"
+        f"    raise RuntimeError('boom in the status bar, password {SECRET}')\n"
+        "StatusBar.set_monitor = broken"
+    )
+    argv = cli_argv(
+        tmp_path,
+        "--config",
+        str(_config(tmp_path)),
+        "--db",
+        str(tmp_path / "library.sqlite3"),
+        patch=patch,
+    )
+    with PtyProcess(argv, _env(), on_tty=("stderr",)) as tui:
+        code = tui.wait(60)
+        screen = tui.screen()
+    assert code == 1, screen[-2000:]
+    assert "\x1b[?1049h" in screen, "the app never drew its screen"
+    # Textual's own report (a traceback with local variables) is not shown
+    lines = after_the_app(screen)
+    _one_line_naming_the_log(lines, "tui", "RuntimeError: boom in the status bar")
+
+
+@pytest.mark.deluge
+def test_a_demo_that_fails_unexpectedly_stops_everything_and_names_its_log(
+    tmp_path: Path, deluged_path: Path
+):
+    patch = (
+        "from mydia_tui.demo import Demo\n"
+        "def broken(self):\n"
+        f"    raise KeyError('boom in the demo, password {SECRET}')\n"
+        "Demo.add_films = broken"
+    )
+    env = {**_env(), "MYDIA_DELUGED": str(deluged_path)}
+    # the demo's own config holds no secret of the user's: the user's config here does
+    env["MYDIA_TUI_CONFIG"] = str(_config(tmp_path))
+    proc = subprocess.run(
+        cli_argv(tmp_path, "demo", "--no-tui", patch=patch),
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    _one_line_naming_the_log(proc.stderr.splitlines(), "demo", "KeyError")
+    root = re.search(r"removed (\S+)", proc.stdout).group(1)
+    assert not Path(root).exists()
