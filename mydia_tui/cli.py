@@ -494,6 +494,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the monitor without the TUI until every film is imported",
     )
     demo.add_argument(
+        "--yes",
+        action="store_true",
+        help="when no deluged is found, install a private one without asking",
+    )
+    demo.add_argument(
         "--timeout",
         type=float,
         default=300.0,

@@ -1,4 +1,8 @@
-"""Start and stop a private ``deluged`` on loopback (for the tests and ``mydia-tui demo``).
+"""Find, install, start and stop a private ``deluged`` on loopback (for the tests and
+``mydia-tui demo``).
+
+:func:`install_deluged` puts the pinned daemon (:data:`DELUGE_PINS`) in its own virtual
+environment under the user's data folder, where :func:`find_deluged` looks for it.
 
 The daemon gets its own config directory, a loopback-only ``core.conf`` and an ``auth`` file
 written before its first launch, a free RPC port and a free BitTorrent port. It runs in a new
@@ -20,16 +24,34 @@ import signal
 import socket
 import subprocess
 import time
+import venv
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from .config import DelugeConfig
 from .errors import MydiaError
+from .paths import data_dir
 
 DELUGED_ENV = "MYDIA_DELUGED"
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 _PR_SET_PDEATHSIG = 1
+
+#: Deluge 2.2.0 with libtorrent 2.1.1 from PyPI. They resolve only when every pin is given in ONE
+#: ``pip install`` into a FRESH virtual environment (shared/reference/deluge.md says why each
+#: pin); tests/provision_deluge.sh installs the same (a test checks they agree).
+DELUGE_PINS = (
+    "deluge==2.2.0",
+    "libtorrent==2.1.1",
+    "pyOpenSSL==24.2.1",
+    "cryptography==43.0.3",
+    "service-identity==24.2.0",
+    "Twisted==25.5.0",
+    "setuptools<81",
+)
+#: written into a private venv once its deluged has run: a half-done install is not used
+_INSTALLED_MARK = "mydia-installed"
 
 
 class DelugedNotFound(MydiaError):
@@ -40,28 +62,80 @@ class DaemonFailed(MydiaError):
     """A private ``deluged`` did not start, or did not become ready in time."""
 
 
+def private_venv() -> Path:
+    """Where :func:`install_deluged` puts the daemon: ``<data dir>/deluge-venv``."""
+    return data_dir() / "deluge-venv"
+
+
 def find_deluged() -> Path:
-    """``$MYDIA_DELUGED``, then ``<repo>/.deluge-venv/bin/deluged``, then ``deluged`` on PATH."""
+    """``$MYDIA_DELUGED``, then ``<repo>/.deluge-venv`` (a checkout's test daemon), then the
+    private one :func:`install_deluged` made, then ``deluged`` on PATH."""
     env = os.environ.get(DELUGED_ENV, "").strip()
     if env:
         path = Path(env)
-        if path.is_file() and os.access(path, os.X_OK):
+        if _executable(path):
             return path
         raise DelugedNotFound(
             f"${DELUGED_ENV} names {env!r}, which is not an executable file: "
             "run tests/provision_deluge.sh and export the path it prints"
         )
-    venv = _REPO_ROOT / ".deluge-venv" / "bin" / "deluged"
-    if venv.is_file() and os.access(venv, os.X_OK):
-        return venv
+    checkout = _REPO_ROOT / ".deluge-venv" / "bin" / "deluged"
+    if _executable(checkout):
+        return checkout
+    private = private_venv()
+    if (private / _INSTALLED_MARK).is_file() and _executable(private / "bin" / "deluged"):
+        return private / "bin" / "deluged"
     found = shutil.which("deluged")
     if found:
         return Path(found)
     raise DelugedNotFound(
-        "no deluged found (looked at $MYDIA_DELUGED, "
-        f"{venv} and PATH): run tests/provision_deluge.sh to install one without root "
-        "(Deluge 2.2.0 in .deluge-venv), or install Debian's 'deluged' package"
+        f"no deluged found (looked at ${DELUGED_ENV}, {checkout}, {private} and PATH): "
+        "`mydia-tui demo` offers to install one without root, or install Debian's 'deluged'"
     )
+
+
+def _executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)  # before pip's own output, which goes straight to the terminal
+
+
+def install_deluged(target: Path | None = None, *, say: Callable[[str], None] = _say) -> Path:
+    """Install the pinned daemon into a fresh virtual environment ``target`` (default
+    :func:`private_venv`) and return its ``deluged``.
+
+    pip prints its own progress (each package collected, downloaded and installed); ``say``
+    gets one line per step. An existing ``target`` is replaced. Raises :class:`DaemonFailed`
+    when pip fails or the installed daemon does not run.
+    """
+    target = target or private_venv()
+    deluged = target / "bin" / "deluged"
+    say(f"creating a virtual environment in {target}")
+    try:
+        venv.EnvBuilder(with_pip=True, clear=True).create(target)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise DaemonFailed(f"could not create a virtual environment in {target}: {exc}") from None
+    say(f"installing {', '.join(DELUGE_PINS)} with pip (about 130 MB)")
+    pip = [str(target / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
+    # pip's messages, its errors too, are progress here: all on stdout, in order
+    done = subprocess.run([*pip, *DELUGE_PINS], stdin=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    if done.returncode != 0:
+        raise DaemonFailed(
+            f"pip could not install Deluge into {target} (exit status {done.returncode}, its "
+            "output is above): check the network, or install Debian's 'deluged'"
+        )
+    say("checking that the installed deluged runs")
+    check = subprocess.run(
+        [str(deluged), "--version"], stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
+    if check.returncode != 0:
+        tail = " | ".join((check.stderr or check.stdout).strip().splitlines()[-3:])
+        raise DaemonFailed(f"{deluged} was installed but does not run: {tail}")
+    (target / _INSTALLED_MARK).write_text("\n".join(DELUGE_PINS) + "\n", encoding="utf-8")
+    say(f"installed {deluged}")
+    return deluged
 
 
 def free_port() -> int:
@@ -347,11 +421,14 @@ class DelugeDaemon:
 
 __all__ = [
     "DELUGED_ENV",
+    "DELUGE_PINS",
     "DaemonFailed",
     "DelugeDaemon",
     "DelugedNotFound",
     "find_deluged",
     "free_port",
+    "install_deluged",
+    "private_venv",
     "write_auth",
     "write_core_conf",
 ]

@@ -7,6 +7,9 @@ temporary library where those films are wanted, and opens the TUI exactly as ``m
 does (:func:`mydia_tui.cli.run_tui`) with the monitor running: they are found, grabbed,
 downloaded and imported, and never grabbed again. Everything it started is stopped and removed
 on exit.
+
+With no ``deluged`` on this machine it offers to install a private one first
+(:func:`ensure_deluged`).
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ import html
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +29,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .config import Config, DelugeConfig, IndexerConfig, LibraryConfig, MonitorConfig, write_config
-from .deluge_daemon import DelugeDaemon, find_deluged
+from .deluge_daemon import (
+    DELUGED_ENV,
+    DelugeDaemon,
+    DelugedNotFound,
+    find_deluged,
+    install_deluged,
+    private_venv,
+)
 from .torrent import TorrentFile, make_magnet, make_torrent
 
 log = logging.getLogger(__name__)
@@ -362,6 +373,10 @@ class Demo:
                     pass
 
 
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
 @contextmanager
 def started_demo(demo: Demo) -> Iterator[Demo]:
     """``demo`` running: daemons, feed, config file and a library with the films wanted, open
@@ -378,8 +393,40 @@ def started_demo(demo: Demo) -> Iterator[Demo]:
             db.close()
 
 
+def ensure_deluged(*, yes: bool, say: Callable[[str], None] = _say) -> Path:
+    """A ``deluged`` for the demo: the one :func:`find_deluged` finds, or else a private one
+    installed into the user's data folder when the user agrees (``yes``, or "y" at the prompt
+    on a terminal). Without a terminal and without ``yes``, the error says how to install."""
+    try:
+        return find_deluged()
+    except DelugedNotFound:
+        if os.environ.get(DELUGED_ENV, "").strip():
+            raise  # the user named one: say what is wrong with it, install nothing
+    where = private_venv()
+    offer = f"a private Deluge 2.2.0 from PyPI (about 130 MB, no root) into {where}"
+    if not yes:
+        if not sys.stdin.isatty():
+            raise DelugedNotFound(
+                f"the demo needs a deluged and none was found: `mydia-tui demo --yes` installs "
+                f"{offer}, or install Debian's 'deluged', or name one with ${DELUGED_ENV}"
+            )
+        say("The demo needs a Deluge daemon (deluged) and none was found on this machine.")
+        # the question on stdout (input() would put it on stderr when no readline is loaded)
+        print(f"Install {offer}? [y/N] ", end="", flush=True)
+        try:
+            answer = input()
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            raise DelugedNotFound(
+                "no deluged, nothing installed: run `mydia-tui demo` again and answer y, "
+                f"or install Debian's 'deluged', or name one with ${DELUGED_ENV}"
+            )
+    return install_deluged(where, say=lambda line: say(f"mydia-tui demo: {line}"))
+
+
 def cmd_demo(ctx) -> int:
-    demo = Demo()
+    demo = Demo(deluged=ensure_deluged(yes=ctx.args.yes))
     print("mydia-tui demo: starting two private Deluge daemons and a local feed...", flush=True)
     try:
         with started_demo(demo):
@@ -430,5 +477,6 @@ __all__ = [
     "FILMS",
     "TorznabFeed",
     "cmd_demo",
+    "ensure_deluged",
     "started_demo",
 ]
