@@ -33,7 +33,6 @@ import datetime as dt
 import logging
 import os
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -57,6 +56,7 @@ from .models import (
     database,
     utcnow,
 )
+from .processes import this_process
 from .scanning.folders import all_unchanged, unchanged_since_scan
 from .scanning.walk import EXTRAS_DIRS, SYSTEM_DIRS, is_library_video
 from .targets import Target
@@ -535,10 +535,6 @@ RULES: tuple[Rule, ...] = (*PRE_RULES, *CLAIM_RULES)
 
 # ---------------------------------------------------------------------------------------------
 # The guard
-
-
-def this_process() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Guard:

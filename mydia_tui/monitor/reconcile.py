@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import socket
 from dataclasses import dataclass, field
 
 from .. import history
@@ -19,6 +17,7 @@ from ..config import Config
 from ..deluge import DelugeClient
 from ..guard import finish
 from ..models import Download, utcnow
+from ..processes import process_alive
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +36,6 @@ class ReconcileReport:
     untracked: list[Untracked] = field(default_factory=list)
 
 
-def _claimer_alive(claimed_by: str) -> bool | None:
-    """Whether the process named "host:pid" still runs: True/False on this host, None when it
-    is another host's (or unreadable)."""
-    host, _, pid = (claimed_by or "").rpartition(":")
-    if not host or not pid.isdigit() or host != socket.gethostname():
-        return None
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def adoption_grace(config: Config) -> dt.timedelta:
     """How long a live claimer gets to record its own add before others adopt the torrent."""
     return dt.timedelta(seconds=max(60.0, 4 * config.deluge.timeout))
@@ -64,7 +48,7 @@ def may_still_be_sending(d: Download, config: Config, now: dt.datetime) -> bool:
     started = d.sent_at or d.claimed_at
     if started is not None and now - started > adoption_grace(config):
         return False
-    return _claimer_alive(d.claimed_by) is not False
+    return process_alive(d.claimed_by) is not False
 
 
 def untracked(config: Config, session: dict) -> list[Untracked]:

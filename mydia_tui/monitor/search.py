@@ -27,6 +27,7 @@ from ..config import Config, redact_text, secrets_of
 from ..events import EventSink, MonitorState, ignore
 from ..guard import Guard, Outcome
 from ..models import SearchState, utcnow
+from ..processes import process_alive
 from ..targets import Target, episodes_target, movie_target, season_target
 from .wanted import WantedSeason, wanted_movies, wanted_seasons
 
@@ -313,20 +314,30 @@ class SearchMonitor:
         ).execute()
 
     def _lease(self, key: str, item_id: int) -> bool:
-        """Take the item's search lease; False when another monitor holds it."""
+        """Take the search lease of ``key`` for ``lease_seconds``; False when another monitor
+        holds it. A lease is free when it has expired, or at once when its holder is a process
+        of this host that has ended (:func:`~mydia_tui.processes.process_alive`); a holder of
+        another host is waited for until its lease expires."""
         now = utcnow()
         until = now + dt.timedelta(seconds=self.lease_seconds)
         SearchState.insert(key=key, item=item_id).on_conflict_ignore().execute()
+        free = (
+            SearchState.lease_until.is_null()
+            | (SearchState.lease_until < now)
+            | (SearchState.lease_holder == self.holder)
+        )
+        if self._take_lease(key, until, free):
+            return True
+        holder = SearchState.select(SearchState.lease_holder).where(SearchState.key == key).scalar()
+        if not holder or process_alive(holder) is not False:
+            return False
+        # its holder died: taken over, unless another monitor took it first
+        return self._take_lease(key, until, SearchState.lease_holder == holder)
+
+    def _take_lease(self, key: str, until: dt.datetime, free) -> bool:
         taken = (
             SearchState.update(lease_holder=self.holder, lease_until=until)
-            .where(
-                (SearchState.key == key)
-                & (
-                    SearchState.lease_until.is_null()
-                    | (SearchState.lease_until < now)
-                    | (SearchState.lease_holder == self.holder)
-                )
-            )
+            .where((SearchState.key == key) & free)
             .execute()
         )
         return bool(taken)
