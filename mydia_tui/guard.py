@@ -24,7 +24,8 @@ they decide on with one statement (:meth:`Check.facts`), and the claim
 inserts one ``download_unit`` row per covered unit whose ``active_unit`` column is UNIQUE: two
 threads or processes racing for one target cannot both commit. The claim is committed before the
 client is called; the add's outcome is recorded afterwards. A process that dies in between leaves
-a ``sending`` claim with its info-hash, which reconciliation adopts or releases.
+a ``sending`` claim with its info-hash, which the download monitor adopts or releases (see
+:func:`mydia_tui.monitor.reconcile.settle_claim`; claims record their process in ``claimed_by``).
 """
 
 from __future__ import annotations
@@ -746,9 +747,17 @@ def mark_sending(download_id: int) -> None:
 _FINAL_TIMESTAMP = {"imported": "imported_at", "failed": "failed_at", "removed": "removed_at"}
 
 
-def finish(download_id: int, state: str, *, error: str | None = None) -> bool:
+def finish(
+    download_id: int,
+    state: str,
+    *,
+    error: str | None = None,
+    from_states: tuple[str, ...] = ACTIVE_STATES,
+) -> bool:
     """End a download (imported, failed or removed): its units are released in the same
-    transaction, so its target can be grabbed again. Returns False if it had already ended."""
+    transaction, so its target can be grabbed again. Only a download in one of ``from_states``
+    (by default any active state) is ended: returns False when it was not in one (it had
+    already ended, or moved on meanwhile)."""
     if state not in _FINAL_TIMESTAMP:
         raise ValueError(f"not a final state: {state}")
     now = utcnow()
@@ -758,7 +767,7 @@ def finish(download_id: int, state: str, *, error: str | None = None) -> bool:
     with write_transaction():
         changed = (
             Download.update(**values)
-            .where((Download.id == download_id) & Download.state.in_(ACTIVE_STATES))
+            .where((Download.id == download_id) & Download.state.in_(from_states))
             .execute()
         )
         if changed:

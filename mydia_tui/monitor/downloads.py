@@ -1,6 +1,10 @@
 """The download monitor: one status call per poll, states recorded for the TUI, completed
 downloads imported, errors failed and blocklisted, absences counted carefully.
 
+Claims whose add was never recorded are in the same status call, and are adopted or released
+by the rule of :func:`~mydia_tui.monitor.reconcile.settle_claim`, with no other call to Deluge
+than the poll's own.
+
 Nothing is failed, removed or re-grabbed because Deluge cannot be reached: downloads are then
 "unknown" and keep their targets. A torrent counts as removed only when it is absent from a
 session that WAS listed successfully, several polls in a row and for a grace period.
@@ -20,7 +24,7 @@ from ..deluge import DelugeClient, DelugeError, TorrentStatus
 from ..guard import blocklist, finish
 from ..models import ACTIVE_STATES, Download, utcnow
 from .importer import Importer
-from .reconcile import may_still_be_sending
+from .reconcile import CLAIM_STATES, settle_claim
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,8 @@ class PollReport:
     removed: list[int] = field(default_factory=list)
     unknown: list[int] = field(default_factory=list)
     adopted: list[int] = field(default_factory=list)
+    #: claims whose add never reached Deluge, released (their targets are wanted again)
+    released: list[int] = field(default_factory=list)
 
 
 class DownloadMonitor:
@@ -64,8 +70,11 @@ class DownloadMonitor:
         return list(Download.select().where(Download.state.in_(ACTIVE_STATES)))
 
     def poll(self) -> PollReport:
+        """One status call for every active download (claims included), its answer recorded in
+        one transaction, then the imports that are due. Deluge unreachable: the downloads become
+        "unknown" and nothing else changes."""
         report = PollReport()
-        downloads = [d for d in self.tracked() if d.state != "claimed"]
+        downloads = self.tracked()
         if not downloads:
             return report
         hashes = sorted({d.info_hash for d in downloads})
@@ -83,7 +92,7 @@ class DownloadMonitor:
             for d in downloads:
                 status = statuses.get(d.info_hash)
                 if status is None:
-                    self._absent(d, report)
+                    self._absent(d, now, report)
                     continue
                 self._first_missing.pop(d.id, None)
                 self._seen(d, status, now, report)
@@ -93,20 +102,12 @@ class DownloadMonitor:
     # -- a torrent the session lists ---------------------------------------------------------
 
     def _seen(self, d: Download, st: TorrentStatus, now: dt.datetime, report: PollReport) -> None:
-        if d.state == "sending":
-            if may_still_be_sending(d, self.config, now):
-                return  # the process that sent it records the answer itself
-            # the add reached Deluge though its answer was never recorded: adopt it
-            adopted = (
-                Download.update(state="queued", added_at=now, updated_at=now)
-                .where((Download.id == d.id) & (Download.state == "sending"))
-                .execute()
-            )
-            if adopted:
-                history.record(
-                    "adopted", f"Deluge has {d.title}: adopted", item=d.item_id, download=d.id
-                )
-                report.adopted.append(d.id)
+        if d.state in CLAIM_STATES:
+            # the add reached Deluge though its answer was never recorded
+            if settle_claim(d, in_session=True, config=self.config, now=now) != "adopted":
+                return  # its claimer records it (or another process settled it)
+            report.adopted.append(d.id)
+            d.state = "queued"
         if st.state == "error":
             message = st.message or "Deluge reported an error"
             if finish(d.id, "failed", error=f"Deluge: {message}"):
@@ -168,9 +169,12 @@ class DownloadMonitor:
 
     # -- a torrent the session does not list ---------------------------------------------------
 
-    def _absent(self, d: Download, report: PollReport) -> None:
-        if d.state == "sending":
-            return  # reconciliation decides (after the sending timeout)
+    def _absent(self, d: Download, now: dt.datetime, report: PollReport) -> None:
+        if d.state in CLAIM_STATES:
+            # its add never reached Deluge: released once it no longer can
+            if settle_claim(d, in_session=False, config=self.config, now=now) == "released":
+                report.released.append(d.id)
+            return
         first = self._first_missing.setdefault(d.id, time.monotonic())
         polls = (d.missing_polls or 0) + 1
         Download.update(missing_polls=polls).where(Download.id == d.id).execute()

@@ -179,7 +179,14 @@ class Monitor:
         self.on_event(MonitorState("polling"))
         report = self.downloads.poll()
         self._after_health(report.ok if report.called else self._probe())
-        if report.updated or report.unknown or report.failed or report.removed or report.adopted:
+        if (
+            report.updated
+            or report.unknown
+            or report.failed
+            or report.removed
+            or report.adopted
+            or report.released
+        ):
             self.on_event(DownloadsChanged(tuple(report.updated)))
         if report.imported:
             self.on_event(LibraryChanged())

@@ -1,8 +1,14 @@
-"""Reconciliation with Deluge, at start-up and on every reconnect.
+"""Claims whose add was never recorded, settled against Deluge's session: one rule
+(:func:`settle_claim`), applied at start-up and after every reconnect (:func:`reconcile`, which
+lists the whole session) and on every poll of the download monitor (which lists the statuses of
+its downloads, claims included: no extra call).
 
-* a claim whose add never recorded its result, and whose torrent IS in the session: adopted;
-* a claim stuck in "claimed" or "sending" with no torrent after ``sending_timeout``: released as
-  failed (the row stays, with the reason);
+* a claim whose torrent IS in the session: adopted, unless its claimer may still record the
+  add itself (:func:`may_still_be_sending`);
+* a claim ("claimed" or "sending") with no torrent in the session: released as failed (the row
+  stays, with the reason) once its add can no longer arrive (:func:`claim_expired`): at once
+  when its claiming process is known dead (this host, the process gone), else after
+  ``[monitor] sending_timeout`` seconds;
 * torrents carrying our label but unknown to us: listed as untracked (never touched).
 """
 
@@ -11,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .. import history
 from ..config import Config
@@ -20,6 +27,9 @@ from ..models import Download, utcnow
 from ..processes import process_alive
 
 log = logging.getLogger(__name__)
+
+#: the states of a claim whose add has not been recorded
+CLAIM_STATES = ("claimed", "sending")
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,63 @@ def may_still_be_sending(d: Download, config: Config, now: dt.datetime) -> bool:
     return process_alive(d.claimed_by) is not False
 
 
+def claim_expired(d: Download, config: Config, now: dt.datetime) -> bool:
+    """A claim whose add can no longer reach Deluge: its claiming process is known dead (see
+    :func:`~mydia_tui.processes.process_alive`), or it was sent (else claimed) more than
+    ``[monitor] sending_timeout`` seconds before ``now`` (naive UTC). A claim of a live process,
+    or of another host's, within that time is never expired."""
+    if process_alive(d.claimed_by) is False:
+        return True
+    started = d.sent_at or d.claimed_at
+    return started is not None and (now - started).total_seconds() > config.monitor.sending_timeout
+
+
+def settle_claim(
+    d: Download, *, in_session: bool, config: Config, now: dt.datetime
+) -> Literal["adopted", "released"] | None:
+    """Settle one claim (``d`` in state "claimed" or "sending") against Deluge's session as just
+    listed: ``in_session`` says whether the session has its info-hash.
+
+    Returns "adopted" (now "queued"), "released" (now "failed", its target wanted again), or
+    None when it is left as it is (its claimer may still record it, or another process settled
+    it first). Writes the download and its history entry; raises only database errors."""
+    if in_session:
+        if may_still_be_sending(d, config, now):
+            return None  # its own process records it
+        changed = (
+            Download.update(
+                state="queued", added_at=d.added_at or now, updated_at=now, error_message=None
+            )
+            .where((Download.id == d.id) & Download.state.in_(CLAIM_STATES))
+            .execute()
+        )
+        if not changed:
+            return None
+        history.record(
+            "adopted",
+            f"Deluge has {d.title} though its add was never recorded: adopted",
+            item=d.item_id,
+            download=d.id,
+        )
+        return "adopted"
+    if not claim_expired(d, config, now):
+        return None
+    if not finish(d.id, "failed", error="the add never reached Deluge", from_states=CLAIM_STATES):
+        return None
+    if process_alive(d.claimed_by) is False:
+        why = f"its process ({d.claimed_by}) has ended"
+    else:
+        why = f"not within {config.monitor.sending_timeout:g} s"
+    history.record(
+        "failed",
+        f"{d.title} never reached Deluge ({why}): the claim is released, the target is wanted again",
+        item=d.item_id,
+        download=d.id,
+        reason="client_error",
+    )
+    return "released"
+
+
 def untracked(config: Config, session: dict) -> list[Untracked]:
     """Torrents in ``session`` that carry our label but that no download of ours names."""
     label = config.deluge.label.strip().lower()
@@ -72,40 +139,12 @@ def reconcile(
     report = ReconcileReport()
     session = client.session()  # one call; raises when Deluge is unreachable
     now = now or utcnow()
-    timeout = dt.timedelta(seconds=config.monitor.sending_timeout)
-    pending = Download.select().where(Download.state.in_(("claimed", "sending")))
-    for d in pending:
-        if d.info_hash in session:
-            if may_still_be_sending(d, config, now):
-                continue  # its own process records it
-            changed = (
-                Download.update(
-                    state="queued", added_at=d.added_at or now, updated_at=now, error_message=None
-                )
-                .where((Download.id == d.id) & Download.state.in_(("claimed", "sending")))
-                .execute()
-            )
-            if changed:
-                history.record(
-                    "adopted",
-                    f"Deluge has {d.title} though its add was never recorded: adopted",
-                    item=d.item_id,
-                    download=d.id,
-                )
-                report.adopted.append(d.id)
-            continue
-        started = d.sent_at or d.claimed_at
-        if started is not None and now - started > timeout:
-            if finish(d.id, "failed", error="the add never reached Deluge"):
-                history.record(
-                    "failed",
-                    f"{d.title} never reached Deluge within {config.monitor.sending_timeout:g} s: "
-                    "the claim is released",
-                    item=d.item_id,
-                    download=d.id,
-                    reason="client_error",
-                )
-                report.released.append(d.id)
+    for d in list(Download.select().where(Download.state.in_(CLAIM_STATES))):
+        action = settle_claim(d, in_session=d.info_hash in session, config=config, now=now)
+        if action == "adopted":
+            report.adopted.append(d.id)
+        elif action == "released":
+            report.released.append(d.id)
     report.untracked = untracked(config, session)
     if report.untracked:
         log.info(
