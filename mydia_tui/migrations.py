@@ -28,7 +28,7 @@ from .db import write_transaction
 from .errors import DatabaseError
 from .models import ALL_MODELS, Meta
 
-LATEST = 3
+LATEST = 4
 SCHEMA_KEY = "schema_version"
 
 
@@ -180,4 +180,14 @@ def _to_3(db: Database, migrator: SchemaMigrator) -> None:
         db.execute_sql(f'DROP INDEX IF EXISTS "{index}"')
 
 
-STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {2: _to_2, 3: _to_3}
+def _to_4(db: Database, migrator: SchemaMigrator) -> None:
+    """Schema 4: ``download.import_by`` and ``download.import_started_at``, who runs a
+    download's import and since when, so that an import whose process died is done again
+    instead of staying "importing" for ever. A download left "importing" by an older version
+    has no importer recorded (an empty ``import_by``): the download monitor imports it again."""
+    timestamp = "TIMESTAMP" if isinstance(db, PostgresqlDatabase) else "DATETIME"
+    db.execute_sql("ALTER TABLE download ADD COLUMN import_by TEXT NOT NULL DEFAULT ''")
+    db.execute_sql(f"ALTER TABLE download ADD COLUMN import_started_at {timestamp}")
+
+
+STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {2: _to_2, 3: _to_3, 4: _to_4}

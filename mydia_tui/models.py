@@ -254,6 +254,11 @@ class Download(BaseModel):
     last_progress_at = DateTimeField(null=True)
     import_attempts = IntegerField(default=0)
     next_import_at = DateTimeField(null=True)
+    #: who runs (or last ran) its import ("host:pid"), for taking over an import whose process
+    #: died; empty before the first import. Schema 4.
+    import_by = TextField(default="")
+    #: when that import started (naive UTC). Schema 4.
+    import_started_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("info_hash",), False), (("state",), False), (("item",), False))

@@ -3,8 +3,8 @@ settle").
 
 Each test SIGKILLs a real process (tests/kill_worker.py) at the moment named, on the same
 database file, and then a monitor of this process (running since before the kill, or started
-after it) must settle what the dead one left: a claim whose add never reached Deluge is
-released, a search lease is taken over.
+after it) must settle what the dead one left: an import is done again, a claim whose add never
+reached Deluge is released, a search lease is taken over.
 """
 
 from __future__ import annotations
@@ -19,16 +19,25 @@ from pathlib import Path
 
 import pytest
 from deluge_fixtures import wait_for
-from monitor_helpers import make_payload, monitor_config
+from monitor_helpers import make_payload, monitor_config, seed
 
 from mydia_tui.config import Config
 from mydia_tui.deluge import DelugeClient, prepare_torrent
 from mydia_tui.grabbing import ReleaseInfo, grab
 from mydia_tui.guard import Guard, Outcome
 from mydia_tui.guard import Release as GuardRelease
+from mydia_tui.history import list_history
 from mydia_tui.library import add_movie
-from mydia_tui.models import Download, SearchState, utcnow
+from mydia_tui.models import Download, MediaFile, SearchState, utcnow
+from mydia_tui.monitor.downloads import DownloadMonitor
 from mydia_tui.monitor.engine import Monitor
+from mydia_tui.monitor.importer import (
+    STUCK_IMPORT_AFTER,
+    ImportResult,
+    import_abandoned,
+    recover_import,
+    retry_import,
+)
 from mydia_tui.monitor.reconcile import claim_expired, settle_claim
 from mydia_tui.monitor.search import SearchMonitor, SearchResult
 from mydia_tui.monitor.wanted import wanted_movies
@@ -93,6 +102,118 @@ def workers():
     yield start
     for w in started:
         w.close()
+
+
+class _NoImport:
+    """An importer that leaves completed downloads waiting (the worker imports them)."""
+
+    def import_download(self, download_id: int) -> ImportResult:
+        return ImportResult(False, "not here")
+
+
+def _completed_download(cfg, client, swarm, tmp_path) -> tuple[int, int]:
+    """A film grabbed and fully downloaded over a real transfer, recorded ``completed`` by a
+    real poll, not imported yet: (film id, download id)."""
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 400_000})
+    seed(swarm, payload)
+    movie = add_movie("Big Buck Bunny", 2008)
+    outcome = grab(
+        Guard(),
+        client,
+        movie_target(movie.id),
+        prepare_torrent(payload.torrent),
+        ReleaseInfo(title=MOVIE, indexer="test", quality="Bluray-1080p"),
+    )
+    assert outcome.accepted, outcome.message
+    swarm.connect(payload.info_hash)
+    waiting = DownloadMonitor(cfg, client, _NoImport(), missing_grace=0.0)
+
+    def completed() -> bool:
+        waiting.poll()
+        return Download.get_by_id(outcome.download_id).state == "completed"
+
+    wait_for(completed, 40, interval=0.2, what="the download to complete")
+    return movie.id, outcome.download_id
+
+
+@pytest.mark.deluge
+@pytest.mark.parametrize("then", ["poll", "retry-import"])
+def test_import_killed_while_waiting_on_deluge_is_done_again(
+    then, db, db_path, tmp_path, swarm, workers, cli
+):
+    """A process is SIGKILLed inside the importer, while ``client.files(...)`` waits on a
+    frozen deluged: the download is left ``importing``. A monitor that was running before the
+    kill imports it at its next poll; ``retry-import`` accepts it too."""
+    cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0))
+    client = DelugeClient(cfg.deluge, backoff_base=0.1, backoff_max=0.5)
+    movie_id, download_id = _completed_download(cfg, client, swarm, tmp_path)
+    monitor = DownloadMonitor(cfg, client, missing_grace=0.0)  # running before the kill
+    d = cfg.deluge
+    worker = workers("import", db_path, download_id, d.host, d.port, d.username, d.password)
+    worker.expect("ready")
+    swarm.client.freeze()
+    try:
+        worker.go()
+        worker.expect("in files")
+        assert Download.get_by_id(download_id).state == "importing"
+        worker.kill()
+    finally:
+        swarm.client.thaw()
+    assert Download.get_by_id(download_id).state == "importing"
+
+    if then == "retry-import":
+        result = cli("retry-import", str(download_id))
+        assert result.code == 0, result.err
+        assert Download.get_by_id(download_id).state == "completed"
+
+    def imported() -> bool:
+        monitor.poll()
+        return Download.get_by_id(download_id).state == "imported"
+
+    wait_for(imported, 30, interval=0.2, what="the interrupted import to be done again")
+    (f,) = MediaFile.select().where(MediaFile.movie == movie_id)
+    assert (tmp_path / "library" / "movies" / f.path).is_file()
+    assert wanted_movies() == []
+    events = [e.event for e in list_history(item_id=movie_id)]
+    assert events.count("imported") == 1
+    client.close()
+
+
+@pytest.mark.deluge
+def test_stuck_import_is_taken_over_and_the_late_importer_records_nothing(
+    db, db_path, tmp_path, swarm, workers
+):
+    """A live process waits inside the importer (deluged frozen) beyond STUCK_IMPORT_AFTER:
+    the import is given back, and when the stuck process wakes up and places the file it records
+    nothing; the monitor's import then records the film once, reusing the file placed."""
+    cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0))
+    client = DelugeClient(cfg.deluge, backoff_base=0.1, backoff_max=0.5)
+    movie_id, download_id = _completed_download(cfg, client, swarm, tmp_path)
+    d = cfg.deluge
+    worker = workers("import", db_path, download_id, d.host, d.port, d.username, d.password)
+    worker.expect("ready")
+    swarm.client.freeze()
+    try:
+        worker.go()
+        worker.expect("in files")
+        row = Download.get_by_id(download_id)
+        assert row.import_by == worker.holder
+        assert not recover_import(row)  # alive, and not stuck yet
+        later = utcnow() + dt.timedelta(seconds=STUCK_IMPORT_AFTER + 1)
+        assert recover_import(Download.get_by_id(download_id), later)
+    finally:
+        swarm.client.thaw()
+    line = worker.proc.stdout.readline()
+    assert line.startswith("returned ") and "taken over by another importer" in line, line
+    assert Download.get_by_id(download_id).state == "completed"
+    assert MediaFile.select().count() == 0
+    monitor = DownloadMonitor(cfg, client, missing_grace=0.0)
+    monitor.poll()
+    assert Download.get_by_id(download_id).state == "imported"
+    (f,) = MediaFile.select()
+    assert (tmp_path / "library" / "movies" / f.path).is_file()
+    assert [e.event for e in list_history(item_id=movie_id)].count("imported") == 1
+    client.close()
 
 
 @pytest.mark.deluge
@@ -257,6 +378,31 @@ def _claim(info_hash: str = "d" * 40) -> Download:
     movie = add_movie("Big Buck Bunny", 2008)
     outcome = Guard().claim(movie_target(movie.id), GuardRelease(info_hash, "a release"))
     return Download.get_by_id(outcome.download_id)
+
+
+@pytest.mark.parametrize("importer", ["other-host:1", "this process", "racer-1"])
+def test_import_of_a_holder_not_known_dead_waits_until_it_is_stuck(db, importer):
+    holder = this_process() if importer == "this process" else importer
+    d = _claim()
+    started = utcnow()
+    Download.update(state="importing", import_by=holder, import_started_at=started).execute()
+    d = Download.get_by_id(d.id)
+    assert not import_abandoned(d, started + dt.timedelta(seconds=STUCK_IMPORT_AFTER))
+    assert not recover_import(d, started + dt.timedelta(seconds=STUCK_IMPORT_AFTER))
+    assert not retry_import(d.id)
+    later = started + dt.timedelta(seconds=STUCK_IMPORT_AFTER + 1)
+    assert recover_import(d, later)
+    d = Download.get_by_id(d.id)
+    assert d.state == "completed" and d.next_import_at is None and d.import_attempts == 0
+    assert "importing again" in d.error_message
+    assert not recover_import(d, later)  # once
+
+
+def test_import_left_by_a_version_that_recorded_no_importer_is_done_again(db):
+    d = _claim()
+    Download.update(state="importing").execute()
+    assert retry_import(d.id)
+    assert Download.get_by_id(d.id).state == "completed"
 
 
 @pytest.mark.parametrize("claimer", ["other-host:1", "this process"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from mydia_tui.db import open_database
 from mydia_tui.migrations import LATEST, schema_version
 from mydia_tui.models import Download, DownloadUnit, Episode, MediaFile, MediaItem
@@ -83,8 +85,6 @@ def test_reopening_is_idempotent(tmp_path):
 
 
 def test_a_newer_schema_is_refused(tmp_path):
-    import pytest
-
     from mydia_tui.errors import DatabaseError
 
     path = tmp_path / "db.sqlite3"
@@ -95,3 +95,41 @@ def test_a_newer_schema_is_refused(tmp_path):
     con.close()
     with pytest.raises(DatabaseError, match="newer mydia-tui"):
         open_database(str(path))
+
+
+def test_schema_4_records_importers_and_an_import_left_before_it_is_done_again(tmp_path):
+    """Schema 4 adds who imports a download (``import_by``) and since when. A download an older
+    version left "importing" has no importer recorded: it is imported again."""
+    from mydia_tui.monitor.importer import recover_import
+
+    path = tmp_path / "old.sqlite3"
+    _make_v1(path)
+    con = sqlite3.connect(path)
+    con.execute("UPDATE download SET state = 'importing' WHERE title LIKE 'Sintel%'")
+    con.commit()
+    con.close()
+
+    db = open_database(str(path))
+    assert schema_version(db) == LATEST == 4
+    assert {(d.import_by, d.import_started_at) for d in Download.select()} == {("", None)}
+    stuck = Download.get(Download.state == "importing")
+    assert recover_import(stuck)
+    assert Download.get_by_id(stuck.id).state == "completed"
+    db.close()
+
+
+@pytest.mark.both_databases
+def test_schema_3_upgrades_to_4(db_path):
+    """The step itself, on SQLite and PostgreSQL: a schema 3 database (the current one without
+    the two columns) gets them, and the models read and write them."""
+    db = open_database(str(db_path))
+    for column in ("import_by", "import_started_at"):
+        db.execute_sql(f"ALTER TABLE download DROP COLUMN {column}")
+    db.execute_sql(f"UPDATE meta SET value = '3' WHERE key = {db.param}", ("schema_version",))
+    db.close()
+
+    db = open_database(str(db_path))
+    assert schema_version(db) == LATEST
+    columns = {c.name: c for c in db.get_columns("download")}
+    assert not columns["import_by"].null and columns["import_started_at"].null
+    db.close()

@@ -2,8 +2,9 @@
 downloads imported, errors failed and blocklisted, absences counted carefully.
 
 Claims whose add was never recorded are in the same status call, and are adopted or released
-by the rule of :func:`~mydia_tui.monitor.reconcile.settle_claim`, with no other call to Deluge
-than the poll's own.
+by the rule of :func:`~mydia_tui.monitor.reconcile.settle_claim`; imports whose importer is gone
+are done again (:func:`~mydia_tui.monitor.importer.recover_import`). Both need no other call to
+Deluge than the poll's own.
 
 Nothing is failed, removed or re-grabbed because Deluge cannot be reached: downloads are then
 "unknown" and keep their targets. A torrent counts as removed only when it is absent from a
@@ -23,7 +24,7 @@ from ..db import write_transaction
 from ..deluge import DelugeClient, DelugeError, TorrentStatus
 from ..guard import blocklist, finish
 from ..models import ACTIVE_STATES, Download, utcnow
-from .importer import Importer
+from .importer import Importer, recover_import
 from .reconcile import CLAIM_STATES, settle_claim
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ class PollReport:
     adopted: list[int] = field(default_factory=list)
     #: claims whose add never reached Deluge, released (their targets are wanted again)
     released: list[int] = field(default_factory=list)
+    #: imports whose importer was gone, given back to be imported again
+    recovered: list[int] = field(default_factory=list)
 
 
 class DownloadMonitor:
@@ -59,10 +62,12 @@ class DownloadMonitor:
         importer: Importer | None = None,
         *,
         missing_grace: float = MISSING_GRACE,
+        holder: str | None = None,
     ) -> None:
+        """``holder`` names this process in the imports it starts ("host:pid", the default)."""
         self.config = config
         self.client = client
-        self.importer = importer or Importer(config, client)
+        self.importer = importer or Importer(config, client, holder=holder)
         self.missing_grace = missing_grace
         self._first_missing: dict[int, float] = {}
 
@@ -96,6 +101,9 @@ class DownloadMonitor:
                     continue
                 self._first_missing.pop(d.id, None)
                 self._seen(d, status, now, report)
+        for d in downloads:
+            if d.state == "importing" and recover_import(d, now):
+                report.recovered.append(d.id)
         self._import_due(report)  # file I/O: outside the write lock
         return report
 

@@ -65,7 +65,7 @@ class Monitor:
         self.search = SearchMonitor(
             config, searcher, self.grab_candidate, holder=self.guard.claimed_by, on_event=on_event
         )
-        self.downloads = DownloadMonitor(config, self.client)
+        self.downloads = DownloadMonitor(config, self.client, holder=self.guard.claimed_by)
         self._secrets = secrets_of(config)
         self._resume = threading.Event()
         self._resume.set()
@@ -186,6 +186,7 @@ class Monitor:
             or report.removed
             or report.adopted
             or report.released
+            or report.recovered
         ):
             self.on_event(DownloadsChanged(tuple(report.updated)))
         if report.imported:

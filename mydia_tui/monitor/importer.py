@@ -12,6 +12,14 @@
   are kept.
 * A failed import is retried with back-off, then marked ``import_failed`` (the user can retry);
   until then the download keeps its target.
+* An import records who runs it (``import_by``, "host:pid") and since when. One whose importer
+  is gone is given back to be imported again (:func:`recover_import`, on every poll and by
+  ``retry-import``): at once when its process, on this host, has ended; after
+  :data:`STUCK_IMPORT_AFTER` seconds when its process is another host's (which cannot be
+  checked from here) or still runs (it is taken for stuck). An importer that was taken over
+  records nothing when it finishes late: the import that took over owns the download. Placing a
+  file twice is harmless (a complete file of the same size is reused, a copy is renamed into
+  place only once complete), so the worst a late importer leaves is nothing.
 """
 
 from __future__ import annotations
@@ -41,14 +49,23 @@ from ..models import (
     MediaItem,
     utcnow,
 )
+from ..processes import process_alive, this_process
 
 log = logging.getLogger(__name__)
 
 IMPORT_BACKOFF_BASE = 30.0
+#: seconds after which an import whose importer may still run (another host's, or a live
+#: process of this one) is taken for stuck and done again: generous, since a season pack copied
+#: across file systems to a slow disk takes long; the Deluge calls of an import time out sooner
+STUCK_IMPORT_AFTER = 6 * 3600.0
 
 
 class ImportError_(Exception):
     """An import that cannot be done now (retried), with a message for a person."""
+
+
+class _TakenOver(Exception):
+    """This import was given to another importer meanwhile (see :func:`recover_import`)."""
 
 
 @dataclass
@@ -93,6 +110,10 @@ def source_file(save_path: str, relative: str) -> Path:
     return path
 
 
+#: why a hardlink cannot be made where a copy can (another file system, not allowed, too many)
+_NO_HARDLINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)
+
+
 def place(source: Path, destination: Path, root: Path) -> Path:
     """Hardlink (or copy then rename) ``source`` to ``destination`` without overwriting.
 
@@ -104,17 +125,21 @@ def place(source: Path, destination: Path, root: Path) -> Path:
     size = source.stat().st_size
     target = destination
     n = 1
-    while os.path.lexists(target):
-        if not target.is_symlink() and target.is_file() and target.stat().st_size == size:
-            return target  # the same file is already there
-        n += 1
-        target = destination.with_name(f"{destination.stem} ({n}){destination.suffix}")
-    try:
-        os.link(source, target)
-        return target
-    except OSError as exc:
-        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
-            raise
+    while True:
+        while os.path.lexists(target):
+            if not target.is_symlink() and target.is_file() and target.stat().st_size == size:
+                return target  # the same file is already there
+            n += 1
+            target = destination.with_name(f"{destination.stem} ({n}){destination.suffix}")
+        try:
+            os.link(source, target)
+            return target
+        except FileExistsError:
+            continue  # placed meanwhile (by an importer that was taken over): look again
+        except OSError as exc:
+            if exc.errno not in _NO_HARDLINK:
+                raise
+        break
     tmp = target.with_name(f".{target.name}.mydia-partial")
     try:
         shutil.copyfile(source, tmp)
@@ -130,14 +155,25 @@ def _quality_tag(quality: str) -> str:
 
 
 class Importer:
-    def __init__(self, config: Config, client: DelugeClient) -> None:
+    def __init__(self, config: Config, client: DelugeClient, *, holder: str | None = None) -> None:
+        """``holder``: how this importer is recorded in ``import_by`` ("host:pid" of this
+        process by default; another name cannot be checked for liveness, see
+        :func:`recover_import`)."""
         self.config = config
         self.client = client
+        self.holder = holder or this_process()
 
     def import_download(self, download_id: int) -> ImportResult:
+        """Import one download waiting for it ("completed" or "import_failed"): it is
+        "importing" (recorded as this importer's) while its files are read from Deluge and
+        placed, then "imported"; a failure is recorded for a retry (see :meth:`_failed`). Never
+        raises for a failed import; the result says what happened."""
         d = Download.get_by_id(download_id)
+        now = utcnow()
         claimed = (
-            Download.update(state="importing", updated_at=utcnow())
+            Download.update(
+                state="importing", updated_at=now, import_by=self.holder, import_started_at=now
+            )
             .where(
                 (Download.id == download_id) & Download.state.in_(("completed", "import_failed"))
             )
@@ -150,9 +186,24 @@ class Importer:
         try:
             files = self.client.files(d.info_hash)
             result = self._import(d, files)
+        except _TakenOver:
+            return self._taken_over(d)
         except Exception as exc:  # any failure: retry later, never lose the download
             return self._failed(d, str(exc) or type(exc).__name__)
         return result
+
+    def _mine(self, download_id: int):
+        """The condition that this importer still owns the download's import."""
+        return (
+            (Download.id == download_id)
+            & (Download.state == "importing")
+            & (Download.import_by == self.holder)
+        )
+
+    def _taken_over(self, d: Download) -> ImportResult:
+        message = f"the import of {d.title} was taken over by another importer: nothing recorded"
+        log.warning("%s", message)
+        return ImportResult(False, message)
 
     # -- mapping and placing -------------------------------------------------------------------
 
@@ -264,6 +315,14 @@ class Importer:
     ) -> None:
         now = utcnow()
         with write_transaction():
+            # still this importer's (else nothing is recorded: the one that took over records)
+            owned = (
+                Download.update(error_message=None, next_import_at=None)
+                .where(self._mine(d.id))
+                .execute()
+            )
+            if not owned:
+                raise _TakenOver
             for path, episode_ids in placed:
                 relative = str(path.relative_to(root.path))
                 st = path.stat()
@@ -290,9 +349,6 @@ class Importer:
                     ).execute()
                 for eid in episode_ids:
                     FileEpisode.insert(file=file_id, episode=eid).on_conflict_ignore().execute()
-            Download.update(error_message=None, next_import_at=None).where(
-                Download.id == d.id
-            ).execute()
             # importing -> imported, and the target's units are released, in this transaction
             finish(d.id, "imported")
 
@@ -301,12 +357,18 @@ class Importer:
         limit = self.config.monitor.import_retries
         now = utcnow()
         if attempts > limit:
-            Download.update(
-                state="import_failed",
-                import_attempts=attempts,
-                error_message=f"import failed: {message}",
-                updated_at=now,
-            ).where(Download.id == d.id).execute()
+            owned = (
+                Download.update(
+                    state="import_failed",
+                    import_attempts=attempts,
+                    error_message=f"import failed: {message}",
+                    updated_at=now,
+                )
+                .where(self._mine(d.id))
+                .execute()
+            )
+            if not owned:
+                return self._taken_over(d)
             history.record(
                 "import_failed",
                 f"import of {d.title} failed {attempts} times: {message} (retry it from the downloads list)",
@@ -315,19 +377,90 @@ class Importer:
             )
         else:
             delay = IMPORT_BACKOFF_BASE * 2 ** (attempts - 1)
-            Download.update(
-                state="completed",
-                import_attempts=attempts,
-                error_message=f"import failed (attempt {attempts}, retrying): {message}",
-                next_import_at=now + dt.timedelta(seconds=delay),
-                updated_at=now,
-            ).where(Download.id == d.id).execute()
+            owned = (
+                Download.update(
+                    state="completed",
+                    import_attempts=attempts,
+                    error_message=f"import failed (attempt {attempts}, retrying): {message}",
+                    next_import_at=now + dt.timedelta(seconds=delay),
+                    updated_at=now,
+                )
+                .where(self._mine(d.id))
+                .execute()
+            )
+            if not owned:
+                return self._taken_over(d)
         log.warning("import of %s failed (attempt %d): %s", d.title, attempts, message)
         return ImportResult(False, message)
 
 
+def import_abandoned(d: Download, now: dt.datetime) -> bool:
+    """Whether the import of ``d`` (a download in state "importing") has no importer any more:
+
+    * none is recorded (``import_by`` empty: left by a version before schema 4): abandoned;
+    * its process is of this host and has ended (:func:`~mydia_tui.processes.process_alive`):
+      abandoned at once;
+    * its process is another host's, or still runs: abandoned only once it started more than
+      :data:`STUCK_IMPORT_AFTER` seconds before ``now`` (naive UTC), taken for stuck.
+    """
+    if not d.import_by:
+        return True
+    if process_alive(d.import_by) is False:
+        return True
+    started = d.import_started_at
+    return started is None or (now - started).total_seconds() > STUCK_IMPORT_AFTER
+
+
+def recover_import(d: Download, now: dt.datetime | None = None) -> bool:
+    """Give an import whose importer is gone (:func:`import_abandoned`) back to be imported
+    again: "importing" becomes "completed", due at once, its attempts not counted (the import
+    did not fail; its process ended). Returns False, changing nothing, when ``d`` is not an
+    abandoned import, or when another process recovered or took it meanwhile (compare-and-set
+    on the recorded importer). Records the interruption in the history."""
+    now = now or utcnow()
+    if d.state != "importing" or not import_abandoned(d, now):
+        return False
+    who = d.import_by or "an earlier version"
+    if d.import_by and process_alive(d.import_by) is False:
+        why = f"its process ({who}) has ended"
+    elif d.import_by:
+        why = f"{who} has not finished it in {STUCK_IMPORT_AFTER / 3600:g} h"
+    else:
+        why = f"it was started by {who}"
+    changed = (
+        Download.update(
+            state="completed",
+            next_import_at=None,
+            error_message=f"import interrupted ({why}): importing again",
+            updated_at=now,
+        )
+        .where(
+            (Download.id == d.id)
+            & (Download.state == "importing")
+            & (Download.import_by == d.import_by)
+        )
+        .execute()
+    )
+    if changed:
+        history.record(
+            "error",
+            f"the import of {d.title} was interrupted ({why}): importing it again",
+            item=d.item_id,
+            download=d.id,
+        )
+        log.warning("import of %s interrupted (%s): importing it again", d.title, why)
+    return bool(changed)
+
+
 def retry_import(download_id: int) -> bool:
-    """Let the user retry a download whose import gave up."""
+    """Let the user retry a download whose import gave up ("import_failed"), or whose import
+    was left "importing" by an importer that is gone (see :func:`recover_import`). Returns
+    False when the download is neither (unknown, waiting already, or being imported)."""
+    d = Download.get_or_none(Download.id == download_id)
+    if d is None:
+        return False
+    if d.state == "importing":
+        return recover_import(d)
     return bool(
         Download.update(state="completed", import_attempts=0, next_import_at=None)
         .where((Download.id == download_id) & (Download.state == "import_failed"))
