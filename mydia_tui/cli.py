@@ -244,9 +244,12 @@ def cmd_history(ctx: Context) -> int:
     if ctx.json:
         emit_json([history_json(e) for e in events])
         return EXIT_OK
+    from .models import to_local
+
     for e in events:
         reason = f" [{e.reason}]" if e.reason else ""
-        print(f"{e.at}  {e.event:<13}{reason}  {e.message}")
+        at = to_local(e.at).strftime("%Y-%m-%d %H:%M:%S %z")
+        print(f"{at}  {e.event:<13}{reason}  {e.message}")
     return EXIT_OK
 
 
@@ -422,7 +425,9 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag(dls)
     dls.set_defaults(handler=cmd_downloads)
 
-    retry = sub.add_parser("retry-import", help="import again a download whose import gave up")
+    retry = sub.add_parser(
+        "retry-import", help="import again a download whose import gave up or whose importer died"
+    )
     retry.add_argument("download_id", type=int, metavar="DOWNLOAD_ID")
     json_flag(retry)
     retry.set_defaults(handler=cmd_retry_import)

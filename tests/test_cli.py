@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from mydia_tui import __version__
@@ -144,3 +146,13 @@ def test_downloads_and_history_json_on_an_empty_library(cli):
     cli("add", "movie", "Sintel", "--year", "2010")
     (event,) = cli("history", "--json").json()
     assert event["event"] == "added" and "Sintel" in event["message"]
+
+
+def test_history_shows_the_users_local_time_and_json_stays_utc(cli):
+    cli("add", "movie", "Sintel", "--year", "2010")
+    cli.env["TZ"] = "Asia/Kolkata"  # UTC+05:30, no daylight saving
+    (event,) = cli("history", "--json").json()
+    at = dt.datetime.fromisoformat(event["at"]).replace(tzinfo=dt.UTC)
+    local = at.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30)))
+    line = cli("history").out.strip()
+    assert line.startswith(local.strftime("%Y-%m-%d %H:%M:%S +0530")), line
