@@ -4,7 +4,7 @@ It starts two private ``deluged`` (a seeder and your client), a local Torznab fe
 releases of four Creative-Commons open films (Big Buck Bunny, Sintel, Tears of Steel, Elephants
 Dream; the payloads are small generated placeholders, labelled as such, not the films), a
 temporary library where those films are wanted, and opens the TUI exactly as ``mydia-tui``
-does (:func:`mydia_tui.cli.run_tui`) with the monitor running: they are found, grabbed,
+does (``mydia_tui.cli.tui.run_tui``) with the monitor running: they are found, grabbed,
 downloaded and imported, and never grabbed again. Everything it started is stopped and removed
 on exit.
 
@@ -425,58 +425,11 @@ def ensure_deluged(*, yes: bool, say: Callable[[str], None] = _say) -> Path:
     return install_deluged(where, say=lambda line: say(f"mydia-tui demo: {line}"))
 
 
-def cmd_demo(ctx) -> int:
-    demo = Demo(deluged=ensure_deluged(yes=ctx.args.yes))
-    print("mydia-tui demo: starting two private Deluge daemons and a local feed...", flush=True)
-    try:
-        with started_demo(demo):
-            print(f"mydia-tui demo: everything lives in {demo.root} until you quit", flush=True)
-            if ctx.args.no_tui:
-                return _run_headless(demo.config(), timeout=ctx.args.timeout)
-            from .cli import run_tui
-
-            return run_tui(demo.config(), str(demo.config_path))
-    finally:
-        print("mydia-tui demo: stopped the daemons and removed", demo.root, flush=True)
-
-
-def _run_headless(config: Config, timeout: float) -> int:
-    """Run the monitor until every demo film is imported (or ``timeout``), printing progress."""
-    import time
-
-    from .library import list_items
-    from .monitor.engine import Monitor
-
-    monitor = Monitor(config)
-    stop = threading.Event()
-    worker = threading.Thread(target=monitor.run, args=(stop,), daemon=True)
-    worker.start()
-    deadline = time.monotonic() + timeout
-    last = ""
-    try:
-        while time.monotonic() < deadline:
-            rows = list_items()
-            line = ", ".join(f"{r.title}: {r.status}" for r in rows)
-            if line != last:
-                print(line, flush=True)
-                last = line
-            if rows and all(r.status == "on_disk" for r in rows):
-                return 0
-            time.sleep(0.5)
-        print("mydia-tui demo: not every film was imported in time", flush=True)
-        return 1
-    finally:
-        stop.set()
-        worker.join(timeout=10)
-        monitor.close()
-
-
 __all__ = [
     "DelugeConfig",
     "Demo",
     "FILMS",
     "TorznabFeed",
-    "cmd_demo",
     "ensure_deluged",
     "started_demo",
 ]

@@ -7,9 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import redact_text, secrets_of
-from .errors import EXIT_FAILURE, EXIT_OK
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -156,32 +153,3 @@ def check_indexers(ctx) -> list[Finding]:
 
 
 CHECKS = (check_config, check_database, check_library, check_deluge, check_indexers)
-
-
-def cmd_doctor(ctx) -> int:
-    from .cli import emit_json
-
-    findings: list[Finding] = []
-    for check in CHECKS:
-        try:
-            findings.extend(check(ctx))
-        except Exception as exc:  # noqa: BLE001 - doctor reports, it does not crash
-            findings.append(Finding(check.__name__.removeprefix("check_"), False, str(exc)))
-    secrets = secrets_of(ctx.config)
-    findings = [Finding(f.area, f.ok, redact_text(f.message, secrets), f.warning) for f in findings]
-    failed = [f for f in findings if not f.ok and not f.warning]
-    if ctx.json:
-        emit_json(
-            {
-                "ok": not failed,
-                "findings": [
-                    {"area": f.area, "ok": f.ok, "warning": f.warning, "message": f.message}
-                    for f in findings
-                ],
-            }
-        )
-    else:
-        for f in findings:
-            mark = "ok  " if f.ok and not f.warning else ("warn" if f.warning else "FAIL")
-            print(f"[{mark}] {f.area:<9} {f.message}")
-    return EXIT_FAILURE if failed else EXIT_OK

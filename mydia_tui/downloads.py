@@ -4,7 +4,6 @@ that the download monitor keeps current."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from .models import ACTIVE_STATES, Download, MediaItem
 from .views import download_labels
@@ -110,32 +109,3 @@ def get_download(download_id: int) -> DownloadRow | None:
     if not rows:
         return None
     return to_row(rows[0], _targets(rows)[rows[0].id])
-
-
-def download_json(d: DownloadRow) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "info_hash": d.info_hash,
-        "kind": d.kind,
-        "item_id": d.item_id,
-        "target": d.target,
-        "title": d.title,
-        "indexer": d.indexer or None,
-        "state": d.state,
-        "progress": round(d.progress, 4),
-        "size": d.size,
-        "download_rate": d.download_rate,
-        "upload_rate": d.upload_rate,
-        "eta": d.eta,
-        "ratio": round(d.ratio, 3),
-        "seeds": d.seeds,
-        "peers": d.peers,
-        "quality": d.quality or None,
-        "error": d.error_message,
-        "claimed_at": d.claimed_at,
-        "added_at": d.added_at,
-        "completed_at": d.completed_at,
-        "imported_at": d.imported_at,
-        "failed_at": d.failed_at,
-        "removed_at": d.removed_at,
-    }

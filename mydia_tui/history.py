@@ -115,18 +115,3 @@ def list_history(*, item_id: int | None = None, limit: int = 50) -> list[History
             )
         )
     return out
-
-
-def history_json(e: HistoryEntry) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "at": e.at,
-        "event": e.event,
-        "reason": e.reason or None,
-        "message": e.message,
-        "item_id": e.item_id,
-        "episode_id": e.episode_id,
-        "season": e.season,
-        "download_id": e.download_id,
-        "data": e.data,
-    }

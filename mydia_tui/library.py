@@ -399,31 +399,6 @@ def _case(condition):
     return Case(None, [(condition, 1)], 0)
 
 
-def item_row_json(row: ItemRow) -> dict:
-    data = {
-        "id": row.id,
-        "kind": row.kind,
-        "title": row.title,
-        "year": row.year,
-        "monitored": row.monitored,
-        "status": row.status,
-        "wanted": row.is_wanted,
-        "quality": row.quality or None,
-        "progress": row.progress,
-        "imdb_id": row.imdb_id,
-        "tvmaze_id": row.tvmaze_id,
-        "added_at": row.added_at,
-    }
-    if row.kind == "show":
-        data["episodes"] = {
-            "total": row.episodes,
-            "aired": row.aired,
-            "on_disk": row.episodes_on_disk,
-            "wanted": row.wanted,
-        }
-    return data
-
-
 __all__ = [
     "ItemInfo",
     "ItemRow",

@@ -477,73 +477,8 @@ def shows_to_refresh() -> list[int]:
     ]
 
 
-def refresh_json(r: RefreshResult) -> dict[str, Any]:
-    return {
-        "id": r.item_id,
-        "title": r.title,
-        "added": r.added,
-        "updated": r.updated,
-        "unchanged": r.unchanged,
-        "not_on_tvmaze": r.not_on_tvmaze,
-        "conflicts": list(r.conflicts),
-    }
-
-
-def candidate_json(c: ShowCandidate) -> dict[str, Any]:
-    return {
-        "tvmaze_id": c.tvmaze_id,
-        "name": c.name,
-        "premiered_year": c.premiered_year,
-        "network": c.network or None,
-        "status": c.status or None,
-    }
-
-
 # ---------------------------------------------------------------------------------------------
 # The command line
-
-
-def cmd_refresh(ctx) -> int:
-    """``mydia-tui refresh [ITEM_ID]``: one show, or every show that came from TVmaze."""
-    import sys
-
-    from .cli import emit_json
-    from .errors import EXIT_FAILURE, EXIT_OK
-
-    ctx.db()
-    ids = [ctx.args.item_id] if ctx.args.item_id is not None else shows_to_refresh()
-    results: list[RefreshResult] = []
-    failures: list[dict[str, Any]] = []
-    client = TVmazeClient(ctx.config.metadata)
-    try:
-        for item_id in ids:
-            try:
-                result = refresh_show(ctx.config, item_id, client=client)
-            except MetadataError:
-                raise  # the network is down: the other shows would fail the same way
-            except MydiaError as exc:
-                if ctx.args.item_id is not None:
-                    raise
-                failures.append({"id": item_id, "error": str(exc)})
-                continue
-            results.append(result)
-    finally:
-        client.close()
-    if ctx.json:
-        emit_json({"refreshed": [refresh_json(r) for r in results], "failed": failures})
-    else:
-        if not ids:
-            print("no shows from TVmaze to refresh")
-        for r in results:
-            line = f"{r.title}: {r.added} new, {r.updated} updated, {r.unchanged} unchanged"
-            if r.not_on_tvmaze:
-                line += f", {r.not_on_tvmaze} no longer on TVmaze (kept)"
-            print(line)
-            for c in r.conflicts:
-                print(f"  {c}")
-        for f in failures:
-            print(f"mydia-tui: show {f['id']}: {f['error']}", file=sys.stderr)
-    return EXIT_FAILURE if failures else EXIT_OK
 
 
 __all__ = [

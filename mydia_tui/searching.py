@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import Counter
 
 from .config import Config, redact_text, secrets_of
-from .errors import EXIT_OK, UsageError
+from .errors import UsageError
 from .events import IndexerHealthSummary
 from .indexers.health import IndexerError, health_of
-from .indexers.search import SearchOutcome, format_outcome, outcome_to_dict, search_with_config
+from .indexers.search import SearchOutcome, search_with_config
 from .indexers.torznab import TorznabClient
 from .library import get_item
 from .models import QualityProfile
@@ -94,19 +94,3 @@ def target_for(item_id: int, season: int | None, episode: int | None) -> Target:
     if episode is not None:
         return episode_by_number(item_id, season, episode)
     return season_target(item_id, season)
-
-
-def cmd_search(ctx) -> int:
-    from .cli import emit_json
-
-    ctx.db()
-    args = ctx.args
-    if not ctx.config.indexers:
-        raise UsageError("no indexers configured: add [[indexers]] to config.toml")
-    target = target_for(args.item_id, args.season, args.episode)
-    outcome = search(ctx.config, target)
-    if ctx.json:
-        emit_json(outcome_to_dict(outcome))
-    else:
-        print(format_outcome(outcome))
-    return EXIT_OK

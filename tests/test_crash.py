@@ -46,7 +46,7 @@ def test_a_command_that_fails_unexpectedly_says_so_in_one_line_and_logs_the_trac
     tmp_path: Path,
 ):
     patch = (
-        "import mydia_tui.cli as cli\n"
+        "import mydia_tui.cli.library as cli\n"
         "def broken(ctx):\n"
         f"    raise ValueError('boom in list, password {SECRET}')\n"
         "cli.cmd_list = broken"

@@ -1,7 +1,7 @@
 """`mydia-tui demo`: the whole loop with nothing configured, then everything removed.
 
 Three ways in: ``--no-tui`` as a process; the TUI under Pilot on the very functions
-``mydia-tui demo`` runs (:func:`started_demo`, :func:`mydia_tui.cli.tui_app`); and the command
+``mydia-tui demo`` runs (:func:`started_demo`, :func:`mydia_tui.tui.launch.tui_app`); and the command
 itself in a pseudo-terminal, as a person runs it, quitting with ``q``.
 """
 
@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from pty_process import REPO, PtyProcess, after_the_app, cli_argv, plain, processes_mentioning
 
-from mydia_tui.cli import tui_app
 from mydia_tui.demo import FILMS, Demo, started_demo
 from mydia_tui.library import list_items
+from mydia_tui.tui.launch import tui_app
 
 pytestmark = pytest.mark.deluge
 

@@ -44,7 +44,7 @@ def test_core_imports_without_textual():
 def test_cli_help_does_not_load_textual():
     code = (
         "import sys\n"
-        "from mydia_tui.cli import build_parser\n"
+        "from mydia_tui.cli.parser import build_parser\n"
         "build_parser().format_help()\n"
         "print('textual' in sys.modules)\n"
     )

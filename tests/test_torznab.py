@@ -8,6 +8,8 @@ import time
 import pytest
 from torznab_server import BOMB, Reply, caps_xml, error_xml, feed_xml, huge_body, item_xml
 
+from mydia_tui.cli.output import search_json
+from mydia_tui.cli.search import format_outcome
 from mydia_tui.config import IndexerConfig, QualityConfig
 from mydia_tui.indexers.health import (
     BackoffPolicy,
@@ -20,7 +22,7 @@ from mydia_tui.indexers.health import (
     all_indexer_health,
     indexer_health,
 )
-from mydia_tui.indexers.search import format_outcome, outcome_to_dict, search_target
+from mydia_tui.indexers.search import search_target
 from mydia_tui.indexers.torznab import TorznabClient
 from mydia_tui.models import Indexer, utcnow
 from mydia_tui.releases.decide import Policy
@@ -28,11 +30,24 @@ from mydia_tui.releases.quality import resolve_profile
 from mydia_tui.targets import EpisodeRef, Target
 
 HASH = "0123456789abcdef0123456789abcdef01234567"
-MATRIX = Target(kind="movie", item_id=1, title="The Matrix", year=1999, imdb_id="tt0133093", tmdb_id=603)
-EXPANSE = Target(kind="episodes", item_id=2, title="The Expanse", season=2, tvdb_id=280619,
-                 episodes=(EpisodeRef(10, 2, 3),))
-EXPANSE_S2 = Target(kind="season", item_id=2, title="The Expanse", season=2,
-                    episodes=tuple(EpisodeRef(20 + n, 2, n) for n in range(1, 14)))
+MATRIX = Target(
+    kind="movie", item_id=1, title="The Matrix", year=1999, imdb_id="tt0133093", tmdb_id=603
+)
+EXPANSE = Target(
+    kind="episodes",
+    item_id=2,
+    title="The Expanse",
+    season=2,
+    tvdb_id=280619,
+    episodes=(EpisodeRef(10, 2, 3),),
+)
+EXPANSE_S2 = Target(
+    kind="season",
+    item_id=2,
+    title="The Expanse",
+    season=2,
+    episodes=tuple(EpisodeRef(20 + n, 2, n) for n in range(1, 14)),
+)
 
 
 def cfg(fake, **kw) -> IndexerConfig:
@@ -42,7 +57,9 @@ def cfg(fake, **kw) -> IndexerConfig:
 
 
 def client(fake, **kw) -> TorznabClient:
-    extra = {k: kw.pop(k) for k in list(kw) if k in ("max_bytes", "max_pages", "backoff", "page_size")}
+    extra = {
+        k: kw.pop(k) for k in list(kw) if k in ("max_bytes", "max_pages", "backoff", "page_size")
+    }
     return TorznabClient(cfg(fake, **kw), **extra)
 
 
@@ -71,7 +88,12 @@ def test_caps_are_read_once_and_cached_in_the_indexer_table(db, torznab):
 
 
 def test_movie_search_uses_ids_without_tt_when_caps_list_them(db, torznab):
-    fake = torznab.add("ids", items=[item_xml("The.Matrix.1999.1080p.BluRay.x264-GRP", magnet=f"magnet:?xt=urn:btih:{HASH}")])
+    fake = torznab.add(
+        "ids",
+        items=[
+            item_xml("The.Matrix.1999.1080p.BluRay.x264-GRP", magnet=f"magnet:?xt=urn:btih:{HASH}")
+        ],
+    )
     feed = client(fake).search_target(MATRIX)
     [search] = fake.searches()
     assert search["t"] == "movie" and search["imdbid"] == "0133093" and search["tmdbid"] == "603"
@@ -93,7 +115,12 @@ def test_tv_search_with_ids_season_and_episode(db, torznab):
     client(fake).search_target(EXPANSE)
     client(fake).search_target(EXPANSE_S2)
     ep, pack = fake.searches()
-    assert ep["t"] == "tvsearch" and ep["tvdbid"] == "280619" and ep["season"] == "2" and ep["ep"] == "3"
+    assert (
+        ep["t"] == "tvsearch"
+        and ep["tvdbid"] == "280619"
+        and ep["season"] == "2"
+        and ep["ep"] == "3"
+    )
     assert pack["t"] == "tvsearch" and pack["season"] == "2" and "ep" not in pack
     assert pack["q"] == "The Expanse" and ep["cat"] == "5000"
 
@@ -265,11 +292,18 @@ def test_absurd_values_drop_the_item_not_the_search(db, torznab):
 
 
 def test_feed_fields_become_a_release(db, torznab):
-    items = [item_xml(
-        "The.Matrix.1999.1080p.BluRay.x264-GRP", guid="x1", size=8_000_000_000, seeders=42,
-        peers=50, infohash=HASH.upper(), link="http://x/dl/1",
-        attrs={"imdb": "0133093", "tmdbid": "603", "downloadvolumefactor": "0"},
-    )]
+    items = [
+        item_xml(
+            "The.Matrix.1999.1080p.BluRay.x264-GRP",
+            guid="x1",
+            size=8_000_000_000,
+            seeders=42,
+            peers=50,
+            infohash=HASH.upper(),
+            link="http://x/dl/1",
+            attrs={"imdb": "0133093", "tmdbid": "603", "downloadvolumefactor": "0"},
+        )
+    ]
     fake = torznab.add("fields", items=items)
     [r] = client(fake).search_target(MATRIX).releases
     assert (r.size, r.seeders, r.peers, r.info_hash) == (8_000_000_000, 42, 50, HASH)
@@ -306,13 +340,21 @@ def test_resolve_follows_a_redirect_to_a_magnet_and_reads_a_torrent(db, torznab,
 
 
 def test_search_target_ranks_and_explains(db, torznab):
-    fake = torznab.add("svc", items=[
-        item_xml("The.Matrix.1999.720p.BluRay.x264-GRP", guid="1", seeders=100),
-        item_xml("The.Matrix.1999.1080p.BluRay.x264-GRP", guid="2", seeders=5, infohash=HASH),
-        item_xml("The.Matrix.Reloaded.2003.1080p.BluRay.x264-GRP", guid="3"),
-        item_xml("The.Matrix.1999.1080p.WEB-DL.x264-GRP", guid="4", seeders=0),
-    ])
-    other = torznab.add("svc2", items=[item_xml("The Matrix 1999 1080p BluRay x264-OTHER", guid="5", seeders=5, infohash=HASH)])
+    fake = torznab.add(
+        "svc",
+        items=[
+            item_xml("The.Matrix.1999.720p.BluRay.x264-GRP", guid="1", seeders=100),
+            item_xml("The.Matrix.1999.1080p.BluRay.x264-GRP", guid="2", seeders=5, infohash=HASH),
+            item_xml("The.Matrix.Reloaded.2003.1080p.BluRay.x264-GRP", guid="3"),
+            item_xml("The.Matrix.1999.1080p.WEB-DL.x264-GRP", guid="4", seeders=0),
+        ],
+    )
+    other = torznab.add(
+        "svc2",
+        items=[
+            item_xml("The Matrix 1999 1080p BluRay x264-OTHER", guid="5", seeders=5, infohash=HASH)
+        ],
+    )
     outcome = search_target(MATRIX, [cfg(fake), cfg(other, priority=30)], policy())
     assert [d.release.guid for d in outcome.candidates] == ["2", "1"]
     reasons = {d.release.guid: d.reason_code for d in outcome.rejected}
@@ -320,7 +362,7 @@ def test_search_target_ranks_and_explains(db, torznab):
     assert all(r.ok for r in outcome.indexers)
     text = format_outcome(outcome)
     assert "Bluray-1080p" in text and "wrong_title" in text
-    data = outcome_to_dict(outcome)
+    data = search_json(outcome)
     assert data["candidates"][0]["quality"] == "Bluray-1080p"
     assert "secretkey123" not in str(data) + text
 
@@ -331,9 +373,7 @@ def test_a_slow_or_broken_indexer_does_not_hold_up_the_others(db, torznab):
     broken = torznab.add("broken", answer=lambda p: Reply(body=BOMB))
     slow = torznab.indexers["slow"]
     started = time.monotonic()
-    outcome = search_target(
-        MATRIX, [cfg(fast), cfg(slow, timeout=0.5), cfg(broken)], policy()
-    )
+    outcome = search_target(MATRIX, [cfg(fast), cfg(slow, timeout=0.5), cfg(broken)], policy())
     elapsed = time.monotonic() - started
     assert elapsed < 5
     by_name = {r.name: r for r in outcome.indexers}
@@ -344,7 +384,14 @@ def test_a_slow_or_broken_indexer_does_not_hold_up_the_others(db, torznab):
 
 
 def test_indexer_without_caps_falls_back_to_text_search(db, torznab):
-    fake = torznab.add("nocaps", answer=lambda p: Reply(body=error_xml(202, "No such function").encode()) if p.get("t") == "caps" else None)
+    fake = torznab.add(
+        "nocaps",
+        answer=lambda p: (
+            Reply(body=error_xml(202, "No such function").encode())
+            if p.get("t") == "caps"
+            else None
+        ),
+    )
     client(fake).search_target(MATRIX)
     [search] = fake.searches()
     assert search["t"] == "search" and search["q"] == "The Matrix 1999"
@@ -391,7 +438,9 @@ def test_a_trickling_answer_is_cut_at_the_indexer_timeout(db, torznab):
             time.sleep(0.1)
             yield b" "
 
-    fake = torznab.add("trickle", answer=lambda p: Reply(body=trickle()) if p.get("t") != "caps" else None)
+    fake = torznab.add(
+        "trickle", answer=lambda p: Reply(body=trickle()) if p.get("t") != "caps" else None
+    )
     started = time.monotonic()
     with pytest.raises(IndexerUnavailable, match="no complete answer within 0.5 s"):
         client(fake, timeout=0.5).search_target(MATRIX)
@@ -419,9 +468,19 @@ def test_connection_refused_is_unavailable_and_never_shows_the_key(db, caplog):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    c = TorznabClient(IndexerConfig(name="gone", url=f"http://127.0.0.1:{port}", api_key="topsecret42",
-                                    min_interval=0, timeout=2))
-    with caplog.at_level(logging.DEBUG), pytest.raises(IndexerUnavailable, match="cannot connect") as err:
+    c = TorznabClient(
+        IndexerConfig(
+            name="gone",
+            url=f"http://127.0.0.1:{port}",
+            api_key="topsecret42",
+            min_interval=0,
+            timeout=2,
+        )
+    )
+    with (
+        caplog.at_level(logging.DEBUG),
+        pytest.raises(IndexerUnavailable, match="cannot connect") as err,
+    ):
         c.search_target(MATRIX)
     assert "topsecret42" not in str(err.value) + caplog.text + indexer_health("gone").last_error
 

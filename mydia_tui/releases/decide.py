@@ -94,20 +94,6 @@ class Decision:
     #: ranking key (higher is better); see :func:`mydia_tui.releases.rank.score`
     score: tuple = field(default=(), compare=False)
 
-    def to_dict(self) -> dict:
-        return {
-            **self.release.to_dict(),
-            "accepted": self.accepted,
-            "reason": self.reason_code,
-            "message": self.message,
-            "quality": self.quality,
-            "parsed_title": self.parsed.title,
-            "year": self.parsed.year,
-            "seasons": list(self.parsed.seasons),
-            "episodes": list(self.parsed.episodes),
-            "season_pack": self.parsed.is_season_pack,
-        }
-
 
 @dataclass(frozen=True)
 class Context:
@@ -197,12 +183,16 @@ def rule_season(c: Context) -> Refusal | None:
     p, t = c.parsed, c.target
     if p.is_complete_series or len(p.seasons) > 1:
         shown = ", ".join(str(s) for s in p.seasons) or "all"
-        return Refusal("wrong_season", f"covers several seasons ({shown}), not only season {t.season}")
+        return Refusal(
+            "wrong_season", f"covers several seasons ({shown}), not only season {t.season}"
+        )
     if p.seasons and p.seasons[0] != t.season:
         return Refusal("wrong_season", f"season {p.seasons[0]}, not season {t.season}")
     # an episode number without a season (anime style "Show - 05"): only for season 1
     if not p.seasons and t.season != 1:
-        return Refusal("wrong_season", f"no season number in the name; looking for season {t.season}")
+        return Refusal(
+            "wrong_season", f"no season number in the name; looking for season {t.season}"
+        )
     return None
 
 
@@ -216,7 +206,10 @@ def rule_episodes(c: Context) -> Refusal | None:
             return Refusal("not_season_pack", f"episode {shown}, not a full-season pack")
         return None
     if p.is_season_pack:
-        return Refusal("season_pack", f"a pack of season {p.season}; looking for {_episodes(t.episode_numbers)}")
+        return Refusal(
+            "season_pack",
+            f"a pack of season {p.season}; looking for {_episodes(t.episode_numbers)}",
+        )
     if set(p.episodes) != set(t.episode_numbers):
         return Refusal(
             "wrong_episode",
@@ -250,13 +243,21 @@ def rule_size(c: Context) -> Refusal | None:
     prof = c.policy.profile
     if not size or not (prof.min_size_mb or prof.max_size_mb):
         return None
-    count = 1 if c.target.is_movie else max(1, len(c.target.episodes) if c.target.is_season else len(c.parsed.episodes))
+    count = (
+        1
+        if c.target.is_movie
+        else max(1, len(c.target.episodes) if c.target.is_season else len(c.parsed.episodes))
+    )
     per = size / count / (1024 * 1024)
     unit = "" if count == 1 else f" per episode ({count} episodes)"
     if prof.min_size_mb and per < prof.min_size_mb:
-        return Refusal("too_small", f"{per:,.0f} MiB{unit}, below the minimum {prof.min_size_mb:,.0f} MiB")
+        return Refusal(
+            "too_small", f"{per:,.0f} MiB{unit}, below the minimum {prof.min_size_mb:,.0f} MiB"
+        )
     if prof.max_size_mb and per > prof.max_size_mb:
-        return Refusal("too_big", f"{per:,.0f} MiB{unit}, above the maximum {prof.max_size_mb:,.0f} MiB")
+        return Refusal(
+            "too_big", f"{per:,.0f} MiB{unit}, above the maximum {prof.max_size_mb:,.0f} MiB"
+        )
     return None
 
 
@@ -275,7 +276,9 @@ def rule_upgrade(c: Context) -> Refusal | None:
         return None
     prof = c.policy.profile
     if not prof.upgrades_allowed:
-        return Refusal("upgrades_disabled", f"already have {have}; profile {prof.name!r} does not upgrade")
+        return Refusal(
+            "upgrades_disabled", f"already have {have}; profile {prof.name!r} does not upgrade"
+        )
     if prof.cutoff and quality_rank(have) >= quality_rank(prof.cutoff):
         return Refusal("cutoff_met", f"already have {have}, at or above the cutoff {prof.cutoff}")
     if quality_rank(c.quality) <= quality_rank(have):

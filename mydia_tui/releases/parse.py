@@ -106,12 +106,12 @@ _EPISODE_RANGE = re.compile(_B + r"S\d{1,2}E\d{1,3}-(?:E)?\d{1,3}" + _E, re.I)
 _SEASON = re.compile(_B + r"S(\d{1,2})" + _E, re.I)
 _SEASON_WORD = re.compile(_B + r"Season[ ._-]?(\d{1,2})" + _E, re.I)
 _YEAR = re.compile(_B + r"\(?((?:19|20)\d\d)\)?" + _E)
-_RESOLUTION = re.compile(_B + r"(2160|1080|720|576|480)[pi]" + _E + r"|" + _B + r"(4K|UHD)" + _E, re.I)
+_RESOLUTION = re.compile(
+    _B + r"(2160|1080|720|576|480)[pi]" + _E + r"|" + _B + r"(4K|UHD)" + _E, re.I
+)
 _PROPER = re.compile(_B + r"(PROPER|REPACK|RERIP|REAL)" + _E, re.I)
 _REMUX = re.compile(_B + r"(?:BD)?REMUX" + _E, re.I)
-_CODEC = re.compile(
-    _B + r"(x\.?264|h\.?264|AVC|x\.?265|h\.?265|HEVC|XviD|DivX|AV1|VP9)" + _E, re.I
-)
+_CODEC = re.compile(_B + r"(x\.?264|h\.?264|AVC|x\.?265|h\.?265|HEVC|XviD|DivX|AV1|VP9)" + _E, re.I)
 _SOURCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (source, re.compile(_B + r"(?:" + pattern + r")" + _E, re.I))
     for source, pattern in (
@@ -229,7 +229,9 @@ def _fast_parse(name: str) -> ParsedRelease | None:
     title = re.sub(r"[ ._]+", " ", text[:start]).strip(" -")
     if not title or _QUALITY_WORD.search(title) or "(" in title or ")" in title:
         return None
-    if re.search(r"(?i)" + _B + r"(complete|season|seasons|series|episode|part|vol|s\d+)" + _E, title):
+    if re.search(
+        r"(?i)" + _B + r"(complete|season|seasons|series|episode|part|vol|s\d+)" + _E, title
+    ):
         return None
     if _LANGUAGE_WORDS.intersection(title.lower().split()):
         return None  # "The.Matrix.German.1999": guessit knows languages
@@ -247,7 +249,7 @@ def _fast_parse(name: str) -> ParsedRelease | None:
     rest = text[start:]
     if what == "year":
         year = int(hit.group(1))
-        after = text[hit.end():]
+        after = text[hit.end() :]
         if _YEAR.match(after.lstrip(" ._-")):
             return None  # two years in a row: which one is the title's?
         ep = _EPISODE.search(after) or _SEASON.search(after) or _SEASON_WORD.search(after)

@@ -132,7 +132,7 @@ BUILTIN_PROFILES: tuple[ProfileConfig, ...] = (
 def all_profiles(quality: QualityConfig | None = None) -> dict[str, ProfileConfig]:
     """Built-in profiles, with the config's added or replacing them by name."""
     profiles = {p.name: p for p in BUILTIN_PROFILES}
-    for p in (quality.profiles if quality else ()):
+    for p in quality.profiles if quality else ():
         unknown = [q for q in p.qualities if q not in _RANK]
         if unknown:
             raise ConfigError(

@@ -21,7 +21,9 @@ from .release import Release
 
 def preferred_count(title: str, profile: ProfileConfig) -> int:
     words = " " + " ".join(w for w in re.split(r"[^0-9a-z]+", title.lower()) if w) + " "
-    return sum(1 for w in profile.preferred_words if w.strip() and f" {w.lower().strip()} " in words)
+    return sum(
+        1 for w in profile.preferred_words if w.strip() and f" {w.lower().strip()} " in words
+    )
 
 
 def score(release: Release, parsed: ParsedRelease, quality: str, policy: Policy) -> tuple:

@@ -11,8 +11,6 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from ..config import redact_text
-
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -53,21 +51,3 @@ class Release:
             return None
         now = now or _dt.datetime.now(_dt.UTC)
         return max(0.0, (now - self.published).total_seconds() / 3600)
-
-    def to_dict(self) -> dict:
-        """JSON-ready (the download URL may carry an indexer key: it is left out)."""
-        return {
-            "title": self.title,
-            "indexer": self.indexer,
-            "guid": redact_text(self.guid),
-            "size": self.size,
-            "seeders": self.seeders,
-            "peers": self.peers,
-            "published": self.published.isoformat() if self.published else None,
-            "info_hash": self.info_hash,
-            "categories": list(self.categories),
-            "imdb_id": self.imdb_id,
-            "tmdb_id": self.tmdb_id,
-            "tvdb_id": self.tvdb_id,
-            "tvmaze_id": self.tvmaze_id,
-        }

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from .command import cmd_scan, report_json
 from .service import RootSummary, ScanIssue, ScanReport, UnmatchedFile, scan_library
 
 __all__ = [
@@ -16,7 +15,5 @@ __all__ = [
     "ScanIssue",
     "ScanReport",
     "UnmatchedFile",
-    "cmd_scan",
-    "report_json",
     "scan_library",
 ]

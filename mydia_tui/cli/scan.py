@@ -1,55 +1,16 @@
-"""``mydia-tui scan [--json] [--allow-mass-removal]``."""
+"""``scan [--json] [--allow-mass-removal]``: find the files already in the library folders."""
 
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from ..errors import EXIT_FAILURE, EXIT_OK
 from ..events import Event, ScanProgress
-from .service import ScanIssue, ScanReport, scan_library
+from .main import Context
+from .output import emit_json, scan_json
 
 #: unmatched files listed by the text report (--json lists them all)
 UNMATCHED_SHOWN = 100
-
-
-def _issue_json(i: ScanIssue) -> dict[str, Any]:
-    return {"root": i.root, "path": i.path, "code": i.code, "message": i.message}
-
-
-def report_json(report: ScanReport) -> dict[str, Any]:
-    """The stable ``scan --json`` summary (README: JSON output)."""
-    return {
-        "roots": [
-            {
-                "path": r.path,
-                "kind": r.kind,
-                "status": r.status,
-                "files_seen": r.files_seen,
-                "added": r.added,
-                "updated": r.updated,
-                "unchanged": r.unchanged,
-                "removed": r.removed,
-                "held_back": r.held_back,
-                "unmatched": r.unmatched,
-                "skipped": r.skipped,
-            }
-            for r in report.roots
-        ],
-        "files_seen": report.files_seen,
-        "added": report.added,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "removed": report.removed,
-        "held_back": report.held_back,
-        "parsed": report.parsed,
-        "unmatched": [
-            {"root": u.root, "path": u.path, "reason": u.reason} for u in report.unmatched
-        ],
-        "warnings": [_issue_json(w) for w in report.warnings],
-        "errors": [_issue_json(e) for e in report.errors],
-        "duration": round(report.duration, 3),
-    }
 
 
 class _TerminalProgress:
@@ -69,8 +30,8 @@ class _TerminalProgress:
         sys.stderr.flush()
 
 
-def cmd_scan(ctx) -> int:
-    from ..cli import emit_json
+def cmd_scan(ctx: Context) -> int:
+    from ..scanning.service import ScanIssue, ScanReport, scan_library
 
     ctx.db()
     config = ctx.config
@@ -80,7 +41,7 @@ def cmd_scan(ctx) -> int:
             "(mydia-tui config path)"
         )
         if ctx.json:
-            emit_json(report_json(ScanReport(warnings=(ScanIssue("", "", "no_roots", message),))))
+            emit_json(scan_json(ScanReport(warnings=(ScanIssue("", "", "no_roots", message),))))
         else:
             print(f"mydia-tui: {message}", file=sys.stderr)
         return EXIT_FAILURE
@@ -90,13 +51,13 @@ def cmd_scan(ctx) -> int:
         allow_mass_removal=bool(getattr(ctx.args, "allow_mass_removal", False)),
     )
     if ctx.json:
-        emit_json(report_json(report))
+        emit_json(scan_json(report))
     else:
         _print_report(report)
     return EXIT_OK if report.clean else EXIT_FAILURE
 
 
-def _print_report(report: ScanReport) -> None:
+def _print_report(report) -> None:
     for r in report.roots:
         line = (
             f"{r.path} ({r.kind}): {r.files_seen} files, {r.added} added, {r.updated} updated, "

@@ -12,6 +12,7 @@ import threading
 from ..config import redact_text, secrets_of
 from ..events import CoreError, DelugeHealth, Event, MonitorState
 from ..paths import log_dir
+from .main import Context
 
 log = logging.getLogger("mydia_tui.monitor")
 
@@ -64,8 +65,8 @@ def log_event(event: Event) -> None:
         log.error("%s", event.message)
 
 
-def cmd_monitor(ctx) -> int:
-    from .engine import Monitor
+def cmd_monitor(ctx: Context) -> int:
+    from ..monitor.engine import Monitor
 
     ctx.db()
     path = setup_logging(secrets_of(ctx.config), verbose=ctx.args.verbose)

@@ -1,0 +1,55 @@
+"""``demo [--no-tui] [--yes]``: the whole loop on this machine with nothing configured."""
+
+from __future__ import annotations
+
+import threading
+
+from ..config import Config
+from .main import Context
+from .tui import run_tui
+
+
+def cmd_demo(ctx: Context) -> int:
+    from ..demo import Demo, ensure_deluged, started_demo
+
+    demo = Demo(deluged=ensure_deluged(yes=ctx.args.yes))
+    print("mydia-tui demo: starting two private Deluge daemons and a local feed...", flush=True)
+    try:
+        with started_demo(demo):
+            print(f"mydia-tui demo: everything lives in {demo.root} until you quit", flush=True)
+            if ctx.args.no_tui:
+                return _run_headless(demo.config(), timeout=ctx.args.timeout)
+            return run_tui(demo.config(), str(demo.config_path))
+    finally:
+        print("mydia-tui demo: stopped the daemons and removed", demo.root, flush=True)
+
+
+def _run_headless(config: Config, timeout: float) -> int:
+    """Run the monitor until every demo film is imported (or ``timeout``), printing progress."""
+    import time
+
+    from ..library import list_items
+    from ..monitor.engine import Monitor
+
+    monitor = Monitor(config)
+    stop = threading.Event()
+    worker = threading.Thread(target=monitor.run, args=(stop,), daemon=True)
+    worker.start()
+    deadline = time.monotonic() + timeout
+    last = ""
+    try:
+        while time.monotonic() < deadline:
+            rows = list_items()
+            line = ", ".join(f"{r.title}: {r.status}" for r in rows)
+            if line != last:
+                print(line, flush=True)
+                last = line
+            if rows and all(r.status == "on_disk" for r in rows):
+                return 0
+            time.sleep(0.5)
+        print("mydia-tui demo: not every film was imported in time", flush=True)
+        return 1
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+        monitor.close()

@@ -1,0 +1,130 @@
+"""``grab``, ``downloads``, ``retry-import``, ``history``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..config import Config, secrets_of
+from ..deluge import PreparedTorrent, prepare
+from ..errors import EXIT_OK, EXIT_REFUSED, MydiaError, UsageError
+from ..targets import Target, episodes_target, movie_target, season_target
+from .main import Context
+from .output import download_json, emit_json, grab_json, history_json, retry_json
+
+
+def _target_from_args(args) -> Target:
+    if args.movie is not None:
+        return movie_target(args.movie)
+    if args.episode:
+        return episodes_target(args.episode)
+    spec = args.season or ""
+    show, sep, season = spec.partition(":")
+    if not sep or not show.isdigit() or not season.isdigit():
+        raise UsageError(f"--season takes SHOW_ID:SEASON, e.g. 12:2 (not {spec!r})")
+    return season_target(int(show), int(season))
+
+
+def _prepare_from_args(args, config: Config) -> PreparedTorrent:
+    if args.magnet:
+        return prepare(args.magnet)
+    if args.torrent:
+        path = Path(args.torrent)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        return prepare(data)
+    return prepare(args.url, timeout=config.deluge.timeout * 3, secrets=secrets_of(config))
+
+
+def cmd_grab(ctx) -> int:
+    from ..deluge import DelugeClient
+    from ..grabbing import ReleaseInfo, grab, guard_release
+    from ..guard import Guard
+
+    ctx.db()
+    args = ctx.args
+    target = _target_from_args(args)
+    prepared = _prepare_from_args(args, ctx.config)
+    secrets = secrets_of(ctx.config)
+    info = ReleaseInfo(title=args.title or "")
+    release = guard_release(prepared, info, secrets)
+    client = DelugeClient(ctx.config.deluge)
+    try:
+        outcome = grab(Guard(), client, target, prepared, info, secrets)
+    finally:
+        client.close()
+    if ctx.json:
+        emit_json(grab_json(outcome, target, release))
+    if outcome.accepted:
+        if not ctx.json:
+            if outcome.pending:
+                print(
+                    f"sent {release.title} for {target.label()}, but Deluge did not confirm: "
+                    f"{outcome.message} (download {outcome.download_id} is kept until the monitor "
+                    "finds the torrent or gives up)"
+                )
+            else:
+                print(f"{outcome.message} for {target.label()} (download {outcome.download_id})")
+        return EXIT_OK
+    if outcome.reason == "client_error":
+        raise MydiaError(f"Deluge did not take {release.title}: {outcome.message}")
+    if not ctx.json:
+        print(f"mydia-tui: refused ({outcome.reason}): {outcome.message}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def cmd_downloads(ctx: Context) -> int:
+    from ..downloads import list_downloads
+
+    ctx.db()
+    rows = list_downloads(include_finished=ctx.args.all)
+    if ctx.json:
+        emit_json([download_json(d) for d in rows])
+        return EXIT_OK
+    if not rows:
+        print("no downloads" if ctx.args.all else "no active downloads (--all shows history)")
+        return EXIT_OK
+    for d in rows:
+        line = f"{d.id:>6}  {d.state:<13} {d.progress * 100:5.1f}%  {d.target}  {d.title}"
+        if d.error_message:
+            line += f"  ({d.error_message})"
+        print(line)
+    return EXIT_OK
+
+
+def cmd_retry_import(ctx: Context) -> int:
+    from ..downloads import get_download
+    from ..monitor.importer import retry_import
+
+    ctx.db()
+    row = get_download(ctx.args.download_id)
+    if row is None:
+        raise MydiaError(f"no download with id {ctx.args.download_id}")
+    if not retry_import(row.id):
+        raise MydiaError(
+            f"download {row.id} ({row.title}) is {row.state}, not waiting for an import retry"
+        )
+    if ctx.json:
+        emit_json(retry_json(row.id))
+    else:
+        print(f"download {row.id} ({row.title}) will be imported again at the monitor's next poll")
+    return EXIT_OK
+
+
+def cmd_history(ctx: Context) -> int:
+    from ..history import list_history
+
+    ctx.db()
+    events = list_history(item_id=ctx.args.item_id, limit=ctx.args.limit)
+    if ctx.json:
+        emit_json([history_json(e) for e in events])
+        return EXIT_OK
+    from ..models import to_local
+
+    for e in events:
+        reason = f" [{e.reason}]" if e.reason else ""
+        at = to_local(e.at).strftime("%Y-%m-%d %H:%M:%S %z")
+        print(f"{at}  {e.event:<13}{reason}  {e.message}")
+    return EXIT_OK

@@ -1,0 +1,176 @@
+"""``add movie``, ``add show``, ``list``, ``monitored``, ``refresh``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from ..errors import EXIT_FAILURE, EXIT_OK, MydiaError
+from .main import Context
+from .output import (
+    candidate_json,
+    emit_json,
+    item_json,
+    item_row_json,
+    monitored_json,
+    refresh_json,
+)
+
+
+def cmd_add_movie(ctx: Context) -> int:
+    from ..library import add_movie
+
+    ctx.db()
+    info = add_movie(
+        ctx.args.title,
+        ctx.args.year,
+        imdb_id=ctx.args.imdb,
+        tmdb_id=ctx.args.tmdb,
+        monitored=not ctx.args.unmonitored,
+    )
+    if ctx.json:
+        emit_json(item_json(info))
+    else:
+        print(f"added film {info.title} ({info.year}) as id {info.id}" + _monitored_note(info))
+    return EXIT_OK
+
+
+def cmd_add_show(ctx: Context) -> int:
+    from ..library import add_show, manual_episodes, parse_seasons
+
+    ctx.db()
+    args = ctx.args
+    if args.seasons:
+        episodes = manual_episodes(parse_seasons(args.seasons))
+        info = add_show(args.title, episodes, year=args.year, monitored=not args.unmonitored)
+    else:
+        from ..metadata import AmbiguousShow, add_show_from_tvmaze
+
+        try:
+            info = add_show_from_tvmaze(
+                ctx.config,
+                args.title,
+                tvmaze_id=args.tvmaze,
+                year=args.year,
+                monitored=not args.unmonitored,
+            )
+        except AmbiguousShow as exc:
+            # the choices go to stdout (a table, or JSON), the one-line error to stderr
+            if ctx.json:
+                emit_json({"candidates": [candidate_json(c) for c in exc.candidates]})
+            else:
+                print(f"several TVmaze shows match {args.title!r}; add one with --tvmaze ID:")
+                for c in exc.candidates:
+                    print(f"{c.tvmaze_id:>8}  {c.label()}")
+            raise
+    if ctx.json:
+        emit_json(item_json(info))
+    else:
+        year = f" ({info.year})" if info.year else ""
+        print(
+            f"added show {info.title}{year} as id {info.id} with {info.episodes} episodes"
+            + _monitored_note(info)
+        )
+    return EXIT_OK
+
+
+def _monitored_note(info) -> str:
+    return "" if info.monitored else " (unmonitored)"
+
+
+_STATUS_TEXT = {
+    "on_disk": "on disk",
+    "missing": "missing",
+    "downloading": "downloading",
+    "unmonitored": "unmonitored",
+    "partial": "partly on disk",
+    "complete": "complete",
+    "upcoming": "upcoming",
+}
+
+
+def cmd_list(ctx: Context) -> int:
+    from ..library import list_items
+
+    ctx.db()
+    kind = {"movies": "movie", "shows": "show", None: None}[ctx.args.kind]
+    rows = list_items(kind=kind, wanted_only=ctx.args.wanted)
+    if ctx.json:
+        emit_json([item_row_json(r) for r in rows])
+        return EXIT_OK
+    if not rows:
+        print("nothing wanted" if ctx.args.wanted else "the library is empty")
+        return EXIT_OK
+    for r in rows:
+        year = f" ({r.year})" if r.year else ""
+        status = _STATUS_TEXT.get(r.status, r.status)
+        if r.status == "on_disk" and r.quality:
+            status += f" [{r.quality}]"
+        if r.progress is not None and r.status == "downloading":
+            status += f" {r.progress * 100:.0f}%"
+        if r.kind == "show":
+            status += f", {r.episodes_on_disk}/{r.aired} aired episodes on disk"
+        kind = "film" if r.kind == "movie" else "show"
+        print(f"{r.id:>6}  {kind:<4}  {r.title}{year}  {status}")
+    return EXIT_OK
+
+
+def cmd_monitored(ctx: Context) -> int:
+    from ..library import set_monitored
+
+    ctx.db()
+    value = ctx.args.state == "on"
+    changed = set_monitored(
+        ctx.args.item_id, value, season=ctx.args.season, episode=ctx.args.episode
+    )
+    if ctx.json:
+        emit_json(monitored_json(ctx.args.item_id, value, changed))
+    else:
+        print(f"{'monitored' if value else 'unmonitored'}: {changed} row(s) changed")
+    return EXIT_OK
+
+
+def cmd_refresh(ctx) -> int:
+    """``mydia-tui refresh [ITEM_ID]``: one show, or every show that came from TVmaze."""
+    from ..metadata import (
+        MetadataError,
+        RefreshResult,
+        TVmazeClient,
+        refresh_show,
+        shows_to_refresh,
+    )
+
+    ctx.db()
+    ids = [ctx.args.item_id] if ctx.args.item_id is not None else shows_to_refresh()
+    results: list[RefreshResult] = []
+    failures: list[dict[str, Any]] = []
+    client = TVmazeClient(ctx.config.metadata)
+    try:
+        for item_id in ids:
+            try:
+                result = refresh_show(ctx.config, item_id, client=client)
+            except MetadataError:
+                raise  # the network is down: the other shows would fail the same way
+            except MydiaError as exc:
+                if ctx.args.item_id is not None:
+                    raise
+                failures.append({"id": item_id, "error": str(exc)})
+                continue
+            results.append(result)
+    finally:
+        client.close()
+    if ctx.json:
+        emit_json({"refreshed": [refresh_json(r) for r in results], "failed": failures})
+    else:
+        if not ids:
+            print("no shows from TVmaze to refresh")
+        for r in results:
+            line = f"{r.title}: {r.added} new, {r.updated} updated, {r.unchanged} unchanged"
+            if r.not_on_tvmaze:
+                line += f", {r.not_on_tvmaze} no longer on TVmaze (kept)"
+            print(line)
+            for c in r.conflicts:
+                print(f"  {c}")
+        for f in failures:
+            print(f"mydia-tui: show {f['id']}: {f['error']}", file=sys.stderr)
+    return EXIT_FAILURE if failures else EXIT_OK

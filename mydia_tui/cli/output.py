@@ -1,0 +1,274 @@
+"""What the command line prints for ``--json``: the stable contract the README documents.
+
+Every ``--json`` object is built here and nowhere else, from the core's plain rows and
+outcomes; fields are only ever added. :func:`emit_json` writes one document to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from ..config import Config, redact_text, redacted
+
+
+def emit_json(data: Any) -> None:
+    """Write ``data`` to stdout as indented JSON (datetimes and paths as text)."""
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+
+
+# -- the library ------------------------------------------------------------------------------
+
+
+def item_json(info) -> dict:
+    """``add movie --json`` / ``add show --json``: the item as added."""
+    return {
+        "id": info.id,
+        "kind": info.kind,
+        "title": info.title,
+        "year": info.year,
+        "monitored": info.monitored,
+        "imdb_id": info.imdb_id,
+        "tmdb_id": info.tmdb_id,
+        "tvmaze_id": info.tvmaze_id,
+        "folder": info.folder,
+        "episodes": info.episodes if info.kind == "show" else None,
+    }
+
+
+def item_row_json(row) -> dict:
+    """``list --json``: one item with its status."""
+    data = {
+        "id": row.id,
+        "kind": row.kind,
+        "title": row.title,
+        "year": row.year,
+        "monitored": row.monitored,
+        "status": row.status,
+        "wanted": row.is_wanted,
+        "quality": row.quality or None,
+        "progress": row.progress,
+        "imdb_id": row.imdb_id,
+        "tvmaze_id": row.tvmaze_id,
+        "added_at": row.added_at,
+    }
+    if row.kind == "show":
+        data["episodes"] = {
+            "total": row.episodes,
+            "aired": row.aired,
+            "on_disk": row.episodes_on_disk,
+            "wanted": row.wanted,
+        }
+    return data
+
+
+def candidate_json(c) -> dict[str, Any]:
+    return {
+        "tvmaze_id": c.tvmaze_id,
+        "name": c.name,
+        "premiered_year": c.premiered_year,
+        "network": c.network or None,
+        "status": c.status or None,
+    }
+
+
+def refresh_json(r) -> dict[str, Any]:
+    return {
+        "id": r.item_id,
+        "title": r.title,
+        "added": r.added,
+        "updated": r.updated,
+        "unchanged": r.unchanged,
+        "not_on_tvmaze": r.not_on_tvmaze,
+        "conflicts": list(r.conflicts),
+    }
+
+
+def monitored_json(item_id: int, monitored: bool, changed: int) -> dict[str, Any]:
+    return {"id": item_id, "monitored": monitored, "changed": changed}
+
+
+# -- downloads and history --------------------------------------------------------------------
+
+
+def download_json(d) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "info_hash": d.info_hash,
+        "kind": d.kind,
+        "item_id": d.item_id,
+        "target": d.target,
+        "title": d.title,
+        "indexer": d.indexer or None,
+        "state": d.state,
+        "progress": round(d.progress, 4),
+        "size": d.size,
+        "download_rate": d.download_rate,
+        "upload_rate": d.upload_rate,
+        "eta": d.eta,
+        "ratio": round(d.ratio, 3),
+        "seeds": d.seeds,
+        "peers": d.peers,
+        "quality": d.quality or None,
+        "error": d.error_message,
+        "claimed_at": d.claimed_at,
+        "added_at": d.added_at,
+        "completed_at": d.completed_at,
+        "imported_at": d.imported_at,
+        "failed_at": d.failed_at,
+        "removed_at": d.removed_at,
+    }
+
+
+def retry_json(download_id: int) -> dict[str, Any]:
+    return {"id": download_id, "state": "completed", "retry": True}
+
+
+def history_json(e) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "at": e.at,
+        "event": e.event,
+        "reason": e.reason or None,
+        "message": e.message,
+        "item_id": e.item_id,
+        "episode_id": e.episode_id,
+        "season": e.season,
+        "download_id": e.download_id,
+        "data": e.data,
+    }
+
+
+def grab_json(outcome, target, release) -> dict:
+    """``grab --json``: the guard's outcome, the target's label and the release."""
+    return {
+        "accepted": outcome.accepted,
+        "reason": outcome.reason or None,
+        "message": outcome.message,
+        "download_id": outcome.download_id,
+        "adopted": outcome.adopted,
+        "pending": outcome.pending,
+        "target": target.label() if target else None,
+        "info_hash": release.info_hash if release else None,
+        "title": release.title if release else None,
+    }
+
+
+# -- search -----------------------------------------------------------------------------------
+
+
+def release_json(r) -> dict:
+    """A release as an indexer offered it (its download URL may carry a key: left out)."""
+    return {
+        "title": r.title,
+        "indexer": r.indexer,
+        "guid": redact_text(r.guid),
+        "size": r.size,
+        "seeders": r.seeders,
+        "peers": r.peers,
+        "published": r.published.isoformat() if r.published else None,
+        "info_hash": r.info_hash,
+        "categories": list(r.categories),
+        "imdb_id": r.imdb_id,
+        "tmdb_id": r.tmdb_id,
+        "tvdb_id": r.tvdb_id,
+        "tvmaze_id": r.tvmaze_id,
+    }
+
+
+def decision_json(d) -> dict:
+    """A release with the release rules' verdict on it."""
+    return {
+        **release_json(d.release),
+        "accepted": d.accepted,
+        "reason": d.reason_code,
+        "message": d.message,
+        "quality": d.quality,
+        "parsed_title": d.parsed.title,
+        "year": d.parsed.year,
+        "seasons": list(d.parsed.seasons),
+        "episodes": list(d.parsed.episodes),
+        "season_pack": d.parsed.is_season_pack,
+    }
+
+
+def search_json(outcome) -> dict:
+    """JSON-ready: candidates (best first), rejected with reasons, indexer reports."""
+    return {
+        "target": outcome.target.label(),
+        "candidates": [decision_json(d) for d in outcome.candidates],
+        "rejected": [decision_json(d) for d in outcome.rejected],
+        "indexers": [
+            {
+                "name": r.name,
+                "ok": r.ok,
+                "results": r.results,
+                "dropped": r.dropped,
+                "error": r.error_code,
+                "message": r.message,
+                "seconds": round(r.seconds, 3),
+            }
+            for r in outcome.indexers
+        ],
+    }
+
+
+# -- scan -------------------------------------------------------------------------------------
+
+
+def _issue_json(i) -> dict[str, Any]:
+    return {"root": i.root, "path": i.path, "code": i.code, "message": i.message}
+
+
+def scan_json(report) -> dict[str, Any]:
+    """The stable ``scan --json`` summary (README: JSON output)."""
+    return {
+        "roots": [
+            {
+                "path": r.path,
+                "kind": r.kind,
+                "status": r.status,
+                "files_seen": r.files_seen,
+                "added": r.added,
+                "updated": r.updated,
+                "unchanged": r.unchanged,
+                "removed": r.removed,
+                "held_back": r.held_back,
+                "unmatched": r.unmatched,
+                "skipped": r.skipped,
+            }
+            for r in report.roots
+        ],
+        "files_seen": report.files_seen,
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "held_back": report.held_back,
+        "parsed": report.parsed,
+        "unmatched": [
+            {"root": u.root, "path": u.path, "reason": u.reason} for u in report.unmatched
+        ],
+        "warnings": [_issue_json(w) for w in report.warnings],
+        "errors": [_issue_json(e) for e in report.errors],
+        "duration": round(report.duration, 3),
+    }
+
+
+# -- doctor and config ------------------------------------------------------------------------
+
+
+def doctor_json(findings: list, ok: bool) -> dict[str, Any]:
+    return {
+        "ok": ok,
+        "findings": [
+            {"area": f.area, "ok": f.ok, "warning": f.warning, "message": f.message}
+            for f in findings
+        ],
+    }
+
+
+def config_json(config: Config, source: str) -> dict[str, Any]:
+    """``config show --json``: where it was read from, and every setting, secrets redacted."""
+    return {"source": source, "config": redacted(config)}

@@ -1,0 +1,222 @@
+"""The commands and their options (argparse); a usage error is one line and exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from .. import __version__
+from ..errors import EXIT_USAGE
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line with exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _lazy(module: str, name: str) -> Callable[[Any], int]:
+    """A command of ``mydia_tui.cli.<module>``, imported only when it runs (``--help`` and
+    the commands stay quick to start)."""
+
+    def run(ctx: Any) -> int:
+        import importlib
+
+        return getattr(importlib.import_module(f"mydia_tui.cli.{module}"), name)(ctx)
+
+    run.__name__ = name
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mydia-tui",
+        description=(
+            "A keyboard-driven terminal media manager: see what you have, what is missing and "
+            "what is downloading, and let the monitor fetch what is missing from your Torznab "
+            "indexers through Deluge, never twice. With no command it opens the TUI."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"mydia-tui {__version__}")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: $MYDIA_TUI_CONFIG or the user config dir)",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database file or postgresql:// URL (default: $MYDIA_TUI_DB or the user data dir)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
+    parser.set_defaults(handler=_lazy("tui", "cmd_tui"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def json_flag(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="print JSON (see README: JSON output)")
+
+    add = sub.add_parser("add", help="add a film or a show to the library")
+    add_sub = add.add_subparsers(
+        dest="what", metavar="movie|show", required=True, parser_class=_Parser
+    )
+    movie = add_sub.add_parser("movie", help="add a film")
+    movie.add_argument("title")
+    movie.add_argument("--year", type=int, required=True)
+    movie.add_argument("--imdb", metavar="ID", help="IMDb id, e.g. tt1254207")
+    movie.add_argument("--tmdb", metavar="ID", type=int, help="TMDb id")
+    movie.add_argument("--unmonitored", action="store_true", help="add without monitoring it")
+    json_flag(movie)
+    movie.set_defaults(handler=_lazy("library", "cmd_add_movie"))
+    show = add_sub.add_parser(
+        "show", help="add a show (episodes from TVmaze, or --seasons by hand)"
+    )
+    show.add_argument("title")
+    how = show.add_mutually_exclusive_group()
+    how.add_argument("--tvmaze", metavar="ID", type=int, help="the TVmaze show id to use")
+    how.add_argument("--seasons", metavar="SPEC", help="create episodes by hand, e.g. 1:10,2:8")
+    show.add_argument(
+        "--year", type=int, help="first-aired year (picks among TVmaze shows of one title)"
+    )
+    show.add_argument("--unmonitored", action="store_true", help="add without monitoring it")
+    json_flag(show)
+    show.set_defaults(handler=_lazy("library", "cmd_add_show"))
+
+    lst = sub.add_parser("list", help="list the library with each item's status")
+    lst.add_argument("--wanted", action="store_true", help="only what is monitored and missing")
+    lst.add_argument("--kind", choices=["movies", "shows"], help="only films or only shows")
+    json_flag(lst)
+    lst.set_defaults(handler=_lazy("library", "cmd_list"))
+
+    mon = sub.add_parser(
+        "monitored", help="turn monitoring of a film, show, season or episode on or off"
+    )
+    mon.add_argument("item_id", type=int, metavar="ITEM_ID")
+    mon.add_argument("state", choices=["on", "off"])
+    mon.add_argument("--season", type=int, help="only this season of a show")
+    mon.add_argument("--episode", type=int, help="only this episode (with --season)")
+    json_flag(mon)
+    mon.set_defaults(handler=_lazy("library", "cmd_monitored"))
+
+    grab = sub.add_parser("grab", help="grab a release for a target, through the dedup guard")
+    target = grab.add_mutually_exclusive_group(required=True)
+    target.add_argument("--movie", type=int, metavar="ID", help="a film's id")
+    target.add_argument(
+        "--episode",
+        type=int,
+        metavar="ID",
+        action="append",
+        help="an episode's id (repeat for a multi-episode release)",
+    )
+    target.add_argument("--season", metavar="SHOW_ID:N", help="a season pack: show id and season")
+    source = grab.add_mutually_exclusive_group(required=True)
+    source.add_argument("--magnet", metavar="URI")
+    source.add_argument("--torrent", metavar="FILE")
+    source.add_argument("--url", metavar="URL")
+    grab.add_argument("--title", help="the release's name (default: from the magnet or torrent)")
+    json_flag(grab)
+    grab.set_defaults(handler=_lazy("downloads", "cmd_grab"))
+
+    dls = sub.add_parser("downloads", help="list downloads (active ones; --all for history)")
+    dls.add_argument("--all", action="store_true", help="include imported, failed and removed")
+    json_flag(dls)
+    dls.set_defaults(handler=_lazy("downloads", "cmd_downloads"))
+
+    retry = sub.add_parser(
+        "retry-import", help="import again a download whose import gave up or whose importer died"
+    )
+    retry.add_argument("download_id", type=int, metavar="DOWNLOAD_ID")
+    json_flag(retry)
+    retry.set_defaults(handler=_lazy("downloads", "cmd_retry_import"))
+
+    hist = sub.add_parser("history", help="what happened: grabs, refusals and why, imports")
+    hist.add_argument("item_id", type=int, nargs="?", metavar="ITEM_ID")
+    hist.add_argument("--limit", type=int, default=50)
+    json_flag(hist)
+    hist.set_defaults(handler=_lazy("downloads", "cmd_history"))
+
+    search = sub.add_parser("search", help="search the indexers for an item and rank the releases")
+    search.add_argument("item_id", type=int, metavar="ITEM_ID")
+    search.add_argument("--season", type=int)
+    search.add_argument("--episode", type=int)
+    json_flag(search)
+    search.set_defaults(handler=_lazy("search", "cmd_search"))
+
+    monitor = sub.add_parser("monitor", help="run the search and download monitors headless")
+    monitor.add_argument(
+        "--once", action="store_true", help="run one cycle of each monitor and exit"
+    )
+    monitor.set_defaults(handler=_lazy("monitor", "cmd_monitor"))
+
+    refresh = sub.add_parser(
+        "refresh",
+        help="read shows again from TVmaze: new episodes, titles and air dates",
+        description=(
+            "Read a show (or every show that came from TVmaze) again: new episodes are added "
+            "(monitored if the show monitors new episodes), titles and air dates are updated. "
+            "Monitored flags and the show's title are never changed."
+        ),
+    )
+    refresh.add_argument(
+        "item_id", type=int, nargs="?", metavar="ITEM_ID", help="one show (default: all)"
+    )
+    json_flag(refresh)
+    refresh.set_defaults(handler=_lazy("library", "cmd_refresh"))
+
+    scan = sub.add_parser(
+        "scan",
+        help="scan the library folders for files",
+        description=(
+            "Walk the [library] folders, match video files to the films and episodes in the "
+            "library, and forget files that are gone. When a folder is missing or empty, or "
+            "more than [library] vanish_threshold of its files vanished at once, nothing is "
+            "removed and a warning says why."
+        ),
+    )
+    scan.add_argument(
+        "--allow-mass-removal",
+        action="store_true",
+        help="remove records even when a folder is empty or many files vanished at once",
+    )
+    json_flag(scan)
+    scan.set_defaults(handler=_lazy("scan", "cmd_scan"))
+
+    doctor = sub.add_parser(
+        "doctor", help="check the config, the database, Deluge and the indexers"
+    )
+    json_flag(doctor)
+    doctor.set_defaults(handler=_lazy("doctor", "cmd_doctor"))
+
+    demo = sub.add_parser(
+        "demo", help="try it: private Deluge daemons, a local feed and open films"
+    )
+    demo.add_argument(
+        "--no-tui",
+        action="store_true",
+        help="run the monitor without the TUI until every film is imported",
+    )
+    demo.add_argument(
+        "--yes",
+        action="store_true",
+        help="when no deluged is found, install a private one without asking",
+    )
+    demo.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="with --no-tui: give up after this many seconds",
+    )
+    demo.set_defaults(handler=_lazy("demo", "cmd_demo"))
+
+    cfg = sub.add_parser("config", help="show the configuration or where it lives")
+    cfg_sub = cfg.add_subparsers(
+        dest="what", metavar="show|path", required=True, parser_class=_Parser
+    )
+    cfg_show = cfg_sub.add_parser("show", help="print the configuration, secrets redacted")
+    json_flag(cfg_show)
+    cfg_show.set_defaults(handler=_lazy("config", "cmd_config_show"))
+    cfg_sub.add_parser("path", help="print the config file's path").set_defaults(
+        handler=_lazy("config", "cmd_config_path")
+    )
+    return parser

@@ -1,0 +1,57 @@
+"""``search ITEM_ID [--season N] [--episode N]``: ask the indexers, show the ranked releases."""
+
+from __future__ import annotations
+
+from ..errors import EXIT_OK, UsageError
+from .main import Context
+from .output import emit_json, search_json
+
+
+def cmd_search(ctx: Context) -> int:
+    from ..searching import search, target_for
+
+    ctx.db()
+    args = ctx.args
+    if not ctx.config.indexers:
+        raise UsageError("no indexers configured: add [[indexers]] to config.toml")
+    target = target_for(args.item_id, args.season, args.episode)
+    outcome = search(ctx.config, target)
+    if ctx.json:
+        emit_json(search_json(outcome))
+    else:
+        print(format_outcome(outcome))
+    return EXIT_OK
+
+
+def _size(n: int | None) -> str:
+    if not n:
+        return "?"
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return "?"
+
+
+def format_outcome(outcome, *, rejected: bool = True, width: int = 70) -> str:
+    """A plain-text table for the terminal (titles shown as given, control characters gone)."""
+    lines = [f"Search for {outcome.target.label()}"]
+    for r in outcome.indexers:
+        state = f"{r.results} results" if r.ok else f"FAILED ({r.error_code}): {r.message}"
+        extra = f", {r.dropped} items dropped" if r.dropped else ""
+        lines.append(f"  {r.name}: {state}{extra}")
+    lines.append("")
+    lines.append(f"{len(outcome.candidates)} candidates (best first):")
+    lines.append(f"  {'#':>3}  {'quality':<13} {'seed':>5} {'size':>10}  {'indexer':<12} title")
+    for i, d in enumerate(outcome.candidates, 1):
+        r = d.release
+        seed = "?" if r.seeders is None else str(r.seeders)
+        lines.append(
+            f"  {i:>3}  {d.quality:<13} {seed:>5} {_size(r.size):>10}  {r.indexer[:12]:<12} {r.title[:width]}"
+        )
+    if rejected and outcome.rejected:
+        lines.append("")
+        lines.append(f"{len(outcome.rejected)} rejected:")
+        for d in outcome.rejected:
+            lines.append(f"  {d.reason_code:<19} {d.release.title[:width]}  ({d.message})")
+    return "\n".join(lines)
