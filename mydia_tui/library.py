@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from peewee import Case, IntegrityError
+from peewee import IntegrityError
 
 from .errors import AlreadyExists, NotFound, UsageError
 from .history import record
@@ -327,85 +327,11 @@ def aired_condition(today: _dt.date | None = None):
     )
 
 
-@dataclass(frozen=True)
-class ItemRow:
-    id: int
-    kind: str
-    title: str
-    year: int | None
-    monitored: bool
-    #: on_disk | missing | downloading | unmonitored | partial | complete | upcoming
-    status: str
-    quality: str = ""
-    #: downloading: best progress of the item's active downloads (0..1)
-    progress: float | None = None
-    episodes: int = 0
-    aired: int = 0
-    episodes_on_disk: int = 0
-    wanted: int = 0
-    added_at: str = ""
-    imdb_id: str | None = None
-    tvmaze_id: int | None = None
-
-    @property
-    def is_wanted(self) -> bool:
-        return self.wanted > 0
-
-
-def list_items(
-    *, kind: str | None = None, wanted_only: bool = False, today: _dt.date | None = None
-) -> list[ItemRow]:
-    """Every film and show with its status, in sort-title order. The status is computed once,
-    set-based, by :func:`mydia_tui.views.library_entries` (what the TUI shows too)."""
-    from .views import library_entries
-
-    entries = library_entries(today=today)
-    ids: dict[int, tuple[str | None, int | None]] = {
-        item_id: (imdb, tvmaze)
-        for item_id, imdb, tvmaze in MediaItem.select(
-            MediaItem.id, MediaItem.imdb_id, MediaItem.tvmaze_id
-        ).tuples()
-    }
-    out: list[ItemRow] = []
-    for e in sorted(entries, key=lambda e: (e.sort_title, e.year or 0, e.id)):
-        if kind and e.kind != kind:
-            continue
-        if wanted_only and e.wanted <= 0:
-            continue
-        imdb, tvmaze = ids.get(e.id, (None, None))
-        out.append(
-            ItemRow(
-                id=e.id,
-                kind=e.kind,
-                title=e.title,
-                year=e.year,
-                monitored=e.monitored,
-                status=e.status,
-                quality=e.quality,
-                progress=e.progress,
-                episodes=e.episodes,
-                aired=e.aired,
-                episodes_on_disk=e.on_disk,
-                wanted=e.wanted,
-                added_at=e.added_at,
-                imdb_id=imdb,
-                tvmaze_id=tvmaze,
-            )
-        )
-    return out
-
-
-def _case(condition):
-    return Case(None, [(condition, 1)], 0)
-
-
 __all__ = [
     "ItemInfo",
-    "ItemRow",
     "NewEpisode",
     "add_movie",
     "add_show",
-    "list_items",
     "manual_episodes",
     "parse_seasons",
     "set_monitored",

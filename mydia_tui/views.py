@@ -1,6 +1,6 @@
 """Read-side views for screens that show a lot at once (the TUI's library and downloads panes).
 
-:func:`library.list_items` builds one dataclass per item and is right for the command line;
+:func:`list_items` builds one dataclass per item and is right for the command line;
 a pane that shows 50,000 items and refreshes while downloads move needs less: compact
 named tuples built from a handful of set-based queries, and small queries that re-read only
 what changed (a few items, the progress of active downloads). Everything here returns plain
@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from .history import HistoryEntry, list_history
-from .library import _case, aired_condition, get_item
+from .library import aired_condition, get_item
 from .models import (
     ACTIVE_STATES,
     Download,
@@ -32,6 +32,11 @@ from .targets import target_label
 
 # ---------------------------------------------------------------------------------------------
 # Library
+
+
+def _case(condition):
+    """1 where ``condition`` holds, else 0 (for set-based counts)."""
+    return Case(None, [(condition, 1)], 0)
 
 
 class LibraryEntry(NamedTuple):
@@ -90,7 +95,7 @@ def library_entries(
 ) -> list[LibraryEntry]:
     """Every item (or the given ones) with its status, unordered.
 
-    Statuses follow :func:`library.list_items` exactly; the queries are set-based and build
+    Statuses follow :func:`list_items` exactly; the queries are set-based and build
     tuples only, so 50,000 items take a fraction of a second.
     """
     if item_ids is not None:
@@ -595,3 +600,73 @@ def state_group_counts(states: Iterable[str]) -> dict[str, int]:
         if group:
             counts[group] += 1
     return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line's list
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    kind: str
+    title: str
+    year: int | None
+    monitored: bool
+    #: on_disk | missing | downloading | unmonitored | partial | complete | upcoming
+    status: str
+    quality: str = ""
+    #: downloading: best progress of the item's active downloads (0..1)
+    progress: float | None = None
+    episodes: int = 0
+    aired: int = 0
+    episodes_on_disk: int = 0
+    wanted: int = 0
+    added_at: str = ""
+    imdb_id: str | None = None
+    tvmaze_id: int | None = None
+
+    @property
+    def is_wanted(self) -> bool:
+        return self.wanted > 0
+
+
+def list_items(
+    *, kind: str | None = None, wanted_only: bool = False, today: _dt.date | None = None
+) -> list[ItemRow]:
+    """Every film and show with its status, in sort-title order, for the command line. The
+    status is computed once, set-based, by :func:`library_entries` (what the TUI shows too)."""
+    entries = library_entries(today=today)
+    ids: dict[int, tuple[str | None, int | None]] = {
+        item_id: (imdb, tvmaze)
+        for item_id, imdb, tvmaze in MediaItem.select(
+            MediaItem.id, MediaItem.imdb_id, MediaItem.tvmaze_id
+        ).tuples()
+    }
+    out: list[ItemRow] = []
+    for e in sorted(entries, key=lambda e: (e.sort_title, e.year or 0, e.id)):
+        if kind and e.kind != kind:
+            continue
+        if wanted_only and e.wanted <= 0:
+            continue
+        imdb, tvmaze = ids.get(e.id, (None, None))
+        out.append(
+            ItemRow(
+                id=e.id,
+                kind=e.kind,
+                title=e.title,
+                year=e.year,
+                monitored=e.monitored,
+                status=e.status,
+                quality=e.quality,
+                progress=e.progress,
+                episodes=e.episodes,
+                aired=e.aired,
+                episodes_on_disk=e.on_disk,
+                wanted=e.wanted,
+                added_at=e.added_at,
+                imdb_id=imdb,
+                tvmaze_id=tvmaze,
+            )
+        )
+    return out

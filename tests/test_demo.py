@@ -19,8 +19,8 @@ import pytest
 from pty_process import REPO, PtyProcess, after_the_app, cli_argv, plain, processes_mentioning
 
 from mydia_tui.demo import FILMS, Demo, started_demo
-from mydia_tui.library import list_items
 from mydia_tui.tui.launch import tui_app
+from mydia_tui.views import list_items
 
 pytestmark = pytest.mark.deluge
 

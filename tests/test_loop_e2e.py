@@ -19,11 +19,12 @@ from torznab_server import Reply, item_xml
 from mydia_tui.config import IndexerConfig, write_config
 from mydia_tui.deluge import DelugeClient
 from mydia_tui.history import list_history
-from mydia_tui.library import add_movie, add_show, list_items, manual_episodes
+from mydia_tui.library import add_movie, add_show, manual_episodes
 from mydia_tui.models import Download, MediaFile
 from mydia_tui.monitor.engine import Monitor
 from mydia_tui.targets import movie_target
 from mydia_tui.torrent import make_magnet
+from mydia_tui.views import list_items
 
 pytestmark = pytest.mark.deluge
 

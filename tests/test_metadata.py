@@ -194,7 +194,7 @@ def test_cli_refresh_of_a_hand_made_show_says_why(cli):
 
 
 def test_refresh_links_new_episodes_to_recorded_multi_episode_files(db, tvmaze, tmp_path):
-    from mydia_tui import library
+    from mydia_tui import views
     from mydia_tui.config import LibraryConfig
     from mydia_tui.models import FileEpisode
     from mydia_tui.scanning import scan_library
@@ -214,6 +214,6 @@ def test_refresh_links_new_episodes_to_recorded_multi_episode_files(db, tvmaze, 
     result = refresh_show(config, info.id)
     assert result.added == 1 and result.linked_files == 1
     assert FileEpisode.select().count() == 2
-    (row,) = library.list_items()
+    (row,) = views.list_items()
     assert row.episodes_on_disk == 2
     assert scan_library(config).unchanged == 1

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mydia_tui import library
+from mydia_tui import library, views
 from mydia_tui.config import Config, LibraryConfig
 from mydia_tui.events import LibraryChanged, ScanProgress
 from mydia_tui.models import FileEpisode, History, MediaFile
@@ -48,7 +48,7 @@ def _config(movies: Path | None, shows: Path | None, threshold: float = 0.2) -> 
 
 
 def _wanted_titles() -> set[str]:
-    return {r.title for r in library.list_items(wanted_only=True)}
+    return {r.title for r in views.list_items(wanted_only=True)}
 
 
 def _expanse(seasons: str = "1:5,2:3"):
@@ -166,7 +166,7 @@ def test_shows_single_and_multi_episode_files(db, roots):
     )
     assert linked == [(1, 2), (1, 3)]
     assert multi.episode.number == 2  # the first episode owns the file
-    (row,) = library.list_items()
+    (row,) = views.list_items()
     assert (row.episodes_on_disk, row.wanted) == (6, 2)
     assert row.id == show.id
 
@@ -189,7 +189,7 @@ def test_unmatched_files_are_listed_never_attached_nor_created(db, roots):
         "Unknown Film (1999)/Unknown Film (1999).mkv",
         "Unknown Show/Season 01/Unknown Show - S01E01.mkv",
     }
-    assert library.list_items() == [] and MediaFile.select().count() == 0
+    assert views.list_items() == [] and MediaFile.select().count() == 0
 
 
 def test_samples_extras_and_partial_downloads_are_skipped(db, roots):

@@ -7,7 +7,7 @@ import tui_data
 
 from mydia_tui import views
 from mydia_tui.downloads import list_downloads
-from mydia_tui.library import list_items
+from mydia_tui.views import list_items
 
 EXPECTED = {
     # title: (status, quality, progress, episodes, aired, on disk, wanted)

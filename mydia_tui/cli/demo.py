@@ -28,8 +28,8 @@ def _run_headless(config: Config, timeout: float) -> int:
     """Run the monitor until every demo film is imported (or ``timeout``), printing progress."""
     import time
 
-    from ..library import list_items
     from ..monitor.engine import Monitor
+    from ..views import list_items
 
     monitor = Monitor(config)
     stop = threading.Event()

@@ -90,7 +90,7 @@ _STATUS_TEXT = {
 
 
 def cmd_list(ctx: Context) -> int:
-    from ..library import list_items
+    from ..views import list_items
 
     ctx.db()
     kind = {"movies": "movie", "shows": "show", None: None}[ctx.args.kind]

@@ -13,7 +13,7 @@ from .widgets.rowview import RowView
 class ActionsProvider(Provider):
     def _commands(self):
         keymap = getattr(self.app, "keymap", {})
-        for entry in catalog():
+        for entry in catalog(self.app):
             b = entry.binding
             name = f"{entry.section}: {b.description}"
             keys = keys_for(b, keymap).replace("slash", "/").replace("question_mark", "?")

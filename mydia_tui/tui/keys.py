@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.app import App
 from textual.binding import Binding
 
 
@@ -15,15 +16,15 @@ class KeyEntry:
     binding: Binding
 
 
-def catalog() -> list[KeyEntry]:
-    from .app import MydiaApp
+def catalog(app: App) -> list[KeyEntry]:
+    """Every binding of the app (``app``'s own, first) and of its panes, by section."""
     from .widgets.details import DetailsPane
     from .widgets.downloads import DownloadsList, DownloadsPane
     from .widgets.library import LibraryList, LibraryPane
     from .widgets.rowview import RowView
 
     sections = [
-        ("Everywhere", "", MydiaApp.BINDINGS),
+        ("Everywhere", "", type(app).BINDINGS),
         ("Lists", "*focused", RowView.BINDINGS),
         ("Library", "#library", LibraryPane.BINDINGS),
         ("Library", "#library-list", LibraryList.BINDINGS),

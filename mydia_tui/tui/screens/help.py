@@ -41,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(no_wrap=True, style="cyan")
         table.add_column()
         rows: dict[str, list[tuple[str, str]]] = {}
-        for entry in catalog():
+        for entry in catalog(self.app):
             b = entry.binding
             description = b.tooltip or b.description
             rows.setdefault(entry.section, []).append((_display(keys_for(b, keymap)), description))
