@@ -141,7 +141,7 @@ def main() -> None:
 
     by_parser: dict[str, int] = {}
     for n in all_names:
-        p = parse.parse_name(n, persist=False)
+        p = parse.parse(n)
         by_parser[p.parser] = by_parser.get(p.parser, 0) + 1
     print(f"{len(all_names)} names, each judged once against one of {len(TARGETS)} targets ({accepted} accepted)")
     print(f"  parsers: {by_parser}")

@@ -12,22 +12,9 @@ from .indexers.health import IndexerError, health_of
 from .indexers.search import SearchOutcome, search_with_config
 from .indexers.torznab import TorznabClient
 from .library import get_item
-from .models import QualityProfile
 from .monitor.search import Searcher, SearchResult
+from .profiles import profile_name
 from .targets import Target, episode_by_number, movie_target, season_target
-
-
-def profile_name(target: Target) -> str | None:
-    """The item's quality profile, or None for the configured default."""
-    from .models import MediaItem
-
-    row = (
-        QualityProfile.select(QualityProfile.name)
-        .join(MediaItem, on=(MediaItem.quality_profile == QualityProfile.id))
-        .where(MediaItem.id == target.item_id)
-        .first()
-    )
-    return row.name if row else None
 
 
 def search(config: Config, target: Target) -> SearchOutcome:

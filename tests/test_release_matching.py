@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from mydia_tui.config import QualityConfig
+from mydia_tui.parsed_names import parse_name
 from mydia_tui.releases.decide import Policy, decide
-from mydia_tui.releases.parse import parse_name, parse_name_uncached
+from mydia_tui.releases.parse import parse_name_uncached
 from mydia_tui.releases.quality import resolve_profile
 from mydia_tui.releases.release import Release
 from mydia_tui.targets import EpisodeRef, Target

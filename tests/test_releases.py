@@ -11,9 +11,10 @@ import pytest
 from mydia_tui.config import ProfileConfig, QualityConfig
 from mydia_tui.errors import ConfigError
 from mydia_tui.models import ParsedName
+from mydia_tui.parsed_names import parse_name, parse_names
 from mydia_tui.releases import parse
 from mydia_tui.releases.decide import REASON_CODES, RULES, Policy, decide
-from mydia_tui.releases.parse import PARSER_VERSION, parse_name, parse_names
+from mydia_tui.releases.parse import PARSER_VERSION
 from mydia_tui.releases.quality import QUALITIES, quality_of, resolve_profile
 from mydia_tui.releases.rank import rank
 from mydia_tui.releases.release import Release, clean_text
@@ -262,7 +263,7 @@ def test_parsing_and_cleaning_never_crash(text):
 
 def test_profiles_sync_into_the_table_and_back(db):
     from mydia_tui.models import QualityProfile
-    from mydia_tui.releases.quality import profile_from_row, sync_profiles
+    from mydia_tui.profiles import profile_from_row, sync_profiles
 
     mine = ProfileConfig(name="Remux", qualities=("Remux-1080p",), preferred_words=("HDR",))
     ids = sync_profiles(QualityConfig(profiles=(mine,)))

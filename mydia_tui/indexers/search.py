@@ -14,8 +14,8 @@ from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 
 from ..config import Config, IndexerConfig, redact_text
+from ..parsed_names import parse_names
 from ..releases.decide import Decision, Policy, decide
-from ..releases.parse import parse_names
 from ..releases.quality import resolve_profile
 from ..releases.rank import rank
 from ..releases.release import Release
@@ -55,7 +55,9 @@ class SearchOutcome:
         return tuple(r for r in self.indexers if not r.ok)
 
 
-def judge(releases: Iterable[Release], target: Target, policy: Policy) -> tuple[list[Decision], list[Decision]]:
+def judge(
+    releases: Iterable[Release], target: Target, policy: Policy
+) -> tuple[list[Decision], list[Decision]]:
     """Parse (batched, cached), decide and rank: (candidates best first, rejected). A torrent
     offered twice (same info-hash) is kept once, at its best-ranked place."""
     releases = list(releases)
@@ -70,9 +72,14 @@ def judge(releases: Iterable[Release], target: Target, policy: Policy) -> tuple[
         if key and key in seen:
             first = seen[key]
             rejected.append(
-                Decision(d.release, d.parsed, False, "duplicate",
-                         f"the same torrent as {first.release.title!r} from {first.release.indexer}",
-                         d.quality)
+                Decision(
+                    d.release,
+                    d.parsed,
+                    False,
+                    "duplicate",
+                    f"the same torrent as {first.release.title!r} from {first.release.indexer}",
+                    d.quality,
+                )
             )
             continue
         if key:
@@ -94,19 +101,28 @@ def search_target(
     reports: list[IndexerReport] = []
     releases: list[Release] = []
     if enabled:
-        pool = ThreadPoolExecutor(max_workers=min(max_workers, len(enabled)), thread_name_prefix="torznab")
+        pool = ThreadPoolExecutor(
+            max_workers=min(max_workers, len(enabled)), thread_name_prefix="torznab"
+        )
         clients = {cfg.name: client_factory(cfg) for cfg in enabled}
         futures = {pool.submit(_one, clients[cfg.name], target): cfg for cfg in enabled}
         # each indexer is bounded by its own timeout per request; wait for the slowest bound
         bound = max(
-            (cfg.timeout + cfg.min_interval) * (clients[cfg.name].max_pages + 1) + 1 for cfg in enabled
+            (cfg.timeout + cfg.min_interval) * (clients[cfg.name].max_pages + 1) + 1
+            for cfg in enabled
         )
         done, pending = wait_futures(futures, timeout=bound)
         pool.shutdown(wait=False, cancel_futures=True)
         for future, cfg in sorted(futures.items(), key=lambda kv: (kv[1].priority, kv[1].name)):
             if future in pending:
-                reports.append(IndexerReport(cfg.name, False, error_code="timeout",
-                                             message=f"indexer {cfg.name}: did not finish within {bound:g} s"))
+                reports.append(
+                    IndexerReport(
+                        cfg.name,
+                        False,
+                        error_code="timeout",
+                        message=f"indexer {cfg.name}: did not finish within {bound:g} s",
+                    )
+                )
                 continue
             report, feed = future.result()
             reports.append(report)
@@ -147,19 +163,34 @@ def _one(client: TorznabClient, target: Target) -> tuple[IndexerReport, Feed | N
     try:
         feed = client.search_target(target)
     except IndexerError as exc:
-        return IndexerReport(client.name, False, error_code=exc.code, message=str(exc),
-                             seconds=time.monotonic() - started), None
+        return IndexerReport(
+            client.name,
+            False,
+            error_code=exc.code,
+            message=str(exc),
+            seconds=time.monotonic() - started,
+        ), None
     except Exception as exc:  # a bug must not take the other indexers down
-        message = redact_text(f"indexer {client.name}: unexpected {type(exc).__name__}: {exc}",
-                              [client.config.api_key])
-        return IndexerReport(client.name, False, error_code="error", message=message,
-                             seconds=time.monotonic() - started), None
-    return IndexerReport(client.name, True, results=len(feed.releases), dropped=feed.dropped,
-                         message="; ".join(feed.drop_reasons),
-                         seconds=time.monotonic() - started), feed
+        message = redact_text(
+            f"indexer {client.name}: unexpected {type(exc).__name__}: {exc}",
+            [client.config.api_key],
+        )
+        return IndexerReport(
+            client.name,
+            False,
+            error_code="error",
+            message=message,
+            seconds=time.monotonic() - started,
+        ), None
+    return IndexerReport(
+        client.name,
+        True,
+        results=len(feed.releases),
+        dropped=feed.dropped,
+        message="; ".join(feed.drop_reasons),
+        seconds=time.monotonic() - started,
+    ), feed
 
 
 # ---------------------------------------------------------------------------------------------
 # Output for ``mydia-tui search``
-
-

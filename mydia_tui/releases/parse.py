@@ -8,11 +8,11 @@ keep parsing cheap:
    not sure about (brackets, a title without a year or episode marker, two years in a row,
    unknown words between the year and the tags, ...) goes to guessit. A test checks that the
    fast path agrees with guessit on the fields we use for the whole test corpus;
-2. an in-memory LRU of parsed names;
-3. the ``parsed_name`` table (keyed by name; entries of another :data:`PARSER_VERSION` are
-   parsed again), when a database is bound.
+2. an in-memory LRU of parsed names (:func:`parse`);
+3. the ``parsed_name`` table, which :mod:`mydia_tui.parsed_names` keeps: these rules never
+   touch the database themselves.
 
-The library scanner uses the same :func:`parse_name` for file and folder names.
+The library scanner parses file and folder names with the same code.
 """
 
 from __future__ import annotations
@@ -22,10 +22,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-
-from peewee import PeeweeException as PeeweeError
 
 #: bump when parsing changes: cached parses of older versions are ignored
 PARSER_VERSION = 2
@@ -491,82 +488,21 @@ def clear_memory_cache() -> None:
     _MEMORY.clear()
 
 
-def _database_bound() -> bool:
-    from ..models import database
-
-    return database.obj is not None
-
-
-def _load_persisted(names: list[str]) -> dict[str, ParsedRelease]:
-    from ..models import ParsedName
-
-    found: dict[str, ParsedRelease] = {}
-    for start in range(0, len(names), 500):
-        chunk = names[start : start + 500]
-        query = ParsedName.select().where(
-            ParsedName.name.in_(chunk) & (ParsedName.version == PARSER_VERSION)
-        )
-        for row in query:
-            try:
-                found[row.name] = ParsedRelease.from_json(row.data)
-            except (ValueError, TypeError):
-                continue
-    return found
+def recall(name: str) -> ParsedRelease | None:
+    """The in-memory parse of ``name``, if it was parsed lately."""
+    return _MEMORY.get(name)
 
 
-def _persist(parsed: list[ParsedRelease]) -> None:
-    from ..models import ParsedName, database
-
-    rows = [{"name": p.name, "version": PARSER_VERSION, "data": p.to_json()} for p in parsed]
-    with database.atomic():
-        for start in range(0, len(rows), 200):
-            ParsedName.insert_many(rows[start : start + 200]).on_conflict(
-                conflict_target=[ParsedName.name],
-                preserve=[ParsedName.version, ParsedName.data],
-            ).execute()
-
-
-def parse_names(names: Iterable[str], *, persist: bool = True) -> dict[str, ParsedRelease]:
-    """Parse many names at once: memory first, then one read of the ``parsed_name`` table,
-    then the parser; new parses are written back in one transaction."""
-    result: dict[str, ParsedRelease] = {}
-    missing: list[str] = []
-    for name in dict.fromkeys(names):
-        cached = _MEMORY.get(name)
-        if cached is not None:
-            result[name] = cached
-        else:
-            missing.append(name)
-    if not missing:
-        return result
-    use_db = persist and _database_bound()
-    if use_db:
-        try:
-            loaded = _load_persisted(missing)
-        except PeeweeError:  # the cache is an optimisation: never fail a search over it
-            loaded, use_db = {}, False
-        for name, parsed in loaded.items():
-            _MEMORY.put(name, parsed)
-            result[name] = parsed
-        missing = [n for n in missing if n not in result]
-    fresh = []
-    for name in missing:
+def parse(name: str) -> ParsedRelease:
+    """Parse one name, remembering it in memory (no database: see
+    :func:`mydia_tui.parsed_names.parse_name`, which also keeps parses across runs)."""
+    parsed = _MEMORY.get(name)
+    if parsed is None:
         parsed = parse_name_uncached(name)
         _MEMORY.put(name, parsed)
-        result[name] = parsed
-        fresh.append(parsed)
-    if use_db and fresh:
-        try:
-            _persist(fresh)
-        except PeeweeError:
-            pass
-    return result
+    return parsed
 
 
-def parse_name(name: str, *, persist: bool = True) -> ParsedRelease:
-    """Parse one release, file or folder name (cached in memory and, when a database is
-    bound, in the ``parsed_name`` table)."""
-    cached = _MEMORY.get(name)
-    if cached is not None:
-        return cached
-    return parse_names([name], persist=persist)[name]
+def remember(parsed: ParsedRelease) -> None:
+    """Keep a parse read back from elsewhere (the ``parsed_name`` table) in memory."""
+    _MEMORY.put(parsed.name, parsed)

@@ -203,7 +203,7 @@ def fallback_parse(name: str) -> NameInfo | None:
     so a file that stays unmatched costs that once).
 
     The one place the scan reaches for the release parser: swap it here."""
-    from ..releases.parse import parse_name
+    from ..parsed_names import parse_name
 
     try:
         parsed = parse_name(name)

@@ -1,0 +1,62 @@
+"""The ``quality_profile`` table: the profiles films and shows point at, kept in step with the
+built-in and configured ones (:mod:`mydia_tui.releases.quality` defines them; it never touches
+the database)."""
+
+from __future__ import annotations
+
+import json
+
+from .config import ProfileConfig, QualityConfig
+from .models import MediaItem, QualityProfile, database
+from .releases.quality import all_profiles
+from .targets import Target
+
+
+def profile_name(target: Target) -> str | None:
+    """The item's quality profile, or None for the configured default."""
+    row = (
+        QualityProfile.select(QualityProfile.name)
+        .join(MediaItem, on=(MediaItem.quality_profile == QualityProfile.id))
+        .where(MediaItem.id == target.item_id)
+        .first()
+    )
+    return row.name if row else None
+
+
+def profile_from_row(row) -> ProfileConfig:
+    """A :class:`ProfileConfig` from a ``quality_profile`` row."""
+    return ProfileConfig(
+        name=row.name,
+        qualities=tuple(json.loads(row.qualities or "[]")),
+        cutoff=row.cutoff or "",
+        upgrades_allowed=bool(row.upgrades_allowed),
+        min_size_mb=float(row.min_size_mb or 0),
+        max_size_mb=float(row.max_size_mb or 0),
+        blocked_words=tuple(json.loads(row.blocked_words or "[]")),
+        preferred_words=tuple(json.loads(row.preferred_words or "[]")),
+    )
+
+
+def sync_profiles(quality: QualityConfig | None = None) -> dict[str, int]:
+    """Write the built-in and configured profiles into the ``quality_profile`` table (insert
+    or update by name; rows of profiles no longer defined are kept, since items may point at
+    them). Returns name -> row id."""
+    ids: dict[str, int] = {}
+    with database.atomic():
+        for p in all_profiles(quality).values():
+            fields = {
+                "qualities": json.dumps(list(p.qualities)),
+                "cutoff": p.cutoff,
+                "upgrades_allowed": p.upgrades_allowed,
+                "min_size_mb": p.min_size_mb,
+                "max_size_mb": p.max_size_mb,
+                "blocked_words": json.dumps(list(p.blocked_words)),
+                "preferred_words": json.dumps(list(p.preferred_words)),
+            }
+            row = QualityProfile.get_or_none(QualityProfile.name == p.name)
+            if row is None:
+                row = QualityProfile.create(name=p.name, **fields)
+            else:
+                QualityProfile.update(**fields).where(QualityProfile.id == row.id).execute()
+            ids[p.name] = row.id
+    return ids
