@@ -296,9 +296,10 @@ def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config
 
 
 def _validate_tree(obj: Any, where: str, prefix: str) -> None:
-    if dataclasses.is_dataclass(obj):
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         label = f"{where} [{prefix}]" if prefix else where
-        obj.validate(label)
+        section: Any = obj  # every section dataclass has validate()
+        section.validate(label)
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
             child = f"{prefix}.{f.name}" if prefix else f.name
@@ -336,7 +337,7 @@ def _convert(tp: Any, value: Any, where: str, key: str) -> Any:
     origin = typing.get_origin(tp)
     shown = REDACTED if key.rsplit(".", 1)[-1] in SECRET_KEYS else repr(value)
     wrong = ConfigError(f"{where}: key '{key}' must be {_type_name(tp)}, not {shown}")
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise wrong
         hints = _hints(tp)

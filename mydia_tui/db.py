@@ -175,7 +175,7 @@ class _InsertPlan(NamedTuple):
     #: every column but the primary key, in the statement's order
     fields: tuple
     #: column index by field name
-    index: dict[str, int]
+    column: dict[str, int]
     #: each column's default, already converted; None where it must be computed per row
     template: tuple
     #: (index, field) of the defaults computed per row (callables such as ``utcnow``)
@@ -183,7 +183,7 @@ class _InsertPlan(NamedTuple):
 
 
 @lru_cache(maxsize=16)
-def _insert_plan(model: type, returning: bool) -> _InsertPlan:
+def _insert_plan(model: Any, returning: bool) -> _InsertPlan:
     fields = tuple(f for f in model._meta.sorted_fields if not f.primary_key)
     sql = (
         f'INSERT INTO "{model._meta.table_name}" '
@@ -205,7 +205,7 @@ def insert_row(model: type, **values: Any) -> int:
     for i, f in plan.computed:
         if f.name not in values:
             params[i] = f.db_value(f.default())
-    index, fields = plan.index, plan.fields
+    index, fields = plan.column, plan.fields
     for name, value in values.items():
         i = index[name]
         params[i] = fields[i].db_value(value)

@@ -320,8 +320,8 @@ class Demo:
             folder.mkdir(parents=True)
             with open(folder / f"{name}.mkv", "wb") as fh:
                 fh.write(os.urandom(self.payload_mib * 1024 * 1024))
-            key = next((k for k in films if name.startswith(k + ".")), None)
-            title, year = films.get(key, ("a film", ""))
+            key = next((k for k in films if name.startswith(k + ".")), "")
+            title, year = films.get(key, ("a film", 0))
             (folder / "PLACEHOLDER.txt").write_text(PLACEHOLDER_NOTE.format(title=title, year=year))
             self.releases.append(
                 DemoRelease(name, seeders, imdb, make_torrent(folder), folder.parent, seeded)
@@ -334,7 +334,7 @@ class Demo:
         rpc = self.seeder.rpc()
         try:
             for r in self.releases:
-                if r.seeded:
+                if r.seeded and r.torrent is not None:
                     rpc.call(
                         "core.add_torrent_file",
                         f"{r.title}.torrent",

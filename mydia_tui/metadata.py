@@ -237,7 +237,9 @@ def _candidate(show: dict, score: float = 0.0) -> ShowCandidate | None:
         if isinstance(show.get(key), dict) and show[key].get("name"):
             network = str(show[key]["name"])
             break
-    externals = show.get("externals") if isinstance(show.get("externals"), dict) else {}
+    externals = show.get("externals")
+    if not isinstance(externals, dict):
+        externals = {}
     imdb = externals.get("imdb")
     tvdb = externals.get("thetvdb")
     return ShowCandidate(

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import MydiaError
@@ -106,17 +107,17 @@ class _Bdecoder:
                 return out
             if c == b"d":
                 self.pos += 1
-                out = {}
+                table: dict[bytes, Any] = {}
                 while self.data[self.pos : self.pos + 1] != b"e":
                     key = self.decode()
                     if not isinstance(key, bytes):
                         raise self.fail("dictionary key is not a string")
                     start = self.pos
-                    out[key] = self.decode()
+                    table[key] = self.decode()
                     if top and key == b"info" and self.depth == 1:
                         self.info_span = (start, self.pos)
                 self.pos += 1
-                return out
+                return table
             if c.isdigit():
                 colon = self.data.index(b":", self.pos)
                 length = int(self.data[self.pos : colon])

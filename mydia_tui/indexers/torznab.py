@@ -170,7 +170,9 @@ def _imdb_digits(value: str | None) -> str | None:
 
 
 def _categories_for(target: Target, configured: tuple[int, ...]) -> tuple[int, ...]:
-    lo, hi, default = (2000, 2999, MOVIE_CATEGORIES) if target.is_movie else (5000, 5999, TV_CATEGORIES)
+    lo, hi, default = (
+        (2000, 2999, MOVIE_CATEGORIES) if target.is_movie else (5000, 5999, TV_CATEGORIES)
+    )
     chosen = tuple(c for c in configured if lo <= c <= hi)
     return chosen or default
 
@@ -218,7 +220,9 @@ def build_query(target: Target, caps: Caps, configured: tuple[int, ...] = ()) ->
 def recent_query(kind: str, caps: Caps, configured: tuple[int, ...] = ()) -> Query:
     """The indexer's recent releases ("RSS"): ``t=movie`` or ``t=tvsearch`` without a query
     (``kind``: "movie" or "show"), else ``t=search`` without a query."""
-    lo, hi, default = (2000, 2999, MOVIE_CATEGORIES) if kind == "movie" else (5000, 5999, TV_CATEGORIES)
+    lo, hi, default = (
+        (2000, 2999, MOVIE_CATEGORIES) if kind == "movie" else (5000, 5999, TV_CATEGORIES)
+    )
     cats = tuple(c for c in configured if lo <= c <= hi) or default
     if kind == "movie" and caps.movie_search:
         return Query("movie", (), cats)
@@ -308,7 +312,12 @@ def _release(item, indexer: str, priority: int) -> Release:
         values = attrs.get(key)
         return values[0].strip() if values else None
 
-    size = _count(fields.get("size") or attr("size") or (enclosure.get("length") if enclosure is not None else None), "size")
+    size = _count(
+        fields.get("size")
+        or attr("size")
+        or (enclosure.get("length") if enclosure is not None else None),
+        "size",
+    )
     seeders = _count(attr("seeders"), "seeders")
     peers = _count(attr("peers"), "peers")
     if peers is None and attr("leechers") is not None:
@@ -320,12 +329,17 @@ def _release(item, indexer: str, priority: int) -> Release:
             categories.append(cid)
     link = (fields.get("link") or "").strip()
     enclosure_url = (enclosure.get("url") or "").strip() if enclosure is not None else ""
-    magnet = attr("magneturl") or next((u for u in (link, enclosure_url) if u.lower().startswith("magnet:")), None)
-    download = next((u for u in (link, enclosure_url) if u.lower().startswith(("http://", "https://"))), None)
+    magnet = attr("magneturl") or next(
+        (u for u in (link, enclosure_url) if u.lower().startswith("magnet:")), None
+    )
+    download = next(
+        (u for u in (link, enclosure_url) if u.lower().startswith(("http://", "https://"))), None
+    )
     info_hash = None
-    if attr("infohash"):
+    given_hash = attr("infohash")
+    if given_hash:
         try:
-            info_hash = normalize_info_hash(attr("infohash"))
+            info_hash = normalize_info_hash(given_hash)
         except BadTorrent:
             info_hash = None
     if magnet:
@@ -347,7 +361,9 @@ def _release(item, indexer: str, priority: int) -> Release:
         size=size,
         seeders=seeders,
         peers=peers,
-        published=_parse_date(fields.get("pubdate")) if "pubdate" in fields else _parse_date(fields.get("pubDate")),
+        published=_parse_date(fields.get("pubdate"))
+        if "pubdate" in fields
+        else _parse_date(fields.get("pubDate")),
         info_hash=info_hash,
         magnet=magnet,
         download_url=download,
@@ -476,7 +492,12 @@ class TorznabClient:
         ``refresh=True`` (``doctor``) always asks, and an indexer that refuses ``t=caps`` is an
         error; otherwise such an indexer gets plain text search (:class:`Caps` defaults)."""
         row = ensure_indexer(self.config)
-        if not refresh and row.caps and row.caps_fetched_at and utcnow() - row.caps_fetched_at < self.caps_ttl:
+        if (
+            not refresh
+            and row.caps
+            and row.caps_fetched_at
+            and utcnow() - row.caps_fetched_at < self.caps_ttl
+        ):
             try:
                 return parse_caps(_parse_xml(row.caps.encode("utf-8")))
             except (IndexerBadResponse, ValueError):
@@ -494,9 +515,7 @@ class TorznabClient:
             raise self._error(IndexerBadResponse, f"t=caps answer is not usable: {exc}") from None
         # the t=caps answer as parsed (control characters gone), re-read on the next search
         raw = ET.tostring(root, encoding="unicode")
-        Indexer.update(caps=raw, caps_fetched_at=utcnow()).where(
-            Indexer.id == row.id
-        ).execute()
+        Indexer.update(caps=raw, caps_fetched_at=utcnow()).where(Indexer.id == row.id).execute()
         return caps
 
     def search(self, query: Query) -> Feed:
@@ -507,8 +526,13 @@ class TorznabClient:
         dropped = 0
         reasons: list[str] = []
         for page in range(self.max_pages):
-            params = {"t": query.function, **dict(query.params), "extended": "1",
-                      "offset": str(page * caps_limit), "limit": str(caps_limit)}
+            params = {
+                "t": query.function,
+                **dict(query.params),
+                "extended": "1",
+                "offset": str(page * caps_limit),
+                "limit": str(caps_limit),
+            }
             if query.categories:
                 params["cat"] = ",".join(str(c) for c in query.categories)
             if self.on_request:
@@ -517,7 +541,9 @@ class TorznabClient:
             try:
                 feed = parse_feed(root, self.name, self.config.priority)
             except ValueError as exc:
-                raise self._error(IndexerBadResponse, f"search answer is not a feed: {exc}") from None
+                raise self._error(
+                    IndexerBadResponse, f"search answer is not a feed: {exc}"
+                ) from None
             dropped += feed.dropped
             reasons.extend(feed.drop_reasons)
             new = [r for r in feed.releases if (r.guid or r.title) not in seen]
@@ -555,28 +581,36 @@ class TorznabClient:
         fetching its link, which may redirect to a magnet."""
         if release.magnet:
             try:
-                return ResolvedDownload(parse_magnet(release.magnet).info_hash, magnet=release.magnet)
+                return ResolvedDownload(
+                    parse_magnet(release.magnet).info_hash, magnet=release.magnet
+                )
             except BadTorrent:
                 pass
         url = release.download_url
         if not url:
             raise self._error(IndexerBadResponse, f"{release.title!r} has neither magnet nor link")
         for _ in range(5):
-            response_url, status, headers, body = self._get(url, None, limit=MAX_TORRENT_BYTES, follow=False)
+            response_url, status, headers, body = self._get(
+                url, None, limit=MAX_TORRENT_BYTES, follow=False
+            )
             if status in (301, 302, 303, 307, 308):
                 location = headers.get("location", "")
                 if location.lower().startswith("magnet:"):
                     try:
                         return ResolvedDownload(parse_magnet(location).info_hash, magnet=location)
                     except BadTorrent as exc:
-                        raise self._error(IndexerBadResponse, f"link redirects to a bad magnet: {exc}") from None
+                        raise self._error(
+                            IndexerBadResponse, f"link redirects to a bad magnet: {exc}"
+                        ) from None
                 url = urljoin(response_url, location)
                 continue
             self._raise_for_status(status, headers, body)
             try:
                 torrent = parse_torrent(body)
             except BadTorrent as exc:
-                raise self._error(IndexerBadResponse, f"link for {release.title!r} did not give a torrent: {exc}") from None
+                raise self._error(
+                    IndexerBadResponse, f"link for {release.title!r} did not give a torrent: {exc}"
+                ) from None
             return ResolvedDownload(torrent.info_hash, torrent=torrent.data)
         raise self._error(IndexerBadResponse, "link redirects too many times")
 
@@ -597,26 +631,41 @@ class TorznabClient:
     def _get_once(self, url: str, params: dict | None, *, limit: int, follow: bool, started: float):
         timeout = self.config.timeout
         try:
-            with httpx.Client(
-                timeout=httpx.Timeout(timeout),
-                follow_redirects=follow,
-                max_redirects=3,
-                transport=self.transport,
-                headers={"User-Agent": USER_AGENT},
-            ) as client, client.stream("GET", url, params=params) as response:
-                log.debug("%s: GET %s -> %s", self.name, self._redact(str(response.url)),
-                          response.status_code)
+            with (
+                httpx.Client(
+                    timeout=httpx.Timeout(timeout),
+                    follow_redirects=follow,
+                    max_redirects=3,
+                    transport=self.transport,
+                    headers={"User-Agent": USER_AGENT},
+                ) as client,
+                client.stream("GET", url, params=params) as response,
+            ):
+                log.debug(
+                    "%s: GET %s -> %s",
+                    self.name,
+                    self._redact(str(response.url)),
+                    response.status_code,
+                )
                 declared = _int(response.headers.get("content-length"))
                 if declared is not None and declared > limit:
-                    raise self._error(IndexerBadResponse, f"answer of {declared:,} bytes is larger than the limit of {limit:,}")
+                    raise self._error(
+                        IndexerBadResponse,
+                        f"answer of {declared:,} bytes is larger than the limit of {limit:,}",
+                    )
                 chunks: list[bytes] = []
                 total = 0
                 for chunk in response.iter_raw():
                     total += len(chunk)
                     if total > limit:
-                        raise self._error(IndexerBadResponse, f"answer is larger than the limit of {limit:,} bytes (stopped reading)")
+                        raise self._error(
+                            IndexerBadResponse,
+                            f"answer is larger than the limit of {limit:,} bytes (stopped reading)",
+                        )
                     if time.monotonic() - started > timeout:
-                        raise self._error(IndexerUnavailable, f"no complete answer within {timeout:g} s")
+                        raise self._error(
+                            IndexerUnavailable, f"no complete answer within {timeout:g} s"
+                        )
                     chunks.append(chunk)
                 return str(response.url), response.status_code, response.headers, b"".join(chunks)
         except httpx.TimeoutException:
@@ -625,7 +674,9 @@ class TorznabClient:
             raise self._error(IndexerUnavailable, "too many redirects") from None
         except httpx.HTTPError as exc:
             log.debug("%s: %s", self.name, self._redact(repr(exc)))
-            raise self._error(IndexerUnavailable, f"cannot connect to {self.config.url}: {exc}") from None
+            raise self._error(
+                IndexerUnavailable, f"cannot connect to {self.config.url}: {exc}"
+            ) from None
 
     def _raise_for_status(self, status: int, headers, body: bytes) -> None:
         if status < 400:
@@ -635,7 +686,9 @@ class TorznabClient:
             if retry:
                 THROTTLE.hold(self.name, retry)
             shown = f"; asked to wait {retry:g} s" if retry else ""
-            raise self._error(IndexerRateLimited, f"rate limited (HTTP 429){shown}", retry_after=retry)
+            raise self._error(
+                IndexerRateLimited, f"rate limited (HTTP 429){shown}", retry_after=retry
+            )
         try:
             root = _parse_xml(body[:65536])
         except (IndexerBadResponse, ValueError):
@@ -643,21 +696,31 @@ class TorznabClient:
         if root is not None and _local(root.tag) == "error":
             self._raise_torznab_error(root)
         if status in (401, 403):
-            raise self._error(IndexerAuthError, f"refused the API key (HTTP {status}): check api_key for this indexer")
+            raise self._error(
+                IndexerAuthError,
+                f"refused the API key (HTTP {status}): check api_key for this indexer",
+            )
         if status >= 500:
             retry = _retry_after(headers.get("retry-after"))
             if retry:
                 THROTTLE.hold(self.name, retry)
-            raise self._error(IndexerUnavailable, f"server error (HTTP {status})", retry_after=retry)
+            raise self._error(
+                IndexerUnavailable, f"server error (HTTP {status})", retry_after=retry
+            )
         raise self._error(IndexerRequestError, f"refused the request (HTTP {status})")
 
     def _raise_torznab_error(self, root) -> None:
         code = _int(root.get("code"), 0) or 0
         text = clean_text(root.get("description") or "")[:200]
         if 100 <= code < 200:
-            raise self._error(IndexerAuthError, f"refused the API key (Torznab error {code}: {text}): check api_key for this indexer")
+            raise self._error(
+                IndexerAuthError,
+                f"refused the API key (Torznab error {code}: {text}): check api_key for this indexer",
+            )
         if code in (500, 501) or "limit" in text.lower():
-            raise self._error(IndexerRateLimited, f"rate limited (Torznab error {code}: {text})", retry_after=None)
+            raise self._error(
+                IndexerRateLimited, f"rate limited (Torznab error {code}: {text})", retry_after=None
+            )
         raise self._error(IndexerRequestError, f"Torznab error {code}: {text}")
 
     def _call(self, params: dict):
@@ -695,7 +758,9 @@ def _parse_xml(body: bytes):
     try:
         return SafeET.fromstring(body, forbid_dtd=True)
     except DefusedXmlException:
-        raise IndexerBadResponse("?", "answer declares a DTD or entities (refused: possible entity-expansion attack)") from None
+        raise IndexerBadResponse(
+            "?", "answer declares a DTD or entities (refused: possible entity-expansion attack)"
+        ) from None
     except SafeET.ParseError as exc:
         raise IndexerBadResponse("?", f"answer is not well-formed XML ({exc})") from None
     except (LookupError, ValueError) as exc:

@@ -170,10 +170,10 @@ class LibraryIndex:
             order.append(("folder", infos[0]))
         order.append(("file", names.parse_file(stem)))
         order.extend(("folder", i) for i in infos[1:])
-        for _, info in order:
-            if info is None or not info.title or info.season is not None or info.episodes:
+        for _, named in order:
+            if named is None or not named.title or named.season is not None or named.episodes:
                 continue
-            movie_id, reason = self.by_title("movie", info.title, info.year, info.ids)
+            movie_id, reason = self.by_title("movie", named.title, named.year, named.ids)
             if movie_id is not None:
                 return Match(movie_id=movie_id)
             reasons.append(reason)

@@ -343,9 +343,9 @@ class _RootScan:
                     self.unmatched.append(UnmatchedFile(self.root.path, rel, match.reason))
             added += self._insert(matches)
         for start in range(0, len(changed), WRITE_BATCH):
-            batch = changed[start : start + WRITE_BATCH]
+            changes = changed[start : start + WRITE_BATCH]
             with database.atomic():
-                for file_id, rel, size, mtime in batch:
+                for file_id, rel, size, mtime in changes:
                     match = self.index.match(self.kind, rel)
                     parsed += 1
                     values: dict = {
@@ -519,7 +519,7 @@ def link_new_episodes(show_id: int) -> int:
         .join(LibraryRoot)
         .where((Episode.show == show_id) & (LibraryRoot.kind == "shows"))
     )
-    links = []
+    links: list[tuple[int, int]] = []
     for file_id, rel in database.execute(query).fetchall():
         match = index.match("shows", rel)
         if match.ok and match.show_id == show_id:

@@ -243,7 +243,7 @@ class Walk:
                                 self.stopped = True
                                 return
                         yield rel + shown, st.st_size, st.st_mtime, video
-                listed.append((rel[:-1], mtime_ns, listed_ns))  # a Listed, made cheaply
+                listed.append(Listed(rel[:-1], mtime_ns, listed_ns))
             except OSError as exc:  # reading the folder's entries failed half-way
                 self._unreadable(rel, exc)
 
