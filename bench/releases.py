@@ -28,17 +28,45 @@ from mydia_tui.releases.release import Release  # noqa: E402
 from mydia_tui.targets import EpisodeRef, Target  # noqa: E402
 
 MOVIES = [
-    ("The Matrix", 1999), ("The Matrix Reloaded", 2003), ("Alien", 1979), ("Aliens", 1986),
-    ("Big Buck Bunny", 2008), ("Blade Runner 2049", 2017), ("2001 A Space Odyssey", 1968),
-    ("Amélie", 2001), ("Fast & Furious", 2009), ("Dune", 2021), ("1917", 2019),
-    ("Léon The Professional", 1994), ("Spirited Away", 2001), ("Parasite", 2019),
+    ("The Matrix", 1999),
+    ("The Matrix Reloaded", 2003),
+    ("Alien", 1979),
+    ("Aliens", 1986),
+    ("Big Buck Bunny", 2008),
+    ("Blade Runner 2049", 2017),
+    ("2001 A Space Odyssey", 1968),
+    ("Amélie", 2001),
+    ("Fast & Furious", 2009),
+    ("Dune", 2021),
+    ("1917", 2019),
+    ("Léon The Professional", 1994),
+    ("Spirited Away", 2001),
+    ("Parasite", 2019),
 ]
-SHOWS = ["The Expanse", "Breaking Bad", "Law and Order", "The Office", "Doctor Who",
-         "Game of Thrones", "Severance", "Better Call Saul"]
+SHOWS = [
+    "The Expanse",
+    "Breaking Bad",
+    "Law and Order",
+    "The Office",
+    "Doctor Who",
+    "Game of Thrones",
+    "Severance",
+    "Better Call Saul",
+]
 ANIME = ["Jujutsu Kaisen", "Frieren", "One Piece", "Spy x Family"]
-QUALITY_TAGS = ["1080p.BluRay.x264", "720p.WEB-DL.DD5.1.H.264", "2160p.UHD.BluRay.REMUX.HDR.HEVC",
-                "1080p.WEBRip.x265", "720p.HDTV.x264", "DVDRip.XviD", "1080p.AMZN.WEB-DL.DDP5.1.H.264",
-                "2160p.WEB-DL.DV.HDR.H.265", "CAM.x264", "480p.HDTV.x264", "1080p.BluRay.REMUX.AVC"]
+QUALITY_TAGS = [
+    "1080p.BluRay.x264",
+    "720p.WEB-DL.DD5.1.H.264",
+    "2160p.UHD.BluRay.REMUX.HDR.HEVC",
+    "1080p.WEBRip.x265",
+    "720p.HDTV.x264",
+    "DVDRip.XviD",
+    "1080p.AMZN.WEB-DL.DDP5.1.H.264",
+    "2160p.WEB-DL.DV.HDR.H.265",
+    "CAM.x264",
+    "480p.HDTV.x264",
+    "1080p.BluRay.REMUX.AVC",
+]
 GROUPS = ["SPARKS", "NTb", "FLUX", "EVO", "RARBG", "GalaxyRG", "KILLERS", "DIMENSION", "YIFY"]
 EXTRAS = ["", "", "", "PROPER.", "REPACK.", "EXTENDED.", "iNTERNAL."]
 
@@ -54,8 +82,11 @@ def names(count: int, rng: random.Random) -> list[str]:
             title, year = rng.choice(MOVIES)
             year += rng.choice([0, 0, 0, 1, 5])
             sep = rng.choice([".", ".", " "])
-            out.append(sep.join(f"{title} {year} {x}{q}-{g}".replace(".", " ").split()).replace("  ", " ")
-                       if sep == " " else f"{title.replace(' ', '.')}.{year}.{x}{q}-{g}")
+            out.append(
+                sep.join(f"{title} {year} {x}{q}-{g}".replace(".", " ").split()).replace("  ", " ")
+                if sep == " "
+                else f"{title.replace(' ', '.')}.{year}.{x}{q}-{g}"
+            )
         elif kind < 0.85:
             show = rng.choice(SHOWS).replace(" ", ".")
             s, e = rng.randint(1, 5), rng.randint(1, 12)
@@ -70,28 +101,39 @@ def names(count: int, rng: random.Random) -> list[str]:
                 out.append(f"{show}.Season.{s}.Complete.{q}-{g}")
         elif kind < 0.94:
             anime = rng.choice(ANIME)
-            out.append(f"[{rng.choice(['SubsPlease', 'Erai-raws', 'Judas'])}] {anime} - "
-                       f"{rng.randint(1, 30):02d} ({rng.choice(['720p', '1080p'])}) [{rng.randrange(16**8):08X}].mkv")
+            out.append(
+                f"[{rng.choice(['SubsPlease', 'Erai-raws', 'Judas'])}] {anime} - "
+                f"{rng.randint(1, 30):02d} ({rng.choice(['720p', '1080p'])}) [{rng.randrange(16**8):08X}].mkv"
+            )
         else:
             # shapes the fast path leaves to guessit: no year, 1x05, multi-season, specials
             title, year = rng.choice(MOVIES)
             show = rng.choice(SHOWS)
-            out.append(rng.choice([
-                f"{title.replace(' ', '.')}.GERMAN.DL.{q}-{g}",
-                f"{show} {rng.randint(1, 5)}x{rng.randint(1, 12):02d} {q.replace('.', ' ')}",
-                f"{show.replace(' ', '.')}.S01-S0{rng.randint(2, 6)}.{q}-{g}",
-                f"{show.replace(' ', '.')}.Complete.Series.{q}-{g}",
-                f"[{rng.choice(GROUPS)}] {rng.choice(ANIME)} S2 - {rng.randint(1, 24):02d} [1080p][Multi-Subs]",
-                f"{title} ({year}) [{q.split('.')[0]}] [{rng.choice(['YTS.MX', 'YIFY'])}] {rng.randint(1, 999)}",
-            ]))
+            out.append(
+                rng.choice(
+                    [
+                        f"{title.replace(' ', '.')}.GERMAN.DL.{q}-{g}",
+                        f"{show} {rng.randint(1, 5)}x{rng.randint(1, 12):02d} {q.replace('.', ' ')}",
+                        f"{show.replace(' ', '.')}.S01-S0{rng.randint(2, 6)}.{q}-{g}",
+                        f"{show.replace(' ', '.')}.Complete.Series.{q}-{g}",
+                        f"[{rng.choice(GROUPS)}] {rng.choice(ANIME)} S2 - {rng.randint(1, 24):02d} [1080p][Multi-Subs]",
+                        f"{title} ({year}) [{q.split('.')[0]}] [{rng.choice(['YTS.MX', 'YIFY'])}] {rng.randint(1, 999)}",
+                    ]
+                )
+            )
         seen.update(dict.fromkeys(out))
     return list(seen)
 
 
 def releases_for(all_names: list[str], rng: random.Random) -> list[Release]:
     return [
-        Release(title=n, indexer=rng.choice(["jackett", "prowlarr"]), guid=f"g{i}",
-                size=rng.randint(200, 60_000) * 1024 * 1024, seeders=rng.choice([0, 1, 3, 12, 80, 400]))
+        Release(
+            title=n,
+            indexer=rng.choice(["jackett", "prowlarr"]),
+            guid=f"g{i}",
+            size=rng.randint(200, 60_000) * 1024 * 1024,
+            seeders=rng.choice([0, 1, 3, 12, 80, 400]),
+        )
         for i, n in enumerate(all_names)
     ]
 
@@ -99,9 +141,16 @@ def releases_for(all_names: list[str], rng: random.Random) -> list[Release]:
 TARGETS = [
     Target(kind="movie", item_id=1, title="The Matrix", year=1999),
     Target(kind="movie", item_id=2, title="Big Buck Bunny", year=2008),
-    Target(kind="episodes", item_id=3, title="The Expanse", season=2, episodes=(EpisodeRef(1, 2, 3),)),
-    Target(kind="season", item_id=4, title="Breaking Bad", season=2,
-           episodes=tuple(EpisodeRef(10 + n, 2, n) for n in range(1, 14))),
+    Target(
+        kind="episodes", item_id=3, title="The Expanse", season=2, episodes=(EpisodeRef(1, 2, 3),)
+    ),
+    Target(
+        kind="season",
+        item_id=4,
+        title="Breaking Bad",
+        season=2,
+        episodes=tuple(EpisodeRef(10 + n, 2, n) for n in range(1, 14)),
+    ),
 ]
 
 
@@ -143,7 +192,9 @@ def main() -> None:
     for n in all_names:
         p = parse.parse(n)
         by_parser[p.parser] = by_parser.get(p.parser, 0) + 1
-    print(f"{len(all_names)} names, each judged once against one of {len(TARGETS)} targets ({accepted} accepted)")
+    print(
+        f"{len(all_names)} names, each judged once against one of {len(TARGETS)} targets ({accepted} accepted)"
+    )
     print(f"  parsers: {by_parser}")
     print(f"  guessit setup (once per process): {setup * 1000:.0f} ms")
     print(f"  cold (parse + store + validate + rank):  {cold * 1000:8.1f} ms")

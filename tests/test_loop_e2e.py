@@ -226,6 +226,7 @@ def test_6_failed_release_is_blocklisted_and_the_next_cycle_grabs_another(loop):
     cycle, _ = loop.cycle()
     assert cycle.grabbed == ["Big Buck Bunny (2008)"]
     first = Download.get(Download.info_hash == best.info_hash)
+
     def failed():
         nudge_into_error(loop.client, best.info_hash)
         return Download.get_by_id(first.id).state == "failed"

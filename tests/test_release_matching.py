@@ -23,14 +23,16 @@ def movie(title, year, **ids):
 
 def episodes(title, season, *numbers, year=None, **ids):
     refs = tuple(EpisodeRef(100 + n, season, n) for n in numbers)
-    return Target(kind="episodes", item_id=2, title=title, year=year, season=season,
-                  episodes=refs, **ids)
+    return Target(
+        kind="episodes", item_id=2, title=title, year=year, season=season, episodes=refs, **ids
+    )
 
 
 def season(title, number, count=10, year=None, **ids):
     refs = tuple(EpisodeRef(200 + n, number, n) for n in range(1, count + 1))
-    return Target(kind="season", item_id=3, title=title, year=year, season=number,
-                  episodes=refs, **ids)
+    return Target(
+        kind="season", item_id=3, title=title, year=year, season=number, episodes=refs, **ids
+    )
 
 
 T = {
@@ -144,7 +146,11 @@ CASES = [
     ("dune", "Dune.1984.1080p.BluRay.x264-GRP", "wrong_year"),
     ("dune", "Dune.Part.Two.2024.1080p.WEB-DL.x264-GRP", "wrong_title"),
     ("dune", "Dune.2021.2160p.WEB-DL.x265-GRP", OK),
-    ("lotr", "The.Lord.of.the.Rings.The.Fellowship.of.the.Ring.2001.EXTENDED.1080p.BluRay.x264-GRP", OK),
+    (
+        "lotr",
+        "The.Lord.of.the.Rings.The.Fellowship.of.the.Ring.2001.EXTENDED.1080p.BluRay.x264-GRP",
+        OK,
+    ),
     ("lotr", "Lord of the Rings The Fellowship of the Ring 2001 720p BluRay x264-GRP", OK),
     ("lotr", "The.Lord.of.the.Rings.The.Two.Towers.2002.1080p.BluRay.x264-GRP", "wrong_title"),
     ("leon", "Leon.The.Professional.1994.1080p.BluRay.x264-GRP", OK),
@@ -219,12 +225,24 @@ CASES = [
     ("jjk_s01e24", "[SubsPlease] Jujutsu Kaisen - 23 (1080p) [ABCD1234].mkv", "wrong_episode"),
     ("jjk_s01e24", "[SubsPlease] Jujutsu Kaisen S2 - 24 (1080p) [ABCD1234].mkv", "wrong_season"),
     ("jjk_s01e24", "Jujutsu Kaisen 0 (2021) [1080p] [BluRay]", "wrong_title"),
-    ("frieren_s01", "[Judas] Frieren - Beyond Journey's End (Season 1) [1080p][HEVC x265 10bit][Multi-Subs] (Batch)", OK),
+    (
+        "frieren_s01",
+        "[Judas] Frieren - Beyond Journey's End (Season 1) [1080p][HEVC x265 10bit][Multi-Subs] (Batch)",
+        OK,
+    ),
     ("frieren_s01", "Frieren.Beyond.Journeys.End.S01.1080p.CR.WEB-DL.AAC2.0.H.264-VARYG", OK),
-    ("frieren_s01", "Frieren.Beyond.Journeys.End.S01E05.1080p.CR.WEB-DL.AAC2.0.H.264-VARYG", "not_season_pack"),
+    (
+        "frieren_s01",
+        "Frieren.Beyond.Journeys.End.S01E05.1080p.CR.WEB-DL.AAC2.0.H.264-VARYG",
+        "not_season_pack",
+    ),
     ("shield_s01e01", "Marvels.Agents.of.S.H.I.E.L.D.S01E01.720p.HDTV.X264-DIMENSION", OK),
     ("shield_s01e01", "Marvel's Agents of S.H.I.E.L.D. S01E01 1080p WEB-DL-GRP", OK),
-    ("shield_s01e01", "Marvels.Agents.of.S.H.I.E.L.D.S01E02.720p.HDTV.X264-DIMENSION", "wrong_episode"),
+    (
+        "shield_s01e01",
+        "Marvels.Agents.of.S.H.I.E.L.D.S01E02.720p.HDTV.X264-DIMENSION",
+        "wrong_episode",
+    ),
     # --- quality / words
     ("got_s08e06", "Game.of.Thrones.S08E06.1080p.WEB.H264-MEMENTO", OK),
     ("got_s08e06", "Game.of.Thrones.S08E06.2160p.AMZN.WEB-DL.DDP5.1.HDR.HEVC-GRP", OK),
@@ -252,7 +270,9 @@ def test_release_against_target(target: str, name: str, expected: str) -> None:
     release = Release(title=name, indexer="test", seeders=10)
     decision = decide(release, parse_name(name, persist=False), T[target], _policy())
     got = OK if decision.accepted else decision.reason_code
-    assert got == expected, f"{name} for {T[target].label()}: {decision.reason_code} {decision.message}"
+    assert got == expected, (
+        f"{name} for {T[target].label()}: {decision.reason_code} {decision.message}"
+    )
     if not decision.accepted:
         assert decision.message
 
@@ -318,8 +338,16 @@ def test_fast_path_agrees_with_guessit(name: str) -> None:
     if fast.parser != "fast":
         return
     slow = parse_name_uncached(name, fast=False)
-    fields = ("year", "seasons", "episodes", "is_season_pack", "resolution", "source", "remux",
-              "proper")
+    fields = (
+        "year",
+        "seasons",
+        "episodes",
+        "is_season_pack",
+        "resolution",
+        "source",
+        "remux",
+        "proper",
+    )
     assert {f: getattr(fast, f) for f in fields} == {f: getattr(slow, f) for f in fields}
     from mydia_tui.releases.titles import normalize_title
 
@@ -341,8 +369,16 @@ def _bench_names(count: int) -> list[str]:
 def test_fast_path_agrees_with_guessit_on_benchmark_names() -> None:
     from mydia_tui.releases.titles import normalize_title
 
-    fields = ("year", "seasons", "episodes", "is_season_pack", "resolution", "source", "remux",
-              "proper")
+    fields = (
+        "year",
+        "seasons",
+        "episodes",
+        "is_season_pack",
+        "resolution",
+        "source",
+        "remux",
+        "proper",
+    )
     disagreements = []
     for name in _bench_names(300)[::3]:
         fast = parse_name_uncached(name)

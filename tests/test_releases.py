@@ -21,9 +21,17 @@ from mydia_tui.releases.release import Release, clean_text
 from mydia_tui.releases.titles import normalize_title, same_title
 from mydia_tui.targets import EpisodeRef, Target
 
-MATRIX = Target(kind="movie", item_id=1, title="The Matrix", year=1999, imdb_id="tt0133093", tmdb_id=603)
-SEASON = Target(kind="season", item_id=2, title="The Expanse", season=2, tvdb_id=280619,
-                episodes=tuple(EpisodeRef(n, 2, n) for n in range(1, 11)))
+MATRIX = Target(
+    kind="movie", item_id=1, title="The Matrix", year=1999, imdb_id="tt0133093", tmdb_id=603
+)
+SEASON = Target(
+    kind="season",
+    item_id=2,
+    title="The Expanse",
+    season=2,
+    tvdb_id=280619,
+    episodes=tuple(EpisodeRef(n, 2, n) for n in range(1, 11)),
+)
 GIB = 1024**3
 
 
@@ -60,7 +68,10 @@ def test_same_title(a, b, same):
 
 
 def test_normalize_title_examples():
-    assert normalize_title("The Lord of the Rings: The Two Towers") == "lord of the rings the two towers"
+    assert (
+        normalize_title("The Lord of the Rings: The Two Towers")
+        == "lord of the rings the two towers"
+    )
     assert normalize_title("Straße") == "strasse"
 
 
@@ -152,7 +163,9 @@ def test_builtin_profiles_and_config_overrides():
     with pytest.raises(ConfigError, match="no quality profile named 'Nope'"):
         resolve_profile("Nope", q)
     with pytest.raises(ConfigError, match="unknown qualities"):
-        resolve_profile("x", QualityConfig(profiles=(ProfileConfig(name="x", qualities=("1080p",)),)))
+        resolve_profile(
+            "x", QualityConfig(profiles=(ProfileConfig(name="x", qualities=("1080p",)),))
+        )
     assert len(set(QUALITIES)) == len(QUALITIES)
 
 
@@ -161,7 +174,10 @@ def test_builtin_profiles_and_config_overrides():
 
 def test_every_rule_code_is_documented():
     assert len(RULES) == 12
-    for d in (judge("The.Matrix.Reloaded.2003.1080p.BluRay.x264-G"), judge("The.Matrix.1999.CAM-G")):
+    for d in (
+        judge("The.Matrix.Reloaded.2003.1080p.BluRay.x264-G"),
+        judge("The.Matrix.1999.CAM-G"),
+    ):
         assert d.reason_code in REASON_CODES
 
 
@@ -171,21 +187,34 @@ def test_external_ids_decide():
     assert d.accepted, d.message
     d = judge("The.Matrix.1999.1080p.BluRay.x264-G", imdb_id="tt0234215")
     assert (d.reason_code, d.message) == (
-        "id_mismatch", "the indexer says this is IMDb 234215, but The Matrix is IMDb 133093")
+        "id_mismatch",
+        "the indexer says this is IMDb 234215, but The Matrix is IMDb 133093",
+    )
     assert judge("The.Matrix.1999.1080p.BluRay.x264-G", tmdb_id=604).reason_code == "id_mismatch"
 
 
 def test_quality_size_and_seeders_rules():
     hd = policy("HD-1080p")
     assert judge("The.Matrix.1999.720p.BluRay.x264-G", pol=hd).reason_code == "not_allowed_quality"
-    sized = Policy(ProfileConfig(name="s", qualities=("Bluray-1080p",), min_size_mb=1000, max_size_mb=20000))
-    assert judge("The.Matrix.1999.1080p.BluRay.x264-G", pol=sized, size=500 * 1024**2).reason_code == "too_small"
-    assert judge("The.Matrix.1999.1080p.BluRay.x264-G", pol=sized, size=30 * GIB).reason_code == "too_big"
+    sized = Policy(
+        ProfileConfig(name="s", qualities=("Bluray-1080p",), min_size_mb=1000, max_size_mb=20000)
+    )
+    assert (
+        judge("The.Matrix.1999.1080p.BluRay.x264-G", pol=sized, size=500 * 1024**2).reason_code
+        == "too_small"
+    )
+    assert (
+        judge("The.Matrix.1999.1080p.BluRay.x264-G", pol=sized, size=30 * GIB).reason_code
+        == "too_big"
+    )
     assert judge("The.Matrix.1999.1080p.BluRay.x264-G", pol=sized, size=8 * GIB).accepted
     # season packs are measured per episode: 10 episodes x 2 GiB
     pack = Policy(ProfileConfig(name="s", qualities=("Bluray-1080p",), max_size_mb=3000))
     assert judge("The.Expanse.S02.1080p.BluRay.x264-G", SEASON, pack, size=20 * GIB).accepted
-    assert judge("The.Expanse.S02.1080p.BluRay.x264-G", SEASON, pack, size=40 * GIB).reason_code == "too_big"
+    assert (
+        judge("The.Expanse.S02.1080p.BluRay.x264-G", SEASON, pack, size=40 * GIB).reason_code
+        == "too_big"
+    )
     assert judge("The.Matrix.1999.1080p.BluRay.x264-G", seeders=0).reason_code == "no_seeders"
     assert judge("The.Matrix.1999.1080p.BluRay.x264-G", seeders=None).reason_code == "no_seeders"
     zero_ok = Policy(resolve_profile("Any"), min_seeders=0)
@@ -200,13 +229,19 @@ def test_upgrade_rules():
     have_720 = policy("Any", existing_quality="HDTV-720p")
     hd = Policy.from_config(resolve_profile("HD-1080p"), existing_quality="HDTV-1080p")
     assert judge("The.Matrix.1999.1080p.BluRay.x264-G", pol=hd).reason_code == "cutoff_met"
-    capped = Policy(ProfileConfig(name="c", qualities=("HDTV-720p", "Bluray-1080p"), cutoff="Bluray-1080p"),
-                    existing_quality="HDTV-720p")
+    capped = Policy(
+        ProfileConfig(name="c", qualities=("HDTV-720p", "Bluray-1080p"), cutoff="Bluray-1080p"),
+        existing_quality="HDTV-720p",
+    )
     assert judge("The.Matrix.1999.1080p.BluRay.x264-G", pol=capped).accepted
     assert judge("The.Matrix.1999.720p.HDTV.x264-G", pol=capped).reason_code == "not_an_upgrade"
-    no_up = Policy(ProfileConfig(name="n", qualities=("Bluray-1080p",), upgrades_allowed=False),
-                   existing_quality="HDTV-720p")
-    assert judge("The.Matrix.1999.1080p.BluRay.x264-G", pol=no_up).reason_code == "upgrades_disabled"
+    no_up = Policy(
+        ProfileConfig(name="n", qualities=("Bluray-1080p",), upgrades_allowed=False),
+        existing_quality="HDTV-720p",
+    )
+    assert (
+        judge("The.Matrix.1999.1080p.BluRay.x264-G", pol=no_up).reason_code == "upgrades_disabled"
+    )
     assert have_720.existing_quality == "HDTV-720p"
 
 
@@ -214,8 +249,12 @@ def test_upgrade_rules():
 
 
 def test_ranking_order_is_quality_preferred_seeders_size_age():
-    pol = Policy(ProfileConfig(name="r", qualities=("WEBDL-1080p", "Bluray-1080p"), preferred_words=("HDR",)),
-                 min_seeders=1)
+    pol = Policy(
+        ProfileConfig(
+            name="r", qualities=("WEBDL-1080p", "Bluray-1080p"), preferred_words=("HDR",)
+        ),
+        min_seeders=1,
+    )
     old = _dt.datetime(2024, 1, 1, tzinfo=_dt.UTC)
     new = _dt.datetime(2025, 1, 1, tzinfo=_dt.UTC)
     rows = [
@@ -227,7 +266,12 @@ def test_ranking_order_is_quality_preferred_seeders_size_age():
         ("f", "The.Matrix.1999.1080p.BluRay.x264-J", 50, 6 * GIB, new),  # as e, newer
     ]
     decisions = [
-        decide(Release(t, "i", guid=g, seeders=s, size=z, published=p), parse_name(t, persist=False), MATRIX, pol)
+        decide(
+            Release(t, "i", guid=g, seeders=s, size=z, published=p),
+            parse_name(t, persist=False),
+            MATRIX,
+            pol,
+        )
         for g, t, s, z, p in rows
     ]
     order = [d.release.guid for d in rank(decisions)]
@@ -269,7 +313,9 @@ def test_profiles_sync_into_the_table_and_back(db):
     ids = sync_profiles(QualityConfig(profiles=(mine,)))
     assert {"Any", "HD-1080p", "Ultra-HD", "Remux"} <= set(ids)
     assert profile_from_row(QualityProfile.get_by_id(ids["Remux"])) == mine
-    again = sync_profiles(QualityConfig(profiles=(ProfileConfig(name="Remux", qualities=("Remux-2160p",)),)))
+    again = sync_profiles(
+        QualityConfig(profiles=(ProfileConfig(name="Remux", qualities=("Remux-2160p",)),))
+    )
     assert again == ids
     assert profile_from_row(QualityProfile.get_by_id(ids["Remux"])).qualities == ("Remux-2160p",)
 

@@ -69,7 +69,10 @@ def item_xml(
     raw_title: bool = False,
 ) -> str:
     guid = guid or f"https://indexer.example/details/{abs(hash(title))}"
-    parts = [f"<title>{title if raw_title else escape(title)}</title>", f"<guid>{escape(guid)}</guid>"]
+    parts = [
+        f"<title>{title if raw_title else escape(title)}</title>",
+        f"<guid>{escape(guid)}</guid>",
+    ]
     if link:
         parts.append(f"<link>{escape(link)}</link>")
     if pub_date is not None:

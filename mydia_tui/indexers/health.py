@@ -158,9 +158,9 @@ def all_indexer_health() -> list[IndexerHealth]:
 
 
 def record_success(name: str) -> None:
-    Indexer.update(
-        failure_count=0, failing_since=None, next_retry_at=None, last_error=""
-    ).where((Indexer.name == name) & (Indexer.failure_count > 0)).execute()
+    Indexer.update(failure_count=0, failing_since=None, next_retry_at=None, last_error="").where(
+        (Indexer.name == name) & (Indexer.failure_count > 0)
+    ).execute()
 
 
 def record_failure(
