@@ -42,7 +42,8 @@ sys.path.insert(0, str(REPO))
 
 from mydia_tui.config import Config, LibraryConfig  # noqa: E402
 from mydia_tui.db import open_database  # noqa: E402
-from mydia_tui.guard import Guard, Release  # noqa: E402
+from mydia_tui.guard import GrabRequest, Guard  # noqa: E402
+from mydia_tui.library import episode_by_number, movie_target  # noqa: E402
 from mydia_tui.models import (  # noqa: E402
     Blocklist,
     Download,
@@ -58,7 +59,7 @@ from mydia_tui.models import (  # noqa: E402
     utcnow,
 )
 from mydia_tui.scanning import scan_library  # noqa: E402
-from mydia_tui.targets import Target, episode_by_number, movie_target  # noqa: E402
+from mydia_tui.targets import Target  # noqa: E402
 
 MOVIES = 10_000
 SHOWS = 2_000
@@ -298,7 +299,7 @@ def line(name: str, ms: list[float]) -> tuple[float, float]:
 def claim_calls(guard: Guard, cases: list[tuple[Target, str]], expect: str):
     def make(target: Target, info_hash: str):
         def call():
-            outcome = guard.claim(target, Release(info_hash, f"bench {info_hash[:8]}"))
+            outcome = guard.claim(target, GrabRequest(info_hash, f"bench {info_hash[:8]}"))
             if (outcome.reason or "accepted") != expect:
                 raise AssertionError(f"expected {expect}, got {outcome}")
 
@@ -406,7 +407,7 @@ def main() -> int:
 
     # warm up: the page cache and peewee's query machinery
     for i in list(FRESH)[-50:]:
-        guard.check(movie_target(i), Release(ihash("warm", i), "warm"))
+        guard.check(movie_target(i), GrabRequest(ihash("warm", i), "warm"))
 
     fresh = list(FRESH)
     accepted_films = fresh[:n]

@@ -20,6 +20,7 @@ from playhouse.db_url import connect as connect_url
 
 from . import paths
 from .errors import DatabaseError
+from .migrations import migrate as run_migrations
 from .models import database
 
 #: milliseconds a connection waits for another writer before giving up
@@ -106,15 +107,13 @@ def open_database(
     target: str | None = None, *, configured: str = "", migrate: bool = True
 ) -> Database:
     """Open (creating or upgrading as needed) the database and bind the models to it."""
-    from .migrations import migrate as run_migrations
-
     resolved = resolve_target(target, configured)
     db = make_database(resolved)
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
         if migrate:
-            run_migrations(db)
+            run_migrations(db, write_transaction)
     except (OperationalError, sqlite3.DatabaseError) as exc:
         db.close()
         raise DatabaseError(f"cannot open database {describe_target(resolved)}: {exc}") from None

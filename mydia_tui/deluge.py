@@ -268,10 +268,12 @@ def _looks_like_html(data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class AddResult:
+    """What a client's add answered (the guard reads ``info_hash`` and ``already_present``)."""
+
     info_hash: str
-    name: str
+    name: str = ""
     #: the torrent was already in Deluge's session: adopt it, nothing was added
-    already_present: bool
+    already_present: bool = False
     #: the label set, or "" (no label configured, or the Label plugin is not enabled)
     label: str = ""
     #: a non-fatal problem (e.g. the label could not be set)
@@ -326,7 +328,10 @@ class TorrentFiles:
 
 
 @dataclass(frozen=True)
-class DelugeHealth:
+class ConnectionHealth:
+    """The client's connection to the daemon as last seen (:attr:`DelugeClient.health`). The
+    monitor reports it to the faces as the event :class:`mydia_tui.events.DelugeHealth`."""
+
     connected: bool
     #: daemon version when connected ("" otherwise)
     version: str
@@ -502,12 +507,12 @@ class DelugeClient:
         self._diff_owner: Any = None
         self._raw_cache: dict[str, dict[str, Any]] = {}
         self._status_cache: dict[str, TorrentStatus] = {}
-        self._health = DelugeHealth(False, "", _utcnow(), "not connected yet", self.where)
+        self._health = ConnectionHealth(False, "", _utcnow(), "not connected yet", self.where)
 
     # -- health --------------------------------------------------------------------------------
 
     @property
-    def health(self) -> DelugeHealth:
+    def health(self) -> ConnectionHealth:
         """The connection state as last seen; reading it makes no call."""
         return self._health
 
@@ -527,7 +532,7 @@ class DelugeClient:
     def close(self) -> None:
         with self._lock:
             self._drop()
-            self._health = DelugeHealth(False, "", _utcnow(), "closed", self.where)
+            self._health = ConnectionHealth(False, "", _utcnow(), "closed", self.where)
 
     def version(self) -> str:
         """The daemon's version (``daemon.info``), e.g. "2.2.0"."""
@@ -831,7 +836,7 @@ class DelugeClient:
         self._last_error = None
         if not self._health.connected:
             log.info("connected to Deluge %s at %s as %r", version, self.where, cfg.username)
-        self._health = DelugeHealth(True, version, _utcnow(), "", self.where)
+        self._health = ConnectionHealth(True, version, _utcnow(), "", self.where)
         self._plugins = None
         return True
 
@@ -861,9 +866,9 @@ class DelugeClient:
         self._last_error = err
         if self._health.connected or self._failures == 1:
             log.warning("%s", err)
-            self._health = DelugeHealth(False, "", _utcnow(), str(err), self.where)
+            self._health = ConnectionHealth(False, "", _utcnow(), str(err), self.where)
         else:  # keep "offline since" at the first failure; refresh the reason only
-            self._health = DelugeHealth(False, "", self._health.since, str(err), self.where)
+            self._health = ConnectionHealth(False, "", self._health.since, str(err), self.where)
 
     # -- error mapping -------------------------------------------------------------------------
 
@@ -959,7 +964,7 @@ __all__ = [
     "DelugeBadPassword",
     "DelugeClient",
     "DelugeError",
-    "DelugeHealth",
+    "ConnectionHealth",
     "DelugeRemoteError",
     "DelugeTimeout",
     "DelugeTorrentNotFound",

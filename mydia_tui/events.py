@@ -23,6 +23,9 @@ class MonitorState:
 
 @dataclass(frozen=True)
 class DelugeHealth:
+    """Deluge's health as the monitor reports it (from its client's
+    :class:`~mydia_tui.deluge.ConnectionHealth`), for the status bar and the log."""
+
     connected: bool
     version: str = ""
     host: str = ""

@@ -1,11 +1,12 @@
 """The dedup guard: the one gate in front of every grab.
 
 Every path that starts a download (the monitor in the TUI, the TUI's manual grab, ``mydia-tui
-grab``, the headless monitor) calls :meth:`Guard.grab`. Nothing else creates a ``Download`` row
-or calls a client's add.
+grab``, the headless monitor) goes through :func:`mydia_tui.grabbing.grab_release`, which ends
+in :meth:`Guard.grab`. Nothing else creates a ``Download`` row or calls a client's add.
 
-A grab names a :class:`~mydia_tui.targets.Target` and a release (its normalised info-hash and
-what the indexer said). Small named rules run in a fixed order and the first refusal wins:
+A grab names a :class:`~mydia_tui.targets.Target` and a :class:`GrabRequest` (the release, its
+normalised info-hash known, and what the indexer said). Small named rules run in a fixed order
+and the first refusal wins (its :class:`~mydia_tui.refusals.Reason`):
 
 1. ``invalid_target``   no target, or one that covers nothing
 2. ``already_on_disk``  a file exists for any part of the target: a video in the item's folder
@@ -26,6 +27,9 @@ threads or processes racing for one target cannot both commit. The claim is comm
 client is called; the add's outcome is recorded afterwards. A process that dies in between leaves
 a ``sending`` claim with its info-hash, which the download monitor adopts or releases (see
 :func:`mydia_tui.monitor.reconcile.settle_claim`; claims record their process in ``claimed_by``).
+
+The claim is the first state of a download's life; every later change of its state is
+:mod:`mydia_tui.lifecycle`'s.
 """
 
 from __future__ import annotations
@@ -46,18 +50,20 @@ from peewee import IntegrityError, PostgresqlDatabase
 
 from . import history
 from .db import insert_row, run_sql, write_transaction
+from .deluge import AddResult
 from .errors import EXIT_REFUSED, MydiaError
+from .lifecycle import fail_send, mark_added, mark_sending, note_unconfirmed
 from .models import (
     ACTIVE_STATES,
     Blocklist,
     Download,
-    DownloadUnit,
     MediaFile,
     MediaItem,
     database,
     utcnow,
 )
 from .processes import this_process
+from .refusals import Reason, Refusal
 from .scanning.folders import all_unchanged, unchanged_since_scan
 from .scanning.walk import EXTRAS_DIRS, SYSTEM_DIRS, is_library_video
 from .targets import Target
@@ -86,18 +92,13 @@ _SAMPLE = re.compile(r"(?i)(^|[\W_])sample([\W_]|$)")
 _EPISODE_TAG = re.compile(r"(?i)s(\d{1,3})((?:[ ._-]?e\d{1,4})+)")
 _EPISODE_X = re.compile(r"(?i)(?<![\dx])(\d{1,2})x(\d{2,3})(?!\d)")
 
-#: reason codes
-INVALID_TARGET = "invalid_target"
-ALREADY_ON_DISK = "already_on_disk"
-IN_FLIGHT = "in_flight"
-SAME_TORRENT = "same_torrent"
-BLOCKLISTED = "blocklisted"
-CLIENT_ERROR = "client_error"
-
 
 @dataclass(frozen=True)
-class Release:
-    """What the guard needs to know of a release. The info-hash is computed before the grab."""
+class GrabRequest:
+    """What a grab asks the guard to claim: a release whose torrent has been read (so its
+    info-hash is known), as its download will record it. Built by
+    :func:`mydia_tui.grabbing.grab_request` from what an indexer offered
+    (:class:`mydia_tui.releases.release.Release`, whose torrent is not read yet)."""
 
     info_hash: str
     title: str
@@ -112,17 +113,12 @@ class Release:
 
 
 @dataclass(frozen=True)
-class Refusal:
-    reason: str
-    message: str
-    #: the download in the way, when there is one
-    download_id: int | None = None
-
-
-@dataclass(frozen=True)
 class Outcome:
+    """What came of a grab: accepted (claimed, and sent unless refused later), or refused with
+    a :class:`~mydia_tui.refusals.Reason` and a message a person can read."""
+
     accepted: bool
-    reason: str = ""
+    reason: Reason | str = ""
     message: str = ""
     download_id: int | None = None
     #: the torrent was already in the client's session and was adopted, not added
@@ -135,13 +131,11 @@ class Outcome:
     def refused(self) -> bool:
         return not self.accepted
 
-
-@dataclass(frozen=True)
-class AddResult:
-    """What a client's add answered."""
-
-    info_hash: str
-    already_present: bool = False
+    @property
+    def try_next(self) -> bool:
+        """Refused for a reason about this release only (:attr:`Reason.try_next`): another
+        release of the same target may still be grabbed."""
+        return isinstance(self.reason, Reason) and self.reason.try_next
 
 
 class GuardRefused(MydiaError):
@@ -165,7 +159,7 @@ class Check:
     """One decision in progress: the target, the release, and what the rules have read."""
 
     target: Target | None
-    release: Release
+    release: GrabRequest
     now: dt.datetime = field(default_factory=utcnow)
     #: what the claim rules decide on, read in one round trip (see :meth:`facts`)
     _facts: dict[str, list[tuple[Any, ...]]] | None = field(default=None, repr=False)
@@ -300,13 +294,15 @@ def _describe_download(d: _DownloadRow) -> str:
 def rule_valid_target(check: Check) -> Refusal | None:
     target = check.target
     if target is None:
-        return Refusal(INVALID_TARGET, "a grab must name a film, episodes or a season pack")
+        return Refusal(Reason.INVALID_TARGET, "a grab must name a film, episodes or a season pack")
     if not target.units():
-        return Refusal(INVALID_TARGET, f"{target.label()} covers no film or episode")
+        return Refusal(Reason.INVALID_TARGET, f"{target.label()} covers no film or episode")
     try:
         check.info_hash  # noqa: B018 (normalises, raising BadTorrent)
     except BadTorrent:
-        return Refusal(INVALID_TARGET, f"the release has no valid info-hash: {check.release.title}")
+        return Refusal(
+            Reason.INVALID_TARGET, f"the release has no valid info-hash: {check.release.title}"
+        )
     return None
 
 
@@ -327,7 +323,7 @@ def rule_already_on_disk(check: Check) -> Refusal | None:
         (target.root_id, os.path.relpath(path, root)),
     ).fetchone()
     note = "" if recorded else " (not scanned yet)"
-    return Refusal(ALREADY_ON_DISK, f"already have a file{note}: {path}")
+    return Refusal(Reason.ALREADY_ON_DISK, f"already have a file{note}: {path}")
 
 
 def _flag_missing(file_id: int, path: Path) -> None:
@@ -482,7 +478,7 @@ def rule_not_in_flight(check: Check) -> Refusal | None:
     assert check.target is not None
     row = _DownloadRow(*found[0][:3])
     return Refusal(
-        IN_FLIGHT,
+        Reason.IN_FLIGHT,
         f"{check.target.label()} is already being fetched by {_describe_download(row)}",
         row.id,
     )
@@ -494,7 +490,9 @@ def rule_not_same_torrent(check: Check) -> Refusal | None:
         return None
     row = _DownloadRow(*found[0][:3])
     return Refusal(
-        SAME_TORRENT, f"this torrent ({check.info_hash}) is {_describe_download(row)}", row.id
+        Reason.SAME_TORRENT,
+        f"this torrent ({check.info_hash}) is {_describe_download(row)}",
+        row.id,
     )
 
 
@@ -504,7 +502,7 @@ def rule_not_blocklisted(check: Check) -> Refusal | None:
         return None
     _, title, reason, _ = found[0]
     why = f": {reason}" if reason else ""
-    return Refusal(BLOCKLISTED, f"release is blocklisted{why} ({title or check.info_hash})")
+    return Refusal(Reason.BLOCKLISTED, f"release is blocklisted{why} ({title or check.info_hash})")
 
 
 def _rule_files_in_db(check: Check) -> Refusal | None:
@@ -515,7 +513,7 @@ def _rule_files_in_db(check: Check) -> Refusal | None:
     for file_id, rel, root, missing in check.facts().get("file", ()):
         path = Path(root) / rel
         if path.exists():
-            return Refusal(ALREADY_ON_DISK, f"already have a file: {path}")
+            return Refusal(Reason.ALREADY_ON_DISK, f"already have a file: {path}")
         if not missing:
             gone.append((file_id, path))
     for file_id, path in gone:
@@ -546,7 +544,7 @@ class Guard:
 
     # -- deciding and claiming --------------------------------------------------------------
 
-    def check(self, target: Target | None, release: Release) -> Refusal | None:
+    def check(self, target: Target | None, release: GrabRequest) -> Refusal | None:
         """Run every rule without claiming (for previews such as interactive search)."""
         c = Check(target, release)
         for rule in (*PRE_RULES, *CLAIM_RULES):
@@ -555,7 +553,7 @@ class Guard:
                 return refusal
         return None
 
-    def claim(self, target: Target | None, release: Release) -> Outcome:
+    def claim(self, target: Target | None, release: GrabRequest) -> Outcome:
         """Decide and, if accepted, commit a claim (state ``claimed``). Refusals are recorded in
         the history."""
         c = Check(target, release)
@@ -584,12 +582,12 @@ class Guard:
             # (PostgreSQL, or a writer that bypassed BEGIN IMMEDIATE): read again who holds it
             c.forget_facts()
             refusal = rule_not_in_flight(c) or Refusal(
-                IN_FLIGHT, f"{target.label()} was claimed by another grab at the same moment"
+                Reason.IN_FLIGHT, f"{target.label()} was claimed by another grab at the same moment"
             )
             return self.record_refusal(target, release, refusal)
         return Outcome(True, message=f"claimed {target.label()}", download_id=download_id)
 
-    def _insert_claim(self, target: Target, release: Release, info_hash: str) -> int:
+    def _insert_claim(self, target: Target, release: GrabRequest, info_hash: str) -> int:
         now = utcnow()
         download_id = insert_row(
             Download,
@@ -623,7 +621,9 @@ class Guard:
         )
         return download_id
 
-    def record_refusal(self, target: Target | None, release: Release, refusal: Refusal) -> Outcome:
+    def record_refusal(
+        self, target: Target | None, release: GrabRequest, refusal: Refusal
+    ) -> Outcome:
         """Record a refusal in the history and return it as an outcome."""
         label = target.label() if target else "(no target)"
         history.record(
@@ -651,14 +651,17 @@ class Guard:
     def grab(
         self,
         target: Target | None,
-        release: Release,
+        release: GrabRequest,
         send: Callable[[], AddResult],
     ) -> Outcome:
-        """Claim, then call ``send`` (the client's add) and record what it answered.
+        """Claim, then call ``send`` (the client's add) and record what it answered: the
+        guard's half of :func:`mydia_tui.grabbing.grab_release`, which every grab goes through
+        (call that; tests drive this one with a ``send`` of their own).
 
         ``send`` raising :class:`AmbiguousClientError` leaves the claim ``sending`` (the torrent
         may be in the client: reconciliation adopts it by info-hash or releases it later); any
-        other exception ends the claim as ``failed`` with the reason, keeping the row.
+        other exception ends the claim as ``failed`` with the reason, keeping the row. The
+        states are moved by :mod:`mydia_tui.lifecycle`.
         """
         outcome = self.claim(target, release)
         if not outcome.accepted:
@@ -670,9 +673,7 @@ class Guard:
             result = send()
         except AmbiguousClientError as exc:
             message = str(exc)
-            Download.update(error_message=message, updated_at=utcnow()).where(
-                Download.id == download_id
-            ).execute()
+            note_unconfirmed(download_id, message)
             history.record(
                 "error",
                 f"sent {release.title} for {target.label()} but the client did not confirm: {message}",
@@ -682,33 +683,24 @@ class Guard:
             return Outcome(True, message=message, download_id=download_id, pending=True)
         except Exception as exc:
             message = str(exc) or type(exc).__name__
-            finish(download_id, "failed", error=message)
+            fail_send(download_id, message)
             history.record(
                 "failed",
                 f"could not add {release.title} for {target.label()}: {message}",
                 item=target.item_id,
                 download=download_id,
-                reason=CLIENT_ERROR,
+                reason=Reason.CLIENT_ERROR,
             )
-            return Outcome(False, reason=CLIENT_ERROR, message=message, download_id=download_id)
+            return Outcome(
+                False, reason=Reason.CLIENT_ERROR, message=message, download_id=download_id
+            )
         return self.record_added(target, release, download_id, result)
 
     def record_added(
-        self, target: Target, release: Release, download_id: int, result: AddResult
+        self, target: Target, release: GrabRequest, download_id: int, result: AddResult
     ) -> Outcome:
         """The client has the torrent: record it (adopted when it was already there)."""
-        now = utcnow()
-        changed = (
-            Download.update(
-                state="queued",
-                added_at=now,
-                updated_at=now,
-                error_message=None,
-                last_progress_at=now,
-            )
-            .where((Download.id == download_id) & (Download.state.in_(("claimed", "sending"))))
-            .execute()
-        )
+        changed = mark_added(download_id)
         event = "adopted" if result.already_present else "grabbed"
         verb = "adopted (already in the client)" if result.already_present else "grabbed"
         if changed:  # else another monitor's reconciliation recorded it first
@@ -733,48 +725,7 @@ class Guard:
 
 
 # ---------------------------------------------------------------------------------------------
-# State changes that free or keep a target. Every change of a download's state that ends it
-# goes through finish(), which releases its units in the same transaction.
-
-
-def mark_sending(download_id: int) -> None:
-    now = utcnow()
-    Download.update(state="sending", sent_at=now, updated_at=now).where(
-        (Download.id == download_id) & (Download.state == "claimed")
-    ).execute()
-
-
-_FINAL_TIMESTAMP = {"imported": "imported_at", "failed": "failed_at", "removed": "removed_at"}
-
-
-def finish(
-    download_id: int,
-    state: str,
-    *,
-    error: str | None = None,
-    from_states: tuple[str, ...] = ACTIVE_STATES,
-) -> bool:
-    """End a download (imported, failed or removed): its units are released in the same
-    transaction, so its target can be grabbed again. Only a download in one of ``from_states``
-    (by default any active state) is ended: returns False when it was not in one (it had
-    already ended, or moved on meanwhile)."""
-    if state not in _FINAL_TIMESTAMP:
-        raise ValueError(f"not a final state: {state}")
-    now = utcnow()
-    values = {"state": state, _FINAL_TIMESTAMP[state]: now, "updated_at": now}
-    if error is not None:
-        values["error_message"] = error
-    with write_transaction():
-        changed = (
-            Download.update(**values)
-            .where((Download.id == download_id) & Download.state.in_(from_states))
-            .execute()
-        )
-        if changed:
-            DownloadUnit.update(active_unit=None).where(
-                DownloadUnit.download == download_id
-            ).execute()
-    return bool(changed)
+# The blocklist: releases never to grab again (the rule above reads it)
 
 
 def blocklist(

@@ -21,6 +21,7 @@ from .models import (
     MediaItem,
     database,
 )
+from .targets import EpisodeRef, InvalidTarget, Target
 
 _ARTICLES = ("the ", "a ", "an ")
 
@@ -327,7 +328,88 @@ def aired_condition(today: _dt.date | None = None):
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Targets: what a grab or a search is for, read from the library
+
+
+def _target_item(item_id: int) -> MediaItem:
+    item = MediaItem.get_or_none(MediaItem.id == item_id)
+    if item is None:
+        raise InvalidTarget(f"no film or show with id {item_id}")
+    return item
+
+
+def _target_base(item: MediaItem) -> dict:
+    return {
+        "item_id": item.id,
+        "title": item.title,
+        "year": item.year,
+        "imdb_id": item.imdb_id,
+        "tmdb_id": item.tmdb_id,
+        "tvdb_id": item.tvdb_id,
+        "tvmaze_id": item.tvmaze_id,
+        "folder": item.folder,
+        "root_id": item.root_id,
+    }
+
+
+def movie_target(item_id: int) -> Target:
+    item = _target_item(item_id)
+    if item.kind != "movie":
+        raise InvalidTarget(f"item {item_id} ({item.title}) is a show, not a film")
+    return Target(kind="movie", **_target_base(item))
+
+
+def episodes_target(episode_ids: list[int] | tuple[int, ...]) -> Target:
+    ids = sorted(set(episode_ids))
+    if not ids:
+        raise InvalidTarget("an episode grab needs at least one episode")
+    episodes = list(
+        Episode.select().where(Episode.id.in_(ids)).order_by(Episode.season, Episode.number)
+    )
+    found = {e.id for e in episodes}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InvalidTarget(f"no episode with id {missing[0]}")
+    shows = {e.show_id for e in episodes}
+    if len(shows) > 1:
+        raise InvalidTarget("the episodes of one grab must belong to one show")
+    item = _target_item(shows.pop())
+    refs = tuple(EpisodeRef(e.id, e.season, e.number, e.title) for e in episodes)
+    return Target(kind="episodes", season=refs[0].season, episodes=refs, **_target_base(item))
+
+
+def season_target(show_id: int, season: int) -> Target:
+    item = _target_item(show_id)
+    if item.kind != "show":
+        raise InvalidTarget(f"item {show_id} ({item.title}) is a film, not a show")
+    if season is None or season < 0:
+        raise InvalidTarget("a season pack needs a season number")
+    episodes = list(
+        Episode.select()
+        .where((Episode.show == show_id) & (Episode.season == season))
+        .order_by(Episode.number)
+    )
+    if not episodes:
+        raise InvalidTarget(f"{item.title} has no season {season} in the library")
+    refs = tuple(EpisodeRef(e.id, e.season, e.number, e.title) for e in episodes)
+    return Target(kind="season", season=season, episodes=refs, **_target_base(item))
+
+
+def episode_by_number(show_id: int, season: int, number: int) -> Target:
+    ep = Episode.get_or_none(
+        (Episode.show == show_id) & (Episode.season == season) & (Episode.number == number)
+    )
+    if ep is None:
+        raise InvalidTarget(f"show {show_id} has no episode S{season:02d}E{number:02d}")
+    return episodes_target([ep.id])
+
+
 __all__ = [
+    "episode_by_number",
+    "episodes_target",
+    "movie_target",
+    "season_target",
     "ItemInfo",
     "NewEpisode",
     "add_movie",

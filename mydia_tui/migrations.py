@@ -12,6 +12,7 @@ Adding a step: bump :data:`LATEST`, write ``_to_N(db, migrator)`` and register i
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from peewee import (
     BigIntegerField,
@@ -24,7 +25,6 @@ from peewee import (
 )
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
-from .db import write_transaction
 from .errors import DatabaseError
 from .models import ALL_MODELS, Meta
 
@@ -52,8 +52,10 @@ def _migrator(db: Database) -> SchemaMigrator:
     return SqliteMigrator(db)
 
 
-def migrate(db: Database) -> int:
-    """Create or upgrade the schema; returns the version the database is at afterwards."""
+def migrate(db: Database, write_transaction: Callable[[Database], Any]) -> int:
+    """Create or upgrade the schema of ``db`` inside one ``write_transaction(db)`` (the
+    caller's, :func:`mydia_tui.db.write_transaction`: opening the database runs this); returns
+    the version the database is at afterwards."""
     with write_transaction(db):
         if isinstance(db, PostgresqlDatabase):
             # serialise concurrent first opens on one server

@@ -1,9 +1,8 @@
-"""Searching, as the command line, the doctor and the monitor use it: the indexers' search
-service (``mydia_tui.indexers.search``) bound to the configuration and the library."""
+"""Searching for a library item, as the command line, the TUI, the doctor and the monitor use
+it: the indexers' search service (``mydia_tui.indexers.search``) bound to the configuration
+and the library (the item's quality profile, its target)."""
 
 from __future__ import annotations
-
-from collections import Counter
 
 from .config import Config, redact_text, secrets_of
 from .errors import UsageError
@@ -11,28 +10,13 @@ from .events import IndexerHealthSummary
 from .indexers.health import IndexerError, health_of
 from .indexers.search import SearchOutcome, search_with_config
 from .indexers.torznab import TorznabClient
-from .library import get_item
-from .monitor.search import Searcher, SearchResult
+from .library import episode_by_number, get_item, movie_target, season_target
 from .profiles import profile_name
-from .targets import Target, episode_by_number, movie_target, season_target
+from .targets import Target
 
 
 def search(config: Config, target: Target) -> SearchOutcome:
     return search_with_config(config, target, profile=profile_name(target))
-
-
-def make_searcher(config: Config) -> Searcher:
-    """The monitor's searcher: ranked candidates, refusal counts and indexer errors."""
-
-    def searcher(target: Target) -> SearchResult:
-        outcome = search(config, target)
-        return SearchResult(
-            candidates=outcome.candidates,
-            rejected=dict(Counter(d.reason_code for d in outcome.rejected)),
-            errors={r.name: r.message for r in outcome.errors},
-        )
-
-    return searcher
 
 
 def indexer_summary(config: Config) -> IndexerHealthSummary:

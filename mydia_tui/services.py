@@ -11,14 +11,17 @@ message a person can read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from . import history
-from .config import Config
+from .config import Config, secrets_of
 from .deluge import DelugeClient
 from .errors import MydiaError
-from .guard import blocklist, finish
+from .grabbing import candidate_grabber
+from .guard import blocklist
+from .lifecycle import remove_by_user
 from .models import ACTIVE_STATES, Download
+from .monitor.search import SearchMonitor, make_searcher
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,25 @@ class Done:
 
     message: str
     severity: Literal["information", "warning"] = "information"
+
+
+class AppServices(Protocol):
+    """What the TUI may ask of the core: :class:`Services` is the real one, which every face
+    shares; a test may pass a fake with the same methods."""
+
+    def pause(self, info_hash: str) -> Done: ...
+    def resume(self, info_hash: str) -> Done: ...
+    def remove(
+        self, info_hash: str, delete_data: bool = False, blocklisted: bool = False
+    ) -> Done: ...
+    def retry_import(self, info_hash: str) -> Done: ...
+    def search(
+        self, item_id: int, season: int | None = None, episode: int | None = None
+    ) -> Done: ...
+    def releases(
+        self, item_id: int, season: int | None = None, episode: int | None = None
+    ) -> list[ReleaseChoice]: ...
+    def grab(self, choice: ReleaseChoice) -> Done: ...
 
 
 @dataclass(frozen=True)
@@ -49,19 +71,30 @@ class ReleaseChoice:
 
 
 class Services:
-    def __init__(self, config: Config, client: DelugeClient | None = None, monitor=None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        client: DelugeClient | None = None,
+        search_monitor: SearchMonitor | None = None,
+    ) -> None:
+        """``search_monitor`` runs "search now" (:meth:`search`): the app's monitor's when
+        given, else one of the services' own, made on first use. Every grab, the services'
+        included, goes through :func:`mydia_tui.grabbing.grab_release`."""
         self.config = config
         self.client = client or DelugeClient(config.deluge)
-        #: a Monitor, for its guard-backed grabber (one is made when none is given)
-        self._monitor = monitor
+        #: the one grab path, for a candidate the user picked or a search found
+        self._grab = candidate_grabber(self.client, secrets=secrets_of(config))
+        self._search_monitor = search_monitor
 
     @property
-    def monitor(self):
-        if self._monitor is None:
-            from .monitor.engine import Monitor
-
-            self._monitor = Monitor(self.config, client=self.client)
-        return self._monitor
+    def search_monitor(self) -> SearchMonitor:
+        """The search monitor behind "search now" (the same search, grab and fallback as the
+        background monitor's cycles)."""
+        if self._search_monitor is None:
+            self._search_monitor = SearchMonitor(
+                self.config, make_searcher(self.config), self._grab
+            )
+        return self._search_monitor
 
     def pause(self, info_hash: str) -> Done:
         self.client.pause([info_hash])
@@ -104,7 +137,7 @@ class Services:
         if blocklisted:
             what += ", blocklisted"
         for d in active:
-            if finish(d.id, "removed", error="removed by the user"):
+            if remove_by_user(d.id):
                 history.record(
                     "removed",
                     f"{d.title} removed by the user ({what}); the target is wanted again",
@@ -160,7 +193,7 @@ class Services:
         from .searching import target_for
 
         target = target_for(choice.item_id, choice.season, choice.episode)
-        outcome = self.monitor.grab_candidate(target, choice.decision)
+        outcome = self._grab(target, choice.decision)
         if not outcome.accepted:
             return Done(f"{choice.title} was not grabbed: {outcome.message}", "warning")
         return Done(f"grabbed {choice.title} for {target.label()}")
@@ -171,7 +204,7 @@ class Services:
         :meth:`~mydia_tui.monitor.search.SearchMonitor.search_now`."""
         from .library import get_item
 
-        report = self.monitor.search.search_now(item_id, season, episode)
+        report = self.search_monitor.search_now(item_id, season, episode)
         if report.grabbed:
             lines = [
                 f"grabbed {report.grabbed_titles[label]} for {label}" for label in report.grabbed

@@ -14,16 +14,18 @@ import threading
 import traceback
 from typing import Any
 
-from mydia_tui.guard import AddResult, Guard, Release
+from mydia_tui.deluge import AddResult
+from mydia_tui.guard import GrabRequest, Guard
+from mydia_tui.library import movie_target
 from mydia_tui.models import database
-from mydia_tui.targets import Target, movie_target
+from mydia_tui.targets import Target
 
 Result = tuple[int, bool, str, int | None]
 
 
-def release_for(racer: str, item_id: int) -> Release:
+def release_for(racer: str, item_id: int) -> GrabRequest:
     info_hash = hashlib.sha1(f"{racer}/{item_id}".encode()).hexdigest()
-    return Release(info_hash, f"Film {item_id} 1080p {racer}")
+    return GrabRequest(info_hash, f"Film {item_id} 1080p {racer}")
 
 
 def race(

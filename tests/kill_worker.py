@@ -55,8 +55,8 @@ def run_import(download_id: str, host: str, port: str, user: str, password: str)
 
 
 def run_send(movie_id: str, info_hash: str) -> None:
-    from mydia_tui.guard import Guard, Release
-    from mydia_tui.targets import movie_target
+    from mydia_tui.guard import GrabRequest, Guard
+    from mydia_tui.library import movie_target
 
     def send():
         _say("sending")
@@ -65,7 +65,9 @@ def run_send(movie_id: str, info_hash: str) -> None:
 
     _say("ready")
     _wait()
-    outcome = Guard().grab(movie_target(int(movie_id)), Release(info_hash, "killed sender"), send)
+    outcome = Guard().grab(
+        movie_target(int(movie_id)), GrabRequest(info_hash, "killed sender"), send
+    )
     _say(f"returned {outcome}")
 
 

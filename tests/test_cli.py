@@ -156,3 +156,9 @@ def test_history_shows_the_users_local_time_and_json_stays_utc(cli):
     local = at.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30)))
     line = cli("history").out.strip()
     assert line.startswith(local.strftime("%Y-%m-%d %H:%M:%S +0530")), line
+
+
+def test_history_of_an_unknown_item_says_so(cli):
+    r = cli("history", "99")
+    assert r.code == 1 and r.out == ""
+    assert r.err.strip() == "mydia-tui: no film or show with id 99"

@@ -16,8 +16,8 @@ from httpserver import LoopbackHTTPServer, Response
 
 from mydia_tui.config import DelugeConfig
 from mydia_tui.deluge import (
+    ConnectionHealth,
     DelugeClient,
-    DelugeHealth,
     DelugeUnreachable,
     TorrentFetchError,
     map_state,
@@ -222,8 +222,8 @@ def test_status_from_dict_converts_units():
 
 def test_health_text():
     since = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
-    up = DelugeHealth(True, "2.2.0", since, "", "127.0.0.1:58846")
-    down = DelugeHealth(False, "", since, "refused", "127.0.0.1:58846")
+    up = ConnectionHealth(True, "2.2.0", since, "", "127.0.0.1:58846")
+    down = ConnectionHealth(False, "", since, "refused", "127.0.0.1:58846")
     assert up.text == "Deluge 2.2.0 at 127.0.0.1:58846"
     assert down.text == "Deluge offline since 03:04:05 UTC: refused"
 

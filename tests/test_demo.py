@@ -10,15 +10,25 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from pty_process import REPO, PtyProcess, after_the_app, cli_argv, plain, processes_mentioning
+from pty_process import (
+    LEAVE_ALT_SCREEN,
+    REPO,
+    PtyProcess,
+    after_the_app,
+    cli_argv,
+    plain,
+    processes_mentioning,
+)
 
 from mydia_tui.demo import FILMS, Demo, started_demo
+from mydia_tui.services import Services
 from mydia_tui.tui.launch import tui_app
 from mydia_tui.views import list_items
 
@@ -50,9 +60,8 @@ async def test_demo_tui_imports_every_film_and_q_leaves_nothing_running(deluged_
         pids = [demo.seeder.pid, demo.client.pid]
         assert len(processes_mentioning(str(demo.root))) == 2
         with tui_app(demo.config(), str(demo.config_path)) as app:
-            # what `mydia-tui` offers is there: search, grab, pause, remove
-            for service in ("search", "releases", "grab", "pause", "resume", "remove"):
-                assert app.has_service(service), service
+            # what `mydia-tui` offers is there: the real services (search, grab, pause, remove)
+            assert isinstance(app.services, Services)
             async with app.run_test(size=(120, 36)) as pilot:
                 deadline = time.monotonic() + 150
                 while not _all_imported():
@@ -99,6 +108,26 @@ def test_demo_in_a_terminal_until_every_film_is_imported_then_q(tmp_path, deluge
         stderr_lines = after_the_app(demo.screen())
     assert code == 0, (out, stderr_lines)
     assert stderr_lines == []
+    assert f"stopped the daemons and removed {root}" in out
+    assert not root.exists()
+    assert processes_mentioning(str(root)) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_the_demo_ended_by_a_signal_still_cleans_up(tmp_path, deluged_path, signum):
+    """SIGTERM, or SIGHUP when the terminal closes, ends the demo as q does: the terminal is
+    given back, the daemons stop and the folder goes (before, the folder stayed behind)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MYDIA_DELUGED": str(deluged_path)}
+    with PtyProcess(cli_argv(tmp_path, "demo"), env, on_tty=("stderr",)) as demo:
+        root = Path(demo.expect(r"everything lives in (\S+)", where="stdout").group(1))
+        demo.expect("Tears of Steel", timeout=60)  # the TUI is up
+        assert len(processes_mentioning(str(root))) == 2
+        demo.proc.send_signal(signum)
+        code = demo.wait(30)
+        out = demo.out("stdout")
+        screen = demo.screen()
+    assert code == 0, (out, screen[-2000:])
+    assert LEAVE_ALT_SCREEN in screen  # the terminal was restored
     assert f"stopped the daemons and removed {root}" in out
     assert not root.exists()
     assert processes_mentioning(str(root)) == []

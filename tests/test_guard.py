@@ -13,9 +13,19 @@ from pathlib import Path
 import pytest
 
 from mydia_tui import guard as g
-from mydia_tui.guard import AddResult, AmbiguousClientError, Guard, Release, finish
+from mydia_tui.deluge import AddResult
+from mydia_tui.guard import AmbiguousClientError, GrabRequest, Guard
 from mydia_tui.history import list_history
-from mydia_tui.library import add_movie, add_show, manual_episodes, sync_roots
+from mydia_tui.library import (
+    add_movie,
+    add_show,
+    episodes_target,
+    manual_episodes,
+    movie_target,
+    season_target,
+    sync_roots,
+)
+from mydia_tui.lifecycle import finish
 from mydia_tui.models import (
     Download,
     DownloadUnit,
@@ -25,16 +35,16 @@ from mydia_tui.models import (
     MediaFile,
     utcnow,
 )
-from mydia_tui.targets import episodes_target, movie_target, season_target
+from mydia_tui.refusals import Reason
 
 pytestmark = pytest.mark.both_databases
 
 _hashes = (f"{i:040x}" for i in itertools.count(1))
 
 
-def release(title: str = "Some.Release.1080p.WEB-DL-GRP", **kw) -> Release:
+def release(title: str = "Some.Release.1080p.WEB-DL-GRP", **kw) -> GrabRequest:
     kw.setdefault("info_hash", next(_hashes))
-    return Release(title=title, **kw)
+    return GrabRequest(title=title, **kw)
 
 
 def ok(info_hash: str = "") -> callable:
@@ -60,16 +70,16 @@ class Library:
             (Episode.show == self.show) & (Episode.season == season) & (Episode.number == number)
         ).id
 
-    def grab_episodes(self, *pairs: tuple[int, int], rel: Release | None = None):
+    def grab_episodes(self, *pairs: tuple[int, int], rel: GrabRequest | None = None):
         rel = rel or release()
         target = episodes_target([self.ep(s, n) for s, n in pairs])
         return self.guard.grab(target, rel, ok(rel.info_hash))
 
-    def grab_season(self, season: int, rel: Release | None = None):
+    def grab_season(self, season: int, rel: GrabRequest | None = None):
         rel = rel or release()
         return self.guard.grab(season_target(self.show, season), rel, ok(rel.info_hash))
 
-    def grab_movie(self, movie_id: int | None = None, rel: Release | None = None):
+    def grab_movie(self, movie_id: int | None = None, rel: GrabRequest | None = None):
         rel = rel or release()
         return self.guard.grab(movie_target(movie_id or self.bbb), rel, ok(rel.info_hash))
 
@@ -117,7 +127,7 @@ def refused(outcome, reason: str) -> bool:
 
 def test_case_01_active_episode_download_blocks_same_episode(lib):
     assert lib.grab_episodes((1, 1)).accepted
-    assert refused(lib.grab_episodes((1, 1)), g.IN_FLIGHT)
+    assert refused(lib.grab_episodes((1, 1)), Reason.IN_FLIGHT)
 
 
 def test_case_02_completed_and_imported_episode_download_allows_retry(lib):
@@ -134,12 +144,12 @@ def test_case_03_failed_episode_download_allows_retry(lib):
 
 def test_case_04_active_movie_download_blocks_movie(lib):
     assert lib.grab_movie().accepted
-    assert refused(lib.grab_movie(), g.IN_FLIGHT)
+    assert refused(lib.grab_movie(), Reason.IN_FLIGHT)
 
 
 def test_case_05_active_season_pack_blocks_same_pack(lib):
     assert lib.grab_season(1).accepted
-    assert refused(lib.grab_season(1), g.IN_FLIGHT)
+    assert refused(lib.grab_season(1), Reason.IN_FLIGHT)
 
 
 def test_case_06_active_season_1_pack_allows_season_2_pack(lib):
@@ -155,20 +165,20 @@ def test_case_07_completed_movie_download_allows_movie_by_this_rule(lib):
 
 def test_case_08_episode_file_blocks_episode(lib):
     lib.episode_file((1, 1))
-    assert refused(lib.grab_episodes((1, 1)), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_episodes((1, 1)), Reason.ALREADY_ON_DISK)
 
 
 def test_case_09_movie_file_blocks_movie(lib):
     lib.movie_file()
     outcome = lib.grab_movie()
-    assert refused(outcome, g.ALREADY_ON_DISK)
+    assert refused(outcome, Reason.ALREADY_ON_DISK)
     assert "Big Buck Bunny (2008) [Bluray-1080p].mkv" in outcome.message
 
 
 def test_case_10_season_pack_refused_when_its_episodes_have_files(lib):
     lib.episode_file((2, 1))
     lib.episode_file((2, 2))
-    assert refused(lib.grab_season(2), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_season(2), Reason.ALREADY_ON_DISK)
 
 
 def test_case_11_season_pack_with_no_files_allowed(lib):
@@ -190,7 +200,7 @@ def test_original_report_unscanned_movie_file_blocks_grab(lib):
     folder.mkdir()
     (folder / "big.buck.bunny.2008.1080p.mkv").write_bytes(b"x")
     outcome = lib.grab_movie()
-    assert refused(outcome, g.ALREADY_ON_DISK)
+    assert refused(outcome, Reason.ALREADY_ON_DISK)
     assert "not scanned yet" in outcome.message
     assert Download.select().count() == 0
 
@@ -207,8 +217,8 @@ def test_unscanned_episode_file_blocks_only_that_episode(lib):
     folder = lib.shows_root / "The Expanse" / "Season 01"
     folder.mkdir(parents=True)
     (folder / "the.expanse.s01e02.720p.mkv").write_bytes(b"x")
-    assert refused(lib.grab_episodes((1, 2)), g.ALREADY_ON_DISK)
-    assert refused(lib.grab_season(1), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_episodes((1, 2)), Reason.ALREADY_ON_DISK)
+    assert refused(lib.grab_season(1), Reason.ALREADY_ON_DISK)
     assert lib.grab_episodes((1, 3)).accepted
 
 
@@ -222,25 +232,25 @@ def test_file_row_whose_file_is_gone_does_not_count_and_is_flagged(lib):
 def test_episode_inside_active_season_pack_is_in_flight(lib):
     pack = lib.grab_season(1)
     outcome = lib.grab_episodes((1, 3))
-    assert refused(outcome, g.IN_FLIGHT)
+    assert refused(outcome, Reason.IN_FLIGHT)
     assert outcome.download_id == pack.download_id
 
 
 def test_pack_over_active_episode_is_in_flight(lib):
     lib.grab_episodes((1, 3))
-    assert refused(lib.grab_season(1), g.IN_FLIGHT)
+    assert refused(lib.grab_season(1), Reason.IN_FLIGHT)
 
 
 def test_overlapping_multi_episode_releases_are_in_flight(lib):
     assert lib.grab_episodes((1, 1), (1, 2)).accepted
-    assert refused(lib.grab_episodes((1, 2), (1, 3)), g.IN_FLIGHT)
+    assert refused(lib.grab_episodes((1, 2), (1, 3)), Reason.IN_FLIGHT)
     assert lib.grab_episodes((1, 3), (1, 4)).accepted
 
 
 def test_episode_added_after_pack_grab_is_still_covered_by_the_pack(lib):
     lib.grab_season(1)
     late = Episode.create(show=lib.show, season=1, number=5)
-    assert refused(lib.guard.grab(episodes_target([late.id]), release(), ok()), g.IN_FLIGHT)
+    assert refused(lib.guard.grab(episodes_target([late.id]), release(), ok()), Reason.IN_FLIGHT)
 
 
 @pytest.mark.parametrize(
@@ -249,13 +259,13 @@ def test_episode_added_after_pack_grab_is_still_covered_by_the_pack(lib):
 def test_completed_but_not_imported_still_holds_its_target(lib, state):
     first = lib.grab_movie()
     Download.update(state=state).where(Download.id == first.download_id).execute()
-    assert refused(lib.grab_movie(), g.IN_FLIGHT)
+    assert refused(lib.grab_movie(), Reason.IN_FLIGHT)
 
 
 def test_grab_without_target_is_invalid_and_blocks_nothing(lib):
     lib.grab_movie()  # an active download exists
     outcome = lib.guard.grab(None, release(), ok())
-    assert refused(outcome, g.INVALID_TARGET)
+    assert refused(outcome, Reason.INVALID_TARGET)
     # and it is not "a duplicate of everything": other targets still grab
     assert lib.grab_movie(lib.sintel).accepted
 
@@ -266,7 +276,7 @@ def test_client_failure_keeps_the_claim_as_failed_history(lib):
 
     rel = release()
     outcome = lib.guard.grab(movie_target(lib.bbb), rel, fail)
-    assert refused(outcome, g.CLIENT_ERROR)
+    assert refused(outcome, Reason.CLIENT_ERROR)
     row = Download.get_by_id(outcome.download_id)
     assert row.state == "failed" and "refused the torrent" in row.error_message
     assert row.failed_at is not None
@@ -289,7 +299,7 @@ def test_sonarr_5862_torrent_already_in_session_is_adopted_not_failed(lib):
     assert Download.get_by_id(outcome.download_id).state == "queued"
     assert list_history()[0].event == "adopted"
     # and no other release is grabbed for it
-    assert refused(lib.grab_movie(), g.IN_FLIGHT)
+    assert refused(lib.grab_movie(), Reason.IN_FLIGHT)
 
 
 def test_radarr_6790_add_timed_out_but_succeeded_holds_target(lib):
@@ -301,9 +311,9 @@ def test_radarr_6790_add_timed_out_but_succeeded_holds_target(lib):
     assert outcome.accepted and outcome.pending
     row = Download.get_by_id(outcome.download_id)
     assert row.state == "sending" and row.info_hash == rel.info_hash
-    assert refused(lib.grab_movie(), g.IN_FLIGHT)
+    assert refused(lib.grab_movie(), Reason.IN_FLIGHT)
     # the same release sent again is refused too
-    assert refused(lib.guard.grab(movie_target(lib.bbb), rel, ok()), g.IN_FLIGHT)
+    assert refused(lib.guard.grab(movie_target(lib.bbb), rel, ok()), Reason.IN_FLIGHT)
 
 
 def test_sonarr_8770_same_hash_after_import_is_refused(lib):
@@ -312,7 +322,7 @@ def test_sonarr_8770_same_hash_after_import_is_refused(lib):
     finish(first.download_id, "imported")
     # the file was deleted after import: the film is wanted again, but not this torrent
     outcome = lib.guard.grab(movie_target(lib.bbb), rel, ok())
-    assert refused(outcome, g.SAME_TORRENT)
+    assert refused(outcome, Reason.SAME_TORRENT)
     assert lib.grab_movie().accepted
 
 
@@ -329,22 +339,22 @@ def test_flexget_identity_is_the_info_hash_not_the_url(lib):
     outcome = lib.guard.grab(
         movie_target(lib.sintel), release(info_hash=b32, guid="https://idx/1?x=2"), ok()
     )
-    assert refused(outcome, g.SAME_TORRENT)
+    assert refused(outcome, Reason.SAME_TORRENT)
 
 
 def test_medusa_3549_multi_episode_release_refused_when_an_episode_is_on_disk(lib):
     lib.episode_file((1, 1))
-    assert refused(lib.grab_episodes((1, 1), (1, 2)), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_episodes((1, 1), (1, 2)), Reason.ALREADY_ON_DISK)
 
 
 def test_multi_episode_file_blocks_each_episode_it_covers(lib):
     lib.episode_file((1, 1), (1, 2))
-    assert refused(lib.grab_episodes((1, 2)), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_episodes((1, 2)), Reason.ALREADY_ON_DISK)
 
 
 def test_sickchill_6656_singles_then_pack_in_one_run(lib):
     assert lib.grab_episodes((2, 1)).accepted
-    assert refused(lib.grab_season(2), g.IN_FLIGHT)
+    assert refused(lib.grab_season(2), Reason.IN_FLIGHT)
 
 
 def test_retry_after_removal_and_after_file_deleted(lib):
@@ -354,7 +364,7 @@ def test_retry_after_removal_and_after_file_deleted(lib):
     assert second.accepted
     finish(second.download_id, "imported")
     f = lib.movie_file()
-    assert refused(lib.grab_movie(), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_movie(), Reason.ALREADY_ON_DISK)
     (lib.movies_root / f.path).unlink()
     assert lib.grab_movie().accepted
 
@@ -366,11 +376,13 @@ def test_retry_after_removal_and_after_file_deleted(lib):
 def test_blocklisted_by_hash_guid_or_title_and_size(lib):
     h = next(_hashes)
     g.blocklist(info_hash=h, title="Bad.Release", reason="failed in Deluge")
-    assert refused(lib.grab_movie(rel=release(info_hash=h)), g.BLOCKLISTED)
+    assert refused(lib.grab_movie(rel=release(info_hash=h)), Reason.BLOCKLISTED)
     g.blocklist(info_hash=None, indexer="idx", guid="guid-1", title="Other")
-    assert refused(lib.grab_movie(rel=release(indexer="idx", guid="guid-1")), g.BLOCKLISTED)
+    assert refused(lib.grab_movie(rel=release(indexer="idx", guid="guid-1")), Reason.BLOCKLISTED)
     g.blocklist(info_hash=None, indexer="idx", title="Same.Name", size=123)
-    assert refused(lib.grab_movie(rel=release("Same.Name", indexer="idx", size=123)), g.BLOCKLISTED)
+    assert refused(
+        lib.grab_movie(rel=release("Same.Name", indexer="idx", size=123)), Reason.BLOCKLISTED
+    )
     assert lib.grab_movie(rel=release("Same.Name", indexer="idx", size=124)).accepted
 
 
@@ -388,7 +400,7 @@ def test_first_refusal_wins_in_fixed_order(lib):
     lib.movie_file()
     h = next(_hashes)
     g.blocklist(info_hash=h)
-    assert refused(lib.grab_movie(rel=release(info_hash=h)), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_movie(rel=release(info_hash=h)), Reason.ALREADY_ON_DISK)
     assert [r.__name__ for r in g.RULES] == [
         "rule_valid_target",
         "rule_already_on_disk",
@@ -442,7 +454,7 @@ def test_check_previews_without_claiming(lib):
     assert lib.guard.check(movie_target(lib.bbb), release()) is None
     assert Download.select().count() == 0
     lib.grab_movie()
-    assert lib.guard.check(movie_target(lib.bbb), release()).reason == g.IN_FLIGHT
+    assert lib.guard.check(movie_target(lib.bbb), release()).reason == Reason.IN_FLIGHT
 
 
 def test_show_folder_listing_is_reused_only_while_no_folder_changed(lib):
@@ -453,12 +465,12 @@ def test_show_folder_listing_is_reused_only_while_no_folder_changed(lib):
     old = 1_600_000_000
     for folder in (season, season.parent):
         os.utime(folder, (old, old))
-    assert refused(lib.grab_episodes((1, 1)), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_episodes((1, 1)), Reason.ALREADY_ON_DISK)
     listing = g._LISTINGS[str(season.parent)]
-    assert refused(lib.grab_episodes((1, 1)), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_episodes((1, 1)), Reason.ALREADY_ON_DISK)
     assert g._LISTINGS[str(season.parent)] is listing  # reused: nothing changed
     (season / "the.expanse.s01e02.mkv").write_bytes(b"x")  # the season folder's mtime moves
-    assert refused(lib.grab_episodes((1, 2)), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_episodes((1, 2)), Reason.ALREADY_ON_DISK)
     assert lib.grab_episodes((1, 3)).accepted
 
 
@@ -514,12 +526,14 @@ def test_scanned_folders_unchanged_since_are_trusted_without_listing_them(lib, l
     _scan(lib)
     listings.clear()
     assert lib.grab_episodes((1, 2)).accepted
-    assert refused(lib.grab_episodes((1, 1)), g.ALREADY_ON_DISK)  # the scanned file, by its row
+    assert refused(
+        lib.grab_episodes((1, 1)), Reason.ALREADY_ON_DISK
+    )  # the scanned file, by its row
     assert listings == []  # one stat per folder, no listing
     # a file the scan has not seen changes its folder's time: the folders are listed again
     (season / "the.expanse.s01e03.720p.mkv").write_bytes(b"x")
     outcome = lib.grab_episodes((1, 3))
-    assert refused(outcome, g.ALREADY_ON_DISK)
+    assert refused(outcome, Reason.ALREADY_ON_DISK)
     assert "not scanned yet" in outcome.message
     assert str(season) in listings
 
@@ -532,7 +546,7 @@ def test_file_added_within_the_scans_clock_tick_is_still_found(lib):
     before = os.stat(season).st_mtime_ns
     (season / "the.expanse.s01e02.mkv").write_bytes(b"x")
     os.utime(season, ns=(before, before))  # the new file left the folder's time as it was
-    assert refused(lib.grab_episodes((1, 2)), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_episodes((1, 2)), Reason.ALREADY_ON_DISK)
 
 
 def test_video_the_scan_could_not_match_keeps_its_folder_listed(lib, listings):
@@ -544,7 +558,7 @@ def test_video_the_scan_could_not_match_keeps_its_folder_listed(lib, listings):
     _scan(lib)
     Episode.create(show=lib.show, season=1, number=9)
     outcome = lib.grab_episodes((1, 9))
-    assert refused(outcome, g.ALREADY_ON_DISK)
+    assert refused(outcome, Reason.ALREADY_ON_DISK)
     assert "S01E09" in outcome.message
 
 
@@ -556,7 +570,7 @@ def test_new_subfolder_after_the_scan_is_listed(lib):
     extra.mkdir()
     (extra / "the.expanse.s02e01.1080p.mkv").write_bytes(b"x")
     os.utime(extra, ns=(OLD_NS, OLD_NS))  # even an old-looking folder: its parent changed
-    assert refused(lib.grab_episodes((2, 1)), g.ALREADY_ON_DISK)
+    assert refused(lib.grab_episodes((2, 1)), Reason.ALREADY_ON_DISK)
 
 
 def test_trailers_and_extras_in_the_film_folder_do_not_count(lib):

@@ -36,8 +36,17 @@ from hypothesis.stateful import (
 
 from mydia_tui import guard as guard_mod
 from mydia_tui.db import open_database
-from mydia_tui.guard import AddResult, AmbiguousClientError, Guard, Release, finish
-from mydia_tui.library import add_movie, add_show, manual_episodes
+from mydia_tui.deluge import AddResult
+from mydia_tui.guard import AmbiguousClientError, GrabRequest, Guard
+from mydia_tui.library import (
+    add_movie,
+    add_show,
+    episodes_target,
+    manual_episodes,
+    movie_target,
+    season_target,
+)
+from mydia_tui.lifecycle import finish
 from mydia_tui.models import (
     ACTIVE_STATES,
     Download,
@@ -47,7 +56,7 @@ from mydia_tui.models import (
     LibraryRoot,
     MediaFile,
 )
-from mydia_tui.targets import episodes_target, movie_target, season_target
+from mydia_tui.refusals import Reason
 
 SEASONS = {1: 3, 2: 3}
 MOVIES = (("Alpha", 2001), ("Bravo", 2002), ("Charlie", 2003))
@@ -174,16 +183,16 @@ class GuardMachine(RuleBasedStateMachine):
 
     def predict(self, planned: Planned, info_hash: str) -> str:
         if planned.content & self.content_on_disk():
-            return guard_mod.ALREADY_ON_DISK
+            return Reason.ALREADY_ON_DISK
         if any(planned.blocking & d.units for d in self.active()):
-            return guard_mod.IN_FLIGHT
+            return Reason.IN_FLIGHT
         if any(
             d.info_hash == info_hash and (d.state in ACTIVE_STATES or d.state == "imported")
             for d in self.downloads.values()
         ):
-            return guard_mod.SAME_TORRENT
+            return Reason.SAME_TORRENT
         if info_hash in self.blocked:
-            return guard_mod.BLOCKLISTED
+            return Reason.BLOCKLISTED
         return ""
 
     # -- rules -----------------------------------------------------------------------------
@@ -241,7 +250,7 @@ class GuardMachine(RuleBasedStateMachine):
             return AddResult(info_hash, already_present=answer == "present")
 
         target = self.target_of(planned)
-        release = Release(info_hash.upper() if upper else info_hash, f"release {spec}")
+        release = GrabRequest(info_hash.upper() if upper else info_hash, f"release {spec}")
         preview = self.guard.check(target, release)
         outcome = self.guard.grab(target, release, send)
         event(f"grab {planned.kind}: {outcome.reason or 'accepted'}")
@@ -254,7 +263,7 @@ class GuardMachine(RuleBasedStateMachine):
             return
         assert outcome.download_id is not None
         if answer == "error":
-            assert outcome.refused and outcome.reason == guard_mod.CLIENT_ERROR
+            assert outcome.refused and outcome.reason == Reason.CLIENT_ERROR
             state = "failed"
         else:
             assert outcome.accepted, (spec, outcome)

@@ -19,16 +19,18 @@ import pytest
 from guard_race_worker import process_main, race_in_threads, release_for
 from peewee import IntegrityError
 
-from mydia_tui.guard import (
-    ALREADY_ON_DISK,
-    IN_FLIGHT,
-    SAME_TORRENT,
-    AddResult,
-    Guard,
-    Release,
-    finish,
+from mydia_tui.deluge import AddResult
+from mydia_tui.guard import GrabRequest, Guard
+from mydia_tui.library import (
+    add_movie,
+    add_show,
+    episode_by_number,
+    episodes_target,
+    manual_episodes,
+    movie_target,
+    season_target,
 )
-from mydia_tui.library import add_movie, add_show, manual_episodes
+from mydia_tui.lifecycle import finish
 from mydia_tui.models import (
     ACTIVE_STATES,
     Download,
@@ -40,7 +42,7 @@ from mydia_tui.models import (
     database,
     utcnow,
 )
-from mydia_tui.targets import episode_by_number, episodes_target, movie_target, season_target
+from mydia_tui.refusals import Reason
 
 TARGETS = 50
 
@@ -63,7 +65,7 @@ def _assert_one_winner_each(item_ids: list[int], results: list, errors: list, ra
         winners = [o for o in outcomes if o[0]]
         assert len(winners) == 1, (item_id, outcomes)
         losers = [o for o in outcomes if not o[0]]
-        assert {reason for _, reason, _ in losers} == {IN_FLIGHT}, (item_id, outcomes)
+        assert {reason for _, reason, _ in losers} == {Reason.IN_FLIGHT}, (item_id, outcomes)
         # every loser names the download that won
         assert {d for _, _, d in losers} == {winners[0][2]}, (item_id, outcomes)
 
@@ -162,12 +164,12 @@ def _refusal(target, racer: str) -> str:
 def test_failed_or_removed_download_frees_its_target_once(db, final):
     target = movie_target(_films(1)[0])
     first = _accept(target, "a")
-    assert _refusal(target, "b") == IN_FLIGHT
+    assert _refusal(target, "b") == Reason.IN_FLIGHT
     assert finish(first, final)
     second = _accept(target, "b")
     # the new claim holds the film again: a third grab is refused, naming the second download
     outcome = Guard().claim(target, release_for("c", target.item_id))
-    assert outcome.reason == IN_FLIGHT and outcome.download_id == second
+    assert outcome.reason == Reason.IN_FLIGHT and outcome.download_id == second
     # the failed download's own torrent may come back only once the target is free again
     assert finish(second, "failed")
     assert _accept(target, "a") not in (first, second)
@@ -185,13 +187,13 @@ def test_imported_download_frees_its_claim_but_its_file_and_torrent_still_block(
     assert finish(first, "imported")
     assert not DownloadUnit.select().where(DownloadUnit.active_unit.is_null(False)).exists()
 
-    assert _refusal(target, "b") == ALREADY_ON_DISK
+    assert _refusal(target, "b") == Reason.ALREADY_ON_DISK
     # the file is deleted: the target is free, but not for the torrent that was imported
     (tmp_path / "movies" / rel).unlink()
     same = Guard().claim(target, release_for("a", target.item_id))
-    assert same.reason == SAME_TORRENT and same.download_id == first
+    assert same.reason == Reason.SAME_TORRENT and same.download_id == first
     second = _accept(target, "b")
-    assert _refusal(target, "c") == IN_FLIGHT
+    assert _refusal(target, "c") == Reason.IN_FLIGHT
     assert Download.get_by_id(second).state == "queued"
 
 
@@ -200,17 +202,17 @@ def test_finished_episode_frees_it_but_an_active_pack_still_blocks_it(db):
     e2 = episode_by_number(show.id, 1, 2)
     pack = season_target(show.id, 1)
     single = _accept(e2, "a")
-    assert _refusal(pack, "b") == IN_FLIGHT
+    assert _refusal(pack, "b") == Reason.IN_FLIGHT
     assert finish(single, "failed")
     pack_id = _accept(pack, "b")
     # the pack holds every episode of season 1, and only of season 1
-    assert _refusal(e2, "c") == IN_FLIGHT
+    assert _refusal(e2, "c") == Reason.IN_FLIGHT
     e1e2 = episodes_target([e2.episode_ids[0], episode_by_number(show.id, 1, 1).episode_ids[0]])
-    assert _refusal(e1e2, "c") == IN_FLIGHT
+    assert _refusal(e1e2, "c") == Reason.IN_FLIGHT
     _accept(episode_by_number(show.id, 2, 1), "c")
     assert finish(pack_id, "removed")
     _accept(e1e2, "d")
-    assert _refusal(pack, "e") == IN_FLIGHT
+    assert _refusal(pack, "e") == Reason.IN_FLIGHT
 
 
 def test_pack_grabbed_before_an_episode_was_known_still_covers_it(db):
@@ -218,7 +220,7 @@ def test_pack_grabbed_before_an_episode_was_known_still_covers_it(db):
     show = add_show("Late Show", manual_episodes({1: 2}))
     _accept(season_target(show.id, 1), "a")
     late = Episode.create(show=show.id, season=1, number=3)
-    assert _refusal(episodes_target([late.id]), "b") == IN_FLIGHT
+    assert _refusal(episodes_target([late.id]), "b") == Reason.IN_FLIGHT
 
 
 # -- the database's own guarantee --------------------------------------------------------------
@@ -262,7 +264,7 @@ def test_the_constraint_alone_rejects_a_second_active_holder(db):
         DownloadUnit.update(active_unit=unit).where(DownloadUnit.id == row.id).execute()
     # and the guard, reading the same table, refuses the film and names the holder
     outcome = Guard().claim(movie_target(item_id), release_for("d", item_id))
-    assert outcome.reason == IN_FLIGHT and outcome.download_id == a
+    assert outcome.reason == Reason.IN_FLIGHT and outcome.download_id == a
 
 
 def test_a_writer_that_skips_the_rules_loses_to_the_constraint_and_the_guard_says_so(db):
@@ -285,7 +287,7 @@ def test_a_writer_that_skips_the_rules_loses_to_the_constraint_and_the_guard_say
         outcome = Guard().claim(target, release_for("a", item_id))
     finally:
         guard_mod.CLAIM_RULES = claim_rules
-    assert outcome.refused and outcome.reason == IN_FLIGHT
+    assert outcome.refused and outcome.reason == Reason.IN_FLIGHT
     # the sneaky row was rolled back with the failed claim; nothing of the claim remains
     assert Download.select().count() == 1
     assert not DownloadUnit.select().exists()
@@ -298,8 +300,8 @@ def test_active_states_hold_and_final_states_free(db):
     held = _accept(target, "holder")
     for state in ACTIVE_STATES:
         Download.update(state=state).where(Download.id == held).execute()
-        outcome = Guard().claim(target, Release("f" * 40, f"try while {state}"))
-        assert outcome.reason == IN_FLIGHT, state
+        outcome = Guard().claim(target, GrabRequest("f" * 40, f"try while {state}"))
+        assert outcome.reason == Reason.IN_FLIGHT, state
 
 
 def test_insert_row_writes_what_model_insert_writes(db):
@@ -380,7 +382,7 @@ def test_threads_race_with_overlapping_packs_multis_and_episodes(db):
         random.Random(n).shuffle(order)
         guard = Guard(claimed_by=f"overlap-{n}")
         for k, target in enumerate(order):
-            release = Release(release_for(f"o{n}/{k}", target.item_id).info_hash, "x")
+            release = GrabRequest(release_for(f"o{n}/{k}", target.item_id).info_hash, "x")
             results.append((target, guard.claim(target, release)))
 
     errors = _in_threads(8, racer)
@@ -398,7 +400,7 @@ def test_threads_race_with_overlapping_packs_multis_and_episodes(db):
             held[e] = download_id
     for target, outcome in results:
         if outcome.refused:
-            assert outcome.reason == IN_FLIGHT, outcome
+            assert outcome.reason == Reason.IN_FLIGHT, outcome
             assert episodes(won[outcome.download_id]) & episodes(target), outcome
     # every episode ends up held: whatever won first, nothing was left uncovered by a refusal
     assert len(held) == 6 * 2 * 3
@@ -417,12 +419,12 @@ def test_claims_racing_with_releases_never_overlap_in_time(db):
         guard = Guard(claimed_by=f"cycle-{n}")
         for k in range(60):
             target = rnd.choice(targets)
-            release = Release(release_for(f"c{n}/{k}", target.item_id).info_hash, "x")
+            release = GrabRequest(release_for(f"c{n}/{k}", target.item_id).info_hash, "x")
             outcome = guard.grab(target, release, lambda r=release: AddResult(r.info_hash))
             if outcome.accepted:
                 assert finish(outcome.download_id, rnd.choice(("failed", "removed")))
             else:
-                assert outcome.reason == IN_FLIGHT, outcome
+                assert outcome.reason == Reason.IN_FLIGHT, outcome
 
     errors = _in_threads(6, racer)
     assert not errors, errors

@@ -23,11 +23,10 @@ from monitor_helpers import make_payload, monitor_config, seed
 
 from mydia_tui.config import Config
 from mydia_tui.deluge import DelugeClient, prepare_torrent
-from mydia_tui.grabbing import ReleaseInfo, grab
-from mydia_tui.guard import Guard, Outcome
-from mydia_tui.guard import Release as GuardRelease
+from mydia_tui.grabbing import grab_release
+from mydia_tui.guard import GrabRequest, Guard, Outcome
 from mydia_tui.history import list_history
-from mydia_tui.library import add_movie
+from mydia_tui.library import add_movie, movie_target
 from mydia_tui.models import Download, MediaFile, SearchState, utcnow
 from mydia_tui.monitor.downloads import DownloadMonitor
 from mydia_tui.monitor.engine import Monitor
@@ -42,7 +41,7 @@ from mydia_tui.monitor.reconcile import claim_expired, settle_claim
 from mydia_tui.monitor.search import SearchMonitor, SearchResult
 from mydia_tui.monitor.wanted import wanted_movies
 from mydia_tui.processes import process_alive, this_process
-from mydia_tui.targets import movie_target
+from mydia_tui.releases.release import Release
 
 REPO = Path(__file__).resolve().parent.parent
 WORKER = Path(__file__).resolve().parent / "kill_worker.py"
@@ -117,12 +116,12 @@ def _completed_download(cfg, client, swarm, tmp_path) -> tuple[int, int]:
     payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 400_000})
     seed(swarm, payload)
     movie = add_movie("Big Buck Bunny", 2008)
-    outcome = grab(
-        Guard(),
+    outcome = grab_release(
         client,
         movie_target(movie.id),
-        prepare_torrent(payload.torrent),
-        ReleaseInfo(title=MOVIE, indexer="test", quality="Bluray-1080p"),
+        Release(title=MOVIE, indexer="test"),
+        quality="Bluray-1080p",
+        torrent=prepare_torrent(payload.torrent),
     )
     assert outcome.accepted, outcome.message
     swarm.connect(payload.info_hash)
@@ -274,12 +273,11 @@ def test_claim_whose_add_died_with_deluge_is_released_by_the_running_monitor(db,
 
     client.add = add_to_a_hung_daemon
     try:
-        outcome = grab(
-            Guard(),
+        outcome = grab_release(
             client,
             movie_target(movie.id),
-            prepare_torrent(payload.torrent),
-            ReleaseInfo(title=MOVIE),
+            Release(title=MOVIE, indexer=""),
+            torrent=prepare_torrent(payload.torrent),
         )
     finally:
         del client.add
@@ -376,7 +374,7 @@ def _state(pid: int) -> str:
 def _claim(info_hash: str = "d" * 40) -> Download:
     """A film's claim by this process, as the guard records it."""
     movie = add_movie("Big Buck Bunny", 2008)
-    outcome = Guard().claim(movie_target(movie.id), GuardRelease(info_hash, "a release"))
+    outcome = Guard().claim(movie_target(movie.id), GrabRequest(info_hash, "a release"))
     return Download.get_by_id(outcome.download_id)
 
 

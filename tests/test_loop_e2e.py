@@ -19,10 +19,9 @@ from torznab_server import Reply, item_xml
 from mydia_tui.config import IndexerConfig, write_config
 from mydia_tui.deluge import DelugeClient
 from mydia_tui.history import list_history
-from mydia_tui.library import add_movie, add_show, manual_episodes
+from mydia_tui.library import add_movie, add_show, manual_episodes, movie_target
 from mydia_tui.models import Download, MediaFile
 from mydia_tui.monitor.engine import Monitor
-from mydia_tui.targets import movie_target
 from mydia_tui.torrent import make_magnet
 from mydia_tui.views import list_items
 
@@ -149,7 +148,7 @@ def test_1_original_report_one_grab_import_and_never_again(loop):
     target = movie_target(movie.id)
     best_again = loop.monitor.searcher(target).candidates[0]
     assert best_again.release.title == BEST
-    outcome = loop.monitor.grab_candidate(target, best_again)
+    outcome = loop.monitor.search.grabber(target, best_again)
     assert outcome.reason == "already_on_disk"
     assert list_history()[0].reason == "already_on_disk"
 

@@ -13,16 +13,16 @@ from deluge_fixtures import wait_for
 from monitor_helpers import make_payload, monitor_config, nudge_into_error, seed
 
 from mydia_tui.deluge import DelugeClient, prepare_torrent
-from mydia_tui.grabbing import ReleaseInfo, grab
-from mydia_tui.guard import Guard, mark_sending
-from mydia_tui.guard import Release as GuardRelease
+from mydia_tui.grabbing import grab_release
+from mydia_tui.guard import GrabRequest, Guard
 from mydia_tui.history import list_history
-from mydia_tui.library import add_movie, add_show, manual_episodes
+from mydia_tui.library import add_movie, add_show, manual_episodes, movie_target, season_target
+from mydia_tui.lifecycle import mark_sending
 from mydia_tui.models import Blocklist, Download, FileEpisode, MediaFile, utcnow
 from mydia_tui.monitor.downloads import DownloadMonitor
 from mydia_tui.monitor.reconcile import reconcile
 from mydia_tui.monitor.wanted import wanted_movies, wanted_seasons
-from mydia_tui.targets import movie_target, season_target
+from mydia_tui.releases.release import Release
 
 pytestmark = pytest.mark.deluge
 
@@ -40,12 +40,12 @@ def loop(db, tmp_path, swarm):
 
 def _grab_movie(client, payload, title=MOVIE):
     movie = add_movie("Big Buck Bunny", 2008)
-    outcome = grab(
-        Guard(),
+    outcome = grab_release(
         client,
         movie_target(movie.id),
-        prepare_torrent(payload.torrent),
-        ReleaseInfo(title=title, indexer="test", quality="Bluray-1080p"),
+        Release(title=title, indexer="test"),
+        quality="Bluray-1080p",
+        torrent=prepare_torrent(payload.torrent),
     )
     assert outcome.accepted, outcome.message
     return movie, outcome.download_id
@@ -93,12 +93,12 @@ def test_season_pack_imports_every_episode_and_reports_the_missing_one(loop, swa
         {f"The.Expanse.S01E0{n}.1080p.WEB-DL.x264-GRP.mkv": 300_000 for n in (1, 2, 3)},
     )
     seed(swarm, payload)
-    outcome = grab(
-        Guard(),
+    outcome = grab_release(
         client,
         season_target(show.id, 1),
-        prepare_torrent(payload.torrent),
-        ReleaseInfo(title=name, quality="WEBDL-1080p"),
+        Release(title=name, indexer=""),
+        quality="WEBDL-1080p",
+        torrent=prepare_torrent(payload.torrent),
     )
     assert outcome.accepted
     swarm.connect(payload.info_hash)
@@ -148,12 +148,11 @@ def test_error_in_deluge_fails_and_blocklists_and_frees_the_target(loop, swarm, 
     client.config = client.config.__class__(
         **{**client.config.__dict__, "movies_location": str(location)}
     )
-    outcome = grab(
-        Guard(),
+    outcome = grab_release(
         client,
         movie_target(movie.id),
-        prepare_torrent(payload.torrent),
-        ReleaseInfo(title=MOVIE, indexer="idx", guid="g-1"),
+        Release(title=MOVIE, indexer="idx", guid="g-1"),
+        torrent=prepare_torrent(payload.torrent),
     )
     assert outcome.accepted
 
@@ -167,12 +166,11 @@ def test_error_in_deluge_fails_and_blocklists_and_frees_the_target(loop, swarm, 
     assert Blocklist.select().where(Blocklist.info_hash == payload.info_hash).count() == 1
     assert [m.item_id for m in wanted_movies()] == [movie.id]
     # the same release is now refused
-    again = grab(
-        Guard(),
+    again = grab_release(
         client,
         movie_target(movie.id),
-        prepare_torrent(payload.torrent),
-        ReleaseInfo(title=MOVIE),
+        Release(title=MOVIE, indexer=""),
+        torrent=prepare_torrent(payload.torrent),
     )
     assert again.reason == "blocklisted"
 
@@ -206,11 +204,12 @@ def test_claim_whose_process_died_after_the_add_is_adopted(loop, swarm, tmp_path
         from mydia_tui.db import open_database
         from mydia_tui.config import DelugeConfig
         from mydia_tui.deluge import DelugeClient, prepare_torrent
-        from mydia_tui.guard import Guard, Release, mark_sending
-        from mydia_tui.targets import movie_target
+        from mydia_tui.guard import GrabRequest, Guard
+        from mydia_tui.lifecycle import mark_sending
+        from mydia_tui.library import movie_target
         open_database({str(db_path)!r})
         prepared = prepare_torrent(open({str(torrent_file)!r}, 'rb').read())
-        outcome = Guard().claim(movie_target({movie.id}), Release(info_hash=prepared.info_hash, title={MOVIE!r}))
+        outcome = Guard().claim(movie_target({movie.id}), GrabRequest(info_hash=prepared.info_hash, title={MOVIE!r}))
         mark_sending(outcome.download_id)
         client = DelugeClient(DelugeConfig(host='127.0.0.1', port={d.port}, username={d.username!r}, password={d.password!r}))
         client.add(prepared, 'movies')
@@ -229,7 +228,7 @@ def test_claim_whose_process_died_after_the_add_is_adopted(loop, swarm, tmp_path
     assert Download.get_by_id(row.id).state == "queued"
     assert set(client.session()) == {payload.info_hash}  # still one torrent
     # a new grab for the film is refused: it is in flight
-    refused = Guard().claim(movie_target(movie.id), GuardRelease(info_hash="f" * 40, title="other"))
+    refused = Guard().claim(movie_target(movie.id), GrabRequest(info_hash="f" * 40, title="other"))
     assert refused.reason == "in_flight"
 
 
@@ -237,7 +236,7 @@ def test_stuck_sending_claim_is_released_after_the_timeout(loop, swarm):
     cfg, client, monitor = loop
     movie = add_movie("Big Buck Bunny", 2008)
     outcome = Guard().claim(
-        movie_target(movie.id), GuardRelease(info_hash="e" * 40, title="never sent")
+        movie_target(movie.id), GrabRequest(info_hash="e" * 40, title="never sent")
     )
     mark_sending(outcome.download_id)
     assert reconcile(cfg, client).released == []  # too early
@@ -305,7 +304,7 @@ def test_a_live_claimers_add_is_not_adopted_by_another_monitor(loop, tmp_path):
     payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 100_000})
     prepared = prepare_torrent(payload.torrent)
     outcome = Guard().claim(
-        movie_target(movie.id), GuardRelease(info_hash=prepared.info_hash, title=MOVIE)
+        movie_target(movie.id), GrabRequest(info_hash=prepared.info_hash, title=MOVIE)
     )
     mark_sending(outcome.download_id)
     client.add(prepared, "movies")  # this (live) process sent it and has not recorded it yet

@@ -769,3 +769,23 @@ async def test_the_details_cursor_stays_on_its_episode_when_rows_above_change(de
         assert not Episode.get(
             (Episode.show == details.details.id) & (Episode.number == 5)
         ).monitored
+
+
+async def test_a_panes_failed_worker_is_told_not_swallowed(demo, monkeypatch):
+    """Textual does not bubble a worker's failure to the app: a pane's failed write (here the
+    details' monitored toggle, as when the database is locked) must still reach the user."""
+    from mydia_tui import library
+
+    def locked(*args, **kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(library, "set_monitored", locked)
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await open_pioneer(app, pilot)
+        await pilot.press("2", "m")
+        await settle(app, pilot, lambda: len(app._notifications) > 0)
+        (note,) = list(app._notifications)
+        assert note.severity == "error"
+        assert note.message == "changing what is monitored failed: database is locked"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 
 from ..config import Config
@@ -13,6 +14,10 @@ def cmd_demo(ctx: Context) -> int:
     from ..demo import Demo, ensure_deluged, started_demo
 
     demo = Demo(deluged=ensure_deluged(yes=ctx.args.yes))
+    # SIGTERM or a closed terminal ends the demo as ctrl+c does: its daemons stopped and its
+    # folder removed (the TUI, while it runs, ends itself on them the same way)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _interrupt)
     print("mydia-tui demo: starting two private Deluge daemons and a local feed...", flush=True)
     try:
         with started_demo(demo):
@@ -22,6 +27,10 @@ def cmd_demo(ctx: Context) -> int:
             return run_tui(demo.config(), str(demo.config_path))
     finally:
         print("mydia-tui demo: stopped the daemons and removed", demo.root, flush=True)
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def _run_headless(config: Config, timeout: float) -> int:

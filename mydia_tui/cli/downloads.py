@@ -8,7 +8,8 @@ from pathlib import Path
 from ..config import Config, secrets_of
 from ..deluge import PreparedTorrent, prepare
 from ..errors import EXIT_OK, EXIT_REFUSED, MydiaError, UsageError
-from ..targets import Target, episodes_target, movie_target, season_target
+from ..library import episodes_target, movie_target, season_target
+from ..targets import Target
 from .main import Context
 from .output import download_json, emit_json, grab_json, history_json, retry_json
 
@@ -115,8 +116,11 @@ def cmd_retry_import(ctx: Context) -> int:
 
 def cmd_history(ctx: Context) -> int:
     from ..history import list_history
+    from ..library import get_item
 
     ctx.db()
+    if ctx.args.item_id is not None:
+        get_item(ctx.args.item_id)  # an unknown item is an error, not an empty history
     events = list_history(item_id=ctx.args.item_id, limit=ctx.args.limit)
     if ctx.json:
         emit_json([history_json(e) for e in events])

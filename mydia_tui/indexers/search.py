@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..config import Config, IndexerConfig, redact_text
 from ..parsed_names import parse_names
+from ..refusals import Reason
 from ..releases.decide import Decision, Policy, decide
 from ..releases.quality import resolve_profile
 from ..releases.rank import rank
@@ -76,7 +77,7 @@ def judge(
                     d.release,
                     d.parsed,
                     False,
-                    "duplicate",
+                    Reason.DUPLICATE,
                     f"the same torrent as {first.release.title!r} from {first.release.indexer}",
                     d.quality,
                 )

@@ -4,7 +4,8 @@ downloads imported, errors failed and blocklisted, absences counted carefully.
 Claims whose add was never recorded are in the same status call, and are adopted or released
 by the rule of :func:`~mydia_tui.monitor.reconcile.settle_claim`; imports whose importer is gone
 are done again (:func:`~mydia_tui.monitor.importer.recover_import`). Both need no other call to
-Deluge than the poll's own.
+Deluge than the poll's own. The poll decides when a download moves; the moves, each with the
+states it may come from, are :mod:`mydia_tui.lifecycle`'s.
 
 Nothing is failed, removed or re-grabbed because Deluge cannot be reached: downloads are then
 "unknown" and keep their targets. A torrent counts as removed only when it is absent from a
@@ -22,15 +23,21 @@ from .. import history
 from ..config import Config
 from ..db import write_transaction
 from ..deluge import DelugeClient, DelugeError, TorrentStatus
-from ..guard import blocklist, finish
+from ..guard import blocklist
+from ..lifecycle import (
+    CLAIM_STATES,
+    fail_in_client,
+    follow_client,
+    mark_unknown,
+    remove_vanished,
+)
 from ..models import ACTIVE_STATES, Download, utcnow
+from ..refusals import Reason
 from .importer import Importer, recover_import
-from .reconcile import CLAIM_STATES, settle_claim
+from .reconcile import settle_claim
 
 log = logging.getLogger(__name__)
 
-#: our states that the poll leaves alone: the guard or the importer owns them
-_NOT_CLIENT_DRIVEN = ("claimed", "importing", "import_failed")
 #: seconds a torrent must stay absent (besides the poll count) before it counts as removed
 MISSING_GRACE = 30.0
 
@@ -115,10 +122,9 @@ class DownloadMonitor:
             if settle_claim(d, in_session=True, config=self.config, now=now) != "adopted":
                 return  # its claimer records it (or another process settled it)
             report.adopted.append(d.id)
-            d.state = "queued"
         if st.state == "error":
             message = st.message or "Deluge reported an error"
-            if finish(d.id, "failed", error=f"Deluge: {message}"):
+            if fail_in_client(d.id, message):
                 blocklist(
                     info_hash=d.info_hash,
                     title=d.title,
@@ -133,7 +139,7 @@ class DownloadMonitor:
                     f"{d.title} failed in Deluge: {message}; blocklisted, the target is wanted again",
                     item=d.item_id,
                     download=d.id,
-                    reason="client_error",
+                    reason=Reason.CLIENT_ERROR,
                 )
                 report.failed.append(d.id)
             return
@@ -155,24 +161,8 @@ class DownloadMonitor:
             values["size"] = st.total_size
         if st.total_done > (d.total_done or 0) or d.last_progress_at is None:
             values["last_progress_at"] = now
-        if d.state not in _NOT_CLIENT_DRIVEN:
-            if st.is_complete:
-                if d.state != "completed":
-                    values["state"] = "completed"
-                    values["completed_at"] = d.completed_at or now
-                    report.completed.append(d.id)
-            else:
-                state = st.state
-                last = values.get("last_progress_at", d.last_progress_at) or now
-                if (
-                    state == "downloading"
-                    and (now - last).total_seconds() > self.config.monitor.stalled_after
-                ):
-                    state = "stalled"
-                values["state"] = state
-        Download.update(**values).where(
-            (Download.id == d.id) & Download.state.in_(ACTIVE_STATES)
-        ).execute()
+        if follow_client(d, st, values, now, stalled_after=self.config.monitor.stalled_after):
+            report.completed.append(d.id)
         report.updated.append(d.info_hash)
 
     # -- a torrent the session does not list ---------------------------------------------------
@@ -191,9 +181,9 @@ class DownloadMonitor:
             or time.monotonic() - first < self.missing_grace
         ):
             return
-        if d.state in ("importing",):
+        if d.state == "importing":
             return
-        if finish(d.id, "removed", error="the torrent is no longer in Deluge"):
+        if remove_vanished(d.id):
             history.record(
                 "removed",
                 f"{d.title} is no longer in Deluge ({polls} polls): removed, the target is wanted again",
@@ -204,14 +194,7 @@ class DownloadMonitor:
         self._first_missing.pop(d.id, None)
 
     def _mark_unknown(self, downloads: list[Download], report: PollReport) -> None:
-        ids = [
-            d.id for d in downloads if d.state not in (*_NOT_CLIENT_DRIVEN, "sending", "completed")
-        ]
-        if ids:
-            Download.update(
-                state="unknown", updated_at=utcnow(), download_rate=0, upload_rate=0
-            ).where(Download.id.in_(ids) & Download.state.in_(ACTIVE_STATES)).execute()
-            report.unknown.extend(ids)
+        report.unknown.extend(mark_unknown(downloads, utcnow()))
         # absences are only counted against a session that was listed
         self._first_missing.clear()
 

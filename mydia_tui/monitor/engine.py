@@ -15,7 +15,7 @@ from collections.abc import Callable
 from .. import history
 from ..config import Config, redact_text, secrets_of
 from ..db import checkpoint
-from ..deluge import DelugeClient, DelugeError, TorrentFetchError, prepare_magnet, prepare_url
+from ..deluge import DelugeClient, DelugeError
 from ..events import (
     CoreError,
     DelugeHealth,
@@ -25,14 +25,11 @@ from ..events import (
     MonitorState,
     ignore,
 )
-from ..grabbing import ReleaseInfo, grab
-from ..guard import Guard, Outcome, Refusal, blocklist
-from ..guard import Release as GuardRelease
-from ..targets import Target
-from ..torrent import BadTorrent
+from ..grabbing import candidate_grabber
+from ..guard import Guard
 from .downloads import DownloadMonitor, PollReport
 from .reconcile import ReconcileReport, reconcile
-from .search import CandidateLike, CycleReport, Searcher, SearchMonitor
+from .search import CycleReport, Searcher, SearchMonitor, make_searcher
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +55,15 @@ class Monitor:
         self.guard = Guard(claimed_by=holder)
         self.on_event = on_event
         if searcher is None:
-            from ..searching import make_searcher
-
             searcher = make_searcher(config)
         self.searcher = searcher
+        self._secrets = secrets_of(config)
+        # every grab goes through grabbing.grab_release
+        grabber = candidate_grabber(self.client, guard=self.guard, secrets=self._secrets)
         self.search = SearchMonitor(
-            config, searcher, self.grab_candidate, holder=self.guard.claimed_by, on_event=on_event
+            config, searcher, grabber, holder=self.guard.claimed_by, on_event=on_event
         )
         self.downloads = DownloadMonitor(config, self.client, holder=self.guard.claimed_by)
-        self._secrets = secrets_of(config)
         self._resume = threading.Event()
         self._resume.set()
         self._reconciled = False
@@ -85,62 +82,6 @@ class Monitor:
     def resume(self) -> None:
         self._resume.set()
         self.on_event(MonitorState("idle"))
-
-    # -- grabbing one candidate (the search monitor's grabber) --------------------------------
-
-    def grab_candidate(self, target: Target, candidate: CandidateLike) -> Outcome:
-        rel = candidate.release
-        quality = str(getattr(candidate, "quality", "") or "")
-        info = ReleaseInfo(
-            title=rel.title,
-            indexer=rel.indexer,
-            guid=rel.guid or "",
-            size=rel.size or 0,
-            quality=quality,
-        )
-        if rel.info_hash:
-            # refuse before fetching anything when the hash already says no
-            early = GuardRelease(
-                info_hash=rel.info_hash,
-                title=rel.title,
-                indexer=rel.indexer,
-                guid=rel.guid or "",
-                size=rel.size or 0,
-                quality=quality,
-            )
-            refusal = self.guard.check(target, early)
-            if refusal is not None:
-                return self.guard.record_refusal(target, early, refusal)
-        try:
-            if rel.magnet:
-                prepared = prepare_magnet(rel.magnet, source="magnet")
-            elif rel.download_url:
-                prepared = prepare_url(
-                    rel.download_url,
-                    timeout=max(10.0, self.config.deluge.timeout * 3),
-                    secrets=self._secrets,
-                )
-            else:
-                raise BadTorrent("the release has neither a magnet nor a download link")
-        except (BadTorrent, TorrentFetchError) as exc:
-            message = redact_text(str(exc), self._secrets)
-            blocklist(
-                info_hash=rel.info_hash,
-                title=rel.title,
-                indexer=rel.indexer,
-                guid=rel.guid or "",
-                size=rel.size,
-                reason=f"bad release: {message}",
-                item_id=target.item_id,
-            )
-            placeholder = GuardRelease(
-                info_hash=rel.info_hash or "0" * 40,
-                title=rel.title,
-                indexer=rel.indexer,
-                guid=rel.guid or "",
-            )
-            return self.guard.record_refusal(target, placeholder, Refusal("bad_release", message))
-        return grab(self.guard, self.client, target, prepared, info, self._secrets)
 
     # -- phases ----------------------------------------------------------------------------------
 

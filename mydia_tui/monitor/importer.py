@@ -37,8 +37,16 @@ from .. import history
 from ..config import Config
 from ..db import write_transaction
 from ..deluge import DelugeClient, TorrentFiles
-from ..guard import episode_numbers_in_name, finish, is_video
+from ..guard import episode_numbers_in_name, is_video
 from ..library import movie_folder, safe_name
+from ..lifecycle import (
+    give_back_import,
+    give_up_import,
+    mark_imported,
+    retry_failed_import,
+    retry_import_later,
+    start_import,
+)
 from ..models import (
     Download,
     DownloadUnit,
@@ -169,17 +177,7 @@ class Importer:
         placed, then "imported"; a failure is recorded for a retry (see :meth:`_failed`). Never
         raises for a failed import; the result says what happened."""
         d = Download.get_by_id(download_id)
-        now = utcnow()
-        claimed = (
-            Download.update(
-                state="importing", updated_at=now, import_by=self.holder, import_started_at=now
-            )
-            .where(
-                (Download.id == download_id) & Download.state.in_(("completed", "import_failed"))
-            )
-            .execute()
-        )
-        if not claimed:
+        if not start_import(download_id, self.holder, utcnow()):
             return ImportResult(
                 False, f"download {download_id} is not waiting for import ({d.state})"
             )
@@ -191,14 +189,6 @@ class Importer:
         except Exception as exc:  # any failure: retry later, never lose the download
             return self._failed(d, str(exc) or type(exc).__name__)
         return result
-
-    def _mine(self, download_id: int):
-        """The condition that this importer still owns the download's import."""
-        return (
-            (Download.id == download_id)
-            & (Download.state == "importing")
-            & (Download.import_by == self.holder)
-        )
 
     def _taken_over(self, d: Download) -> ImportResult:
         message = f"the import of {d.title} was taken over by another importer: nothing recorded"
@@ -315,13 +305,10 @@ class Importer:
     ) -> None:
         now = utcnow()
         with write_transaction():
-            # still this importer's (else nothing is recorded: the one that took over records)
-            owned = (
-                Download.update(error_message=None, next_import_at=None)
-                .where(self._mine(d.id))
-                .execute()
-            )
-            if not owned:
+            # importing -> imported, and the target's units released, in the transaction that
+            # records the files; only while the import is still this importer's (else nothing
+            # is recorded: the one that took over records)
+            if not mark_imported(d.id, self.holder):
                 raise _TakenOver
             for path, episode_ids in placed:
                 relative = str(path.relative_to(root.path))
@@ -349,25 +336,13 @@ class Importer:
                     ).execute()
                 for eid in episode_ids:
                     FileEpisode.insert(file=file_id, episode=eid).on_conflict_ignore().execute()
-            # importing -> imported, and the target's units are released, in this transaction
-            finish(d.id, "imported")
 
     def _failed(self, d: Download, message: str) -> ImportResult:
         attempts = (d.import_attempts or 0) + 1
         limit = self.config.monitor.import_retries
         now = utcnow()
         if attempts > limit:
-            owned = (
-                Download.update(
-                    state="import_failed",
-                    import_attempts=attempts,
-                    error_message=f"import failed: {message}",
-                    updated_at=now,
-                )
-                .where(self._mine(d.id))
-                .execute()
-            )
-            if not owned:
+            if not give_up_import(d.id, self.holder, attempts, f"import failed: {message}"):
                 return self._taken_over(d)
             history.record(
                 "import_failed",
@@ -377,18 +352,9 @@ class Importer:
             )
         else:
             delay = IMPORT_BACKOFF_BASE * 2 ** (attempts - 1)
-            owned = (
-                Download.update(
-                    state="completed",
-                    import_attempts=attempts,
-                    error_message=f"import failed (attempt {attempts}, retrying): {message}",
-                    next_import_at=now + dt.timedelta(seconds=delay),
-                    updated_at=now,
-                )
-                .where(self._mine(d.id))
-                .execute()
-            )
-            if not owned:
+            error = f"import failed (attempt {attempts}, retrying): {message}"
+            at = now + dt.timedelta(seconds=delay)
+            if not retry_import_later(d.id, self.holder, attempts, error, at):
                 return self._taken_over(d)
         log.warning("import of %s failed (attempt %d): %s", d.title, attempts, message)
         return ImportResult(False, message)
@@ -427,19 +393,8 @@ def recover_import(d: Download, now: dt.datetime | None = None) -> bool:
         why = f"{who} has not finished it in {STUCK_IMPORT_AFTER / 3600:g} h"
     else:
         why = f"it was started by {who}"
-    changed = (
-        Download.update(
-            state="completed",
-            next_import_at=None,
-            error_message=f"import interrupted ({why}): importing again",
-            updated_at=now,
-        )
-        .where(
-            (Download.id == d.id)
-            & (Download.state == "importing")
-            & (Download.import_by == d.import_by)
-        )
-        .execute()
+    changed = give_back_import(
+        d.id, d.import_by, f"import interrupted ({why}): importing again", now
     )
     if changed:
         history.record(
@@ -449,7 +404,7 @@ def recover_import(d: Download, now: dt.datetime | None = None) -> bool:
             download=d.id,
         )
         log.warning("import of %s interrupted (%s): importing it again", d.title, why)
-    return bool(changed)
+    return changed
 
 
 def retry_import(download_id: int) -> bool:
@@ -461,8 +416,4 @@ def retry_import(download_id: int) -> bool:
         return False
     if d.state == "importing":
         return recover_import(d)
-    return bool(
-        Download.update(state="completed", import_attempts=0, next_import_at=None)
-        .where((Download.id == download_id) & (Download.state == "import_failed"))
-        .execute()
-    )
+    return retry_failed_import(download_id)

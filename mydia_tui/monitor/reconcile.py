@@ -22,14 +22,12 @@ from typing import Literal
 from .. import history
 from ..config import Config
 from ..deluge import DelugeClient
-from ..guard import finish
+from ..lifecycle import CLAIM_STATES, adopt_claim, release_claim
 from ..models import Download, utcnow
 from ..processes import process_alive
+from ..refusals import Reason
 
 log = logging.getLogger(__name__)
-
-#: the states of a claim whose add has not been recorded
-CLAIM_STATES = ("claimed", "sending")
 
 
 @dataclass(frozen=True)
@@ -80,18 +78,13 @@ def settle_claim(
 
     Returns "adopted" (now "queued"), "released" (now "failed", its target wanted again), or
     None when it is left as it is (its claimer may still record it, or another process settled
-    it first). Writes the download and its history entry; raises only database errors."""
+    it first). Moves the download (:func:`~mydia_tui.lifecycle.adopt_claim`,
+    :func:`~mydia_tui.lifecycle.release_claim`) and writes its history entry; raises only
+    database errors."""
     if in_session:
         if may_still_be_sending(d, config, now):
             return None  # its own process records it
-        changed = (
-            Download.update(
-                state="queued", added_at=d.added_at or now, updated_at=now, error_message=None
-            )
-            .where((Download.id == d.id) & Download.state.in_(CLAIM_STATES))
-            .execute()
-        )
-        if not changed:
+        if not adopt_claim(d, now):
             return None
         history.record(
             "adopted",
@@ -102,7 +95,7 @@ def settle_claim(
         return "adopted"
     if not claim_expired(d, config, now):
         return None
-    if not finish(d.id, "failed", error="the add never reached Deluge", from_states=CLAIM_STATES):
+    if not release_claim(d.id):
         return None
     if process_alive(d.claimed_by) is False:
         why = f"its process ({d.claimed_by}) has ended"
@@ -113,7 +106,7 @@ def settle_claim(
         f"{d.title} never reached Deluge ({why}): the claim is released, the target is wanted again",
         item=d.item_id,
         download=d.id,
-        reason="client_error",
+        reason=Reason.CLIENT_ERROR,
     )
     return "released"
 

@@ -6,7 +6,9 @@ One cycle:
 * wanted films, and per show and season the wanted episodes (set-based queries);
 * a season whose wanted share of aired episodes reaches ``season_pack_share`` is searched as a
   pack first; when no pack is grabbed its episodes are searched one by one;
-* candidates come ranked best first; the first the guard accepts is grabbed; a release whose
+* candidates come ranked best first; each is grabbed through
+  :func:`mydia_tui.grabbing.grab_release` (the grabber) until one is accepted, or a refusal
+  says no release will do (:attr:`mydia_tui.refusals.Reason.try_next`); a release whose
   coverage overlaps one already taken in this cycle is skipped;
 * an empty search puts the item on a cool-down that doubles each time (kept in the database, so
   it survives restarts); two monitors never search the same item at once (a lease per item);
@@ -18,40 +20,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
 from .. import history
 from ..config import Config, redact_text, secrets_of
 from ..events import EventSink, MonitorState, ignore
+from ..grabbing import CandidateLike, Grabber
 from ..guard import Guard, Outcome
+from ..library import episodes_target, movie_target, season_target
 from ..models import SearchState, utcnow
 from ..processes import process_alive
-from ..targets import Target, episodes_target, movie_target, season_target
+from ..targets import Target
 from .wanted import WantedSeason, wanted_movies, wanted_seasons
 
 log = logging.getLogger(__name__)
-
-#: refusals after which another release of the same target is worth trying
-TRY_NEXT = frozenset({"same_torrent", "blocklisted", "client_error", "bad_release"})
-
-
-class ReleaseLike(Protocol):
-    title: str
-    indexer: str
-    guid: str
-    size: int | None
-    info_hash: str | None
-    magnet: str | None
-    download_url: str | None
-
-
-class CandidateLike(Protocol):
-    """A ranked, accepted search result: a release and its quality."""
-
-    release: ReleaseLike
-    quality: Any
 
 
 @dataclass(frozen=True)
@@ -67,8 +51,6 @@ class SearchResult:
 
 #: Searcher: Target -> SearchResult (the indexers' search, ranked)
 Searcher = Callable[[Target], SearchResult]
-#: Grabber: (Target, candidate) -> Outcome (prepare the release, guard, add to Deluge)
-Grabber = Callable[[Target, CandidateLike], Outcome]
 
 
 @dataclass(frozen=True)
@@ -170,8 +152,7 @@ class SearchMonitor:
         An empty report (nothing searched) means nothing is wanted in the show. Raises
         :class:`~mydia_tui.errors.NotFound` for an unknown item, season or episode.
         """
-        from ..library import get_item
-        from ..targets import episode_by_number
+        from ..library import episode_by_number, get_item
 
         item = get_item(item_id)
         tasks: list[Task]
@@ -261,7 +242,7 @@ class SearchMonitor:
             outcome = self.grabber(target, candidate)
             if outcome.accepted:
                 break
-            if outcome.reason not in TRY_NEXT:
+            if not outcome.try_next:
                 break  # the target itself is not wanted any more (on disk, in flight)
         if outcome is not None and outcome.accepted:
             report.grabbed.append(label)
@@ -359,3 +340,19 @@ def _summary(result: SearchResult) -> str:
     if result.errors:
         parts.append("indexer errors: " + "; ".join(f"{k}: {v}" for k, v in result.errors.items()))
     return f" ({'; '.join(parts)})" if parts else ""
+
+
+def make_searcher(config: Config) -> Searcher:
+    """The monitor's searcher: ranked candidates, refusal counts and indexer errors."""
+
+    def searcher(target: Target) -> SearchResult:
+        from ..searching import search
+
+        outcome = search(config, target)
+        return SearchResult(
+            candidates=outcome.candidates,
+            rejected=dict(Counter(d.reason_code for d in outcome.rejected)),
+            errors={r.name: r.message for r in outcome.errors},
+        )
+
+    return searcher

@@ -1,15 +1,13 @@
 """Is this release a candidate for this target? (Sonarr's decision-engine shape.)
 
 Each reason to refuse is one small named rule: it returns None to accept, or a
-:class:`Refusal` (a reason code and a message a person can read). :data:`RULES` run in a fixed
-order and the first refusal wins. Identity comes first (is it this film / these episodes at
-all?), then what the user refuses (words, quality, size, seeders), then upgrades.
+:class:`~mydia_tui.refusals.Refusal` (a reason and a message a person can read). :data:`RULES`
+run in a fixed order and the first refusal wins. Identity comes first (is it this film / these
+episodes at all?), then what the user refuses (words, quality, size, seeders), then upgrades.
 
-Reason codes: ``unparseable``, ``id_mismatch``, ``wrong_title``, ``wrong_year``,
-``not_a_movie``, ``not_an_episode``, ``wrong_season``, ``wrong_episode``, ``not_season_pack``,
-``season_pack``, ``blocked_word``, ``not_allowed_quality``, ``too_small``, ``too_big``,
-``no_seeders``, ``not_an_upgrade``, ``upgrades_disabled``, ``cutoff_met``, ``duplicate``
-(the same torrent, already offered by a better-ranked result).
+The reasons are the search stage of :class:`mydia_tui.refusals.Reason` (:data:`REASON_CODES`),
+the one enumeration of every reason to refuse a release, with the grab's; ``duplicate`` is the
+same torrent, already offered by a better-ranked result (:mod:`mydia_tui.indexers.search`).
 """
 
 from __future__ import annotations
@@ -20,39 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..config import ProfileConfig, QualityConfig
+from ..refusals import Reason, Refusal
 from ..targets import Target
 from .parse import ParsedRelease
 from .quality import quality_of, quality_rank
 from .release import Release
 from .titles import normalize_title, title_keys
 
-REASON_CODES = (
-    "unparseable",
-    "id_mismatch",
-    "wrong_title",
-    "wrong_year",
-    "not_a_movie",
-    "not_an_episode",
-    "wrong_season",
-    "wrong_episode",
-    "not_season_pack",
-    "season_pack",
-    "blocked_word",
-    "not_allowed_quality",
-    "too_small",
-    "too_big",
-    "no_seeders",
-    "upgrades_disabled",
-    "cutoff_met",
-    "not_an_upgrade",
-    "duplicate",
-)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: str
-    message: str
+#: every reason the release rules (and the search's duplicate check) give, in rule order
+REASON_CODES: tuple[Reason, ...] = tuple(r for r in Reason if r.stage == "search")
 
 
 @dataclass(frozen=True)
@@ -88,10 +62,11 @@ class Decision:
     release: Release
     parsed: ParsedRelease
     accepted: bool
-    reason_code: str = ""
+    #: why it was refused (a :class:`~mydia_tui.refusals.Reason`); "" when accepted
+    reason_code: Reason | str = ""
     message: str = ""
     quality: str = "Unknown"
-    #: ranking key (higher is better); see :func:`mydia_tui.releases.rank.score`
+    #: ranking key (higher is better): :func:`score`; :func:`mydia_tui.releases.rank.rank` orders by it
     score: tuple = field(default=(), compare=False)
 
 
@@ -115,7 +90,7 @@ Rule = Callable[[Context], Refusal | None]
 
 def rule_parseable(c: Context) -> Refusal | None:
     if not normalize_title(c.parsed.title):
-        return Refusal("unparseable", f"cannot read a title in {c.release.title!r}")
+        return Refusal(Reason.UNPARSEABLE, f"cannot read a title in {c.release.title!r}")
     return None
 
 
@@ -130,7 +105,7 @@ def rule_ids(c: Context) -> Refusal | None:
     for label, theirs, ours in pairs:
         if theirs and ours and theirs != ours:
             return Refusal(
-                "id_mismatch",
+                Reason.ID_MISMATCH,
                 f"the indexer says this is {label} {theirs}, but {t.title} is {label} {ours}",
             )
     return None
@@ -149,7 +124,7 @@ def rule_title(c: Context) -> Refusal | None:
     if c.target.year and key in {f"{k} {c.target.year}" for k in wanted}:
         return None
     return Refusal(
-        "wrong_title",
+        Reason.WRONG_TITLE,
         f"title {c.parsed.title!r} is not {c.target.title!r}",
     )
 
@@ -160,9 +135,9 @@ def rule_year(c: Context) -> Refusal | None:
     ty, ry = c.target.year, c.parsed.year
     if c.target.is_movie:
         if ty and not ry:
-            return Refusal("wrong_year", f"no year in the name; {c.target.title} is from {ty}")
+            return Refusal(Reason.WRONG_YEAR, f"no year in the name; {c.target.title} is from {ty}")
     if ty and ry and abs(ty - ry) > 1:
-        return Refusal("wrong_year", f"year {ry} is not {ty}")
+        return Refusal(Reason.WRONG_YEAR, f"year {ry} is not {ty}")
     return None
 
 
@@ -170,10 +145,10 @@ def rule_kind(c: Context) -> Refusal | None:
     p = c.parsed
     if c.target.is_movie:
         if p.seasons or p.episodes or p.kind == "episode":
-            return Refusal("not_a_movie", "an episode or season of a show, not a film")
+            return Refusal(Reason.NOT_A_MOVIE, "an episode or season of a show, not a film")
         return None
     if not (p.seasons or p.episodes or p.is_complete_series):
-        return Refusal("not_an_episode", "a film or an unnumbered release, not an episode")
+        return Refusal(Reason.NOT_AN_EPISODE, "a film or an unnumbered release, not an episode")
     return None
 
 
@@ -184,14 +159,14 @@ def rule_season(c: Context) -> Refusal | None:
     if p.is_complete_series or len(p.seasons) > 1:
         shown = ", ".join(str(s) for s in p.seasons) or "all"
         return Refusal(
-            "wrong_season", f"covers several seasons ({shown}), not only season {t.season}"
+            Reason.WRONG_SEASON, f"covers several seasons ({shown}), not only season {t.season}"
         )
     if p.seasons and p.seasons[0] != t.season:
-        return Refusal("wrong_season", f"season {p.seasons[0]}, not season {t.season}")
+        return Refusal(Reason.WRONG_SEASON, f"season {p.seasons[0]}, not season {t.season}")
     # an episode number without a season (anime style "Show - 05"): only for season 1
     if not p.seasons and t.season != 1:
         return Refusal(
-            "wrong_season", f"no season number in the name; looking for season {t.season}"
+            Reason.WRONG_SEASON, f"no season number in the name; looking for season {t.season}"
         )
     return None
 
@@ -203,16 +178,16 @@ def rule_episodes(c: Context) -> Refusal | None:
     if t.is_season:
         if not p.is_season_pack:
             shown = _episodes(p.episodes)
-            return Refusal("not_season_pack", f"episode {shown}, not a full-season pack")
+            return Refusal(Reason.NOT_SEASON_PACK, f"episode {shown}, not a full-season pack")
         return None
     if p.is_season_pack:
         return Refusal(
-            "season_pack",
+            Reason.SEASON_PACK,
             f"a pack of season {p.season}; looking for {_episodes(t.episode_numbers)}",
         )
     if set(p.episodes) != set(t.episode_numbers):
         return Refusal(
-            "wrong_episode",
+            Reason.WRONG_EPISODE,
             f"episode {_episodes(p.episodes)}, not {_episodes(t.episode_numbers)}",
         )
     return None
@@ -225,14 +200,14 @@ def rule_blocked_words(c: Context) -> Refusal | None:
         if not w:
             continue
         if (" " in w and w in " ".join(words)) or w in words:
-            return Refusal("blocked_word", f"contains the refused word {word!r}")
+            return Refusal(Reason.BLOCKED_WORD, f"contains the refused word {word!r}")
     return None
 
 
 def rule_quality(c: Context) -> Refusal | None:
     if c.quality not in c.policy.profile.qualities:
         return Refusal(
-            "not_allowed_quality",
+            Reason.NOT_ALLOWED_QUALITY,
             f"quality {c.quality} is not allowed by profile {c.policy.profile.name!r}",
         )
     return None
@@ -252,11 +227,11 @@ def rule_size(c: Context) -> Refusal | None:
     unit = "" if count == 1 else f" per episode ({count} episodes)"
     if prof.min_size_mb and per < prof.min_size_mb:
         return Refusal(
-            "too_small", f"{per:,.0f} MiB{unit}, below the minimum {prof.min_size_mb:,.0f} MiB"
+            Reason.TOO_SMALL, f"{per:,.0f} MiB{unit}, below the minimum {prof.min_size_mb:,.0f} MiB"
         )
     if prof.max_size_mb and per > prof.max_size_mb:
         return Refusal(
-            "too_big", f"{per:,.0f} MiB{unit}, above the maximum {prof.max_size_mb:,.0f} MiB"
+            Reason.TOO_BIG, f"{per:,.0f} MiB{unit}, above the maximum {prof.max_size_mb:,.0f} MiB"
         )
     return None
 
@@ -266,7 +241,7 @@ def rule_seeders(c: Context) -> Refusal | None:
     have = c.release.seeders
     if need > 0 and (have is None or have < need):
         shown = "no seeder count" if have is None else f"{have} seeders"
-        return Refusal("no_seeders", f"{shown}; at least {need} needed")
+        return Refusal(Reason.NO_SEEDERS, f"{shown}; at least {need} needed")
     return None
 
 
@@ -277,12 +252,16 @@ def rule_upgrade(c: Context) -> Refusal | None:
     prof = c.policy.profile
     if not prof.upgrades_allowed:
         return Refusal(
-            "upgrades_disabled", f"already have {have}; profile {prof.name!r} does not upgrade"
+            Reason.UPGRADES_DISABLED, f"already have {have}; profile {prof.name!r} does not upgrade"
         )
     if prof.cutoff and quality_rank(have) >= quality_rank(prof.cutoff):
-        return Refusal("cutoff_met", f"already have {have}, at or above the cutoff {prof.cutoff}")
+        return Refusal(
+            Reason.CUTOFF_MET, f"already have {have}, at or above the cutoff {prof.cutoff}"
+        )
     if quality_rank(c.quality) <= quality_rank(have):
-        return Refusal("not_an_upgrade", f"{c.quality} is not better than {have}, already there")
+        return Refusal(
+            Reason.NOT_AN_UPGRADE, f"{c.quality} is not better than {have}, already there"
+        )
     return None
 
 
@@ -313,14 +292,12 @@ def decide(
     rules: tuple[Rule, ...] = RULES,
 ) -> Decision:
     """Run the rules in order; the first refusal wins."""
-    from .rank import score
-
     quality = quality_of(parsed)
     ctx = Context(release, parsed, target, policy, quality, _ids_match(release, target))
     for rule in rules:
         refusal = rule(ctx)
         if refusal is not None:
-            return Decision(release, parsed, False, refusal.code, refusal.message, quality)
+            return Decision(release, parsed, False, refusal.reason, refusal.message, quality)
     return Decision(
         release, parsed, True, "", "accepted", quality, score(release, parsed, quality, policy)
     )
@@ -360,3 +337,24 @@ def seeder_bucket(seeders: int | None) -> int:
     if not seeders or seeders <= 0:
         return 0
     return int(math.log2(seeders)) + 1
+
+
+def preferred_count(title: str, profile: ProfileConfig) -> int:
+    words = " " + " ".join(w for w in re.split(r"[^0-9a-z]+", title.lower()) if w) + " "
+    return sum(
+        1 for w in profile.preferred_words if w.strip() and f" {w.lower().strip()} " in words
+    )
+
+
+def score(release: Release, parsed: ParsedRelease, quality: str, policy: Policy) -> tuple:
+    """The ranking key of an accepted release, higher is better (the order is explained in
+    :mod:`mydia_tui.releases.rank`)."""
+    published = release.published.timestamp() if release.published else 0.0
+    return (
+        quality_rank(quality),
+        parsed.proper,
+        preferred_count(release.title, policy.profile),
+        seeder_bucket(release.seeders),
+        release.size or 0,
+        published,
+    )

@@ -9,34 +9,9 @@ indexer name and the guid, so equal inputs always give the same order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from ..config import ProfileConfig
-from .decide import Decision, Policy, seeder_bucket
-from .parse import ParsedRelease
-from .quality import quality_rank
-from .release import Release
-
-
-def preferred_count(title: str, profile: ProfileConfig) -> int:
-    words = " " + " ".join(w for w in re.split(r"[^0-9a-z]+", title.lower()) if w) + " "
-    return sum(
-        1 for w in profile.preferred_words if w.strip() and f" {w.lower().strip()} " in words
-    )
-
-
-def score(release: Release, parsed: ParsedRelease, quality: str, policy: Policy) -> tuple:
-    """The ranking key of an accepted release: higher is better."""
-    published = release.published.timestamp() if release.published else 0.0
-    return (
-        quality_rank(quality),
-        parsed.proper,
-        preferred_count(release.title, policy.profile),
-        seeder_bucket(release.seeders),
-        release.size or 0,
-        published,
-    )
+from .decide import Decision
 
 
 def _order_key(d: Decision) -> tuple:

@@ -7,13 +7,11 @@ How the rest of the program talks to it:
   ``stop_event`` is set), ``pause()`` and ``resume()``. The app runs it in a thread worker
   started with the app, gives it :meth:`MydiaApp.post_core_event` as ``on_event`` and sets
   ``stop_event`` when the app exits. Without a factory the status bar says "monitor off".
-- ``services`` (optional) has any of ``pause(info_hash)``, ``resume(info_hash)``,
-  ``remove(info_hash, delete_data=bool)``, ``search(item_id, season=, episode=)``,
-  ``releases(item_id, season=, episode=)`` -> objects with ``title``, ``indexer``,
-  ``quality``, ``size``, ``seeders`` and an optional ``rejection`` reason, and
-  ``grab(release)``; each runs in a thread worker (an exception is shown and kept in the
-  history), then the downloads are read again. An action whose service is missing is
-  hidden (``check_action``).
+- ``services`` (optional) is a :class:`mydia_tui.services.AppServices`: pause, resume,
+  remove, retry_import, search, releases and grab, each answering a ``Done`` in the user's
+  words; :meth:`MydiaApp.call_service` runs one in a thread worker (an exception is shown and
+  kept in the history), then the downloads are read again. Without services their actions
+  are hidden (``check_action``).
 - :meth:`MydiaApp.post_core_event` takes any :mod:`mydia_tui.events` event from any thread.
 - An uncaught error ends the app (Textual's rule) with ``return_code`` 1 and the error in
   :attr:`MydiaApp.crash`; whoever ran the app reports it (the command line: one line, and the
@@ -23,11 +21,13 @@ How the rest of the program talks to it:
 
 from __future__ import annotations
 
+import asyncio
 import io
+import signal
 import threading
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rich.console import Console
 from textual import work
@@ -46,11 +46,29 @@ from .messages import CoreEvent, ServiceDone
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 
+if TYPE_CHECKING:  # the services bring Deluge's client: not loaded before the first paint
+    from ..services import AppServices
+
 
 class Monitor(Protocol):
     def run(self, stop_event: threading.Event, on_event: events.EventSink) -> None: ...
     def pause(self) -> None: ...
     def resume(self) -> None: ...
+
+
+#: what each group of workers does, for the user when one fails
+WORK = {
+    "monitor": "the background monitor",
+    "monitor-control": "pausing or resuming the monitor",
+    "config-write": "saving the configuration",
+    "library-load": "reading the library",
+    "library-patch": "reading changed items",
+    "library-progress": "reading download progress",
+    "details": "reading the item's details",
+    "details-write": "changing what is monitored",
+    "downloads-read": "reading the downloads",
+    "releases": "searching the indexers",
+}
 
 
 class MydiaApp(App[None]):
@@ -106,7 +124,7 @@ class MydiaApp(App[None]):
         config_path: str | None = None,
         *,
         monitor_factory: Callable[[], Monitor] | None = None,
-        services: Any | None = None,
+        services: AppServices | None = None,
     ) -> None:
         super().__init__()
         self.config = config or Config()
@@ -138,6 +156,7 @@ class MydiaApp(App[None]):
             self.theme = self.config.tui.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(self.main)
+        self._handle_stop_signals(True)
 
     def main_screen_ready(self) -> None:
         """Called by the main screen once mounted: the status bar can show what comes."""
@@ -150,6 +169,21 @@ class MydiaApp(App[None]):
 
     def on_unmount(self) -> None:
         self._monitor_stop.set()
+        self._handle_stop_signals(False)
+
+    def _handle_stop_signals(self, on: bool) -> None:
+        """SIGTERM and SIGHUP (the terminal closed) end the app as ``q`` does: the monitor
+        stops, the terminal is restored, and whoever ran the app cleans up after it (the demo
+        stops its daemons and removes its folder) instead of dying half-way."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                if on:
+                    loop.add_signal_handler(sig, self.exit)
+                else:
+                    loop.remove_signal_handler(sig)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not the main thread (an app run by a test), or a platform without them
 
     # -- the monitor ---------------------------------------------------------------------------
 
@@ -224,8 +258,8 @@ class MydiaApp(App[None]):
         elif isinstance(event, events.DownloadsChanged):
             main.downloads.refresh_queue()
             main.library.read_progress()
-            details = main.details.details
-            if details is not None and details.downloads:
+            if main.details.details is not None:
+                # its state line, its downloads and its history may all have moved
                 main.details.reload()
         elif isinstance(event, events.LibraryChanged):
             main.library.library_changed(event.item_ids)
@@ -239,25 +273,24 @@ class MydiaApp(App[None]):
 
     # -- services (the lead wires Deluge and the indexers) -------------------------------------
 
-    def has_service(self, name: str) -> bool:
-        return self.services is not None and callable(getattr(self.services, name, None))
-
-    def call_service(self, name: str, *args: Any, **kwargs: Any) -> None:
-        """Run a service in a thread worker; what it did is shown in the user's words (a
-        refusal or "nothing found" as a warning, not an error), then the queue is read again."""
-        if not self.has_service(name):
-            self.notify(f"{name} is not available here", severity="warning", markup=False)
+    def call_service(self, what: str, call: Callable[[AppServices], object]) -> None:
+        """Run ``call(services)`` in a thread worker (``what`` names the action for the user,
+        e.g. "pause"); what it did is shown in the user's words (a refusal or "nothing found"
+        as a warning, not an error), then the queue is read again."""
+        services = self.services
+        if services is None:
+            self.notify(f"{what} is not available here", severity="warning", markup=False)
             return
         self.run_worker(
-            partial(self._service, name, args, kwargs),
-            name=name,
+            partial(self._service, services, call),
+            name=what,
             group="services",
             thread=True,
             exit_on_error=False,
         )
 
-    def _service(self, name: str, args: tuple, kwargs: dict) -> None:
-        done = getattr(self.services, name)(*args, **kwargs)
+    def _service(self, services: AppServices, call: Callable[[AppServices], object]) -> None:
+        done = call(services)
         self.post_core_event(events.DownloadsChanged())
         message = getattr(done, "message", None)
         if message:
@@ -267,13 +300,19 @@ class MydiaApp(App[None]):
         text = redact_text(message.text, secrets_of(self.config))
         text = text[:1].upper() + text[1:]
         self.notify(text, severity=message.severity, markup=False, timeout=8)
+        if self.main.is_mounted and self.main.details.details is not None:
+            self.main.details.reload()  # the action's history belongs to the item shown
 
     # -- errors --------------------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker error reaches the user once, as a notification, and the history."""
-        worker = event.worker
-        if event.state == WorkerState.ERROR and worker.error is not None:
+        self.worker_changed(event.worker, event.state)
+
+    def worker_changed(self, worker: Worker, state: WorkerState) -> None:
+        """Every worker error reaches the user once, as a notification, and the history: the
+        app's own workers, and those of its panes and screens (Textual's ``StateChanged`` does
+        not bubble: :class:`~mydia_tui.tui.workers.ReportsWorkerErrors` hands them here)."""
+        if state == WorkerState.ERROR and worker.error is not None:
             if worker.group == "error-record":
                 message = redact_text(str(worker.error), secrets_of(self.config))
                 self.notify(message, title="Error", severity="error", markup=False)
@@ -286,8 +325,9 @@ class MydiaApp(App[None]):
                     str(error) if isinstance(error, MydiaError) else f"{action} failed: {error}"
                 )
             else:
-                self.report_error(f"{worker.name or worker.group}: {worker.error}")
-        if worker is self._monitor_worker and event.state in (
+                what = WORK.get(worker.group, worker.name or worker.group)
+                self.report_error(f"{what} failed: {worker.error}")
+        if worker is self._monitor_worker and state in (
             WorkerState.SUCCESS,
             WorkerState.ERROR,
             WorkerState.CANCELLED,

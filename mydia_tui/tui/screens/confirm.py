@@ -40,6 +40,7 @@ class ConfirmScreen(ModalScreen[T | None]):
         width: 72; max-width: 95%; height: auto; border: thick $error; background: $surface;
         padding: 1 2;
     }
+    ConfirmScreen Label { width: 1fr; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmScreen Button { margin-left: 2; }
     """

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from ...config import redact_text, secrets_of
 from ..text import cells, clean, human_size
 from ..widgets.rowview import RowView
+from ..workers import ReportsWorkerErrors
 
 
 class ReleasesRead(Message):
@@ -72,7 +73,7 @@ class ReleaseList(RowView):
         return line
 
 
-class ReleasesScreen(ModalScreen[None]):
+class ReleasesScreen(ReportsWorkerErrors, ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close", id="releases.close")]
     DEFAULT_CSS = """
     ReleasesScreen { align: center middle; }
@@ -134,7 +135,7 @@ class ReleasesScreen(ModalScreen[None]):
     def _chosen(self, message: RowView.Chosen) -> None:
         view = self.query_one(ReleaseList)
         release = view.releases[message.index]
-        self.app.call_service("grab", release)
+        self.app.call_service("grab", lambda s: s.grab(release))
         self.dismiss(None)
 
     def action_close(self) -> None:

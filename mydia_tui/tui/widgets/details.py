@@ -20,6 +20,7 @@ from ...errors import NotFound
 from ...views import ItemDetails
 from ..messages import DetailsLoaded
 from ..text import cells, clean, human_size, local_minute
+from ..workers import ReportsWorkerErrors
 from .library import STATUS_STYLE
 from .rowview import RowView
 
@@ -56,9 +57,9 @@ def build_lines(d: ItemDetails) -> list[Line]:
     year = f" ({d.year})" if d.year else ""
     kind = "film" if d.kind == "movie" else "show"
     lines.append(Line("title", (clean(d.title) + year,), monitored=d.monitored))
-    info = (
-        f"{kind} · {d.status.replace('_', ' ')} · {'monitored' if d.monitored else 'unmonitored'}"
-    )
+    info = f"{kind} · {d.status.replace('_', ' ')}"
+    if d.status != "unmonitored":
+        info += f" · {'monitored' if d.monitored else 'unmonitored'}"
     lines.append(Line("info", (info, d.status)))
     if d.overview:
         lines.append(Line("info", (clean(d.overview), "")))
@@ -104,11 +105,13 @@ def build_lines(d: ItemDetails) -> list[Line]:
     if not d.history:
         lines.append(Line("info", ("nothing yet", "")))
     for h in d.history:
-        lines.append(Line("history", (local_minute(h.at), h.event, clean(h.message))))
+        # most messages start with their event ("imported Big.Buck.Bunny..."): say it once
+        event = "" if h.message.lower().startswith(h.event.replace("_", " ")) else h.event
+        lines.append(Line("history", (local_minute(h.at), event, clean(h.message))))
     return lines
 
 
-class DetailsPane(RowView):
+class DetailsPane(ReportsWorkerErrors, RowView):
     ALLOW_MAXIMIZE = True
     BINDINGS = [
         Binding(
@@ -201,9 +204,10 @@ class DetailsPane(RowView):
             return Text.assemble("  ", cells(parts))
         if line.kind == "history":
             at, event, message = t
-            return Text.assemble(
-                "  ", Text(at, style="dim"), " ", Text(event, style="bold"), " ", Text(message)
-            )
+            parts = ["  ", Text(at, style="dim"), " "]
+            if event:
+                parts += [Text(event, style="bold"), " "]
+            return Text.assemble(*parts, Text(message))
         return Text("")
 
     # -- loading -------------------------------------------------------------------------------
@@ -279,12 +283,8 @@ class DetailsPane(RowView):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_monitored":
             return self.details is not None
-        service = {"search": "search", "releases": "releases"}.get(action)
-        if service is not None:
-            services = getattr(self.app, "services", None)
-            if services is None or not callable(getattr(services, service, None)):
-                return False
-            if action == "releases" and not callable(getattr(services, "grab", None)):
+        if action in ("search", "releases"):
+            if self.app.services is None:
                 return False
             return self.details is not None
         return True
@@ -306,7 +306,8 @@ class DetailsPane(RowView):
         if self.details is None:
             return
         season, episode, _ = self._target()
-        self.app.call_service("search", self.details.id, season=season, episode=episode)
+        item_id = self.details.id
+        self.app.call_service("search", lambda s: s.search(item_id, season=season, episode=episode))
 
     def action_releases(self) -> None:
         if self.details is None:

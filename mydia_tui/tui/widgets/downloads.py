@@ -21,6 +21,7 @@ from ... import views
 from ...views import STATE_GROUPS, DownloadLine, state_group_counts
 from ..messages import DownloadsRead
 from ..text import bar, cells, clean, human_eta, human_rate, human_size
+from ..workers import ReportsWorkerErrors
 from .rowview import RowView
 
 STATE_STYLE = {
@@ -84,14 +85,18 @@ class DownloadsList(RowView):
     BINDINGS = [
         Binding("p", "pause", "Pause/resume", id="downloads.pause", tooltip="Pause or resume"),
         Binding(
-            "r", "remove", "Remove", id="downloads.remove", tooltip="Remove the torrent, keep data"
+            "r",
+            "remove",
+            "Remove",
+            id="downloads.remove",
+            tooltip="Remove the torrent, keep its data (asks first)",
         ),
         Binding(
             "R",
             "remove_data",
             "Remove+data",
             id="downloads.remove_data",
-            tooltip="Remove the torrent and its data (asks first)",
+            tooltip="Remove the torrent, delete its data (asks first)",
         ),
         Binding(
             "I",
@@ -159,15 +164,9 @@ class DownloadsList(RowView):
         return None if key is None else self.pane.lines.get(key)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        service = {
-            "pause": "pause",
-            "remove": "remove",
-            "remove_data": "remove",
-            "retry_import": "retry_import",
-        }.get(action)
-        if service is None:
+        if action not in ("pause", "remove", "remove_data", "retry_import"):
             return True
-        if not self.app.has_service(service):
+        if self.app.services is None:
             return False
         line = self.current()
         if action == "retry_import":
@@ -177,16 +176,16 @@ class DownloadsList(RowView):
     def action_retry_import(self) -> None:
         line = self.current()
         if line is not None and line.stats.state == "import_failed":
-            self.app.call_service("retry_import", line.info_hash)
+            self.app.call_service("retry import", lambda s: s.retry_import(line.info_hash))
 
     def action_pause(self) -> None:
         line = self.current()
         if line is None:
             return
         if line.stats.state == "paused":
-            self.app.call_service("resume", line.info_hash)
+            self.app.call_service("resume", lambda s: s.resume(line.info_hash))
         else:
-            self.app.call_service("pause", line.info_hash)
+            self.app.call_service("pause", lambda s: s.pause(line.info_hash))
 
     def action_remove(self) -> None:
         self._ask_remove(delete_data=False)
@@ -217,13 +216,16 @@ class DownloadsList(RowView):
         def answered(blocklisted: bool | None) -> None:
             if blocklisted is not None:
                 self.app.call_service(
-                    "remove", line.info_hash, delete_data=delete_data, blocklisted=blocklisted
+                    "remove",
+                    lambda s: s.remove(
+                        line.info_hash, delete_data=delete_data, blocklisted=blocklisted
+                    ),
                 )
 
         self.app.push_screen(ConfirmScreen(question, choices), answered)
 
 
-class DownloadsPane(Vertical):
+class DownloadsPane(ReportsWorkerErrors, Vertical):
     ALLOW_MAXIMIZE = True
     BINDINGS = [
         Binding(

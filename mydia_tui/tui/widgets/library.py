@@ -18,6 +18,7 @@ from ... import views
 from ...views import LibraryEntry
 from ..messages import LibraryLoaded, LibraryPatched, ProgressRead
 from ..text import cells, clean
+from ..workers import ReportsWorkerErrors
 from .rowview import RowView
 
 STATUS_STYLE = {
@@ -97,7 +98,7 @@ class LibraryList(RowView):
         )
 
 
-class LibraryPane(Vertical):
+class LibraryPane(ReportsWorkerErrors, Vertical):
     """Holds every entry once; the list shows a filtered, sorted view of them."""
 
     ALLOW_MAXIMIZE = True
@@ -291,7 +292,7 @@ class LibraryPane(Vertical):
 
     def update_titles(self) -> None:
         films, shows = self.counts["movie"], self.counts["show"]
-        title = f"Library · {films:,} films · {shows:,} shows"
+        title = f"Library · {films:,} film{'s' * (films != 1)} · {shows:,} show{'s' * (shows != 1)}"
         if self.entries and len(self.view) != len(self.entries):
             title += f" · showing {len(self.view):,}"
         if not self.complete:
