@@ -789,3 +789,27 @@ async def test_a_panes_failed_worker_is_told_not_swallowed(demo, monkeypatch):
         (note,) = list(app._notifications)
         assert note.severity == "error"
         assert note.message == "changing what is monitored failed: database is locked"
+
+
+async def test_search_releases_and_monitored_work_from_the_library_too(demo):
+    """F, i and m act on the highlighted item from the library pane, as in its details."""
+    services = OutcomeServices()
+    app = MydiaApp(services=services)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        await pilot.press("slash", *"pioneer", "enter")
+        await settle(app, pilot, lambda: titles(app) == ["Pioneer One"])
+        show = lib.view[0]
+        await pilot.press("F")
+        await settle(app, pilot, lambda: services.calls)
+        assert services.calls[-1] == ("search", show.id, None, None)
+        await pilot.press("i")  # a whole show: says what to select
+        assert not isinstance(app.screen, ReleasesScreen)
+        assert "season or an episode" in list(app._notifications)[-1].message
+        await pilot.press("m")
+        await settle(app, pilot, lambda: MediaItem.get_by_id(show.id).monitored != show.monitored)
+        await pilot.press("escape", "slash", *"sintel", "enter")
+        await settle(app, pilot, lambda: titles(app) == ["Sintel"])
+        await pilot.press("i")  # a film: its releases
+        assert isinstance(app.screen, ReleasesScreen)

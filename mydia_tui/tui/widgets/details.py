@@ -306,16 +306,26 @@ class DetailsPane(ReportsWorkerErrors, RowView):
         if self.details is None:
             return
         season, episode, _ = self._target()
-        item_id = self.details.id
+        self.search_now(self.details.id, season, episode)
+
+    def search_now(self, item_id: int, season: int | None, episode: int | None) -> None:
+        """Search now for an item, a season or an episode (the details' and the library's F)."""
         self.app.call_service("search", lambda s: s.search(item_id, season=season, episode=episode))
 
     def action_releases(self) -> None:
         if self.details is None:
             return
+        season, episode, _ = self._target()
+        self.open_releases(self.details.id, self.details.title, self.details.kind, season, episode)
+
+    def open_releases(
+        self, item_id: int, title: str, kind: str, season: int | None, episode: int | None
+    ) -> None:
+        """List the releases for a film, a season or an episode (the details' and the
+        library's i); on a whole show, say what to select instead."""
         from ..screens.releases import ReleasesScreen
 
-        season, episode, _ = self._target()
-        if self.details.kind == "show" and season is None:
+        if kind == "show" and season is None:
             self.app.notify(
                 "Releases are listed for one season or one episode: move the cursor to a "
                 "season or an episode row first (F searches everything wanted in the show)",
@@ -323,12 +333,12 @@ class DetailsPane(ReportsWorkerErrors, RowView):
                 markup=False,
             )
             return
-        label = self.details.title
+        label = title
         if episode is not None:
             label += f" S{season:02d}E{episode:02d}"
         elif season is not None:
             label += f" S{season:02d}"
-        self.app.push_screen(ReleasesScreen(self.details.id, label, season, episode))
+        self.app.push_screen(ReleasesScreen(item_id, label, season, episode))
 
 
 def library_changed(item_id: int):

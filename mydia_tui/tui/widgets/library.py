@@ -62,6 +62,30 @@ class LibraryList(RowView):
 
     BINDINGS = [
         Binding("enter", "choose", "Details", id="library.details", tooltip="Open the details"),
+        Binding(
+            "ctrl+s,F",
+            "search",
+            "Search now",
+            id="library.search",
+            show=False,
+            tooltip="Search now: a film, or everything wanted in a show",
+        ),
+        Binding(
+            "i",
+            "releases",
+            "Releases",
+            id="library.releases",
+            show=False,
+            tooltip="List a film's releases and grab one",
+        ),
+        Binding(
+            "m",
+            "toggle_monitored",
+            "Monitored",
+            id="library.monitored",
+            show=False,
+            tooltip="Monitor the item, or stop",
+        ),
     ]
 
     def __init__(self, pane: LibraryPane, **kwargs) -> None:
@@ -70,6 +94,37 @@ class LibraryList(RowView):
 
     def row_count(self) -> int:
         return len(self.pane.view)
+
+    # -- the item under the cursor: the same actions as in its details ---------------------
+
+    def current_entry(self) -> LibraryEntry | None:
+        view = self.pane.view
+        return view[self.cursor] if view and 0 <= self.cursor < len(view) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("search", "releases"):
+            if self.app.services is None:
+                return False
+            return True if self.current_entry() is not None else None
+        if action == "toggle_monitored":
+            return True if self.current_entry() is not None else None
+        return True
+
+    def action_search(self) -> None:
+        entry = self.current_entry()
+        if entry is not None:
+            self.screen.details.search_now(entry.id, None, None)
+
+    def action_releases(self) -> None:
+        entry = self.current_entry()
+        if entry is not None:
+            details = self.screen.details
+            details.open_releases(entry.id, entry.title, entry.kind, None, None)
+
+    def action_toggle_monitored(self) -> None:
+        entry = self.current_entry()
+        if entry is not None:
+            self.screen.details.set_monitored(entry.id, not entry.monitored, None, None)
 
     def empty_hint(self) -> str:
         pane = self.pane
