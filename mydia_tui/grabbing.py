@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from .config import redact_text
@@ -36,7 +35,6 @@ from .deluge import (
 )
 from .guard import AmbiguousClientError, GrabRequest, Guard, Outcome, blocklist
 from .refusals import Reason, Refusal
-from .releases.release import Release
 from .targets import Target
 from .torrent import BadTorrent
 
@@ -223,46 +221,3 @@ def send_to_deluge(client: DelugeClient, prepared: PreparedTorrent, target: Targ
         return client.add(prepared, client_kind(target))
     except (DelugeTimeout, DelugeUnreachable) as exc:
         raise AmbiguousClientError(str(exc)) from None
-
-
-# ---------------------------------------------------------------------------------------------
-# The command line's call until it calls grab_release (then these three go)
-
-
-@dataclass(frozen=True)
-class ReleaseInfo:
-    """What an indexer said of a release (all optional for a manual grab)."""
-
-    title: str = ""
-    indexer: str = ""
-    guid: str = ""
-    size: int = 0
-    quality: str = ""
-
-    def release(self) -> Release:
-        return Release(self.title, self.indexer, guid=self.guid, size=self.size or None)
-
-
-def guard_release(prepared: PreparedTorrent, info: ReleaseInfo, secrets: list[str]) -> GrabRequest:
-    """:func:`grab_request` for a :class:`ReleaseInfo`."""
-    return grab_request(prepared, info.release(), quality=info.quality, secrets=secrets)
-
-
-def grab(
-    guard: Guard,
-    client: DelugeClient,
-    target: Target | None,
-    prepared: PreparedTorrent,
-    info: ReleaseInfo,
-    secrets: list[str] | None = None,
-) -> Outcome:
-    """:func:`grab_release` of an already read torrent."""
-    return grab_release(
-        client,
-        target,
-        info.release(),
-        quality=info.quality,
-        torrent=prepared,
-        guard=guard,
-        secrets=secrets or (),
-    )

@@ -163,11 +163,19 @@ class Services:
         self, item_id: int, season: int | None = None, episode: int | None = None
     ) -> list[ReleaseChoice]:
         """Interactive search: the candidates best first, then the refused ones with why.
-        Raises :class:`MydiaError` (a usage error) for a show without a season."""
+        Raises :class:`MydiaError` for a show without a season (a usage error), when no
+        indexer is configured, or when no indexer answered (the screen says why)."""
         from .searching import search, target_for
 
+        if not any(i.enabled for i in self.config.indexers):
+            raise MydiaError("no indexers configured: add [[indexers]] to config.toml")
         target = target_for(item_id, season, episode)
         outcome = search(self.config, target)
+        if outcome.errors and not outcome.candidates and not outcome.rejected:
+            raise MydiaError(
+                "no indexer answered: "
+                + "; ".join(f"{r.name}: {r.message}" for r in outcome.errors)
+            )
         out = []
         for d in (*outcome.candidates, *outcome.rejected):
             rejection = "" if d.accepted else f"{d.reason_code}: {d.message}"
@@ -204,6 +212,8 @@ class Services:
         :meth:`~mydia_tui.monitor.search.SearchMonitor.search_now`."""
         from .library import get_item
 
+        if not any(i.enabled for i in self.config.indexers):
+            return Done("no indexers configured: add [[indexers]] to config.toml", "warning")
         report = self.search_monitor.search_now(item_id, season, episode)
         if report.grabbed:
             lines = [

@@ -11,6 +11,7 @@ from torznab_server import Reply, item_xml
 
 from mydia_tui.config import IndexerConfig
 from mydia_tui.deluge import DelugeClient
+from mydia_tui.errors import MydiaError
 from mydia_tui.library import NewEpisode, add_movie, add_show, set_monitored
 from mydia_tui.models import Blocklist, Download, History
 from mydia_tui.monitor.wanted import wanted_movies
@@ -175,3 +176,36 @@ def test_search_on_a_show_with_nothing_wanted_says_so(services):
     done = services.search(show.id)
     assert done.severity == "warning"
     assert done.message.startswith("nothing is wanted in Pioneer One"), done.message
+
+
+def test_a_search_no_indexer_answered_is_a_failure_not_nothing_found(services):
+    """An indexer that answers 503 says nothing about the film: the user is told the search
+    failed, and the film gets no "nothing found" cool-down (it did: an hour, then doubling)."""
+    from torznab_server import Reply
+
+    from mydia_tui.models import SearchState
+
+    movie = add_movie("Sintel", 2010)
+    services.fake.answer = lambda params: Reply(status=503, body=b"maintenance")
+    done = services.search(movie.id)
+    assert done.severity == "warning"
+    assert done.message.startswith("the search for Sintel (2010) failed: no indexer answered")
+    assert not History.select().where(History.event == "search_empty").exists()
+    assert not SearchState.select().where(SearchState.next_search_at.is_null(False)).exists()
+    assert History.get(History.event == "error").item_id == movie.id
+    with pytest.raises(MydiaError, match="no indexer answered"):
+        services.releases(movie.id)
+
+
+def test_without_indexers_a_search_says_so(db, tmp_path, deluged):
+    config = monitor_config(tmp_path, deluged.config(timeout=3.0))
+    client = DelugeClient(config.deluge)
+    try:
+        svc = Services(config, client)
+        movie = add_movie("Sintel", 2010)
+        done = svc.search(movie.id)
+        assert done.severity == "warning" and done.message.startswith("no indexers configured")
+        with pytest.raises(MydiaError, match="no indexers configured"):
+            svc.releases(movie.id)
+    finally:
+        client.close()

@@ -41,19 +41,19 @@ def _prepare_from_args(args, config: Config) -> PreparedTorrent:
 
 def cmd_grab(ctx) -> int:
     from ..deluge import DelugeClient
-    from ..grabbing import ReleaseInfo, grab, guard_release
-    from ..guard import Guard
+    from ..grabbing import grab_release, grab_request
+    from ..releases.release import Release as IndexerRelease
 
     ctx.db()
     args = ctx.args
     target = _target_from_args(args)
     prepared = _prepare_from_args(args, ctx.config)
     secrets = secrets_of(ctx.config)
-    info = ReleaseInfo(title=args.title or "")
-    release = guard_release(prepared, info, secrets)
+    offered = IndexerRelease(title=args.title or "", indexer="")
+    release = grab_request(prepared, offered, secrets=secrets)  # what the output names
     client = DelugeClient(ctx.config.deluge)
     try:
-        outcome = grab(Guard(), client, target, prepared, info, secrets)
+        outcome = grab_release(client, target, offered, torrent=prepared, secrets=secrets)
     finally:
         client.close()
     if ctx.json:

@@ -54,6 +54,8 @@ class Monitor:
         self.client = client or DelugeClient(config.deluge)
         self.guard = Guard(claimed_by=holder)
         self.on_event = on_event
+        #: the configured indexers are searched (not a searcher given by the caller)
+        self._searches_indexers = searcher is None
         if searcher is None:
             searcher = make_searcher(config)
         self.searcher = searcher
@@ -136,6 +138,9 @@ class Monitor:
         return report
 
     def search_phase(self, stop: threading.Event | None = None) -> CycleReport | None:
+        if self._searches_indexers and not any(i.enabled for i in self.config.indexers):
+            log.info("no indexers configured: not searching")
+            return None  # nothing can be found: no search may count as empty and cool down
         if not (self.client.is_connected or self._probe()):
             log.info("Deluge is offline: not searching this cycle")
             return None

@@ -74,7 +74,7 @@ class CycleReport:
     skipped_overlap: list[str] = field(default_factory=list)
     #: "label: why" for targets whose acceptable releases the guard refused (on disk, in flight)
     refused: list[str] = field(default_factory=list)
-    #: "label: error" for searches that failed (indexers unreachable, ...)
+    #: "the search for LABEL failed: why" for searches that failed (no indexer answered, ...)
     failed: list[str] = field(default_factory=list)
     #: targets another monitor was searching at that moment (its lease)
     busy: list[str] = field(default_factory=list)
@@ -235,7 +235,16 @@ class SearchMonitor:
             message = redact_text(str(exc) or type(exc).__name__, self._secrets)
             log.warning("search for %s failed: %s", label, message)
             history.record("error", f"search for {label} failed: {message}", item=target.item_id)
-            report.failed.append(f"{label}: {message}")
+            report.failed.append(f"the search for {label} failed: {message}")
+            return None
+        if result.errors and not result.candidates and not result.rejected:
+            # every indexer that was asked failed: that says nothing about the target, so no
+            # "nothing found" and no cool-down for it (the indexers back off on their own)
+            errors = "; ".join(f"{k}: {v}" for k, v in result.errors.items())
+            message = redact_text(f"no indexer answered ({errors})", self._secrets)
+            log.warning("search for %s failed: %s", label, message)
+            history.record("error", f"search for {label} failed: {message}", item=target.item_id)
+            report.failed.append(f"the search for {label} failed: {message}")
             return None
         outcome = None
         for candidate in result.candidates:
