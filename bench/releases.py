@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mydia_tui.config import QualityConfig  # noqa: E402
 from mydia_tui.db import open_database  # noqa: E402
-from mydia_tui.indexers.search import judge  # noqa: E402
+from mydia_tui.indexers.release_search import judge  # noqa: E402
 from mydia_tui.releases import parse  # noqa: E402
 from mydia_tui.releases.decide import Policy  # noqa: E402
 from mydia_tui.releases.quality import resolve_profile  # noqa: E402

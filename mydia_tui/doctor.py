@@ -142,7 +142,7 @@ def check_indexers(ctx) -> list[Finding]:
             Finding("indexers", False, "no indexers: add [[indexers]] to config.toml", warning=True)
         ]
     try:
-        from .searching import check_indexers as probe
+        from .item_search import check_indexers as probe
     except ModuleNotFoundError:
         return [
             Finding(

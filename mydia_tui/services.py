@@ -21,7 +21,7 @@ from .grabbing import candidate_grabber
 from .guard import blocklist
 from .lifecycle import remove_by_user
 from .models import ACTIVE_STATES, Download
-from .monitor.search import SearchMonitor, make_searcher
+from .monitor.backlog_search import SearchMonitor, make_searcher
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ class Services:
         """Interactive search: the candidates best first, then the refused ones with why.
         Raises :class:`MydiaError` for a show without a season (a usage error), when no
         indexer is configured, or when no indexer answered (the screen says why)."""
-        from .searching import search, target_for
+        from .item_search import search, target_for
 
         if not any(i.enabled for i in self.config.indexers):
             raise MydiaError("no indexers configured: add [[indexers]] to config.toml")
@@ -198,7 +198,7 @@ class Services:
 
     def grab(self, choice: ReleaseChoice) -> Done:
         """Grab the release the user picked, through the guard (a refusal is a warning)."""
-        from .searching import target_for
+        from .item_search import target_for
 
         target = target_for(choice.item_id, choice.season, choice.episode)
         outcome = self._grab(target, choice.decision)
@@ -209,7 +209,7 @@ class Services:
     def search(self, item_id: int, season: int | None = None, episode: int | None = None) -> Done:
         """Search now and grab the best acceptable release: for a film, an episode, a season
         (its pack, then its wanted episodes) or what is wanted in a whole show; see
-        :meth:`~mydia_tui.monitor.search.SearchMonitor.search_now`."""
+        :meth:`~mydia_tui.monitor.backlog_search.SearchMonitor.search_now`."""
         from .library import get_item
 
         if not any(i.enabled for i in self.config.indexers):

@@ -74,7 +74,7 @@ def run_send(movie_id: str, info_hash: str) -> None:
 def run_search(movie_id: str) -> None:
     from mydia_tui.config import Config
     from mydia_tui.guard import Outcome
-    from mydia_tui.monitor.search import SearchMonitor, SearchResult
+    from mydia_tui.monitor.backlog_search import SearchMonitor, SearchResult
 
     def searcher(target):
         _say("searching")

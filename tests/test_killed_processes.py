@@ -28,6 +28,7 @@ from mydia_tui.guard import GrabRequest, Guard, Outcome
 from mydia_tui.history import list_history
 from mydia_tui.library import add_movie, movie_target
 from mydia_tui.models import Download, MediaFile, SearchState, utcnow
+from mydia_tui.monitor.backlog_search import SearchMonitor, SearchResult
 from mydia_tui.monitor.downloads import DownloadMonitor
 from mydia_tui.monitor.engine import Monitor
 from mydia_tui.monitor.importer import (
@@ -38,7 +39,6 @@ from mydia_tui.monitor.importer import (
     retry_import,
 )
 from mydia_tui.monitor.reconcile import claim_expired, settle_claim
-from mydia_tui.monitor.search import SearchMonitor, SearchResult
 from mydia_tui.monitor.wanted import wanted_movies
 from mydia_tui.processes import process_alive, this_process
 from mydia_tui.releases.release import Release

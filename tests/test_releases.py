@@ -281,7 +281,7 @@ def test_ranking_order_is_quality_preferred_seeders_size_age():
 
 def test_core_imports_without_textual():
     code = (
-        "import sys; import mydia_tui.indexers.search, mydia_tui.releases.rank; "
+        "import sys; import mydia_tui.indexers.release_search, mydia_tui.releases.rank; "
         "assert 'textual' not in sys.modules, 'textual imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -12,7 +12,7 @@ from mydia_tui.guard import Outcome
 from mydia_tui.history import list_history
 from mydia_tui.library import add_movie, add_show, manual_episodes
 from mydia_tui.models import Episode, FileEpisode, LibraryRoot, MediaFile, SearchState, utcnow
-from mydia_tui.monitor.search import SearchMonitor, make_searcher
+from mydia_tui.monitor.backlog_search import SearchMonitor, make_searcher
 
 pytestmark = pytest.mark.both_databases
 

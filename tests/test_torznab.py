@@ -22,7 +22,7 @@ from mydia_tui.indexers.health import (
     all_indexer_health,
     indexer_health,
 )
-from mydia_tui.indexers.search import search_target
+from mydia_tui.indexers.release_search import search_target
 from mydia_tui.indexers.torznab import TorznabClient
 from mydia_tui.models import Indexer, utcnow
 from mydia_tui.releases.decide import Policy
@@ -410,7 +410,7 @@ def test_503_with_retry_after_sets_the_next_retry(db, torznab):
 def test_search_with_config_and_health_of(db, torznab):
     from mydia_tui.config import Config
     from mydia_tui.indexers.health import health_of
-    from mydia_tui.indexers.search import search_with_config
+    from mydia_tui.indexers.release_search import search_with_config
 
     fake = torznab.add("cfg", items=[item_xml("The.Matrix.1999.1080p.BluRay.x264-GRP", guid="z")])
     broken = torznab.add("down", answer=lambda p: Reply(500, b"oops"))
@@ -449,7 +449,7 @@ def test_a_trickling_answer_is_cut_at_the_indexer_timeout(db, torznab):
 
 def test_resolve_release_through_the_config(db, torznab):
     from mydia_tui.config import Config
-    from mydia_tui.indexers.search import resolve_release
+    from mydia_tui.indexers.release_search import resolve_release
     from mydia_tui.releases.release import Release
 
     fake = torznab.add("res")

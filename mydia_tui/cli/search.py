@@ -8,7 +8,7 @@ from .output import emit_json, search_json
 
 
 def cmd_search(ctx: Context) -> int:
-    from ..searching import search, target_for
+    from ..item_search import search, target_for
 
     ctx.db()
     args = ctx.args

@@ -27,9 +27,9 @@ from ..events import (
 )
 from ..grabbing import candidate_grabber
 from ..guard import Guard
+from .backlog_search import CycleReport, Searcher, SearchMonitor, make_searcher
 from .downloads import DownloadMonitor, PollReport
 from .reconcile import ReconcileReport, reconcile
-from .search import CycleReport, Searcher, SearchMonitor, make_searcher
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class Monitor:
         return report
 
     def report_indexers(self) -> None:
-        from ..searching import indexer_summary
+        from ..item_search import indexer_summary
 
         self.on_event(indexer_summary(self.config))
 

@@ -7,7 +7,7 @@ episodes at all?), then what the user refuses (words, quality, size, seeders), t
 
 The reasons are the search stage of :class:`mydia_tui.refusals.Reason` (:data:`REASON_CODES`),
 the one enumeration of every reason to refuse a release, with the grab's; ``duplicate`` is the
-same torrent, already offered by a better-ranked result (:mod:`mydia_tui.indexers.search`).
+same torrent, already offered by a better-ranked result (:mod:`mydia_tui.indexers.release_search`).
 """
 
 from __future__ import annotations

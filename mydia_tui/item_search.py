@@ -1,5 +1,5 @@
 """Searching for a library item, as the command line, the TUI, the doctor and the monitor use
-it: the indexers' search service (``mydia_tui.indexers.search``) bound to the configuration
+it: the indexers' search service (``mydia_tui.indexers.release_search``) bound to the configuration
 and the library (the item's quality profile, its target)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from .config import Config, redact_text, secrets_of
 from .errors import UsageError
 from .events import IndexerHealthSummary
 from .indexers.health import IndexerError, health_of
-from .indexers.search import SearchOutcome, search_with_config
+from .indexers.release_search import SearchOutcome, search_with_config
 from .indexers.torznab import TorznabClient
 from .library import episode_by_number, get_item, movie_target, season_target
 from .profiles import profile_name

@@ -355,7 +355,7 @@ def make_searcher(config: Config) -> Searcher:
     """The monitor's searcher: ranked candidates, refusal counts and indexer errors."""
 
     def searcher(target: Target) -> SearchResult:
-        from ..searching import search
+        from ..item_search import search
 
         outcome = search(config, target)
         return SearchResult(
