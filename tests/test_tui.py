@@ -813,3 +813,26 @@ async def test_search_releases_and_monitored_work_from_the_library_too(demo):
         await settle(app, pilot, lambda: titles(app) == ["Sintel"])
         await pilot.press("i")  # a film: its releases
         assert isinstance(app.screen, ReleasesScreen)
+
+
+async def test_removing_a_finished_download_offers_no_blocklist(demo):
+    """An imported download holds nothing: removing its torrent changes no search, so the
+    question offers to remove it or not, and says the library is not changed."""
+    services = FakeServices()
+    app = MydiaApp(services=services)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        await pilot.press("3", "a")
+        await settle(app, pilot, lambda: pane.counts["all"] == 16)
+        imported = next(
+            i for i, h in enumerate(pane.view) if pane.lines[h].stats.state == "imported"
+        )
+        pane.list.move_cursor(imported)
+        await pilot.press("r")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert [c.key for c in app.screen.choices] == ["o", "escape"]
+        assert "the library is not changed" in app.screen.question
+        await pilot.press("o")
+        await settle(app, pilot, lambda: services.calls)
+        assert services.calls[-1] == ("remove", pane.view[imported], False, False)

@@ -18,6 +18,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ... import views
+from ...models import FINAL_STATES
 from ...views import STATE_GROUPS, DownloadLine, state_group_counts
 from ..messages import DownloadsRead
 from ..text import bar, cells, clean, human_eta, human_rate, human_size
@@ -202,16 +203,24 @@ class DownloadsList(RowView):
         from ..screens.confirm import Choice, ConfirmScreen
 
         data = " and delete its downloaded data" if delete_data else " (its data is kept)"
-        question = (
-            f"Remove {clean(line.title)} from Deluge{data}?\n"
-            "Blocklisting it means no search grabs this release again; "
-            f"{clean(line.target)} is searched again for another release."
-        )
-        choices = [
-            Choice("b", "Remove and blocklist (b)", True, "primary"),
-            Choice("o", "Remove only (o)", False, "error" if delete_data else "default"),
-            Choice("escape", "Cancel (esc)", None),
-        ]
+        question = f"Remove {clean(line.title)} from Deluge{data}?"
+        if line.stats.state in FINAL_STATES:
+            # it no longer holds its target: nothing will be searched again because of this
+            question += f"\nIt is {line.stats.state}: the library is not changed."
+            choices = [
+                Choice("o", "Remove (o)", False, "error" if delete_data else "primary"),
+                Choice("escape", "Cancel (esc)", None),
+            ]
+        else:
+            question += (
+                "\nBlocklisting it means no search grabs this release again; "
+                f"{clean(line.target)} is searched again for another release."
+            )
+            choices = [
+                Choice("b", "Remove and blocklist (b)", True, "primary"),
+                Choice("o", "Remove only (o)", False, "error" if delete_data else "default"),
+                Choice("escape", "Cancel (esc)", None),
+            ]
 
         def answered(blocklisted: bool | None) -> None:
             if blocklisted is not None:
