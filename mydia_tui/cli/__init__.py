@@ -12,7 +12,8 @@ command or in the TUI) also says which log file in the log folder holds its trac
   each imported only when one of its commands runs;
 - :mod:`.output`: every ``--json`` document.
 
-Nothing outside this package imports it; it never imports Textual unless the TUI opens.
+Nothing outside this package imports it but ``python -m mydia_tui`` (``__main__``); it never
+imports Textual unless the TUI opens.
 """
 
 from __future__ import annotations

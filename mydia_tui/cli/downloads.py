@@ -39,7 +39,7 @@ def _prepare_from_args(args, config: Config) -> PreparedTorrent:
     return prepare(args.url, timeout=config.deluge.timeout * 3, secrets=secrets_of(config))
 
 
-def cmd_grab(ctx) -> int:
+def cmd_grab(ctx: Context) -> int:
     from ..deluge import DelugeClient
     from ..grabbing import grab_release, grab_request
     from ..releases.release import Release as IndexerRelease

@@ -130,7 +130,7 @@ def cmd_monitored(ctx: Context) -> int:
     return EXIT_OK
 
 
-def cmd_refresh(ctx) -> int:
+def cmd_refresh(ctx: Context) -> int:
     """``mydia-tui refresh [ITEM_ID]``: one show, or every show that came from TVmaze."""
     from ..metadata import (
         MetadataError,
