@@ -227,6 +227,11 @@ class Config:
     sections: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
+    def enabled_indexers(self) -> tuple[IndexerConfig, ...]:
+        """The indexers that are searched (``enabled``); none means nothing can be found."""
+        return tuple(i for i in self.indexers if i.enabled)
+
+    @property
     def deluge_configured(self) -> bool:
         """Whether Deluge was set up at all: a ``[deluge]`` table in the file, or settings
         other than the defaults (the demo builds its config in code)."""

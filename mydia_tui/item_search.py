@@ -20,7 +20,7 @@ def search(config: Config, target: Target) -> SearchOutcome:
 
 
 def indexer_summary(config: Config) -> IndexerHealthSummary:
-    health = health_of([i for i in config.indexers if i.enabled])
+    health = health_of(list(config.enabled_indexers))
     failing = tuple(h.name for h in health if not h.ok)
     return IndexerHealthSummary(
         ok=len(health) - len(failing), failing=len(failing), names_failing=failing

@@ -71,20 +71,15 @@ class ReleaseChoice:
 
 
 class Services:
-    def __init__(
-        self,
-        config: Config,
-        client: DelugeClient | None = None,
-        search_monitor: SearchMonitor | None = None,
-    ) -> None:
-        """``search_monitor`` runs "search now" (:meth:`search`): the app's monitor's when
-        given, else one of the services' own, made on first use. Every grab, the services'
-        included, goes through :func:`mydia_tui.grabbing.grab_release`."""
+    def __init__(self, config: Config, client: DelugeClient | None = None) -> None:
+        """Every grab, the services' included, goes through
+        :func:`mydia_tui.grabbing.grab_release`; "search now" runs on a search monitor of the
+        services' own (:attr:`search_monitor`), made on first use."""
         self.config = config
         self.client = client or DelugeClient(config.deluge)
         #: the one grab path, for a candidate the user picked or a search found
         self._grab = candidate_grabber(self.client, secrets=secrets_of(config))
-        self._search_monitor = search_monitor
+        self._search_monitor: SearchMonitor | None = None
 
     @property
     def search_monitor(self) -> SearchMonitor:
@@ -167,7 +162,7 @@ class Services:
         indexer is configured, or when no indexer answered (the screen says why)."""
         from .item_search import search, target_for
 
-        if not any(i.enabled for i in self.config.indexers):
+        if not self.config.enabled_indexers:
             raise MydiaError("no indexers configured: add [[indexers]] to config.toml")
         target = target_for(item_id, season, episode)
         outcome = search(self.config, target)
@@ -212,7 +207,7 @@ class Services:
         :meth:`~mydia_tui.monitor.backlog_search.SearchMonitor.search_now`."""
         from .library import get_item
 
-        if not any(i.enabled for i in self.config.indexers):
+        if not self.config.enabled_indexers:
             return Done("no indexers configured: add [[indexers]] to config.toml", "warning")
         report = self.search_monitor.search_now(item_id, season, episode)
         if report.grabbed:

@@ -17,8 +17,6 @@ from ..config import Config, load_config, redact_text, secrets_of
 from ..errors import EXIT_FAILURE, MydiaError
 from .parser import build_parser
 
-log = logging.getLogger("mydia_tui")
-
 
 @dataclass
 class Context:

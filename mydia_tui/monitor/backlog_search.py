@@ -107,17 +107,19 @@ class SearchMonitor:
         for movie in wanted_movies():
             tasks.append(Task(f"m:{movie.item_id}", movie_target(movie.item_id)))
         for season in wanted_seasons(include_specials=self.mc.include_specials):
-            if len(season.episode_ids) > 1 and season.share_wanted >= self.mc.season_pack_share:
-                tasks.append(
-                    Task(
-                        f"s:{season.show_id}:{season.season}",
-                        season_target(season.show_id, season.season),
-                        season,
-                    )
-                )
-            else:
-                tasks.extend(self._episode_tasks(season))
+            tasks.extend(self._season_tasks(season))
         return tasks
+
+    def _season_tasks(self, season: WantedSeason, *, pack_first: bool = False) -> list[Task]:
+        """A wanted season as a pack (its episodes follow when no pack is grabbed) when more
+        than one episode is wanted and ``season_pack_share`` of it is, or ``pack_first`` (the
+        user chose the season); else its wanted episodes one by one."""
+        if len(season.episode_ids) > 1 and (
+            pack_first or season.share_wanted >= self.mc.season_pack_share
+        ):
+            key = f"s:{season.show_id}:{season.season}"
+            return [Task(key, season_target(season.show_id, season.season), season)]
+        return self._episode_tasks(season)
 
     @staticmethod
     def _episode_tasks(season: WantedSeason) -> list[Task]:
@@ -167,16 +169,11 @@ class SearchMonitor:
                 for s in wanted_seasons(include_specials=season == 0 or self.mc.include_specials)
                 if s.show_id == item_id and (season is None or s.season == season)
             ]
-            tasks = []
-            for wanted in seasons:
-                pack = len(wanted.episode_ids) > 1 and (
-                    season is not None or wanted.share_wanted >= self.mc.season_pack_share
-                )
-                if pack:
-                    key = f"s:{item_id}:{wanted.season}"
-                    tasks.append(Task(key, season_target(item_id, wanted.season), wanted))
-                else:
-                    tasks.extend(self._episode_tasks(wanted))
+            tasks = [
+                task
+                for wanted in seasons
+                for task in self._season_tasks(wanted, pack_first=season is not None)
+            ]
             if not tasks and season is not None:
                 tasks = [Task(f"s:{item_id}:{season}", season_target(item_id, season))]
         report = CycleReport()
@@ -232,19 +229,13 @@ class SearchMonitor:
         try:
             result = self.searcher(target)
         except Exception as exc:  # one broken search never stops the cycle
-            message = redact_text(str(exc) or type(exc).__name__, self._secrets)
-            log.warning("search for %s failed: %s", label, message)
-            history.record("error", f"search for {label} failed: {message}", item=target.item_id)
-            report.failed.append(f"the search for {label} failed: {message}")
+            self._failed(target, str(exc) or type(exc).__name__, report)
             return None
         if result.errors and not result.candidates and not result.rejected:
             # every indexer that was asked failed: that says nothing about the target, so no
             # "nothing found" and no cool-down for it (the indexers back off on their own)
             errors = "; ".join(f"{k}: {v}" for k, v in result.errors.items())
-            message = redact_text(f"no indexer answered ({errors})", self._secrets)
-            log.warning("search for %s failed: %s", label, message)
-            history.record("error", f"search for {label} failed: {message}", item=target.item_id)
-            report.failed.append(f"the search for {label} failed: {message}")
+            self._failed(target, f"no indexer answered ({errors})", report)
             return None
         outcome = None
         for candidate in result.candidates:
@@ -273,6 +264,15 @@ class SearchMonitor:
             )
         self._searched(task.key, target.item_id, found=False)
         return outcome
+
+    def _failed(self, target: Target, why: str, report: CycleReport) -> None:
+        """A search that could not be made: logged, kept in the item's history, reported;
+        never counted as "nothing found" (no cool-down)."""
+        label = target.label()
+        message = redact_text(why, self._secrets)
+        log.warning("search for %s failed: %s", label, message)
+        history.record("error", f"search for {label} failed: {message}", item=target.item_id)
+        report.failed.append(f"the search for {label} failed: {message}")
 
     # -- cool-down and leases ----------------------------------------------------------------
 

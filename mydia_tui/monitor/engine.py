@@ -138,7 +138,7 @@ class Monitor:
         return report
 
     def search_phase(self, stop: threading.Event | None = None) -> CycleReport | None:
-        if self._searches_indexers and not any(i.enabled for i in self.config.indexers):
+        if self._searches_indexers and not self.config.enabled_indexers:
             log.info("no indexers configured: not searching")
             return None  # nothing can be found: no search may count as empty and cool down
         if not (self.client.is_connected or self._probe()):

@@ -67,7 +67,6 @@ WORK = {
     "details": "reading the item's details",
     "details-write": "changing what is monitored",
     "downloads-read": "reading the downloads",
-    "releases": "searching the indexers",
 }
 
 
@@ -162,7 +161,7 @@ class MydiaApp(App[None]):
         """Called by the main screen once mounted: the status bar can show what comes."""
         self.main.status.set_setup(
             deluge_configured=self.config.deluge_configured,
-            has_indexers=any(i.enabled for i in self.config.indexers),
+            has_indexers=bool(self.config.enabled_indexers),
         )
         self.main.status.set_monitor(None, enabled=self.monitor_factory is not None)
         self.start_monitor()
@@ -258,8 +257,11 @@ class MydiaApp(App[None]):
         elif isinstance(event, events.DownloadsChanged):
             main.downloads.refresh_queue()
             main.library.read_progress()
-            if main.details.details is not None:
-                # its state line, its downloads and its history may all have moved
+            details = main.details.details
+            # a poll names the torrents it updated: the details need reading again only when
+            # they show a download (its progress moved); a change without names (a grab, a
+            # removal) may give the item shown a download it did not have
+            if details is not None and (details.downloads or not event.info_hashes):
                 main.details.reload()
         elif isinstance(event, events.LibraryChanged):
             main.library.library_changed(event.item_ids)

@@ -19,7 +19,6 @@ from textual.worker import get_current_worker
 from ...config import redact_text, secrets_of
 from ..text import cells, clean, human_size
 from ..widgets.rowview import RowView
-from ..workers import ReportsWorkerErrors
 
 
 class ReleasesRead(Message):
@@ -73,7 +72,7 @@ class ReleaseList(RowView):
         return line
 
 
-class ReleasesScreen(ReportsWorkerErrors, ModalScreen[None]):
+class ReleasesScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close", id="releases.close")]
     DEFAULT_CSS = """
     ReleasesScreen { align: center middle; }
