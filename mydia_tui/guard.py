@@ -37,7 +37,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -52,11 +51,13 @@ from . import history
 from .db import insert_row, run_sql, write_transaction
 from .deluge import AddResult
 from .errors import EXIT_REFUSED, MydiaError
+from .identity.video import EXTRAS_DIRS, SYSTEM_DIRS, is_video
 from .lifecycle import fail_send, mark_added, mark_sending, note_unconfirmed
 from .models import (
     ACTIVE_STATES,
     Blocklist,
     Download,
+    LibraryRoot,
     MediaFile,
     MediaItem,
     database,
@@ -64,33 +65,12 @@ from .models import (
 )
 from .processes import this_process
 from .refusals import Reason, Refusal
-from .scanning.folders import all_unchanged, unchanged_since_scan
-from .scanning.walk import EXTRAS_DIRS, SYSTEM_DIRS, is_library_video
+from .scanning.folders import all_unchanged, changed_tops
+from .scanning.match import LibraryIndex
 from .targets import Target
 from .torrent import BadTorrent, normalize_info_hash
 
 log = logging.getLogger(__name__)
-
-VIDEO_EXTENSIONS = frozenset(
-    {
-        ".mkv",
-        ".mp4",
-        ".avi",
-        ".m4v",
-        ".ts",
-        ".m2ts",
-        ".wmv",
-        ".mov",
-        ".webm",
-        ".mpg",
-        ".mpeg",
-        ".divx",
-        ".ogm",
-    }
-)
-_SAMPLE = re.compile(r"(?i)(^|[\W_])sample([\W_]|$)")
-_EPISODE_TAG = re.compile(r"(?i)s(\d{1,3})((?:[ ._-]?e\d{1,4})+)")
-_EPISODE_X = re.compile(r"(?i)(?<![\dx])(\d{1,2})x(\d{2,3})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -307,8 +287,8 @@ def rule_valid_target(check: Check) -> Refusal | None:
 
 
 def rule_already_on_disk(check: Check) -> Refusal | None:
-    """A video for any part of the target in the item's folder that the library has not
-    scanned (the original report). Runs before the write lock is taken and reads only the file
+    """A video the library scan would map to any part of the target and has not recorded
+    (:func:`_unscanned_video`: every layout the scan maps). Runs before the write lock is taken and reads only the file
     system: the files the library has recorded are checked inside the claim's transaction
     (:func:`_rule_files_in_db`), where an import committing meanwhile cannot slip past."""
     target = check.target
@@ -316,14 +296,8 @@ def rule_already_on_disk(check: Check) -> Refusal | None:
     found = _unscanned_video(target)
     if found is None:
         return None
-    root, path = found
-    # its folder changed since the scan, so it was listed: it may be a file the library knows
-    recorded = run_sql(
-        "SELECT 1 FROM media_file WHERE root_id = ? AND path = ?",
-        (target.root_id, os.path.relpath(path, root)),
-    ).fetchone()
-    note = "" if recorded else " (not scanned yet)"
-    return Refusal(Reason.ALREADY_ON_DISK, f"already have a file{note}: {path}")
+    _root, path = found
+    return Refusal(Reason.ALREADY_ON_DISK, f"already have a file (not scanned yet): {path}")
 
 
 def _flag_missing(file_id: int, path: Path) -> None:
@@ -338,29 +312,6 @@ def _flag_missing(file_id: int, path: Path) -> None:
         item=f.movie_id,
         episode=f.episode_id,
     )
-
-
-def is_video(name: str) -> bool:
-    """A video file a download may hold (what the importer moves into the library)."""
-    dot = name.rfind(".")
-    if dot <= 0 or name[dot:].lower() not in VIDEO_EXTENSIONS:
-        return False
-    return "sample" not in name.lower() or not _SAMPLE.search(name)
-
-
-def episode_numbers_in_name(name: str) -> set[tuple[int, int]]:
-    """(season, episode) pairs a file name claims: S01E02, S01E01E02, S01E01-E02, 1x02."""
-    found: set[tuple[int, int]] = set()
-    for m in _EPISODE_TAG.finditer(name):
-        season = int(m.group(1))
-        numbers = [int(n) for n in re.findall(r"\d+", m.group(2))]
-        if len(numbers) == 2 and "-" in m.group(2) and numbers[1] > numbers[0]:
-            numbers = list(range(numbers[0], numbers[1] + 1))
-        found.update((season, n) for n in numbers)
-    if not found:
-        for m in _EPISODE_X.finditer(name):
-            found.add((int(m.group(1)), int(m.group(2))))
-    return found
 
 
 def _walk_videos(
@@ -389,7 +340,7 @@ def _walk_videos(
                                 lower in SYSTEM_DIRS or lower in EXTRAS_DIRS
                             ):
                                 stack.append((entry.path, depth + 1))
-                        elif entry.is_file() and is_library_video(name):
+                        elif entry.is_file() and is_video(name):
                             yield entry
                     except OSError:
                         continue
@@ -399,22 +350,13 @@ def _walk_videos(
 
 @dataclass(frozen=True)
 class _FolderListing:
-    """The videos under a show folder, with the (season, episode) pairs each names, the
-    modification time of every folder walked (a file added, removed or renamed anywhere in the
+    """The videos under a film's or show's folder, the modification time of every folder walked (a file added, removed or renamed anywhere in the
     walk changes one of them) and when the walk began."""
 
     folders: tuple[tuple[str, int], ...]
     #: (path, lower-cased name)
     videos: tuple[tuple[str, str], ...]
     listed_ns: int
-    #: name -> the (season, episode) pairs it names, filled as names are asked about
-    parsed: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict, compare=False)
-
-    def numbers(self, path: str) -> frozenset[tuple[int, int]]:
-        found = self.parsed.get(path)
-        if found is None:
-            found = self.parsed[path] = frozenset(episode_numbers_in_name(os.path.basename(path)))
-        return found
 
     def is_current(self) -> bool:
         """Every folder walked is unchanged, and none had changed within RACY_NS before the
@@ -445,29 +387,52 @@ def _show_listing(folder: Path, max_depth: int = 3) -> _FolderListing:
     return listing
 
 
+def _item_roots(target: Target) -> list[tuple[int, str]]:
+    """The library folders where files of the target's item may be: its own root, or every
+    root of its kind while it has none."""
+    kind = "movies" if target.is_movie else "shows"
+    query = LibraryRoot.select(LibraryRoot.id, LibraryRoot.path)
+    if target.root_id is not None:
+        query = query.where(LibraryRoot.id == target.root_id)
+    else:
+        query = query.where(LibraryRoot.kind == kind)
+    return [(root_id, path) for root_id, path in query.tuples()]
+
+
 def _unscanned_video(target: Target) -> tuple[str, Path] | None:
-    """A video in the target's folder that names the target and that the library has not
-    scanned. Folders unchanged since the last scan are not listed again (see
-    :mod:`mydia_tui.scanning.folders`): the scan recorded every video in them."""
-    if target.root_id is None or not target.folder:
-        return None
-    root, unchanged = unchanged_since_scan(target.root_id, target.folder)
-    if root is None or unchanged:
-        return None
-    folder = Path(root) / target.folder
-    if not folder.is_dir():
-        return None
-    if target.kind == "movie":
-        for entry in _walk_videos(folder):
-            return root, Path(entry.path)
-        return None
-    wanted = {(e.season, e.number) for e in target.episodes}
-    # a cheap substring test first: only names that can name one of these seasons are parsed
-    markers = tuple({m for s, _ in wanted for m in (f"s{s}", f"s{s:02d}", f"{s}x")})
-    listing = _show_listing(folder)
-    for path, low in listing.videos:
-        if any(m in low for m in markers) and listing.numbers(path) & wanted:
-            return root, Path(path)
+    """A video the library scan would map to the target (to the film, or to one of its
+    episodes) and has not recorded yet: looked for in every part of the item's library folder
+    that changed since the last scan (:func:`mydia_tui.scanning.folders.changed_tops`), and
+    matched with the scan's own matcher (:class:`mydia_tui.scanning.match.LibraryIndex`), so
+    that the guard sees every layout the scan maps: the item's ``Title (Year)/`` folder, a loose
+    ``Title.Year.1080p.mkv`` in the root, a scene-named folder, a folder without the year, a
+    multi-episode or absolute-numbered file. Folders unchanged since the scan are not listed:
+    the scan recorded every video in them (those are the DB rule's)."""
+    kind = "movies" if target.is_movie else "shows"
+    wanted = set(target.episode_ids)
+    index = LibraryIndex(target.item_id)
+    for root_id, root in _item_roots(target):
+        for top in changed_tops(root_id, root):
+            path = os.path.join(root, top)
+            if os.path.isdir(path):
+                videos = [video for video, _ in _show_listing(Path(path)).videos]
+            elif is_video(top):
+                videos = [path]
+            else:
+                continue
+            for video in videos:
+                rel = os.path.relpath(video, root)
+                found = index.match(kind, rel)
+                if not (
+                    (target.is_movie and found.movie_id == target.item_id)
+                    or wanted.intersection(found.episode_ids)
+                ):
+                    continue
+                recorded = run_sql(
+                    "SELECT 1 FROM media_file WHERE root_id = ? AND path = ?", (root_id, rel)
+                ).fetchone()
+                if not recorded:  # a recorded file is the DB rule's (_rule_files_in_db)
+                    return root, Path(video)
     return None
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from peewee import IntegrityError
 
 from .errors import AlreadyExists, NotFound, UsageError
 from .history import record
+from .identity.titles import key_words
 from .models import (
     Episode,
     LibraryRoot,
@@ -27,16 +27,10 @@ _ARTICLES = ("the ", "a ", "an ")
 
 
 def title_key(title: str) -> str:
-    """A title reduced to what identifies it: case, accents, punctuation, "&"/"and" and a
-    leading "The" do not count. "The Lord of the Rings" -> "lord of the rings"."""
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = text.replace("&", " and ")
-    text = re.sub(r"[^\w\s]|_", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    if text.startswith("the "):
-        text = text[4:]
-    return text
+    """What ``media_item.title_key`` stores for "already in the library" checks: the title's
+    words as :mod:`mydia_tui.identity.titles` compares them, qualifiers included ("The Office
+    (US)" -> "the office us")."""
+    return key_words(title)
 
 
 def sort_title(title: str) -> str:
@@ -353,6 +347,29 @@ def _target_base(item: MediaItem) -> dict:
     }
 
 
+def absolute_numbers(show_id: int) -> dict[int, int]:
+    """Episode id -> absolute number: the episode's place in the show's own order (seasons 1
+    and up by season and number, as TVmaze lists them; specials have none). How anime releases
+    number episodes (``[Group] One Piece - 1004``)."""
+    ids = (
+        Episode.select(Episode.id)
+        .where((Episode.show == show_id) & (Episode.season > 0))
+        .order_by(Episode.season, Episode.number)
+        .tuples()
+    )
+    return {episode_id: n for n, (episode_id,) in enumerate(ids, start=1)}
+
+
+def episode_refs(show_id: int, episodes: list[Episode]) -> tuple[EpisodeRef, ...]:
+    """``episodes`` of one show as :class:`EpisodeRef` values, with absolute numbers and air
+    dates (what names are matched against)."""
+    absolute = absolute_numbers(show_id)
+    return tuple(
+        EpisodeRef(e.id, e.season, e.number, e.title, absolute.get(e.id), e.air_date)
+        for e in episodes
+    )
+
+
 def movie_target(item_id: int) -> Target:
     item = _target_item(item_id)
     if item.kind != "movie":
@@ -375,7 +392,7 @@ def episodes_target(episode_ids: list[int] | tuple[int, ...]) -> Target:
     if len(shows) > 1:
         raise InvalidTarget("the episodes of one grab must belong to one show")
     item = _target_item(shows.pop())
-    refs = tuple(EpisodeRef(e.id, e.season, e.number, e.title) for e in episodes)
+    refs = episode_refs(item.id, episodes)
     return Target(kind="episodes", season=refs[0].season, episodes=refs, **_target_base(item))
 
 
@@ -392,7 +409,7 @@ def season_target(show_id: int, season: int) -> Target:
     )
     if not episodes:
         raise InvalidTarget(f"{item.title} has no season {season} in the library")
-    refs = tuple(EpisodeRef(e.id, e.season, e.number, e.title) for e in episodes)
+    refs = episode_refs(item.id, episodes)
     return Target(kind="season", season=season, episodes=refs, **_target_base(item))
 
 
@@ -406,6 +423,8 @@ def episode_by_number(show_id: int, season: int, number: int) -> Target:
 
 
 __all__ = [
+    "absolute_numbers",
+    "episode_refs",
     "episode_by_number",
     "episodes_target",
     "movie_target",

@@ -26,9 +26,10 @@ from peewee import (
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from .errors import DatabaseError
+from .identity.titles import key_words
 from .models import ALL_MODELS, Meta
 
-LATEST = 4
+LATEST = 5
 SCHEMA_KEY = "schema_version"
 
 
@@ -192,4 +193,29 @@ def _to_4(db: Database, migrator: SchemaMigrator) -> None:
     db.execute_sql(f"ALTER TABLE download ADD COLUMN import_started_at {timestamp}")
 
 
-STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {2: _to_2, 3: _to_3, 4: _to_4}
+def _to_5(db: Database, migrator: SchemaMigrator) -> None:
+    """Schema 5: ``media_item.title_key`` recomputed by :mod:`mydia_tui.identity.titles` (the one
+    title comparison: articles kept, abbreviations and sequel numbers normalised, qualifiers
+    kept as words), and ``parsed_name`` emptied (its parses predate the one episode parser).
+    Two items whose new keys collide (the same title, written two ways, and the same year)
+    keep their old keys: both stay, and the user sees both."""
+    rows = db.execute_sql("SELECT id, kind, title, title_key, year FROM media_item").fetchall()
+    taken = {(kind, key, year) for _, kind, _, key, year in rows}
+    for item_id, kind, title, old, year in rows:
+        new = key_words(title)
+        if new == old or (kind, new, year) in taken:
+            continue
+        taken.discard((kind, old, year))
+        taken.add((kind, new, year))
+        db.execute_sql(
+            f"UPDATE media_item SET title_key = {db.param} WHERE id = {db.param}", (new, item_id)
+        )
+    db.execute_sql("DELETE FROM parsed_name")
+
+
+STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {
+    2: _to_2,
+    3: _to_3,
+    4: _to_4,
+    5: _to_5,
+}

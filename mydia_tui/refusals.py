@@ -65,6 +65,8 @@ class Reason(StrEnum):
 
     UNPARSEABLE = "unparseable", True, "search"
     ID_MISMATCH = "id_mismatch", True, "search"
+    #: bonus material of the film or show (featurette, making-of, trailer, ...)
+    EXTRAS = "extras", True, "search"
     WRONG_TITLE = "wrong_title", True, "search"
     WRONG_YEAR = "wrong_year", True, "search"
     NOT_A_MOVIE = "not_a_movie", True, "search"

@@ -9,6 +9,7 @@ Units are strings: ``m:ID`` for a film, ``e:ID`` for an episode, ``s:SHOW:SEASON
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,10 +25,15 @@ class InvalidTarget(MydiaError):
 
 @dataclass(frozen=True)
 class EpisodeRef:
+    """One episode of a target: its id, season and number, and what else names may call it
+    by (its absolute number in the show's order, its air date)."""
+
     id: int
     season: int
     number: int
     title: str = ""
+    absolute: int | None = None
+    air_date: _dt.date | None = None
 
 
 @dataclass(frozen=True)

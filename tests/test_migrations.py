@@ -110,7 +110,7 @@ def test_schema_4_records_importers_and_an_import_left_before_it_is_done_again(t
     con.close()
 
     db = open_database(str(path))
-    assert schema_version(db) == LATEST == 4
+    assert schema_version(db) == LATEST == 5
     assert {(d.import_by, d.import_started_at) for d in Download.select()} == {("", None)}
     stuck = Download.get(Download.state == "importing")
     assert recover_import(stuck)
@@ -132,4 +132,37 @@ def test_schema_3_upgrades_to_4(db_path):
     assert schema_version(db) == LATEST
     columns = {c.name: c for c in db.get_columns("download")}
     assert not columns["import_by"].null and columns["import_started_at"].null
+    db.close()
+
+
+@pytest.mark.both_databases
+def test_schema_5_recomputes_title_keys_with_the_one_title_comparison(db_path):
+    """Schema 5: title keys as :mod:`mydia_tui.identity.titles` writes them (articles kept, so
+    "The Equalizer" and "Equalizer" are two shows); the parse cache of older parsers emptied;
+    a key that would collide with another item's keeps its old value."""
+    from mydia_tui import library
+    from mydia_tui.models import MediaItem, ParsedName
+
+    db = open_database(str(db_path))
+    the = library.add_show("The Equalizer", [], year=1985)
+    magnum = library.add_show("Magnum P.I.", [], year=2018)
+    clash = library.add_show("Magnum PI", [], year=2017)  # same key now: another year to add it
+    for item, old, year in (
+        (the, "equalizer", 1985),
+        (magnum, "magnum p i", 2018),
+        (clash, "magnum pi", 2018),
+    ):
+        MediaItem.update(title_key=old, year=year).where(MediaItem.id == item.id).execute()
+    ParsedName.insert(name="x", version=1, data="{}").execute()
+    db.execute_sql(f"UPDATE meta SET value = '4' WHERE key = {db.param}", ("schema_version",))
+    db.close()
+
+    db = open_database(str(db_path))
+    assert schema_version(db) == LATEST
+    keys = {i.id: i.title_key for i in MediaItem.select()}
+    assert keys[the.id] == "the equalizer"
+    # "Magnum P.I." would take "magnum pi", which "Magnum PI" of the same year holds: it keeps
+    # its old key, and both items stay
+    assert (keys[magnum.id], keys[clash.id]) == ("magnum p i", "magnum pi")
+    assert ParsedName.select().count() == 0
     db.close()

@@ -10,6 +10,7 @@ import pytest
 
 from mydia_tui.config import ProfileConfig, QualityConfig
 from mydia_tui.errors import ConfigError
+from mydia_tui.identity.titles import key_words, same_title
 from mydia_tui.models import ParsedName
 from mydia_tui.parsed_names import parse_name, parse_names
 from mydia_tui.releases import parse
@@ -18,7 +19,6 @@ from mydia_tui.releases.parse import PARSER_VERSION
 from mydia_tui.releases.quality import QUALITIES, quality_of, resolve_profile
 from mydia_tui.releases.rank import rank
 from mydia_tui.releases.release import Release, clean_text
-from mydia_tui.releases.titles import normalize_title, same_title
 from mydia_tui.targets import EpisodeRef, Target
 
 MATRIX = Target(
@@ -51,7 +51,17 @@ def judge(title, target=MATRIX, pol=None, **release_kw):
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [
-        ("The Matrix", "Matrix", True),
+        # articles are compared, not dropped (a reboot without "The" is another show)
+        ("The Matrix", "Matrix", False),
+        ("Matrix, The", "The Matrix", True),
+        ("Magnum P.I.", "Magnum PI", True),
+        ("Rocky III", "Rocky 3", True),
+        ("The Godfather Part III", "The Godfather Part 3", True),
+        ("Dune: Part Two", "Dune Part 2", True),
+        ("The Office (US)", "The Office US", True),
+        ("The Office (US)", "The Office (UK)", False),
+        ("The Office", "The Office UK", True),
+        ("Malcolm X", "Malcolm 10", False),
         ("Amélie", "AMELIE", True),
         ("Law & Order", "Law and Order", True),
         ("Marvel's Agents of S.H.I.E.L.D.", "Marvels Agents of S H I E L D", True),
@@ -67,12 +77,12 @@ def test_same_title(a, b, same):
     assert same_title(a, b) is same
 
 
-def test_normalize_title_examples():
+def test_title_key_examples():
     assert (
-        normalize_title("The Lord of the Rings: The Two Towers")
-        == "lord of the rings the two towers"
+        key_words("The Lord of the Rings: The Two Towers") == "the lord of the rings the two towers"
     )
-    assert normalize_title("Straße") == "strasse"
+    assert key_words("Straße") == "strasse"
+    assert key_words("Doctor Who (2005)") == "doctor who 2005"
 
 
 def test_clean_text_removes_controls_only():
@@ -173,7 +183,7 @@ def test_builtin_profiles_and_config_overrides():
 
 
 def test_every_rule_code_is_documented():
-    assert len(RULES) == 12
+    assert len(RULES) == 13
     for d in (
         judge("The.Matrix.Reloaded.2003.1080p.BluRay.x264-G"),
         judge("The.Matrix.1999.CAM-G"),

@@ -37,8 +37,14 @@ from .. import history
 from ..config import Config
 from ..db import write_transaction
 from ..deluge import DelugeClient, TorrentFiles
-from ..guard import episode_numbers_in_name, is_video
-from ..library import movie_folder, safe_name
+from ..identity.episodes import (
+    EpisodeNumbers,
+    episode_in_season_folder,
+    episodes_named,
+    read_episodes,
+)
+from ..identity.video import is_video
+from ..library import episode_refs, movie_folder, safe_name
 from ..lifecycle import (
     give_back_import,
     give_up_import,
@@ -58,6 +64,7 @@ from ..models import (
     utcnow,
 )
 from ..processes import process_alive, this_process
+from ..targets import EpisodeRef
 
 log = logging.getLogger(__name__)
 
@@ -222,17 +229,15 @@ class Importer:
             placed.append((dest, []))
         else:
             covered = self._covered_episodes(d)
-            by_number = {(e.season, e.number): e for e in covered}
+            by_id = {e.id: e for e in covered}
+            refs = episode_refs(item.id, covered)
             done: set[int] = set()
             for relative, _size in sorted(videos):
-                numbers = episode_numbers_in_name(
-                    PurePosixPath(relative).name
-                ) or episode_numbers_in_name(relative)
-                eps = [
-                    by_number[n]
-                    for n in sorted(numbers)
-                    if n in by_number and by_number[n].id not in done
-                ]
+                eps = [by_id[r.id] for r in self._episodes_of(relative, refs) if r.id not in done]
+                if not eps and d.kind != "season" and len(videos) == 1:
+                    # one video without numbers ("[Group] Title - Final.mkv"): the grab's own
+                    # episodes, as the release it came from was accepted for them
+                    eps = [e for e in covered if e.id not in done]
                 if not eps:
                     continue
                 src = source_file(files.save_path, relative)
@@ -273,6 +278,27 @@ class Importer:
         MediaItem.update(root=root, folder=folder).where(MediaItem.id == item.id).execute()
         item.root_id, item.folder = root.id, folder
         return root
+
+    @staticmethod
+    def _episodes_of(relative: str, refs: tuple[EpisodeRef, ...]) -> list[EpisodeRef]:
+        """Which of ``refs`` a file of the download covers, read by the one episode parser from
+        its name, else from its folders' names ("Season 02/05 - Title.mkv")."""
+        path = PurePosixPath(relative.replace("\\", "/"))
+        numbers = read_episodes(path.name)
+        if numbers and not numbers.pack:  # a file is never a whole season
+            return episodes_named(numbers, refs)
+        folder_season = None
+        for part in reversed(path.parts[:-1]):
+            numbers = read_episodes(part)
+            if numbers.pairs() or numbers.absolute:
+                return episodes_named(numbers, refs)
+            if numbers.pack == "season" and folder_season is None:
+                folder_season = numbers.season
+        if folder_season is not None:
+            stem = path.name.rpartition(".")[0] or path.name
+            numbers = EpisodeNumbers(absolute=episode_in_season_folder(stem))
+            return episodes_named(numbers, refs, folder_season=folder_season)
+        return []
 
     def _covered_episodes(self, d: Download) -> list[Episode]:
         eps = list(

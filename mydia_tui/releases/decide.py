@@ -18,12 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..config import ProfileConfig, QualityConfig
+from ..identity.titles import match_title, title_key
+from ..identity.video import bonus_words
 from ..refusals import Reason, Refusal
 from ..targets import Target
 from .parse import ParsedRelease
 from .quality import quality_of, quality_rank
 from .release import Release
-from .titles import normalize_title, title_keys
 
 #: every reason the release rules (and the search's duplicate check) give, in rule order
 REASON_CODES: tuple[Reason, ...] = tuple(r for r in Reason if r.stage == "search")
@@ -79,6 +80,8 @@ class Context:
     quality: str
     #: an external id in the release matched the target's: the title check is skipped
     id_matched: bool
+    #: the name's year belongs to its title ("Space.1999"): it says nothing of the item's year
+    year_in_title: bool = False
 
 
 Rule = Callable[[Context], Refusal | None]
@@ -89,7 +92,7 @@ Rule = Callable[[Context], Refusal | None]
 
 
 def rule_parseable(c: Context) -> Refusal | None:
-    if not normalize_title(c.parsed.title):
+    if not title_key(c.parsed.title):
         return Refusal(Reason.UNPARSEABLE, f"cannot read a title in {c.release.title!r}")
     return None
 
@@ -112,16 +115,9 @@ def rule_ids(c: Context) -> Refusal | None:
 
 
 def rule_title(c: Context) -> Refusal | None:
-    if c.id_matched:
-        return None
-    key = normalize_title(c.parsed.title)
-    wanted = title_keys(c.target.title)
-    if key in wanted:
-        return None
-    if c.parsed.alt_title and normalize_title(f"{c.parsed.title} {c.parsed.alt_title}") in wanted:
-        return None
-    # "Doctor Who 2005" written into the title
-    if c.target.year and key in {f"{k} {c.target.year}" for k in wanted}:
+    """The one title comparison (:func:`mydia_tui.identity.titles.match_title`); an id match
+    (the indexer's id is the item's) stands for the title, as titles differ across languages."""
+    if c.id_matched or _title_match(c.parsed, c.target) is not None:
         return None
     return Refusal(
         Reason.WRONG_TITLE,
@@ -129,13 +125,23 @@ def rule_title(c: Context) -> Refusal | None:
     )
 
 
+def rule_extras(c: Context) -> Refusal | None:
+    """Bonus material (featurette, making-of, deleted scenes, trailer, ...) anywhere in the
+    name, unless the words are the item's own title."""
+    words = bonus_words(c.release.title, c.target.title)
+    if words:
+        return Refusal(Reason.EXTRAS, f"bonus material ({words!r}), not {c.target.title} itself")
+    return None
+
+
 def rule_year(c: Context) -> Refusal | None:
-    if c.id_matched:
-        return None
-    ty, ry = c.target.year, c.parsed.year
-    if c.target.is_movie:
-        if ty and not ry:
-            return Refusal(Reason.WRONG_YEAR, f"no year in the name; {c.target.title} is from {ty}")
+    """A year that contradicts the item's refuses the release, even when an id matched (a
+    mislabelled release of another film of the same title); a film's name must give a year
+    unless an id matched."""
+    ty = c.target.year
+    ry = None if c.year_in_title else c.parsed.year
+    if c.target.is_movie and ty and not ry and not c.id_matched:
+        return Refusal(Reason.WRONG_YEAR, f"no year in the name; {c.target.title} is from {ty}")
     if ty and ry and abs(ty - ry) > 1:
         return Refusal(Reason.WRONG_YEAR, f"year {ry} is not {ty}")
     return None
@@ -144,10 +150,10 @@ def rule_year(c: Context) -> Refusal | None:
 def rule_kind(c: Context) -> Refusal | None:
     p = c.parsed
     if c.target.is_movie:
-        if p.seasons or p.episodes or p.kind == "episode":
+        if p.is_episode:
             return Refusal(Reason.NOT_A_MOVIE, "an episode or season of a show, not a film")
         return None
-    if not (p.seasons or p.episodes or p.is_complete_series):
+    if not p.numbers:
         return Refusal(Reason.NOT_AN_EPISODE, "a film or an unnumbered release, not an episode")
     return None
 
@@ -156,35 +162,49 @@ def rule_season(c: Context) -> Refusal | None:
     if c.target.is_movie:
         return None
     p, t = c.parsed, c.target
-    if p.is_complete_series or len(p.seasons) > 1:
+    if p.pack in ("complete_series", "multi_season") or len(p.seasons) > 1:
         shown = ", ".join(str(s) for s in p.seasons) or "all"
         return Refusal(
             Reason.WRONG_SEASON, f"covers several seasons ({shown}), not only season {t.season}"
         )
     if p.seasons and p.seasons[0] != t.season:
         return Refusal(Reason.WRONG_SEASON, f"season {p.seasons[0]}, not season {t.season}")
-    # an episode number without a season (anime style "Show - 05"): only for season 1
-    if not p.seasons and t.season != 1:
-        return Refusal(
-            Reason.WRONG_SEASON, f"no season number in the name; looking for season {t.season}"
-        )
     return None
 
 
 def rule_episodes(c: Context) -> Refusal | None:
+    """The name covers exactly the target's episodes: by season and number when it gives them,
+    else by air date (dailies), else by absolute number (the show's own order: anime); a season
+    target takes only a pack of that whole season."""
     t, p = c.target, c.parsed
     if t.is_movie:
         return None
     if t.is_season:
-        if not p.is_season_pack:
-            shown = _episodes(p.episodes)
-            return Refusal(Reason.NOT_SEASON_PACK, f"episode {shown}, not a full-season pack")
+        if p.pack == "partial_season":
+            return Refusal(
+                Reason.NOT_SEASON_PACK, f"only part of season {p.season}, not the whole season"
+            )
+        if p.pack != "season":
+            return Refusal(Reason.NOT_SEASON_PACK, f"{_shown(p)}, not a full-season pack")
         return None
-    if p.is_season_pack:
+    if p.pack:
         return Refusal(
             Reason.SEASON_PACK,
             f"a pack of season {p.season}; looking for {_episodes(t.episode_numbers)}",
         )
+    if p.air_date and not p.episodes:
+        dates = {e.air_date.isoformat() if e.air_date else None for e in t.episodes}
+        if dates != {p.air_date}:
+            return Refusal(Reason.WRONG_EPISODE, f"aired {p.air_date}, not {t.label()}")
+        return None
+    if p.absolute and not p.episodes:
+        wanted = {e.absolute for e in t.episodes}
+        if set(p.absolute) != wanted:
+            return Refusal(
+                Reason.WRONG_EPISODE,
+                f"absolute episode {_numbers(p.absolute)}, not {_numbers(sorted(wanted, key=_none_last))}",
+            )
+        return None
     if set(p.episodes) != set(t.episode_numbers):
         return Refusal(
             Reason.WRONG_EPISODE,
@@ -268,6 +288,7 @@ def rule_upgrade(c: Context) -> Refusal | None:
 RULES: tuple[Rule, ...] = (
     rule_parseable,
     rule_ids,
+    rule_extras,
     rule_title,
     rule_kind,
     rule_year,
@@ -279,6 +300,11 @@ RULES: tuple[Rule, ...] = (
     rule_seeders,
     rule_upgrade,
 )
+
+
+#: the rules that decide what a release *is* (this film, these episodes, this season), before
+#: what the user refuses or prefers
+IDENTITY_RULES: tuple[Rule, ...] = RULES[: RULES.index(rule_episodes) + 1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,7 +319,16 @@ def decide(
 ) -> Decision:
     """Run the rules in order; the first refusal wins."""
     quality = quality_of(parsed)
-    ctx = Context(release, parsed, target, policy, quality, _ids_match(release, target))
+    matched = _title_match(parsed, target)
+    ctx = Context(
+        release,
+        parsed,
+        target,
+        policy,
+        quality,
+        _ids_match(release, target),
+        matched is not None and matched.year_in_title,
+    )
     for rule in rules:
         refusal = rule(ctx)
         if refusal is not None:
@@ -328,8 +363,32 @@ def _words(title: str) -> list[str]:
     return [w for w in _WORD_SPLIT.split(title.lower()) if w]
 
 
+def _title_match(parsed: ParsedRelease, target: Target):
+    return match_title(
+        parsed.title, parsed.year, target.title, target.year, alt_title=parsed.alt_title
+    )
+
+
 def _episodes(numbers) -> str:
     return "".join(f"E{n:02d}" for n in numbers) or "(none)"
+
+
+def _numbers(numbers) -> str:
+    return ", ".join("?" if n is None else str(n) for n in numbers) or "(none)"
+
+
+def _none_last(n: int | None) -> tuple[bool, int]:
+    return (n is None, n or 0)
+
+
+def _shown(p: ParsedRelease) -> str:
+    if p.episodes:
+        return f"episode {_episodes(p.episodes)}"
+    if p.absolute:
+        return f"absolute episode {_numbers(p.absolute)}"
+    if p.air_date:
+        return f"the episode of {p.air_date}"
+    return "not a season pack"
 
 
 def seeder_bucket(seeders: int | None) -> int:

@@ -12,7 +12,10 @@ keep parsing cheap:
 3. the ``parsed_name`` table, which :mod:`mydia_tui.parsed_names` keeps: these rules never
    touch the database themselves.
 
-The library scanner parses file and folder names with the same code.
+Episode numbers, packs, absolute numbers and air dates are read by the one episode parser,
+:func:`mydia_tui.identity.episodes.read_episodes`, on both paths: guessit gives the title, the
+year and the quality; what episodes a name covers is ours. The library scanner parses file and
+folder names with the same code.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+
+from ..identity.episodes import EpisodeNumbers, read_episodes
+from ..identity.video import video_extension
 
 #: bump when parsing changes: cached parses of older versions are ignored
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 SOURCES = (
     "bluray",
@@ -51,7 +57,7 @@ class ParsedRelease:
     seasons: tuple[int, ...] = ()
     #: episode numbers (several for S01E01E02); empty for a season pack or a film
     episodes: tuple[int, ...] = ()
-    #: a season (or several) without episode numbers
+    #: a season (or several, or part of one) without episode numbers
     is_season_pack: bool = False
     #: "Complete Series" style: a show without season or episode numbers
     is_complete_series: bool = False
@@ -70,10 +76,32 @@ class ParsedRelease:
     alt_title: str | None = None
     #: which parser answered: "fast" or "guessit"
     parser: str = "guessit"
+    #: absolute episode numbers (anime) when the name gives no season
+    absolute: tuple[int, ...] = ()
+    #: a daily show's episode: its air date, ISO ``YYYY-MM-DD``
+    air_date: str | None = None
+    #: one of :data:`mydia_tui.identity.episodes.PACK_KINDS` ("" when not a pack)
+    pack: str = ""
 
     @property
     def season(self) -> int | None:
         return self.seasons[0] if self.seasons else None
+
+    @property
+    def numbers(self) -> EpisodeNumbers:
+        """The episode reading as :func:`mydia_tui.identity.episodes.read_episodes` gives it."""
+        return EpisodeNumbers(
+            seasons=self.seasons,
+            episodes=self.episodes,
+            absolute=self.absolute,
+            air_date=_dt.date.fromisoformat(self.air_date) if self.air_date else None,
+            pack=self.pack,
+        )
+
+    @property
+    def is_episode(self) -> bool:
+        """Names an episode, episodes or a pack (numbered or not)."""
+        return self.kind == "episode" or bool(self.numbers)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -83,6 +111,7 @@ class ParsedRelease:
         raw = json.loads(data)
         raw["seasons"] = tuple(raw.get("seasons") or ())
         raw["episodes"] = tuple(raw.get("episodes") or ())
+        raw["absolute"] = tuple(raw.get("absolute") or ())
         return cls(**raw)
 
 
@@ -98,10 +127,6 @@ _MAX_YEAR = _dt.date.today().year + 1
 _EXT = re.compile(r"\.(mkv|mp4|avi|m4v|wmv|mov|webm|m2ts|torrent)$", re.I)
 _SAFE = re.compile(r"^[\w .\-'&!,+()]+$")
 _GROUP = re.compile(r"-([A-Za-z0-9]{2,20})$")
-_EPISODE = re.compile(_B + r"S(\d{1,2})((?:[ ._-]?E\d{1,3})+)" + _E, re.I)
-_EPISODE_RANGE = re.compile(_B + r"S\d{1,2}E\d{1,3}-(?:E)?\d{1,3}" + _E, re.I)
-_SEASON = re.compile(_B + r"S(\d{1,2})" + _E, re.I)
-_SEASON_WORD = re.compile(_B + r"Season[ ._-]?(\d{1,2})" + _E, re.I)
 _YEAR = re.compile(_B + r"\(?((?:19|20)\d\d)\)?" + _E)
 _RESOLUTION = re.compile(
     _B + r"(2160|1080|720|576|480)[pi]" + _E + r"|" + _B + r"(4K|UHD)" + _E, re.I
@@ -168,6 +193,9 @@ def _fast_anime(name: str, text: str) -> ParsedRelease | None:
     title = m.group("title").strip()
     if not title or _ANIME_TITLE_BAD.search(title) or _QUALITY_WORD.search(title):
         return None
+    numbers = read_episodes(text)
+    if numbers.absolute != (int(m.group("ep")),):
+        return None
     resolution = None
     for tag in re.findall(r"[\[(]([^\[\]()]*)[\])]", m.group("rest")):
         t = _ANIME_TAG.match(tag.strip())
@@ -179,7 +207,7 @@ def _fast_anime(name: str, text: str) -> ParsedRelease | None:
     return ParsedRelease(
         name=name,
         title=title,
-        episodes=(int(m.group("ep")),),
+        absolute=numbers.absolute,
         resolution=resolution,
         codec=_codec_name(c.group(1)) if c else None,
         group=m.group("group").strip(),
@@ -202,27 +230,25 @@ def _fast_parse(name: str) -> ParsedRelease | None:
         and not _QUALITY_WORD.fullmatch(m.group(1))
         and m.group(1).upper() not in {"DL", "RIP"}
         and not m.group(1).isdigit()
+        and not re.fullmatch(r"(?i)E\d+|\d+x\d+", m.group(1))
     ):
         group = m.group(1)
         text = text[: m.start()]
 
-    anchors = []
-    for pattern, what in (
-        (_EPISODE, "episode"),
-        (_SEASON, "season"),
-        (_SEASON_WORD, "season"),
-    ):
-        hit = pattern.search(text)
-        if hit:
-            anchors.append((hit.start(), what, hit))
+    numbers = read_episodes(text)
+    if numbers.absolute or numbers.pack == "complete_series":
+        return None  # absolute numbers outside the anime shape, whole series: guessit
     year_hits = [y for y in _YEAR.finditer(text) if int(y.group(1)) <= _MAX_YEAR]
     year_hits = [y for y in year_hits if y.start() > 0]
-    if year_hits:
-        anchors.append((year_hits[0].start(), "year", year_hits[0]))
-    if not anchors:
+    year_hit = year_hits[0] if year_hits else None
+    if year_hit is not None and numbers and numbers.start <= year_hit.start():
+        year_hit = None  # the marker comes first (a daily's date starts with its year)
+    if numbers:
+        start = numbers.start if year_hit is None else year_hit.start()
+    elif year_hit is not None:
+        start = year_hit.start()
+    else:
         return None
-    anchors.sort(key=lambda a: a[0])
-    start, what, hit = anchors[0]
     title = re.sub(r"[ ._]+", " ", text[:start]).strip(" -")
     if not title or _QUALITY_WORD.search(title) or "(" in title or ")" in title:
         return None
@@ -232,29 +258,21 @@ def _fast_parse(name: str) -> ParsedRelease | None:
         return None
     if _LANGUAGE_WORDS.intersection(title.lower().split()):
         return None  # "The.Matrix.German.1999": guessit knows languages
-    if _EPISODE_RANGE.search(text) or re.search(r"(?i)" + _B + r"\d{1,2}x\d{2}" + _E, text):
-        return None
     complete = list(re.finditer(r"(?i)" + _B + r"complete" + _E, text))
     if complete and not (
-        what == "season" and len(complete) == 1 and complete[0].start() == hit.end() + 1
+        numbers.pack == "season" and len(complete) == 1 and complete[0].start() == numbers.end + 1
     ):
-        return None  # "Complete Series" and friends: guessit
+        return None  # "Complete" somewhere else: guessit
 
     year = None
-    seasons: tuple[int, ...] = ()
-    episodes: tuple[int, ...] = ()
-    rest = text[start:]
-    if what == "year":
-        year = int(hit.group(1))
-        after = text[hit.end() :]
+    if year_hit is not None:
+        year = int(year_hit.group(1))
+        after = text[year_hit.end() :]
         if _YEAR.match(after.lstrip(" ._-")):
             return None  # two years in a row: which one is the title's?
-        ep = _EPISODE.search(after) or _SEASON.search(after) or _SEASON_WORD.search(after)
-        if ep:
-            between = after[: ep.start()].strip(" ._-")
-            if between:
-                return None
-            hit, what = ep, ("episode" if ep.re is _EPISODE else "season")
+        if numbers:
+            if text[year_hit.end() : numbers.start].strip(" ._-"):
+                return None  # words between the year and the episode marker
         else:
             # a film: only known tags between the year and the quality words
             q = _QUALITY_WORD.search(after)
@@ -262,51 +280,78 @@ def _fast_parse(name: str) -> ParsedRelease | None:
             for word in re.split(r"[ ._\-]+", between):
                 if word and word.lower() not in _MOVIE_TAGS:
                     return None
-    if what == "episode":
-        seasons = (int(hit.group(1)),)
-        episodes = tuple(sorted({int(e) for e in re.findall(r"(?i)E(\d{1,3})", hit.group(2))}))
-        if len(episodes) > 1 and not _consecutive(episodes):
-            return None
-    elif what == "season":
-        seasons = (int(hit.group(1)),)
-        # "Show.S02E01" after a "S02" anchor is impossible (episode matched first); a second
-        # season marker is a multi-season pack that guessit reads better
-        if len(_SEASON.findall(rest)) + len(_SEASON_WORD.findall(rest)) > 1:
-            return None
-
-    resolution = None
-    r = _RESOLUTION.search(rest)
-    if r:
-        resolution = 2160 if r.group(2) else int(r.group(1))
-    source = None
-    for candidate, pattern in _SOURCE_PATTERNS:
-        if pattern.search(rest):
-            source = candidate
-            break
-    codec = None
-    c = _CODEC.search(rest)
-    if c:
-        codec = _codec_name(c.group(1))
-    return ParsedRelease(
-        name=name,
-        title=title,
-        year=year,
-        seasons=seasons,
-        episodes=episodes,
-        is_season_pack=bool(seasons) and not episodes,
-        resolution=resolution,
-        source=source,
-        remux=bool(_REMUX.search(rest)),
-        codec=codec,
-        group=group,
-        proper=len(_PROPER.findall(rest)),
-        kind="episode" if seasons else "movie",
-        parser="fast",
+    rest = text[numbers.end if numbers else start :]
+    return _with_numbers(
+        ParsedRelease(
+            name=name,
+            title=title,
+            year=year,
+            resolution=_resolution(rest),
+            source=_source(rest),
+            remux=bool(_REMUX.search(rest)),
+            codec=_codec(rest),
+            group=group,
+            proper=len(_PROPER.findall(rest)),
+            parser="fast",
+        ),
+        numbers,
     )
 
 
-def _consecutive(numbers: tuple[int, ...]) -> bool:
-    return list(numbers) == list(range(numbers[0], numbers[0] + len(numbers)))
+def _resolution(text: str) -> int | None:
+    r = _RESOLUTION.search(text)
+    if r is None:
+        return None
+    return 2160 if r.group(2) else int(r.group(1))
+
+
+def _source(text: str) -> str | None:
+    for candidate, pattern in _SOURCE_PATTERNS:
+        if pattern.search(text):
+            return candidate
+    return None
+
+
+def _codec(text: str) -> str | None:
+    c = _CODEC.search(text)
+    return _codec_name(c.group(1)) if c else None
+
+
+_EDITION_TAIL = re.compile(
+    r"(?i)(?:[ ._-]+(?:extended|unrated|uncut|remastered|theatrical|imax)(?:[ ._-]+(?:cut|edition))?"
+    r"|[ ._-]+(?:\d+(?:st|nd|rd|th)[ ._-]+)?(?:director'?s|special|collector'?s|anniversary)"
+    r"[ ._-]+(?:cut|edition))+$"
+)
+#: words that continue a title past where guessit cuts it ("Guardians of the Galaxy Vol 3")
+_TITLE_CONTINUES = re.compile(r"(?i)^(?:vol(?:ume)?|part|chapter|book|season|episode)\b")
+
+
+def _without_edition(title: str) -> str:
+    """A title without the edition words some names put before the year ("World War Z
+    EXTENDED 2013", "Rango EXTENDED CUT"): they are not the film's title."""
+    stripped = _EDITION_TAIL.sub("", title)
+    return stripped if stripped.strip() else title
+
+
+def _with_numbers(parsed: ParsedRelease, numbers: EpisodeNumbers) -> ParsedRelease:
+    """``parsed`` with the episodes, packs, absolute numbers and air date of ``numbers`` (the
+    one episode parser's reading): a name with any of them is an episode. Edition words at the
+    end of the title are dropped."""
+    if parsed.title != _without_edition(parsed.title):
+        parsed = replace(parsed, title=_without_edition(parsed.title))
+    if not numbers:
+        return parsed
+    return replace(
+        parsed,
+        seasons=numbers.seasons,
+        episodes=numbers.episodes if numbers.seasons else (),
+        absolute=numbers.absolute,
+        air_date=numbers.air_date.isoformat() if numbers.air_date else None,
+        pack=numbers.pack,
+        is_season_pack=bool(numbers.pack) and numbers.pack != "complete_series",
+        is_complete_series=numbers.pack == "complete_series",
+        kind="episode",
+    )
 
 
 def _codec_name(raw: str) -> str:
@@ -322,6 +367,7 @@ def _codec_name(raw: str) -> str:
 # guessit
 
 _GUESSIT_LOCK = threading.Lock()
+_BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _GUESSIT_OPTIONS = {
     # properties we never read and whose rules do not shape the ones we do (checked on the
     # test corpus: same results with and without); guessit skips their rules, about 30% of
@@ -385,9 +431,12 @@ def _as_list(value) -> list:
 def _guessit_parse(name: str) -> ParsedRelease:
     from guessit import guessit
 
+    # a release name is never a path: guessit would read "Title (Forgotten/Missing)" as a
+    # folder and a file
+    flat = name.replace("/", " ").replace("\\", " ")
     with _GUESSIT_LOCK:
         try:
-            g = dict(guessit(name, _GUESSIT_OPTIONS))
+            g = dict(guessit(flat, _GUESSIT_OPTIONS))
         except Exception:  # guessit raises on odd input; a name is never worth a crash
             g = {}
     other = {str(o).lower() for o in _as_list(g.get("other"))}
@@ -397,10 +446,11 @@ def _guessit_parse(name: str) -> ParsedRelease:
         source = "webrip"
     if "screener" in other and source in (None, "dvd", "bluray"):
         source = "screener"
-    seasons = tuple(sorted({int(s) for s in _as_list(g.get("season")) if isinstance(s, int)}))
-    episodes = tuple(sorted({int(e) for e in _as_list(g.get("episode")) if isinstance(e, int)}))
-    complete = "complete" in other and g.get("type") == "episode"
-    kind = "episode" if seasons or episodes or complete else "movie"
+    # episodes are the one episode parser's, not guessit's (it reads "Final.Cut" as an
+    # episode title and a bare "104" as S01E04); guessit's "Complete" still makes a pack
+    numbers = read_episodes(name)
+    complete = not numbers and g.get("type") == "episode" and "complete" in other
+    kind = "episode" if numbers or complete else "movie"
     size = str(_as_list(g.get("screen_size"))[0]) if g.get("screen_size") else ""
     m = re.match(r"(\d{3,4})[pi]", size)
     resolution = int(m.group(1)) if m else (2160 if size.lower() == "4k" else None)
@@ -412,24 +462,34 @@ def _guessit_parse(name: str) -> ParsedRelease:
     year = g.get("year")
     if isinstance(year, list):
         year = year[0]
-    if g.get("part") and isinstance(year, int) and title:
-        # "Dune.Part.Two.2024": guessit says title "Dune", part 2; the title is the words
-        # before the year
-        at = name.find(str(year))
-        raw = re.sub(r"[ ._]+", " ", name[:at]).strip(" -([") if at > 0 else ""
-        if raw.lower().startswith(str(title).lower()):
-            title = raw
+    if title and not numbers:
+        # "Dune.Part.Two.2024", "Open Season 2 (2008)", "The Godfather Part III.mkv": guessit
+        # cuts the title at what it takes for a part or a season; a film's title is every word
+        # before its year (or before its quality words when it has none)
+        title = _words_before_year(flat, str(title), year if isinstance(year, int) else None)
     alt = g.get("alternative_title")
     if isinstance(alt, list):
         alt = alt[0]
-    return ParsedRelease(
+    if numbers.start > 0 and (
+        not title or numbers.absolute or _fold(str(title)) not in _fold(name[: numbers.start])
+    ):
+        # the title is written before the episode marker: guessit's is not there ("24 Season
+        # 1-8 Complete with Subtitles"), or drops an anime title's own number ("Eyeshield 21 -
+        # 101"): ours is the words before the marker
+        head = name[: numbers.start]
+        if head.startswith("[") and "]" in head:
+            head = head[head.index("]") + 1 :]
+        ours = re.sub(r"[ ._]+", " ", _BRACKETS.sub(" ", head)).strip(" -")
+        if ours:
+            title = ours
+    if numbers.air_date is not None and year == numbers.air_date.year:
+        year = None  # a daily's date is not the show's year
+    parsed = ParsedRelease(
         name=name,
         title=str(title or ""),
         year=int(year) if isinstance(year, int) else None,
-        seasons=seasons,
-        episodes=episodes,
-        is_season_pack=kind == "episode" and bool(seasons) and not episodes,
-        is_complete_series=kind == "episode" and not seasons and not episodes,
+        is_complete_series=complete,
+        pack="complete_series" if complete else "",
         resolution=resolution,
         source=source,
         remux="remux" in other,
@@ -440,6 +500,27 @@ def _guessit_parse(name: str) -> ParsedRelease:
         alt_title=str(alt) if alt else None,
         parser="guessit",
     )
+    return _with_numbers(parsed, numbers)
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", text.lower()).strip()
+
+
+def _words_before_year(name: str, title: str, year: int | None) -> str:
+    """The words of ``name`` before its ``year`` (or before its first quality word), when they
+    are guessit's ``title`` continued by a part, volume or season word guessit took for its
+    own; else ``title``."""
+    text = name.rpartition(".")[0] if video_extension(name) else name
+    at = text.find(str(year)) if year else -1
+    if at <= 0:
+        q = _QUALITY_WORD.search(text)
+        at = q.start() if q else len(text)
+    raw = re.sub(r"[ ._]+", " ", text[:at]).strip(" -([")
+    folded, cut = _fold(raw), _fold(title)
+    if raw == title or not folded.startswith(cut):
+        return title
+    return raw if _TITLE_CONTINUES.match(folded[len(cut) :].strip()) else title
 
 
 def parse_name_uncached(name: str, *, fast: bool = True) -> ParsedRelease:

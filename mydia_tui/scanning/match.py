@@ -2,8 +2,9 @@
 
 Order: an id written in a folder or file name (``{imdb-tt1254207}``, ``{tvdb-12345}``,
 ``{tmdb-...}``, ``[imdbid-tt...]``), then title and year: the title must be the same title
-(:func:`mydia_tui.library.title_key` equality, so "Aliens" is not "Alien"), the year equal
-(preferred) or one off. A file that matches nothing, or more than one thing, is not attached:
+(:func:`mydia_tui.identity.titles.match_title`, the comparison the release rules use, so
+"Aliens" is not "Alien"), the year equal (preferred) or one off. Episodes by season and number,
+by air date, or by absolute number in the show's own order (anime). A file that matches nothing, or more than one thing, is not attached:
 it is returned with the reason.
 
 The library is read once per scan (lazily: an unchanged re-scan never reads it).
@@ -16,11 +17,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..library import title_key
+from ..identity.episodes import episode_in_season_folder, read_episodes
+from ..identity.titles import match_title, title_key, without_article
+from ..identity.video import bonus_words
 from ..models import Episode, MediaItem
 from . import names
 
-_TRAILING_YEAR = re.compile(r"^(.*\S)\s*\((\d{4})\)$")
+_TRAILING_YEAR_WORD = re.compile(r"^(.+) (?:19|20)\d\d$")
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,21 @@ class Match:
 class LibraryIndex:
     """Films, shows and episodes, indexed for matching."""
 
-    def __init__(self) -> None:
+    def __init__(self, item_id: int | None = None) -> None:
+        #: only this film or show is loaded (the guard asks about one item): names are
+        #: matched to it or to nothing
+        self.only_item = item_id
         self._items_loaded = False
         self._episodes_loaded = False
         self.by_key: dict[tuple[str, str], list[tuple[int, int | None]]] = defaultdict(list)
         self.by_id: dict[tuple[str, str, str | int], int] = {}
         self.item_ids: dict[int, dict[str, str | int | None]] = {}
         self.titles: dict[int, str] = {}
+        #: item id -> its title as stored (what names are compared with)
+        self.raw_titles: dict[int, str] = {}
         self.episodes: dict[tuple[int, int, int], int] = {}
+        #: (show id, absolute number) -> episode id
+        self.by_absolute: dict[tuple[int, int], int] = {}
         self.by_date: dict[tuple[int, _dt.date], list[int]] = defaultdict(list)
 
     def load_items(self) -> None:
@@ -69,14 +79,15 @@ class LibraryIndex:
             MediaItem.tmdb_id,
             MediaItem.tvdb_id,
             MediaItem.tvmaze_id,
-        ).tuples()
-        for item_id, kind, title, key, year, imdb, tmdb, tvdb, tvmaze in rows:
+        )
+        if self.only_item is not None:
+            rows = rows.where(MediaItem.id == self.only_item)
+        for item_id, kind, title, _key, year, imdb, tmdb, tvdb, tvmaze in rows.tuples():
             self.titles[item_id] = f"{title} ({year})" if year else title
-            self.by_key[(kind, key)].append((item_id, year))
-            # "Doctor Who (2005)" is also "Doctor Who" of 2005
-            m = _TRAILING_YEAR.match(title)
-            if m:
-                self.by_key[(kind, title_key(m.group(1)))].append((item_id, int(m.group(2))))
+            self.raw_titles[item_id] = title
+            words = title_key(title).words
+            for probe in {words, without_article(words)}:
+                self.by_key[(kind, probe)].append((item_id, year))
             ids = {"imdb": imdb, "tmdb": tmdb, "tvdb": tvdb, "tvmaze": tvmaze}
             self.item_ids[item_id] = ids
             for id_kind, value in ids.items():
@@ -89,11 +100,20 @@ class LibraryIndex:
             return
         rows = Episode.select(
             Episode.id, Episode.show, Episode.season, Episode.number, Episode.air_date
-        ).tuples()
-        for episode_id, show_id, season, number, air_date in rows:
+        )
+        if self.only_item is not None:
+            rows = rows.where(Episode.show == self.only_item)
+        order: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for episode_id, show_id, season, number, air_date in rows.tuples():
             self.episodes[(show_id, season, number)] = episode_id
             if air_date is not None:
                 self.by_date[(show_id, air_date)].append(episode_id)
+            if season > 0:
+                order[show_id].append((season, number, episode_id))
+        # absolute numbers: the show's own order, as library.absolute_numbers gives them
+        for show_id, eps in order.items():
+            for n, (_, _, episode_id) in enumerate(sorted(eps), start=1):
+                self.by_absolute[(show_id, n)] = episode_id
         self._episodes_loaded = True
 
     # -- items ---------------------------------------------------------------------------------
@@ -112,9 +132,22 @@ class LibraryIndex:
         key = title_key(title)
         if not key:
             return None, "no title in the name"
-        candidates = list(self.by_key.get((kind, key), ()))
+        probes = {key.words, without_article(key.words)}
+        bare = _TRAILING_YEAR_WORD.match(key.words)
+        if bare:  # "Doctor Who 2005": the year written into the title
+            probes.update({bare.group(1), without_article(bare.group(1))})
         if year is not None:
-            candidates += [c for c in self.by_key.get((kind, f"{key} {year}"), ())]
+            probes.add(title_key(f"{title} {year}").words)
+        candidates = []
+        year_in_title = False
+        for probe in probes:
+            for item_id, item_year in self.by_key.get((kind, probe), ()):
+                found = match_title(title, year, self.raw_titles[item_id], item_year)
+                if found is not None:
+                    candidates.append((item_id, item_year))
+                    year_in_title = year_in_title or found.year_in_title
+        if year_in_title:
+            year = None  # "Space 1999": the year was the title's
         # an item whose own id contradicts an id written in the name is another film or show
         if ids:
             written = dict(ids)
@@ -206,13 +239,21 @@ class LibraryIndex:
                     "show", show_info.title, show_info.year, show_info.ids
                 )
         info = names.parse_file(stem)
+        folder_season = next(
+            (s.season for s in map(names.parse_folder, dirs[1:]) if s.season is not None),
+            None,
+        )
         if info is None or (info.season is None and not info.episodes and info.air_date is None):
-            folder_season = next(
-                (s.season for s in map(names.parse_folder, dirs[1:]) if s.season is not None),
-                None,
-            )
-            episodes = names.episode_in_season_folder(stem) if folder_season is not None else ()
-            if episodes:
+            absolute = info.absolute if info is not None else ()
+            episodes = episode_in_season_folder(stem) if folder_season is not None else ()
+            if absolute and folder_season is not None:
+                # a number without a season inside a season folder is that season's
+                info = names.NameInfo(
+                    title=info.title if info else "", season=folder_season, episodes=absolute
+                )
+            elif absolute:
+                pass  # mapped through the show's own order below
+            elif episodes:
                 info = names.NameInfo(season=folder_season, episodes=episodes)
             elif info is None or info.air_date is None:
                 slow_parses += 1
@@ -220,8 +261,10 @@ class LibraryIndex:
                 if slow is not None and slow.episodes:
                     season = slow.season if slow.season is not None else folder_season
                     info = names.NameInfo(title=slow.title, season=season, episodes=slow.episodes)
+                elif slow is not None and slow.absolute:
+                    info = names.NameInfo(title=slow.title, absolute=slow.absolute)
                 else:
-                    info = None
+                    info = self._from_release_folder(dirs)
         if show_id is None and info is not None and info.title:
             show_id, file_reason = self.by_title("show", info.title, info.year, info.ids)
             reason = reason or file_reason
@@ -243,6 +286,20 @@ class LibraryIndex:
                 reason=f"no single episode of {self.titles[show_id]} aired on {info.air_date}",
                 slow_parses=slow_parses,
             )
+        if info.absolute and info.season is None:
+            found_abs = [
+                self.by_absolute[(show_id, n)]
+                for n in info.absolute
+                if (show_id, n) in self.by_absolute
+            ]
+            if found_abs:
+                return Match(show_id=show_id, episode_ids=tuple(found_abs), slow_parses=slow_parses)
+            shown = ", ".join(str(n) for n in info.absolute)
+            return Match(
+                show_id=show_id,
+                reason=f"no episode of {self.titles[show_id]} has the absolute number {shown}",
+                slow_parses=slow_parses,
+            )
         if info.season is None:
             return Match(
                 show_id=show_id, reason="no season number in the name", slow_parses=slow_parses
@@ -261,6 +318,36 @@ class LibraryIndex:
             )
         return Match(show_id=show_id, episode_ids=tuple(found_ids), slow_parses=slow_parses)
 
+    @staticmethod
+    def _from_release_folder(dirs: list[str]) -> names.NameInfo | None:
+        """A file whose name says nothing ("c48db7d2...mkv", "160725_02.mkv") inside the folder
+        of the release it came in ("Zoo.S02E05.1080p.WEB-DL-GRP"): the folder's numbers, as the
+        importer reads them (:func:`mydia_tui.identity.episodes.read_episodes`)."""
+        for folder in reversed(dirs):
+            numbers = read_episodes(folder)
+            if numbers.pairs():
+                info = names.parse_folder(folder)
+                return names.NameInfo(
+                    title=info.title,
+                    year=info.year,
+                    season=numbers.season,
+                    episodes=numbers.episodes,
+                )
+        return None
+
+    def _bonus(self, item_id: int, file_name: str) -> str:
+        """Why a file mapped to ``item_id`` is bonus material rather than the item ("" when it
+        is not): "Title 2018 Digital Extras", "Moon (2009)-x02-Making Of"."""
+        words = bonus_words(file_name, self.raw_titles.get(item_id, ""))
+        return f"bonus material ({words!r}), not the video itself" if words else ""
+
     def match(self, kind: str, rel: str) -> Match:
+        """Match the file at ``rel`` (relative to a root of ``kind``, "movies" or "shows"); a
+        file whose name marks it as bonus material is never the item's video."""
         parts = rel.split("/")
-        return self.match_movie(parts) if kind == "movies" else self.match_episode(parts)
+        found = self.match_movie(parts) if kind == "movies" else self.match_episode(parts)
+        if found.ok and found.item_id is not None:
+            bonus = self._bonus(found.item_id, parts[-1])
+            if bonus:
+                return Match(reason=bonus, slow_parses=found.slow_parses)
+        return found

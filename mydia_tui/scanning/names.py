@@ -1,6 +1,7 @@
 """Fast parsing of the names found in a library: ``Title (Year) {imdb-tt...}`` folders,
-``Show - S01E02 - Title [WEBDL-1080p].mkv`` files, ``Season 01`` folders, ``1x02`` and
-multi-episode forms, quality words.
+``Show - S01E02 - Title [WEBDL-1080p].mkv`` files, ``Season 01`` folders, quality words.
+Episode numbers in every spelling are read by :mod:`mydia_tui.identity.episodes`, the one
+episode parser, and titles compared by :mod:`mydia_tui.identity.titles`.
 
 A library holds tens of thousands of files, so this is a few compiled regexes and no more
 (a few microseconds a name). Names it cannot read fall back to the shared release parser
@@ -14,10 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-#: file extensions of video files
-VIDEO_EXTENSIONS = frozenset(
-    "mkv mp4 avi m4v ts m2ts mts wmv mov webm mpg mpeg mpe vob ogv ogm flv divx iso 3gp rmvb".split()
-)
+from ..identity.episodes import read_episodes
 
 _MAX_YEAR = _dt.date.today().year + 2
 
@@ -31,23 +29,6 @@ _SEP = re.compile(r"[\s._]+")
 _YEAR_PAREN = re.compile(r"\((\d{4})\)")
 _YEAR_WORD = re.compile(r"(?<![0-9A-Za-z])(19\d\d|20\d\d)(?![0-9A-Za-z])")
 
-# S01E02, S01E02E03, S01E02-E03, S01E02-03, s01.e02
-_SXXEYY = re.compile(
-    r"(?<![0-9A-Za-z])S(\d{1,3})[ ._-]?E(\d{1,4})((?:[ ._-]?E\d{1,4}|-E?\d{1,4}(?![0-9pPiI]))*)(?![0-9])",
-    re.I,
-)
-# 1x02, 1x02x03, 1x02-03
-_NXNN = re.compile(r"(?<![0-9A-Za-z])(\d{1,2})x(\d{2,3})((?:[x-]\d{2,3})*)(?![0-9A-Za-z])", re.I)
-# Season 1 Episode 4, s1 ep4
-_SEASON_EPISODE_WORDS = re.compile(
-    r"(?<![0-9A-Za-z])(?:Season|S)[ ._-]*(\d{1,3})[ ._-]*(?:Episode|Ep)[ ._-]*(\d{1,4})(?![0-9])",
-    re.I,
-)
-_MORE_EPISODES = re.compile(r"\d{1,4}")
-_DATE = re.compile(r"(?<![0-9])((?:19|20)\d\d)[.\-_ ](\d\d)[.\-_ ](\d\d)(?![0-9])")
-# episode number inside a season folder: "E05", "Episode 5", "05 - Title"
-_EPISODE_ONLY = re.compile(r"(?:^|(?<![0-9A-Za-z]))(?:E|Ep|Episode)[ ._-]?(\d{1,4})(?![0-9])", re.I)
-_LEADING_NUMBER = re.compile(r"^(\d{1,3})(?:[ ._]*-[ ._]*|[ ._]+|$)")
 _SEASON_FOLDER = re.compile(r"^(?:season|series|saison|staffel|s)[ ._-]*(\d{1,4})$", re.I)
 _SPECIALS_FOLDER = re.compile(r"^(?:specials?|season[ ._-]*0+)$", re.I)
 
@@ -77,6 +58,8 @@ class NameInfo:
     season: int | None = None
     episodes: tuple[int, ...] = ()
     air_date: _dt.date | None = None
+    #: absolute episode numbers (anime) when the name gives no season
+    absolute: tuple[int, ...] = ()
 
 
 def name_ids(name: str) -> tuple[tuple[str, str | int], ...]:
@@ -132,69 +115,42 @@ def parse_folder(name: str) -> NameInfo:
         return NameInfo(season=int(season.group(1)))
     if _SPECIALS_FOLDER.match(text.strip()):
         return NameInfo(season=0)
+    numbers = read_episodes(text)
+    if numbers and numbers.start > 0:
+        # a release folder ("Zoo.S02E05.1080p.WEB-DL-GRP"): the title is written before the marker
+        text = text[: numbers.start]
     title, year = _title_and_year(text)
     return NameInfo(title=title, year=year, ids=ids)
 
 
-def _expand(first: int, rest: str) -> tuple[int, ...]:
-    """Episode numbers of ``E01E02``, ``E01-E03`` (a range), ``E01-03``."""
-    numbers = [first]
-    if rest:
-        for m in _MORE_EPISODES.finditer(rest):
-            n = int(m.group(0))
-            before = rest[: m.start()]
-            if before.endswith("-") or before.endswith("-E") or before.endswith("-e"):
-                if n > numbers[-1] and n - numbers[-1] <= 50:
-                    numbers.extend(range(numbers[-1] + 1, n + 1))
-                    continue
-            if n > numbers[-1]:
-                numbers.append(n)
-    return tuple(numbers)
-
-
 def parse_file(stem: str) -> NameInfo | None:
-    """An episode or film file name without its extension. None when the fast path cannot
-    read it (the caller may try :func:`fallback_parse`)."""
+    """An episode or film file name without its extension. Episode numbers, air dates and
+    absolute numbers are the one episode parser's (:func:`mydia_tui.identity.episodes.read_episodes`);
+    a film needs a title and a year. None when the name gives neither (the caller may try
+    :func:`fallback_parse`)."""
     ids = name_ids(stem)
-    m = _SXXEYY.search(stem)
-    if m is None:
-        m2 = _NXNN.search(stem)
-        m3 = _SEASON_EPISODE_WORDS.search(stem) if m2 is None else None
-        if m2 is not None:
-            season, first, rest, start = int(m2.group(1)), int(m2.group(2)), m2.group(3), m2.start()
-        elif m3 is not None:
-            season, first, rest, start = int(m3.group(1)), int(m3.group(2)), "", m3.start()
-        else:
-            season = None
-    else:
-        season, first, rest, start = int(m.group(1)), int(m.group(2)), m.group(3), m.start()
-    if season is not None:
-        title = _clean(_BRACKETS.sub(" ", stem[:start]))
-        return NameInfo(title=title, season=season, episodes=_expand(first, rest), ids=ids)
-    d = _DATE.search(stem)
-    if d is not None:
-        try:
-            date = _dt.date(int(d.group(1)), int(d.group(2)), int(d.group(3)))
-        except ValueError:
-            date = None
-        if date is not None:
-            return NameInfo(title=_clean(stem[: d.start()]), air_date=date, ids=ids)
+    numbers = read_episodes(stem)
+    if numbers.pairs():
+        title, year = _title_and_year(_BRACKETS.sub(" ", stem[: numbers.start]))
+        return NameInfo(
+            title=title, year=year, season=numbers.season, episodes=numbers.episodes, ids=ids
+        )
+    if numbers.air_date is not None:
+        return NameInfo(
+            title=_clean(_BRACKETS.sub(" ", stem[: numbers.start])),
+            air_date=numbers.air_date,
+            ids=ids,
+        )
+    if numbers.absolute:
+        head = stem[: numbers.start]
+        if head.startswith("["):
+            head = head[head.find("]") + 1 :]
+        return NameInfo(title=_clean(_BRACKETS.sub(" ", head)), absolute=numbers.absolute, ids=ids)
     text = _BRACKETS.sub(" ", stem) if "[" in stem or "{" in stem else stem
     title, year = _title_and_year(text)
     if title and year:
         return NameInfo(title=title, year=year, ids=ids)
     return None
-
-
-def episode_in_season_folder(stem: str) -> tuple[int, ...]:
-    """``"E05"``, ``"Episode 5"``, ``"05 - Title"`` inside a season folder."""
-    m = _EPISODE_ONLY.search(stem)
-    if m:
-        return (int(m.group(1)),)
-    m = _LEADING_NUMBER.match(stem)
-    if m:
-        return (int(m.group(1)),)
-    return ()
 
 
 def fallback_parse(name: str) -> NameInfo | None:
@@ -209,13 +165,14 @@ def fallback_parse(name: str) -> NameInfo | None:
         parsed = parse_name(name)
     except Exception:  # a name is never worth a crash
         return None
-    if not parsed.title and not parsed.episodes:
+    if not parsed.title and not parsed.episodes and not parsed.absolute:
         return None
     return NameInfo(
         title=parsed.title,
         year=parsed.year,
         season=parsed.season,
         episodes=tuple(parsed.episodes),
+        absolute=parsed.absolute,
     )
 
 

@@ -9,50 +9,12 @@ so they must not be taken for vanished.
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from ..identity.video import EXTRAS_DIRS, SYSTEM_DIRS, VIDEO_EXTENSIONS, is_extra_stem
 from .folders import Listed
-from .names import VIDEO_EXTENSIONS
-
-#: folders never entered (NAS and OS litter)
-SYSTEM_DIRS = frozenset(
-    {"@eadir", "#recycle", "#snapshot", "$recycle.bin", "lost+found", ".trash", "@recycle"}
-)
-#: folders of extras inside a film or show folder
-EXTRAS_DIRS = frozenset(
-    {
-        "extras",
-        "extra",
-        "featurettes",
-        "behind the scenes",
-        "deleted scenes",
-        "interviews",
-        "scenes",
-        "shorts",
-        "trailers",
-        "other",
-        "others",
-        "sample",
-        "samples",
-        "subs",
-        "subtitles",
-    }
-)
-_SAMPLE = re.compile(r"(?<![a-z])sample(?![a-z])")
-_EXTRA_SUFFIXES = (
-    "-trailer",
-    "-featurette",
-    "-behindthescenes",
-    "-deleted",
-    "-interview",
-    "-scene",
-    "-short",
-    "-other",
-    "-extra",
-)
 
 
 @dataclass(frozen=True)
@@ -77,22 +39,6 @@ def display_name(name: str) -> tuple[str, bool]:
     except UnicodeEncodeError:
         raw = name.encode("utf-8", "surrogateescape")
         return raw.decode("utf-8", "backslashreplace"), True
-
-
-def is_extra_file(stem_lower: str) -> bool:
-    if "sample" in stem_lower and _SAMPLE.search(stem_lower):
-        return True
-    return "-" in stem_lower and stem_lower.endswith(_EXTRA_SUFFIXES)
-
-
-def is_library_video(name: str) -> bool:
-    """A file a scan records as a film or an episode: a video extension, not a sample,
-    trailer or other extra (:meth:`Walk.files` makes the same test inline, counting what it
-    skips)."""
-    stem, dot, ext = name.rpartition(".")
-    return (
-        bool(dot and stem) and ext.lower() in VIDEO_EXTENSIONS and not is_extra_file(stem.lower())
-    )
 
 
 @dataclass
@@ -211,14 +157,10 @@ class Walk:
                                 )
                             continue
                         stem, dot, ext = name.rpartition(".")
-                        video = ext.lower() in VIDEO_EXTENSIONS and bool(dot)
-                        if video:
-                            lower = stem.lower()
-                            if ("sample" in lower and _SAMPLE.search(lower)) or (
-                                "-" in lower and lower.endswith(_EXTRA_SUFFIXES)
-                            ):
-                                self.skipped += 1
-                                video = False
+                        video = ext.lower() in VIDEO_EXTENSIONS and bool(dot and stem)
+                        if video and is_extra_stem(stem):
+                            self.skipped += 1
+                            video = False
                         try:
                             st = entry.stat()
                         except FileNotFoundError:
