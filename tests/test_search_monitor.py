@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
-from torznab_server import item_xml
+from torznab_server import Reply, item_xml
 
 from mydia_tui.config import Config, IndexerConfig, MonitorConfig
 from mydia_tui.guard import Outcome
@@ -148,3 +149,35 @@ def test_a_release_overlapping_one_taken_this_cycle_is_skipped(db, fake):
     report = monitor.run_cycle()
     assert report.skipped_overlap == ["The Expanse S01"]
     assert len(grabs.taken) == 1
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(429, b"slow down", {"Retry-After": "600"}),
+        Reply(503, b"down"),
+        Reply(200, b"<html><body>Login</body></html>", {"Content-Type": "text/html"}),
+        Reply(200, b"<rss><channel><item><title>broken"),
+    ],
+    ids=["429", "503", "html", "bad-xml"],
+)
+def test_an_indexer_failure_backs_off_the_indexer_never_the_item(db, torznab, reply, caplog):
+    fake = torznab.add("fake", answer=lambda p: reply if p.get("t") != "caps" else None)
+    for year in range(2001, 2005):
+        add_movie(f"Film {year}", year)
+    cfg = config_for(fake)
+    caplog.set_level(logging.INFO, logger="mydia_tui")
+    report = SearchMonitor(cfg, make_searcher(cfg), Grabs()).run_cycle()
+    assert report.empty == []
+    assert report.failed and all("fake" in f for f in report.failed)
+    # once the only indexer backs off, the cycle ends: the others are not "failed" one by one
+    assert 1 <= len(report.searched) <= 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "indexer fake" in warnings[0], warnings
+    # no item entered the cool-down of an empty search
+    assert SearchState.select().where(SearchState.next_search_at.is_null(False)).count() == 0
+    assert not [e for e in list_history() if e.event == "search_empty"]
+    # the indexer is marked unhealthy, with its reason
+    from mydia_tui.indexers.health import indexer_health
+
+    assert not indexer_health("fake").ok
