@@ -5,15 +5,18 @@ and the library (the item's quality profile, its target)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from .config import Config, redact_text, secrets_of
 from .errors import UsageError
 from .events import IndexerHealthSummary
 from .indexers.health import IndexerError, health_of, indexer_health
-from .indexers.release_search import SearchOutcome, search_with_config
+from .indexers.release_search import SearchOutcome, judge, policy_for, search_with_config
 from .indexers.torznab import THROTTLE, TorznabClient
 from .library import episode_by_number, get_item, movie_target, season_target
 from .profiles import profile_name
+from .releases.decide import Decision
+from .releases.release import Release
 from .targets import Target
 
 
@@ -21,6 +24,15 @@ def search(config: Config, target: Target, *, stop: threading.Event | None = Non
     """Search every enabled indexer for ``target`` with its item's quality profile; ``stop``
     ends the wait for the indexers at once (see :func:`search_with_config`)."""
     return search_with_config(config, target, profile=profile_name(target), stop=stop)
+
+
+def judge_for(
+    config: Config, target: Target, releases: Iterable[Release]
+) -> tuple[list[Decision], list[Decision]]:
+    """Judge ``releases`` (from a feed) for ``target`` as a search for it would: its item's
+    quality profile, the config's quality settings; (candidates best first, rejected)."""
+    policy = policy_for(config, profile_name(target))
+    return judge(releases, target, policy, require_seeders=config.quality.require_seeders)
 
 
 def indexer_summary(config: Config) -> IndexerHealthSummary:

@@ -10,6 +10,7 @@ afterwards in the calling thread.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -158,7 +159,7 @@ def search_target(
         clients = {cfg.name: client_factory(cfg) for cfg in enabled}
         bound = max(request_bound(cfg, clients[cfg.name].max_pages) for cfg in enabled)
         answers = ask_each(
-            {name: (lambda c=c: _one(c, target)) for name, c in clients.items()},
+            {name: functools.partial(_one, c, target) for name, c in clients.items()},
             bound=bound,
             stop=stop,
         )
@@ -184,6 +185,15 @@ def search_target(
     return SearchOutcome(target, tuple(candidates), tuple(rejected), tuple(reports))
 
 
+def policy_for(
+    config: Config, profile: str | None = None, *, existing_quality: str | None = None
+) -> Policy:
+    """What a search with ``config`` accepts: the profile named ``profile`` (None: the
+    config's default profile) and the config's quality settings."""
+    chosen = resolve_profile(profile, config.quality)
+    return Policy.from_config(chosen, config.quality, existing_quality=existing_quality)
+
+
 def search_with_config(
     config: Config,
     target: Target,
@@ -195,8 +205,7 @@ def search_with_config(
     """:func:`search_target` with the indexers and quality settings of ``config`` (what the
     ``search`` command and the monitor call). ``profile``: a profile name (None: the
     config's default profile)."""
-    chosen = resolve_profile(profile, config.quality)
-    policy = Policy.from_config(chosen, config.quality, existing_quality=existing_quality)
+    policy = policy_for(config, profile, existing_quality=existing_quality)
     return search_target(
         target,
         config.indexers,

@@ -582,7 +582,7 @@ def _deadline_transport() -> httpx.HTTPTransport:
     parameter for httpcore's network backend: it is set on the pool httpx built."""
     transport = httpx.HTTPTransport(retries=0)
     pool = transport._pool
-    pool._network_backend = _DeadlineBackend(pool._network_backend)  # type: ignore[union-attr]
+    pool._network_backend = _DeadlineBackend(pool._network_backend)
     return transport
 
 

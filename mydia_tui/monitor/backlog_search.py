@@ -23,6 +23,7 @@ One cycle:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 import time
@@ -168,7 +169,7 @@ class SearchMonitor:
     @staticmethod
     def _episode_tasks(season: WantedSeason) -> list[Task]:
         return [
-            Task(f"e:{eid}", season.show_id, lambda eid=eid: episodes_target([eid]))
+            Task(f"e:{eid}", season.show_id, functools.partial(episodes_target, [eid]))
             for eid in season.episode_ids
         ]
 
@@ -307,14 +308,8 @@ class SearchMonitor:
             errors = "; ".join(f"{k}: {v}" for k, v in result.errors.items())
             self._failed(target, f"no indexer answered ({errors})", report)
             return None
-        outcome = None
-        for candidate in result.candidates:
-            outcome = self.grabber(target, candidate)
-            if outcome.accepted:
-                break
-            if not outcome.try_next:
-                break  # the target itself is not wanted any more (on disk, in flight)
-        if outcome is not None and outcome.accepted:
+        outcome, candidate = grab_best(self.grabber, target, result.candidates)
+        if outcome is not None and outcome.accepted and candidate is not None:
             report.grabbed.append(label)
             report.grabbed_titles[label] = candidate.release.title
             self._searched(task.key, target.item_id, found=True)
@@ -407,6 +402,21 @@ class SearchMonitor:
         SearchState.update(lease_holder="", lease_until=None).where(
             (SearchState.key == key) & (SearchState.lease_holder == self.holder)
         ).execute()
+
+
+def grab_best(
+    grabber: Grabber, target: Target, candidates: Sequence[CandidateLike]
+) -> tuple[Outcome | None, CandidateLike | None]:
+    """Grab the candidates best first until one is accepted, or a refusal says no release
+    will do (:attr:`mydia_tui.refusals.Reason.try_next` false: on disk, in flight): (the last
+    outcome, the candidate it was for); (None, None) when there was no candidate."""
+    outcome: Outcome | None = None
+    last: CandidateLike | None = None
+    for candidate in candidates:
+        outcome, last = grabber(target, candidate), candidate
+        if outcome.accepted or not outcome.try_next:
+            break
+    return outcome, last
 
 
 def _movie_task(item_id: int) -> Task:
