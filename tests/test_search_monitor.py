@@ -181,3 +181,36 @@ def test_an_indexer_failure_backs_off_the_indexer_never_the_item(db, torznab, re
     from mydia_tui.indexers.health import indexer_health
 
     assert not indexer_health("fake").ok
+
+
+def test_the_backlog_cycle_pauses_when_the_indexers_budget_is_spent(db, fake):
+    for year in range(2001, 2011):
+        add_movie(f"Film {year}", year)
+    cfg = Config(
+        indexers=(
+            IndexerConfig(
+                name="fake",
+                url=fake.url,
+                api_key=fake.api_key,
+                min_interval=0.0,
+                requests_per_hour=4,
+            ),
+        ),
+    )
+    report = SearchMonitor(cfg, make_searcher(cfg), Grabs()).run_cycle()
+    # t=caps, then one request per film: three films, then the cycle pauses
+    assert len(report.searched) == 3 and len(fake.requests) == 4
+    assert "fake spent its 4 requests this hour" in report.paused
+    assert report.failed == [] and len(report.empty) == 3
+
+
+def test_the_backlog_searches_the_oldest_searched_first(db, fake):
+    films = [add_movie(f"Film {year}", year) for year in range(2001, 2005)]
+    now = utcnow()
+    for n, film in enumerate(films[:3]):  # searched 3, 2, 1 hours ago; the fourth never
+        SearchState.create(
+            key=f"m:{film.id}", item=film.id, last_search_at=now - dt.timedelta(hours=3 - n)
+        )
+    cfg = config_for(fake)
+    keys = [t.key for t in SearchMonitor(cfg, make_searcher(cfg), Grabs()).plan()]
+    assert keys == [f"m:{films[i].id}" for i in (3, 0, 1, 2)]

@@ -244,3 +244,17 @@ def test_5xx_then_recovery_is_two_state_changes_logged_once_each(db, torznab, ca
     ]
     assert len(changes) == 2, changes
     assert "HTTP 502" in changes[0] and "answers again" in changes[1]
+
+
+# --- the request budget ---------------------------------------------------------------------------
+
+
+def test_the_request_budget_per_hour_is_never_exceeded(db, torznab):
+    fake = torznab.add("budget", items=[item_xml(TITLE, guid="b")])
+    c = TorznabClient(cfg(fake, requests_per_hour=3))
+    c.search_target(MATRIX)  # t=caps and one page: 2 requests
+    c.search_target(MATRIX)  # caps cached: 1 request
+    with pytest.raises(IndexerSkipped, match="budget of 3 requests per hour is spent"):
+        c.search_target(MATRIX)
+    assert len(fake.requests) == 3
+    assert indexer_health("budget").ok  # a spent budget is not a failure of the indexer

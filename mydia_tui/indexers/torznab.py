@@ -462,16 +462,29 @@ class _Throttle:
             stamps.popleft()
         return stamps
 
-    def spend(self, name: str, budget: int) -> bool:
-        """Count one request against ``budget`` requests per hour (0: no budget); False,
-        and nothing counted, when the last hour already holds ``budget`` of them."""
+    def spend(self, name: str, budget: int) -> float | None:
+        """Count one request against ``budget`` requests per hour (0: no budget): its stamp
+        (give it to :meth:`settle` when the request ends); None, and nothing counted, when
+        the last hour already holds ``budget`` of them."""
         with self.lock:
             now = time.monotonic()
             stamps = self._recent(name, now)
             if budget and len(stamps) >= budget:
-                return False
+                return None
             stamps.append(now)
-            return True
+            return now
+
+    def settle(self, name: str, stamp: float) -> None:
+        """A request counted at ``stamp`` ended: it counts from now on, so that the server,
+        which saw it somewhere in between, never sees more than the budget in an hour."""
+        with self.lock:
+            stamps = self.sent.get(name)
+            if stamps is None:
+                return
+            for i in range(len(stamps) - 1, -1, -1):
+                if stamps[i] == stamp:
+                    stamps[i] = max(stamp, time.monotonic())
+                    break
 
     def budget_left(self, name: str, budget: int) -> int | None:
         """Requests this indexer may still make in the coming hour's window (None: no budget)."""
@@ -826,17 +839,19 @@ class TorznabClient:
 
     def _get(self, url: str, params: dict | None, *, limit: int, follow: bool = True):
         budget = self.config.requests_per_hour
-        if not THROTTLE.spend(self.name, budget):
+        THROTTLE.wait(self.name, self.config.min_interval)
+        stamp = THROTTLE.spend(self.name, budget)
+        if stamp is None:
             wait = THROTTLE.budget_free_in(self.name, budget)
             raise self._error(
                 IndexerSkipped,
                 f"its budget of {budget} requests per hour is spent; the next in {wait / 60:.0f} min",
             )
-        THROTTLE.wait(self.name, self.config.min_interval)
         started = time.monotonic()
         try:
             return self._get_once(url, params, limit=limit, follow=follow, started=started)
         finally:
+            THROTTLE.settle(self.name, stamp)
             THROTTLE.done(self.name, self.config.min_interval)
 
     def _get_once(self, url: str, params: dict | None, *, limit: int, follow: bool, started: float):

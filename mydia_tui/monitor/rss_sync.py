@@ -42,12 +42,16 @@ from ..releases.release import Release
 from ..releases.titles import normalize_title, title_keys
 from ..targets import InvalidTarget, Target
 from .backlog_search import grab_best
-from .wanted import wanted_movies, wanted_seasons
+from .wanted import plain_rows, wanted_movies, wanted_seasons
 
 log = logging.getLogger(__name__)
 
 #: pages of one indexer's feed read at most in one sync
 RSS_MAX_PAGES = 5
+
+
+#: a title's keys, kept between syncs (the wanted list changes little from one to the next)
+_title_keys = functools.lru_cache(maxsize=1 << 17)(title_keys)
 
 
 def _imdb(value: str | None) -> int | None:
@@ -105,34 +109,36 @@ class WantedIndex:
         wanted_ids = {m.item_id for m in movies} | {s.show_id for s in seasons}
         items = {
             row[0]: row
-            for row in MediaItem.select(
-                MediaItem.id,
-                MediaItem.year,
-                MediaItem.imdb_id,
-                MediaItem.tmdb_id,
-                MediaItem.tvdb_id,
-                MediaItem.tvmaze_id,
+            for row in plain_rows(
+                MediaItem.select(
+                    MediaItem.id,
+                    MediaItem.year,
+                    MediaItem.imdb_id,
+                    MediaItem.tmdb_id,
+                    MediaItem.tvdb_id,
+                    MediaItem.tvmaze_id,
+                ).where(MediaItem.monitored)
             )
-            .where(MediaItem.monitored)
-            .tuples()
             if row[0] in wanted_ids
         }
+        by_key = index.movies_by_key
         for movie in movies:
-            for key in title_keys(movie.title):
-                index.movies_by_key.setdefault(key, []).append((movie.item_id, movie.year))
+            entry = (movie.item_id, movie.year)
+            for key in _title_keys(movie.title):
+                by_key.setdefault(key, []).append(entry)
                 if movie.year:
-                    index.movies_by_key.setdefault(f"{key} {movie.year}", []).append(
-                        (movie.item_id, movie.year)
-                    )
+                    by_key.setdefault(f"{key} {movie.year}", []).append(entry)
             _id, _year, imdb, tmdb, _tvdb, _tvmaze = items[movie.item_id]
-            for name, value in (("imdb", _imdb(imdb)), ("tmdb", tmdb)):
-                if value:
-                    index.movies_by_id[(name, value)] = movie.item_id
+            if imdb:
+                index.movies_by_id[("imdb", _imdb(imdb) or 0)] = movie.item_id
+            if tmdb:
+                index.movies_by_id[("tmdb", tmdb)] = movie.item_id
         shows_done: set[int] = set()
         for season in seasons:
-            show = season.show_id
-            for number, eid in zip(season.episode_numbers, season.episode_ids, strict=True):
-                index.episodes[(show, season.season, number)] = eid
+            show, number = season.show_id, season.season
+            index.episodes.update(
+                {(show, number, n): e for n, e in zip(season.episode_numbers, season.episode_ids)}
+            )
             index.seasons[(show, season.season)] = (
                 len(season.episode_ids) > 1 and season.share_wanted >= season_pack_share
             )
@@ -140,7 +146,7 @@ class WantedIndex:
                 continue
             shows_done.add(show)
             _id, year, imdb, _tmdb, tvdb, tvmaze = items[show]
-            for key in title_keys(season.title):
+            for key in _title_keys(season.title):
                 index.shows_by_key[key] = show
                 if year:
                     index.shows_by_key[f"{key} {year}"] = show
