@@ -12,27 +12,16 @@ import time
 
 import pytest
 from deluge_fixtures import wait_for
+from monitor_helpers import Grabs
 from torznab_server import Reply, feed_xml, item_xml
 
 from mydia_tui.config import Config, IndexerConfig, MonitorConfig, write_config
-from mydia_tui.guard import Outcome
 from mydia_tui.history import list_history
 from mydia_tui.library import add_movie, add_show, manual_episodes
 from mydia_tui.models import Download, Episode, MediaItem
 from mydia_tui.monitor.rss_sync import RssSync, WantedIndex
 from mydia_tui.parsed_names import parse_name
 from mydia_tui.releases.release import Release
-
-
-class Grabs:
-    """A grabber that accepts every candidate (the guard and Deluge are the e2e test's)."""
-
-    def __init__(self):
-        self.taken: list[tuple[str, str]] = []
-
-    def __call__(self, target, candidate) -> Outcome:
-        self.taken.append((target.label(), candidate.release.title))
-        return Outcome(True, message="grabbed")
 
 
 def config_for(fake, **monitor) -> Config:

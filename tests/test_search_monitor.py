@@ -6,10 +6,10 @@ import datetime as dt
 import logging
 
 import pytest
+from monitor_helpers import Grabs
 from torznab_server import Reply, item_xml
 
 from mydia_tui.config import Config, IndexerConfig, MonitorConfig
-from mydia_tui.guard import Outcome
 from mydia_tui.history import list_history
 from mydia_tui.library import add_movie, add_show, manual_episodes
 from mydia_tui.models import Episode, FileEpisode, LibraryRoot, MediaFile, SearchState, utcnow
@@ -30,17 +30,6 @@ def config_for(fake, **monitor) -> Config:
         ),
         monitor=MonitorConfig(**monitor),
     )
-
-
-class Grabs:
-    """A grabber that accepts every candidate it is offered (the guard is tested elsewhere)."""
-
-    def __init__(self):
-        self.taken: list[tuple[str, str]] = []
-
-    def __call__(self, target, candidate) -> Outcome:
-        self.taken.append((target.label(), candidate.release.title))
-        return Outcome(True, message="grabbed")
 
 
 def test_empty_search_cools_down_doubling_and_survives_a_restart(db, fake):

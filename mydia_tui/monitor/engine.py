@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from .. import history
 from ..config import Config, redact_text, secrets_of
@@ -36,6 +37,8 @@ from .reconcile import ReconcileReport, reconcile
 from .rss_sync import RssReport, RssSync
 
 log = logging.getLogger(__name__)
+
+R = TypeVar("R", CycleReport, RssReport)
 
 
 def _utc_in(seconds: float):
@@ -146,27 +149,25 @@ class Monitor:
         return report
 
     def search_phase(self, stop: threading.Event | None = None) -> CycleReport | None:
+        """One backlog search cycle (:mod:`.backlog_search`), when it can find anything."""
         if self._searches_indexers and not self.config.enabled_indexers:
             log.info("no indexers configured: not searching")
             return None  # nothing can be found: no search may count as empty and cool down
-        if not (self.client.is_connected or self._probe()):
-            log.info("Deluge is offline: not searching this cycle")
-            return None
-        report = self.search.run_cycle(stop)
-        if report.grabbed:
-            self.on_event(DownloadsChanged())
-        self.report_indexers()
-        return report
+        return self._grabbing_phase("backlog search", lambda: self.search.run_cycle(stop))
 
     def rss_phase(self, stop: threading.Event | None = None) -> RssReport | None:
         """One RSS sync (:mod:`.rss_sync`), when indexers are configured and Deluge answers."""
         if not self.config.enabled_indexers:
             return None
+        return self._grabbing_phase("RSS sync", lambda: self.rss.run(stop))
+
+    def _grabbing_phase(self, what: str, run: Callable[[], R]) -> R | None:
+        """Run a phase that may grab, when Deluge answers; report what changed."""
         if not (self.client.is_connected or self._probe()):
-            log.info("Deluge is offline: no RSS sync this time")
+            log.info("Deluge is offline: no %s this time", what)
             return None
-        report = self.rss.run(stop)
-        if report.grabbed:
+        report = run()
+        if getattr(report, "grabbed", None):
             self.on_event(DownloadsChanged())
         self.report_indexers()
         return report

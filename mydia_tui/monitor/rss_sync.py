@@ -137,7 +137,10 @@ class WantedIndex:
         for season in seasons:
             show, number = season.show_id, season.season
             index.episodes.update(
-                {(show, number, n): e for n, e in zip(season.episode_numbers, season.episode_ids, strict=True)}
+                {
+                    (show, number, n): e
+                    for n, e in zip(season.episode_numbers, season.episode_ids, strict=True)
+                }
             )
             index.seasons[(show, season.season)] = (
                 len(season.episode_ids) > 1 and season.share_wanted >= season_pack_share
