@@ -159,7 +159,8 @@ def test_the_next_sync_pages_until_a_release_older_than_the_last_one_seen(db, to
     fake = torznab.add("fake", answer=page)
     sync = RssSync(config_for(fake), Grabs())
     sync.run()
-    assert [s["offset"] for s in fake.searches()] == ["0"]  # first sync: one page
+    # first sync: every page (the third, 10 releases, is the last)
+    assert [s["offset"] for s in fake.searches()] == ["0", "25", "50"]
     # 40 new releases arrive on top: the next sync reads until it meets the newest it saw
     items[0:0] = [dated(n) for n in range(100, 60, -1)]
     fake.requests.clear()

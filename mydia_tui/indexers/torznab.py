@@ -766,10 +766,11 @@ class TorznabClient:
     def recent(self, kind: str, since: _dt.datetime | None = None) -> Feed:
         """The newest releases of one kind ("movie" or "show"; the indexer's RSS feed),
         health recorded. With ``since`` (UTC), pages are read until a page holds a release
-        published at or before it (or ``max_pages``); without it, one page."""
+        published at or before it; without it (a first sync), every page; both within
+        ``max_pages``."""
 
         def older(page: Feed) -> bool:
-            return since is None or any(
+            return since is not None and any(
                 r.published is not None and r.published <= since for r in page.releases
             )
 

@@ -12,8 +12,8 @@ grabber: :func:`mydia_tui.grabbing.grab_release`, the dedup guard) with the same
 one" rule as the backlog search (:func:`.backlog_search.grab_best`).
 
 Each indexer's feed is read page after page until a release published at or before the newest
-one of the previous sync is seen (the first sync of a process reads one page). The times are
-kept in this process only.
+one of the previous sync is seen (the first sync of a process reads up to :data:`RSS_MAX_PAGES`
+pages). The times are kept in this process only.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ from .wanted import plain_rows, wanted_movies, wanted_seasons
 
 log = logging.getLogger(__name__)
 
-#: pages of one indexer's feed read at most in one sync
-RSS_MAX_PAGES = 5
+#: pages of one indexer's feed read at most in one sync (1,000 releases at 100 a page)
+RSS_MAX_PAGES = 10
 
 
 #: a title's keys, kept between syncs (the wanted list changes little from one to the next)
