@@ -168,6 +168,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--films", type=int, default=200)
     parser.add_argument("--feed", type=int, default=1000)
+    parser.add_argument("--profile", help="write a cProfile of mydia-tui's first run here")
+    parser.add_argument("--only-mydia", action="store_true", help="skip FlexGet")
     args = parser.parse_args()
     flexget = ensure_flexget()
     deluged = find_deluged()
@@ -210,6 +212,12 @@ def main() -> None:
             add_movie(title, year)
         env = dict(os.environ, PYTHONPATH=str(REPO), XDG_STATE_HOME=str(work / "state"))
         ours = [sys.executable, "-c", DRIVER, str(config_path), db_path]
+        profiled = ours
+        if args.profile:
+            driver = work / "driver.py"
+            driver.write_text(DRIVER)
+            profiled = [sys.executable, "-m", "cProfile", "-o", args.profile, str(driver)]
+            profiled += ours[3:]
 
         # FlexGet: its config, its list filled (not measured)
         fg_dir = work / "flexget"
@@ -224,7 +232,9 @@ def main() -> None:
 
         rows = []
         for run in (1, 2):
-            for side, cmd in (("mydia-tui", ours), ("FlexGet", theirs)):
+            sides = [("mydia-tui", profiled if run == 1 else ours)]
+            sides += [] if args.only_mydia else [("FlexGet", theirs)]
+            for side, cmd in sides:
                 wall, cpu, peak, _out = measured(cmd, env if side == "mydia-tui" else None)
                 daemon = daemons["mydia" if side == "mydia-tui" else "flexget"]
                 rows.append((run, side, wall, cpu, peak, torrents(daemon)))
@@ -233,7 +243,7 @@ def main() -> None:
                     f"peak {peak:6.0f} MB  torrents in its Deluge: {rows[-1][5]}",
                     flush=True,
                 )
-        for run in (1, 2):
+        for run in (1, 2) if not args.only_mydia else ():
             ours_row = next(r for r in rows if r[0] == run and r[1] == "mydia-tui")
             their_row = next(r for r in rows if r[0] == run and r[1] == "FlexGet")
             print(

@@ -71,6 +71,12 @@ def test_the_wanted_index_matches_by_title_year_ids_and_episode_numbers(db):
     assert match("The.Expanse.S02E05.1080p.WEB-DL.x264-GRP") is None  # not wanted
     assert match("The.Expanse.S02.1080p.WEB-DL.x264-GRP") is None  # 1 of 10: no pack
     assert match("Expanse.Renamed.S02E04.720p.HDTV-GRP", tvdb_id=280619)[2] == f"e:{episode_4}"
+    # before any name is parsed: could it name something wanted? (most of a feed cannot)
+    may = index.may_name_something
+    assert may(release("[GRP] The Expanse - S02E04 [1080p]"))
+    assert may(release("Some.Other.Name.1080p.WEB-DL-GRP", imdb_id="tt1160419"))
+    assert not may(release("Unrelated.Documentary.Part.3.2019.1080p.WEB-DL-NOPE"))
+    assert not may(release("Big.Buck.1080p.WEB-DL-NOPE"))
 
 
 def test_the_wanted_index_is_built_in_a_constant_number_of_queries(db):

@@ -86,6 +86,38 @@ class WantedIndex:
     episodes: dict[tuple[int, int, int], int] = field(default_factory=dict)
     #: (show, season) -> whether a season pack is wanted for it
     seasons: dict[tuple[int, int], bool] = field(default_factory=dict)
+    _all_keys: frozenset[str] | None = field(default=None, repr=False)
+    _longest: int = field(default=0, repr=False)
+
+    def may_name_something(self, release: Release) -> bool:
+        """Whether ``release`` could name something wanted, before its name is parsed (the
+        parse is the costly part of a sync): an id the index knows, or a run of words of its
+        name that is a wanted title key (set lookups)."""
+        ids = (
+            ("imdb", _imdb(release.imdb_id)),
+            ("tmdb", release.tmdb_id),
+            ("tvdb", release.tvdb_id),
+            ("tvmaze", release.tvmaze_id),
+        )
+        if any(
+            value and ((name, value) in self.movies_by_id or (name, value) in self.shows_by_id)
+            for name, value in ids
+        ):
+            return True
+        keys = self._keys()
+        words = normalize_title(release.title).split()
+        longest = self._longest
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + longest) + 1):
+                if " ".join(words[start:end]) in keys:
+                    return True
+        return False
+
+    def _keys(self) -> frozenset[str]:
+        if self._all_keys is None:
+            self._all_keys = frozenset(self.movies_by_key) | frozenset(self.shows_by_key)
+            self._longest = max((len(k.split()) for k in self._all_keys), default=0)
+        return self._all_keys
 
     @property
     def wants_movies(self) -> bool:
@@ -354,6 +386,8 @@ class RssSync:
         report: RssReport,
         stop: threading.Event | None,
     ) -> None:
+        # only names that could name something wanted are parsed (most of a feed does not)
+        releases = [r for r in releases if index.may_name_something(r)]
         parsed = parse_names(r.title for r in releases)
         groups: dict[str, tuple[Match, list[Release]]] = {}
         for release in releases:
