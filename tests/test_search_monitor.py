@@ -203,3 +203,28 @@ def test_the_backlog_searches_the_oldest_searched_first(db, fake):
     cfg = config_for(fake)
     keys = [t.key for t in SearchMonitor(cfg, make_searcher(cfg), Grabs()).plan()]
     assert keys == [f"m:{films[i].id}" for i in (3, 0, 1, 2)]
+
+
+def test_planning_a_cycle_takes_the_same_queries_for_10_or_200_wanted_films(db, fake):
+    from peewee import Database
+
+    cfg = config_for(fake)
+    monitor = SearchMonitor(cfg, make_searcher(cfg), Grabs())
+    counts = []
+    original = Database.execute_sql
+    for films in (10, 200):
+        while len(monitor.plan()) < films:
+            add_movie(f"Film {len(monitor.plan())}", 1900 + len(monitor.plan()) % 100)
+        statements = []
+
+        def counting(self, sql, params=None, *a, _seen=statements, **kw):
+            _seen.append(sql)
+            return original(self, sql, params, *a, **kw)
+
+        Database.execute_sql = counting
+        try:
+            assert len(monitor.plan()) == films
+        finally:
+            Database.execute_sql = original
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 6
