@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from torznab_server import Reply, TorznabServer, feed_xml, item_xml  # noqa: E402
+from torznab_server import TorznabServer, item_xml  # noqa: E402
 
 from mydia_tui.config import (  # noqa: E402
     Config,
@@ -177,15 +177,8 @@ def main() -> None:
     wanted = films(args.films)
     items = feed_items(wanted, args.feed)
     server = TorznabServer()
-    fake = server.add("bench")
+    fake = server.add("bench", items=items)  # paged by offset and limit
 
-    def page(params: dict[str, str]) -> Reply | None:
-        if params.get("t") == "caps":
-            return None
-        offset, limit = int(params.get("offset", 0)), int(params.get("limit", 100))
-        return Reply(body=feed_xml(items[offset : offset + limit]).encode())
-
-    fake.answer = page
     daemons = {
         side: DelugeDaemon(work / f"deluged-{side}", deluged=deluged).start()
         for side in ("mydia", "flexget")

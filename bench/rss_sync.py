@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from torznab_server import Reply, TorznabServer, feed_xml, item_xml  # noqa: E402
+from torznab_server import TorznabServer, item_xml  # noqa: E402
 
 from mydia_tui.config import Config, IndexerConfig  # noqa: E402
 from mydia_tui.db import open_database  # noqa: E402
@@ -130,15 +130,8 @@ def main() -> None:
     )
     items = feed(args.films, args.shows, args.feed)
     server = TorznabServer()
-    fake = server.add("bench")
+    fake = server.add("bench", items=items)  # paged by offset and limit
 
-    def page(params: dict[str, str]) -> Reply | None:
-        if params.get("t") == "caps":
-            return None
-        offset, limit = int(params.get("offset", 0)), int(params.get("limit", 100))
-        return Reply(body=feed_xml(items[offset : offset + limit]).encode())
-
-    fake.answer = page
     config = Config(
         indexers=(
             IndexerConfig(
