@@ -63,6 +63,9 @@ class IndexerConfig:
     timeout: float = 15.0
     #: minimum seconds between two requests to this indexer
     min_interval: float = 2.0
+    #: requests this indexer may receive in any hour (RSS sync and backlog search together;
+    #: 0: no budget). The backlog search is paced by it.
+    requests_per_hour: int = 100
 
     def validate(self, where: str) -> None:
         _check(bool(self.name.strip()), where, "name", "must not be empty")
@@ -74,6 +77,7 @@ class IndexerConfig:
         )
         _check(0 < self.timeout <= 600, where, "timeout", "must be between 0 and 600 seconds")
         _check(self.min_interval >= 0, where, "min_interval", "must not be negative")
+        _check(self.requests_per_hour >= 0, where, "requests_per_hour", "must not be negative")
 
 
 @dataclass(frozen=True)
@@ -96,11 +100,17 @@ class LibraryConfig:
 
 @dataclass(frozen=True)
 class MonitorConfig:
-    #: seconds between two search cycles
+    #: seconds between two backlog search cycles
     search_interval: float = 900.0
+    #: seconds between two RSS syncs (every enabled indexer's recent releases)
+    rss_interval: float = 900.0
+    #: seconds one backlog search cycle may last (it ends after the search under way)
+    search_cycle_deadline: float = 600.0
     #: seconds between two polls of Deluge
     poll_interval: float = 5.0
-    searches_per_cycle: int = 25
+    #: at most this many searches in one backlog cycle (0: as many as the indexers' budgets,
+    #: ``requests_per_hour``, and the cycle's deadline allow)
+    searches_per_cycle: int = 0
     searches_per_show: int = 5
     #: search a season pack first when at least this share of the season's aired episodes is wanted
     season_pack_share: float = 0.7
@@ -119,6 +129,8 @@ class MonitorConfig:
     def validate(self, where: str) -> None:
         for key in (
             "search_interval",
+            "rss_interval",
+            "search_cycle_deadline",
             "poll_interval",
             "stalled_after",
             "cooldown_base",
@@ -126,8 +138,9 @@ class MonitorConfig:
             "sending_timeout",
         ):
             _check(getattr(self, key) > 0, where, key, "must be greater than 0")
-        for key in ("searches_per_cycle", "searches_per_show", "missing_polls"):
+        for key in ("searches_per_show", "missing_polls"):
             _check(getattr(self, key) >= 1, where, key, "must be at least 1")
+        _check(self.searches_per_cycle >= 0, where, "searches_per_cycle", "must not be negative")
         _check(self.import_retries >= 0, where, "import_retries", "must not be negative")
         _check(
             0 < self.season_pack_share <= 1,
@@ -174,7 +187,11 @@ class ProfileConfig:
 class QualityConfig:
     #: profile given to new films and shows
     default_profile: str = "HD-1080p"
+    #: releases with fewer seeders are refused; a release whose indexer gives no seeder count
+    #: is "unknown": accepted (ranked below known counts) unless ``require_seeders``
     min_seeders: int = 1
+    #: refuse releases whose indexer gives no seeder count
+    require_seeders: bool = False
     #: words refused in every profile
     blocked_words: tuple[str, ...] = ("CAM", "HDCAM", "TS", "TELESYNC", "TC", "sample")
     #: profiles defined by the user; they add to (or replace, by name) the built-in ones

@@ -4,19 +4,35 @@ and the library (the item's quality profile, its target)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
+
 from .config import Config, redact_text, secrets_of
 from .errors import UsageError
 from .events import IndexerHealthSummary
-from .indexers.health import IndexerError, health_of
-from .indexers.release_search import SearchOutcome, search_with_config
-from .indexers.torznab import TorznabClient
+from .indexers.health import IndexerError, health_of, indexer_health
+from .indexers.release_search import SearchOutcome, judge, policy_for, search_with_config
+from .indexers.torznab import THROTTLE, TorznabClient
 from .library import episode_by_number, get_item, movie_target, season_target
 from .profiles import profile_name
+from .releases.decide import Decision
+from .releases.release import Release
 from .targets import Target
 
 
-def search(config: Config, target: Target) -> SearchOutcome:
-    return search_with_config(config, target, profile=profile_name(target))
+def search(config: Config, target: Target, *, stop: threading.Event | None = None) -> SearchOutcome:
+    """Search every enabled indexer for ``target`` with its item's quality profile; ``stop``
+    ends the wait for the indexers at once (see :func:`search_with_config`)."""
+    return search_with_config(config, target, profile=profile_name(target), stop=stop)
+
+
+def judge_for(
+    config: Config, target: Target, releases: Iterable[Release]
+) -> tuple[list[Decision], list[Decision]]:
+    """Judge ``releases`` (from a feed) for ``target`` as a search for it would: its item's
+    quality profile, the config's quality settings; (candidates best first, rejected)."""
+    policy = policy_for(config, profile_name(target))
+    return judge(releases, target, policy, require_seeders=config.quality.require_seeders)
 
 
 def indexer_summary(config: Config) -> IndexerHealthSummary:
@@ -25,6 +41,23 @@ def indexer_summary(config: Config) -> IndexerHealthSummary:
     return IndexerHealthSummary(
         ok=len(health) - len(failing), failing=len(failing), names_failing=failing
     )
+
+
+def indexers_paused(config: Config) -> str:
+    """Why no enabled indexer may be asked now ("" when one may, or none is configured): each
+    is backing off after failures (or a ``Retry-After``) or has spent its
+    ``requests_per_hour``. The backlog search pauses on it; the RSS sync skips such indexers
+    on its own (their clients refuse)."""
+    reasons = []
+    for cfg in config.enabled_indexers:
+        health = indexer_health(cfg.name)
+        if health.backing_off():
+            reasons.append(f"{cfg.name} backs off until {health.next_retry_at:%H:%M:%S} UTC")
+        elif THROTTLE.budget_left(cfg.name, cfg.requests_per_hour) == 0:
+            reasons.append(f"{cfg.name} spent its {cfg.requests_per_hour} requests this hour")
+        else:
+            return ""
+    return "; ".join(reasons)
 
 
 def check_indexers(config: Config) -> list[tuple[bool, str]]:

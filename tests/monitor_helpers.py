@@ -9,6 +9,7 @@ from pathlib import Path
 import torf
 
 from mydia_tui.config import Config, LibraryConfig, MonitorConfig
+from mydia_tui.guard import Outcome
 from mydia_tui.library import sync_roots
 from mydia_tui.torrent import parse_torrent
 
@@ -79,3 +80,15 @@ def nudge_into_error(client, info_hash: str) -> None:
     status = client.status(info_hash)
     if status is not None and status.client_state == "Paused":
         client.resume([info_hash])
+
+
+class Grabs:
+    """A grabber that accepts every candidate it is offered and records it (for tests of the
+    search and the RSS sync; the guard and Deluge are tested elsewhere)."""
+
+    def __init__(self):
+        self.taken: list[tuple[str, str]] = []
+
+    def __call__(self, target, candidate) -> Outcome:
+        self.taken.append((target.label(), candidate.release.title))
+        return Outcome(True, message="grabbed")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
-from torznab_server import item_xml
+from monitor_helpers import Grabs
+from torznab_server import Reply, item_xml
 
 from mydia_tui.config import Config, IndexerConfig, MonitorConfig
-from mydia_tui.guard import Outcome
 from mydia_tui.history import list_history
 from mydia_tui.library import add_movie, add_show, manual_episodes
 from mydia_tui.models import Episode, FileEpisode, LibraryRoot, MediaFile, SearchState, utcnow
@@ -29,17 +30,6 @@ def config_for(fake, **monitor) -> Config:
         ),
         monitor=MonitorConfig(**monitor),
     )
-
-
-class Grabs:
-    """A grabber that accepts every candidate it is offered (the guard is tested elsewhere)."""
-
-    def __init__(self):
-        self.taken: list[tuple[str, str]] = []
-
-    def __call__(self, target, candidate) -> Outcome:
-        self.taken.append((target.label(), candidate.release.title))
-        return Outcome(True, message="grabbed")
 
 
 def test_empty_search_cools_down_doubling_and_survives_a_restart(db, fake):
@@ -148,3 +138,93 @@ def test_a_release_overlapping_one_taken_this_cycle_is_skipped(db, fake):
     report = monitor.run_cycle()
     assert report.skipped_overlap == ["The Expanse S01"]
     assert len(grabs.taken) == 1
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(429, b"slow down", {"Retry-After": "600"}),
+        Reply(503, b"down"),
+        Reply(200, b"<html><body>Login</body></html>", {"Content-Type": "text/html"}),
+        Reply(200, b"<rss><channel><item><title>broken"),
+    ],
+    ids=["429", "503", "html", "bad-xml"],
+)
+def test_an_indexer_failure_backs_off_the_indexer_never_the_item(db, torznab, reply, caplog):
+    fake = torznab.add("fake", answer=lambda p: reply if p.get("t") != "caps" else None)
+    for year in range(2001, 2005):
+        add_movie(f"Film {year}", year)
+    cfg = config_for(fake)
+    caplog.set_level(logging.INFO, logger="mydia_tui")
+    report = SearchMonitor(cfg, make_searcher(cfg), Grabs()).run_cycle()
+    assert report.empty == []
+    assert report.failed and all("fake" in f for f in report.failed)
+    # once the only indexer backs off, the cycle ends: the others are not "failed" one by one
+    assert 1 <= len(report.searched) <= 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "indexer fake" in warnings[0], warnings
+    # no item entered the cool-down of an empty search
+    assert SearchState.select().where(SearchState.next_search_at.is_null(False)).count() == 0
+    assert not [e for e in list_history() if e.event == "search_empty"]
+    # the indexer is marked unhealthy, with its reason
+    from mydia_tui.indexers.health import indexer_health
+
+    assert not indexer_health("fake").ok
+
+
+def test_the_backlog_cycle_pauses_when_the_indexers_budget_is_spent(db, fake):
+    for year in range(2001, 2011):
+        add_movie(f"Film {year}", year)
+    cfg = Config(
+        indexers=(
+            IndexerConfig(
+                name="fake",
+                url=fake.url,
+                api_key=fake.api_key,
+                min_interval=0.0,
+                requests_per_hour=4,
+            ),
+        ),
+    )
+    report = SearchMonitor(cfg, make_searcher(cfg), Grabs()).run_cycle()
+    # t=caps, then one request per film: three films, then the cycle pauses
+    assert len(report.searched) == 3 and len(fake.requests) == 4
+    assert "fake spent its 4 requests this hour" in report.paused
+    assert report.failed == [] and len(report.empty) == 3
+
+
+def test_the_backlog_searches_the_oldest_searched_first(db, fake):
+    films = [add_movie(f"Film {year}", year) for year in range(2001, 2005)]
+    now = utcnow()
+    for n, film in enumerate(films[:3]):  # searched 3, 2, 1 hours ago; the fourth never
+        SearchState.create(
+            key=f"m:{film.id}", item=film.id, last_search_at=now - dt.timedelta(hours=3 - n)
+        )
+    cfg = config_for(fake)
+    keys = [t.key for t in SearchMonitor(cfg, make_searcher(cfg), Grabs()).plan()]
+    assert keys == [f"m:{films[i].id}" for i in (3, 0, 1, 2)]
+
+
+def test_planning_a_cycle_takes_the_same_queries_for_10_or_200_wanted_films(db, fake):
+    from peewee import Database
+
+    cfg = config_for(fake)
+    monitor = SearchMonitor(cfg, make_searcher(cfg), Grabs())
+    counts = []
+    original = Database.execute_sql
+    for films in (10, 200):
+        while len(monitor.plan()) < films:
+            add_movie(f"Film {len(monitor.plan())}", 1900 + len(monitor.plan()) % 100)
+        statements = []
+
+        def counting(self, sql, params=None, *a, _seen=statements, **kw):
+            _seen.append(sql)
+            return original(self, sql, params, *a, **kw)
+
+        Database.execute_sql = counting
+        try:
+            assert len(monitor.plan()) == films
+        finally:
+            Database.execute_sql = original
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 6

@@ -239,7 +239,7 @@ def test_min_interval_spaces_requests_to_one_indexer(db, torznab):
         (Reply(body=BOMB), "entity"),
         (Reply(body=huge_body()), "larger than the limit"),
         (Reply(body=feed_xml([item_xml("Caf\u00e9")]).encode("latin-1")), "not valid UTF-8"),
-        (Reply(body=b"<html><body>Cloudflare</body></html>"), "not a feed"),
+        (Reply(body=b"<html><body>Cloudflare</body></html>"), "answered a web page"),
         (Reply(body=b"<rss><channel><item><title>broken"), "not well-formed"),
         (Reply(body=b""), "empty body"),
     ],

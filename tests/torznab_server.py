@@ -26,6 +26,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     #: seconds to wait before answering
     delay: float = 0.0
+    #: seconds between bytes: the whole answer (status line and headers included) is sent one
+    #: byte at a time (a server that drips its headers)
+    drip: float = 0.0
 
 
 def caps_xml(
@@ -94,11 +97,14 @@ def item_xml(
     return "<item>" + "".join(parts) + "</item>"
 
 
-def feed_xml(items: Iterable[str]) -> str:
+def feed_xml(items: Iterable[str], *, total: int | None = None, offset: int = 0) -> str:
+    """An RSS answer; ``total``: the ``<newznab:response offset total>`` element servers send."""
+    response = f'<newznab:response offset="{offset}" total="{total}"/>' if total is not None else ""
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<rss version="2.0" xmlns:torznab="http://torznab.com/schemas/2015/feed">'
-        "<channel><title>fake</title>" + "".join(items) + "</channel></rss>"
+        '<rss version="2.0" xmlns:torznab="http://torznab.com/schemas/2015/feed"'
+        ' xmlns:newznab="http://www.newznab.com/DTD/2010/feeds/attributes/">'
+        "<channel><title>fake</title>" + response + "".join(items) + "</channel></rss>"
     )
 
 
@@ -189,6 +195,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, reply: Reply) -> None:
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.drip:
+            return self._drip(reply)
         try:
             self.send_response(reply.status)
             body = reply.body
@@ -204,6 +212,17 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 for chunk in body:
                     self.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _drip(self, reply: Reply) -> None:
+        body = reply.body if isinstance(reply.body, bytes) else b"".join(reply.body)
+        head = f"HTTP/1.1 {reply.status} OK\r\nContent-Length: {len(body)}\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in reply.headers.items()) + "\r\n"
+        try:
+            for byte in head.encode() + body:
+                self.wfile.write(bytes([byte]))
+                time.sleep(reply.drip)
         except (BrokenPipeError, ConnectionResetError):
             pass
 

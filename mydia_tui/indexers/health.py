@@ -4,6 +4,8 @@ Each indexer fails alone. A failure is recorded with its time and message (secre
 redacted); after :attr:`BackoffPolicy.free_failures` failures in a row the indexer is skipped
 for an exponentially growing time (1 min, 2 min, 4 min, ... up to 24 h by default), or until
 the ``Retry-After`` the server asked for, whichever is later. One success clears it all.
+Each change of state is logged once (a warning when an indexer starts failing, with its
+reason; an info line when it answers again), never once per request.
 
 :class:`IndexerHealth` is the frozen view the TUI and ``doctor`` read.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -107,6 +110,8 @@ class IndexerHealth:
 
 _LOCK = threading.Lock()
 
+log = logging.getLogger(__name__)
+
 
 def _health(row: Indexer) -> IndexerHealth:
     return IndexerHealth(
@@ -158,9 +163,14 @@ def all_indexer_health() -> list[IndexerHealth]:
 
 
 def record_success(name: str) -> None:
-    Indexer.update(failure_count=0, failing_since=None, next_retry_at=None, last_error="").where(
-        (Indexer.name == name) & (Indexer.failure_count > 0)
-    ).execute()
+    """The indexer answered: its failures are forgotten (logged once, when it was failing)."""
+    cleared = (
+        Indexer.update(failure_count=0, failing_since=None, next_retry_at=None, last_error="")
+        .where((Indexer.name == name) & (Indexer.failure_count > 0))
+        .execute()
+    )
+    if cleared:
+        log.info("indexer %s answers again", name)
 
 
 def record_failure(
@@ -181,7 +191,11 @@ def record_failure(
             next_retry_at=next_retry,
             last_error=str(error)[:500],
         ).where(Indexer.id == row.id).execute()
-        return _health(Indexer.get_by_id(row.id))
+        health = _health(Indexer.get_by_id(row.id))
+    if failures == 1:  # a change of state: it was answering, it fails
+        then = f"; not asked until {next_retry:%H:%M:%S} UTC" if next_retry else ""
+        log.warning("%s%s", error, then)
+    return health
 
 
 def reset_health(name: str) -> None:

@@ -1,17 +1,21 @@
 """The search service: ask every indexer at once, judge every release, rank the candidates.
 
 :func:`search_target` is what the CLI (``mydia-tui search``), the TUI's interactive search and
-the monitor call. Indexers run in threads; one that is slow or broken costs the others nothing
-beyond its own timeout. Parsing and judging happen afterwards in the calling thread.
+the monitor call. Indexers run in threads (:func:`ask_each`); one that is slow or broken costs
+the others nothing beyond its own deadline, and a ``stop`` event ends the wait at once (the
+threads are daemons: a process that stops never waits for them). Parsing and judging happen
+afterwards in the calling thread.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..config import Config, IndexerConfig, redact_text
 from ..parsed_names import parse_names
@@ -57,13 +61,24 @@ class SearchOutcome:
 
 
 def judge(
-    releases: Iterable[Release], target: Target, policy: Policy
+    releases: Iterable[Release], target: Target, policy: Policy, *, require_seeders: bool = False
 ) -> tuple[list[Decision], list[Decision]]:
     """Parse (batched, cached), decide and rank: (candidates best first, rejected). A torrent
-    offered twice (same info-hash) is kept once, at its best-ranked place."""
+    offered twice (same info-hash) is kept once, at its best-ranked place. A release whose
+    indexer gives no seeder count is "unknown": judged without the ``min_seeders`` rule
+    (ranked below every known count) unless ``require_seeders``."""
     releases = list(releases)
     parsed = parse_names(r.title for r in releases)
-    decisions = [decide(r, parsed[r.title], target, policy) for r in releases]
+    unknown_ok = dataclasses.replace(policy, min_seeders=0)
+    decisions = [
+        decide(
+            r,
+            parsed[r.title],
+            target,
+            unknown_ok if r.seeders is None and not require_seeders else policy,
+        )
+        for r in releases
+    ]
     ranked = rank(decisions)
     candidates: list[Decision] = []
     rejected = [d for d in decisions if not d.accepted]
@@ -89,48 +104,94 @@ def judge(
     return candidates, rejected
 
 
+T = TypeVar("T")
+
+
+def ask_each(
+    calls: dict[str, Callable[[], T]], *, bound: float, stop: threading.Event | None = None
+) -> dict[str, T | None]:
+    """Run each call in its own daemon thread and wait for all of them, at most ``bound``
+    seconds, and no longer once ``stop`` is set: name -> its result, None for a call that
+    did not finish (it goes on alone; it is bounded by its own deadlines). A call must not
+    raise (catch inside)."""
+    results: dict[str, T | None] = dict.fromkeys(calls)
+    done = {name: threading.Event() for name in calls}
+
+    def run(name: str, call: Callable[[], T]) -> None:
+        try:
+            results[name] = call()
+        finally:
+            done[name].set()
+
+    for name, call in calls.items():
+        threading.Thread(target=run, args=(name, call), name=f"torznab-{name}", daemon=True).start()
+    ends = time.monotonic() + bound
+    for event in done.values():
+        while not event.is_set() and not (stop is not None and stop.is_set()):
+            left = ends - time.monotonic()
+            if left <= 0:
+                break
+            event.wait(min(0.05, left))
+    return {name: results[name] if done[name].is_set() else None for name in calls}
+
+
+def request_bound(cfg: IndexerConfig, pages: int) -> float:
+    """The longest one indexer may take for ``pages`` pages and its caps (seconds)."""
+    return (cfg.timeout + cfg.min_interval) * (pages + 1) + 1
+
+
 def search_target(
     target: Target,
     indexers: Sequence[IndexerConfig],
     policy: Policy,
     *,
     client_factory: Callable[[IndexerConfig], TorznabClient] = TorznabClient,
-    max_workers: int = 8,
+    require_seeders: bool = False,
+    stop: threading.Event | None = None,
 ) -> SearchOutcome:
-    """Search every enabled indexer for ``target`` and judge the results."""
+    """Search every enabled indexer for ``target`` and judge the results. An indexer still
+    asking when ``stop`` is set, or past its bound, is reported with ``error_code``
+    "stopped" or "timeout"."""
     enabled = [i for i in indexers if i.enabled]
     reports: list[IndexerReport] = []
     releases: list[Release] = []
     if enabled:
-        pool = ThreadPoolExecutor(
-            max_workers=min(max_workers, len(enabled)), thread_name_prefix="torznab"
-        )
         clients = {cfg.name: client_factory(cfg) for cfg in enabled}
-        futures = {pool.submit(_one, clients[cfg.name], target): cfg for cfg in enabled}
-        # each indexer is bounded by its own timeout per request; wait for the slowest bound
-        bound = max(
-            (cfg.timeout + cfg.min_interval) * (clients[cfg.name].max_pages + 1) + 1
-            for cfg in enabled
+        bound = max(request_bound(cfg, clients[cfg.name].max_pages) for cfg in enabled)
+        answers = ask_each(
+            {name: functools.partial(_one, c, target) for name, c in clients.items()},
+            bound=bound,
+            stop=stop,
         )
-        done, pending = wait_futures(futures, timeout=bound)
-        pool.shutdown(wait=False, cancel_futures=True)
-        for future, cfg in sorted(futures.items(), key=lambda kv: (kv[1].priority, kv[1].name)):
-            if future in pending:
+        for cfg in sorted(enabled, key=lambda c: (c.priority, c.name)):
+            answer = answers[cfg.name]
+            if answer is None:
+                stopped = stop is not None and stop.is_set()
                 reports.append(
                     IndexerReport(
                         cfg.name,
                         False,
-                        error_code="timeout",
-                        message=f"indexer {cfg.name}: did not finish within {bound:g} s",
+                        error_code="stopped" if stopped else "timeout",
+                        message=f"indexer {cfg.name}: "
+                        + ("stopped" if stopped else f"did not finish within {bound:g} s"),
                     )
                 )
                 continue
-            report, feed = future.result()
+            report, feed = answer
             reports.append(report)
             if feed is not None:
                 releases.extend(feed.releases)
-    candidates, rejected = judge(releases, target, policy)
+    candidates, rejected = judge(releases, target, policy, require_seeders=require_seeders)
     return SearchOutcome(target, tuple(candidates), tuple(rejected), tuple(reports))
+
+
+def policy_for(
+    config: Config, profile: str | None = None, *, existing_quality: str | None = None
+) -> Policy:
+    """What a search with ``config`` accepts: the profile named ``profile`` (None: the
+    config's default profile) and the config's quality settings."""
+    chosen = resolve_profile(profile, config.quality)
+    return Policy.from_config(chosen, config.quality, existing_quality=existing_quality)
 
 
 def search_with_config(
@@ -139,13 +200,19 @@ def search_with_config(
     *,
     profile: str | None = None,
     existing_quality: str | None = None,
+    stop: threading.Event | None = None,
 ) -> SearchOutcome:
     """:func:`search_target` with the indexers and quality settings of ``config`` (what the
     ``search`` command and the monitor call). ``profile``: a profile name (None: the
     config's default profile)."""
-    chosen = resolve_profile(profile, config.quality)
-    policy = Policy.from_config(chosen, config.quality, existing_quality=existing_quality)
-    return search_target(target, config.indexers, policy)
+    policy = policy_for(config, profile, existing_quality=existing_quality)
+    return search_target(
+        target,
+        config.indexers,
+        policy,
+        require_seeders=config.quality.require_seeders,
+        stop=stop,
+    )
 
 
 def resolve_release(config: Config, release: Release) -> ResolvedDownload:

@@ -1,11 +1,15 @@
 """A Torznab client (Jackett, Prowlarr): caps, searches, feeds -> :class:`Release`.
 
-Every indexer stands alone: its own timeout (for the whole answer, not only between bytes),
-a minimum gap between its requests, ``Retry-After`` honoured, back-off after repeated
-failures (see :mod:`.health`). Answers are read as a stream and cut at ``max_bytes``; XML is
-parsed with ``defusedxml`` and refused if it declares a DTD or entities. An answer that cannot
-be used is an :class:`~.health.IndexerError` for that indexer; an item with absurd values is
-dropped (and counted), never the search.
+Every indexer stands alone: one long-lived ``httpx.Client`` (its connections kept alive,
+:func:`http_client`, closed by :func:`close_http_clients`), a total deadline per request (its
+``timeout``, for connecting, the headers and the whole body: a server that drips its bytes is cut
+there), a minimum gap between its requests, a request budget per hour
+(``requests_per_hour``), ``Retry-After`` honoured, back-off after repeated failures (see
+:mod:`.health`). Answers are decoded (gzip, deflate) and cut at ``max_bytes`` of *decoded*
+bytes; XML is parsed with ``defusedxml`` and refused if it declares a DTD or entities; a web
+page (a login or protection page answered with status 200) is named as such. An answer that
+cannot be used is an :class:`~.health.IndexerError` for that indexer; an item with absurd values
+is dropped (and counted), never the search.
 
 API keys never appear in errors: every message goes through :func:`config.redact_text`.
 """
@@ -19,10 +23,12 @@ import re
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+import httpcore
 import httpx
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
@@ -53,6 +59,8 @@ DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 MAX_TORRENT_BYTES = 10 * 1024 * 1024
 CAPS_TTL = _dt.timedelta(days=7)
 DEFAULT_MAX_PAGES = 3
+#: a page shorter than asked and shorter than this is the last one (servers page by 20 or more)
+SMALLEST_SERVER_PAGE = 20
 #: sizes above this (1 PiB) are nonsense
 MAX_SIZE = 1 << 50
 MAX_COUNT = 10_000_000
@@ -245,6 +253,8 @@ class Feed:
     #: items left out for absurd or missing values
     dropped: int = 0
     drop_reasons: tuple[str, ...] = ()
+    #: the number of results the indexer says it has (``<newznab:response total>``), if it says
+    total: int | None = None
 
 
 def _local(tag: str) -> str:
@@ -287,6 +297,29 @@ def _count(value: str | None, what: str) -> int | None:
     return number
 
 
+_TEXT_SIZE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([kmgtp]?)(i?)b?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
+
+
+def _size(*candidates: str | None) -> int | None:
+    """The first usable size of ``candidates`` (bytes): a number, else a text such as
+    ``"1.4 GB"`` or ``"700 MiB"`` (GB and GiB both read as powers of 1024, as indexers mean
+    them); None when none is given; :class:`_Drop` when one is given but none is usable."""
+    given = [c.strip() for c in candidates if c and c.strip()]
+    for value in given:
+        number = _int(value)
+        if number is not None:
+            return _count(value, "size")
+    for value in given:
+        m = _TEXT_SIZE.match(value)
+        if m:
+            amount = float(m.group(1).replace(",", "."))
+            return _count(str(int(amount * 1024 ** _SIZE_UNITS[m.group(2).lower()])), "size")
+    if given:
+        raise _Drop(f"size {given[0][:30]!r} is not a number")
+    return None
+
+
 def _release(item, indexer: str, priority: int) -> Release:
     attrs: dict[str, list[str]] = {}
     fields: dict[str, str] = {}
@@ -312,11 +345,10 @@ def _release(item, indexer: str, priority: int) -> Release:
         values = attrs.get(key)
         return values[0].strip() if values else None
 
-    size = _count(
-        fields.get("size")
-        or attr("size")
-        or (enclosure.get("length") if enclosure is not None else None),
-        "size",
+    size = _size(
+        fields.get("size"),
+        attr("size"),
+        enclosure.get("length") if enclosure is not None else None,
     )
     seeders = _count(attr("seeders"), "seeders")
     peers = _count(attr("peers"), "peers")
@@ -391,6 +423,10 @@ def parse_feed(root, indexer: str, priority: int = 25) -> Feed:
     # pubDate has a capital D in RSS; normalise field names
     releases: list[Release] = []
     reasons: list[str] = []
+    total = None
+    for child in channel if channel is not None else root:
+        if _local(child.tag) == "response":
+            total = _int(child.get("total"))
     for item in items:
         for child in item:
             if _local(child.tag) == "pubDate":
@@ -399,17 +435,72 @@ def parse_feed(root, indexer: str, priority: int = 25) -> Feed:
             releases.append(_release(item, indexer, priority))
         except _Drop as exc:
             reasons.append(str(exc))
-    return Feed(tuple(releases), len(reasons), tuple(reasons[:5]))
+    return Feed(tuple(releases), len(reasons), tuple(reasons[:5]), total)
 
 
 # ---------------------------------------------------------------------------------------------
 # Throttle: one gap per indexer name, shared by every client in this process
 
 
+#: the window of ``requests_per_hour`` (seconds)
+BUDGET_WINDOW = 3600.0
+
+
 class _Throttle:
+    """Per indexer name, in this process: the earliest time of its next request (its
+    ``min_interval``, a ``Retry-After``) and the times of its requests in the last hour (its
+    ``requests_per_hour`` budget)."""
+
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.next_at: dict[str, float] = {}
+        self.sent: dict[str, deque[float]] = {}
+
+    def _recent(self, name: str, now: float) -> deque[float]:
+        stamps = self.sent.setdefault(name, deque())
+        while stamps and stamps[0] <= now - BUDGET_WINDOW:
+            stamps.popleft()
+        return stamps
+
+    def spend(self, name: str, budget: int) -> float | None:
+        """Count one request against ``budget`` requests per hour (0: no budget): its stamp
+        (give it to :meth:`settle` when the request ends); None, and nothing counted, when
+        the last hour already holds ``budget`` of them."""
+        with self.lock:
+            now = time.monotonic()
+            stamps = self._recent(name, now)
+            if budget and len(stamps) >= budget:
+                return None
+            stamps.append(now)
+            return now
+
+    def settle(self, name: str, stamp: float) -> None:
+        """A request counted at ``stamp`` ended: it counts from now on, so that the server,
+        which saw it somewhere in between, never sees more than the budget in an hour."""
+        with self.lock:
+            stamps = self.sent.get(name)
+            if stamps is None:
+                return
+            for i in range(len(stamps) - 1, -1, -1):
+                if stamps[i] == stamp:
+                    stamps[i] = max(stamp, time.monotonic())
+                    break
+
+    def budget_left(self, name: str, budget: int) -> int | None:
+        """Requests this indexer may still make in the coming hour's window (None: no budget)."""
+        if not budget:
+            return None
+        with self.lock:
+            return max(0, budget - len(self._recent(name, time.monotonic())))
+
+    def budget_free_in(self, name: str, budget: int) -> float:
+        """Seconds until one more request fits in ``budget`` (0 when one fits now)."""
+        with self.lock:
+            now = time.monotonic()
+            stamps = self._recent(name, now)
+            if not budget or len(stamps) < budget:
+                return 0.0
+            return max(0.0, stamps[len(stamps) - budget] + BUDGET_WINDOW - now)
 
     def wait(self, name: str, gap: float) -> None:
         """Sleep until this indexer may be asked again, and reserve the next slot."""
@@ -432,9 +523,110 @@ class _Throttle:
     def reset(self) -> None:
         with self.lock:
             self.next_at.clear()
+            self.sent.clear()
 
 
 THROTTLE = _Throttle()
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP: one long-lived client per indexer, a total deadline per request
+
+_DEADLINE = threading.local()
+
+
+def _remaining(timeout: float | None) -> float | None:
+    """``timeout`` shortened to what is left of this thread's request deadline."""
+    deadline = getattr(_DEADLINE, "at", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the request's deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write waits at most until the request's deadline
+    (httpcore's own timeouts are per operation: one byte a second would never trip them)."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _remaining(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _remaining(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._stream.start_tls(ssl_context, server_hostname, _remaining(timeout))
+        )
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        stream = self._backend.connect_tcp(
+            host, port, _remaining(timeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        return _DeadlineStream(
+            self._backend.connect_unix_socket(path, _remaining(timeout), socket_options)
+        )
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _deadline_transport() -> httpx.HTTPTransport:
+    """httpx's transport with connections that honour the request deadline. httpx has no
+    parameter for httpcore's network backend: it is set on the pool httpx built."""
+    transport = httpx.HTTPTransport(retries=0)
+    pool = transport._pool
+    pool._network_backend = _DeadlineBackend(pool._network_backend)
+    return transport
+
+
+_CLIENTS: dict[tuple[str, str], httpx.Client] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def http_client(config: IndexerConfig) -> httpx.Client:
+    """The long-lived HTTP client of one indexer (by name and URL), created on first use:
+    its connections are kept alive between requests, and its TLS context is built once.
+    Thread-safe; closed by :func:`close_http_clients`."""
+    key = (config.name, config.url)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None or client.is_closed:
+            client = httpx.Client(
+                transport=_deadline_transport(),
+                headers={"User-Agent": USER_AGENT},
+                max_redirects=3,
+            )
+            _CLIENTS[key] = client
+        return client
+
+
+def close_http_clients() -> None:
+    """Close every indexer's HTTP client (the monitor's shutdown, the end of a command)."""
+    with _CLIENTS_LOCK:
+        clients = list(_CLIENTS.values())
+        _CLIENTS.clear()
+    for client in clients:
+        client.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -518,25 +710,31 @@ class TorznabClient:
         Indexer.update(caps=raw, caps_fetched_at=utcnow()).where(Indexer.id == row.id).execute()
         return caps
 
-    def search(self, query: Query) -> Feed:
-        """Every page of ``query`` (up to ``max_pages``), duplicates by guid removed."""
-        caps_limit = self.page_size
+    def search(self, query: Query, *, enough: Callable[[Feed], bool] | None = None) -> Feed:
+        """Every page of ``query``, duplicates by guid removed: pages are asked by ``offset``
+        until a page is empty, brings nothing new, reaches the ``total`` the indexer reports,
+        makes ``enough(page)`` true, or ``max_pages`` were read. A page shorter than asked does
+        not end it (servers serve fewer per page than their caps say), unless it holds fewer
+        than :data:`SMALLEST_SERVER_PAGE` results and no total was given."""
+        limit = self.page_size
         releases: list[Release] = []
         seen: set[str] = set()
         dropped = 0
         reasons: list[str] = []
-        for page in range(self.max_pages):
+        offset = 0
+        total = None
+        for _page in range(self.max_pages):
             params = {
                 "t": query.function,
                 **dict(query.params),
                 "extended": "1",
-                "offset": str(page * caps_limit),
-                "limit": str(caps_limit),
+                "offset": str(offset),
+                "limit": str(limit),
             }
             if query.categories:
                 params["cat"] = ",".join(str(c) for c in query.categories)
             if self.on_request:
-                self.on_request(self.name, query.describe() + f" offset={page * caps_limit}")
+                self.on_request(self.name, query.describe() + f" offset={offset}")
             root = self._call(params)
             try:
                 feed = parse_feed(root, self.name, self.config.priority)
@@ -546,29 +744,49 @@ class TorznabClient:
                 ) from None
             dropped += feed.dropped
             reasons.extend(feed.drop_reasons)
+            total = feed.total if feed.total is not None else total
             new = [r for r in feed.releases if (r.guid or r.title) not in seen]
             for r in new:
                 seen.add(r.guid or r.title)
             releases.extend(new)
-            if len(feed.releases) + feed.dropped < caps_limit or not new:
+            served = len(feed.releases) + feed.dropped
+            offset += served
+            if not new or (total is not None and offset >= total):
                 break
-        return Feed(tuple(releases), dropped, tuple(reasons[:5]))
+            if total is None and served < min(limit, SMALLEST_SERVER_PAGE):
+                break  # a short page no server pages by: the last one (saves a request)
+            if enough is not None and enough(feed):
+                break
+        return Feed(tuple(releases), dropped, tuple(reasons[:5]), total)
 
     def search_target(self, target: Target) -> Feed:
         """Back-off check, caps, the best query, every page; health recorded."""
         return self._recorded(lambda caps: build_query(target, caps, self.config.categories))
 
-    def recent(self, kind: str) -> Feed:
-        """The newest releases of one kind ("movie" or "show"), health recorded."""
-        return self._recorded(lambda caps: recent_query(kind, caps, self.config.categories))
+    def recent(self, kind: str, since: _dt.datetime | None = None) -> Feed:
+        """The newest releases of one kind ("movie" or "show"; the indexer's RSS feed),
+        health recorded. With ``since`` (UTC), pages are read until a page holds a release
+        published at or before it; without it (a first sync), every page; both within
+        ``max_pages``."""
 
-    def _recorded(self, make_query: Callable[[Caps], Query]) -> Feed:
+        def older(page: Feed) -> bool:
+            return since is not None and any(
+                r.published is not None and r.published <= since for r in page.releases
+            )
+
+        return self._recorded(
+            lambda caps: recent_query(kind, caps, self.config.categories), enough=older
+        )
+
+    def _recorded(
+        self, make_query: Callable[[Caps], Query], enough: Callable[[Feed], bool] | None = None
+    ) -> Feed:
         """Run the query ``make_query`` builds from the caps, recording the indexer's health."""
         self.check_backoff()
         try:
             caps = self.caps()
             self.page_size = min(self.page_size, caps.limit_max)
-            feed = self.search(make_query(caps))
+            feed = self.search(make_query(caps), enough=enough)
         except IndexerError as exc:
             if not isinstance(exc, IndexerSkipped):
                 record_failure(self.name, exc, self.backoff)
@@ -621,26 +839,38 @@ class TorznabClient:
         return base if base.endswith("/api") else base + "/api"
 
     def _get(self, url: str, params: dict | None, *, limit: int, follow: bool = True):
+        budget = self.config.requests_per_hour
         THROTTLE.wait(self.name, self.config.min_interval)
+        stamp = THROTTLE.spend(self.name, budget)
+        if stamp is None:
+            wait = THROTTLE.budget_free_in(self.name, budget)
+            raise self._error(
+                IndexerSkipped,
+                f"its budget of {budget} requests per hour is spent; the next in {wait / 60:.0f} min",
+            )
         started = time.monotonic()
         try:
             return self._get_once(url, params, limit=limit, follow=follow, started=started)
         finally:
+            THROTTLE.settle(self.name, stamp)
             THROTTLE.done(self.name, self.config.min_interval)
 
     def _get_once(self, url: str, params: dict | None, *, limit: int, follow: bool, started: float):
         timeout = self.config.timeout
+        client = (
+            http_client(self.config)
+            if self.transport is None
+            else httpx.Client(transport=self.transport, headers={"User-Agent": USER_AGENT})
+        )
+        _DEADLINE.at = started + timeout
         try:
-            with (
-                httpx.Client(
-                    timeout=httpx.Timeout(timeout),
-                    follow_redirects=follow,
-                    max_redirects=3,
-                    transport=self.transport,
-                    headers={"User-Agent": USER_AGENT},
-                ) as client,
-                client.stream("GET", url, params=params) as response,
-            ):
+            with client.stream(
+                "GET",
+                url,
+                params=params,
+                timeout=httpx.Timeout(timeout),
+                follow_redirects=follow,
+            ) as response:
                 log.debug(
                     "%s: GET %s -> %s",
                     self.name,
@@ -648,35 +878,45 @@ class TorznabClient:
                     response.status_code,
                 )
                 declared = _int(response.headers.get("content-length"))
-                if declared is not None and declared > limit:
+                encoded = response.headers.get("content-encoding", "identity").lower()
+                if declared is not None and declared > limit and encoded in ("", "identity"):
                     raise self._error(
                         IndexerBadResponse,
                         f"answer of {declared:,} bytes is larger than the limit of {limit:,}",
                     )
                 chunks: list[bytes] = []
                 total = 0
-                for chunk in response.iter_raw():
+                # decoded bytes (gzip, deflate): the limit holds on what the answer becomes
+                for chunk in response.iter_bytes():
                     total += len(chunk)
                     if total > limit:
                         raise self._error(
                             IndexerBadResponse,
                             f"answer is larger than the limit of {limit:,} bytes (stopped reading)",
                         )
-                    if time.monotonic() - started > timeout:
-                        raise self._error(
-                            IndexerUnavailable, f"no complete answer within {timeout:g} s"
-                        )
                     chunks.append(chunk)
                 return str(response.url), response.status_code, response.headers, b"".join(chunks)
         except httpx.TimeoutException:
+            if time.monotonic() - started >= timeout - 0.05:
+                raise self._error(
+                    IndexerUnavailable, f"no complete answer within {timeout:g} s"
+                ) from None
             raise self._error(IndexerUnavailable, f"no answer within {timeout:g} s") from None
         except httpx.TooManyRedirects:
             raise self._error(IndexerUnavailable, "too many redirects") from None
+        except httpx.DecodingError:
+            raise self._error(
+                IndexerBadResponse, "answer cannot be decompressed (bad gzip or deflate data)"
+            ) from None
         except httpx.HTTPError as exc:
             log.debug("%s: %s", self.name, self._redact(repr(exc)))
             raise self._error(
                 IndexerUnavailable, f"cannot connect to {self.config.url}: {exc}"
             ) from None
+        finally:
+            _DEADLINE.at = None
+            if self.transport is not None:
+                client.close()
 
     def _raise_for_status(self, status: int, headers, body: bytes) -> None:
         if status < 400:
@@ -729,6 +969,12 @@ class TorznabClient:
             full["apikey"] = self.config.api_key
         _url, status, headers, body = self._get(self._api_url(), full, limit=self.max_bytes)
         self._raise_for_status(status, headers, body)
+        if _is_web_page(headers.get("content-type", ""), body):
+            raise self._error(
+                IndexerBadResponse,
+                f"the indexer answered a web page (login or protection page?) with HTTP {status}:"
+                " check its URL and API key, or open it in a browser",
+            )
         try:
             root = _parse_xml(body)
         except IndexerBadResponse as exc:
@@ -736,6 +982,18 @@ class TorznabClient:
         if _local(root.tag) == "error":
             self._raise_torznab_error(root)
         return root
+
+
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html)", re.IGNORECASE)
+
+
+def _is_web_page(content_type: str, body: bytes) -> bool:
+    """An HTML page rather than a Torznab document (a Cloudflare challenge, a login form)."""
+    return (
+        "html" in content_type.lower()
+        and b"<rss" not in body[:4096]
+        or bool(_HTML_START.match(body[:1024]))
+    )
 
 
 _DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")

@@ -1,9 +1,14 @@
-"""The search monitor: find what is wanted, search the indexers, grab the best release through
-the guard.
+"""The backlog search: find what is wanted, search the indexers item by item, grab the best
+release through the guard. (New releases are found by the RSS sync, :mod:`.rss_sync`.)
 
 One cycle:
 
-* wanted films, and per show and season the wanted episodes (set-based queries);
+* wanted films, and per show and season the wanted episodes (set-based queries: a constant
+  number whatever the size of the wanted list; each item's target is read only when its turn
+  comes), oldest-searched first (never searched first of all);
+* paced by what the indexers allow: the cycle ends when every enabled indexer is backing off
+  (after failures, or a ``Retry-After``) or has spent its ``requests_per_hour``, at
+  ``search_cycle_deadline``, or after ``searches_per_cycle`` searches when that is set;
 * a season whose wanted share of aired episodes reaches ``season_pack_share`` is searched as a
   pack first; when no pack is grabbed its episodes are searched one by one;
 * candidates come ranked best first; each is grabbed through
@@ -18,11 +23,14 @@ One cycle:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .. import history
 from ..config import Config, redact_text, secrets_of
@@ -32,7 +40,7 @@ from ..guard import Guard, Outcome
 from ..library import episodes_target, movie_target, season_target
 from ..models import SearchState, utcnow
 from ..processes import process_alive
-from ..targets import Target
+from ..targets import InvalidTarget, Target
 from .wanted import WantedSeason, wanted_movies, wanted_seasons
 
 log = logging.getLogger(__name__)
@@ -53,12 +61,31 @@ class SearchResult:
 Searcher = Callable[[Target], SearchResult]
 
 
-@dataclass(frozen=True)
 class Task:
-    key: str
-    target: Target
-    #: for a pack: the season it stands for (its episodes are searched when it finds nothing)
-    season: WantedSeason | None = None
+    """One search to make: its key (``m:ID``, ``e:ID``, ``s:SHOW:SEASON``), the item it is
+    for, and its target, read from the library only when the task is run (planning a cycle
+    reads no target)."""
+
+    def __init__(
+        self,
+        key: str,
+        item_id: int,
+        make_target: Callable[[], Target],
+        season: WantedSeason | None = None,
+    ) -> None:
+        self.key = key
+        self.item_id = item_id
+        self._make_target = make_target
+        #: for a pack: the season it stands for (its episodes are searched when it finds nothing)
+        self.season = season
+
+    @property
+    def is_movie(self) -> bool:
+        return self.key.startswith("m:")
+
+    @cached_property
+    def target(self) -> Target:
+        return self._make_target()
 
 
 @dataclass
@@ -78,6 +105,9 @@ class CycleReport:
     failed: list[str] = field(default_factory=list)
     #: targets another monitor was searching at that moment (its lease)
     busy: list[str] = field(default_factory=list)
+    #: why the cycle ended before everything wanted was searched (indexers backing off or
+    #: out of budget); empty otherwise
+    paused: str = ""
 
 
 class SearchMonitor:
@@ -90,8 +120,12 @@ class SearchMonitor:
         holder: str | None = None,
         on_event: EventSink = ignore,
         lease_seconds: float = 600.0,
+        pacing: Callable[[], str] | None = None,
     ) -> None:
         self.config = config
+        #: why the backlog search must pause now ("" when it may go on); by default, when no
+        #: enabled indexer may be asked (:func:`mydia_tui.item_search.indexers_paused`)
+        self.pacing = pacing if pacing is not None else _indexers_paused(config)
         self.mc = config.monitor
         self.searcher = searcher
         self.grabber = grabber
@@ -103,12 +137,22 @@ class SearchMonitor:
     # -- planning ----------------------------------------------------------------------------
 
     def plan(self) -> list[Task]:
+        """Everything wanted, as tasks, oldest-searched first (never searched first, then by
+        the time of the last search; ties keep the library's order). A constant number of
+        queries: the wanted films, the wanted seasons, the search times."""
         tasks: list[Task] = []
         for movie in wanted_movies():
-            tasks.append(Task(f"m:{movie.item_id}", movie_target(movie.item_id)))
+            tasks.append(_movie_task(movie.item_id))
         for season in wanted_seasons(include_specials=self.mc.include_specials):
             tasks.extend(self._season_tasks(season))
-        return tasks
+        searched = {
+            key: at
+            for key, at in SearchState.select(SearchState.key, SearchState.last_search_at)
+            .where(SearchState.last_search_at.is_null(False))
+            .tuples()
+        }
+        never = dt.datetime.min.replace(tzinfo=dt.UTC)
+        return sorted(tasks, key=lambda t: _aware(searched.get(t.key)) or never)
 
     def _season_tasks(self, season: WantedSeason, *, pack_first: bool = False) -> list[Task]:
         """A wanted season as a pack (its episodes follow when no pack is grabbed) when more
@@ -118,18 +162,23 @@ class SearchMonitor:
             pack_first or season.share_wanted >= self.mc.season_pack_share
         ):
             key = f"s:{season.show_id}:{season.season}"
-            return [Task(key, season_target(season.show_id, season.season), season)]
+            show, number = season.show_id, season.season
+            return [Task(key, show, lambda: season_target(show, number), season)]
         return self._episode_tasks(season)
 
     @staticmethod
     def _episode_tasks(season: WantedSeason) -> list[Task]:
-        return [Task(f"e:{eid}", episodes_target([eid])) for eid in season.episode_ids]
+        return [
+            Task(f"e:{eid}", season.show_id, functools.partial(episodes_target, [eid]))
+            for eid in season.episode_ids
+        ]
 
     # -- one cycle ---------------------------------------------------------------------------
 
     def run_cycle(self, stop: threading.Event | None = None) -> CycleReport:
-        """One cycle over everything wanted, within ``searches_per_cycle`` and
-        ``searches_per_show``, skipping targets in their cool-down."""
+        """One backlog cycle over everything wanted, oldest-searched first, skipping targets in
+        their cool-down, within ``searches_per_show``, the indexers' budgets and back-off,
+        ``search_cycle_deadline`` and ``searches_per_cycle`` (when set)."""
         report = CycleReport()
         self._run(list(self.plan()), report, stop, cooling=self._cooling(utcnow()), limited=True)
         self.on_event(MonitorState("idle"))
@@ -159,10 +208,10 @@ class SearchMonitor:
         item = get_item(item_id)
         tasks: list[Task]
         if item.kind == "movie":
-            tasks = [Task(f"m:{item_id}", movie_target(item_id))]
+            tasks = [_movie_task(item_id)]
         elif episode is not None:
             target = episode_by_number(item_id, season or 0, episode)
-            tasks = [Task(f"e:{target.episode_ids[0]}", target)]
+            tasks = [Task(f"e:{target.episode_ids[0]}", item_id, lambda: target)]
         else:
             seasons = [
                 s
@@ -175,7 +224,8 @@ class SearchMonitor:
                 for task in self._season_tasks(wanted, pack_first=season is not None)
             ]
             if not tasks and season is not None:
-                tasks = [Task(f"s:{item_id}:{season}", season_target(item_id, season))]
+                pack = season_target(item_id, season)
+                tasks = [Task(f"s:{item_id}:{season}", item_id, lambda: pack)]
         report = CycleReport()
         self._run(tasks, report, stop, cooling=frozenset(), limited=False)
         return report
@@ -194,25 +244,44 @@ class SearchMonitor:
         stop = stop or threading.Event()
         taken: set[str] = set()
         per_show: dict[int, int] = {}
+        ends = time.monotonic() + self.mc.search_cycle_deadline
+        cap = self.mc.searches_per_cycle
         while queue and not stop.is_set():
-            if limited and len(report.searched) >= self.mc.searches_per_cycle:
+            if limited and cap and len(report.searched) >= cap:
                 break
+            if limited and time.monotonic() >= ends:
+                log.info(
+                    "backlog search: the cycle's deadline (%g s) has passed; %d searched",
+                    self.mc.search_cycle_deadline,
+                    len(report.searched),
+                )
+                break
+            if limited and self.pacing is not None:
+                why = self.pacing()
+                if why:
+                    log.info("backlog search paused: %s; %d searched", why, len(report.searched))
+                    report.paused = why
+                    break
             task = queue.pop(0)
             if task.key in cooling:
                 continue
-            target = task.target
+            if limited and not task.is_movie:
+                if per_show.get(task.item_id, 0) >= self.mc.searches_per_show:
+                    continue
+            try:
+                target = task.target
+            except InvalidTarget:
+                continue  # removed from the library since the plan was made
             if set(target.units()) & taken:
                 report.skipped_overlap.append(target.label())
                 continue
-            if limited and target.kind != "movie":
-                if per_show.get(target.item_id, 0) >= self.mc.searches_per_show:
-                    continue
-                per_show[target.item_id] = per_show.get(target.item_id, 0) + 1
+            if limited and not task.is_movie:
+                per_show[task.item_id] = per_show.get(task.item_id, 0) + 1
             if not self._lease(task.key, target.item_id):
                 report.busy.append(target.label())
                 continue
             try:
-                outcome = self._search_one(task, report)
+                outcome = self._search_one(task, report, stop)
             finally:
                 self._release_lease(task.key)
             if outcome is not None and outcome.accepted:
@@ -221,7 +290,7 @@ class SearchMonitor:
                 # no acceptable pack: the season's episodes, one by one, next in line
                 queue[0:0] = self._episode_tasks(task.season)
 
-    def _search_one(self, task: Task, report: CycleReport) -> Outcome | None:
+    def _search_one(self, task: Task, report: CycleReport, stop: threading.Event) -> Outcome | None:
         target = task.target
         label = target.label()
         report.searched.append(label)
@@ -231,20 +300,16 @@ class SearchMonitor:
         except Exception as exc:  # one broken search never stops the cycle
             self._failed(target, str(exc) or type(exc).__name__, report)
             return None
+        if stop.is_set():
+            return None  # stopped while the indexers were asked: nothing is known
         if result.errors and not result.candidates and not result.rejected:
             # every indexer that was asked failed: that says nothing about the target, so no
             # "nothing found" and no cool-down for it (the indexers back off on their own)
             errors = "; ".join(f"{k}: {v}" for k, v in result.errors.items())
             self._failed(target, f"no indexer answered ({errors})", report)
             return None
-        outcome = None
-        for candidate in result.candidates:
-            outcome = self.grabber(target, candidate)
-            if outcome.accepted:
-                break
-            if not outcome.try_next:
-                break  # the target itself is not wanted any more (on disk, in flight)
-        if outcome is not None and outcome.accepted:
+        outcome, candidate = grab_best(self.grabber, target, result.candidates)
+        if outcome is not None and outcome.accepted and candidate is not None:
             report.grabbed.append(label)
             report.grabbed_titles[label] = candidate.release.title
             self._searched(task.key, target.item_id, found=True)
@@ -270,7 +335,8 @@ class SearchMonitor:
         never counted as "nothing found" (no cool-down)."""
         label = target.label()
         message = redact_text(why, self._secrets)
-        log.warning("search for %s failed: %s", label, message)
+        # the indexers log their own change of state (one warning when one starts failing)
+        log.info("search for %s failed: %s", label, message)
         history.record("error", f"search for {label} failed: {message}", item=target.item_id)
         report.failed.append(f"the search for {label} failed: {message}")
 
@@ -338,6 +404,41 @@ class SearchMonitor:
         ).execute()
 
 
+def grab_best(
+    grabber: Grabber, target: Target, candidates: Sequence[CandidateLike]
+) -> tuple[Outcome | None, CandidateLike | None]:
+    """Grab the candidates best first until one is accepted, or a refusal says no release
+    will do (:attr:`mydia_tui.refusals.Reason.try_next` false: on disk, in flight): (the last
+    outcome, the candidate it was for); (None, None) when there was no candidate."""
+    outcome: Outcome | None = None
+    last: CandidateLike | None = None
+    for candidate in candidates:
+        outcome, last = grabber(target, candidate), candidate
+        if outcome.accepted or not outcome.try_next:
+            break
+    return outcome, last
+
+
+def _movie_task(item_id: int) -> Task:
+    return Task(f"m:{item_id}", item_id, lambda: movie_target(item_id))
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as an aware UTC datetime (SQLite gives naive ones back)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _indexers_paused(config: Config) -> Callable[[], str]:
+    def paused() -> str:
+        from ..item_search import indexers_paused
+
+        return indexers_paused(config)
+
+    return paused
+
+
 def _summary(result: SearchResult) -> str:
     parts = []
     if result.rejected:
@@ -351,13 +452,16 @@ def _summary(result: SearchResult) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def make_searcher(config: Config) -> Searcher:
-    """The monitor's searcher: ranked candidates, refusal counts and indexer errors."""
+def make_searcher(
+    config: Config, stop: Callable[[], threading.Event | None] = lambda: None
+) -> Searcher:
+    """The monitor's searcher: ranked candidates, refusal counts and indexer errors.
+    ``stop()`` gives the event that ends the wait for the indexers at once (the monitor's)."""
 
     def searcher(target: Target) -> SearchResult:
         from ..item_search import search
 
-        outcome = search(config, target)
+        outcome = search(config, target, stop=stop())
         return SearchResult(
             candidates=outcome.candidates,
             rejected=dict(Counter(d.reason_code for d in outcome.rejected)),

@@ -1,8 +1,10 @@
-"""The monitor: the search monitor and the download monitor on their own intervals, with
-reconciliation at start-up and after every reconnect. One object, run headless or in the TUI.
+"""The monitor: the download monitor, the backlog search and the RSS sync on their own
+intervals, with reconciliation at start-up and after every reconnect. One object, run headless
+or in the TUI.
 
-``run(stop)`` loops until ``stop`` is set; it never blocks longer than one RPC timeout or one
-indexer timeout, so stopping is prompt. ``run_once()`` runs one cycle of each monitor (cron).
+``run(stop)`` loops until ``stop`` is set; the indexers are asked in daemon threads whose wait
+ends as soon as ``stop`` is set (whatever the indexers do), and no Deluge call waits longer
+than its RPC timeout, so stopping is prompt. ``run_once()`` runs one cycle of each (cron).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from .. import history
 from ..config import Config, redact_text, secrets_of
@@ -27,11 +30,15 @@ from ..events import (
 )
 from ..grabbing import candidate_grabber
 from ..guard import Guard
+from ..indexers.torznab import close_http_clients
 from .backlog_search import CycleReport, Searcher, SearchMonitor, make_searcher
 from .downloads import DownloadMonitor, PollReport
 from .reconcile import ReconcileReport, reconcile
+from .rss_sync import RssReport, RssSync
 
 log = logging.getLogger(__name__)
+
+R = TypeVar("R", CycleReport, RssReport)
 
 
 def _utc_in(seconds: float):
@@ -56,8 +63,10 @@ class Monitor:
         self.on_event = on_event
         #: the configured indexers are searched (not a searcher given by the caller)
         self._searches_indexers = searcher is None
+        #: the event that stops the running loop (``run``'s): ends the wait for the indexers
+        self._stop: threading.Event | None = None
         if searcher is None:
-            searcher = make_searcher(config)
+            searcher = make_searcher(config, stop=lambda: self._stop)
         self.searcher = searcher
         self._secrets = secrets_of(config)
         # every grab goes through grabbing.grab_release
@@ -65,11 +74,13 @@ class Monitor:
         self.search = SearchMonitor(
             config, searcher, grabber, holder=self.guard.claimed_by, on_event=on_event
         )
+        self.rss = RssSync(config, grabber, on_event=on_event)
         self.downloads = DownloadMonitor(config, self.client, holder=self.guard.claimed_by)
         self._resume = threading.Event()
         self._resume.set()
         self._reconciled = False
         self.last_reconcile: ReconcileReport | None = None
+        self.last_rss: RssReport | None = None
 
     # -- pausing -------------------------------------------------------------------------------
 
@@ -138,14 +149,25 @@ class Monitor:
         return report
 
     def search_phase(self, stop: threading.Event | None = None) -> CycleReport | None:
+        """One backlog search cycle (:mod:`.backlog_search`), when it can find anything."""
         if self._searches_indexers and not self.config.enabled_indexers:
             log.info("no indexers configured: not searching")
             return None  # nothing can be found: no search may count as empty and cool down
-        if not (self.client.is_connected or self._probe()):
-            log.info("Deluge is offline: not searching this cycle")
+        return self._grabbing_phase("backlog search", lambda: self.search.run_cycle(stop))
+
+    def rss_phase(self, stop: threading.Event | None = None) -> RssReport | None:
+        """One RSS sync (:mod:`.rss_sync`), when indexers are configured and Deluge answers."""
+        if not self.config.enabled_indexers:
             return None
-        report = self.search.run_cycle(stop)
-        if report.grabbed:
+        return self._grabbing_phase("RSS sync", lambda: self.rss.run(stop))
+
+    def _grabbing_phase(self, what: str, run: Callable[[], R]) -> R | None:
+        """Run a phase that may grab, when Deluge answers; report what changed."""
+        if not (self.client.is_connected or self._probe()):
+            log.info("Deluge is offline: no %s this time", what)
+            return None
+        report = run()
+        if getattr(report, "grabbed", None):
             self.on_event(DownloadsChanged())
         self.report_indexers()
         return report
@@ -156,9 +178,10 @@ class Monitor:
         self.on_event(indexer_summary(self.config))
 
     def run_once(self) -> tuple[CycleReport | None, PollReport]:
-        """One cycle of each monitor: poll (and import), search, poll again."""
+        """One cycle of each monitor: poll (and import), backlog search, RSS sync, poll again."""
         self._guarded("download monitor", self.poll_phase)
         cycle = self._guarded("search monitor", self.search_phase)
+        self.last_rss = self._guarded("RSS sync", self.rss_phase)
         poll = self._guarded("download monitor", self.poll_phase) or PollReport(ok=False)
         self.on_event(MonitorState("idle"))
         return cycle, poll
@@ -167,6 +190,7 @@ class Monitor:
         """Where events go (the TUI passes its thread-safe poster when it starts the worker)."""
         self.on_event = on_event
         self.search.on_event = on_event
+        self.rss.on_event = on_event
 
     def run(
         self,
@@ -177,9 +201,10 @@ class Monitor:
     ) -> None:
         if on_event is not None:
             self.set_sink(on_event)
+        self._stop = stop
         self._guarded("indexers", self.report_indexers)
         mc = self.config.monitor
-        next_poll = next_search = clock()
+        next_poll = next_search = next_rss = clock()
         while not stop.is_set():
             if self.paused:
                 self.on_event(MonitorState("paused"))
@@ -193,10 +218,15 @@ class Monitor:
             if now >= next_search and not stop.is_set():
                 self._guarded("search monitor", lambda: self.search_phase(stop))
                 next_search = clock() + mc.search_interval
+            if now >= next_rss and not stop.is_set():
+                self.last_rss = self._guarded("RSS sync", lambda: self.rss_phase(stop))
+                next_rss = clock() + mc.rss_interval
             self.on_event(
-                MonitorState("idle", next_cycle_at=_utc_in(max(0.0, next_search - clock())))
+                MonitorState(
+                    "idle", next_cycle_at=_utc_in(max(0.0, min(next_search, next_rss) - clock()))
+                )
             )
-            stop.wait(max(0.0, min(next_poll, next_search) - clock()))
+            stop.wait(max(0.0, min(next_poll, next_search, next_rss) - clock()))
         self.on_event(MonitorState("stopped"))
 
     def _guarded(self, what: str, fn):
@@ -214,4 +244,6 @@ class Monitor:
             return None
 
     def close(self) -> None:
+        """Close Deluge's connection and the indexers' HTTP clients."""
         self.client.close()
+        close_http_clients()

@@ -1,11 +1,13 @@
-"""What is wanted: computed by a few set-based queries, never one query per item."""
+"""What is wanted: computed by a few set-based queries, never one query per item. Rows are read
+straight from the cursor (no per-row model conversion): the wanted list may hold tens of
+thousands of episodes, and the RSS sync reads it every cycle."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from ..library import aired_condition
 from ..models import (
@@ -16,7 +18,14 @@ from ..models import (
     FileEpisode,
     MediaFile,
     MediaItem,
+    database,
 )
+
+
+def plain_rows(query) -> list[tuple]:
+    """Every row of ``query`` as plain tuples, without Peewee's per-row conversion (only for
+    columns whose database value is already the Python value: integers and text)."""
+    return database.execute(query).fetchall()
 
 
 def _movies_with_file():
@@ -57,7 +66,7 @@ class WantedMovie:
 
 def wanted_movies() -> list[WantedMovie]:
     """Monitored films with no file and nothing in flight, oldest added first."""
-    rows = (
+    rows = plain_rows(
         MediaItem.select(MediaItem.id, MediaItem.title, MediaItem.year)
         .where(
             (MediaItem.kind == "movie")
@@ -66,7 +75,6 @@ def wanted_movies() -> list[WantedMovie]:
             & MediaItem.id.not_in(_items_in_flight())
         )
         .order_by(MediaItem.added_at, MediaItem.id)
-        .tuples()
     )
     return [WantedMovie(*r) for r in rows]
 
@@ -90,28 +98,37 @@ class WantedSeason:
 def wanted_seasons(
     *, include_specials: bool = False, today: dt.date | None = None
 ) -> list[WantedSeason]:
-    """Per show and season, the wanted episodes and the number of aired ones (two queries)."""
+    """Per show and season, the wanted episodes and the number of aired ones (three queries:
+    the aired counts, grouped in the database; the wanted episodes; the seasons in flight)."""
     aired = aired_condition(today)
-    base = (
-        Episode.select(Episode.id, Episode.show, Episode.season, Episode.number, MediaItem.title)
+    shown = (
+        Episode.select()
         .join(MediaItem, JOIN.INNER, on=(Episode.show == MediaItem.id))
         .where(aired & MediaItem.monitored & (MediaItem.kind == "show"))
     )
     if not include_specials:
-        base = base.where(Episode.season > 0)
+        shown = shown.where(Episode.season > 0)
     aired_counts: dict[tuple[int, int], int] = {}
     titles: dict[int, str] = {}
-    for _eid, show_id, season, _number, title in base.tuples():
-        aired_counts[(show_id, season)] = aired_counts.get((show_id, season), 0) + 1
+    for show_id, season, count, title in plain_rows(
+        shown.select(Episode.show, Episode.season, fn.COUNT(Episode.id), MediaItem.title).group_by(
+            Episode.show, Episode.season, MediaItem.title
+        )
+    ):
+        aired_counts[(show_id, season)] = count
         titles[show_id] = title
-    wanted = base.where(
-        Episode.monitored
-        & Episode.id.not_in(_episodes_with_file())
-        & Episode.id.not_in(DownloadUnit.held_episodes())
-    ).order_by(Episode.show, Episode.season, Episode.number)
+    wanted = (
+        shown.select(Episode.id, Episode.show, Episode.season, Episode.number)
+        .where(
+            Episode.monitored
+            & Episode.id.not_in(_episodes_with_file())
+            & Episode.id.not_in(DownloadUnit.held_episodes())
+        )
+        .order_by(Episode.show, Episode.season, Episode.number)
+    )
     seasons_busy = _seasons_in_flight()
     grouped: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for eid, show_id, season, number, _title in wanted.tuples():
+    for eid, show_id, season, number in plain_rows(wanted):
         if f"s:{show_id}:{season}" in seasons_busy:
             continue  # a pack grabbed before this episode was known covers it
         grouped.setdefault((show_id, season), []).append((eid, number))
