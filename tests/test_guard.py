@@ -639,3 +639,84 @@ def test_rescans_keep_the_folder_records_current(lib, monkeypatch):
     _scan(lib)  # the listing is the same as last time, but a record is missing: written again
     assert seen() == before
     assert season.is_dir()
+
+
+# ---------------------------------------------------------------------------------------------
+# Every layout the scan maps, the guard sees (mydia-tui issue 14); a scan maps every layout the
+# guard refuses for
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP.mkv",  # a loose file in the root
+        "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP/Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP.mkv",
+        "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP/bbb-1080p.mkv",  # scene folder, short file
+        "Big Buck Bunny/Big Buck Bunny (2008).mkv",  # a folder without the year
+        "Big Buck Bunny (2008)/Big Buck Bunny (2008).iso",  # an extension only the scan knew
+        "Big Buck Bunny (2008)/BBB (2008).vob",
+    ],
+)
+def test_a_film_on_disk_in_any_layout_the_scan_maps_is_not_grabbed_again(lib, layout):
+    path = lib.movies_root / layout
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"video")
+    outcome = lib.grab_movie()
+    assert refused(outcome, Reason.ALREADY_ON_DISK), outcome.message
+    assert str(path) in outcome.message
+    # and the scan maps it to the film: what the guard saw, the library now records
+    _scan(lib)
+    (f,) = MediaFile.select()
+    assert f.movie_id == lib.bbb and f.path == layout
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "Sintel (2010)/Sintel (2010).mkv",  # another film
+        "Big Buck Bunny (2008)/Big Buck Bunny (2008)-trailer.mkv",  # an extra
+        "Big Buck Bunny (2008)/Big.Buck.Bunny.2008.Featurette.1080p.mkv",  # bonus material
+        "Big.Buck.Bunny.2.2015.1080p.BluRay.x264-GRP.mkv",  # the sequel
+        "Big.Buck.Bunny.1999.1080p.mkv",  # another year: another film of that title
+    ],
+)
+def test_what_the_scan_would_not_map_to_the_film_does_not_block_it(lib, layout):
+    path = lib.movies_root / layout
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"video")
+    assert lib.grab_movie().accepted
+
+
+def test_a_multi_episode_file_blocks_each_episode_it_holds(lib):
+    """With ``The Expanse - S01E01-02 - Title.mkv`` on disk (not scanned), S01E01 was refused
+    but S01E02 grabbed: the guard read the range as one episode."""
+    folder = lib.shows_root / "The Expanse" / "Season 01"
+    folder.mkdir(parents=True)
+    (folder / "The Expanse - S01E01-02 - Dulcinea.mkv").write_bytes(b"x")
+    (folder / "The.Expanse.1x03x04.720p.mkv").write_bytes(b"x")
+    for n in (1, 2, 3, 4):
+        assert refused(lib.grab_episodes((1, n)), Reason.ALREADY_ON_DISK), n
+    assert refused(lib.grab_season(1), Reason.ALREADY_ON_DISK)
+    assert lib.grab_episodes((2, 1)).accepted
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "The.Expanse.S02E01.1080p.WEB-DL.x264-GRP.mkv",  # loose in the root
+        "The.Expanse.S02.1080p.WEB-DL.x264-GRP/The.Expanse.S02E01.1080p.WEB-DL.x264-GRP.mkv",
+        "The Expanse (2015)/Season 2/The Expanse (2015) - 2x01 - Cascade.mkv",
+        "The Expanse/Season 02/01 - Cascade.mkv",  # the season folder gives the season
+        "The Expanse/Season 02/The Expanse - Season 2 Episode 1.mkv",
+    ],
+)
+def test_an_episode_on_disk_in_any_layout_the_scan_maps_is_not_grabbed_again(lib, layout):
+    path = lib.shows_root / layout
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"video")
+    outcome = lib.grab_episodes((2, 1))
+    assert refused(outcome, Reason.ALREADY_ON_DISK), outcome.message
+    assert lib.grab_episodes((2, 2)).accepted
+    _scan(lib)
+    (f,) = MediaFile.select()
+    assert f.episode_id == lib.ep(2, 1) and f.path == layout

@@ -314,3 +314,33 @@ def test_a_live_claimers_add_is_not_adopted_by_another_monitor(loop, tmp_path):
     later = utcnow() + adoption_grace(cfg) + dt.timedelta(seconds=1)
     assert reconcile(cfg, client, now=later).adopted == [outcome.download_id]
     assert [e.event for e in list_history()].count("adopted") == 1
+
+
+def test_one_video_without_numbers_imports_as_the_episode_it_was_grabbed_for(loop, swarm, tmp_path):
+    """A release accepted for one episode whose only video names no episode (most anime,
+    "[Group] Title - Final.mkv") downloaded, then failed to import ("no file matches the
+    episodes it was grabbed for") and kept the episode in flight (mydia-tui issue 14)."""
+    from mydia_tui.library import episode_by_number
+
+    cfg, client, monitor = loop
+    show = add_show("Sousou no Frieren", manual_episodes({1: 28}))
+    name = "[SubsPlease] Sousou no Frieren - 28 (1080p) [ABCD1234]"
+    payload = make_payload(
+        tmp_path, name, {"[SubsPlease] Sousou no Frieren - Final (1080p).mkv": 400_000}
+    )
+    seed(swarm, payload)
+    outcome = grab_release(
+        client,
+        episode_by_number(show.id, 1, 28),
+        Release(title=name, indexer="test"),
+        quality="WEBDL-1080p",
+        torrent=prepare_torrent(payload.torrent),
+    )
+    assert outcome.accepted, outcome.message
+    swarm.connect(payload.info_hash)
+    _poll_until(
+        monitor, lambda: Download.get_by_id(outcome.download_id).state == "imported", "import"
+    )
+    (f,) = MediaFile.select()
+    assert f.path == "Sousou no Frieren/Season 01/Sousou no Frieren - S01E28 [WEBDL-1080p].mkv"
+    assert not [s for s in wanted_seasons() if 28 in s.episode_numbers]
