@@ -205,6 +205,21 @@ def _is_database_error(exc: BaseException) -> bool:
     )
 
 
+def integrity_problems(db: Database | None = None) -> list[str]:
+    """What is wrong with the database's file: SQLite's ``PRAGMA quick_check`` (its lines,
+    empty when "ok"); on PostgreSQL a round trip (``SELECT 1``). A check that cannot run at
+    all is one problem, in the database's words."""
+    target = db if db is not None else database.obj
+    try:
+        if isinstance(target, SqliteDatabase):
+            rows = target.execute_sql("PRAGMA quick_check").fetchall()
+            return [str(r[0]) for r in rows if r and r[0] != "ok"]
+        target.execute_sql("SELECT 1").fetchall()
+    except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways
+        return [" ".join(str(exc).split()) or type(exc).__name__]
+    return []
+
+
 def checkpoint(db: Database | None = None) -> None:
     """Fold the WAL back into the database without waiting for readers (SQLite only)."""
     target = db if db is not None else database.obj

@@ -70,6 +70,8 @@ class Monitor:
         self._resume.set()
         self._reconciled = False
         self.last_reconcile: ReconcileReport | None = None
+        #: "what: why" for each phase that raised since :meth:`run_once` began (redacted)
+        self.failures: list[str] = []
 
     # -- pausing -------------------------------------------------------------------------------
 
@@ -156,12 +158,15 @@ class Monitor:
         self.on_event(indexer_summary(self.config))
 
     def run_once(self) -> tuple[CycleReport | None, PollReport]:
-        """One cycle of each monitor: poll (and import), search, poll again."""
-        self._guarded("download monitor", self.poll_phase)
+        """One cycle of each monitor: poll (and import), search, poll again. Returns the
+        search's report (None when it did not search) and both polls' reports added up
+        (:meth:`PollReport.plus`); what failed on the way is in :attr:`failures`."""
+        self.failures = []
+        first = self._guarded("download monitor", self.poll_phase) or PollReport(ok=False)
         cycle = self._guarded("search monitor", self.search_phase)
-        poll = self._guarded("download monitor", self.poll_phase) or PollReport(ok=False)
+        second = self._guarded("download monitor", self.poll_phase) or PollReport(ok=False)
         self.on_event(MonitorState("idle"))
-        return cycle, poll
+        return cycle, first.plus(second)
 
     def set_sink(self, on_event: EventSink) -> None:
         """Where events go (the TUI passes its thread-safe poster when it starts the worker)."""
@@ -206,6 +211,7 @@ class Monitor:
         except Exception as exc:  # noqa: BLE001 - the loop must survive anything
             message = redact_text(f"{what}: {exc or type(exc).__name__}", self._secrets)
             log.exception("%s failed", what)
+            self.failures.append(message)
             try:
                 history.record("error", message)
             except Exception:  # noqa: BLE001 - the database itself may be the problem
