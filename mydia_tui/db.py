@@ -102,12 +102,32 @@ def _sqlite(path: Path) -> SqliteDatabase:
         raise DatabaseError(f"cannot open database {path}: it is a directory")
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise DatabaseError(f"cannot open database {path}: not writable")
+    wait_ms = busy_timeout_ms()
     return SqliteDatabase(
         str(path),
-        pragmas=SQLITE_PRAGMAS,
-        timeout=BUSY_TIMEOUT_MS / 1000,
+        pragmas={**SQLITE_PRAGMAS, "busy_timeout": wait_ms},
+        timeout=wait_ms / 1000,
         check_same_thread=False,
     )
+
+
+def busy_timeout_ms() -> int:
+    """Milliseconds a connection waits for another writer: ``$MYDIA_TUI_BUSY_TIMEOUT``
+    (seconds, 0.1 to 3600) or :data:`BUSY_TIMEOUT_MS`. Raises :class:`UsageError` for a value
+    that is not a number in that range."""
+    raw = os.environ.get(paths.BUSY_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return BUSY_TIMEOUT_MS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = float("nan")
+    if not 0.1 <= seconds <= 3600:
+        raise UsageError(
+            f"${paths.BUSY_TIMEOUT_ENV} must be a number of seconds between 0.1 and 3600, "
+            f"not {raw[:40]!r}"
+        )
+    return int(seconds * 1000)
 
 
 def open_database(
@@ -140,8 +160,9 @@ def open_database(
 _FAILURES = (
     (
         ("database is locked", "database table is locked", "lock timeout"),
-        "is locked by another process (a scan, the monitor or the TUI writing for more than "
-        f"{BUSY_TIMEOUT_MS // 1000} s): try again when it is done",
+        "is locked: another process (a scan, the monitor or the TUI) kept writing longer than "
+        f"this command waits (${paths.BUSY_TIMEOUT_ENV} seconds, {BUSY_TIMEOUT_MS // 1000} by "
+        "default); try again when it is done",
     ),
     (
         ("file is not a database", "malformed", "corrupt"),
