@@ -115,7 +115,9 @@ def one_line(run: Run, code: int, *words: str) -> str:
     assert run.code == code, (run.code, run.err)
     assert len(run.lines) == 1, run.err
     line = run.lines[0]
-    assert line.startswith("mydia-tui: "), line
+    assert line.startswith("mydia-tui"), (
+        line
+    )  # "mydia-tui: ..." or argparse's "mydia-tui CMD: error: ..."
     assert "Traceback" not in run.err and "unexpected error" not in line, line
     for word in words:
         assert word in line, (word, line)
