@@ -327,10 +327,12 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 
 
 def permission_warning(cfg: Config) -> str | None:
-    """A warning when the file ``cfg`` was read from can be read by other users (it holds
-    the Deluge password and API keys): "<path> is readable by others (mode 644): chmod 600
-    it"; ``None`` when it is not, or when there is no file."""
-    if cfg.source is None:
+    """A warning when the file ``cfg`` was read from holds a secret (the Deluge password, an
+    API key, a secret inside a URL) and can be read by other users: "<path> is readable by
+    others (mode 644): chmod 600 it"; ``None`` otherwise (no file, no secret, or mode 0600)."""
+    urls = [i.url for i in cfg.indexers] + [cfg.database, cfg.metadata.tvmaze_url]
+    holds_secret = bool(secrets_of(cfg)) or any(redact_text(u) != u for u in urls)
+    if cfg.source is None or not holds_secret:
         return None
     try:
         mode = cfg.source.stat().st_mode & 0o777

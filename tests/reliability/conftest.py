@@ -83,16 +83,31 @@ class Mydia:
         self.env = dict(os.environ)
         self.env["PYTHONPATH"] = str(REPO) + os.pathsep + self.env.get("PYTHONPATH", "")
 
-    def __call__(
-        self, *args: str, timeout: float = 60, env: dict[str, str] | None = None, **kw
-    ) -> Run:
+    def configure(self, text: str) -> Path:
+        """Use a config file holding ``text`` (mode 0600, as the app writes it)."""
+        path = self.tmp_path / "config.toml"
+        path.write_text(text, encoding="utf-8")
+        path.chmod(0o600)
+        self.config = path
+        return path
+
+    def argv(self, *args: str) -> list[str]:
         cmd = [sys.executable, "-m", "mydia_tui"]
         if self.config is not None:
             cmd += ["--config", str(self.config)]
         if self.db is not None:
             cmd += ["--db", str(self.db)]
+        return [*cmd, *args]
+
+    def popen(self, *args: str, **kw) -> subprocess.Popen:
+        """The command started, not waited for (to kill it, or signal it)."""
+        return subprocess.Popen(self.argv(*args), env=self.env, cwd=REPO, **kw)
+
+    def __call__(
+        self, *args: str, timeout: float = 60, env: dict[str, str] | None = None, **kw
+    ) -> Run:
         proc = subprocess.run(
-            [*cmd, *args],
+            self.argv(*args),
             capture_output=True,
             text=True,
             errors="replace",

@@ -34,10 +34,7 @@ LONG = "A" * 10_000
     ids=lambda v: " ".join(v)[:60] if isinstance(v, tuple) else str(v),
 )
 def test_absurd_input_is_one_line(mydia: Mydia, tmp_path, args, code, words):
-    config = tmp_path / "config.toml"
-    config.write_text("[deluge]\nport = 1\ntimeout = 1.0\n")
-    config.chmod(0o600)
-    mydia.config = config
+    mydia.configure("[deluge]\nport = 1\ntimeout = 1.0\n")
     run = mydia(*args)
     line = one_line(run, code, *words)
     assert "\x1b" not in line and "\u202e" not in line

@@ -12,6 +12,7 @@ import pytest
 from conftest import Mydia, one_line
 
 from mydia_tui.config import load_config, update_config_value
+from mydia_tui.paths import config_path
 
 
 def test_saving_through_a_symlink_writes_the_target_keeps_the_link_comments_and_0600(
@@ -32,7 +33,9 @@ def test_saving_through_a_symlink_writes_the_target_keeps_the_link_comments_and_
     assert load_config(link).tui.theme == "gruvbox"
 
 
-def test_a_config_env_naming_a_file_not_written_yet_means_defaults(mydia: Mydia, tmp_path):
+def test_a_config_env_naming_a_file_not_written_yet_means_defaults(
+    mydia: Mydia, tmp_path, monkeypatch
+):
     future = tmp_path / "later" / "config.toml"
     env = {"MYDIA_TUI_CONFIG": str(future)}
     run = mydia("config", "show", env=env)
@@ -41,19 +44,14 @@ def test_a_config_env_naming_a_file_not_written_yet_means_defaults(mydia: Mydia,
     assert "Traceback" not in run.err and "no such configuration file" not in run.out + run.err
     assert "[ok  ] config" in run.out
     assert mydia("config", "path", env=env).out.strip() == str(future)
-    os.environ["MYDIA_TUI_CONFIG"] = str(future)
-    try:
-        update_config_value(load_config().source or future, "tui", "theme", "nord")
-    finally:
-        del os.environ["MYDIA_TUI_CONFIG"]
-    assert future.exists() and load_config(future).tui.theme == "nord"
+    monkeypatch.setenv("MYDIA_TUI_CONFIG", str(future))
+    assert load_config().source is None  # the defaults
+    update_config_value(config_path(None), "tui", "theme", "nord")  # what the TUI saves to
+    assert future.exists() and load_config().tui.theme == "nord"
 
 
-def test_a_world_readable_config_is_warned_about_once(mydia: Mydia, tmp_path):
-    config = tmp_path / "config.toml"
-    config.write_text("[deluge]\nport = 1\n")
-    config.chmod(0o644)
-    mydia.config = config
+def test_a_world_readable_config_holding_a_secret_is_warned_about_once(mydia: Mydia, tmp_path):
+    mydia.configure('[deluge]\nport = 1\npassword = "pw-of-deluge"\n').chmod(0o644)
     run = mydia("list")
     assert run.code == 0
     assert [line for line in run.lines if "readable by others" in line] == run.lines
@@ -118,10 +116,7 @@ def test_every_indexer_number_is_bounded(tmp_path: Path, line):
 
 
 def test_search_interval_inf_is_one_line_exit_2(mydia: Mydia, tmp_path: Path):
-    config = tmp_path / "config.toml"
-    config.write_text("[monitor]\nsearch_interval = inf\n")
-    config.chmod(0o600)
-    mydia.config = config
+    mydia.configure("[monitor]\nsearch_interval = inf\n")
     one_line(mydia("monitor", "--once"), 2, "search_interval")
 
 

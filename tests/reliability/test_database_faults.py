@@ -162,10 +162,7 @@ def test_a_full_disk_during_scan_is_one_line_and_the_database_survives(
             folder = movies / f"A Film Number {i} With A Long Title ({1950 + i % 70})"
             folder.mkdir(parents=True)
             (folder / f"A.Film.Number.{i}.With.A.Long.Title.{1950 + i % 70}.1080p.mkv").touch()
-        config = tmp_path / "config.toml"
-        config.write_text(f'[library]\nmovies = ["{movies}"]\n')
-        config.chmod(0o600)
-        mydia.config = config
+        mydia.configure(f'[library]\nmovies = ["{movies}"]\n')
         assert mydia("list").code == 0
         with open(disk / "filler", "wb") as fh:  # leave the database a little room only
             try:

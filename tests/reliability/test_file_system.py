@@ -38,10 +38,7 @@ def odd_library(mydia: Mydia, tmp_path: Path) -> Mydia:
     assert len(long_name.encode()) <= 255
     (movies / long_name).mkdir()
     (movies / long_name / ("L" * 245 + ".mkv")).write_bytes(b"x")
-    config = tmp_path / "config.toml"
-    config.write_text(f'[library]\nmovies = ["{movies}"]\n')
-    config.chmod(0o600)
-    mydia.config = config
+    mydia.configure(f'[library]\nmovies = ["{movies}"]\n')
     assert mydia("add", "movie", "Big Buck Bunny", "--year", "2008").code == 0
     assert mydia("add", "movie", "Sintel", "--year", "2010").code == 0
     return mydia

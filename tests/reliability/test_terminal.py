@@ -20,10 +20,7 @@ HOSTILE = "Evil\x1b[31m.Title\x07\u202e.2008\x9b2J.1080p"
 def refused_grab(mydia: Mydia, tmp_path: Path):
     """A grab Deluge never took (nobody listens on port 1): a failed download and its
     history, both holding the hostile title."""
-    config = tmp_path / "config.toml"
-    config.write_text("[deluge]\nport = 1\ntimeout = 1.0\n")
-    config.chmod(0o600)
-    mydia.config = config
+    mydia.configure("[deluge]\nport = 1\ntimeout = 1.0\n")
     assert mydia("add", "movie", "Big Buck Bunny", "--year", "2008").code == 0
     magnet = "magnet:?xt=urn:btih:" + "ab" * 20 + "&dn=" + quote(HOSTILE)
     run = mydia("grab", "--movie", "1", "--magnet", magnet)

@@ -77,10 +77,7 @@ def test_a_btmh_magnet_is_refused_as_v2():
 
 @pytest.fixture
 def film(mydia: Mydia, tmp_path: Path) -> Mydia:
-    config = tmp_path / "config.toml"
-    config.write_text("[deluge]\nport = 1\ntimeout = 1.0\n")
-    config.chmod(0o600)
-    mydia.config = config
+    mydia.configure("[deluge]\nport = 1\ntimeout = 1.0\n")
     assert mydia("add", "movie", "Big Buck Bunny", "--year", "2008").code == 0
     return mydia
 
