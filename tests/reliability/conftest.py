@@ -6,23 +6,19 @@ bounds, kills). At the end of a run that collected any of them, a table says per
 many probes were tried, passed, failed and skipped, and names the failed ones; a failed probe
 fails the run like any test.
 
-Helpers here run ``python -m mydia_tui`` as a real process (``mydia``) and check the shape
-every error must have: one line on stderr, ``mydia-tui: ...``, with the exit status the README
-names (``one_line``).
+The helpers (``probes.py``) run ``python -m mydia_tui`` as a real process (the ``mydia``
+fixture) and check the shape every error must have: one line on stderr, ``mydia-tui: ...``,
+with the exit status the README names (``one_line``).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from probes import Mydia
 
-REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 
 _results: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -62,78 +58,6 @@ def pytest_terminal_summary(terminalreporter) -> None:
             write(f"  skipped {area}: {name}")
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def lines(self) -> list[str]:
-        return [line for line in self.err.splitlines() if line.strip()]
-
-
-class Mydia:
-    """``python -m mydia_tui`` as a real process, with this test's config and database."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.db: str | Path = tmp_path / "library.sqlite3"
-        self.config: Path | None = None
-        self.env = dict(os.environ)
-        self.env["PYTHONPATH"] = str(REPO) + os.pathsep + self.env.get("PYTHONPATH", "")
-
-    def configure(self, text: str) -> Path:
-        """Use a config file holding ``text`` (mode 0600, as the app writes it)."""
-        path = self.tmp_path / "config.toml"
-        path.write_text(text, encoding="utf-8")
-        path.chmod(0o600)
-        self.config = path
-        return path
-
-    def argv(self, *args: str) -> list[str]:
-        cmd = [sys.executable, "-m", "mydia_tui"]
-        if self.config is not None:
-            cmd += ["--config", str(self.config)]
-        if self.db is not None:
-            cmd += ["--db", str(self.db)]
-        return [*cmd, *args]
-
-    def popen(self, *args: str, **kw) -> subprocess.Popen:
-        """The command started, not waited for (to kill it, or signal it)."""
-        return subprocess.Popen(self.argv(*args), env=self.env, cwd=REPO, **kw)
-
-    def __call__(
-        self, *args: str, timeout: float = 60, env: dict[str, str] | None = None, **kw
-    ) -> Run:
-        proc = subprocess.run(
-            self.argv(*args),
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=timeout,
-            env={**self.env, **(env or {})},
-            cwd=self.tmp_path,
-            **kw,
-        )
-        return Run(proc.returncode, proc.stdout, proc.stderr)
-
-
 @pytest.fixture
 def mydia(tmp_path: Path) -> Mydia:
     return Mydia(tmp_path)
-
-
-def one_line(run: Run, code: int, *words: str) -> str:
-    """Assert the README's shape of an error: exit ``code``, exactly one line on stderr,
-    starting ``mydia-tui:``, no traceback, holding each of ``words``; returns that line."""
-    assert run.code == code, (run.code, run.err)
-    assert len(run.lines) == 1, run.err
-    line = run.lines[0]
-    assert line.startswith("mydia-tui"), (
-        line
-    )  # "mydia-tui: ..." or argparse's "mydia-tui CMD: error: ..."
-    assert "Traceback" not in run.err and "unexpected error" not in line, line
-    for word in words:
-        assert word in line, (word, line)
-    return line

@@ -5,7 +5,7 @@ fits the file system)."""
 from __future__ import annotations
 
 import pytest
-from conftest import Mydia, one_line
+from probes import Mydia, one_line
 
 LONG = "A" * 10_000
 

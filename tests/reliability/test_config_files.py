@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import Mydia, one_line
+from probes import Mydia, one_line
 
 from mydia_tui.config import load_config, update_config_value
 from mydia_tui.paths import config_path

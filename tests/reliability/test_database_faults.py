@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Mydia, one_line
+from probes import Mydia, one_line
 
 
 def _library(mydia: Mydia, films: int = 1) -> Path:

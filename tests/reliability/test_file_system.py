@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import Mydia
+from probes import Mydia
 
 from mydia_tui.untrusted import UNSAFE
 

@@ -10,7 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import Mydia
+from probes import Mydia
 
 FILMS = 1500
 

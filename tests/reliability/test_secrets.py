@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Mydia
+from probes import Mydia
 
 from mydia_tui.config import redact_text
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import Mydia
+from probes import Mydia
 
 from mydia_tui.untrusted import UNSAFE, for_terminal
 

@@ -8,7 +8,7 @@ import resource
 from pathlib import Path
 
 import pytest
-from conftest import Mydia, one_line
+from probes import Mydia, one_line
 
 from mydia_tui.torrent import BadTorrent, bencode, parse_magnet, parse_torrent
 
