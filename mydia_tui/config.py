@@ -27,7 +27,7 @@ import tomlkit.exceptions
 from . import paths
 from .errors import ConfigError
 from .files import MAX_CONFIG_BYTES, UnreadableFile, read_capped
-from .untrusted import UNSAFE
+from .untrusted import UNSAFE, for_terminal_lines
 
 REDACTED = "********"
 HOUR = 3600.0
@@ -555,14 +555,16 @@ def redact_text(text: str, secrets: typing.Iterable[str] = ()) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """A logging filter that passes every record's message through :func:`redact_text`."""
+    """A logging filter that passes every record's message through :func:`redact_text` and
+    makes its control characters visible (:func:`~mydia_tui.untrusted.for_terminal_lines`):
+    what a server or a release title puts in a log line never reaches a terminal raw."""
 
     def __init__(self, secrets: typing.Iterable[str] = ()) -> None:
         super().__init__()
         self.secrets = list(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact_text(record.getMessage(), self.secrets)
+        record.msg = for_terminal_lines(redact_text(record.getMessage(), self.secrets))
         record.args = ()
         return True
 

@@ -166,8 +166,8 @@ _FAILURES = (
     ),
     (
         ("file is not a database", "malformed", "corrupt"),
-        "is damaged ({error}): restore a backup, or move the file away and run `mydia-tui "
-        "scan` to start a new one (`mydia-tui doctor` checks it)",
+        "is damaged ({error}): restore a backup, or move the file away to start an empty "
+        "library (`mydia-tui doctor` checks it)",
     ),
     (
         ("database or disk is full", "no space left", "disk full"),

@@ -49,7 +49,7 @@ def check_database(ctx) -> list[Finding]:
                 "database",
                 False,
                 f"{target} is damaged ({'; '.join(problems[:3])}): restore a backup, or move "
-                "the file away and run `mydia-tui scan` to start a new one",
+                "the file away to start an empty library",
             )
         ]
     version = schema_version(db)

@@ -34,6 +34,12 @@ def for_terminal(value: object) -> str:
     return UNSAFE.sub(_visible, str(value))
 
 
+def for_terminal_lines(value: object) -> str:
+    """:func:`for_terminal` line by line: the line breaks of ``str(value)`` are kept (a
+    multi-line report stays one), every other unsafe character is made visible."""
+    return "\n".join(for_terminal(line) for line in str(value).split("\n"))
+
+
 def without_controls(text: str | None) -> str:
     """``text`` without unsafe characters (tabs and line breaks become spaces)."""
     return UNSAFE.sub(lambda m: " " if m.group() in "\t\n\r" else "", text or "")

@@ -22,7 +22,7 @@ from ..config import (
     secrets_of,
 )
 from ..errors import EXIT_FAILURE, MydiaError
-from ..untrusted import for_terminal
+from ..untrusted import for_terminal_lines
 from .parser import build_parser
 
 
@@ -51,13 +51,12 @@ class Context:
 
 
 def say(*values: object, file: Any = None, end: str = "\n", flush: bool = False) -> None:
-    """``print`` for the terminal: every value passes :func:`~mydia_tui.untrusted.for_terminal`
-    line by line (a title holding ``\x1b[31m`` prints as ``␛[31m``). Every text output of the
-    command line goes through it; ``--json`` does not (JSON escapes those characters)."""
+    """``print`` for the terminal: the text passes
+    :func:`~mydia_tui.untrusted.for_terminal_lines` (a title holding ``ESC [31m`` prints as
+    ``␛[31m``; line breaks are kept). Every text output of the command line goes through it;
+    ``--json`` does not (JSON escapes those characters)."""
     text = " ".join(str(v) for v in values)
-    print(
-        "\n".join(for_terminal(line) for line in text.split("\n")), file=file, end=end, flush=flush
-    )
+    print(for_terminal_lines(text), file=file, end=end, flush=flush)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx = Context(args=args, config=config)
         return args.handler(ctx)
     except MydiaError as exc:
-        return _fail(exc, exc.exit_code, config)
+        return _fail(exc, config)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -99,16 +98,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         explained = explain_failure(exc, resolve_target(args.db, config.database if config else ""))
         if explained is not None:
-            return _fail(explained, explained.exit_code, config)
+            return _fail(explained, config)
         return report_crash(exc, args.command or "tui", secrets_of(config) if config else [])
     finally:
         if ctx is not None:
             ctx.close()
 
 
-def _fail(exc: BaseException, code: int, config: Config | None) -> int:
+def _fail(exc: MydiaError, config: Config | None) -> int:
     say(f"mydia-tui: {one_line(str(exc), secrets_of(config) if config else [])}", file=sys.stderr)
-    return code
+    return exc.exit_code
 
 
 def one_line(text: str, secrets: Sequence[str] = ()) -> str:
