@@ -138,46 +138,81 @@ def test_postgresql_without_its_driver_is_one_line(mydia: Mydia, tmp_path: Path)
     one_line(mydia("list"), 1, "postgres extra")
 
 
-def _tmpfs(where: Path, size: str) -> bool:
-    where.mkdir()
-    if not shutil.which("mount") or os.geteuid() != 0:
-        return False
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-        capture_output=True,
-    )
-    return done.returncode == 0
+class SmallDisk:
+    """A 1.2 MB tmpfs mounted for one probe; :meth:`fill` leaves it almost no room."""
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.filler = path / "filler"
 
-def test_a_full_disk_during_scan_is_one_line_and_the_database_survives(
-    mydia: Mydia, tmp_path: Path
-):
-    disk = tmp_path / "small"
-    if not _tmpfs(disk, "1200k"):
-        pytest.skip("cannot mount a small tmpfs here (needs root and mount)")
-    try:
-        mydia.db = disk / "library.sqlite3"
-        movies = tmp_path / "Movies"
-        for i in range(2000):
-            folder = movies / f"A Film Number {i} With A Long Title ({1950 + i % 70})"
-            folder.mkdir(parents=True)
-            (folder / f"A.Film.Number.{i}.With.A.Long.Title.{1950 + i % 70}.1080p.mkv").touch()
-        mydia.configure(f'[library]\nmovies = ["{movies}"]\n')
-        assert mydia("list").code == 0
-        with open(disk / "filler", "wb") as fh:  # leave the database a little room only
+    def fill(self, leave: int = 200_000) -> None:
+        with open(self.filler, "wb") as fh:
             try:
                 while True:
                     fh.write(b"\0" * 65536)
             except OSError:
                 pass
-        os.truncate(disk / "filler", max(0, (disk / "filler").stat().st_size - 200_000))
-        run = mydia("scan", timeout=120)
-        one_line(run, 1, "no space left")
-        (disk / "filler").unlink()
-        assert mydia("list").code == 0
-        assert "quick_check ok" in mydia("doctor").out
+        os.truncate(self.filler, max(0, self.filler.stat().st_size - leave))
+
+    def free(self) -> None:
+        self.filler.unlink()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    path = tmp_path / "small"
+    path.mkdir()
+    if not shutil.which("mount") or os.geteuid() != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root and mount)")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(path)], capture_output=True
+    )
+    if done.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield SmallDisk(path)
     finally:
-        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+        subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def test_a_full_disk_during_scan_is_one_line_and_the_database_survives(
+    mydia: Mydia, tmp_path: Path, small_disk: SmallDisk
+):
+    mydia.db = small_disk.path / "library.sqlite3"
+    movies = tmp_path / "Movies"
+    for i in range(2000):
+        folder = movies / f"A Film Number {i} With A Long Title ({1950 + i % 70})"
+        folder.mkdir(parents=True)
+        (folder / f"A.Film.Number.{i}.With.A.Long.Title.{1950 + i % 70}.1080p.mkv").touch()
+    mydia.configure(f'[library]\nmovies = ["{movies}"]\n')
+    assert mydia("list").code == 0
+    small_disk.fill()
+    one_line(mydia("scan", timeout=120), 1, "no space left")
+    small_disk.free()
+    assert mydia("list").code == 0
+    assert "quick_check ok" in mydia("doctor").out
+
+
+def test_monitor_once_exits_1_when_its_monitors_failed_on_a_full_disk(
+    mydia: Mydia, tmp_path: Path, small_disk: SmallDisk, deluged
+):
+    """A real Deluge answers, the indexer does not, and the database's disk is full: the
+    search monitor cannot even record its failure."""
+    from mydia_tui.config import Config, IndexerConfig, write_config
+
+    mydia.db = small_disk.path / "library.sqlite3"
+    _library(mydia, 20)
+    indexer = IndexerConfig(name="down", url="http://127.0.0.1:1/api", timeout=1.0)
+    mydia.config = write_config(
+        Config(deluge=deluged.config(timeout=3.0), indexers=(indexer,)), tmp_path / "c.toml"
+    )
+    small_disk.fill(leave=100000)
+    run = mydia("monitor", "--once", timeout=120)
+    assert run.code == 1, run.err
+    summary = [line for line in run.lines if "part(s) failed" in line]
+    assert summary and "disk is full" in summary[0], run.err
+    small_disk.free()
+    assert "quick_check ok" in mydia("doctor").out
 
 
 def test_monitor_once_exits_1_when_a_search_failed(mydia: Mydia, tmp_path: Path, deluged):
@@ -192,3 +227,14 @@ def test_monitor_once_exits_1_when_a_search_failed(mydia: Mydia, tmp_path: Path,
     run = mydia("monitor", "--once", timeout=90)
     assert run.code == 1, run.err
     assert "1 part(s) failed" in run.err and "Film 0" in run.err
+
+
+def test_monitor_once_counts_both_polls():
+    """``monitor --once`` polls twice (before and after its search): its summary adds both."""
+    from mydia_tui.monitor.downloads import PollReport
+
+    first = PollReport(called=True, imported=[1], updated=["a"])
+    second = PollReport(called=True, ok=False, error="offline", imported=[2], removed=[3])
+    both = first.plus(second)
+    assert both.imported == [1, 2] and both.updated == ["a"] and both.removed == [3]
+    assert both.called and not both.ok and both.error == "offline"
