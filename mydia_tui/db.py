@@ -180,7 +180,7 @@ _FAILURES = (
     ),
     (
         ("disk i/o error",),
-        "cannot be read or written: disk I/O error; check the disk (is it still mounted?)",
+        "cannot be read or written: disk I/O error; check its disk (is it full? still mounted?)",
     ),
     (
         ("unable to open database file",),

@@ -15,7 +15,7 @@ def cmd_config_show(ctx: Context) -> int:
         emit_json(config_json(ctx.config, str(source)))
     else:
         say(f"# {source}")
-        print(dumps(ctx.config), end="")
+        say(dumps(ctx.config), end="")
     return EXIT_OK
 
 
