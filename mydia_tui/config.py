@@ -11,6 +11,8 @@ Secrets (the Deluge password, indexer API keys) are redacted by :func:`redacted`
 from __future__ import annotations
 
 import dataclasses
+import logging
+import math
 import os
 import re
 import tomllib
@@ -20,11 +22,20 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
+import tomlkit.exceptions
 
 from . import paths
 from .errors import ConfigError
+from .files import MAX_CONFIG_BYTES, UnreadableFile, read_capped
+from .untrusted import UNSAFE, for_terminal_lines
 
 REDACTED = "********"
+HOUR = 3600.0
+DAY = 24 * HOUR
+#: the largest size limit of a profile: 10 TiB, in MiB
+MAX_SIZE_MB = 10 * 1024 * 1024
+#: the longest text setting (a URL, a folder, a name)
+MAX_SETTING_CHARS = 4096
 SECRET_KEYS = frozenset({"password", "api_key"})
 
 
@@ -48,6 +59,8 @@ class DelugeConfig:
         _check(1 <= self.port <= 65535, where, "port", "must be between 1 and 65535")
         _check(0 < self.timeout <= 300, where, "timeout", "must be between 0 and 300 seconds")
         _check(bool(self.host.strip()), where, "host", "must not be empty")
+        for key in ("host", "username", "movies_location", "shows_location", "label"):
+            _check_text(getattr(self, key), where, key)
 
 
 @dataclass(frozen=True)
@@ -76,8 +89,13 @@ class IndexerConfig:
             "must start with http:// or https://",
         )
         _check(0 < self.timeout <= 600, where, "timeout", "must be between 0 and 600 seconds")
-        _check(self.min_interval >= 0, where, "min_interval", "must not be negative")
-        _check(self.requests_per_hour >= 0, where, "requests_per_hour", "must not be negative")
+        _between(self.min_interval, 0, HOUR, where, "min_interval", "seconds")
+        _between(self.priority, 0, 1000, where, "priority")
+        for i, category in enumerate(self.categories):
+            _between(category, 0, 999_999, where, f"categories[{i}]")
+        _check_text(self.name, where, "name")
+        _check_text(self.url, where, "url")
+        _between(self.requests_per_hour, 0, 1_000_000, where, "requests_per_hour")
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,9 @@ class LibraryConfig:
             "vanish_threshold",
             "must be a share between 0 and 1",
         )
+        for key in ("movies", "shows"):
+            for i, folder in enumerate(getattr(self, key)):
+                _check_text(folder, where, f"{key}[{i}]")
 
 
 @dataclass(frozen=True)
@@ -127,21 +148,23 @@ class MonitorConfig:
     import_retries: int = 5
 
     def validate(self, where: str) -> None:
-        for key in (
-            "search_interval",
-            "rss_interval",
-            "search_cycle_deadline",
-            "poll_interval",
-            "stalled_after",
-            "cooldown_base",
-            "cooldown_max",
-            "sending_timeout",
+        for key, most in (
+            ("search_interval", 30 * DAY),
+            ("rss_interval", 30 * DAY),
+            ("search_cycle_deadline", DAY),
+            ("poll_interval", HOUR),
+            ("stalled_after", 365 * DAY),
+            ("cooldown_base", 365 * DAY),
+            ("cooldown_max", 365 * DAY),
+            ("sending_timeout", DAY),
         ):
             _check(getattr(self, key) > 0, where, key, "must be greater than 0")
-        for key in ("searches_per_show", "missing_polls"):
-            _check(getattr(self, key) >= 1, where, key, "must be at least 1")
-        _check(self.searches_per_cycle >= 0, where, "searches_per_cycle", "must not be negative")
-        _check(self.import_retries >= 0, where, "import_retries", "must not be negative")
+            _between(getattr(self, key), 0, most, where, key, "seconds")
+        for key, most in (("searches_per_show", 1_000), ("missing_polls", 1_000)):
+            _between(getattr(self, key), 1, most, where, key)
+        # 0: no fixed cap (the indexers' request budgets pace the backlog search)
+        _between(self.searches_per_cycle, 0, 10_000, where, "searches_per_cycle")
+        _between(self.import_retries, 0, 100, where, "import_retries")
         _check(
             0 < self.season_pack_share <= 1,
             where,
@@ -173,8 +196,8 @@ class ProfileConfig:
             "cutoff",
             f"{self.cutoff!r} is not one of the profile's qualities",
         )
-        _check(self.min_size_mb >= 0, where, "min_size_mb", "must not be negative")
-        _check(self.max_size_mb >= 0, where, "max_size_mb", "must not be negative")
+        _between(self.min_size_mb, 0, MAX_SIZE_MB, where, "min_size_mb", "MiB")
+        _between(self.max_size_mb, 0, MAX_SIZE_MB, where, "max_size_mb", "MiB")
         _check(
             not self.max_size_mb or self.max_size_mb >= self.min_size_mb,
             where,
@@ -198,7 +221,7 @@ class QualityConfig:
     profiles: tuple[ProfileConfig, ...] = ()
 
     def validate(self, where: str) -> None:
-        _check(self.min_seeders >= 0, where, "min_seeders", "must not be negative")
+        _between(self.min_seeders, 0, 1_000_000, where, "min_seeders")
 
 
 @dataclass(frozen=True)
@@ -214,6 +237,7 @@ class MetadataConfig:
             "tvmaze_url",
             "must start with http:// or https://",
         )
+        _check(0 < self.timeout <= 600, where, "timeout", "must be between 0 and 600 seconds")
 
 
 @dataclass(frozen=True)
@@ -269,6 +293,23 @@ def _check(ok: bool, where: str, key: str, what: str) -> None:
         raise ConfigError(f"{where}: key '{key}' {what}")
 
 
+def _between(value: float, least: float, most: float, where: str, key: str, unit: str = "") -> None:
+    """``value`` within ``[least, most]`` (NaN and infinities never are)."""
+    shown = f" {unit}" if unit else ""
+    _check(least <= value <= most, where, key, f"must be between {least:g} and {most:g}{shown}")
+
+
+def _check_text(value: str, where: str, key: str) -> None:
+    """A setting's text holds no control character and is not absurdly long."""
+    _check(
+        len(value) <= MAX_SETTING_CHARS,
+        where,
+        key,
+        f"must be at most {MAX_SETTING_CHARS} characters",
+    )
+    _check(not UNSAFE.search(value), where, key, "must not hold control characters")
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading
 
@@ -276,22 +317,20 @@ def _check(ok: bool, where: str, key: str, what: str) -> None:
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read the config file (``--config``, ``$MYDIA_TUI_CONFIG`` or the default place).
 
-    A missing file gives the defaults; an explicitly named file that is missing is an error.
+    A missing file gives the defaults (``$MYDIA_TUI_CONFIG`` naming a file not written yet
+    included: saving writes it there); a missing file named with ``--config`` is an error.
+    The file is read with a cap of :data:`~mydia_tui.files.MAX_CONFIG_BYTES` (a FIFO or a
+    device is refused, never waited on). Raises :class:`ConfigError` naming the file.
     """
-    explicit = path is not None or bool(os.environ.get(paths.CONFIG_ENV))
     cfg_path = paths.config_path(path)
     try:
-        raw = cfg_path.read_bytes()
+        raw = read_capped(cfg_path, MAX_CONFIG_BYTES, "configuration file")
     except FileNotFoundError:
-        if explicit:
+        if path is not None:
             raise ConfigError(f"{cfg_path}: no such configuration file") from None
         return Config()
-    except IsADirectoryError:
-        raise ConfigError(f"{cfg_path}: is a directory, not a configuration file") from None
-    except OSError as exc:
-        raise ConfigError(
-            f"{cfg_path}: cannot read the configuration file ({exc.strerror})"
-        ) from None
+    except UnreadableFile as exc:
+        raise ConfigError(str(exc)) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -299,6 +338,23 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{cfg_path}: not valid TOML: {exc}") from None
     return config_from_dict(data, source=cfg_path)
+
+
+def permission_warning(cfg: Config) -> str | None:
+    """A warning when the file ``cfg`` was read from holds a secret (the Deluge password, an
+    API key, a secret inside a URL) and can be read by other users: "<path> is readable by
+    others (mode 644): chmod 600 it"; ``None`` otherwise (no file, no secret, or mode 0600)."""
+    urls = [i.url for i in cfg.indexers] + [cfg.database, cfg.metadata.tvmaze_url]
+    holds_secret = bool(secrets_of(cfg)) or any(redact_text(u) != u for u in urls)
+    if cfg.source is None or not holds_secret:
+        return None
+    try:
+        mode = cfg.source.stat().st_mode & 0o777
+    except OSError:
+        return None
+    if not mode & 0o077:
+        return None
+    return f"{cfg.source} is readable by others (mode {mode:o}): chmod 600 it"
 
 
 def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
@@ -357,7 +413,7 @@ def _type_name(tp: Any) -> str:
 
 def _convert(tp: Any, value: Any, where: str, key: str) -> Any:
     origin = typing.get_origin(tp)
-    shown = REDACTED if key.rsplit(".", 1)[-1] in SECRET_KEYS else repr(value)
+    shown = REDACTED if key.rsplit(".", 1)[-1] in SECRET_KEYS else redact_text(repr(value))
     wrong = ConfigError(f"{where}: key '{key}' must be {_type_name(tp)}, not {shown}")
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
@@ -398,6 +454,8 @@ def _convert(tp: Any, value: Any, where: str, key: str) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise wrong
+        if not math.isfinite(value):
+            raise ConfigError(f"{where}: key '{key}' must be a finite number, not {value!r}")
         return float(value)
     if tp is str:
         if not isinstance(value, str):
@@ -426,6 +484,8 @@ def config_to_dict(cfg: Config, *, redact: bool = True) -> dict[str, Any]:
             return dict(obj)
         if redact and key in SECRET_KEYS and obj:
             return REDACTED
+        if redact and isinstance(obj, str):
+            return redact_text(obj)
         return obj
 
     return plain(cfg)
@@ -440,57 +500,87 @@ def dumps(cfg: Config, *, redact: bool = True) -> str:
 
 
 def write_config(cfg: Config, path: str | os.PathLike[str]) -> Path:
-    """Write ``cfg`` (secrets included) to ``path`` with mode 0600, atomically."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(dumps(cfg, redact=False))
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    """Write ``cfg`` (secrets included) to ``path`` with mode 0600, atomically; a symlink is
+    followed (its target is written, the link stays)."""
+    return _write_file(Path(path), dumps(cfg, redact=False))
 
 
 def update_config_value(path: str | os.PathLike[str], section: str, key: str, value: Any) -> None:
-    """Set one key in the file, keeping the user's comments and layout (tomlkit round trip)."""
-    target = Path(path)
+    """Set one key in the file, keeping the user's comments and layout (tomlkit round trip);
+    the file is written as :func:`write_config` writes (through a symlink, mode 0600).
+    Raises :class:`ConfigError` when the file cannot be read or is not valid TOML."""
+    target = Path(os.path.realpath(path))
     try:
-        doc = tomlkit.parse(target.read_text(encoding="utf-8"))
+        text = read_capped(target, MAX_CONFIG_BYTES, "configuration file").decode("utf-8")
+        doc = tomlkit.parse(text)
     except FileNotFoundError:
         doc = tomlkit.document()
+    except UnreadableFile as exc:
+        raise ConfigError(str(exc)) from None
+    except (UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
+        raise ConfigError(f"{target}: cannot update it: {exc}") from None
     table = doc.get(section)
     if table is None:
         table = tomlkit.table()
         doc[section] = table
     table[key] = value
+    _write_file(target, tomlkit.dumps(doc))
+
+
+def _write_file(path: Path, text: str) -> Path:
+    """Write ``text`` to the file ``path`` names (the target of a symlink, the link kept) with
+    mode 0600, atomically (a temporary file beside it, then a rename)."""
+    target = Path(os.path.realpath(path))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(tomlkit.dumps(doc))
-    os.replace(tmp, target)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return Path(path)
 
 
-_SECRET_PATTERNS = [
-    re.compile(r"(?i)(apikey|api_key|passkey|password|token)=([^&\s\"'<>]+)"),
-    re.compile(r"(?i)(://[^:/@\s]+:)([^@\s/]+)(@)"),
-]
+#: a query parameter (or ``name=value`` in free text) whose name says it holds a secret:
+#: apikey, api_key, passkey, password, token, secret, auth, sig, pwd, and any name containing them
+_SECRET_PARAMETER = re.compile(
+    r"(?i)(?<![\w-])([\w-]*(?:key|token|pass|secret|auth|sig|pwd)[\w-]*=)([^&;\s\"'<>#]+)"
+)
+#: the password of ``scheme://user:password@host``
+_URL_PASSWORD = re.compile(r"(?i)(://[^:/@\s]*:)([^@\s/]+)(@)")
 
 
 def redact_text(text: str, secrets: typing.Iterable[str] = ()) -> str:
-    """Remove secrets from free text (URLs with ``apikey=``, ``user:pass@`` and known values)."""
+    """``text`` with every secret replaced by ``********``: the values in ``secrets`` (from
+    :func:`secrets_of`), the value of every query parameter named like a secret (``apikey=``,
+    ``api_key=``, ``passkey=``, ``token=``, ``password=``, ``secret=``, ...), and the password
+    of ``user:password@`` in a URL. The one redaction of every output: ``config show``,
+    ``doctor``, errors, logs and crash logs."""
     out = text
     for secret in secrets:
         if secret and len(secret) >= 3:
             out = out.replace(secret, REDACTED)
-    out = _SECRET_PATTERNS[0].sub(lambda m: f"{m.group(1)}={REDACTED}", out)
-    out = _SECRET_PATTERNS[1].sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", out)
-    return out
+    out = _SECRET_PARAMETER.sub(lambda m: f"{m.group(1)}{REDACTED}", out)
+    return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", out)
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that passes every record's message through :func:`redact_text` and
+    makes its control characters visible (:func:`~mydia_tui.untrusted.for_terminal_lines`):
+    what a server or a release title puts in a log line never reaches a terminal raw."""
+
+    def __init__(self, secrets: typing.Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets = list(secrets)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = for_terminal_lines(redact_text(record.getMessage(), self.secrets))
+        record.args = ()
+        return True
 
 
 def secrets_of(cfg: Config) -> list[str]:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from collections.abc import Sequence
@@ -14,12 +15,18 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
-from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+from peewee import (
+    Database,
+    ImproperlyConfigured,
+    PostgresqlDatabase,
+    SqliteDatabase,
+)
+from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import __exception_wrapper__ as _peewee_errors
 from playhouse.db_url import connect as connect_url
 
 from . import paths
-from .errors import DatabaseError
+from .errors import DatabaseError, UsageError
 from .migrations import migrate as run_migrations
 from .models import database
 
@@ -65,19 +72,19 @@ def make_database(target: str) -> Database:
             # sqlite:///relative/path or sqlite:////absolute/path, as peewee and SQLAlchemy
             _, _, rest = target.partition(":///")
             if not rest:
-                raise DatabaseError(f"no file in database URL {target}: use sqlite:///PATH")
+                raise UsageError(f"no file in database URL {target}: use sqlite:///PATH")
             return _sqlite(Path(rest).expanduser())
         if scheme.startswith("postgres"):
             try:
                 db = connect_url(target)
             except Exception as exc:  # a URL peewee cannot use
-                raise DatabaseError(
+                raise UsageError(
                     f"cannot use database URL {describe_target(target)}: {exc}"
                 ) from None
             if not isinstance(db, PostgresqlDatabase):
-                raise DatabaseError(f"unsupported database URL {describe_target(target)}")
+                raise UsageError(f"unsupported database URL {describe_target(target)}")
             return db
-        raise DatabaseError(
+        raise UsageError(
             f"unsupported database URL {describe_target(target)}: use a file path, "
             "sqlite:///PATH or postgresql://USER@HOST/NAME"
         )
@@ -95,12 +102,32 @@ def _sqlite(path: Path) -> SqliteDatabase:
         raise DatabaseError(f"cannot open database {path}: it is a directory")
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise DatabaseError(f"cannot open database {path}: not writable")
+    wait_ms = busy_timeout_ms()
     return SqliteDatabase(
         str(path),
-        pragmas=SQLITE_PRAGMAS,
-        timeout=BUSY_TIMEOUT_MS / 1000,
+        pragmas={**SQLITE_PRAGMAS, "busy_timeout": wait_ms},
+        timeout=wait_ms / 1000,
         check_same_thread=False,
     )
+
+
+def busy_timeout_ms() -> int:
+    """Milliseconds a connection waits for another writer: ``$MYDIA_TUI_BUSY_TIMEOUT``
+    (seconds, 0.1 to 3600) or :data:`BUSY_TIMEOUT_MS`. Raises :class:`UsageError` for a value
+    that is not a number in that range."""
+    raw = os.environ.get(paths.BUSY_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return BUSY_TIMEOUT_MS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = float("nan")
+    if not 0.1 <= seconds <= 3600:
+        raise UsageError(
+            f"${paths.BUSY_TIMEOUT_ENV} must be a number of seconds between 0.1 and 3600, "
+            f"not {raw[:40]!r}"
+        )
+    return int(seconds * 1000)
 
 
 def open_database(
@@ -114,17 +141,104 @@ def open_database(
         db.connect(reuse_if_open=True)
         if migrate:
             run_migrations(db, write_transaction)
-    except (OperationalError, sqlite3.DatabaseError) as exc:
+    except ImproperlyConfigured:
         db.close()
-        raise DatabaseError(f"cannot open database {describe_target(resolved)}: {exc}") from None
+        raise DatabaseError(
+            f"cannot open database {describe_target(resolved)}: PostgreSQL needs the postgres "
+            "extra (pip install 'mydia-tui[postgres]'), or use a SQLite file"
+        ) from None
     except Exception as exc:
-        if type(exc).__module__.startswith("psycopg"):
-            db.close()
-            raise DatabaseError(
-                f"cannot open database {describe_target(resolved)}: {str(exc).strip()}"
-            ) from None
-        raise
+        explained = explain_failure(exc, resolved)
+        if explained is None:
+            raise
+        db.close()
+        raise explained from None
     return db
+
+
+#: (words in the database's message, what it means and what to do), first match wins
+_FAILURES = (
+    (
+        ("database is locked", "database table is locked", "lock timeout"),
+        "is locked: another process (a scan, the monitor or the TUI) kept writing longer than "
+        f"this command waits (${paths.BUSY_TIMEOUT_ENV} seconds, {BUSY_TIMEOUT_MS // 1000} by "
+        "default); try again when it is done",
+    ),
+    (
+        ("file is not a database", "malformed", "corrupt"),
+        "is damaged ({error}): restore a backup, or move the file away to start an empty "
+        "library (`mydia-tui doctor` checks it)",
+    ),
+    (
+        ("database or disk is full", "no space left", "disk full"),
+        "cannot be written: no space left on its disk ({error}); free some space and run the "
+        "command again",
+    ),
+    (
+        ("readonly database", "read-only"),
+        "is read-only ({error}): make the file and its folder writable for this user",
+    ),
+    (
+        ("disk i/o error",),
+        "cannot be read or written: disk I/O error; check its disk (is it full? still mounted?)",
+    ),
+    (
+        ("unable to open database file",),
+        "cannot be opened ({error}): check that its folder exists and is writable",
+    ),
+)
+
+
+def explain_failure(exc: BaseException, target: str) -> DatabaseError | None:
+    """The database failure behind ``exc`` as a one-line :class:`DatabaseError` naming the
+    database (password hidden), what happened and what to do; ``None`` when ``exc`` (and
+    every exception it was raised from or while handling) is not a database failure.
+
+    SQLite's errors (through Peewee or ``sqlite3``), PostgreSQL's (``psycopg2``) and a full
+    disk (``ENOSPC``) are recognised; another ``OperationalError`` is reported with the
+    database's own words; any other error (a bug) is not explained. The deepest known cause wins: a full disk that made a
+    rollback fail is reported as a full disk, not as "cannot rollback"."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    where = f"the database {describe_target(target)}"
+    fallback: DatabaseError | None = None
+    for failure in reversed(chain):
+        text = " ".join(str(failure).split())
+        if isinstance(failure, OSError) and failure.errno == errno.ENOSPC:
+            text = f"database or disk is full: {failure.strerror}"
+        elif not _is_database_error(failure):
+            continue
+        lowered = text.lower()
+        for words, meaning in _FAILURES:
+            if any(word in lowered for word in words):
+                return DatabaseError(f"{where} {meaning.format(error=text)}")
+        if fallback is None and type(failure).__name__ == "OperationalError":
+            fallback = DatabaseError(f"{where} failed: {text or type(failure).__name__}")
+    return fallback
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    return isinstance(exc, PeeweeDatabaseError | sqlite3.Error) or type(exc).__module__.startswith(
+        "psycopg"
+    )
+
+
+def integrity_problems(db: Database | None = None) -> list[str]:
+    """What is wrong with the database's file: SQLite's ``PRAGMA quick_check`` (its lines,
+    empty when "ok"); on PostgreSQL a round trip (``SELECT 1``). A check that cannot run at
+    all is one problem, in the database's words."""
+    target = db if db is not None else database.obj
+    try:
+        if isinstance(target, SqliteDatabase):
+            rows = target.execute_sql("PRAGMA quick_check").fetchall()
+            return [str(r[0]) for r in rows if r and r[0] != "ok"]
+        target.execute_sql("SELECT 1").fetchall()
+    except Exception as exc:  # noqa: BLE001 - a damaged file fails in many ways
+        return [" ".join(str(exc).split()) or type(exc).__name__]
+    return []
 
 
 def checkpoint(db: Database | None = None) -> None:

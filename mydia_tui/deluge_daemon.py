@@ -35,6 +35,8 @@ from .errors import MydiaError
 from .paths import data_dir
 
 DELUGED_ENV = "MYDIA_DELUGED"
+#: bytes read from the end of the daemon's log when its start fails
+LOG_TAIL_BYTES = 64 * 1024
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 _PR_SET_PDEATHSIG = 1
 
@@ -407,7 +409,9 @@ class DelugeDaemon:
         parts = []
         for path in (self.log_file, self.root / "deluged.stderr"):
             try:
-                text = path.read_text(encoding="utf-8", errors="replace").strip()
+                with open(path, "rb") as fh:  # only its end: a daemon's log can be large
+                    fh.seek(max(0, fh.seek(0, os.SEEK_END) - LOG_TAIL_BYTES))
+                    text = fh.read().decode("utf-8", "replace").strip()
             except OSError:
                 continue
             if text:

@@ -4,6 +4,7 @@ the indexers, and say what to fix. Exit status 1 when something is wrong."""
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,34 +19,50 @@ class Finding:
 
 
 def check_config(ctx) -> list[Finding]:
+    from .config import permission_warning
+
     cfg = ctx.config
     where = str(cfg.source) if cfg.source else "no config file (defaults)"
     out = [Finding("config", True, f"read {where}")]
-    if cfg.source is not None:
-        mode = cfg.source.stat().st_mode & 0o777
-        if mode & 0o077:
-            out.append(
-                Finding(
-                    "config",
-                    False,
-                    f"{cfg.source} is readable by others (mode {mode:o}): chmod 600 it",
-                    warning=True,
-                )
-            )
+    warning = permission_warning(cfg)
+    if warning:
+        out.append(Finding("config", False, warning, warning=True))
     return out
 
 
+#: below this many free bytes on a folder's disk, doctor warns (1 GiB)
+LOW_SPACE_BYTES = 1024**3
+
+
 def check_database(ctx) -> list[Finding]:
-    from .db import describe_target, resolve_target
+    from .db import describe_target, integrity_problems, is_sqlite, resolve_target
     from .migrations import LATEST, schema_version
     from .models import Download, MediaItem
 
+    resolved = resolve_target(ctx.args.db, ctx.config.database)
+    target = describe_target(resolved)
     db = ctx.db()
-    target = describe_target(resolve_target(ctx.args.db, ctx.config.database))
+    problems = integrity_problems(db)
+    if problems:
+        return [
+            Finding(
+                "database",
+                False,
+                f"{target} is damaged ({'; '.join(problems[:3])}): restore a backup, or move "
+                "the file away to start an empty library",
+            )
+        ]
     version = schema_version(db)
     items = MediaItem.select().count()
     active = Download.select().where(Download.state.in_(("claimed", "sending"))).count()
-    out = [Finding("database", version == LATEST, f"{target}: schema {version}, {items} item(s)")]
+    check = "quick_check ok" if is_sqlite(db) else "connection ok"
+    out = [
+        Finding(
+            "database", version == LATEST, f"{target}: schema {version}, {items} item(s), {check}"
+        )
+    ]
+    if is_sqlite(db):
+        out.extend(_free_space("database", Path(resolved).expanduser().parent))
     if active:
         out.append(
             Finding(
@@ -56,6 +73,25 @@ def check_database(ctx) -> list[Finding]:
             )
         )
     return out
+
+
+def _free_space(area: str, folder: Path) -> list[Finding]:
+    """A warning when the disk holding ``folder`` has less than :data:`LOW_SPACE_BYTES` free."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return []
+    if free >= LOW_SPACE_BYTES:
+        return []
+    return [
+        Finding(
+            area,
+            False,
+            f"only {free // 1024**2} MiB free on the disk of {folder}: writes will fail when it "
+            "is full",
+            warning=True,
+        )
+    ]
 
 
 def check_library(ctx) -> list[Finding]:
@@ -89,6 +125,11 @@ def check_library(ctx) -> list[Finding]:
                 )
             else:
                 out.append(Finding("library", True, f"{kind} folder {root}"))
+                out.extend(_free_space("library", path))
+    deluge = ctx.config.deluge
+    for folder in {deluge.movies_location, deluge.shows_location} - {""}:
+        if Path(folder).is_dir():  # a folder on this machine (Deluge may run elsewhere)
+            out.extend(_free_space("downloads", Path(folder)))
     return out
 
 

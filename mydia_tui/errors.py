@@ -31,9 +31,10 @@ class ConfigError(MydiaError):
 
 
 class DatabaseError(MydiaError):
-    """The database cannot be opened, created or upgraded."""
+    """The database cannot be opened, created, upgraded, read or written (locked, damaged,
+    read-only, on a full disk); the message says which and what to do."""
 
-    exit_code = EXIT_USAGE
+    exit_code = EXIT_FAILURE
 
 
 class NotFound(MydiaError):

@@ -22,6 +22,7 @@ from .models import (
     database,
 )
 from .targets import EpisodeRef, InvalidTarget, Target
+from .untrusted import UNSAFE, for_terminal
 
 _ARTICLES = ("the ", "a ", "an ")
 
@@ -49,6 +50,28 @@ def safe_name(name: str) -> str:
     """A file-system-safe folder or file name component."""
     cleaned = _UNSAFE.sub("", name).strip().rstrip(".")
     return cleaned or "_"
+
+
+#: the longest title of a film or show, in UTF-8 bytes: its folder ("Title (2008)") must fit the
+#: 255 bytes a file name may have on every common file system
+MAX_TITLE_BYTES = 200
+
+
+def checked_title(title: str, kind: str) -> str:
+    """``title`` stripped, or :class:`UsageError` when it is empty, longer than
+    :data:`MAX_TITLE_BYTES` bytes (UTF-8), or holds control characters or bidi overrides
+    (``kind`` is "film" or "show", for the message)."""
+    title = title.strip()
+    if not title:
+        raise UsageError(f"a {kind} needs a title")
+    size = len(title.encode("utf-8", "surrogatepass"))
+    if size > MAX_TITLE_BYTES:
+        raise UsageError(
+            f"a {kind} title may be at most {MAX_TITLE_BYTES} bytes (this one has {size})"
+        )
+    if UNSAFE.search(title):
+        raise UsageError(f"a {kind} title must not hold control characters: {for_terminal(title)}")
+    return title
 
 
 def movie_folder(title: str, year: int | None) -> str:
@@ -154,9 +177,7 @@ def add_movie(
     tmdb_id: int | None = None,
     monitored: bool = True,
 ) -> ItemInfo:
-    title = title.strip()
-    if not title:
-        raise UsageError("a film needs a title")
+    title = checked_title(title, "film")
     if year is not None and not 1870 <= year <= 2200:
         raise UsageError(f"not a plausible year: {year}")
     imdb_id = normalize_imdb(imdb_id)
@@ -242,9 +263,7 @@ def add_show(
     status: str = "",
     overview: str = "",
 ) -> ItemInfo:
-    title = title.strip()
-    if not title:
-        raise UsageError("a show needs a title")
+    title = checked_title(title, "show")
     imdb_id = normalize_imdb(imdb_id)
     with database.atomic():
         item = _create_item(

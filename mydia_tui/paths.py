@@ -10,6 +10,8 @@ import platformdirs
 APP_NAME = "mydia-tui"
 CONFIG_ENV = "MYDIA_TUI_CONFIG"
 DB_ENV = "MYDIA_TUI_DB"
+#: seconds a command waits for another process writing the SQLite database
+BUSY_TIMEOUT_ENV = "MYDIA_TUI_BUSY_TIMEOUT"
 
 
 def data_dir() -> Path:

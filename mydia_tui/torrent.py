@@ -52,6 +52,8 @@ def parse_magnet(uri: str) -> Magnet:
         xt[len("urn:btih:") :] for xt in query.get("xt", []) if xt.lower().startswith("urn:btih:")
     ]
     if not hashes:
+        if any(xt.lower().startswith("urn:btmh:") for xt in query.get("xt", [])):
+            raise BadTorrent(V2_ONLY.format(what="magnet link (urn:btmh)"))
         raise BadTorrent("magnet link has no urn:btih info-hash")
     info_hash = normalize_info_hash(hashes[0])
     name = (query.get("dn") or [""])[0]
@@ -143,7 +145,12 @@ class TorrentFile:
 
 
 def parse_torrent(data: bytes) -> TorrentFile:
-    """Decode a .torrent; the info-hash is the SHA-1 of the raw bencoded ``info`` dict."""
+    """Decode a .torrent; the info-hash is the SHA-1 of the raw bencoded ``info`` dict.
+
+    Anything that is not a well-formed v1 (or hybrid) torrent raises :class:`BadTorrent` with
+    one line saying what is wrong (wrong types included: a file entry that is not a
+    dictionary, a name or path that is not a string, a length that is not a whole number);
+    a v2-only torrent is refused as such (:data:`V2_ONLY`)."""
     if not data or data[:1] != b"d":
         raise BadTorrent("not a torrent file (does not start with a bencoded dictionary)")
     decoder = _Bdecoder(data)
@@ -151,26 +158,53 @@ def parse_torrent(data: bytes) -> TorrentFile:
     if not isinstance(top, dict) or decoder.info_span is None:
         raise BadTorrent("not a torrent file (no info dictionary)")
     info = top[b"info"]
-    if not isinstance(info, dict) or b"piece length" not in info or b"pieces" not in info:
+    if not isinstance(info, dict):
+        raise BadTorrent("not a torrent file (info is not a dictionary)")
+    if b"pieces" not in info and (info.get(b"meta version") == 2 or b"file tree" in info):
+        raise BadTorrent(V2_ONLY.format(what="torrent file"))
+    if b"piece length" not in info or b"pieces" not in info:
         raise BadTorrent("not a torrent file (info dictionary lacks pieces)")
     start, end = decoder.info_span
     info_hash = hashlib.sha1(data[start:end]).hexdigest()
-    name = _text(info.get(b"name.utf-8") or info.get(b"name") or b"")
+    name = _text(info.get(b"name.utf-8") or info.get(b"name") or b"", "name")
     files: list[tuple[str, int]] = []
     if b"files" in info:
-        for entry in info[b"files"]:
+        entries = info[b"files"]
+        if not isinstance(entries, list):
+            raise BadTorrent("not a torrent file (its file list is not a list)")
+        for entry in entries:
+            if not isinstance(entry, dict):
+                raise BadTorrent("not a torrent file (a file entry is not a dictionary)")
             parts = entry.get(b"path.utf-8") or entry.get(b"path") or []
-            files.append(("/".join(_text(p) for p in parts), int(entry.get(b"length", 0))))
+            if not isinstance(parts, list):
+                raise BadTorrent("not a torrent file (a file's path is not a list)")
+            path = "/".join(_text(p, "path") for p in parts)
+            files.append((path, _length(entry.get(b"length", 0))))
     else:
-        files.append((name, int(info.get(b"length", 0))))
+        files.append((name, _length(info.get(b"length", 0))))
     return TorrentFile(info_hash, name, sum(s for _, s in files), tuple(files), data)
 
 
-def _text(raw: bytes) -> str:
+#: the refusal of a torrent that has only a BitTorrent v2 (SHA-256) info-hash
+V2_ONLY = (
+    "a BitTorrent v2-only {what}: not supported (only v1 and hybrid torrents are; ask the "
+    "indexer for a v1 or hybrid torrent)"
+)
+
+
+def _text(raw: object, what: str) -> str:
+    if not isinstance(raw, bytes):
+        raise BadTorrent(f"not a torrent file (a {what} is not a string)")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
+
+
+def _length(raw: object) -> int:
+    if not isinstance(raw, int) or raw < 0:
+        raise BadTorrent("not a torrent file (a file length is not a whole number of bytes)")
+    return raw
 
 
 def info_hash_of_torrent(data: bytes) -> str:

@@ -118,12 +118,13 @@ def test_corrupt_config_is_one_line_exit_2(cli, tmp_path):
     assert "Traceback" not in r.err
 
 
-def test_unwritable_database_path_is_one_line_exit_2(cli, tmp_path):
+def test_unwritable_database_path_is_one_line_exit_1(cli, tmp_path):
+    """A database that cannot be written is a failure (1), not a usage error (2: issue 19)."""
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     cli.db_path = blocker / "library.sqlite3"
     r = cli("list")
-    assert r.code == 2
+    assert r.code == 1
     lines = r.err.strip().splitlines()
     assert len(lines) == 1 and "database" in lines[0] and "Traceback" not in r.err
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from mydia_tui import library
+from mydia_tui.history import record
 from mydia_tui.library import NewEpisode, add_movie, add_show
 from mydia_tui.models import (
     ACTIVE_STATES,
@@ -69,7 +71,22 @@ def populate() -> dict[str, int]:
     movies_root = LibraryRoot.create(path="/media/movies", kind="movies")
     tv_root = LibraryRoot.create(path="/media/tv", kind="shows")
     for n, (title, year, quality, monitored) in enumerate(FILMS):
-        info = add_movie(title, year, monitored=monitored)
+        if "\x1b" in title:
+            # add_movie refuses control characters (issue 19); a database written before
+            # that may still hold one: the TUI must show it safely. Made as add_movie makes it.
+            with database.atomic():
+                item = library._create_item(
+                    "movie",
+                    title,
+                    year,
+                    ids={},
+                    monitored=monitored,
+                    folder=library.movie_folder(title, year),
+                )
+                record("added", f"added film {item.title}", item=item.id)
+            info = library._info(item)
+        else:
+            info = add_movie(title, year, monitored=monitored)
         ids[title] = info.id
         if quality:
             MediaFile.create(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import EXIT_OK
-from .main import Context
+from .main import Context, say
 from .output import config_json, emit_json
 
 
@@ -14,13 +14,13 @@ def cmd_config_show(ctx: Context) -> int:
     if ctx.json:
         emit_json(config_json(ctx.config, str(source)))
     else:
-        print(f"# {source}")
-        print(dumps(ctx.config), end="")
+        say(f"# {source}")
+        say(dumps(ctx.config), end="")
     return EXIT_OK
 
 
 def cmd_config_path(ctx: Context) -> int:
     from ..paths import config_path
 
-    print(config_path(ctx.args.config))
+    say(config_path(ctx.args.config))
     return EXIT_OK

@@ -6,7 +6,7 @@ import signal
 import threading
 
 from ..config import Config
-from .main import Context
+from .main import Context, say
 from .tui import run_tui
 
 
@@ -18,15 +18,15 @@ def cmd_demo(ctx: Context) -> int:
     # folder removed (the TUI, while it runs, ends itself on them the same way)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _interrupt)
-    print("mydia-tui demo: starting two private Deluge daemons and a local feed...", flush=True)
+    say("mydia-tui demo: starting two private Deluge daemons and a local feed...", flush=True)
     try:
         with started_demo(demo):
-            print(f"mydia-tui demo: everything lives in {demo.root} until you quit", flush=True)
+            say(f"mydia-tui demo: everything lives in {demo.root} until you quit", flush=True)
             if ctx.args.no_tui:
                 return _run_headless(demo.config(), timeout=ctx.args.timeout)
             return run_tui(demo.config(), str(demo.config_path))
     finally:
-        print("mydia-tui demo: stopped the daemons and removed", demo.root, flush=True)
+        say("mydia-tui demo: stopped the daemons and removed", demo.root, flush=True)
 
 
 def _interrupt(signum: int, _frame: object) -> None:
@@ -51,12 +51,12 @@ def _run_headless(config: Config, timeout: float) -> int:
             rows = list_items()
             line = ", ".join(f"{r.title}: {r.status}" for r in rows)
             if line != last:
-                print(line, flush=True)
+                say(line, flush=True)
                 last = line
             if rows and all(r.status == "on_disk" for r in rows):
                 return 0
             time.sleep(0.5)
-        print("mydia-tui demo: not every film was imported in time", flush=True)
+        say("mydia-tui demo: not every film was imported in time", flush=True)
         return 1
     finally:
         stop.set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..config import redact_text, secrets_of
 from ..errors import EXIT_FAILURE, EXIT_OK
-from .main import Context
+from .main import Context, say
 from .output import doctor_json, emit_json
 
 
@@ -25,5 +25,5 @@ def cmd_doctor(ctx: Context) -> int:
     else:
         for f in findings:
             mark = "ok  " if f.ok and not f.warning else ("warn" if f.warning else "FAIL")
-            print(f"[{mark}] {f.area:<9} {f.message}")
+            say(f"[{mark}] {f.area:<9} {f.message}")
     return EXIT_FAILURE if failed else EXIT_OK

@@ -6,11 +6,12 @@ import sys
 from pathlib import Path
 
 from ..config import Config, secrets_of
-from ..deluge import PreparedTorrent, prepare
+from ..deluge import MAX_TORRENT_BYTES, PreparedTorrent, prepare
 from ..errors import EXIT_OK, EXIT_REFUSED, MydiaError, UsageError
+from ..files import read_capped
 from ..library import episodes_target, movie_target, season_target
 from ..targets import Target
-from .main import Context
+from .main import Context, say
 from .output import download_json, emit_json, grab_json, history_json, retry_json
 
 
@@ -32,9 +33,9 @@ def _prepare_from_args(args, config: Config) -> PreparedTorrent:
     if args.torrent:
         path = Path(args.torrent)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+            data = read_capped(path, MAX_TORRENT_BYTES, "torrent file")
+        except FileNotFoundError:
+            raise UsageError(f"cannot read {path}: no such file") from None
         return prepare(data)
     return prepare(args.url, timeout=config.deluge.timeout * 3, secrets=secrets_of(config))
 
@@ -61,18 +62,18 @@ def cmd_grab(ctx: Context) -> int:
     if outcome.accepted:
         if not ctx.json:
             if outcome.pending:
-                print(
+                say(
                     f"sent {release.title} for {target.label()}, but Deluge did not confirm: "
                     f"{outcome.message} (download {outcome.download_id} is kept until the monitor "
                     "finds the torrent or gives up)"
                 )
             else:
-                print(f"{outcome.message} for {target.label()} (download {outcome.download_id})")
+                say(f"{outcome.message} for {target.label()} (download {outcome.download_id})")
         return EXIT_OK
     if outcome.reason == "client_error":
         raise MydiaError(f"Deluge did not take {release.title}: {outcome.message}")
     if not ctx.json:
-        print(f"mydia-tui: refused ({outcome.reason}): {outcome.message}", file=sys.stderr)
+        say(f"mydia-tui: refused ({outcome.reason}): {outcome.message}", file=sys.stderr)
     return EXIT_REFUSED
 
 
@@ -85,13 +86,13 @@ def cmd_downloads(ctx: Context) -> int:
         emit_json([download_json(d) for d in rows])
         return EXIT_OK
     if not rows:
-        print("no downloads" if ctx.args.all else "no active downloads (--all shows history)")
+        say("no downloads" if ctx.args.all else "no active downloads (--all shows history)")
         return EXIT_OK
     for d in rows:
         line = f"{d.id:>6}  {d.state:<13} {d.progress * 100:5.1f}%  {d.target}  {d.title}"
         if d.error_message:
             line += f"  ({d.error_message})"
-        print(line)
+        say(line)
     return EXIT_OK
 
 
@@ -110,7 +111,7 @@ def cmd_retry_import(ctx: Context) -> int:
     if ctx.json:
         emit_json(retry_json(row.id))
     else:
-        print(f"download {row.id} ({row.title}) will be imported again at the monitor's next poll")
+        say(f"download {row.id} ({row.title}) will be imported again at the monitor's next poll")
     return EXIT_OK
 
 
@@ -130,5 +131,5 @@ def cmd_history(ctx: Context) -> int:
     for e in events:
         reason = f" [{e.reason}]" if e.reason else ""
         at = to_local(e.at).strftime("%Y-%m-%d %H:%M:%S %z")
-        print(f"{at}  {e.event:<13}{reason}  {e.message}")
+        say(f"{at}  {e.event:<13}{reason}  {e.message}")
     return EXIT_OK

@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from ..errors import EXIT_FAILURE, EXIT_OK, MydiaError
-from .main import Context
+from .main import Context, say
 from .output import (
     candidate_json,
     emit_json,
@@ -31,7 +31,7 @@ def cmd_add_movie(ctx: Context) -> int:
     if ctx.json:
         emit_json(item_json(info))
     else:
-        print(f"added film {info.title} ({info.year}) as id {info.id}" + _monitored_note(info))
+        say(f"added film {info.title} ({info.year}) as id {info.id}" + _monitored_note(info))
     return EXIT_OK
 
 
@@ -59,15 +59,15 @@ def cmd_add_show(ctx: Context) -> int:
             if ctx.json:
                 emit_json({"candidates": [candidate_json(c) for c in exc.candidates]})
             else:
-                print(f"several TVmaze shows match {args.title!r}; add one with --tvmaze ID:")
+                say(f"several TVmaze shows match {args.title!r}; add one with --tvmaze ID:")
                 for c in exc.candidates:
-                    print(f"{c.tvmaze_id:>8}  {c.label()}")
+                    say(f"{c.tvmaze_id:>8}  {c.label()}")
             raise
     if ctx.json:
         emit_json(item_json(info))
     else:
         year = f" ({info.year})" if info.year else ""
-        print(
+        say(
             f"added show {info.title}{year} as id {info.id} with {info.episodes} episodes"
             + _monitored_note(info)
         )
@@ -99,7 +99,7 @@ def cmd_list(ctx: Context) -> int:
         emit_json([item_row_json(r) for r in rows])
         return EXIT_OK
     if not rows:
-        print("nothing wanted" if ctx.args.wanted else "the library is empty")
+        say("nothing wanted" if ctx.args.wanted else "the library is empty")
         return EXIT_OK
     for r in rows:
         year = f" ({r.year})" if r.year else ""
@@ -111,7 +111,7 @@ def cmd_list(ctx: Context) -> int:
         if r.kind == "show":
             status += f", {r.episodes_on_disk}/{r.aired} aired episodes on disk"
         kind = "film" if r.kind == "movie" else "show"
-        print(f"{r.id:>6}  {kind:<4}  {r.title}{year}  {status}")
+        say(f"{r.id:>6}  {kind:<4}  {r.title}{year}  {status}")
     return EXIT_OK
 
 
@@ -126,7 +126,7 @@ def cmd_monitored(ctx: Context) -> int:
     if ctx.json:
         emit_json(monitored_json(ctx.args.item_id, value, changed))
     else:
-        print(f"{'monitored' if value else 'unmonitored'}: {changed} row(s) changed")
+        say(f"{'monitored' if value else 'unmonitored'}: {changed} row(s) changed")
     return EXIT_OK
 
 
@@ -163,14 +163,14 @@ def cmd_refresh(ctx: Context) -> int:
         emit_json({"refreshed": [refresh_json(r) for r in results], "failed": failures})
     else:
         if not ids:
-            print("no shows from TVmaze to refresh")
+            say("no shows from TVmaze to refresh")
         for r in results:
             line = f"{r.title}: {r.added} new, {r.updated} updated, {r.unchanged} unchanged"
             if r.not_on_tvmaze:
                 line += f", {r.not_on_tvmaze} no longer on TVmaze (kept)"
-            print(line)
+            say(line)
             for c in r.conflicts:
-                print(f"  {c}")
+                say(f"  {c}")
         for f in failures:
-            print(f"mydia-tui: show {f['id']}: {f['error']}", file=sys.stderr)
+            say(f"mydia-tui: show {f['id']}: {f['error']}", file=sys.stderr)
     return EXIT_FAILURE if failures else EXIT_OK

@@ -13,8 +13,16 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from .. import __version__
-from ..config import Config, load_config, redact_text, secrets_of
+from ..config import (
+    Config,
+    RedactingFilter,
+    load_config,
+    permission_warning,
+    redact_text,
+    secrets_of,
+)
 from ..errors import EXIT_FAILURE, MydiaError
+from ..untrusted import for_terminal_lines
 from .parser import build_parser
 
 
@@ -42,8 +50,23 @@ class Context:
         return bool(getattr(self.args, "json", False))
 
 
+def say(*values: object, file: Any = None, end: str = "\n", flush: bool = False) -> None:
+    """``print`` for the terminal: the text passes
+    :func:`~mydia_tui.untrusted.for_terminal_lines` (a title holding ``ESC [31m`` prints as
+    ``␛[31m``; line breaks are kept). Every text output of the command line goes through it;
+    ``--json`` does not (JSON escapes those characters)."""
+    text = " ".join(str(v) for v in values)
+    print(for_terminal_lines(text), file=file, end=end, flush=flush)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status.
+
+    The one error boundary: a :class:`~mydia_tui.errors.MydiaError` is one line on stderr and
+    its ``exit_code`` (2: usage or configuration, 1: anything else); a database failure that is
+    not one (locked, damaged, read-only, full disk: :func:`mydia_tui.db.explain_failure`) is
+    one line and 1; any other exception is one line naming the log file that holds its
+    traceback, and 1. Every line is redacted and made safe for the terminal."""
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -57,22 +80,40 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = Config()
         else:
             config = load_config(args.config)
+            warning = permission_warning(config)
+            if warning and args.command != "doctor":  # doctor lists it among its findings
+                say(f"mydia-tui: warning: {warning}", file=sys.stderr)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(RedactingFilter(secrets_of(config)))
         ctx = Context(args=args, config=config)
         return args.handler(ctx)
     except MydiaError as exc:
-        secrets = secrets_of(config) if config else []
-        message = redact_text(str(exc), secrets).replace("\n", " ")
-        print(f"mydia-tui: {message}", file=sys.stderr)
-        return exc.exit_code
+        return _fail(exc, config)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_FAILURE
     except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a line and a log
+        from ..db import explain_failure, resolve_target
+
+        explained = explain_failure(exc, resolve_target(args.db, config.database if config else ""))
+        if explained is not None:
+            return _fail(explained, config)
         return report_crash(exc, args.command or "tui", secrets_of(config) if config else [])
     finally:
         if ctx is not None:
             ctx.close()
+
+
+def _fail(exc: MydiaError, config: Config | None) -> int:
+    say(f"mydia-tui: {one_line(str(exc), secrets_of(config) if config else [])}", file=sys.stderr)
+    return exc.exit_code
+
+
+def one_line(text: str, secrets: Sequence[str] = ()) -> str:
+    """``text`` redacted (:func:`~mydia_tui.config.redact_text`) on one line (line breaks and
+    runs of spaces become one space)."""
+    return " ".join(redact_text(text, secrets).split())
 
 
 def report_crash(exc: BaseException, command: str, secrets: Sequence[str]) -> int:
@@ -91,8 +132,8 @@ def report_crash(exc: BaseException, command: str, secrets: Sequence[str]) -> in
         where = f"the traceback is in {path}"
     except OSError as err:
         where = f"its traceback could not be written to {path} ({err.strerror})"
-    what = redact_text(f"{type(exc).__name__}: {exc}", secrets).replace("\n", " ")
-    print(f"mydia-tui: unexpected error in {command}: {what}; {where}", file=sys.stderr)
+    what = one_line(f"{type(exc).__name__}: {exc}", secrets)
+    say(f"mydia-tui: unexpected error in {command}: {what}; {where}", file=sys.stderr)
     return EXIT_FAILURE
 
 

@@ -9,23 +9,13 @@ import signal
 import sys
 import threading
 
-from ..config import redact_text, secrets_of
+from ..config import RedactingFilter, secrets_of
+from ..errors import EXIT_FAILURE, EXIT_OK
 from ..events import CoreError, DelugeHealth, Event, MonitorState
 from ..paths import log_dir
 from .main import Context
 
 log = logging.getLogger("mydia_tui.monitor")
-
-
-class _Redacting(logging.Filter):
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact_text(record.getMessage(), self.secrets)
-        record.args = ()
-        return True
 
 
 def setup_logging(secrets: list[str], verbose: bool = False) -> str:
@@ -35,7 +25,7 @@ def setup_logging(secrets: list[str], verbose: bool = False) -> str:
     for h in list(root.handlers):
         root.removeHandler(h)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    redact = _Redacting(secrets)
+    redact = RedactingFilter(secrets)
     err = logging.StreamHandler(sys.stderr)
     err.setFormatter(fmt)
     err.addFilter(redact)
@@ -65,6 +55,33 @@ def log_event(event: Event) -> None:
         log.error("%s", event.message)
 
 
+def _report_once(monitor, cycle, poll) -> int:
+    """Log what ``monitor --once`` did (both polls counted) and give its exit status: 1 when
+    any part failed (a phase raised, Deluge did not answer a poll, a search failed)."""
+    if cycle is not None:
+        log.info(
+            "search: %d searched, %d grabbed, %d found nothing, %d failed",
+            len(cycle.searched),
+            len(cycle.grabbed),
+            len(cycle.empty),
+            len(cycle.failed),
+        )
+    log.info(
+        "downloads: %d updated, %d imported, %d failed, %d removed",
+        len(poll.updated),
+        len(poll.imported),
+        len(poll.failed),
+        len(poll.removed),
+    )
+    failed = list(monitor.failures) + (list(cycle.failed) if cycle is not None else [])
+    if not poll.ok and not monitor.failures:
+        failed.append(f"Deluge did not answer: {poll.error or 'offline'}")
+    if failed:
+        log.error("monitor --once: %d part(s) failed: %s", len(failed), "; ".join(failed))
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
 def cmd_monitor(ctx: Context) -> int:
     from ..monitor.engine import Monitor
 
@@ -73,22 +90,7 @@ def cmd_monitor(ctx: Context) -> int:
     monitor = Monitor(ctx.config, on_event=log_event)
     try:
         if ctx.args.once:
-            cycle, poll = monitor.run_once()
-            if cycle is not None:
-                log.info(
-                    "search: %d searched, %d grabbed, %d found nothing",
-                    len(cycle.searched),
-                    len(cycle.grabbed),
-                    len(cycle.empty),
-                )
-            log.info(
-                "downloads: %d updated, %d imported, %d failed, %d removed",
-                len(poll.updated),
-                len(poll.imported),
-                len(poll.failed),
-                len(poll.removed),
-            )
-            return 0
+            return _report_once(monitor, *monitor.run_once())
         stop = threading.Event()
 
         def on_signal(signum, _frame) -> None:

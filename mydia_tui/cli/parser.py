@@ -17,6 +17,41 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _whole(least: int, most: int) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number in ``[least, most]``, else a usage error saying so
+    (an id past SQLite's 64-bit integers never reaches the database)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
+        if not least <= value <= most:
+            raise argparse.ArgumentTypeError(f"must be between {least} and {most}, not {text[:40]}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def _seconds(text: str) -> float:
+    """An argparse ``type``: seconds, a finite number between 1 and 86,400 (one day)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text[:40]!r}") from None
+    if not 1 <= value <= 86_400:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 86400 seconds, not {text[:40]}")
+    return value
+
+
+#: a row id or an outside service's id (SQLite's integers are 64-bit)
+ID = _whole(1, 2**63 - 1)
+YEAR = _whole(1, 9999)
+#: a season or an episode number
+NUMBER = _whole(0, 100_000)
+
+
 def _lazy(module: str, name: str) -> Callable[[Any], int]:
     """A command of ``mydia_tui.cli.<module>``, imported only when it runs (``--help`` and
     the commands stay quick to start)."""
@@ -63,9 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     movie = add_sub.add_parser("movie", help="add a film")
     movie.add_argument("title")
-    movie.add_argument("--year", type=int, required=True)
+    movie.add_argument("--year", type=YEAR, required=True)
     movie.add_argument("--imdb", metavar="ID", help="IMDb id, e.g. tt1254207")
-    movie.add_argument("--tmdb", metavar="ID", type=int, help="TMDb id")
+    movie.add_argument("--tmdb", metavar="ID", type=ID, help="TMDb id")
     movie.add_argument("--unmonitored", action="store_true", help="add without monitoring it")
     json_flag(movie)
     movie.set_defaults(handler=_lazy("library", "cmd_add_movie"))
@@ -74,10 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument("title")
     how = show.add_mutually_exclusive_group()
-    how.add_argument("--tvmaze", metavar="ID", type=int, help="the TVmaze show id to use")
+    how.add_argument("--tvmaze", metavar="ID", type=ID, help="the TVmaze show id to use")
     how.add_argument("--seasons", metavar="SPEC", help="create episodes by hand, e.g. 1:10,2:8")
     show.add_argument(
-        "--year", type=int, help="first-aired year (picks among TVmaze shows of one title)"
+        "--year", type=YEAR, help="first-aired year (picks among TVmaze shows of one title)"
     )
     show.add_argument("--unmonitored", action="store_true", help="add without monitoring it")
     json_flag(show)
@@ -92,19 +127,19 @@ def build_parser() -> argparse.ArgumentParser:
     mon = sub.add_parser(
         "monitored", help="turn monitoring of a film, show, season or episode on or off"
     )
-    mon.add_argument("item_id", type=int, metavar="ITEM_ID")
+    mon.add_argument("item_id", type=ID, metavar="ITEM_ID")
     mon.add_argument("state", choices=["on", "off"])
-    mon.add_argument("--season", type=int, help="only this season of a show")
-    mon.add_argument("--episode", type=int, help="only this episode (with --season)")
+    mon.add_argument("--season", type=NUMBER, help="only this season of a show")
+    mon.add_argument("--episode", type=NUMBER, help="only this episode (with --season)")
     json_flag(mon)
     mon.set_defaults(handler=_lazy("library", "cmd_monitored"))
 
     grab = sub.add_parser("grab", help="grab a release for a target, through the dedup guard")
     target = grab.add_mutually_exclusive_group(required=True)
-    target.add_argument("--movie", type=int, metavar="ID", help="a film's id")
+    target.add_argument("--movie", type=ID, metavar="ID", help="a film's id")
     target.add_argument(
         "--episode",
-        type=int,
+        type=ID,
         metavar="ID",
         action="append",
         help="an episode's id (repeat for a multi-episode release)",
@@ -126,20 +161,20 @@ def build_parser() -> argparse.ArgumentParser:
     retry = sub.add_parser(
         "retry-import", help="import again a download whose import gave up or whose importer died"
     )
-    retry.add_argument("download_id", type=int, metavar="DOWNLOAD_ID")
+    retry.add_argument("download_id", type=ID, metavar="DOWNLOAD_ID")
     json_flag(retry)
     retry.set_defaults(handler=_lazy("downloads", "cmd_retry_import"))
 
     hist = sub.add_parser("history", help="what happened: grabs, refusals and why, imports")
-    hist.add_argument("item_id", type=int, nargs="?", metavar="ITEM_ID")
-    hist.add_argument("--limit", type=int, default=50)
+    hist.add_argument("item_id", type=ID, nargs="?", metavar="ITEM_ID")
+    hist.add_argument("--limit", type=_whole(1, 100_000), default=50)
     json_flag(hist)
     hist.set_defaults(handler=_lazy("downloads", "cmd_history"))
 
     search = sub.add_parser("search", help="search the indexers for an item and rank the releases")
-    search.add_argument("item_id", type=int, metavar="ITEM_ID")
-    search.add_argument("--season", type=int)
-    search.add_argument("--episode", type=int)
+    search.add_argument("item_id", type=ID, metavar="ITEM_ID")
+    search.add_argument("--season", type=NUMBER)
+    search.add_argument("--episode", type=NUMBER)
     json_flag(search)
     search.set_defaults(handler=_lazy("search", "cmd_search"))
 
@@ -159,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     refresh.add_argument(
-        "item_id", type=int, nargs="?", metavar="ITEM_ID", help="one show (default: all)"
+        "item_id", type=ID, nargs="?", metavar="ITEM_ID", help="one show (default: all)"
     )
     json_flag(refresh)
     refresh.set_defaults(handler=_lazy("library", "cmd_refresh"))
@@ -203,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=300.0,
         help="with --no-tui: give up after this many seconds",
     )

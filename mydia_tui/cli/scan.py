@@ -6,7 +6,7 @@ import sys
 
 from ..errors import EXIT_FAILURE, EXIT_OK
 from ..events import Event, ScanProgress
-from .main import Context
+from .main import Context, say
 from .output import emit_json, scan_json
 
 #: unmatched files listed by the text report (--json lists them all)
@@ -43,7 +43,7 @@ def cmd_scan(ctx: Context) -> int:
         if ctx.json:
             emit_json(scan_json(ScanReport(warnings=(ScanIssue("", "", "no_roots", message),))))
         else:
-            print(f"mydia-tui: {message}", file=sys.stderr)
+            say(f"mydia-tui: {message}", file=sys.stderr)
         return EXIT_FAILURE
     report = scan_library(
         config,
@@ -69,19 +69,18 @@ def _print_report(report) -> None:
             line += f", {r.unmatched} unmatched"
         if r.status != "ok":
             line += f" [{r.status}]"
-        print(line)
+        say(line)
     if report.unmatched:
-        print(f"\n{len(report.unmatched)} file(s) match nothing in the library:")
+        say()
+        say(f"{len(report.unmatched)} file(s) match nothing in the library:")
         for u in report.unmatched[:UNMATCHED_SHOWN]:
-            print(f"  {u.root}/{u.path}: {u.reason}")
+            say(f"  {u.root}/{u.path}: {u.reason}")
         if len(report.unmatched) > UNMATCHED_SHOWN:
-            print(
-                f"  ... and {len(report.unmatched) - UNMATCHED_SHOWN} more (scan --json lists all)"
-            )
+            say(f"  ... and {len(report.unmatched) - UNMATCHED_SHOWN} more (scan --json lists all)")
     for w in report.warnings:
         where = f"{w.root}/{w.path}" if w.path else w.root
-        print(f"mydia-tui: warning: {where}: {w.message}", file=sys.stderr)
+        say(f"mydia-tui: warning: {where}: {w.message}", file=sys.stderr)
     for e in report.errors:
         where = f"{e.root}/{e.path}" if e.path else e.root
-        print(f"mydia-tui: error: {where}: {e.message}", file=sys.stderr)
-    print(f"scanned in {report.duration:.1f}s")
+        say(f"mydia-tui: error: {where}: {e.message}", file=sys.stderr)
+    say(f"scanned in {report.duration:.1f}s")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import EXIT_OK, UsageError
-from .main import Context
+from .main import Context, say
 from .output import emit_json, search_json
 
 
@@ -19,7 +19,7 @@ def cmd_search(ctx: Context) -> int:
     if ctx.json:
         emit_json(search_json(outcome))
     else:
-        print(format_outcome(outcome))
+        say(format_outcome(outcome))
     return EXIT_OK
 
 

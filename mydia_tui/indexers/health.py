@@ -18,7 +18,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from ..config import IndexerConfig
+from ..config import IndexerConfig, redact_text
 from ..errors import MydiaError
 from ..models import Indexer, utcnow
 
@@ -127,11 +127,13 @@ def _health(row: Indexer) -> IndexerHealth:
 
 def ensure_indexer(cfg: IndexerConfig) -> Indexer:
     """The ``indexer`` row of ``cfg`` (created, or updated from the config). The API key is
-    never stored: the config file holds it."""
+    never stored, nor a secret inside the URL (``apikey=``, ``user:password@``: stored
+    redacted, :func:`~mydia_tui.config.redact_text`): the config file holds them."""
+    url = redact_text(cfg.url)
     with _LOCK:
         row = Indexer.get_or_none(Indexer.name == cfg.name)
         fields = {
-            "url": cfg.url,
+            "url": url,
             "categories": json.dumps(list(cfg.categories)),
             "enabled": cfg.enabled,
             "priority": cfg.priority,
@@ -139,7 +141,7 @@ def ensure_indexer(cfg: IndexerConfig) -> Indexer:
         if row is None:
             row = Indexer.create(name=cfg.name, **fields)
         elif any(getattr(row, k) != v for k, v in fields.items()):
-            if row.url != cfg.url:  # another server: its caps are not ours
+            if row.url != url:  # another server: its caps are not ours
                 fields.update(caps="", caps_fetched_at=None)
             Indexer.update(**fields).where(Indexer.id == row.id).execute()
             row = Indexer.get_by_id(row.id)

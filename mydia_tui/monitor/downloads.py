@@ -14,6 +14,7 @@ session that WAS listed successfully, several polls in a row and for a grace per
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -59,6 +60,21 @@ class PollReport:
     released: list[int] = field(default_factory=list)
     #: imports whose importer was gone, given back to be imported again
     recovered: list[int] = field(default_factory=list)
+
+    def plus(self, other: PollReport) -> PollReport:
+        """The two polls added up: every list joined, ``ok`` only when both were, the first
+        error kept."""
+        lists = {
+            f.name: getattr(self, f.name) + getattr(other, f.name)
+            for f in dataclasses.fields(self)
+            if isinstance(getattr(self, f.name), list)
+        }
+        return PollReport(
+            called=self.called or other.called,
+            ok=self.ok and other.ok,
+            error=self.error or other.error,
+            **lists,
+        )
 
 
 class DownloadMonitor:

@@ -81,6 +81,8 @@ class Monitor:
         self._reconciled = False
         self.last_reconcile: ReconcileReport | None = None
         self.last_rss: RssReport | None = None
+        #: "what: why" for each phase that raised since :meth:`run_once` began (redacted)
+        self.failures: list[str] = []
 
     # -- pausing -------------------------------------------------------------------------------
 
@@ -178,13 +180,17 @@ class Monitor:
         self.on_event(indexer_summary(self.config))
 
     def run_once(self) -> tuple[CycleReport | None, PollReport]:
-        """One cycle of each monitor: poll (and import), backlog search, RSS sync, poll again."""
-        self._guarded("download monitor", self.poll_phase)
+        """One cycle of each monitor: poll (and import), backlog search, RSS sync, poll again.
+        Returns the search's report (None when it did not search) and both polls' reports added
+        up (:meth:`PollReport.plus`); what failed on the way is in :attr:`failures`, the RSS
+        sync's report in :attr:`last_rss`."""
+        self.failures = []
+        first = self._guarded("download monitor", self.poll_phase) or PollReport(ok=False)
         cycle = self._guarded("search monitor", self.search_phase)
         self.last_rss = self._guarded("RSS sync", self.rss_phase)
-        poll = self._guarded("download monitor", self.poll_phase) or PollReport(ok=False)
+        second = self._guarded("download monitor", self.poll_phase) or PollReport(ok=False)
         self.on_event(MonitorState("idle"))
-        return cycle, poll
+        return cycle, first.plus(second)
 
     def set_sink(self, on_event: EventSink) -> None:
         """Where events go (the TUI passes its thread-safe poster when it starts the worker)."""
@@ -236,6 +242,7 @@ class Monitor:
         except Exception as exc:  # noqa: BLE001 - the loop must survive anything
             message = redact_text(f"{what}: {exc or type(exc).__name__}", self._secrets)
             log.exception("%s failed", what)
+            self.failures.append(message)
             try:
                 history.record("error", message)
             except Exception:  # noqa: BLE001 - the database itself may be the problem

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from rich.text import Text
 
 from ..models import to_local
-
-# C0 and C1 control characters (ESC, BEL, CR, ...): shown as visible symbols, never sent to
-# the terminal, so a release title holding "\x1b[31m" cannot colour or move anything.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␛ for ESC, ␀ for NUL, ...
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    return "\ufffd"
+from ..untrusted import for_terminal
 
 
 def clean(value: object) -> str:
-    """Outside text (titles, file names, error messages) with control characters made
-    visible. The result is plain text: put it in ``Text(...)``, never in markup."""
-    return _CONTROL.sub(_visible, str(value))
+    """Outside text (titles, file names, error messages) made safe for the terminal:
+    :func:`mydia_tui.untrusted.for_terminal`. Put the result in ``Text(...)``, never markup."""
+    return for_terminal(value)
 
 
 def plain(value: object, style: str = "") -> Text:
