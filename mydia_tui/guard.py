@@ -57,7 +57,6 @@ from .models import (
     ACTIVE_STATES,
     Blocklist,
     Download,
-    LibraryRoot,
     MediaFile,
     MediaItem,
     database,
@@ -65,7 +64,8 @@ from .models import (
 )
 from .processes import this_process
 from .refusals import Reason, Refusal
-from .scanning.folders import all_unchanged, changed_tops
+from .scanning.folders import all_unchanged
+from .scanning.layout import candidate_tops
 from .scanning.match import LibraryIndex
 from .targets import Target
 from .torrent import BadTorrent, normalize_info_hash
@@ -390,19 +390,19 @@ def _show_listing(folder: Path, max_depth: int = 3) -> _FolderListing:
 def _item_roots(target: Target) -> list[tuple[int, str]]:
     """The library folders where files of the target's item may be: its own root, or every
     root of its kind while it has none."""
-    kind = "movies" if target.is_movie else "shows"
-    query = LibraryRoot.select(LibraryRoot.id, LibraryRoot.path)
     if target.root_id is not None:
-        query = query.where(LibraryRoot.id == target.root_id)
+        rows = run_sql("SELECT id, path FROM library_root WHERE id = ?", (target.root_id,))
     else:
-        query = query.where(LibraryRoot.kind == kind)
-    return [(root_id, path) for root_id, path in query.tuples()]
+        kind = "movies" if target.is_movie else "shows"
+        rows = run_sql("SELECT id, path FROM library_root WHERE kind = ?", (kind,))
+    return [(root_id, path) for root_id, path in rows.fetchall()]
 
 
 def _unscanned_video(target: Target) -> tuple[str, Path] | None:
     """A video the library scan would map to the target (to the film, or to one of its
     episodes) and has not recorded yet: looked for in every part of the item's library folder
-    that changed since the last scan (:func:`mydia_tui.scanning.folders.changed_tops`), and
+    that may hold one and changed since the last scan
+    (:func:`mydia_tui.scanning.layout.candidate_tops`), and
     matched with the scan's own matcher (:class:`mydia_tui.scanning.match.LibraryIndex`), so
     that the guard sees every layout the scan maps: the item's ``Title (Year)/`` folder, a loose
     ``Title.Year.1080p.mkv`` in the root, a scene-named folder, a folder without the year, a
@@ -412,7 +412,7 @@ def _unscanned_video(target: Target) -> tuple[str, Path] | None:
     wanted = set(target.episode_ids)
     index = LibraryIndex(target.item_id)
     for root_id, root in _item_roots(target):
-        for top in changed_tops(root_id, root):
+        for top in candidate_tops(root_id, root, kind, target.title, target.folder):
             path = os.path.join(root, top)
             if os.path.isdir(path):
                 videos = [video for video, _ in _show_listing(Path(path)).videos]

@@ -720,3 +720,20 @@ def test_an_episode_on_disk_in_any_layout_the_scan_maps_is_not_grabbed_again(lib
     _scan(lib)
     (f,) = MediaFile.select()
     assert f.episode_id == lib.ep(2, 1) and f.path == layout
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["Room 237 (2012)/Room 237 (2012) 1080p.mkv", "Room.237.2012.720p.BluRay.x264-GRP.mkv"],
+)
+def test_a_film_whose_title_holds_three_digits_is_seen_and_mapped(lib, layout):
+    """ "Room 237" is not season 2 episode 37: a bare number is an episode only when no year
+    follows it (the scene's ``Show.416.hdtv``)."""
+    room = add_movie("Room 237", 2012).id
+    path = lib.movies_root / layout
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"video")
+    assert refused(lib.grab_movie(room), Reason.ALREADY_ON_DISK)
+    _scan(lib)
+    (f,) = MediaFile.select()
+    assert f.movie_id == room

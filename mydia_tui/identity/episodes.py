@@ -83,6 +83,7 @@ _TAGS = re.compile(
 )
 # "Show.416.hdtv", "the.100.110.hdtv": three digits after the title, season and episode
 _BARE = re.compile(r"(?<=[ ._])([1-9])(\d\d)(?=[ ._-]|$)")
+_YEAR_LATER = re.compile(r"(?<![0-9])\(?(?:19|20)\d\d\)?(?![0-9])")
 # "Open Season 2 (2008)": a season word followed by a year is a title
 _YEAR_AFTER = re.compile(r"[ ._]*\(?(?:19|20)\d\d\)?(?![0-9])")
 # "Season 1, 2, 3 & 4", "(Season 1 2 3 4 5)"
@@ -175,7 +176,7 @@ class EpisodeNumbers:
     numbers when the name gives no season (anime); ``air_date``: a daily show's episode;
     ``pack``: one of :data:`PACK_KINDS`; ``part``: the part of a partial season pack;
     ``start``/``end``: where the marker is in the name (-1 when there is none): the title
-    is written before ``start``."""
+    is written before ``start``; ``bare``: read from a bare three-digit number."""
 
     seasons: tuple[int, ...] = ()
     episodes: tuple[int, ...] = ()
@@ -185,6 +186,8 @@ class EpisodeNumbers:
     part: int | None = None
     start: int = -1
     end: int = -1
+    #: read from a bare number ("Show.416.hdtv"): the least certain reading
+    bare: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.seasons or self.episodes or self.absolute or self.air_date or self.pack)
@@ -488,8 +491,8 @@ def _bare(name: str) -> EpisodeNumbers:
     for i, m in enumerate(tokens):  # noqa: B007 (the token found is used after the loop)
         if m.start() == 0 or int(m.group(2)) == 0:
             continue  # a title "300"; "The.100": episode 0 is the title's number
-        if re.match(r"[ ._-]*(?:19|20)\d\d(?![0-9])", name[m.end() :]):
-            return NONE
+        if _YEAR_LATER.search(name[m.end() :]):
+            return NONE  # "Fahrenheit 451 (2018)", "Room.237.2012": a film's title
         break
     else:
         return NONE
@@ -503,7 +506,9 @@ def _bare(name: str) -> EpisodeNumbers:
             break
         episodes.append(int(more.group(2)))
         end = more.end()
-    return EpisodeNumbers(seasons=(season,), episodes=tuple(episodes), start=m.start(), end=end)
+    return EpisodeNumbers(
+        seasons=(season,), episodes=tuple(episodes), start=m.start(), end=end, bare=True
+    )
 
 
 _EPISODE_ONLY = re.compile(r"(?:^|(?<![0-9A-Za-z]))(?:E|Ep|Episode)[ ._-]*(\d{1,4})(?![0-9])", re.I)

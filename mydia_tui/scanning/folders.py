@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from ..db import run_sql
-from ..identity.video import SYSTEM_DIRS
 from ..models import FolderState, Meta, database
 
 #: a record is trusted only if the folder was last changed at least this long before it was
@@ -120,6 +120,10 @@ def record_scan(
         mtime_ns < 0 or listed_ns - mtime_ns >= RACY_NS for _, mtime_ns, listed_ns in listed
     )
     with database.atomic():
+        # a new generation of the root's records: what readers keep of them is stale
+        Meta.insert(key=generation_key(root_id), value=str(time.time_ns())).on_conflict(
+            conflict_target=[Meta.key], preserve=[Meta.value]
+        ).execute()
         if settled:
             Meta.insert(key=key, value=seal).on_conflict(
                 conflict_target=[Meta.key], preserve=[Meta.value]
@@ -147,6 +151,11 @@ def record_scan(
                 (FolderState.root == root_id) & FolderState.path.in_(gone[start : start + _CHUNK])
             ).execute()
     return len(changed) + len(gone)
+
+
+def generation_key(root_id: int) -> str:
+    """The ``meta`` key whose value changes whenever a scan rewrites a root's records."""
+    return f"folder_states_gen:{root_id}"
 
 
 def _seal(listed: Sequence[tuple[str, int, int]], loose: Counter[str]) -> str:
@@ -196,49 +205,3 @@ def all_unchanged(states: Iterable[tuple[str, int, int, int]]) -> bool:
         except OSError:
             return False
     return True
-
-
-def changed_tops(root_id: int, root: str) -> list[str]:
-    """The entries directly under ``root`` (relative names) that may hold a video the last scan
-    did not record: a folder with no record, or one whose tree changed since the scan, was not
-    trusted, or had something loose; and the root's loose files when the root itself changed.
-    Hidden entries and system folders are left out. One query and one ``stat`` per recorded
-    folder; the root is listed only when it changed (an unreadable root gives nothing).
-
-    The guard's on-disk rule walks exactly these, so that it sees every file the scan would
-    map to an item, wherever the scan would find it (a loose file in the root, a scene-named
-    folder, a folder without the year)."""
-    rows = run_sql(
-        "SELECT top, path, mtime_ns, listed_ns, loose FROM folder_state WHERE root_id = ?",
-        (root_id,),
-    ).fetchall()
-    by_top: dict[str, list[tuple[str, int, int, int]]] = {}
-    prefix = root if root.endswith("/") else root + "/"
-    for top, path, mtime_ns, listed_ns, loose in rows:
-        by_top.setdefault(top, []).append((prefix + path, mtime_ns, listed_ns, loose))
-    root_states = [state for state in by_top.pop("", ()) if state[0] == prefix]
-    root_unchanged = bool(root_states) and all_unchanged(root_states)
-    if root_unchanged:
-        # the same entries as the scan saw, none of them loose: no need to list the root
-        return [top for top, states in by_top.items() if not all_unchanged(states)]
-    out = []
-    try:
-        with os.scandir(root) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith(".") or name.lower() in SYSTEM_DIRS:
-                    continue
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                if not is_dir:
-                    if not root_unchanged:
-                        out.append(name)
-                    continue
-                states = by_top.get(name)
-                if not states or not all_unchanged(states):
-                    out.append(name)
-    except OSError:
-        return []
-    return out

@@ -116,7 +116,7 @@ def parse_folder(name: str) -> NameInfo:
     if _SPECIALS_FOLDER.match(text.strip()):
         return NameInfo(season=0)
     numbers = read_episodes(text)
-    if numbers and numbers.start > 0:
+    if numbers and numbers.start > 0 and not numbers.bare:
         # a release folder ("Zoo.S02E05.1080p.WEB-DL-GRP"): the title is written before the marker
         text = text[: numbers.start]
     title, year = _title_and_year(text)
@@ -130,7 +130,7 @@ def parse_file(stem: str) -> NameInfo | None:
     :func:`fallback_parse`)."""
     ids = name_ids(stem)
     numbers = read_episodes(stem)
-    if numbers.pairs():
+    if numbers.pairs() and not (numbers.bare and _YEAR_PAREN.search(stem)):
         title, year = _title_and_year(_BRACKETS.sub(" ", stem[: numbers.start]))
         return NameInfo(
             title=title, year=year, season=numbers.season, episodes=numbers.episodes, ids=ids
