@@ -470,15 +470,33 @@ def rule_not_blocklisted(check: Check) -> Refusal | None:
     return Refusal(Reason.BLOCKLISTED, f"release is blocklisted{why} ({title or check.info_hash})")
 
 
+def _root_present(root: str) -> bool:
+    """The library folder exists and holds something (an unmounted mount point is empty)."""
+    try:
+        with os.scandir(root) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
+
+
 def _rule_files_in_db(check: Check) -> Refusal | None:
     """A file the library has recorded for any part of the target, really on disk (read inside
     the claim's transaction, so that an import that commits meanwhile is seen). Rows whose file
-    is gone do not count; they are flagged ``missing_since`` for the library to correct."""
+    is gone do not count; they are flagged ``missing_since`` for the library to correct. A
+    library folder that is missing or empty (a disk not mounted) proves nothing gone: its files
+    still count, as the scan holds back in that case too."""
     gone = []
     for file_id, rel, root, missing in check.facts().get("file", ()):
         path = Path(root) / rel
         if path.exists():
             return Refusal(Reason.ALREADY_ON_DISK, f"already have a file: {path}")
+        if not _root_present(root):
+            return Refusal(
+                Reason.ALREADY_ON_DISK,
+                f"the library records a file ({path}), but its library folder {root} is "
+                "missing or empty: is the disk mounted? If the files are really gone, run "
+                "'mydia-tui scan --allow-mass-removal'",
+            )
         if not missing:
             gone.append((file_id, path))
     for file_id, path in gone:

@@ -14,6 +14,7 @@ from peewee import IntegrityError
 
 from .errors import AlreadyExists, NotFound, UsageError
 from .history import record
+from .identity import titles as _titles
 from .identity.titles import key_words
 from .models import (
     Episode,
@@ -352,8 +353,42 @@ def _target_item(item_id: int) -> MediaItem:
     return item
 
 
+def title_words(title: str) -> str:
+    return _titles.title_key(title).words
+
+
+def title_country(title: str) -> str | None:
+    return _titles.title_key(title).country
+
+
+def namesakes(item_id: int) -> list[int]:
+    """The other films or shows (same kind) whose title has the same words as this item's,
+    qualifiers aside: "The Office" and "The Office (US)", "Heist" of 2001 and of 2002."""
+    item = MediaItem.get_or_none(MediaItem.id == item_id)
+    if item is None:
+        return []
+    base = title_words(item.title)
+    if not base:
+        return []
+    rows = MediaItem.select(MediaItem.id, MediaItem.title).where(
+        (MediaItem.kind == item.kind)
+        & (MediaItem.id != item_id)
+        & ((MediaItem.title_key == base) | MediaItem.title_key.startswith(base + " "))
+    )
+    return [i for i, title in rows.tuples() if title_words(title) == base]
+
+
+def _namesake_countries(item: MediaItem) -> tuple[str, ...]:
+    ids = namesakes(item.id)
+    if not ids:
+        return ()
+    titles = MediaItem.select(MediaItem.title).where(MediaItem.id.in_(ids)).tuples()
+    return tuple(sorted({c for (t,) in titles if (c := title_country(t))}))
+
+
 def _target_base(item: MediaItem) -> dict:
     return {
+        "namesake_countries": _namesake_countries(item),
         "item_id": item.id,
         "title": item.title,
         "year": item.year,

@@ -52,6 +52,9 @@ class Target:
     episodes: tuple[EpisodeRef, ...] = ()
     folder: str | None = None
     root_id: int | None = None
+    #: country qualifiers of other library items of the same title ("us" when "The Office
+    #: (US)" is in the library beside this "The Office"): a name with one of them is theirs
+    namesake_countries: tuple[str, ...] = ()
 
     @property
     def is_movie(self) -> bool:

@@ -223,6 +223,7 @@ def test_unscanned_episode_file_blocks_only_that_episode(lib):
 
 
 def test_file_row_whose_file_is_gone_does_not_count_and_is_flagged(lib):
+    (lib.movies_root / "Sintel (2010)").mkdir()  # the library folder is there (mounted)
     f = lib.movie_file(on_disk=False)
     assert lib.grab_movie().accepted
     assert MediaFile.get_by_id(f.id).missing_since is not None
@@ -737,3 +738,85 @@ def test_a_film_whose_title_holds_three_digits_is_seen_and_mapped(lib, layout):
     _scan(lib)
     (f,) = MediaFile.select()
     assert f.movie_id == room
+
+
+# ---------------------------------------------------------------------------------------------
+# Found by trying the guard as a new user (issue 14's review)
+
+
+@pytest.mark.parametrize(
+    ("title", "year", "layout"),
+    [
+        ("千と千尋の神隠し", 2001, "千と千尋の神隠し (2001)/千と千尋の神隠し.mkv"),
+        ("Брат", 1997, "Брат (1997)/Брат.1997.mkv"),
+        ("Kill Bill: Volume 1", 2003, "Kill.Bill.Vol.1.2003.1080p.BluRay.x264-GRP.mkv"),
+        ("Blade Runner 2049", 2017, "Blade.Runner.2049.mkv"),
+    ],
+)
+def test_titles_in_any_script_and_written_either_way_are_seen(lib, title, year, layout):
+    item = add_movie(title, year).id
+    path = lib.movies_root / layout
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"video")
+    assert refused(lib.grab_movie(item), Reason.ALREADY_ON_DISK)
+    _scan(lib)
+    (f,) = MediaFile.select()
+    assert f.movie_id == item
+
+
+def test_a_namesake_of_another_year_or_country_is_not_taken_for_the_item(lib):
+    heist_2001 = add_movie("Heist", 2001).id
+    heist_2002 = add_movie("Heist", 2002).id
+    (lib.movies_root / "Heist.2001.1080p.mkv").write_bytes(b"video")
+    assert refused(lib.grab_movie(heist_2001), Reason.ALREADY_ON_DISK)
+    assert lib.grab_movie(heist_2002).accepted  # one year off, but Heist (2001) exists
+
+    uk = add_show("The Office", manual_episodes({1: 6}), year=2001).id
+    us = add_show("The Office (US)", manual_episodes({1: 6}), year=2005).id
+    season = lib.shows_root / "The Office (US)" / "Season 01"
+    season.mkdir(parents=True)
+    (season / "The.Office.US.S01E01.mkv").write_bytes(b"video")
+
+    def grab(show, n):
+        ep = Episode.get((Episode.show == show) & (Episode.season == 1) & (Episode.number == n))
+        rel = release()
+        return lib.guard.grab(episodes_target([ep.id]), rel, ok(rel.info_hash))
+
+    assert refused(grab(us, 1), Reason.ALREADY_ON_DISK)
+    assert grab(uk, 1).accepted
+    _scan(lib)
+    (f,) = MediaFile.select().where(MediaFile.episode.is_null(False))
+    assert Episode.get_by_id(f.episode_id).show_id == us
+
+
+def test_a_library_folder_that_is_not_mounted_proves_nothing_gone(lib):
+    lib.movie_file()
+    for entry in sorted(lib.movies_root.rglob("*"), reverse=True):
+        entry.unlink() if entry.is_file() else entry.rmdir()  # the disk is not mounted
+    outcome = lib.grab_movie()
+    assert refused(outcome, Reason.ALREADY_ON_DISK)
+    assert "is the disk mounted?" in outcome.message
+    assert MediaFile.get().missing_since is None
+
+
+def test_anime_numbered_absolutely_in_a_season_folder_count_in_the_shows_order(lib):
+    show = add_show("One Piece", manual_episodes({1: 61, 2: 16})).id
+    season = lib.shows_root / "One Piece" / "Season 2"
+    season.mkdir(parents=True)
+    (season / "[Group] One Piece - 66 [1080p].mkv").write_bytes(b"video")
+
+    def grab(s, n):
+        ep = Episode.get((Episode.show == show) & (Episode.season == s) & (Episode.number == n))
+        rel = release()
+        return lib.guard.grab(episodes_target([ep.id]), rel, ok(rel.info_hash))
+
+    assert refused(grab(2, 5), Reason.ALREADY_ON_DISK)  # episode 66 is S02E05
+    assert grab(2, 16).accepted
+
+
+def test_promos_and_commentaries_are_not_the_film(lib):
+    folder = lib.movies_root / "Big Buck Bunny (2008)"
+    folder.mkdir()
+    (folder / "Big.Buck.Bunny.2008.Promo.mkv").write_bytes(b"video")
+    (folder / "Big.Buck.Bunny.2008.Commentary.mkv").write_bytes(b"video")
+    assert lib.grab_movie().accepted

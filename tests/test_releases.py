@@ -340,3 +340,21 @@ def test_profiles_sync_into_the_table_and_back(db):
 def test_fast_path_edge_shapes(name, title, year, source):
     p = parse_name(name, persist=False)
     assert (p.title, p.year, p.source) == (title, year, source)
+
+
+def test_a_country_that_names_another_item_of_the_library_refuses_the_release():
+    """ "The Office" (2001, the UK one) beside "The Office (US)" in one library: a release of
+    The.Office.US is the other show's (without that namesake it is accepted for "The Office")."""
+    uk = Target(
+        kind="episodes",
+        item_id=3,
+        title="The Office",
+        year=2001,
+        season=1,
+        episodes=(EpisodeRef(31, 1, 4),),
+        namesake_countries=("us",),
+    )
+    d = judge("The.Office.US.S01E04.1080p.WEB-DL.x264-GRP", uk)
+    assert d.reason_code == "wrong_title", d.message
+    alone = Target(**{**uk.__dict__, "namesake_countries": ()})
+    assert judge("The.Office.US.S01E04.1080p.WEB-DL.x264-GRP", alone).accepted

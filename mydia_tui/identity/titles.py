@@ -34,7 +34,9 @@ from functools import lru_cache
 COUNTRY_CODES = frozenset({"us", "uk", "au", "nz", "ca", "gb", "ie"})
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+#: what separates words: anything but a letter or a digit of any script ("千と千尋の神隠し",
+#: "Брат" are words)
+_NON_ALNUM = re.compile(r"[\W_]+")
 _TRAILING_ARTICLE = re.compile(r"^(.*\S)\s*,\s*(the|a|an)\s*$", re.I)
 _PAREN_TAIL = re.compile(r"\s*[(\[]\s*([A-Za-z]{2}|\d{4})\s*[)\]]\s*$")
 _ROMAN = {
@@ -57,6 +59,8 @@ _ROMAN = {
     "xx": 20,
 }
 _SINGLE_ROMAN = {"i": 1, "v": 5, "x": 10}
+#: abbreviations written either way in titles ("Kill Bill: Vol. 1", "Kill.Bill.Volume.1")
+_SYNONYMS = {"vol": "volume", "pt": "part", "ep": "episode", "chap": "chapter"}
 _NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -71,7 +75,7 @@ _NUMBER_WORDS = {
 }
 _ARTICLES = frozenset({"the", "a", "an"})
 #: words after which a single roman letter or a number word is a sequel number
-_SEQUEL_WORDS = frozenset({"part", "chapter", "vol", "volume", "book", "episode"})
+_SEQUEL_WORDS = frozenset({"part", "pt", "chapter", "vol", "volume", "book", "episode"})
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ def _words(text: str) -> list[str]:
         words.append(word)
     flush()
     out: list[str] = []
+    words = [_SYNONYMS.get(w, w) for w in words]
     for i, word in enumerate(words):
         after_sequel_word = i > 0 and words[i - 1] in _SEQUEL_WORDS
         if word in _ROMAN and i > 0:
@@ -193,6 +198,7 @@ def match_title(
     item_year: int | None = None,
     *,
     alt_title: str | None = None,
+    taken_countries: tuple[str, ...] = (),
 ) -> TitleMatch | None:
     """Whether a title read from a name (with the year read after it, if any) names the item
     titled ``item_title`` (of ``item_year``); None when it does not.
@@ -212,6 +218,8 @@ def match_title(
     item_years = {y for y in (item.year, item_year) if y}
     for name, year_in_title in candidates:
         if not name or name.conflicts(item):
+            continue
+        if name.country and not item.country and name.country in taken_countries:
             continue
         if name.words == item.words:
             if year_in_title and name_year in item_years:

@@ -109,6 +109,8 @@ _BONUS_WORDS = frozenset(
         "interview",
         "interviews",
         "makingof",
+        "promo",
+        "commentary",
     }
 )
 #: phrases (word sequences) that mark bonus material

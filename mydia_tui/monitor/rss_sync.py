@@ -95,7 +95,8 @@ class WantedIndex:
 
     movies_by_key: dict[str, list[tuple[int, int | None]]] = field(default_factory=dict)
     movies_by_id: dict[tuple[str, int], int] = field(default_factory=dict)
-    shows_by_key: dict[str, int] = field(default_factory=dict)
+    #: title key -> (show, its title's country qualifier): namesakes share a key
+    shows_by_key: dict[str, list[tuple[int, str | None]]] = field(default_factory=dict)
     shows_by_id: dict[tuple[str, int], int] = field(default_factory=dict)
     episodes: dict[tuple[int, int, int], int] = field(default_factory=dict)
     #: (show, season) -> whether a season pack is wanted for it
@@ -195,10 +196,11 @@ class WantedIndex:
                 continue
             shows_done.add(show)
             _id, year, imdb, _tmdb, tvdb, tvmaze = items[show]
+            country = title_key(season.title).country
             for key in _title_keys(season.title):
-                index.shows_by_key[key] = show
+                index.shows_by_key.setdefault(key, []).append((show, country))
                 if year:
-                    index.shows_by_key[f"{key} {year}"] = show
+                    index.shows_by_key.setdefault(f"{key} {year}", []).append((show, country))
             for name, value in (("imdb", _imdb(imdb)), ("tvdb", tvdb), ("tvmaze", tvmaze)):
                 if value:
                     index.shows_by_id[(name, value)] = show
@@ -243,7 +245,10 @@ class WantedIndex:
             None,
         )
         if show is None:
-            show = next((self.shows_by_key[k] for k in keys if k in self.shows_by_key), None)
+            named = [entry for k in keys for entry in self.shows_by_key.get(k, ())]
+            # namesakes ("The Office", "The Office (US)"): the one the name's country names
+            country = title_key(parsed.title).country
+            show = next((i for i, c in named if c == country), named[0][0] if named else None)
         if show is None or len(parsed.seasons) > 1 or not parsed.seasons:
             # absolute numbers (anime) and air dates (dailies) name no season here: the
             # backlog search, which reads the show's order and air dates, finds those

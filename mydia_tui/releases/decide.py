@@ -365,7 +365,12 @@ def _words(title: str) -> list[str]:
 
 def _title_match(parsed: ParsedRelease, target: Target):
     return match_title(
-        parsed.title, parsed.year, target.title, target.year, alt_title=parsed.alt_title
+        parsed.title,
+        parsed.year,
+        target.title,
+        target.year,
+        alt_title=parsed.alt_title,
+        taken_countries=target.namesake_countries,
     )
 
 

@@ -323,7 +323,7 @@ _EDITION_TAIL = re.compile(
     r"[ ._-]+(?:cut|edition))+$"
 )
 #: words that continue a title past where guessit cuts it ("Guardians of the Galaxy Vol 3")
-_TITLE_CONTINUES = re.compile(r"(?i)^(?:vol(?:ume)?|part|chapter|book|season|episode)\b")
+_TITLE_CONTINUES = re.compile(r"(?i)^(?:vol(?:ume)?|part|chapter|book|season|episode|\d+$)\b")
 
 
 def _without_edition(title: str) -> str:
@@ -512,7 +512,7 @@ def _words_before_year(name: str, title: str, year: int | None) -> str:
     are guessit's ``title`` continued by a part, volume or season word guessit took for its
     own; else ``title``."""
     text = name.rpartition(".")[0] if video_extension(name) else name
-    at = text.find(str(year)) if year else -1
+    at = text.find(str(year), 1) if year else -1  # a title may begin with its year ("2001")
     if at <= 0:
         q = _QUALITY_WORD.search(text)
         at = q.start() if q else len(text)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from ..identity.episodes import episode_in_season_folder, read_episodes
 from ..identity.titles import match_title, title_key, without_article
 from ..identity.video import bonus_words
+from ..library import namesakes
 from ..models import Episode, MediaItem
 from . import names
 
@@ -81,7 +82,9 @@ class LibraryIndex:
             MediaItem.tvmaze_id,
         )
         if self.only_item is not None:
-            rows = rows.where(MediaItem.id == self.only_item)
+            # the item, and its namesakes: so that a name of another year or country is theirs
+            # ("Heist (2001)" beside "Heist (2002)"; "The Office" beside "The Office (US)")
+            rows = rows.where(MediaItem.id.in_([self.only_item, *namesakes(self.only_item)]))
         for item_id, kind, title, _key, year, imdb, tmdb, tvdb, tvmaze in rows.tuples():
             self.titles[item_id] = f"{title} ({year})" if year else title
             self.raw_titles[item_id] = title
@@ -160,6 +163,12 @@ class LibraryIndex:
                 )
             ]
         candidates = list(dict.fromkeys(candidates))
+        if len({c[0] for c in candidates}) > 1:
+            # the same qualifier first: "The Office (US)" is not "The Office" of 2001
+            country = key.country
+            same = [c for c in candidates if title_key(self.raw_titles[c[0]]).country == country]
+            if same:
+                candidates = same
         what = "film" if kind == "movie" else "show"
         shown = f"{title} ({year})" if year else title
         if not candidates:
@@ -246,7 +255,14 @@ class LibraryIndex:
         if info is None or (info.season is None and not info.episodes and info.air_date is None):
             absolute = info.absolute if info is not None else ()
             episodes = episode_in_season_folder(stem) if folder_season is not None else ()
-            if absolute and folder_season is not None:
+            if (
+                absolute
+                and folder_season is not None
+                and stem.startswith("[")
+                and any((show_id, n) in self._absolute_index(show_id) for n in absolute)
+            ):
+                pass  # "[Group] Title - 66" in "Season 2/": anime count in the show's order
+            elif absolute and folder_season is not None:
                 # a number without a season inside a season folder is that season's
                 info = names.NameInfo(
                     title=info.title if info else "", season=folder_season, episodes=absolute
@@ -317,6 +333,12 @@ class LibraryIndex:
                 slow_parses=slow_parses,
             )
         return Match(show_id=show_id, episode_ids=tuple(found_ids), slow_parses=slow_parses)
+
+    def _absolute_index(self, show_id: int | None) -> dict[tuple[int, int], int]:
+        if show_id is None:
+            return {}
+        self.load_episodes()
+        return self.by_absolute
 
     @staticmethod
     def _from_release_folder(dirs: list[str]) -> names.NameInfo | None:
