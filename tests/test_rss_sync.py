@@ -253,3 +253,21 @@ def test_sigterm_during_a_slow_indexer_stops_the_monitor_within_a_second(
     assert elapsed < 1.0, (elapsed, err)
     assert "monitor stopped" in err and fake.api_key not in err
     assert MediaItem.select().count() == 1
+
+
+def test_the_wanted_index_finds_titles_that_end_in_a_year_and_namesakes_apart(db):
+    """Found by a new user: the RSS sync never grabbed "Space: 1999" (its release names read
+    as the show "Space" of 1999), and matched The.Office.US to "The Office" (2001) when "The
+    Office (US)" was wanted too."""
+    space = add_show("Space: 1999", manual_episodes({1: 3}), year=1975)
+    uk = add_show("The Office", manual_episodes({1: 6}), year=2001)
+    us = add_show("The Office (US)", manual_episodes({1: 6}), year=2005)
+    index = WantedIndex.build()
+
+    def match(title):
+        found = index.match(release(title), parse_name(title))
+        return found.item_id if found else None
+
+    assert match("Space.1999.S01E01.1080p.BluRay.x264-GRP") == space.id
+    assert match("The.Office.US.S01E04.1080p.WEB-DL.x264-GRP") == us.id
+    assert match("The.Office.S01E04.1080p.WEB-DL.x264-GRP") == uk.id

@@ -100,13 +100,14 @@ class Monitor:
 
     # -- phases ----------------------------------------------------------------------------------
 
-    def _probe(self) -> bool:
-        """A cheap call to learn whether Deluge answers (when no poll call was made)."""
+    def _probe(self) -> str:
+        """A cheap call to learn whether Deluge answers (when no poll call was made): "" when
+        it does, else why not."""
         try:
             self.client.version()
-            return True
-        except DelugeError:
-            return False
+            return ""
+        except DelugeError as exc:
+            return str(exc) or "Deluge did not answer"
 
     def _after_health(self, connected: bool) -> None:
         """Report Deluge's health; reconcile after start-up and after every reconnect."""
@@ -134,7 +135,12 @@ class Monitor:
     def poll_phase(self) -> PollReport:
         self.on_event(MonitorState("polling"))
         report = self.downloads.poll()
-        self._after_health(report.ok if report.called else self._probe())
+        if not report.called:
+            # nothing to poll: still say whether Deluge answers (monitor --once fails if not)
+            error = self._probe()
+            if error:
+                report.ok, report.error = False, error
+        self._after_health(report.ok)
         if (
             report.updated
             or report.unknown
@@ -165,7 +171,7 @@ class Monitor:
 
     def _grabbing_phase(self, what: str, run: Callable[[], R]) -> R | None:
         """Run a phase that may grab, when Deluge answers; report what changed."""
-        if not (self.client.is_connected or self._probe()):
+        if not self.client.is_connected and self._probe():
             log.info("Deluge is offline: no %s this time", what)
             return None
         report = run()

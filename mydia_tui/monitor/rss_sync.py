@@ -210,6 +210,8 @@ class WantedIndex:
         """What ``release`` names among the wanted, or None (set lookups only). The release
         rules judge it afterwards: a match is a candidate, not a decision."""
         keys = _name_keys(parsed.title, parsed.alt_title)
+        if parsed.year:  # "Space.1999.S01E01": the year may be the title's ("Space: 1999")
+            keys |= _title_keys(f"{parsed.title} {parsed.year}")
         if parsed.kind == "movie":
             return self._movie(release, parsed, keys)
         return self._episodes(release, parsed, keys)

@@ -229,6 +229,22 @@ def test_monitor_once_exits_1_when_a_search_failed(mydia: Mydia, tmp_path: Path,
     assert "1 part(s) failed" in run.err and "Film 0" in run.err
 
 
+def test_monitor_once_exits_1_when_deluge_does_not_answer_and_nothing_is_downloading(
+    mydia: Mydia, tmp_path: Path
+):
+    """Found by a new user: with nothing to poll, a Deluge that refused the connection went
+    unnoticed and ``monitor --once`` exited 0."""
+    from mydia_tui.config import Config, DelugeConfig, write_config
+
+    _library(mydia)
+    mydia.config = write_config(
+        Config(deluge=DelugeConfig(host="127.0.0.1", port=1, timeout=1.0)), tmp_path / "c.toml"
+    )
+    run = mydia("monitor", "--once", timeout=60)
+    assert run.code == 1, run.err
+    assert "Deluge did not answer" in run.err and "refused the connection" in run.err
+
+
 def test_monitor_once_counts_both_polls():
     """``monitor --once`` polls twice (before and after its search): its summary adds both."""
     from mydia_tui.monitor.downloads import PollReport
