@@ -40,6 +40,33 @@ SECRET_KEYS = frozenset({"password", "api_key"})
 
 
 @dataclass(frozen=True)
+class PathMapping:
+    """One ``[[deluge.path_mappings]]`` entry: the folder Deluge reports (``remote``, as the
+    daemon sees it: in its container, on the NAS, on the seedbox) and the same folder as this
+    machine sees it (``local``, absolute). Both are folder paths; ``remote`` may be a Windows
+    path (``D:\\Downloads``) since it is only compared, never opened."""
+
+    remote: str
+    local: str
+
+    def validate(self, where: str) -> None:
+        _check(bool(self.remote.strip()), where, "remote", "must not be empty")
+        _check(
+            os.path.isabs(self.local),
+            where,
+            "local",
+            f"must be an absolute folder on this machine, not {self.local!r}",
+        )
+        for key in ("remote", "local"):
+            _check_text(getattr(self, key), where, key)
+
+
+def _path_parts(path: str) -> list[str]:
+    """A path's components, ``/`` and ``\\`` alike, empty ones dropped."""
+    return [p for p in re.split(r"[/\\]+", path) if p]
+
+
+@dataclass(frozen=True)
 class DelugeConfig:
     host: str = "127.0.0.1"
     port: int = 58846
@@ -54,9 +81,37 @@ class DelugeConfig:
     #: label set on our torrents when the Label plugin is enabled; empty: no label
     label: str = "mydia"
     add_paused: bool = False
+    #: remote path mappings: the folders Deluge reports, as this machine sees them
+    path_mappings: tuple[PathMapping, ...] = ()
+
+    def local_path(self, reported: str) -> str:
+        """The path Deluge reports (a save path or a file under it) as this machine sees it:
+        the longest ``remote`` of :attr:`path_mappings` that is a whole-component prefix of
+        ``reported`` is replaced by its ``local``; no mapping applies: ``reported`` unchanged.
+        The one translation of every path Deluge reports (``DelugeClient`` applies it)."""
+        if not reported or not self.path_mappings:
+            return reported
+        parts = _path_parts(reported)
+        best: PathMapping | None = None
+        best_len = -1
+        for m in self.path_mappings:
+            prefix = _path_parts(m.remote)
+            absolute = m.remote.startswith(("/", "\\")) == reported.startswith(("/", "\\"))
+            if absolute and parts[: len(prefix)] == prefix and len(prefix) > best_len:
+                best, best_len = m, len(prefix)
+        if best is None:
+            return reported
+        return os.path.join(best.local, *parts[best_len:])
 
     def validate(self, where: str) -> None:
         _check(1 <= self.port <= 65535, where, "port", "must be between 1 and 65535")
+        remotes = [tuple(_path_parts(m.remote)) for m in self.path_mappings]
+        _check(
+            len(set(remotes)) == len(remotes),
+            where,
+            "path_mappings",
+            "must not map one remote folder twice",
+        )
         _check(0 < self.timeout <= 300, where, "timeout", "must be between 0 and 300 seconds")
         _check(bool(self.host.strip()), where, "host", "must not be empty")
         for key in ("host", "username", "movies_location", "shows_location", "label"):

@@ -714,3 +714,18 @@ def blocklist(
         item=item_id,
         expires_at=expires_at,
     ).execute()
+
+
+def blocklist_download(d: Download, reason: str) -> int:
+    """Blocklist the release of download ``d`` (its info-hash, title, indexer, guid, size and
+    item), saying ``reason``: the guard refuses it from then on (``blocklisted``), so it is
+    never grabbed again automatically. Returns the blocklist entry's id."""
+    return blocklist(
+        info_hash=d.info_hash,
+        title=d.title,
+        indexer=d.indexer,
+        guid=d.guid,
+        size=d.size or None,
+        reason=reason,
+        item_id=d.item_id,
+    )

@@ -344,3 +344,70 @@ def test_one_video_without_numbers_imports_as_the_episode_it_was_grabbed_for(loo
     (f,) = MediaFile.select()
     assert f.path == "Sousou no Frieren/Season 01/Sousou no Frieren - S01E28 [WEBDL-1080p].mkv"
     assert not [s for s in wanted_seasons() if 28 in s.episode_numbers]
+
+
+def _set_torrent_options(daemon, info_hash: str, options: dict) -> None:
+    rpc = daemon.rpc()
+    try:
+        rpc.call("core.set_torrent_options", [info_hash], options)
+    finally:
+        rpc.disconnect()
+
+
+def test_torrent_removed_by_deluge_at_its_stop_ratio_is_imported_not_grabbed_again(
+    loop, swarm, tmp_path
+):
+    """Deluge removes the finished torrent at its stop ratio before any poll saw it finish:
+    its files are still where Deluge put them, so they are imported from the file list the poll
+    recorded; the download is not removed and its target is not wanted again."""
+    cfg, client, monitor = loop
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 1_000_000, "readme.nfo": 100})
+    seed(swarm, payload)
+    movie, download_id = _grab_movie(client, payload)
+    monitor.poll()  # seen once, downloading: its files are recorded
+    assert Download.get_by_id(download_id).state not in ("completed", "imported")
+    _set_torrent_options(
+        swarm.client,
+        payload.info_hash,
+        {"stop_at_ratio": True, "stop_ratio": 0.0, "remove_at_ratio": True},
+    )
+    swarm.connect(payload.info_hash)
+    wait_for(lambda: client.status(payload.info_hash) is None, 40, what="removal at ratio")
+    source = swarm.client.download_location / "movies" / MOVIE / f"{MOVIE}.mkv"
+    assert source.stat().st_size == 1_000_000  # Deluge left the data
+
+    _poll_until(monitor, lambda: Download.get_by_id(download_id).state == "imported", "import")
+    (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
+    placed = tmp_path / "library" / "movies" / f.path
+    assert placed.stat().st_ino == source.stat().st_ino
+    assert Download.select().count() == 1
+    assert wanted_movies() == []
+    events = [e.event for e in list_history(item_id=movie.id)]
+    assert "removed" not in events and events[0] == "imported"
+
+
+def test_torrent_removed_with_its_data_is_removed_blocklisted_and_not_grabbed_again(
+    loop, swarm, tmp_path
+):
+    """The user removed the torrent and its data in Deluge: nothing is left to import; the
+    download ends removed, its release is blocklisted (never grabbed again automatically) and the
+    target is wanted again for another release."""
+    cfg, client, monitor = loop
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 100_000})
+    movie, download_id = _grab_movie(client, payload)
+    monitor.poll()
+    client.remove(payload.info_hash, delete_data=True)
+    for _ in range(3):
+        monitor.poll()
+    d = Download.get_by_id(download_id)
+    assert d.state == "removed"
+    (entry,) = Blocklist.select().where(Blocklist.info_hash == payload.info_hash)
+    assert "no longer in Deluge" in entry.reason
+    assert [m.item_id for m in wanted_movies()] == [movie.id]
+    again = grab_release(
+        client,
+        movie_target(movie.id),
+        Release(title=MOVIE, indexer=""),
+        torrent=prepare_torrent(payload.torrent),
+    )
+    assert again.reason == "blocklisted"

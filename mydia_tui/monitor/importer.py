@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import logging
@@ -36,7 +37,7 @@ from pathlib import Path, PurePosixPath
 from .. import history
 from ..config import Config
 from ..db import write_transaction
-from ..deluge import DelugeClient, TorrentFiles
+from ..deluge import DelugeClient, DelugeTorrentNotFound, TorrentFiles
 from ..identity.episodes import (
     EpisodeNumbers,
     episode_in_season_folder,
@@ -125,6 +126,33 @@ def source_file(save_path: str, relative: str) -> Path:
     return path
 
 
+def recorded_files(d: Download) -> TorrentFiles | None:
+    """The files recorded for ``d`` by the poll (``download.content``), under the save path the
+    poll last saw (``d.save_path``, this machine's), or None when none were recorded."""
+    files = TorrentFiles.from_json(d.info_hash, d.content or "")
+    if files is None or not files.files:
+        return None
+    if d.save_path:
+        files = dataclasses.replace(files, save_path=d.save_path)
+    return files
+
+
+def left_behind(d: Download) -> TorrentFiles | None:
+    """The recorded files of ``d`` when every one is on disk where Deluge put them, whole (the
+    size Deluge reported), else None (nothing recorded, or the data was removed or never
+    finished)."""
+    files = recorded_files(d)
+    if files is None:
+        return None
+    for relative, size in files.files:
+        try:
+            if source_file(files.save_path, relative).stat().st_size != size:
+                return None
+        except (ImportError_, OSError):
+            return None
+    return files
+
+
 #: why a hardlink cannot be made where a copy can (another file system, not allowed, too many)
 _NO_HARDLINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)
 
@@ -189,13 +217,23 @@ class Importer:
                 False, f"download {download_id} is not waiting for import ({d.state})"
             )
         try:
-            files = self.client.files(d.info_hash)
-            result = self._import(d, files)
+            result = self._import(d, self._files(d))
         except _TakenOver:
             return self._taken_over(d)
         except Exception as exc:  # any failure: retry later, never lose the download
             return self._failed(d, str(exc) or type(exc).__name__)
         return result
+
+    def _files(self, d: Download) -> TorrentFiles:
+        """The download's files from Deluge, or, when Deluge no longer has the torrent (removed
+        at its stop ratio or by the user), as the poll recorded them (:func:`recorded_files`)."""
+        try:
+            return self.client.files(d.info_hash)
+        except DelugeTorrentNotFound:
+            files = recorded_files(d)
+            if files is None:
+                raise
+            return files
 
     def _taken_over(self, d: Download) -> ImportResult:
         message = f"the import of {d.title} was taken over by another importer: nothing recorded"
