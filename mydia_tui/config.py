@@ -103,6 +103,22 @@ class DelugeConfig:
             return reported
         return os.path.join(best.local, *parts[best_len:])
 
+    def not_found_here(self, reported: str) -> str:
+        """One line for a folder or file Deluge reports (``reported``, as Deluge wrote it) that is
+        not found on this machine, naming the mapping that would find it."""
+        local = self.local_path(reported)
+        if local != reported:
+            return (
+                f"Deluge reports {reported}, mapped to {local}, which is not found here: check "
+                "the local folder of that [[deluge.path_mappings]] entry in config.toml"
+            )
+        return (
+            f"Deluge reports {reported}, which is not found here: if Deluge sees its folders "
+            "under another path (a container, a NAS, a seedbox), add a [[deluge.path_mappings]] "
+            f'entry with remote = "{reported}" and local = the same folder as this machine sees '
+            "it, in config.toml"
+        )
+
     def validate(self, where: str) -> None:
         _check(1 <= self.port <= 65535, where, "port", "must be between 1 and 65535")
         remotes = [tuple(_path_parts(m.remote)) for m in self.path_mappings]

@@ -123,7 +123,7 @@ def test_schema_3_upgrades_to_4(db_path):
     """The step itself, on SQLite and PostgreSQL: a schema 3 database (the current one without
     the two columns) gets them, and the models read and write them."""
     db = open_database(str(db_path))
-    for column in ("import_by", "import_started_at"):
+    for column in ("import_by", "import_started_at", "content"):  # content: schema 6's
         db.execute_sql(f"ALTER TABLE download DROP COLUMN {column}")
     db.execute_sql(f"UPDATE meta SET value = '3' WHERE key = {db.param}", ("schema_version",))
     db.close()
@@ -154,6 +154,7 @@ def test_schema_5_recomputes_title_keys_with_the_one_title_comparison(db_path):
     ):
         MediaItem.update(title_key=old, year=year).where(MediaItem.id == item.id).execute()
     ParsedName.insert(name="x", version=1, data="{}").execute()
+    db.execute_sql("ALTER TABLE download DROP COLUMN content")  # schema 6's
     db.execute_sql(f"UPDATE meta SET value = '4' WHERE key = {db.param}", ("schema_version",))
     db.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 from deluge_fixtures import wait_for
 from monitor_helpers import make_payload, monitor_config, nudge_into_error, seed
 
+from mydia_tui.config import PathMapping
 from mydia_tui.deluge import DelugeClient, prepare_torrent
 from mydia_tui.grabbing import grab_release
 from mydia_tui.guard import GrabRequest, Guard
@@ -411,3 +413,55 @@ def test_torrent_removed_with_its_data_is_removed_blocklisted_and_not_grabbed_ag
         torrent=prepare_torrent(payload.torrent),
     )
     assert again.reason == "blocklisted"
+
+
+def _finish_behind_a_second_path(loop, swarm, tmp_path, mappings):
+    """Deluge downloads into ``daemon-view/movies``, a second path (a symlink) to the folder
+    ``nas/movies``; once the torrent is finished (and paused, so Deluge reads no more), the
+    second path is gone: it exists for the daemon only, as in a container or on a NAS."""
+    cfg, client, monitor = loop
+    nas = tmp_path / "nas"
+    (nas / "movies").mkdir(parents=True)
+    view = tmp_path / "daemon-view"
+    view.symlink_to(nas, target_is_directory=True)
+    client.config = dataclasses.replace(
+        client.config,
+        movies_location=str(view / "movies"),
+        path_mappings=tuple(PathMapping(remote, str(local)) for remote, local in mappings),
+    )
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 500_000})
+    seed(swarm, payload)
+    movie, download_id = _grab_movie(client, payload)
+    swarm.connect(payload.info_hash)
+    wait_for(lambda: (st := client.status(payload.info_hash)) and st.is_finished, 40, what="done")
+    client.pause([payload.info_hash])
+    view.unlink()
+    return movie, download_id, nas, view
+
+
+def test_a_download_folder_seen_through_another_path_imports_through_a_mapping(
+    loop, swarm, tmp_path
+):
+    cfg, client, monitor = loop
+    view, nas = tmp_path / "daemon-view", tmp_path / "nas"
+    movie, download_id, nas, view = _finish_behind_a_second_path(
+        loop, swarm, tmp_path, [(str(view), nas)]
+    )
+    _poll_until(monitor, lambda: Download.get_by_id(download_id).state == "imported", "import")
+    d = Download.get_by_id(download_id)
+    assert d.save_path == str(nas / "movies") and d.import_attempts == 0
+    (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
+    placed = tmp_path / "library" / "movies" / f.path
+    assert placed.stat().st_ino == (nas / "movies" / MOVIE / f"{MOVIE}.mkv").stat().st_ino
+
+
+def test_a_download_folder_seen_through_another_path_fails_clearly_without_a_mapping(
+    loop, swarm, tmp_path
+):
+    cfg, client, monitor = loop
+    movie, download_id, nas, view = _finish_behind_a_second_path(loop, swarm, tmp_path, [])
+    _poll_until(monitor, lambda: Download.get_by_id(download_id).import_attempts >= 1, "attempt")
+    d = Download.get_by_id(download_id)
+    assert d.state == "completed"  # retried later, still holding its target
+    assert f"Deluge reports {view / 'movies'}, which is not found here" in d.error_message
+    assert f'[[deluge.path_mappings]] entry with remote = "{view / "movies"}"' in d.error_message

@@ -243,6 +243,9 @@ class Importer:
     # -- mapping and placing -------------------------------------------------------------------
 
     def _import(self, d: Download, files: TorrentFiles) -> ImportResult:
+        if not os.path.isdir(files.save_path):
+            reported = files.remote_save_path or files.save_path
+            raise ImportError_(self.config.deluge.not_found_here(reported))
         item = MediaItem.get_by_id(d.item_id)
         kind = "movies" if item.kind == "movie" else "shows"
         root = self._root(item, kind)
