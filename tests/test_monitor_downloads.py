@@ -465,3 +465,28 @@ def test_a_download_folder_seen_through_another_path_fails_clearly_without_a_map
     assert d.state == "completed"  # retried later, still holding its target
     assert f"Deluge reports {view / 'movies'}, which is not found here" in d.error_message
     assert f'[[deluge.path_mappings]] entry with remote = "{view / "movies"}"' in d.error_message
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        (
+            ["Film/film.part1.rar", "Film/film.part2.rar", "Film/film.nfo"],
+            "it holds archives (.rar) and no video: mydia-tui does not extract archives",
+        ),
+        (
+            ["Film/film.zip", "Film/film.001", "Film/film.sfv"],
+            "it holds archives (.001, .zip) and no video: mydia-tui does not extract archives",
+        ),
+        (["Film/Sample/film.mkv", "Film/film-sample.mkv"], "its only videos are samples or extras"),
+        (["Film/Featurettes/making.of.mkv"], "its only videos are samples or extras"),
+        (["Film/film.nfo", "Film/cover.jpg"], "it holds no video file"),
+    ],
+)
+def test_payloads_that_cannot_be_imported_say_why(files, reason):
+    from mydia_tui.deluge import TorrentFiles
+    from mydia_tui.monitor.importer import main_video, unimportable_reason
+
+    payload = TorrentFiles("a" * 40, "Film", "/downloads", tuple((f, 1000) for f in files))
+    assert not any(main_video(f) for f in files)
+    assert unimportable_reason(payload) == reason

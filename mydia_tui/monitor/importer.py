@@ -38,15 +38,17 @@ from .. import history
 from ..config import Config
 from ..db import write_transaction
 from ..deluge import DelugeClient, DelugeTorrentNotFound, TorrentFiles
+from ..guard import blocklist_download
 from ..identity.episodes import (
     EpisodeNumbers,
     episode_in_season_folder,
     episodes_named,
     read_episodes,
 )
-from ..identity.video import is_video
+from ..identity.video import in_extras_folder, is_archive, is_video, video_extension
 from ..library import episode_refs, movie_folder, safe_name
 from ..lifecycle import (
+    fail_import,
     give_back_import,
     give_up_import,
     mark_imported,
@@ -65,6 +67,7 @@ from ..models import (
     utcnow,
 )
 from ..processes import process_alive, this_process
+from ..refusals import Reason
 from ..targets import EpisodeRef
 
 log = logging.getLogger(__name__)
@@ -78,6 +81,11 @@ STUCK_IMPORT_AFTER = 6 * 3600.0
 
 class ImportError_(Exception):
     """An import that cannot be done now (retried), with a message for a person."""
+
+
+class Unimportable(ImportError_):
+    """A payload that no retry can import (archives only, no video, only samples or extras):
+    the download ends failed, its release blocklisted, its target wanted again."""
 
 
 class _TakenOver(Exception):
@@ -153,6 +161,30 @@ def left_behind(d: Download) -> TorrentFiles | None:
     return files
 
 
+def _name(relative: str) -> str:
+    return PurePosixPath(relative.replace("\\", "/")).name
+
+
+def main_video(relative: str) -> bool:
+    """A file of a download (its path inside the save path) that may be the film's or an
+    episode's video: a video (:func:`~mydia_tui.identity.video.is_video`: not a sample, trailer
+    or other extra by its name) outside extras folders (``Sample/``, ``Featurettes/``, ...)."""
+    return is_video(_name(relative)) and not in_extras_folder(relative)
+
+
+def unimportable_reason(files: TorrentFiles) -> str:
+    """Why a download without a main video (:func:`main_video`) can never be imported, for a
+    person: archives only (extraction is not supported), only samples or extras, no video."""
+    names = [_name(relative) for relative, _size in files.files]
+    archives = sorted({n.rpartition(".")[2].lower() for n in names if is_archive(n)})
+    if archives:
+        shown = ", ".join(f".{a}" for a in archives[:4]) + (", ..." if len(archives) > 4 else "")
+        return f"it holds archives ({shown}) and no video: mydia-tui does not extract archives"
+    if any(video_extension(n) for n in names):
+        return "its only videos are samples or extras"
+    return "it holds no video file"
+
+
 #: why a hardlink cannot be made where a copy can (another file system, not allowed, too many)
 _NO_HARDLINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)
 
@@ -220,6 +252,8 @@ class Importer:
             result = self._import(d, self._files(d))
         except _TakenOver:
             return self._taken_over(d)
+        except Unimportable as exc:
+            return self._unimportable(d, str(exc))
         except Exception as exc:  # any failure: retry later, never lose the download
             return self._failed(d, str(exc) or type(exc).__name__)
         return result
@@ -235,6 +269,21 @@ class Importer:
                 raise
             return files
 
+    def _unimportable(self, d: Download, reason: str) -> ImportResult:
+        """The payload can never be imported: failed, blocklisted, the target wanted again."""
+        if not fail_import(d.id, self.holder, f"cannot be imported: {reason}"):
+            return self._taken_over(d)
+        blocklist_download(d, f"cannot be imported: {reason}")
+        history.record(
+            "failed",
+            f"{d.title} cannot be imported: {reason}; blocklisted, the target is wanted again",
+            item=d.item_id,
+            download=d.id,
+            reason=Reason.BAD_RELEASE,
+        )
+        log.warning("%s cannot be imported: %s", d.title, reason)
+        return ImportResult(False, reason)
+
     def _taken_over(self, d: Download) -> ImportResult:
         message = f"the import of {d.title} was taken over by another importer: nothing recorded"
         log.warning("%s", message)
@@ -249,13 +298,9 @@ class Importer:
         item = MediaItem.get_by_id(d.item_id)
         kind = "movies" if item.kind == "movie" else "shows"
         root = self._root(item, kind)
-        videos = []
-        for relative, size in files.files:
-            name = PurePosixPath(relative.replace("\\", "/")).name
-            if is_video(name):
-                videos.append((relative, size))
+        videos = [(relative, size) for relative, size in files.files if main_video(relative)]
         if not videos:
-            raise ImportError_(f"no video file in {d.title}")
+            raise Unimportable(unimportable_reason(files))
         placed: list[tuple[Path, list[int]]] = []
         missing: list[str] = []
         if item.kind == "movie":
