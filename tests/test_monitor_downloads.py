@@ -490,3 +490,38 @@ def test_payloads_that_cannot_be_imported_say_why(files, reason):
     payload = TorrentFiles("a" * 40, "Film", "/downloads", tuple((f, 1000) for f in files))
     assert not any(main_video(f) for f in files)
     assert unimportable_reason(payload) == reason
+
+
+def test_subtitles_arrive_beside_the_video_and_extras_are_not_the_film(loop, swarm, tmp_path):
+    """Subtitles named after the video (language and forced tags kept) are placed beside it;
+    a bigger video in an extras folder is not taken for the film."""
+    cfg, client, monitor = loop
+    payload = make_payload(
+        tmp_path,
+        MOVIE,
+        {
+            f"{MOVIE}.mkv": 600_000,
+            f"{MOVIE}.en.srt": 2_000,
+            f"{MOVIE}.forced.en.srt": 1_000,
+            f"{MOVIE}.ass": 1_500,
+            "Featurettes/Making.Of.mkv": 900_000,
+            "other.srt": 500,
+        },
+    )
+    seed(swarm, payload)
+    movie, download_id = _grab_movie(client, payload)
+    swarm.connect(payload.info_hash)
+    _poll_until(monitor, lambda: Download.get_by_id(download_id).state == "imported", "import")
+    (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
+    folder = tmp_path / "library" / "movies" / "Big Buck Bunny (2008)"
+    base = "Big Buck Bunny (2008) [Bluray-1080p]"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{base}.mkv", f"{base}.en.srt", f"{base}.forced.en.srt", f"{base}.ass"]
+    )
+    assert (folder / f"{base}.mkv").stat().st_size == 600_000  # not the featurette
+    source = swarm.client.download_location / "movies" / MOVIE
+    assert (folder / f"{base}.forced.en.srt").stat().st_ino == (
+        source / f"{MOVIE}.forced.en.srt"
+    ).stat().st_ino
+    imported = [e for e in list_history(item_id=movie.id) if e.event == "imported"][0]
+    assert "1 file(s) and 3 subtitle(s)" in imported.message

@@ -45,7 +45,13 @@ from ..identity.episodes import (
     episodes_named,
     read_episodes,
 )
-from ..identity.video import in_extras_folder, is_archive, is_video, video_extension
+from ..identity.video import (
+    SUBTITLE_EXTENSIONS,
+    in_extras_folder,
+    is_archive,
+    is_video,
+    video_extension,
+)
 from ..library import episode_refs, movie_folder, safe_name
 from ..lifecycle import (
     fail_import,
@@ -185,6 +191,39 @@ def unimportable_reason(files: TorrentFiles) -> str:
     return "it holds no video file"
 
 
+def side_files(files: TorrentFiles, video: str) -> list[tuple[str, str]]:
+    """The subtitles that go with the video ``video`` (a path inside the download): files of
+    :data:`~mydia_tui.identity.video.SUBTITLE_EXTENSIONS` in its folder whose name is the
+    video's base name, then optional tags, then the extension (``Movie.srt``, ``Movie.en.srt``,
+    ``Movie.forced.en.srt``; case-insensitive). Returns (path inside the download, the tags and
+    extension as written: ``.forced.en.srt``), in the download's order."""
+    video_path = PurePosixPath(video.replace("\\", "/"))
+    stem = video_path.name.rpartition(".")[0].lower()
+    out = []
+    for relative, _size in files.files:
+        path = PurePosixPath(relative.replace("\\", "/"))
+        ext = path.suffix.lower().lstrip(".")
+        if path.parent != video_path.parent or ext not in SUBTITLE_EXTENSIONS:
+            continue
+        name = path.name
+        if name.lower().startswith(stem + "."):
+            out.append((relative, name[len(stem) :]))
+    return out
+
+
+def place_side_files(files: TorrentFiles, video: str, placed: Path, root: Path) -> list[Path]:
+    """Place the subtitles of ``video`` (:func:`side_files`) beside its placed copy ``placed``,
+    named after it with their tags kept (``Film (2008) [Bluray-1080p].en.srt``), the way the
+    video is placed (:func:`place`). Returns where they ended up."""
+    out = []
+    for relative, tail in side_files(files, video):
+        src = source_file(files.save_path, relative)
+        tags, _dot, ext = tail.rpartition(".")
+        name = safe_name(placed.stem + tags) + "." + ext.lower()
+        out.append(place(src, placed.with_name(name), root))
+    return out
+
+
 #: why a hardlink cannot be made where a copy can (another file system, not allowed, too many)
 _NO_HARDLINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)
 
@@ -302,6 +341,7 @@ class Importer:
         if not videos:
             raise Unimportable(unimportable_reason(files))
         placed: list[tuple[Path, list[int]]] = []
+        sides: list[Path] = []
         missing: list[str] = []
         if item.kind == "movie":
             relative, _size = max(videos, key=lambda v: v[1])
@@ -313,6 +353,7 @@ class Importer:
             )
             dest = place(src, Path(root.path) / folder / name, Path(root.path))
             placed.append((dest, []))
+            sides += place_side_files(files, relative, dest, Path(root.path))
         else:
             covered = self._covered_episodes(d)
             by_id = {e.id: e for e in covered}
@@ -330,12 +371,15 @@ class Importer:
                 dest = self._episode_path(item, eps, d.quality, src.suffix.lower(), Path(root.path))
                 final = place(src, dest, Path(root.path))
                 placed.append((final, [e.id for e in eps]))
+                sides += place_side_files(files, relative, final, Path(root.path))
                 done.update(e.id for e in eps)
             missing = [f"S{e.season:02d}E{e.number:02d}" for e in covered if e.id not in done]
             if not placed:
                 raise ImportError_(f"no file in {d.title} matches the episodes it was grabbed for")
         self._record(d, item, root, placed)
         message = f"imported {d.title}: {len(placed)} file(s)"
+        if sides:
+            message += f" and {len(sides)} subtitle(s)"
         if missing:
             message += f"; no file for {', '.join(missing)} (wanted again)"
         history.record(
@@ -343,7 +387,11 @@ class Importer:
             message,
             item=item.id,
             download=d.id,
-            data={"files": [str(p) for p, _ in placed], "missing": missing},
+            data={
+                "files": [str(p) for p, _ in placed],
+                "missing": missing,
+                "side_files": [str(p) for p in sides],
+            },
         )
         return ImportResult(True, message, [str(p) for p, _ in placed], missing)
 
