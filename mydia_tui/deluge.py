@@ -402,6 +402,8 @@ STATUS_KEYS = (
     "label",
     "is_finished",
     "time_added",
+    "move_completed",
+    "move_completed_path",
 )
 
 _STATE_MAP = {
@@ -427,6 +429,16 @@ def map_state(client_state: str, is_finished: bool, progress: float) -> str:
     return ours
 
 
+def move_pending(raw: dict[str, Any]) -> bool:
+    """A torrent (Deluge's raw status) whose ``move_completed`` is on and whose save path is
+    not yet its ``move_completed_path``: Deluge has still to move (or is moving) its files, so
+    it is not ready to import even when finished."""
+    if not raw.get("move_completed"):
+        return False
+    target = str(raw.get("move_completed_path") or "").rstrip("/\\")
+    return bool(target) and str(raw.get("save_path") or "").rstrip("/\\") != target
+
+
 def status_from_dict(
     info_hash: str, raw: dict[str, Any], local_path: Callable[[str], str] | None = None
 ) -> TorrentStatus:
@@ -437,10 +449,13 @@ def status_from_dict(
     progress = max(0.0, min(1.0, float(raw.get("progress") or 0.0) / 100.0))
     is_finished = bool(raw.get("is_finished"))
     total = int(raw.get("total_wanted") or 0)
+    state = map_state(client_state, is_finished, progress if total else 0.0)
+    if state == "completed" and move_pending(raw):
+        state = "moving"  # finished, but Deluge has not moved it to move_completed_path yet
     return TorrentStatus(
         info_hash=info_hash,
         name=str(raw.get("name") or ""),
-        state=map_state(client_state, is_finished, progress if total else 0.0),
+        state=state,
         client_state=client_state,
         message=str(raw.get("message") or ""),
         progress=progress,

@@ -525,3 +525,38 @@ def test_subtitles_arrive_beside_the_video_and_extras_are_not_the_film(loop, swa
     ).stat().st_ino
     imported = [e for e in list_history(item_id=movie.id) if e.event == "imported"][0]
     assert "1 file(s) and 3 subtitle(s)" in imported.message
+
+
+def test_move_completed_import_waits_for_the_move_without_a_failed_attempt(loop, swarm, tmp_path):
+    """With ``move_completed`` on, a finished torrent is "moving" until Deluge reports it in its
+    move_completed_path: no poll records it completed in the old folder, and the import finds its
+    files in the new one at the first attempt."""
+    cfg, client, monitor = loop
+    done = tmp_path / "done"
+    done.mkdir()
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 3_000_000})
+    seed(swarm, payload)
+    movie, download_id = _grab_movie(client, payload)
+    _set_torrent_options(
+        swarm.client,
+        payload.info_hash,
+        {"move_completed": True, "move_completed_path": str(done)},
+    )
+    swarm.connect(payload.info_hash)
+    seen = []
+
+    def imported():
+        monitor.poll()
+        d = Download.get_by_id(download_id)
+        seen.append((d.state, d.save_path))
+        return d.state == "imported"
+
+    wait_for(imported, 40, interval=0.05, what="import")
+    early = [(s, p) for s, p in seen if s in ("completed", "importing") and p != str(done)]
+    assert early == []
+    d = Download.get_by_id(download_id)
+    assert d.import_attempts == 0 and d.save_path == str(done)
+    assert not [e for e in list_history(item_id=movie.id) if e.event in ("error", "import_failed")]
+    (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
+    placed = tmp_path / "library" / "movies" / f.path
+    assert placed.stat().st_ino == (done / MOVIE / f"{MOVIE}.mkv").stat().st_ino
