@@ -24,7 +24,7 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
-from . import paths
+from . import naming, paths
 from .errors import ConfigError
 from .files import MAX_CONFIG_BYTES, UnreadableFile, read_capped
 from .untrusted import UNSAFE, for_terminal_lines
@@ -323,6 +323,23 @@ class TuiConfig:
 
 
 @dataclass(frozen=True)
+class NamingConfig:
+    """File names of imported films and episodes (:mod:`mydia_tui.naming`: Sonarr's and
+    Radarr's tokens and documented defaults); folders stay ``Title (Year)/`` and
+    ``Show/Season NN/``."""
+
+    movie_file: str = naming.DEFAULT_MOVIE
+    episode_file: str = naming.DEFAULT_EPISODE
+
+    def validate(self, where: str) -> None:
+        for key, kind in (("movie_file", "movie"), ("episode_file", "episode")):
+            value = getattr(self, key)
+            _check_text(value, where, key)
+            problem = naming.pattern_problem(value, kind)
+            _check(problem is None, where, key, f"{problem}: {value!r}")
+
+
+@dataclass(frozen=True)
 class Config:
     deluge: DelugeConfig = field(default_factory=DelugeConfig)
     indexers: tuple[IndexerConfig, ...] = ()
@@ -331,6 +348,7 @@ class Config:
     quality: QualityConfig = field(default_factory=QualityConfig)
     metadata: MetadataConfig = field(default_factory=MetadataConfig)
     tui: TuiConfig = field(default_factory=TuiConfig)
+    naming: NamingConfig = field(default_factory=NamingConfig)
     #: where this configuration was read from (None: defaults, no file)
     source: Path | None = field(default=None, compare=False)
     #: database URL or path from the file (``--db`` and ``$MYDIA_TUI_DB`` win over it)

@@ -81,9 +81,9 @@ def test_doctor_checks_path_mappings_and_names_the_missing_one(cli, deluged, tmp
     r = cli("doctor", "--json")
     messages = [f["message"] for f in r.json()["findings"] if not f["ok"]]
     assert r.code == 1
-    assert any(
-        f'[[deluge.path_mappings]] entry with remote = "{view}"' in m for m in messages
-    ), messages
+    assert any(f'[[deluge.path_mappings]] entry with remote = "{view}"' in m for m in messages), (
+        messages
+    )
 
     mappings = (PathMapping(str(view), str(nas)), PathMapping("/elsewhere", str(tmp_path / "no")))
     cfg = Config(deluge=deluged.config(path_mappings=mappings))

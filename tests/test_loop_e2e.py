@@ -187,7 +187,7 @@ def test_3_season_pack_only_then_all_four_episodes_imported(loop):
         assert cycle.grabbed == []
     loop.until(lambda: Download.get_by_id(d.id).state == "imported", "pack import")
     assert sorted(f.path for f in MediaFile.select()) == [
-        f"The Expanse/Season 01/The Expanse - S01E0{n} [WEBDL-1080p].mkv" for n in range(1, 5)
+        f"The Expanse/Season 01/The Expanse - S01E0{n} WEBDL-1080p.mkv" for n in range(1, 5)
     ]
     assert Download.select().count() == 1
     (row,) = list_items()

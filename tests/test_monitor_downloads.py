@@ -76,7 +76,7 @@ def test_transfer_completes_and_imports_by_hardlink(loop, swarm, tmp_path):
     d = Download.get_by_id(download_id)
     assert d.completed_at and d.imported_at and d.progress == pytest.approx(1.0)
     (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
-    assert f.path == "Big Buck Bunny (2008)/Big Buck Bunny (2008) [Bluray-1080p].mkv"
+    assert f.path == "Big Buck Bunny (2008)/Big Buck Bunny (2008) Bluray-1080p.mkv"
     placed = tmp_path / "library" / "movies" / f.path
     source = swarm.client.download_location / "movies" / MOVIE / f"{MOVIE}.mkv"
     assert placed.stat().st_ino == source.stat().st_ino  # hardlinked, never moved
@@ -109,7 +109,7 @@ def test_season_pack_imports_every_episode_and_reports_the_missing_one(loop, swa
     )
     paths = sorted(f.path for f in MediaFile.select())
     assert paths == [
-        f"The Expanse/Season 01/The Expanse - S01E0{n} [WEBDL-1080p].mkv" for n in (1, 2, 3)
+        f"The Expanse/Season 01/The Expanse - S01E0{n} WEBDL-1080p.mkv" for n in (1, 2, 3)
     ]
     assert FileEpisode.select().count() == 3
     imported = [e for e in list_history() if e.event == "imported"][0]
@@ -344,7 +344,7 @@ def test_one_video_without_numbers_imports_as_the_episode_it_was_grabbed_for(loo
         monitor, lambda: Download.get_by_id(outcome.download_id).state == "imported", "import"
     )
     (f,) = MediaFile.select()
-    assert f.path == "Sousou no Frieren/Season 01/Sousou no Frieren - S01E28 [WEBDL-1080p].mkv"
+    assert f.path == "Sousou no Frieren/Season 01/Sousou no Frieren - S01E28 WEBDL-1080p.mkv"
     assert not [s for s in wanted_seasons() if 28 in s.episode_numbers]
 
 
@@ -514,7 +514,7 @@ def test_subtitles_arrive_beside_the_video_and_extras_are_not_the_film(loop, swa
     _poll_until(monitor, lambda: Download.get_by_id(download_id).state == "imported", "import")
     (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
     folder = tmp_path / "library" / "movies" / "Big Buck Bunny (2008)"
-    base = "Big Buck Bunny (2008) [Bluray-1080p]"
+    base = "Big Buck Bunny (2008) Bluray-1080p"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [f"{base}.mkv", f"{base}.en.srt", f"{base}.forced.en.srt", f"{base}.ass"]
     )
@@ -560,3 +560,41 @@ def test_move_completed_import_waits_for_the_move_without_a_failed_attempt(loop,
     (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
     placed = tmp_path / "library" / "movies" / f.path
     assert placed.stat().st_ino == (done / MOVIE / f"{MOVIE}.mkv").stat().st_ino
+
+
+def test_an_episode_with_a_long_title_imports_under_the_configured_pattern(loop, swarm, tmp_path):
+    """A file name built from a long episode title fits 255 bytes (it failed with "File name
+    too long"); the naming pattern of the config is used."""
+    from mydia_tui.config import NamingConfig
+    from mydia_tui.library import episode_by_number
+    from mydia_tui.models import Episode
+
+    cfg, client, _monitor = loop
+    cfg = dataclasses.replace(
+        cfg,
+        naming=NamingConfig(episode_file="{Series Title} {season}x{episode:00} - {Episode Title}"),
+    )
+    monitor = DownloadMonitor(cfg, client, missing_grace=0.0)
+    show = add_show("The Expanse", manual_episodes({1: 2}))
+    title = "Word " * 40 + "é" * 60  # 320 bytes in UTF-8
+    Episode.update(title=title).where(Episode.show == show.id).execute()
+    name = "The.Expanse.S01E02.1080p.WEB-DL.x264-GRP"
+    payload = make_payload(tmp_path, name, {f"{name}.mkv": 300_000})
+    seed(swarm, payload)
+    outcome = grab_release(
+        client,
+        episode_by_number(show.id, 1, 2),
+        Release(title=name, indexer="test"),
+        quality="WEBDL-1080p",
+        torrent=prepare_torrent(payload.torrent),
+    )
+    assert outcome.accepted, outcome.message
+    swarm.connect(payload.info_hash)
+    _poll_until(
+        monitor, lambda: Download.get_by_id(outcome.download_id).state == "imported", "import"
+    )
+    (f,) = MediaFile.select()
+    file_name = f.path.rsplit("/", 1)[1]
+    assert f.path.startswith("The Expanse/Season 01/The Expanse 1x02 - Word Word")
+    assert file_name.endswith("é.mkv") and len(file_name.encode("utf-8")) <= 255
+    assert (tmp_path / "library" / "tv" / f.path).is_file()

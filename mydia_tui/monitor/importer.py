@@ -72,6 +72,7 @@ from ..models import (
     MediaItem,
     utcnow,
 )
+from ..naming import render
 from ..processes import process_alive, this_process
 from ..refusals import Reason
 from ..targets import EpisodeRef
@@ -219,7 +220,7 @@ def place_side_files(files: TorrentFiles, video: str, placed: Path, root: Path) 
     for relative, tail in side_files(files, video):
         src = source_file(files.save_path, relative)
         tags, _dot, ext = tail.rpartition(".")
-        name = safe_name(placed.stem + tags) + "." + ext.lower()
+        name = safe_name(placed.stem + tags, "." + ext.lower())
         out.append(place(src, placed.with_name(name), root))
     return out
 
@@ -262,10 +263,6 @@ def place(source: Path, destination: Path, root: Path) -> Path:
         if tmp.exists():
             tmp.unlink()
     return target
-
-
-def _quality_tag(quality: str) -> str:
-    return f" [{safe_name(quality)}]" if quality else ""
 
 
 class Importer:
@@ -347,10 +344,12 @@ class Importer:
             relative, _size = max(videos, key=lambda v: v[1])
             src = source_file(files.save_path, relative)
             folder = item.folder or movie_folder(item.title, item.year)
-            name = (
-                safe_name(f"{movie_folder(item.title, item.year)}{_quality_tag(d.quality)}")
-                + src.suffix.lower()
-            )
+            values = {
+                "Movie Title": item.title,
+                "Release Year": item.year,
+                "Quality Full": d.quality,
+            }
+            name = safe_name(render(self.config.naming.movie_file, values), src.suffix.lower())
             dest = place(src, Path(root.path) / folder / name, Path(root.path))
             placed.append((dest, []))
             sides += place_side_files(files, relative, dest, Path(root.path))
@@ -455,9 +454,14 @@ class Importer:
         self, item: MediaItem, eps: list[Episode], quality: str, ext: str, root: Path
     ) -> Path:
         show = item.folder or safe_name(item.title)
-        tag = f"S{eps[0].season:02d}" + "".join(f"E{e.number:02d}" for e in eps)
-        title = f" - {eps[0].title}" if eps[0].title else ""
-        name = safe_name(f"{item.title} - {tag}{title}{_quality_tag(quality)}") + ext
+        values = {
+            "Series Title": item.title,
+            "season": eps[0].season,
+            "episode": tuple(e.number for e in eps),
+            "Episode Title": eps[0].title,
+            "Quality Full": quality,
+        }
+        name = safe_name(render(self.config.naming.episode_file, values), ext)
         return root / show / f"Season {eps[0].season:02d}" / name
 
     def _record(
