@@ -73,5 +73,5 @@ def render(pattern: str, values: Mapping[str, str | int | tuple[int, ...] | None
 
     text = _TOKEN.sub(fill, pattern)
     text = re.sub(r"[ ._]*-?[ ._]*\x00", "", text)  # " - {Episode Title}" without a title
-    text = re.sub(r"\s*\(\s*\)", "", text.replace("\x00", ""))  # "()" left by an empty year
+    text = re.sub(r"\s*(\(\s*\)|\[\s*\])", "", text.replace("\x00", ""))  # "()", "[]" left empty
     return re.sub(r"\s{2,}", " ", text).strip(" -._")
