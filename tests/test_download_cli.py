@@ -4,7 +4,7 @@ real deluged on loopback, `--json` included; bad input is one line with the READ
 from __future__ import annotations
 
 import pytest
-from deluge_fixtures import make_release, wait_for
+from deluge_fixtures import make_release, session_of, wait_for
 
 from mydia_tui.config import Config, write_config
 
@@ -31,14 +31,6 @@ def _status(deluged, info_hash: str, *keys: str) -> dict:
     rpc = deluged.rpc()
     try:
         return rpc.call("core.get_torrent_status", info_hash, list(keys))
-    finally:
-        rpc.disconnect()
-
-
-def _session(deluged) -> set[str]:
-    rpc = deluged.rpc()
-    try:
-        return set(rpc.call("core.get_session_state"))
     finally:
         rpc.disconnect()
 
@@ -87,14 +79,14 @@ def test_remove_with_blocklist_and_with_data(two_grabs, deluged):
         True,
         False,
     )
-    assert _session(deluged) == {second}
+    assert session_of(deluged) == {second}
     (entry,) = cli("blocklist", "--json").json()
     assert entry["info_hash"] == first and entry["reason"] == "removed by the user"
     assert entry["item_id"] == 1
 
     r = cli("remove", "2", "--with-data")
     assert r.code == 0 and "with its data" in r.out
-    assert _session(deluged) == set()
+    assert session_of(deluged) == set()
     assert len(cli("blocklist", "--json").json()) == 1  # not blocklisted without --blocklist
     (d1, d2) = sorted(cli("downloads", "--all", "--json").json(), key=lambda d: d["id"])
     assert d1["state"] == d2["state"] == "removed"

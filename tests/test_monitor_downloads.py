@@ -318,6 +318,25 @@ def test_a_live_claimers_add_is_not_adopted_by_another_monitor(loop, tmp_path):
     assert [e.event for e in list_history()].count("adopted") == 1
 
 
+def _grab_episode_and_import(client, monitor, swarm, payload, target):
+    """Seed ``payload``, grab it (WEBDL-1080p) for the episode ``target`` and poll until it
+    is imported."""
+    seed(swarm, payload)
+    outcome = grab_release(
+        client,
+        target,
+        Release(title=payload.name, indexer="test"),
+        quality="WEBDL-1080p",
+        torrent=prepare_torrent(payload.torrent),
+    )
+    assert outcome.accepted, outcome.message
+    swarm.connect(payload.info_hash)
+    _poll_until(
+        monitor, lambda: Download.get_by_id(outcome.download_id).state == "imported", "import"
+    )
+    return outcome
+
+
 def test_one_video_without_numbers_imports_as_the_episode_it_was_grabbed_for(loop, swarm, tmp_path):
     """A release accepted for one episode whose only video names no episode (most anime,
     "[Group] Title - Final.mkv") downloaded, then failed to import ("no file matches the
@@ -330,19 +349,7 @@ def test_one_video_without_numbers_imports_as_the_episode_it_was_grabbed_for(loo
     payload = make_payload(
         tmp_path, name, {"[SubsPlease] Sousou no Frieren - Final (1080p).mkv": 400_000}
     )
-    seed(swarm, payload)
-    outcome = grab_release(
-        client,
-        episode_by_number(show.id, 1, 28),
-        Release(title=name, indexer="test"),
-        quality="WEBDL-1080p",
-        torrent=prepare_torrent(payload.torrent),
-    )
-    assert outcome.accepted, outcome.message
-    swarm.connect(payload.info_hash)
-    _poll_until(
-        monitor, lambda: Download.get_by_id(outcome.download_id).state == "imported", "import"
-    )
+    _grab_episode_and_import(client, monitor, swarm, payload, episode_by_number(show.id, 1, 28))
     (f,) = MediaFile.select()
     assert f.path == "Sousou no Frieren/Season 01/Sousou no Frieren - S01E28 WEBDL-1080p.mkv"
     assert not [s for s in wanted_seasons() if 28 in s.episode_numbers]
@@ -580,19 +587,7 @@ def test_an_episode_with_a_long_title_imports_under_the_configured_pattern(loop,
     Episode.update(title=title).where(Episode.show == show.id).execute()
     name = "The.Expanse.S01E02.1080p.WEB-DL.x264-GRP"
     payload = make_payload(tmp_path, name, {f"{name}.mkv": 300_000})
-    seed(swarm, payload)
-    outcome = grab_release(
-        client,
-        episode_by_number(show.id, 1, 2),
-        Release(title=name, indexer="test"),
-        quality="WEBDL-1080p",
-        torrent=prepare_torrent(payload.torrent),
-    )
-    assert outcome.accepted, outcome.message
-    swarm.connect(payload.info_hash)
-    _poll_until(
-        monitor, lambda: Download.get_by_id(outcome.download_id).state == "imported", "import"
-    )
+    _grab_episode_and_import(client, monitor, swarm, payload, episode_by_number(show.id, 1, 2))
     (f,) = MediaFile.select()
     file_name = f.path.rsplit("/", 1)[1]
     assert f.path.startswith("The Expanse/Season 01/The Expanse 1x02 - Word Word")

@@ -34,26 +34,29 @@ def _whole(least: int, most: int) -> Callable[[str], int]:
     return parse
 
 
-def _seconds(text: str) -> float:
-    """An argparse ``type``: seconds, a finite number between 1 and 86,400 (one day)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text[:40]!r}") from None
-    if not 1 <= value <= 86_400:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 86400 seconds, not {text[:40]}")
-    return value
+def _amount(least: float, most: float, unit: str) -> Callable[[str], float]:
+    """An argparse ``type``: a finite number of ``unit`` in ``[least, most]``, else a usage
+    error saying so."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number of {unit}: {text[:40]!r}") from None
+        if not least <= value <= most:
+            raise argparse.ArgumentTypeError(
+                f"must be between {least:g} and {most:g} {unit}, not {text[:40]}"
+            )
+        return value
+
+    parse.__name__ = unit
+    return parse
 
 
-def _days(text: str) -> float:
-    """An argparse ``type``: days, a finite number between 0 and 36,500 (a century)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of days: {text[:40]!r}") from None
-    if not 0 <= value <= 36_500:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 36500 days, not {text[:40]}")
-    return value
+#: seconds, at most one day
+_seconds = _amount(1, 86_400, "seconds")
+#: days, at most a century
+_days = _amount(0, 36_500, "days")
 
 
 #: a row id or an outside service's id (SQLite's integers are 64-bit)
