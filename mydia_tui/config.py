@@ -24,7 +24,7 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
-from . import paths
+from . import naming, paths
 from .errors import ConfigError
 from .files import MAX_CONFIG_BYTES, UnreadableFile, read_capped
 from .untrusted import UNSAFE, for_terminal_lines
@@ -37,6 +37,33 @@ MAX_SIZE_MB = 10 * 1024 * 1024
 #: the longest text setting (a URL, a folder, a name)
 MAX_SETTING_CHARS = 4096
 SECRET_KEYS = frozenset({"password", "api_key"})
+
+
+@dataclass(frozen=True)
+class PathMapping:
+    """One ``[[deluge.path_mappings]]`` entry: the folder Deluge reports (``remote``, as the
+    daemon sees it: in its container, on the NAS, on the seedbox) and the same folder as this
+    machine sees it (``local``, absolute). Both are folder paths; ``remote`` may be a Windows
+    path (``D:\\Downloads``) since it is only compared, never opened."""
+
+    remote: str
+    local: str
+
+    def validate(self, where: str) -> None:
+        _check(bool(self.remote.strip()), where, "remote", "must not be empty")
+        _check(
+            os.path.isabs(self.local),
+            where,
+            "local",
+            f"must be an absolute folder on this machine, not {self.local!r}",
+        )
+        for key in ("remote", "local"):
+            _check_text(getattr(self, key), where, key)
+
+
+def _path_parts(path: str) -> list[str]:
+    """A path's components, ``/`` and ``\\`` alike, empty ones dropped."""
+    return [p for p in re.split(r"[/\\]+", path) if p]
 
 
 @dataclass(frozen=True)
@@ -54,9 +81,53 @@ class DelugeConfig:
     #: label set on our torrents when the Label plugin is enabled; empty: no label
     label: str = "mydia"
     add_paused: bool = False
+    #: remote path mappings: the folders Deluge reports, as this machine sees them
+    path_mappings: tuple[PathMapping, ...] = ()
+
+    def local_path(self, reported: str) -> str:
+        """The path Deluge reports (a save path or a file under it) as this machine sees it:
+        the longest ``remote`` of :attr:`path_mappings` that is a whole-component prefix of
+        ``reported`` is replaced by its ``local``; no mapping applies: ``reported`` unchanged.
+        The one translation of every path Deluge reports (``DelugeClient`` applies it)."""
+        if not reported or not self.path_mappings:
+            return reported
+        parts = _path_parts(reported)
+        best: PathMapping | None = None
+        best_len = -1
+        for m in self.path_mappings:
+            prefix = _path_parts(m.remote)
+            absolute = m.remote.startswith(("/", "\\")) == reported.startswith(("/", "\\"))
+            if absolute and parts[: len(prefix)] == prefix and len(prefix) > best_len:
+                best, best_len = m, len(prefix)
+        if best is None:
+            return reported
+        return os.path.join(best.local, *parts[best_len:])
+
+    def not_found_here(self, reported: str) -> str:
+        """One line for a folder or file Deluge reports (``reported``, as Deluge wrote it) that is
+        not found on this machine, naming the mapping that would find it."""
+        local = self.local_path(reported)
+        if local != reported:
+            return (
+                f"Deluge reports {reported}, mapped to {local}, which is not found here: check "
+                "the local folder of that [[deluge.path_mappings]] entry in config.toml"
+            )
+        return (
+            f"Deluge reports {reported}, which is not found here: if Deluge sees its folders "
+            "under another path (a container, a NAS, a seedbox), add a [[deluge.path_mappings]] "
+            f'entry with remote = "{reported}" and local = the same folder as this machine sees '
+            "it, in config.toml"
+        )
 
     def validate(self, where: str) -> None:
         _check(1 <= self.port <= 65535, where, "port", "must be between 1 and 65535")
+        remotes = [tuple(_path_parts(m.remote)) for m in self.path_mappings]
+        _check(
+            len(set(remotes)) == len(remotes),
+            where,
+            "path_mappings",
+            "must not map one remote folder twice",
+        )
         _check(0 < self.timeout <= 300, where, "timeout", "must be between 0 and 300 seconds")
         _check(bool(self.host.strip()), where, "host", "must not be empty")
         for key in ("host", "username", "movies_location", "shows_location", "label"):
@@ -252,6 +323,23 @@ class TuiConfig:
 
 
 @dataclass(frozen=True)
+class NamingConfig:
+    """File names of imported films and episodes (:mod:`mydia_tui.naming`: Sonarr's and
+    Radarr's tokens and documented defaults); folders stay ``Title (Year)/`` and
+    ``Show/Season NN/``."""
+
+    movie_file: str = naming.DEFAULT_MOVIE
+    episode_file: str = naming.DEFAULT_EPISODE
+
+    def validate(self, where: str) -> None:
+        for key, kind in (("movie_file", "movie"), ("episode_file", "episode")):
+            value = getattr(self, key)
+            _check_text(value, where, key)
+            problem = naming.pattern_problem(value, kind)
+            _check(problem is None, where, key, f"{problem}: {value!r}")
+
+
+@dataclass(frozen=True)
 class Config:
     deluge: DelugeConfig = field(default_factory=DelugeConfig)
     indexers: tuple[IndexerConfig, ...] = ()
@@ -260,6 +348,7 @@ class Config:
     quality: QualityConfig = field(default_factory=QualityConfig)
     metadata: MetadataConfig = field(default_factory=MetadataConfig)
     tui: TuiConfig = field(default_factory=TuiConfig)
+    naming: NamingConfig = field(default_factory=NamingConfig)
     #: where this configuration was read from (None: defaults, no file)
     source: Path | None = field(default=None, compare=False)
     #: database URL or path from the file (``--db`` and ``$MYDIA_TUI_DB`` win over it)

@@ -19,6 +19,7 @@ Widgets never see raw dicts: statuses are frozen :class:`TorrentStatus` records.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import logging
 import re
 import socket
@@ -325,6 +326,39 @@ class TorrentFiles:
     save_path: str
     #: (path relative to save_path, size in bytes)
     files: tuple[tuple[str, int], ...]
+    #: the save path as Deluge reported it, before ``[[deluge.path_mappings]]`` ("" when the
+    #: same as ``save_path`` or unknown)
+    remote_save_path: str = ""
+
+    def to_json(self) -> str:
+        """What is needed to find these files again without Deluge: name, both save paths,
+        files (as written to ``download.content``)."""
+        return json.dumps(
+            {
+                "name": self.name,
+                "save_path": self.save_path,
+                "remote_save_path": self.remote_save_path,
+                "files": [list(f) for f in self.files],
+            }
+        )
+
+    @classmethod
+    def from_json(cls, info_hash: str, text: str) -> TorrentFiles | None:
+        """The files :meth:`to_json` recorded, or None when nothing (or nothing readable) is."""
+        try:
+            data = json.loads(text) if text else None
+            if not isinstance(data, dict):
+                return None
+            files = tuple((str(p), int(n)) for p, n in data.get("files") or ())
+            return cls(
+                info_hash,
+                str(data.get("name") or ""),
+                str(data.get("save_path") or ""),
+                files,
+                str(data.get("remote_save_path") or ""),
+            )
+        except (ValueError, TypeError):
+            return None
 
 
 @dataclass(frozen=True)
@@ -368,6 +402,8 @@ STATUS_KEYS = (
     "label",
     "is_finished",
     "time_added",
+    "move_completed",
+    "move_completed_path",
 )
 
 _STATE_MAP = {
@@ -393,15 +429,33 @@ def map_state(client_state: str, is_finished: bool, progress: float) -> str:
     return ours
 
 
-def status_from_dict(info_hash: str, raw: dict[str, Any]) -> TorrentStatus:
+def move_pending(raw: dict[str, Any]) -> bool:
+    """A torrent (Deluge's raw status) whose ``move_completed`` is on and whose save path is
+    not yet its ``move_completed_path``: Deluge has still to move (or is moving) its files, so
+    it is not ready to import even when finished."""
+    if not raw.get("move_completed"):
+        return False
+    target = str(raw.get("move_completed_path") or "").rstrip("/\\")
+    return bool(target) and str(raw.get("save_path") or "").rstrip("/\\") != target
+
+
+def status_from_dict(
+    info_hash: str, raw: dict[str, Any], local_path: Callable[[str], str] | None = None
+) -> TorrentStatus:
+    """One torrent's raw status (Deluge's keys) as ours; ``local_path`` translates the save
+    path Deluge reports to this machine's (:meth:`DelugeConfig.local_path`)."""
+    save_path = str(raw.get("save_path") or "")
     client_state = str(raw.get("state") or "")
     progress = max(0.0, min(1.0, float(raw.get("progress") or 0.0) / 100.0))
     is_finished = bool(raw.get("is_finished"))
     total = int(raw.get("total_wanted") or 0)
+    state = map_state(client_state, is_finished, progress if total else 0.0)
+    if state == "completed" and move_pending(raw):
+        state = "moving"  # finished, but Deluge has not moved it to move_completed_path yet
     return TorrentStatus(
         info_hash=info_hash,
         name=str(raw.get("name") or ""),
-        state=map_state(client_state, is_finished, progress if total else 0.0),
+        state=state,
         client_state=client_state,
         message=str(raw.get("message") or ""),
         progress=progress,
@@ -413,7 +467,7 @@ def status_from_dict(info_hash: str, raw: dict[str, Any]) -> TorrentStatus:
         peers=int(raw.get("num_peers") or 0),
         total_size=total,
         total_done=int(raw.get("total_done") or 0),
-        save_path=str(raw.get("save_path") or ""),
+        save_path=local_path(save_path) if local_path else save_path,
         label=str(raw.get("label") or ""),
         is_finished=is_finished,
         time_added=float(raw.get("time_added") or 0.0),
@@ -647,7 +701,11 @@ class DelugeClient:
         keys = list(STATUS_KEYS)
         if not self.diff:
             raw = self._call("core.get_torrents_status", filter_dict, keys)
-            return {str(h): status_from_dict(str(h), d) for h, d in (raw or {}).items() if d}
+            return {
+                str(h): status_from_dict(str(h), d, self.config.local_path)
+                for h, d in (raw or {}).items()
+                if d
+            }
         full_listing = not filter_dict
         for _ in (1, 2):
             result = self._call(
@@ -694,7 +752,9 @@ class DelugeClient:
             else:
                 merged = {**before, **changes}
             self._raw_cache[info_hash] = merged
-            out[info_hash] = self._status_cache[info_hash] = status_from_dict(info_hash, merged)
+            out[info_hash] = self._status_cache[info_hash] = status_from_dict(
+                info_hash, merged, self.config.local_path
+            )
         if full_listing:  # forget torrents that left the session
             for gone in set(self._raw_cache) - set(out):
                 del self._raw_cache[gone]
@@ -702,7 +762,10 @@ class DelugeClient:
         return out
 
     def files(self, info_hash: str) -> TorrentFiles:
-        """Files of one torrent (for import): paths relative to ``save_path``, sizes."""
+        """Files of one torrent (for import): paths relative to ``save_path``, sizes.
+        ``save_path`` is this machine's (``[[deluge.path_mappings]]`` applied), ``remote_save_path``
+        the one Deluge reported. Raises :class:`DelugeTorrentNotFound` when it is not in the
+        session."""
         info_hash = info_hash.lower()
         raw = self._call("core.get_torrent_status", info_hash, ["name", "save_path", "files"])
         if not raw:
@@ -713,8 +776,9 @@ class DelugeClient:
             (str(f.get("path", "")), int(f.get("size", 0)))
             for f in sorted(raw.get("files") or (), key=lambda f: f.get("index", 0))
         )
+        reported = str(raw.get("save_path", ""))
         return TorrentFiles(
-            info_hash, str(raw.get("name", "")), str(raw.get("save_path", "")), files
+            info_hash, str(raw.get("name", "")), self.config.local_path(reported), files, reported
         )
 
     # -- actions -------------------------------------------------------------------------------

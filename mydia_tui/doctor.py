@@ -141,6 +141,7 @@ def check_deluge(ctx) -> list[Finding]:
         version = client.connect()
         plugins = client.enabled_plugins()
         session = client.session()
+        paths = _paths_found(ctx.config.deluge, client, session)
     except DelugeError as exc:
         return [Finding("deluge", False, str(exc))]
     finally:
@@ -148,16 +149,60 @@ def check_deluge(ctx) -> list[Finding]:
     out = [
         Finding("deluge", True, f"Deluge {version} at {client.where}, {len(session)} torrent(s)")
     ]
+    out.extend(paths)
     out.extend(_untracked(ctx, session))
     if ctx.config.deluge.label and "Label" not in plugins:
         out.append(
             Finding(
                 "deluge",
                 True,
-                f"the Label plugin is off: torrents will not get the label {ctx.config.deluge.label!r}",
+                f"the Label plugin is off in Deluge: labels are not set (torrents will not get "
+                f"the label {ctx.config.deluge.label!r}); grabs work without it",
                 warning=True,
             )
         )
+    return out
+
+
+def _paths_found(deluge_config, client, session) -> list[Finding]:
+    """Each ``[[deluge.path_mappings]]`` local folder exists; and a file Deluge reports (of a
+    finished torrent when there is one) is found on this machine, else which mapping is
+    missing. Raises DelugeError (the caller reports Deluge unreachable)."""
+    out = [
+        Finding(
+            "deluge",
+            os.path.isdir(m.local),
+            f"path mapping {m.remote} -> {m.local}"
+            + (
+                ": the local folder exists"
+                if os.path.isdir(m.local)
+                else ": the local folder does not exist"
+            ),
+        )
+        for m in deluge_config.path_mappings
+    ]
+    finished = sorted(session.values(), key=lambda st: (not st.is_complete, st.time_added))
+    for st in finished:
+        files = client.files(st.info_hash)
+        if not files.files:
+            continue  # a magnet without its metadata yet
+        remote_folder = files.remote_save_path or files.save_path
+        if not os.path.isdir(files.save_path):
+            out.append(Finding("deluge", False, deluge_config.not_found_here(remote_folder)))
+            break
+        if not st.is_complete:
+            continue  # its files need not exist yet
+        relative = files.files[0][0]
+        local = os.path.join(files.save_path, *relative.replace("\\", "/").split("/"))
+        found = os.path.exists(local)
+        message = (
+            f"the files Deluge reports are found here ({local})"
+            if found
+            else f"Deluge reports {remote_folder}/{relative} as downloaded, but {local} is not "
+            "found here: was it moved or deleted outside Deluge?"
+        )
+        out.append(Finding("deluge", found, message))
+        break
     return out
 
 

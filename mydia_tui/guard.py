@@ -732,3 +732,102 @@ def blocklist(
         item=item_id,
         expires_at=expires_at,
     ).execute()
+
+
+def blocklist_download(d: Download, reason: str) -> int:
+    """Blocklist the release of download ``d`` (its info-hash, title, indexer, guid, size and
+    item), saying ``reason``: the guard refuses it from then on (``blocklisted``), so it is
+    never grabbed again automatically. Returns the blocklist entry's id."""
+    return blocklist(
+        info_hash=d.info_hash,
+        title=d.title,
+        indexer=d.indexer,
+        guid=d.guid,
+        size=d.size or None,
+        reason=reason,
+        item_id=d.item_id,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The blocklist as the user sees and edits it (``mydia-tui blocklist``)
+
+
+@dataclass(frozen=True)
+class BlocklistEntry:
+    """One blocklist row, for the faces: the release it refuses and why."""
+
+    id: int
+    #: 40 lowercase hex, or None for an entry keyed by indexer and guid or title only
+    info_hash: str | None
+    title: str
+    indexer: str
+    guid: str
+    #: bytes, or None when unknown
+    size: int | None
+    reason: str
+    item_id: int | None
+    #: naive UTC
+    added_at: dt.datetime
+    expires_at: dt.datetime | None
+
+
+def blocklist_entries() -> list[BlocklistEntry]:
+    """Every blocklist entry, newest first."""
+    rows = Blocklist.select().order_by(Blocklist.added_at.desc(), Blocklist.id.desc())
+    return [
+        BlocklistEntry(
+            r.id,
+            r.info_hash,
+            r.title,
+            r.indexer,
+            r.guid,
+            r.size,
+            r.reason,
+            r.item_id,
+            r.added_at,
+            r.expires_at,
+        )
+        for r in rows
+    ]
+
+
+def blocklist_info_hash(info_hash: str, reason: str = "added by the user") -> BlocklistEntry:
+    """Put one info-hash (40 hex or 32 base32 characters) on the blocklist: the guard refuses
+    it from then on. Raises :class:`~mydia_tui.torrent.BadTorrent` (a usage error) when it is
+    not an info-hash. An info-hash already listed is not listed twice: its entry is returned."""
+    normal = normalize_info_hash(info_hash)
+    existing = Blocklist.get_or_none(Blocklist.info_hash == normal)
+    if existing is None:
+        title = ""
+        known = (
+            Download.select(Download.title, Download.item)
+            .where(Download.info_hash == normal)
+            .order_by(Download.id.desc())
+            .first()
+        )
+        if known is not None:
+            title = known.title
+        blocklist(
+            info_hash=normal,
+            title=title,
+            reason=reason,
+            item_id=known.item_id if known else None,
+        )
+    return next(e for e in blocklist_entries() if e.info_hash == normal)
+
+
+def unblock(entry_id: int) -> bool:
+    """Remove blocklist entry ``entry_id``: its release may be grabbed again. False when there
+    is no such entry."""
+    return bool(Blocklist.delete().where(Blocklist.id == entry_id).execute())
+
+
+def clear_blocklist(older_than_days: float | None = None, now: dt.datetime | None = None) -> int:
+    """Remove every blocklist entry, or only those added more than ``older_than_days`` days
+    before ``now`` (naive UTC, default now). Returns how many were removed."""
+    query = Blocklist.delete()
+    if older_than_days is not None:
+        cutoff = (now or utcnow()) - dt.timedelta(days=older_than_days)
+        query = query.where(Blocklist.added_at < cutoff)
+    return int(query.execute())

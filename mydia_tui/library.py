@@ -47,10 +47,33 @@ def sort_title(title: str) -> str:
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
-def safe_name(name: str) -> str:
-    """A file-system-safe folder or file name component."""
-    cleaned = _UNSAFE.sub("", name).strip().rstrip(".")
-    return cleaned or "_"
+#: the most bytes (UTF-8) one file or folder name may have on every common file system
+MAX_NAME_BYTES = 255
+#: names Windows (and so SMB shares) reserve, with or without an extension
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"com{n}" for n in range(10)} | {f"lpt{n}" for n in range(10)}
+)
+
+
+def _cut_bytes(text: str, most: int) -> str:
+    """``text`` cut to at most ``most`` UTF-8 bytes, never inside a character."""
+    return text.encode("utf-8")[:most].decode("utf-8", "ignore")
+
+
+def safe_name(name: str, extension: str = "") -> str:
+    """A folder or file name component that every common file system and an SMB share take:
+    no ``<>:"/\\|?*`` nor control characters; no trailing dots or spaces; not a name Windows
+    reserves (``CON``, ``NUL``, ``COM1``, ... with any extension: ``NUL.en`` becomes ``NUL_.en``); at most
+    :data:`MAX_NAME_BYTES` bytes (UTF-8) with ``extension`` (e.g. ".mkv", kept whole: the name
+    before it is shortened). Never empty ("_")."""
+    ext = _UNSAFE.sub("", extension)
+    room = MAX_NAME_BYTES - len(ext.encode("utf-8"))
+    cleaned = _UNSAFE.sub("", name).strip().rstrip(". ")
+    cleaned = _cut_bytes(cleaned, room).rstrip(". ") or "_"
+    first, dot, rest = cleaned.partition(".")
+    if first.strip().lower() in _RESERVED:  # "NUL.en" stays reserved: mark the first part
+        cleaned = _cut_bytes(f"{first.strip()}_{dot}{rest}", room)
+    return cleaned + ext
 
 
 #: the longest title of a film or show, in UTF-8 bytes: its folder ("Title (2008)") must fit the

@@ -23,12 +23,14 @@ release_claim        claimed, sending             failed         ``settle_claim`
 follow_client        the client's states          its state      the poll
 mark_unknown         the client's, not completed  unknown        the poll: Deluge unreachable
 fail_in_client       any past its claim           failed         the poll: error in Deluge
+complete_vanished    the client's, not completed  completed      the poll: gone, files left behind
 remove_vanished      the client's, import_failed  removed        the poll: gone from Deluge
 remove_by_user       any but importing            removed        ``Services.remove``
 start_import         completed, import_failed     importing      the importer
 mark_imported        importing (its own)          imported       the importer: files recorded
 retry_import_later   importing (its own)          completed      the importer: failed, again later
 give_up_import       importing (its own)          import_failed  the importer: failed too often
+fail_import          importing (its own)          failed         the importer: nothing importable
 give_back_import     importing (importer gone)    completed      ``recover_import``
 retry_failed_import  import_failed                completed      ``retry_import``: the user
 ===================  ===========================  =============  =================================
@@ -222,6 +224,24 @@ def fail_in_client(download_id: int, message: str) -> bool:
     return finish(download_id, "failed", error=f"Deluge: {message}", from_states=_PAST_CLAIM)
 
 
+def complete_vanished(download_id: int, now: dt.datetime) -> bool:
+    """-> completed: the torrent has been absent from the client's session for long enough
+    (removed at its stop ratio, or by the user, before a poll saw it finish) and every file
+    recorded for it is where the client put it, whole: it is imported from there. From the
+    client's states but "completed" (which already waits for its import)."""
+    changed = (
+        Download.update(
+            state="completed", completed_at=now, updated_at=now, progress=1.0, next_import_at=None
+        )
+        .where(
+            (Download.id == download_id)
+            & Download.state.in_(tuple(s for s in CLIENT_STATES if s != "completed"))
+        )
+        .execute()
+    )
+    return bool(changed)
+
+
 def remove_vanished(download_id: int) -> bool:
     """-> removed: the torrent has been absent from the client's session for long enough (the
     poll decides). Never a running import, never a claim (claims are settled)."""
@@ -290,6 +310,13 @@ def give_up_import(download_id: int, holder: str, attempts: int, error: str) -> 
         .execute()
     )
     return bool(changed)
+
+
+def fail_import(download_id: int, holder: str, error: str) -> bool:
+    """importing -> failed: ``holder``'s import found nothing it could ever import (archives
+    only, no video, only samples): retrying cannot help. The units are released (the target is
+    wanted again); the caller blocklists the release. False when the import was taken over."""
+    return _end(download_id, "failed", _importing_by(download_id, holder), {"error_message": error})
 
 
 def retry_import_later(

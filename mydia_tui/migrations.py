@@ -29,7 +29,7 @@ from .errors import DatabaseError
 from .identity.titles import key_words
 from .models import ALL_MODELS, Meta
 
-LATEST = 5
+LATEST = 6
 SCHEMA_KEY = "schema_version"
 
 
@@ -213,9 +213,18 @@ def _to_5(db: Database, migrator: SchemaMigrator) -> None:
     db.execute_sql("DELETE FROM parsed_name")
 
 
+def _to_6(db: Database, migrator: SchemaMigrator) -> None:
+    """Schema 6: ``download.content``, the torrent's files as Deluge last reported them, so that
+    a torrent that vanishes from Deluge (removed at its stop ratio, or by the user) is imported
+    from where Deluge put it instead of being grabbed again. Downloads of older versions have
+    none recorded ("": the next poll that sees them records it)."""
+    db.execute_sql("ALTER TABLE download ADD COLUMN content TEXT NOT NULL DEFAULT ''")
+
+
 STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {
     2: _to_2,
     3: _to_3,
     4: _to_4,
     5: _to_5,
+    6: _to_6,
 }

@@ -259,6 +259,10 @@ class Download(BaseModel):
     import_by = TextField(default="")
     #: when that import started (naive UTC). Schema 4.
     import_started_at = DateTimeField(null=True)
+    #: the torrent's name, save path and files as Deluge last reported them (JSON of
+    #: :meth:`mydia_tui.deluge.TorrentFiles.to_json`; "" until the poll first sees its metadata),
+    #: so that a torrent that vanishes from Deluge can still be imported. Schema 6.
+    content = TextField(default="")
 
     class Meta:
         indexes = ((("info_hash",), False), (("state",), False), (("item",), False))

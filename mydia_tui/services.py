@@ -18,10 +18,19 @@ from .config import Config, secrets_of
 from .deluge import DelugeClient
 from .errors import MydiaError
 from .grabbing import candidate_grabber
-from .guard import blocklist
+from .guard import blocklist_download
 from .lifecycle import remove_by_user
 from .models import ACTIVE_STATES, Download
 from .monitor.backlog_search import SearchMonitor, make_searcher
+
+#: a move in Deluge's queue
+QueueMove = Literal["up", "down", "top", "bottom"]
+_QUEUE_WORDS = {
+    "up": "up in",
+    "down": "down in",
+    "top": "to the top of",
+    "bottom": "to the bottom of",
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,8 @@ class AppServices(Protocol):
 
     def pause(self, info_hash: str) -> Done: ...
     def resume(self, info_hash: str) -> Done: ...
+    def recheck(self, info_hash: str) -> Done: ...
+    def queue(self, info_hash: str, move: QueueMove) -> Done: ...
     def remove(
         self, info_hash: str, delete_data: bool = False, blocklisted: bool = False
     ) -> Done: ...
@@ -99,6 +110,17 @@ class Services:
         self.client.resume([info_hash])
         return Done(f"resumed {_title_of(info_hash)}")
 
+    def recheck(self, info_hash: str) -> Done:
+        """Ask Deluge to check the torrent's data again (the poll follows its state)."""
+        self.client.recheck([info_hash])
+        return Done(f"rechecking {_title_of(info_hash)}")
+
+    def queue(self, info_hash: str, move: QueueMove) -> Done:
+        """Move the torrent in Deluge's queue: one place ``up`` or ``down``, or to the ``top``
+        or ``bottom``."""
+        getattr(self.client, f"queue_{move}")([info_hash])
+        return Done(f"moved {_title_of(info_hash)} {_QUEUE_WORDS[move]} Deluge's queue")
+
     def remove(self, info_hash: str, delete_data: bool = False, blocklisted: bool = False) -> Done:
         """Remove the torrent from Deluge (and its data when ``delete_data``); its active
         download ends as removed and its target becomes wanted again. With ``blocklisted`` the
@@ -119,15 +141,7 @@ class Services:
         in_client = self.client.remove(info_hash, delete_data=delete_data)
         if blocklisted:
             for d in active or _latest(info_hash):
-                blocklist(
-                    info_hash=d.info_hash,
-                    title=d.title,
-                    indexer=d.indexer,
-                    guid=d.guid,
-                    size=d.size or None,
-                    reason="removed by the user",
-                    item_id=d.item_id,
-                )
+                blocklist_download(d, "removed by the user")
         what = "with its data" if delete_data else "keeping its data"
         if blocklisted:
             what += ", blocklisted"

@@ -131,6 +131,15 @@ def add_seeding(daemon: DelugeDaemon, release: Release, paused: bool = False) ->
     return got
 
 
+def session_of(daemon: DelugeDaemon) -> set[str]:
+    """The info-hashes in ``daemon``'s session (through the raw RPC)."""
+    rpc = daemon.rpc()
+    try:
+        return set(rpc.call("core.get_session_state"))
+    finally:
+        rpc.disconnect()
+
+
 class Swarm:
     def __init__(self, root: Path, seeder: DelugeDaemon, client: DelugeDaemon) -> None:
         self.root = root

@@ -220,6 +220,33 @@ def test_status_from_dict_converts_units():
     assert st.label == "" and not st.is_complete
 
 
+@pytest.mark.parametrize(
+    ("save_path", "move_completed", "state", "ours"),
+    [
+        # finished, the move to /done not started yet (Deluge still reports the old folder)
+        ("/dl", True, "Seeding", "moving"),
+        ("/dl", True, "Paused", "moving"),
+        ("/dl", True, "Moving", "moving"),
+        ("/done/", True, "Seeding", "completed"),  # moved: ready
+        ("/dl", False, "Seeding", "completed"),  # move_completed off
+    ],
+)
+def test_a_finished_torrent_waits_for_its_move_completed(save_path, move_completed, state, ours):
+    st = status_from_dict(
+        HEX,
+        {
+            "state": state,
+            "progress": 100.0,
+            "total_wanted": 1000,
+            "is_finished": True,
+            "save_path": save_path,
+            "move_completed": move_completed,
+            "move_completed_path": "/done",
+        },
+    )
+    assert st.state == ours and st.is_complete == (ours == "completed")
+
+
 def test_health_text():
     since = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     up = ConnectionHealth(True, "2.2.0", since, "", "127.0.0.1:58846")

@@ -45,3 +45,54 @@ def test_doctor_with_deluge_down_says_how_to_fix(cli, deluged, tmp_path):
     r = cli("doctor")
     assert r.code == 1
     assert "[FAIL] deluge" in r.out and "refused the connection: is deluged running?" in r.out
+
+
+def test_doctor_checks_path_mappings_and_names_the_missing_one(cli, deluged, tmp_path):
+    """A finished torrent whose folder Deluge reports under a path this machine does not have:
+    doctor names the mapping to add; with the mapping, the file is found; a mapped local folder
+    that does not exist is named too. The Label plugin off: doctor says labels are not set."""
+    from mydia_tui.config import PathMapping
+
+    nas = tmp_path / "nas"
+    payload = nas / "Film.2010"
+    payload.mkdir(parents=True)
+    (payload / "Film.2010.mkv").write_bytes(b"x" * 40_000)
+    view = tmp_path / "daemon-view"
+    view.symlink_to(nas, target_is_directory=True)
+    import torf
+
+    t = torf.Torrent(path=payload, private=False, created_by=None, creation_date=None)
+    t.generate()
+    rpc = deluged.rpc()
+    try:
+        from mydia_tui.torrent import b64
+
+        rpc.call(
+            "core.add_torrent_file",
+            "Film.2010.torrent",
+            b64(t.dump()),
+            {"download_location": str(view), "seed_mode": True, "add_paused": True},
+        )
+    finally:
+        rpc.disconnect()
+    view.unlink()  # the daemon's path exists for the daemon only (a container, a NAS)
+
+    cli.config_path = write_config(Config(deluge=deluged.config()), tmp_path / "config.toml")
+    r = cli("doctor", "--json")
+    messages = [f["message"] for f in r.json()["findings"] if not f["ok"]]
+    assert r.code == 1
+    assert any(f'[[deluge.path_mappings]] entry with remote = "{view}"' in m for m in messages), (
+        messages
+    )
+
+    mappings = (PathMapping(str(view), str(nas)), PathMapping("/elsewhere", str(tmp_path / "no")))
+    cfg = Config(deluge=deluged.config(path_mappings=mappings))
+    cli.config_path = write_config(cfg, tmp_path / "config.toml")
+    r = cli("doctor", "--json")
+    findings = {f["message"]: f for f in r.json()["findings"]}
+    found = f"the files Deluge reports are found here ({payload / 'Film.2010.mkv'})"
+    assert findings[found]["ok"]
+    missing = f"path mapping /elsewhere -> {tmp_path / 'no'}: the local folder does not exist"
+    assert not findings[missing]["ok"]
+    labels = [m for m in findings if "the Label plugin is off in Deluge" in m]
+    assert labels and "labels are not set" in labels[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from deluge_fixtures import session_of
 
 from mydia_tui.config import Config, write_config
 from mydia_tui.torrent import make_magnet
@@ -19,21 +20,13 @@ def grab_cli(cli, deluged, tmp_path):
     return cli
 
 
-def _session(deluged) -> set[str]:
-    rpc = deluged.rpc()
-    try:
-        return set(rpc.call("core.get_session_state"))
-    finally:
-        rpc.disconnect()
-
-
 def test_grab_adds_once_then_refuses_with_exit_3(grab_cli, deluged):
     first = make_magnet("a" * 40, "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP")
     r = grab_cli("grab", "--movie", "1", "--magnet", first, "--json")
     assert r.code == 0, r.err
     data = r.json()
     assert data["accepted"] is True and data["info_hash"] == "a" * 40
-    assert _session(deluged) == {"a" * 40}
+    assert session_of(deluged) == {"a" * 40}
     (dl,) = grab_cli("downloads", "--json").json()
     assert dl["state"] == "queued" and dl["target"] == "Big Buck Bunny (2008)"
 
@@ -44,7 +37,7 @@ def test_grab_adds_once_then_refuses_with_exit_3(grab_cli, deluged):
     # the same torrent for another film: same_torrent
     r = grab_cli("grab", "--movie", "2", "--magnet", first, "--json")
     assert r.code == 3 and r.json()["reason"] == "same_torrent"
-    assert _session(deluged) == {"a" * 40}
+    assert session_of(deluged) == {"a" * 40}
     refusals = [e for e in grab_cli("history", "--json").json() if e["event"] == "refused"]
     assert {e["reason"] for e in refusals} == {"in_flight", "same_torrent"}
 
@@ -60,14 +53,14 @@ def test_torrent_already_in_session_is_adopted(grab_cli, deluged):
     assert r.code == 0, r.err
     assert r.json()["adopted"] is True
     assert len(grab_cli("downloads", "--json").json()) == 1
-    assert _session(deluged) == {"c" * 40}
+    assert session_of(deluged) == {"c" * 40}
 
 
 def test_bad_magnet_is_a_clear_error_and_nothing_is_added(grab_cli, deluged):
     r = grab_cli("grab", "--movie", "1", "--magnet", "magnet:?xt=urn:btih:nothex")
     assert r.code != 0 and r.code != 3
     assert len(r.err.strip().splitlines()) == 1 and "info-hash" in r.err
-    assert _session(deluged) == set()
+    assert session_of(deluged) == set()
     assert grab_cli("downloads", "--all", "--json").json() == []
 
 

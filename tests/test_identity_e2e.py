@@ -49,11 +49,11 @@ def test_a_season_pack_with_a_multi_episode_file_imports_every_episode_once(loop
     loop.until(lambda: Download.get_by_id(d.id).state == "imported", "pack import")
 
     files = {f.path: f for f in MediaFile.select()}
-    multi = "The Expanse/Season 01/The Expanse - S01E01E02 [WEBDL-1080p].mkv"
+    multi = "The Expanse/Season 01/The Expanse - S01E01E02 WEBDL-1080p.mkv"
     assert set(files) == {
         multi,
-        "The Expanse/Season 01/The Expanse - S01E03 [WEBDL-1080p].mkv",
-        "The Expanse/Season 01/The Expanse - S01E04 [WEBDL-1080p].mkv",
+        "The Expanse/Season 01/The Expanse - S01E03 WEBDL-1080p.mkv",
+        "The Expanse/Season 01/The Expanse - S01E04 WEBDL-1080p.mkv",
     }
     covered = {
         Episode.get_by_id(fe.episode_id).number

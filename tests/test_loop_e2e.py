@@ -20,7 +20,7 @@ from mydia_tui.config import IndexerConfig, write_config
 from mydia_tui.deluge import DelugeClient
 from mydia_tui.history import list_history
 from mydia_tui.library import add_movie, add_show, manual_episodes, movie_target
-from mydia_tui.models import Download, MediaFile
+from mydia_tui.models import Blocklist, Download, MediaFile
 from mydia_tui.monitor.engine import Monitor
 from mydia_tui.torrent import make_magnet
 from mydia_tui.views import list_items
@@ -187,7 +187,7 @@ def test_3_season_pack_only_then_all_four_episodes_imported(loop):
         assert cycle.grabbed == []
     loop.until(lambda: Download.get_by_id(d.id).state == "imported", "pack import")
     assert sorted(f.path for f in MediaFile.select()) == [
-        f"The Expanse/Season 01/The Expanse - S01E0{n} [WEBDL-1080p].mkv" for n in range(1, 5)
+        f"The Expanse/Season 01/The Expanse - S01E0{n} WEBDL-1080p.mkv" for n in range(1, 5)
     ]
     assert Download.select().count() == 1
     (row,) = list_items()
@@ -241,6 +241,35 @@ def test_6_failed_release_is_blocklisted_and_the_next_cycle_grabs_another(loop):
     )
     blocked = [e for e in list_history() if e.reason == "blocklisted"]
     assert blocked and BEST in blocked[-1].message
+
+
+def test_a_rar_only_release_fails_is_blocklisted_and_another_is_grabbed(loop):
+    """A release that holds only .rar parts can never be imported (mydia-tui does not extract):
+    it ends failed with the reason, is blocklisted, and the next cycle grabs another release."""
+    add_movie("Big Buck Bunny", 2008)
+    rar = loop.offer(
+        BEST,
+        {f"{BEST.lower()}.rar": 400_000, f"{BEST.lower()}.r00": 400_000, f"{BEST}.nfo": 100},
+        seeded=True,
+        seeders=50,
+    )
+    lesser = loop.offer(LESSER, seeded=True, seeders=5)
+    cycle, _ = loop.cycle()
+    assert cycle.grabbed == ["Big Buck Bunny (2008)"]
+    first = Download.get(Download.info_hash == rar.info_hash)
+    loop.until(lambda: Download.get_by_id(first.id).state == "failed", "failure")
+    failed = Download.get_by_id(first.id)
+    assert failed.import_attempts == 0  # failed at once, not after retries
+    assert failed.error_message == (
+        "cannot be imported: it holds archives (.r00, .rar) and no video: "
+        "mydia-tui does not extract archives"
+    )
+    assert Blocklist.get(Blocklist.info_hash == rar.info_hash).reason == failed.error_message
+    cycle, _ = loop.cycle()
+    assert cycle.grabbed == ["Big Buck Bunny (2008)"]
+    second = Download.get(Download.info_hash == lesser.info_hash)
+    loop.until(lambda: Download.get_by_id(second.id).state == "imported", "the other release")
+    assert Download.select().count() == 2
 
 
 def test_7_two_headless_monitors_at_once_grab_once(loop, tmp_path, db_path):

@@ -110,7 +110,7 @@ def test_schema_4_records_importers_and_an_import_left_before_it_is_done_again(t
     con.close()
 
     db = open_database(str(path))
-    assert schema_version(db) == LATEST == 5
+    assert schema_version(db) == LATEST
     assert {(d.import_by, d.import_started_at) for d in Download.select()} == {("", None)}
     stuck = Download.get(Download.state == "importing")
     assert recover_import(stuck)
@@ -123,7 +123,7 @@ def test_schema_3_upgrades_to_4(db_path):
     """The step itself, on SQLite and PostgreSQL: a schema 3 database (the current one without
     the two columns) gets them, and the models read and write them."""
     db = open_database(str(db_path))
-    for column in ("import_by", "import_started_at"):
+    for column in ("import_by", "import_started_at", "content"):  # content: schema 6's
         db.execute_sql(f"ALTER TABLE download DROP COLUMN {column}")
     db.execute_sql(f"UPDATE meta SET value = '3' WHERE key = {db.param}", ("schema_version",))
     db.close()
@@ -154,6 +154,7 @@ def test_schema_5_recomputes_title_keys_with_the_one_title_comparison(db_path):
     ):
         MediaItem.update(title_key=old, year=year).where(MediaItem.id == item.id).execute()
     ParsedName.insert(name="x", version=1, data="{}").execute()
+    db.execute_sql("ALTER TABLE download DROP COLUMN content")  # schema 6's
     db.execute_sql(f"UPDATE meta SET value = '4' WHERE key = {db.param}", ("schema_version",))
     db.close()
 
@@ -165,4 +166,20 @@ def test_schema_5_recomputes_title_keys_with_the_one_title_comparison(db_path):
     # its old key, and both items stay
     assert (keys[magnum.id], keys[clash.id]) == ("magnum p i", "magnum pi")
     assert ParsedName.select().count() == 0
+    db.close()
+
+
+@pytest.mark.both_databases
+def test_schema_5_upgrades_to_6_with_the_files_of_each_download(db_path):
+    """Schema 6 adds ``download.content`` (the files Deluge reported, for a torrent that vanishes
+    from it): a schema 5 database gets the column, empty for the downloads it already had."""
+    db = open_database(str(db_path))
+    db.execute_sql("ALTER TABLE download DROP COLUMN content")
+    db.execute_sql(f"UPDATE meta SET value = '5' WHERE key = {db.param}", ("schema_version",))
+    db.close()
+
+    db = open_database(str(db_path))
+    assert schema_version(db) == LATEST == 6
+    columns = {c.name: c for c in db.get_columns("download")}
+    assert not columns["content"].null
     db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 from deluge_fixtures import wait_for
 from monitor_helpers import make_payload, monitor_config, nudge_into_error, seed
 
+from mydia_tui.config import PathMapping
 from mydia_tui.deluge import DelugeClient, prepare_torrent
 from mydia_tui.grabbing import grab_release
 from mydia_tui.guard import GrabRequest, Guard
@@ -74,7 +76,7 @@ def test_transfer_completes_and_imports_by_hardlink(loop, swarm, tmp_path):
     d = Download.get_by_id(download_id)
     assert d.completed_at and d.imported_at and d.progress == pytest.approx(1.0)
     (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
-    assert f.path == "Big Buck Bunny (2008)/Big Buck Bunny (2008) [Bluray-1080p].mkv"
+    assert f.path == "Big Buck Bunny (2008)/Big Buck Bunny (2008) Bluray-1080p.mkv"
     placed = tmp_path / "library" / "movies" / f.path
     source = swarm.client.download_location / "movies" / MOVIE / f"{MOVIE}.mkv"
     assert placed.stat().st_ino == source.stat().st_ino  # hardlinked, never moved
@@ -107,7 +109,7 @@ def test_season_pack_imports_every_episode_and_reports_the_missing_one(loop, swa
     )
     paths = sorted(f.path for f in MediaFile.select())
     assert paths == [
-        f"The Expanse/Season 01/The Expanse - S01E0{n} [WEBDL-1080p].mkv" for n in (1, 2, 3)
+        f"The Expanse/Season 01/The Expanse - S01E0{n} WEBDL-1080p.mkv" for n in (1, 2, 3)
     ]
     assert FileEpisode.select().count() == 3
     imported = [e for e in list_history() if e.event == "imported"][0]
@@ -316,6 +318,25 @@ def test_a_live_claimers_add_is_not_adopted_by_another_monitor(loop, tmp_path):
     assert [e.event for e in list_history()].count("adopted") == 1
 
 
+def _grab_episode_and_import(client, monitor, swarm, payload, target):
+    """Seed ``payload``, grab it (WEBDL-1080p) for the episode ``target`` and poll until it
+    is imported."""
+    seed(swarm, payload)
+    outcome = grab_release(
+        client,
+        target,
+        Release(title=payload.name, indexer="test"),
+        quality="WEBDL-1080p",
+        torrent=prepare_torrent(payload.torrent),
+    )
+    assert outcome.accepted, outcome.message
+    swarm.connect(payload.info_hash)
+    _poll_until(
+        monitor, lambda: Download.get_by_id(outcome.download_id).state == "imported", "import"
+    )
+    return outcome
+
+
 def test_one_video_without_numbers_imports_as_the_episode_it_was_grabbed_for(loop, swarm, tmp_path):
     """A release accepted for one episode whose only video names no episode (most anime,
     "[Group] Title - Final.mkv") downloaded, then failed to import ("no file matches the
@@ -328,19 +349,247 @@ def test_one_video_without_numbers_imports_as_the_episode_it_was_grabbed_for(loo
     payload = make_payload(
         tmp_path, name, {"[SubsPlease] Sousou no Frieren - Final (1080p).mkv": 400_000}
     )
+    _grab_episode_and_import(client, monitor, swarm, payload, episode_by_number(show.id, 1, 28))
+    (f,) = MediaFile.select()
+    assert f.path == "Sousou no Frieren/Season 01/Sousou no Frieren - S01E28 WEBDL-1080p.mkv"
+    assert not [s for s in wanted_seasons() if 28 in s.episode_numbers]
+
+
+def _set_torrent_options(daemon, info_hash: str, options: dict) -> None:
+    rpc = daemon.rpc()
+    try:
+        rpc.call("core.set_torrent_options", [info_hash], options)
+    finally:
+        rpc.disconnect()
+
+
+def test_torrent_removed_by_deluge_at_its_stop_ratio_is_imported_not_grabbed_again(
+    loop, swarm, tmp_path
+):
+    """Deluge removes the finished torrent at its stop ratio before any poll saw it finish:
+    its files are still where Deluge put them, so they are imported from the file list the poll
+    recorded; the download is not removed and its target is not wanted again."""
+    cfg, client, monitor = loop
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 1_000_000, "readme.nfo": 100})
     seed(swarm, payload)
-    outcome = grab_release(
+    movie, download_id = _grab_movie(client, payload)
+    monitor.poll()  # seen once, downloading: its files are recorded
+    assert Download.get_by_id(download_id).state not in ("completed", "imported")
+    _set_torrent_options(
+        swarm.client,
+        payload.info_hash,
+        {"stop_at_ratio": True, "stop_ratio": 0.0, "remove_at_ratio": True},
+    )
+    swarm.connect(payload.info_hash)
+    wait_for(lambda: client.status(payload.info_hash) is None, 40, what="removal at ratio")
+    source = swarm.client.download_location / "movies" / MOVIE / f"{MOVIE}.mkv"
+    assert source.stat().st_size == 1_000_000  # Deluge left the data
+
+    _poll_until(monitor, lambda: Download.get_by_id(download_id).state == "imported", "import")
+    (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
+    placed = tmp_path / "library" / "movies" / f.path
+    assert placed.stat().st_ino == source.stat().st_ino
+    assert Download.select().count() == 1
+    assert wanted_movies() == []
+    events = [e.event for e in list_history(item_id=movie.id)]
+    assert "removed" not in events and events[0] == "imported"
+
+
+def test_torrent_removed_with_its_data_is_removed_blocklisted_and_not_grabbed_again(
+    loop, swarm, tmp_path
+):
+    """The user removed the torrent and its data in Deluge: nothing is left to import; the
+    download ends removed, its release is blocklisted (never grabbed again automatically) and the
+    target is wanted again for another release."""
+    cfg, client, monitor = loop
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 100_000})
+    movie, download_id = _grab_movie(client, payload)
+    monitor.poll()
+    client.remove(payload.info_hash, delete_data=True)
+    for _ in range(3):
+        monitor.poll()
+    d = Download.get_by_id(download_id)
+    assert d.state == "removed"
+    (entry,) = Blocklist.select().where(Blocklist.info_hash == payload.info_hash)
+    assert "no longer in Deluge" in entry.reason
+    assert [m.item_id for m in wanted_movies()] == [movie.id]
+    again = grab_release(
         client,
-        episode_by_number(show.id, 1, 28),
-        Release(title=name, indexer="test"),
-        quality="WEBDL-1080p",
+        movie_target(movie.id),
+        Release(title=MOVIE, indexer=""),
         torrent=prepare_torrent(payload.torrent),
     )
-    assert outcome.accepted, outcome.message
-    swarm.connect(payload.info_hash)
-    _poll_until(
-        monitor, lambda: Download.get_by_id(outcome.download_id).state == "imported", "import"
+    assert again.reason == "blocklisted"
+
+
+def _finish_behind_a_second_path(loop, swarm, tmp_path, mappings):
+    """Deluge downloads into ``daemon-view/movies``, a second path (a symlink) to the folder
+    ``nas/movies``; once the torrent is finished (and paused, so Deluge reads no more), the
+    second path is gone: it exists for the daemon only, as in a container or on a NAS."""
+    cfg, client, monitor = loop
+    nas = tmp_path / "nas"
+    (nas / "movies").mkdir(parents=True)
+    view = tmp_path / "daemon-view"
+    view.symlink_to(nas, target_is_directory=True)
+    client.config = dataclasses.replace(
+        client.config,
+        movies_location=str(view / "movies"),
+        path_mappings=tuple(PathMapping(remote, str(local)) for remote, local in mappings),
     )
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 500_000})
+    seed(swarm, payload)
+    movie, download_id = _grab_movie(client, payload)
+    swarm.connect(payload.info_hash)
+    wait_for(lambda: (st := client.status(payload.info_hash)) and st.is_finished, 40, what="done")
+    client.pause([payload.info_hash])
+    view.unlink()
+    return movie, download_id, nas, view
+
+
+def test_a_download_folder_seen_through_another_path_imports_through_a_mapping(
+    loop, swarm, tmp_path
+):
+    cfg, client, monitor = loop
+    view, nas = tmp_path / "daemon-view", tmp_path / "nas"
+    movie, download_id, nas, view = _finish_behind_a_second_path(
+        loop, swarm, tmp_path, [(str(view), nas)]
+    )
+    _poll_until(monitor, lambda: Download.get_by_id(download_id).state == "imported", "import")
+    d = Download.get_by_id(download_id)
+    assert d.save_path == str(nas / "movies") and d.import_attempts == 0
+    (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
+    placed = tmp_path / "library" / "movies" / f.path
+    assert placed.stat().st_ino == (nas / "movies" / MOVIE / f"{MOVIE}.mkv").stat().st_ino
+
+
+def test_a_download_folder_seen_through_another_path_fails_clearly_without_a_mapping(
+    loop, swarm, tmp_path
+):
+    cfg, client, monitor = loop
+    movie, download_id, nas, view = _finish_behind_a_second_path(loop, swarm, tmp_path, [])
+    _poll_until(monitor, lambda: Download.get_by_id(download_id).import_attempts >= 1, "attempt")
+    d = Download.get_by_id(download_id)
+    assert d.state == "completed"  # retried later, still holding its target
+    assert f"Deluge reports {view / 'movies'}, which is not found here" in d.error_message
+    assert f'[[deluge.path_mappings]] entry with remote = "{view / "movies"}"' in d.error_message
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        (
+            ["Film/film.part1.rar", "Film/film.part2.rar", "Film/film.nfo"],
+            "it holds archives (.rar) and no video: mydia-tui does not extract archives",
+        ),
+        (
+            ["Film/film.zip", "Film/film.001", "Film/film.sfv"],
+            "it holds archives (.001, .zip) and no video: mydia-tui does not extract archives",
+        ),
+        (["Film/Sample/film.mkv", "Film/film-sample.mkv"], "its only videos are samples or extras"),
+        (["Film/Featurettes/making.of.mkv"], "its only videos are samples or extras"),
+        (["Film/film.nfo", "Film/cover.jpg"], "it holds no video file"),
+    ],
+)
+def test_payloads_that_cannot_be_imported_say_why(files, reason):
+    from mydia_tui.deluge import TorrentFiles
+    from mydia_tui.monitor.importer import main_video, unimportable_reason
+
+    payload = TorrentFiles("a" * 40, "Film", "/downloads", tuple((f, 1000) for f in files))
+    assert not any(main_video(f) for f in files)
+    assert unimportable_reason(payload) == reason
+
+
+def test_subtitles_arrive_beside_the_video_and_extras_are_not_the_film(loop, swarm, tmp_path):
+    """Subtitles named after the video (language and forced tags kept) are placed beside it;
+    a bigger video in an extras folder is not taken for the film."""
+    cfg, client, monitor = loop
+    payload = make_payload(
+        tmp_path,
+        MOVIE,
+        {
+            f"{MOVIE}.mkv": 600_000,
+            f"{MOVIE}.en.srt": 2_000,
+            f"{MOVIE}.forced.en.srt": 1_000,
+            f"{MOVIE}.ass": 1_500,
+            "Featurettes/Making.Of.mkv": 900_000,
+            "other.srt": 500,
+        },
+    )
+    seed(swarm, payload)
+    movie, download_id = _grab_movie(client, payload)
+    swarm.connect(payload.info_hash)
+    _poll_until(monitor, lambda: Download.get_by_id(download_id).state == "imported", "import")
+    (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
+    folder = tmp_path / "library" / "movies" / "Big Buck Bunny (2008)"
+    base = "Big Buck Bunny (2008) Bluray-1080p"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{base}.mkv", f"{base}.en.srt", f"{base}.forced.en.srt", f"{base}.ass"]
+    )
+    assert (folder / f"{base}.mkv").stat().st_size == 600_000  # not the featurette
+    source = swarm.client.download_location / "movies" / MOVIE
+    assert (folder / f"{base}.forced.en.srt").stat().st_ino == (
+        source / f"{MOVIE}.forced.en.srt"
+    ).stat().st_ino
+    imported = [e for e in list_history(item_id=movie.id) if e.event == "imported"][0]
+    assert "1 file(s) and 3 subtitle(s)" in imported.message
+
+
+def test_move_completed_import_waits_for_the_move_without_a_failed_attempt(loop, swarm, tmp_path):
+    """With ``move_completed`` on, a finished torrent is "moving" until Deluge reports it in its
+    move_completed_path: no poll records it completed in the old folder, and the import finds its
+    files in the new one at the first attempt."""
+    cfg, client, monitor = loop
+    done = tmp_path / "done"
+    done.mkdir()
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 3_000_000})
+    seed(swarm, payload)
+    movie, download_id = _grab_movie(client, payload)
+    _set_torrent_options(
+        swarm.client,
+        payload.info_hash,
+        {"move_completed": True, "move_completed_path": str(done)},
+    )
+    swarm.connect(payload.info_hash)
+    seen = []
+
+    def imported():
+        monitor.poll()
+        d = Download.get_by_id(download_id)
+        seen.append((d.state, d.save_path))
+        return d.state == "imported"
+
+    wait_for(imported, 40, interval=0.05, what="import")
+    early = [(s, p) for s, p in seen if s in ("completed", "importing") and p != str(done)]
+    assert early == []
+    d = Download.get_by_id(download_id)
+    assert d.import_attempts == 0 and d.save_path == str(done)
+    assert not [e for e in list_history(item_id=movie.id) if e.event in ("error", "import_failed")]
+    (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
+    placed = tmp_path / "library" / "movies" / f.path
+    assert placed.stat().st_ino == (done / MOVIE / f"{MOVIE}.mkv").stat().st_ino
+
+
+def test_an_episode_with_a_long_title_imports_under_the_configured_pattern(loop, swarm, tmp_path):
+    """A file name built from a long episode title fits 255 bytes (it failed with "File name
+    too long"); the naming pattern of the config is used."""
+    from mydia_tui.config import NamingConfig
+    from mydia_tui.library import episode_by_number
+    from mydia_tui.models import Episode
+
+    cfg, client, _monitor = loop
+    cfg = dataclasses.replace(
+        cfg,
+        naming=NamingConfig(episode_file="{Series Title} {season}x{episode:00} - {Episode Title}"),
+    )
+    monitor = DownloadMonitor(cfg, client, missing_grace=0.0)
+    show = add_show("The Expanse", manual_episodes({1: 2}))
+    title = "Word " * 40 + "é" * 60  # 320 bytes in UTF-8
+    Episode.update(title=title).where(Episode.show == show.id).execute()
+    name = "The.Expanse.S01E02.1080p.WEB-DL.x264-GRP"
+    payload = make_payload(tmp_path, name, {f"{name}.mkv": 300_000})
+    _grab_episode_and_import(client, monitor, swarm, payload, episode_by_number(show.id, 1, 2))
     (f,) = MediaFile.select()
-    assert f.path == "Sousou no Frieren/Season 01/Sousou no Frieren - S01E28 [WEBDL-1080p].mkv"
-    assert not [s for s in wanted_seasons() if 28 in s.episode_numbers]
+    file_name = f.path.rsplit("/", 1)[1]
+    assert f.path.startswith("The Expanse/Season 01/The Expanse 1x02 - Word Word")
+    assert file_name.endswith("é.mkv") and len(file_name.encode("utf-8")) <= 255
+    assert (tmp_path / "library" / "tv" / f.path).is_file()

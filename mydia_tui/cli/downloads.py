@@ -1,4 +1,5 @@
-"""``grab``, ``downloads``, ``retry-import``, ``history``."""
+"""``grab``, ``downloads``, ``retry-import``, ``history``; ``pause``, ``resume``, ``recheck``,
+``queue``, ``remove`` (a download's torrent in Deluge); ``blocklist`` and its edits."""
 
 from __future__ import annotations
 
@@ -12,7 +13,17 @@ from ..files import read_capped
 from ..library import episodes_target, movie_target, season_target
 from ..targets import Target
 from .main import Context, say
-from .output import download_json, emit_json, grab_json, history_json, retry_json
+from .output import (
+    action_json,
+    blocklist_json,
+    clear_json,
+    download_json,
+    emit_json,
+    grab_json,
+    history_json,
+    retry_json,
+    unblock_json,
+)
 
 
 def _target_from_args(args) -> Target:
@@ -132,4 +143,119 @@ def cmd_history(ctx: Context) -> int:
         reason = f" [{e.reason}]" if e.reason else ""
         at = to_local(e.at).strftime("%Y-%m-%d %H:%M:%S %z")
         say(f"{at}  {e.event:<13}{reason}  {e.message}")
+    return EXIT_OK
+
+
+# -- acting on a download's torrent in Deluge -------------------------------------------------
+
+
+def _download_or_fail(download_id: int):
+    from ..downloads import get_download
+
+    row = get_download(download_id)
+    if row is None:
+        raise MydiaError(f"no download with id {download_id} (see mydia-tui downloads --all)")
+    return row
+
+
+def _act(ctx: Context, action: str, **extra: object) -> int:
+    """Run one :class:`~mydia_tui.services.Services` action on the torrent of download
+    ``ctx.args.download_id`` and print what it did (``--json``: :func:`action_json`)."""
+    from ..services import Services
+
+    ctx.db()
+    row = _download_or_fail(ctx.args.download_id)
+    services = Services(ctx.config)
+    try:
+        done = getattr(services, action)(row.info_hash, **extra)
+    finally:
+        services.client.close()
+    if ctx.json:
+        after = _download_or_fail(row.id)
+        emit_json(action_json(after, action, done.message, **extra))
+    else:
+        say(done.message)
+    return EXIT_OK
+
+
+def cmd_pause(ctx: Context) -> int:
+    return _act(ctx, "pause")
+
+
+def cmd_resume(ctx: Context) -> int:
+    return _act(ctx, "resume")
+
+
+def cmd_recheck(ctx: Context) -> int:
+    return _act(ctx, "recheck")
+
+
+def cmd_queue(ctx: Context) -> int:
+    return _act(ctx, "queue", move=ctx.args.move)
+
+
+def cmd_remove(ctx: Context) -> int:
+    return _act(ctx, "remove", delete_data=ctx.args.with_data, blocklisted=ctx.args.blocklist)
+
+
+# -- the blocklist ----------------------------------------------------------------------------
+
+
+def cmd_blocklist(ctx: Context) -> int:
+    from ..guard import blocklist_entries
+
+    ctx.db()
+    entries = blocklist_entries()
+    if ctx.json:
+        emit_json([blocklist_json(e) for e in entries])
+        return EXIT_OK
+    if not entries:
+        say("the blocklist is empty")
+    for e in entries:
+        what = e.title or e.info_hash or f"{e.indexer} {e.guid}"
+        say(f"{e.id:>6}  {e.info_hash or '-':<40}  {what}  ({e.reason})")
+    return EXIT_OK
+
+
+def cmd_blocklist_add(ctx: Context) -> int:
+    from ..guard import blocklist_info_hash
+    from ..torrent import BadTorrent
+
+    ctx.db()
+    try:
+        entry = blocklist_info_hash(ctx.args.info_hash, ctx.args.reason)
+    except BadTorrent as exc:
+        raise UsageError(str(exc)) from None
+    if ctx.json:
+        emit_json(blocklist_json(entry))
+    else:
+        say(f"blocklisted {entry.info_hash} (entry {entry.id}): it is never grabbed again")
+    return EXIT_OK
+
+
+def cmd_blocklist_remove(ctx: Context) -> int:
+    from ..guard import unblock
+
+    ctx.db()
+    if not unblock(ctx.args.entry_id):
+        raise MydiaError(
+            f"no blocklist entry with id {ctx.args.entry_id} (see mydia-tui blocklist)"
+        )
+    if ctx.json:
+        emit_json(unblock_json(ctx.args.entry_id))
+    else:
+        say(f"blocklist entry {ctx.args.entry_id} removed: its release may be grabbed again")
+    return EXIT_OK
+
+
+def cmd_blocklist_clear(ctx: Context) -> int:
+    from ..guard import clear_blocklist
+
+    ctx.db()
+    cleared = clear_blocklist(ctx.args.older_than)
+    if ctx.json:
+        emit_json(clear_json(cleared, ctx.args.older_than))
+    else:
+        older = f" added more than {ctx.args.older_than:g} days ago" if ctx.args.older_than else ""
+        say(f"removed {cleared} blocklist entr{'y' if cleared == 1 else 'ies'}{older}")
     return EXIT_OK

@@ -125,6 +125,51 @@ def retry_json(download_id: int) -> dict[str, Any]:
     return {"id": download_id, "state": "completed", "retry": True}
 
 
+def action_json(d, action: str, message: str, **extra: Any) -> dict[str, Any]:
+    """``pause``, ``resume``, ``recheck``, ``queue``, ``remove`` ``--json``: the download after
+    the action (id, info-hash, title, our state), what was done and the options given."""
+    data: dict[str, Any] = {
+        "id": d.id,
+        "info_hash": d.info_hash,
+        "title": d.title,
+        "action": action,
+        "state": d.state,
+        "message": message,
+    }
+    if action == "queue":
+        data["move"] = extra["move"]
+    if action == "remove":
+        data["with_data"] = bool(extra["delete_data"])
+        data["blocklisted"] = bool(extra["blocklisted"])
+    return data
+
+
+def blocklist_json(e) -> dict[str, Any]:
+    """``blocklist --json`` (one per entry) and ``blocklist add --json``."""
+    return {
+        "id": e.id,
+        "info_hash": e.info_hash,
+        "title": e.title or None,
+        "indexer": e.indexer or None,
+        "guid": e.guid or None,
+        "size": e.size,
+        "reason": e.reason,
+        "item_id": e.item_id,
+        "added_at": e.added_at,
+        "expires_at": e.expires_at,
+    }
+
+
+def unblock_json(entry_id: int) -> dict[str, Any]:
+    """``blocklist remove --json``."""
+    return {"id": entry_id, "removed": True}
+
+
+def clear_json(cleared: int, older_than_days: float | None) -> dict[str, Any]:
+    """``blocklist clear --json``: how many entries were removed, and the age limit given."""
+    return {"cleared": cleared, "older_than_days": older_than_days}
+
+
 def history_json(e) -> dict[str, Any]:
     return {
         "id": e.id,

@@ -34,15 +34,29 @@ def _whole(least: int, most: int) -> Callable[[str], int]:
     return parse
 
 
-def _seconds(text: str) -> float:
-    """An argparse ``type``: seconds, a finite number between 1 and 86,400 (one day)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text[:40]!r}") from None
-    if not 1 <= value <= 86_400:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 86400 seconds, not {text[:40]}")
-    return value
+def _amount(least: float, most: float, unit: str) -> Callable[[str], float]:
+    """An argparse ``type``: a finite number of ``unit`` in ``[least, most]``, else a usage
+    error saying so."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number of {unit}: {text[:40]!r}") from None
+        if not least <= value <= most:
+            raise argparse.ArgumentTypeError(
+                f"must be between {least:g} and {most:g} {unit}, not {text[:40]}"
+            )
+        return value
+
+    parse.__name__ = unit
+    return parse
+
+
+#: seconds, at most one day
+_seconds = _amount(1, 86_400, "seconds")
+#: days, at most a century
+_days = _amount(0, 36_500, "days")
 
 
 #: a row id or an outside service's id (SQLite's integers are 64-bit)
@@ -164,6 +178,53 @@ def build_parser() -> argparse.ArgumentParser:
     retry.add_argument("download_id", type=ID, metavar="DOWNLOAD_ID")
     json_flag(retry)
     retry.set_defaults(handler=_lazy("downloads", "cmd_retry_import"))
+
+    for name, what in (
+        ("pause", "pause a download's torrent in Deluge"),
+        ("resume", "resume a download's torrent in Deluge"),
+        ("recheck", "make Deluge check a download's data again"),
+    ):
+        act = sub.add_parser(name, help=what)
+        act.add_argument("download_id", type=ID, metavar="DOWNLOAD_ID")
+        json_flag(act)
+        act.set_defaults(handler=_lazy("downloads", f"cmd_{name}"))
+    queue = sub.add_parser("queue", help="move a download's torrent in Deluge's queue")
+    queue.add_argument("move", choices=["up", "down", "top", "bottom"])
+    queue.add_argument("download_id", type=ID, metavar="DOWNLOAD_ID")
+    json_flag(queue)
+    queue.set_defaults(handler=_lazy("downloads", "cmd_queue"))
+    remove = sub.add_parser(
+        "remove", help="remove a download's torrent from Deluge; its target is wanted again"
+    )
+    remove.add_argument("download_id", type=ID, metavar="DOWNLOAD_ID")
+    remove.add_argument("--with-data", action="store_true", help="delete its data too")
+    remove.add_argument(
+        "--blocklist", action="store_true", help="never grab this release again (search another)"
+    )
+    json_flag(remove)
+    remove.set_defaults(handler=_lazy("downloads", "cmd_remove"))
+
+    blk = sub.add_parser("blocklist", help="the releases never grabbed again: list and edit")
+    json_flag(blk)
+    blk.set_defaults(handler=_lazy("downloads", "cmd_blocklist"))
+    blk_sub = blk.add_subparsers(
+        dest="blocklist_action", metavar="add|remove|clear", parser_class=_Parser
+    )
+    blk_add = blk_sub.add_parser("add", help="blocklist an info-hash")
+    blk_add.add_argument("info_hash", metavar="INFO_HASH", help="40 hex or 32 base32 characters")
+    blk_add.add_argument("--reason", default="added by the user", help="why (shown in the list)")
+    json_flag(blk_add)
+    blk_add.set_defaults(handler=_lazy("downloads", "cmd_blocklist_add"))
+    blk_rm = blk_sub.add_parser("remove", help="remove one entry: its release may be grabbed again")
+    blk_rm.add_argument("entry_id", type=ID, metavar="ID")
+    json_flag(blk_rm)
+    blk_rm.set_defaults(handler=_lazy("downloads", "cmd_blocklist_remove"))
+    blk_clear = blk_sub.add_parser("clear", help="remove every entry, or the old ones")
+    blk_clear.add_argument(
+        "--older-than", type=_days, metavar="DAYS", help="only entries added more than DAYS ago"
+    )
+    json_flag(blk_clear)
+    blk_clear.set_defaults(handler=_lazy("downloads", "cmd_blocklist_clear"))
 
     hist = sub.add_parser("history", help="what happened: grabs, refusals and why, imports")
     hist.add_argument("item_id", type=ID, nargs="?", metavar="ITEM_ID")

@@ -24,6 +24,11 @@ VIDEO_EXTENSIONS = frozenset(
 #: side files that go with a video (subtitles, chapters)
 SUBTITLE_EXTENSIONS = frozenset("srt ass ssa sub idx sup vtt smi".split())
 
+#: archives (and the parts of split ones: ``.r00``, ``.001``) a release may hold instead of its
+#: video; mydia-tui never extracts them
+ARCHIVE_EXTENSIONS = frozenset("rar zip 7z tar gz bz2 xz".split())
+_ARCHIVE_PART = re.compile(r"^(?:r\d{2}|s\d{2}|\d{3})$")
+
 #: folders never entered (NAS and OS litter)
 SYSTEM_DIRS = frozenset(
     {"@eadir", "#recycle", "#snapshot", "$recycle.bin", "lost+found", ".trash", "@recycle"}
@@ -80,6 +85,23 @@ def is_extra_stem(stem: str) -> bool:
     if "sample" in lower and _SAMPLE.search(lower):
         return True
     return "-" in stem and stem.endswith(EXTRA_SUFFIXES)
+
+
+def is_archive(name: str) -> bool:
+    """An archive or a part of a split one, by the extension of the file name ``name``
+    (:data:`ARCHIVE_EXTENSIONS`, ``.r00``-``.r99``, ``.s00``-``.s99``, ``.001``-``.999``)."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        return False
+    ext = ext.lower()
+    return ext in ARCHIVE_EXTENSIONS or bool(_ARCHIVE_PART.match(ext))
+
+
+def in_extras_folder(relative: str) -> bool:
+    """Whether a file's path inside a release (``/`` or ``\\`` separated) goes through an
+    extras or system folder (:data:`EXTRAS_DIRS`, :data:`SYSTEM_DIRS`): never the main video."""
+    folders = re.split(r"[/\\]+", relative)[:-1]
+    return any(f.lower() in EXTRAS_DIRS or f.lower() in SYSTEM_DIRS for f in folders)
 
 
 def is_video(name: str) -> bool:

@@ -24,9 +24,10 @@ from .. import history
 from ..config import Config
 from ..db import write_transaction
 from ..deluge import DelugeClient, DelugeError, TorrentStatus
-from ..guard import blocklist
+from ..guard import blocklist_download
 from ..lifecycle import (
     CLAIM_STATES,
+    complete_vanished,
     fail_in_client,
     follow_client,
     mark_unknown,
@@ -34,7 +35,7 @@ from ..lifecycle import (
 )
 from ..models import ACTIVE_STATES, Download, utcnow
 from ..refusals import Reason
-from .importer import Importer, recover_import
+from .importer import Importer, left_behind, recover_import
 from .reconcile import settle_claim
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ class DownloadMonitor:
                     continue
                 self._first_missing.pop(d.id, None)
                 self._seen(d, status, now, report)
+        self._record_content(downloads, statuses)  # RPCs: outside the write lock
         for d in downloads:
             if d.state == "importing" and recover_import(d, now):
                 report.recovered.append(d.id)
@@ -141,15 +143,7 @@ class DownloadMonitor:
         if st.state == "error":
             message = st.message or "Deluge reported an error"
             if fail_in_client(d.id, message):
-                blocklist(
-                    info_hash=d.info_hash,
-                    title=d.title,
-                    indexer=d.indexer,
-                    guid=d.guid,
-                    size=d.size or None,
-                    reason=f"failed in Deluge: {message}",
-                    item_id=d.item_id,
-                )
+                blocklist_download(d, f"failed in Deluge: {message}")
                 history.record(
                     "failed",
                     f"{d.title} failed in Deluge: {message}; blocklisted, the target is wanted again",
@@ -199,15 +193,51 @@ class DownloadMonitor:
             return
         if d.state == "importing":
             return
+        left = left_behind(d)
+        if left is not None:
+            # removed at its stop ratio or by the user, its files still where Deluge put them:
+            # imported from there (the importer reads the recorded files), never grabbed again
+            if complete_vanished(d.id, now):
+                log.info(
+                    "%s is no longer in Deluge, but its files are in %s: importing them",
+                    d.title,
+                    left.save_path,
+                )
+                report.completed.append(d.id)
+            return
         if remove_vanished(d.id):
+            reason = "removed: the torrent is no longer in Deluge and its files are gone"
+            blocklist_download(d, reason)
             history.record(
                 "removed",
-                f"{d.title} is no longer in Deluge ({polls} polls): removed, the target is wanted again",
+                f"{d.title} is no longer in Deluge ({polls} polls) and its files are gone: "
+                "removed and blocklisted (never grabbed again automatically); the target is "
+                "wanted again",
                 item=d.item_id,
                 download=d.id,
             )
             report.removed.append(d.id)
         self._first_missing.pop(d.id, None)
+
+    # -- what a torrent holds, recorded while Deluge still knows it ----------------------------
+
+    def _record_content(
+        self, downloads: list[Download], statuses: dict[str, TorrentStatus]
+    ) -> None:
+        """Record the files of each download first seen with its metadata (one ``files`` call
+        per download, once: never in every poll), so that it can be imported if the torrent
+        vanishes from Deluge. A save path that changed (``move_completed``) is read from the
+        poll's ``save_path`` column, not from here."""
+        for d in downloads:
+            st = statuses.get(d.info_hash)
+            if st is None or d.content or not st.total_size:
+                continue
+            try:
+                files = self.client.files(d.info_hash)
+            except DelugeError as exc:
+                log.info("files of %s not read yet: %s", d.title, exc)
+                continue
+            Download.update(content=files.to_json()).where(Download.id == d.id).execute()
 
     def _mark_unknown(self, downloads: list[Download], report: PollReport) -> None:
         report.unknown.extend(mark_unknown(downloads, utcnow()))

@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import logging
@@ -36,16 +37,24 @@ from pathlib import Path, PurePosixPath
 from .. import history
 from ..config import Config
 from ..db import write_transaction
-from ..deluge import DelugeClient, TorrentFiles
+from ..deluge import DelugeClient, DelugeTorrentNotFound, TorrentFiles
+from ..guard import blocklist_download
 from ..identity.episodes import (
     EpisodeNumbers,
     episode_in_season_folder,
     episodes_named,
     read_episodes,
 )
-from ..identity.video import is_video
+from ..identity.video import (
+    SUBTITLE_EXTENSIONS,
+    in_extras_folder,
+    is_archive,
+    is_video,
+    video_extension,
+)
 from ..library import episode_refs, movie_folder, safe_name
 from ..lifecycle import (
+    fail_import,
     give_back_import,
     give_up_import,
     mark_imported,
@@ -63,7 +72,9 @@ from ..models import (
     MediaItem,
     utcnow,
 )
+from ..naming import render
 from ..processes import process_alive, this_process
+from ..refusals import Reason
 from ..targets import EpisodeRef
 
 log = logging.getLogger(__name__)
@@ -77,6 +88,11 @@ STUCK_IMPORT_AFTER = 6 * 3600.0
 
 class ImportError_(Exception):
     """An import that cannot be done now (retried), with a message for a person."""
+
+
+class Unimportable(ImportError_):
+    """A payload that no retry can import (archives only, no video, only samples or extras):
+    the download ends failed, its release blocklisted, its target wanted again."""
 
 
 class _TakenOver(Exception):
@@ -125,6 +141,90 @@ def source_file(save_path: str, relative: str) -> Path:
     return path
 
 
+def recorded_files(d: Download) -> TorrentFiles | None:
+    """The files recorded for ``d`` by the poll (``download.content``), under the save path the
+    poll last saw (``d.save_path``, this machine's), or None when none were recorded."""
+    files = TorrentFiles.from_json(d.info_hash, d.content or "")
+    if files is None or not files.files:
+        return None
+    if d.save_path:
+        files = dataclasses.replace(files, save_path=d.save_path)
+    return files
+
+
+def left_behind(d: Download) -> TorrentFiles | None:
+    """The recorded files of ``d`` when every one is on disk where Deluge put them, whole (the
+    size Deluge reported), else None (nothing recorded, or the data was removed or never
+    finished)."""
+    files = recorded_files(d)
+    if files is None:
+        return None
+    for relative, size in files.files:
+        try:
+            if source_file(files.save_path, relative).stat().st_size != size:
+                return None
+        except (ImportError_, OSError):
+            return None
+    return files
+
+
+def _name(relative: str) -> str:
+    return PurePosixPath(relative.replace("\\", "/")).name
+
+
+def main_video(relative: str) -> bool:
+    """A file of a download (its path inside the save path) that may be the film's or an
+    episode's video: a video (:func:`~mydia_tui.identity.video.is_video`: not a sample, trailer
+    or other extra by its name) outside extras folders (``Sample/``, ``Featurettes/``, ...)."""
+    return is_video(_name(relative)) and not in_extras_folder(relative)
+
+
+def unimportable_reason(files: TorrentFiles) -> str:
+    """Why a download without a main video (:func:`main_video`) can never be imported, for a
+    person: archives only (extraction is not supported), only samples or extras, no video."""
+    names = [_name(relative) for relative, _size in files.files]
+    archives = sorted({n.rpartition(".")[2].lower() for n in names if is_archive(n)})
+    if archives:
+        shown = ", ".join(f".{a}" for a in archives[:4]) + (", ..." if len(archives) > 4 else "")
+        return f"it holds archives ({shown}) and no video: mydia-tui does not extract archives"
+    if any(video_extension(n) for n in names):
+        return "its only videos are samples or extras"
+    return "it holds no video file"
+
+
+def side_files(files: TorrentFiles, video: str) -> list[tuple[str, str]]:
+    """The subtitles that go with the video ``video`` (a path inside the download): files of
+    :data:`~mydia_tui.identity.video.SUBTITLE_EXTENSIONS` in its folder whose name is the
+    video's base name, then optional tags, then the extension (``Movie.srt``, ``Movie.en.srt``,
+    ``Movie.forced.en.srt``; case-insensitive). Returns (path inside the download, the tags and
+    extension as written: ``.forced.en.srt``), in the download's order."""
+    video_path = PurePosixPath(video.replace("\\", "/"))
+    stem = video_path.name.rpartition(".")[0].lower()
+    out = []
+    for relative, _size in files.files:
+        path = PurePosixPath(relative.replace("\\", "/"))
+        ext = path.suffix.lower().lstrip(".")
+        if path.parent != video_path.parent or ext not in SUBTITLE_EXTENSIONS:
+            continue
+        name = path.name
+        if name.lower().startswith(stem + "."):
+            out.append((relative, name[len(stem) :]))
+    return out
+
+
+def place_side_files(files: TorrentFiles, video: str, placed: Path, root: Path) -> list[Path]:
+    """Place the subtitles of ``video`` (:func:`side_files`) beside its placed copy ``placed``,
+    named after it with their tags kept (``Film (2008) [Bluray-1080p].en.srt``), the way the
+    video is placed (:func:`place`). Returns where they ended up."""
+    out = []
+    for relative, tail in side_files(files, video):
+        src = source_file(files.save_path, relative)
+        tags, _dot, ext = tail.rpartition(".")
+        name = safe_name(placed.stem + tags, "." + ext.lower())
+        out.append(place(src, placed.with_name(name), root))
+    return out
+
+
 #: why a hardlink cannot be made where a copy can (another file system, not allowed, too many)
 _NO_HARDLINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)
 
@@ -165,10 +265,6 @@ def place(source: Path, destination: Path, root: Path) -> Path:
     return target
 
 
-def _quality_tag(quality: str) -> str:
-    return f" [{safe_name(quality)}]" if quality else ""
-
-
 class Importer:
     def __init__(self, config: Config, client: DelugeClient, *, holder: str | None = None) -> None:
         """``holder``: how this importer is recorded in ``import_by`` ("host:pid" of this
@@ -189,13 +285,40 @@ class Importer:
                 False, f"download {download_id} is not waiting for import ({d.state})"
             )
         try:
-            files = self.client.files(d.info_hash)
-            result = self._import(d, files)
+            result = self._import(d, self._files(d))
         except _TakenOver:
             return self._taken_over(d)
+        except Unimportable as exc:
+            return self._unimportable(d, str(exc))
         except Exception as exc:  # any failure: retry later, never lose the download
             return self._failed(d, str(exc) or type(exc).__name__)
         return result
+
+    def _files(self, d: Download) -> TorrentFiles:
+        """The download's files from Deluge, or, when Deluge no longer has the torrent (removed
+        at its stop ratio or by the user), as the poll recorded them (:func:`recorded_files`)."""
+        try:
+            return self.client.files(d.info_hash)
+        except DelugeTorrentNotFound:
+            files = recorded_files(d)
+            if files is None:
+                raise
+            return files
+
+    def _unimportable(self, d: Download, reason: str) -> ImportResult:
+        """The payload can never be imported: failed, blocklisted, the target wanted again."""
+        if not fail_import(d.id, self.holder, f"cannot be imported: {reason}"):
+            return self._taken_over(d)
+        blocklist_download(d, f"cannot be imported: {reason}")
+        history.record(
+            "failed",
+            f"{d.title} cannot be imported: {reason}; blocklisted, the target is wanted again",
+            item=d.item_id,
+            download=d.id,
+            reason=Reason.BAD_RELEASE,
+        )
+        log.warning("%s cannot be imported: %s", d.title, reason)
+        return ImportResult(False, reason)
 
     def _taken_over(self, d: Download) -> ImportResult:
         message = f"the import of {d.title} was taken over by another importer: nothing recorded"
@@ -205,28 +328,31 @@ class Importer:
     # -- mapping and placing -------------------------------------------------------------------
 
     def _import(self, d: Download, files: TorrentFiles) -> ImportResult:
+        if not os.path.isdir(files.save_path):
+            reported = files.remote_save_path or files.save_path
+            raise ImportError_(self.config.deluge.not_found_here(reported))
         item = MediaItem.get_by_id(d.item_id)
         kind = "movies" if item.kind == "movie" else "shows"
         root = self._root(item, kind)
-        videos = []
-        for relative, size in files.files:
-            name = PurePosixPath(relative.replace("\\", "/")).name
-            if is_video(name):
-                videos.append((relative, size))
+        videos = [(relative, size) for relative, size in files.files if main_video(relative)]
         if not videos:
-            raise ImportError_(f"no video file in {d.title}")
+            raise Unimportable(unimportable_reason(files))
         placed: list[tuple[Path, list[int]]] = []
+        sides: list[Path] = []
         missing: list[str] = []
         if item.kind == "movie":
             relative, _size = max(videos, key=lambda v: v[1])
             src = source_file(files.save_path, relative)
             folder = item.folder or movie_folder(item.title, item.year)
-            name = (
-                safe_name(f"{movie_folder(item.title, item.year)}{_quality_tag(d.quality)}")
-                + src.suffix.lower()
-            )
+            values = {
+                "Movie Title": item.title,
+                "Release Year": item.year,
+                "Quality Full": d.quality,
+            }
+            name = safe_name(render(self.config.naming.movie_file, values), src.suffix.lower())
             dest = place(src, Path(root.path) / folder / name, Path(root.path))
             placed.append((dest, []))
+            sides += place_side_files(files, relative, dest, Path(root.path))
         else:
             covered = self._covered_episodes(d)
             by_id = {e.id: e for e in covered}
@@ -244,12 +370,15 @@ class Importer:
                 dest = self._episode_path(item, eps, d.quality, src.suffix.lower(), Path(root.path))
                 final = place(src, dest, Path(root.path))
                 placed.append((final, [e.id for e in eps]))
+                sides += place_side_files(files, relative, final, Path(root.path))
                 done.update(e.id for e in eps)
             missing = [f"S{e.season:02d}E{e.number:02d}" for e in covered if e.id not in done]
             if not placed:
                 raise ImportError_(f"no file in {d.title} matches the episodes it was grabbed for")
         self._record(d, item, root, placed)
         message = f"imported {d.title}: {len(placed)} file(s)"
+        if sides:
+            message += f" and {len(sides)} subtitle(s)"
         if missing:
             message += f"; no file for {', '.join(missing)} (wanted again)"
         history.record(
@@ -257,7 +386,11 @@ class Importer:
             message,
             item=item.id,
             download=d.id,
-            data={"files": [str(p) for p, _ in placed], "missing": missing},
+            data={
+                "files": [str(p) for p, _ in placed],
+                "missing": missing,
+                "side_files": [str(p) for p in sides],
+            },
         )
         return ImportResult(True, message, [str(p) for p, _ in placed], missing)
 
@@ -321,9 +454,14 @@ class Importer:
         self, item: MediaItem, eps: list[Episode], quality: str, ext: str, root: Path
     ) -> Path:
         show = item.folder or safe_name(item.title)
-        tag = f"S{eps[0].season:02d}" + "".join(f"E{e.number:02d}" for e in eps)
-        title = f" - {eps[0].title}" if eps[0].title else ""
-        name = safe_name(f"{item.title} - {tag}{title}{_quality_tag(quality)}") + ext
+        values = {
+            "Series Title": item.title,
+            "season": eps[0].season,
+            "episode": tuple(e.number for e in eps),
+            "Episode Title": eps[0].title,
+            "Quality Full": quality,
+        }
+        name = safe_name(render(self.config.naming.episode_file, values), ext)
         return root / show / f"Season {eps[0].season:02d}" / name
 
     def _record(

@@ -1,0 +1,127 @@
+"""`pause`, `resume`, `recheck`, `queue`, `remove` and `blocklist` as real processes against a
+real deluged on loopback, `--json` included; bad input is one line with the README's status."""
+
+from __future__ import annotations
+
+import pytest
+from deluge_fixtures import make_release, session_of, wait_for
+
+from mydia_tui.config import Config, write_config
+
+pytestmark = pytest.mark.deluge
+
+
+@pytest.fixture
+def two_grabs(cli, deluged, tmp_path):
+    write_config(Config(deluge=deluged.config(timeout=3.0)), tmp_path / "config.toml")
+    cli.config_path = tmp_path / "config.toml"
+    hashes = []
+    for n, (title, year) in enumerate((("Big Buck Bunny", "2008"), ("Sintel", "2010")), 1):
+        assert cli("add", "movie", title, "--year", year).code == 0
+        release = make_release(tmp_path / f"r{n}", f"{title.replace(' ', '.')}.{year}.1080p")
+        torrent = tmp_path / f"r{n}.torrent"
+        torrent.write_bytes(release.torrent)
+        r = cli("grab", "--movie", str(n), "--torrent", str(torrent), "--json")
+        assert r.code == 0, r.err
+        hashes.append(release.info_hash)
+    return cli, hashes
+
+
+def _status(deluged, info_hash: str, *keys: str) -> dict:
+    rpc = deluged.rpc()
+    try:
+        return rpc.call("core.get_torrent_status", info_hash, list(keys))
+    finally:
+        rpc.disconnect()
+
+
+def test_pause_resume_recheck_and_queue_act_on_the_torrent_in_deluge(two_grabs, deluged):
+    cli, (first, second) = two_grabs
+    r = cli("pause", "1", "--json")
+    assert r.code == 0, r.err
+    data = r.json()
+    assert (data["id"], data["info_hash"], data["action"]) == (1, first, "pause")
+    assert data["message"].startswith("paused ")
+    wait_for(lambda: _status(deluged, first, "paused")["paused"], 10, what="paused")
+
+    r = cli("resume", "1")
+    assert r.code == 0 and r.out.startswith("resumed ")
+    wait_for(lambda: not _status(deluged, first, "paused")["paused"], 10, what="resumed")
+
+    r = cli("recheck", "2", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["action"] == "recheck" and r.json()["info_hash"] == second
+
+    def queue_of(h):
+        return _status(deluged, h, "queue")["queue"]
+
+    assert (queue_of(first), queue_of(second)) == (0, 1)
+    r = cli("queue", "top", "2", "--json")
+    assert r.code == 0, r.err
+    assert (r.json()["action"], r.json()["move"]) == ("queue", "top")
+    assert (queue_of(first), queue_of(second)) == (1, 0)
+    assert cli("queue", "down", "2").code == 0
+    assert (queue_of(first), queue_of(second)) == (0, 1)
+    assert cli("queue", "up", "2").code == 0
+    assert queue_of(second) == 0
+    assert cli("queue", "bottom", "2").code == 0
+    assert queue_of(second) == 1
+
+
+def test_remove_with_blocklist_and_with_data(two_grabs, deluged):
+    cli, (first, second) = two_grabs
+    r = cli("remove", "1", "--blocklist", "--json")
+    assert r.code == 0, r.err
+    data = r.json()
+    assert (data["action"], data["state"], data["blocklisted"], data["with_data"]) == (
+        "remove",
+        "removed",
+        True,
+        False,
+    )
+    assert session_of(deluged) == {second}
+    (entry,) = cli("blocklist", "--json").json()
+    assert entry["info_hash"] == first and entry["reason"] == "removed by the user"
+    assert entry["item_id"] == 1
+
+    r = cli("remove", "2", "--with-data")
+    assert r.code == 0 and "with its data" in r.out
+    assert session_of(deluged) == set()
+    assert len(cli("blocklist", "--json").json()) == 1  # not blocklisted without --blocklist
+    (d1, d2) = sorted(cli("downloads", "--all", "--json").json(), key=lambda d: d["id"])
+    assert d1["state"] == d2["state"] == "removed"
+
+
+def test_blocklist_add_remove_and_clear(cli, tmp_path):
+    r = cli("blocklist", "add", "A" * 40, "--reason", "fake release", "--json")
+    assert r.code == 0, r.err
+    entry = r.json()
+    assert entry["info_hash"] == "a" * 40 and entry["reason"] == "fake release"
+    assert cli("blocklist", "add", "a" * 40, "--json").json()["id"] == entry["id"]  # not twice
+    second = cli("blocklist", "add", "b" * 40, "--json").json()
+    assert [e["id"] for e in cli("blocklist", "--json").json()] == [second["id"], entry["id"]]
+
+    r = cli("blocklist", "remove", str(entry["id"]), "--json")
+    assert r.code == 0 and r.json() == {"id": entry["id"], "removed": True}
+    r = cli("blocklist", "clear", "--older-than", "1", "--json")
+    assert r.code == 0 and r.json() == {"cleared": 0, "older_than_days": 1.0}
+    r = cli("blocklist", "clear", "--json")
+    assert r.json() == {"cleared": 1, "older_than_days": None}
+    assert cli("blocklist").out == "the blocklist is empty\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "error"),
+    [
+        (("pause", "99"), 1, "no download with id 99"),
+        (("remove", "7", "--blocklist"), 1, "no download with id 7"),
+        (("queue", "sideways", "1"), 2, "invalid choice: 'sideways'"),
+        (("blocklist", "add", "not-a-hash"), 2, "not an info-hash: 'not-a-hash'"),
+        (("blocklist", "remove", "5"), 1, "no blocklist entry with id 5"),
+        (("blocklist", "clear", "--older-than", "-3"), 2, "must be between 0 and 36500 days"),
+    ],
+)
+def test_bad_input_is_one_line(cli, args, code, error):
+    r = cli(*args)
+    assert r.code == code
+    assert error in r.err and len(r.err.strip().splitlines()) == 1, r.err
