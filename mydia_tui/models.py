@@ -152,6 +152,10 @@ class MediaItem(BaseModel):
     status = TextField(default="")
     overview = TextField(default="")
     added_at = DateTimeField(default=utcnow)
+    #: upgrades of this item are paused (an upgrade that was not better, see
+    #: :mod:`mydia_tui.upgrades`): the fingerprint of the quality profile they were paused
+    #: under; "" when not paused. A change of the profile, or the user, resumes them. Schema 6.
+    upgrades_paused = TextField(default="")
 
     class Meta:
         indexes = ((("kind", "title_key", "year"), True), (("sort_title",), False))
@@ -259,6 +263,11 @@ class Download(BaseModel):
     import_by = TextField(default="")
     #: when that import started (naive UTC). Schema 4.
     import_started_at = DateTimeField(null=True)
+    #: an upgrade: the quality of the file it replaces ("" for a first grab). Schema 6.
+    upgrade_from = TextField(default="")
+    #: an upgrade: the ``media_file`` it replaces (no foreign key: the file's row goes when the
+    #: upgrade is imported, the download's record stays). Schema 6.
+    upgrade_file = IntegerField(null=True)
 
     class Meta:
         indexes = ((("info_hash",), False), (("state",), False), (("item",), False))

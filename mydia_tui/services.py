@@ -18,7 +18,7 @@ from .config import Config, secrets_of
 from .deluge import DelugeClient
 from .errors import MydiaError
 from .grabbing import candidate_grabber
-from .guard import blocklist
+from .guard import Guard, blocklist
 from .lifecycle import remove_by_user
 from .models import ACTIVE_STATES, Download
 from .monitor.backlog_search import SearchMonitor, make_searcher
@@ -78,7 +78,9 @@ class Services:
         self.config = config
         self.client = client or DelugeClient(config.deluge)
         #: the one grab path, for a candidate the user picked or a search found
-        self._grab = candidate_grabber(self.client, secrets=secrets_of(config))
+        self._grab = candidate_grabber(
+            self.client, guard=Guard(quality=config.quality), secrets=secrets_of(config)
+        )
         self._search_monitor: SearchMonitor | None = None
 
     @property

@@ -110,7 +110,7 @@ def test_schema_4_records_importers_and_an_import_left_before_it_is_done_again(t
     con.close()
 
     db = open_database(str(path))
-    assert schema_version(db) == LATEST == 5
+    assert schema_version(db) == LATEST == 6
     assert {(d.import_by, d.import_started_at) for d in Download.select()} == {("", None)}
     stuck = Download.get(Download.state == "importing")
     assert recover_import(stuck)
@@ -165,4 +165,26 @@ def test_schema_5_recomputes_title_keys_with_the_one_title_comparison(db_path):
     # its old key, and both items stay
     assert (keys[magnum.id], keys[clash.id]) == ("magnum p i", "magnum pi")
     assert ParsedName.select().count() == 0
+    db.close()
+
+
+@pytest.mark.both_databases
+def test_schema_6_adds_the_upgrade_columns(db_path):
+    """Schema 6: a schema 5 database (the current one without the upgrade columns) gets
+    ``download.upgrade_from``/``upgrade_file`` and ``media_item.upgrades_paused``; its
+    downloads read as first grabs and its items as not paused."""
+    db = open_database(str(db_path))
+    item = MediaItem.create(kind="movie", title="Sintel", sort_title="sintel", title_key="sintel")
+    Download.create(kind="movie", item=item, info_hash="a" * 40, title="Sintel.2010.720p")
+    db.execute_sql("ALTER TABLE download DROP COLUMN upgrade_from")
+    db.execute_sql("ALTER TABLE download DROP COLUMN upgrade_file")
+    db.execute_sql("ALTER TABLE media_item DROP COLUMN upgrades_paused")
+    db.execute_sql(f"UPDATE meta SET value = '5' WHERE key = {db.param}", ("schema_version",))
+    db.close()
+
+    db = open_database(str(db_path))
+    assert schema_version(db) == LATEST == 6
+    d = Download.get()
+    assert (d.upgrade_from, d.upgrade_file) == ("", None)
+    assert MediaItem.get().upgrades_paused == ""
     db.close()

@@ -1,0 +1,194 @@
+"""Quality upgrades: when a file on disk may be replaced by a better release, and the loop guard.
+
+The terms (Sonarr's and Radarr's):
+
+* a **quality profile** lists the qualities it accepts and its **cutoff**: the quality at which
+  a file is good enough. A file below the cutoff is **cutoff unmet**: wanted again, for an
+  **upgrade**, when the profile allows upgrades (``upgrades_allowed``);
+* an upgrade is admitted only for a release **strictly better** than the file on disk
+  (:func:`~mydia_tui.releases.quality.better`, with
+  :func:`~mydia_tui.releases.quality.cutoff_unmet` the release rules' own): a higher quality, or a PROPER / REPACK of the same quality over a file that
+  is not one (once: a PROPER file is never replaced by another PROPER of its quality);
+* the **loop guard**: after an upgrade is imported, the new file's quality is read from the file
+  itself (:func:`file_quality`), never from the indexer's title. When it is not better than the
+  file it was to replace, the release is blocklisted (``upgrade_not_better``), the old file stays,
+  and the item's upgrades pause (:func:`pause`) until the user resumes them (:func:`resume`) or
+  the item's profile changes (its fingerprint, :func:`fingerprint`, is what was paused). At most
+  ``[quality] upgrades_per_day`` upgrades are claimed per item in any 24 hours.
+
+The dedup guard (:mod:`mydia_tui.guard`) decides with :func:`upgrade_refusal` inside its claim
+transaction; the wanted list (:mod:`mydia_tui.monitor.wanted`) with ``cutoff_unmet``; the
+importer (:mod:`mydia_tui.monitor.importer`) with :func:`better` and :func:`file_quality`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import ProfileConfig
+from .models import Download, FileEpisode, History, MediaFile, MediaItem, utcnow
+from .releases.parse import read_tags
+from .releases.quality import FileQuality, better, cutoff_unmet, quality_of_name, quality_rank
+from .targets import Target
+
+#: the recycle folder's default name, inside the library folder (hidden: the scan skips it)
+RECYCLE_DIR = ".mydia-recycle"
+
+
+def fingerprint(profile: ProfileConfig) -> str:
+    """A short digest of what decides upgrades in ``profile`` (name, qualities, cutoff,
+    upgrades_allowed): a paused item resumes when it changes."""
+    data = [profile.name, list(profile.qualities), profile.cutoff, profile.upgrades_allowed]
+    return hashlib.sha1(json.dumps(data).encode()).hexdigest()[:16]
+
+
+def upgrade_refusal(
+    profile: ProfileConfig,
+    old: FileQuality,
+    new: FileQuality,
+    *,
+    paused: str,
+    claimed_today: int,
+    per_day: int,
+) -> str | None:
+    """Why a release of ``new`` quality may not replace a file of ``old`` quality under
+    ``profile`` (a message a person reads), or None when the upgrade is admitted. ``paused``
+    is the item's ``upgrades_paused``; ``claimed_today`` the upgrades claimed for the item in
+    the last 24 hours, at most ``per_day``."""
+    if not profile.upgrades_allowed:
+        return f"profile {profile.name!r} does not upgrade"
+    if paused and paused == fingerprint(profile):
+        return "upgrades of this item are paused after an upgrade that was not better"
+    proper_only = quality_rank(new.quality) == quality_rank(old.quality)
+    if not proper_only and not cutoff_unmet(profile, old.quality):
+        return f"{old.quality} is at or above the cutoff {profile.cutoff}"
+    if not better(new, old):
+        return f"{new.quality} is not better than {old.quality}"
+    if claimed_today >= per_day:
+        return f"already {claimed_today} upgrade(s) of this item today (at most {per_day} a day)"
+    return None
+
+
+def upgrades_claimed_since(item_id: int, since: dt.datetime) -> int:
+    """How many upgrades of the item were claimed since ``since`` (naive UTC)."""
+    return (
+        Download.select()
+        .where(
+            (Download.item == item_id)
+            & (Download.upgrade_from != "")
+            & (Download.claimed_at > since)
+        )
+        .count()
+    )
+
+
+def claimed_today(item_id: int, now: dt.datetime | None = None) -> int:
+    return upgrades_claimed_since(item_id, (now or utcnow()) - dt.timedelta(days=1))
+
+
+def pause(item_id: int, profile: ProfileConfig) -> None:
+    """Pause the item's upgrades under ``profile`` (until :func:`resume` or a profile change)."""
+    MediaItem.update(upgrades_paused=fingerprint(profile)).where(MediaItem.id == item_id).execute()
+
+
+def resume(item_id: int) -> bool:
+    """Resume the item's upgrades; False when they were not paused."""
+    return bool(
+        MediaItem.update(upgrades_paused="")
+        .where((MediaItem.id == item_id) & (MediaItem.upgrades_paused != ""))
+        .execute()
+    )
+
+
+def file_quality(
+    path: Path | str, *, folders: tuple[str, ...] = (), release: str = ""
+) -> FileQuality:
+    """The quality of a video file, read from the file itself: its name (as a release's name
+    is read, :func:`~mydia_tui.releases.quality.quality_of_name`); else its folders' names
+    (``folders``, nearest first); else ``release`` (the quality the release was taken for);
+    else "Unknown". The PROPER / REPACK count is its name's."""
+    name = os.path.basename(str(path))
+    tags = read_tags(name)
+    quality = quality_of_name(name)
+    if quality != "Unknown":
+        return FileQuality(quality, tags.proper, "name")
+    quality = quality_of_name(*folders) if folders else "Unknown"
+    if quality != "Unknown":
+        return FileQuality(quality, tags.proper, "folder")
+    if release:
+        return FileQuality(release, tags.proper, "release")
+    return FileQuality("Unknown", tags.proper, "name")
+
+
+def recycle_folder(root: Path, configured: str = "") -> Path:
+    """Where replaced files go: ``configured`` (``[library] recycle``) when set, else
+    ``.mydia-recycle`` inside the library folder ``root`` (same file system: a rename)."""
+    return Path(configured).expanduser() if configured else root / RECYCLE_DIR
+
+
+@dataclass(frozen=True)
+class UpgradeStep:
+    """One upgrade of an item, as the history has it."""
+
+    at: dt.datetime
+    from_quality: str
+    to_quality: str
+    #: "upgraded", or "upgrade_not_better" (the upgrade was refused after import)
+    outcome: str
+    release: str
+
+
+def chain(item_id: int) -> list[UpgradeStep]:
+    """Every upgrade of the item, oldest first, with its from/to qualities."""
+    rows = (
+        History.select()
+        .where((History.item == item_id) & History.reason.in_(("upgraded", "upgrade_not_better")))
+        .order_by(History.at, History.id)
+    )
+    steps = []
+    for h in rows:
+        data = json.loads(h.data or "{}")
+        steps.append(
+            UpgradeStep(
+                h.at, data.get("from", ""), data.get("to", ""), h.reason, data.get("release", "")
+            )
+        )
+    return steps
+
+
+def file_on_disk(target: Target) -> FileQuality | None:
+    """The quality of the one recorded file that covers exactly ``target`` (a film, or
+    episodes), read from its record and its name's PROPER / REPACK; None when the target has
+    no file, several, or a file that covers other episodes too (no upgrade applies)."""
+    if target.kind == "season":
+        return None
+    if target.kind == "movie":
+        rows = list(
+            MediaFile.select(MediaFile.id, MediaFile.quality, MediaFile.path)
+            .where((MediaFile.movie == target.item_id) & MediaFile.missing_since.is_null())
+            .tuples()
+        )
+    else:
+        rows = list(
+            MediaFile.select(MediaFile.id, MediaFile.quality, MediaFile.path)
+            .join(FileEpisode, on=(FileEpisode.file == MediaFile.id))
+            .where(
+                FileEpisode.episode.in_(list(target.episode_ids))
+                & MediaFile.missing_since.is_null()
+            )
+            .distinct()
+            .tuples()
+        )
+        if len(rows) == 1:
+            covered = FileEpisode.select().where(FileEpisode.file == rows[0][0]).count()
+            if covered != len(target.episode_ids):
+                return None
+    if len(rows) != 1:
+        return None
+    _, quality, path = rows[0]
+    return FileQuality(quality or "Unknown", read_tags(os.path.basename(path)).proper)
