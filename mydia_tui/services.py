@@ -68,6 +68,9 @@ class ReleaseChoice:
     rejection: str
     #: the search decision behind it (for grab)
     decision: Any
+    #: the quality of the file on disk when the item has one: the release is an upgrade from
+    #: it (to ``quality``); "" when nothing is on disk
+    upgrade_from: str = ""
 
 
 class Services:
@@ -189,6 +192,7 @@ class Services:
                     r.seeders,
                     rejection,
                     d,
+                    outcome.upgrade_from or "",
                 )
             )
         return out

@@ -109,12 +109,19 @@ def file_quality(
     path: Path | str, *, folders: tuple[str, ...] = (), release: str = ""
 ) -> FileQuality:
     """The quality of a video file, read from the file itself: its name (as a release's name
-    is read, :func:`~mydia_tui.releases.quality.quality_of_name`); else its folders' names
-    (``folders``, nearest first); else ``release`` (the quality the release was taken for);
-    else "Unknown". The PROPER / REPACK count is its name's."""
+    is read, :func:`~mydia_tui.releases.quality.quality_of_name`), except that a name giving a
+    resolution only takes ``release`` (the quality the release was taken for, e.g.
+    "WEBDL-1080p") when that is of the same resolution; else its folders' names (``folders``,
+    nearest first); else ``release``; else "Unknown". The PROPER / REPACK count is its
+    name's."""
     name = os.path.basename(str(path))
     tags = read_tags(name)
     quality = quality_of_name(name)
+    if release and tags.resolution and not (tags.source or tags.remux):
+        # the name gives a resolution only: the release's quality, when it is of that
+        # resolution, says more of the same file ("(1080p)" in a WEBDL-1080p release)
+        if read_tags(release).resolution == tags.resolution:
+            return FileQuality(release, tags.proper, "release")
     if quality != "Unknown":
         return FileQuality(quality, tags.proper, "name")
     quality = quality_of_name(*folders) if folders else "Unknown"

@@ -238,3 +238,28 @@ def test_an_episode_upgrade_never_replaces_a_multi_episode_file(lib):
     r = req("The.Expanse.S01E01E02.1080p.WEB-DL-GRP")
     both = Guard(quality=QUALITY).grab(episodes_target([e1, e2]), r, lambda: AddResult(r.info_hash))
     assert both.accepted, both
+
+
+@pytest.mark.parametrize(
+    ("name", "folders", "release", "quality", "source"),
+    [
+        # the file's own name wins over the release's title
+        (
+            "Big.Buck.Bunny.2008.720p.HDTV.x264.mkv",
+            ("BBB.2008.1080p.BluRay",),
+            "Bluray-1080p",
+            "HDTV-720p",
+            "name",
+        ),
+        # a resolution only: the release's quality when it is of that resolution
+        ("[Group] Frieren - Final (1080p).mkv", (), "WEBDL-1080p", "WEBDL-1080p", "release"),
+        ("[Group] Frieren - Final (720p).mkv", (), "WEBDL-1080p", "HDTV-720p", "name"),
+        # nothing in the name: its folder, then the release
+        ("bbb.mkv", ("BBB.2008.1080p.WEB-DL",), "Bluray-1080p", "WEBDL-1080p", "folder"),
+        ("bbb.mkv", ("BBB",), "Bluray-1080p", "Bluray-1080p", "release"),
+        ("bbb.mkv", (), "", "Unknown", "name"),
+    ],
+)
+def test_a_files_quality_is_read_from_the_file(name, folders, release, quality, source):
+    fq = upgrades.file_quality(name, folders=folders, release=release)
+    assert (fq.quality, fq.source) == (quality, source)

@@ -50,6 +50,9 @@ class SearchOutcome:
     #: refused releases with their reasons, in the order the indexers gave them
     rejected: tuple[Decision, ...]
     indexers: tuple[IndexerReport, ...]
+    #: the quality of the file on disk, when the target has one: every candidate is then an
+    #: upgrade from it (to the candidate's ``quality``)
+    upgrade_from: str | None = None
 
     @property
     def best(self) -> Decision | None:
@@ -182,7 +185,13 @@ def search_target(
             if feed is not None:
                 releases.extend(feed.releases)
     candidates, rejected = judge(releases, target, policy, require_seeders=require_seeders)
-    return SearchOutcome(target, tuple(candidates), tuple(rejected), tuple(reports))
+    return SearchOutcome(
+        target,
+        tuple(candidates),
+        tuple(rejected),
+        tuple(reports),
+        upgrade_from=policy.existing_quality or None,
+    )
 
 
 def policy_for(
