@@ -66,6 +66,8 @@ def upgrade_refusal(
         return "upgrades of this item are paused after an upgrade that was not better"
     proper_only = quality_rank(new.quality) == quality_rank(old.quality)
     if not proper_only and not cutoff_unmet(profile, old.quality):
+        if quality_rank(old.quality) == 0:
+            return f"its quality is unknown (nothing says it is below the cutoff {profile.cutoff})"
         return f"{old.quality} is at or above the cutoff {profile.cutoff}"
     if not better(new, old):
         return f"{new.quality} is not better than {old.quality}"

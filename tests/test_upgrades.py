@@ -102,6 +102,8 @@ def test_cutoff_unmet_lists_files_below_the_cutoff_apart_from_the_missing(lib):
     low = lib.film_with_file("Sintel", 2010, "Sintel (2010) [HDTV-720p].mkv")
     lib.film_with_file("Big Buck Bunny", 2008, "Big Buck Bunny (2008) [Bluray-1080p].mkv")
     missing = add_movie("Elephants Dream", 2006).id
+    # a file whose quality nothing tells is not taken for below the cutoff
+    lib.film_with_file("Cosmos Laundromat", 2015, "cosmos.mkv")
     unmet = cutoff_unmet(QUALITY)
     assert [(u.item_id, u.quality, u.cutoff) for u in unmet] == [(low, "HDTV-720p", "HDTV-1080p")]
     assert [m.item_id for m in wanted_movies()] == [missing]
@@ -263,3 +265,49 @@ def test_an_episode_upgrade_never_replaces_a_multi_episode_file(lib):
 def test_a_files_quality_is_read_from_the_file(name, folders, release, quality, source):
     fq = upgrades.file_quality(name, folders=folders, release=release)
     assert (fq.quality, fq.source) == (quality, source)
+
+
+# -- the command line --------------------------------------------------------------------------
+
+
+def test_cli_lists_the_cutoff_unmet_and_an_items_upgrades(cli, tmp_path):
+    movies = tmp_path / "media"
+    folder = movies / "Sintel (2010)"
+    folder.mkdir(parents=True)
+    (folder / "Sintel (2010) [HDTV-720p].mkv").write_bytes(b"x" * 100)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[library]\nmovies = ["{movies}"]\n')
+    cli.config_path = config
+    assert cli("add", "movie", "Sintel", "--year", "2010").code == 0
+    assert cli("add", "movie", "Big Buck Bunny", "--year", "2008").code == 0
+    assert cli("scan").code == 0
+
+    (row,) = cli("list", "--cutoff-unmet", "--json").json()
+    assert row == {
+        "item_id": 1,
+        "kind": "movie",
+        "title": "Sintel",
+        "year": 2010,
+        "episode_id": None,
+        "season": None,
+        "episode": None,
+        "quality": "HDTV-720p",
+        "cutoff": "HDTV-1080p",
+        "profile": "HD-1080p",
+    }
+    text = cli("list", "--cutoff-unmet").out
+    assert "Sintel (2010)  HDTV-720p, below the cutoff HDTV-1080p of HD-1080p" in text
+    # the missing film is wanted, the one on disk is not: two views
+    assert [r["id"] for r in cli("list", "--wanted", "--json").json()] == [2]
+    both = cli("list", "--wanted", "--cutoff-unmet")
+    assert both.code == 2 and "not allowed with" in both.err
+
+    assert cli("upgrades", "1", "--json").json() == {
+        "item_id": 1,
+        "paused": False,
+        "resumed": False,
+        "upgrades": [],
+    }
+    assert "no upgrade of Sintel yet" in cli("upgrades", "1").out
+    missing = cli("upgrades", "99")
+    assert missing.code != 0 and len(missing.err.strip().splitlines()) == 1

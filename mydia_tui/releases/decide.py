@@ -282,6 +282,12 @@ def rule_upgrade(c: Context) -> Refusal | None:
     new = FileQuality(c.quality, c.parsed.proper)
     same = quality_rank(c.quality) == quality_rank(have)
     if not same and not cutoff_unmet(prof, have):
+        if quality_rank(have) == 0:
+            return Refusal(
+                Reason.CUTOFF_MET,
+                "already have a file of unknown quality: not upgraded (nothing says it is "
+                f"below the cutoff {prof.cutoff})",
+            )
         return Refusal(
             Reason.CUTOFF_MET, f"already have {have}, at or above the cutoff {prof.cutoff}"
         )

@@ -113,10 +113,12 @@ class FileQuality:
 
 def cutoff_unmet(profile: ProfileConfig, have: str) -> bool:
     """Whether a file of quality ``have`` is below ``profile``'s cutoff and the profile allows
-    upgrades (a file of unknown quality ranks lowest)."""
+    upgrades. A file of unknown quality ("" or "Unknown") is not: nothing says it is below the
+    cutoff, and upgrading what cannot be compared would replace files blindly."""
     return bool(
         profile.upgrades_allowed
         and profile.cutoff
+        and quality_rank(have) > 0
         and quality_rank(have) < quality_rank(profile.cutoff)
     )
 
