@@ -31,9 +31,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import ProfileConfig
+from .containers import video_resolution
 from .models import Download, FileEpisode, History, MediaFile, MediaItem, utcnow
-from .releases.parse import read_tags
-from .releases.quality import FileQuality, better, cutoff_unmet, quality_of_name, quality_rank
+from .releases.parse import ParsedRelease, read_tags
+from .releases.quality import (
+    FileQuality,
+    better,
+    cutoff_unmet,
+    quality_of,
+    quality_of_name,
+    quality_rank,
+)
 from .targets import Target
 
 #: the recycle folder's default name, inside the library folder (hidden: the scan skips it)
@@ -113,9 +121,10 @@ def file_quality(
     """The quality of a video file, read from the file itself: its name (as a release's name
     is read, :func:`~mydia_tui.releases.quality.quality_of_name`), except that a name giving a
     resolution only takes ``release`` (the quality the release was taken for, e.g.
-    "WEBDL-1080p") when that is of the same resolution; else its folders' names (``folders``,
-    nearest first); else ``release``; else "Unknown". The PROPER / REPACK count is its
-    name's."""
+    "WEBDL-1080p") when that is of the same resolution; else its container's resolution
+    (:func:`container_quality`, when ``path`` is a file there); else its folders' names
+    (``folders``, nearest first); else ``release``; else "Unknown". The PROPER / REPACK count
+    is its name's."""
     name = os.path.basename(str(path))
     tags = read_tags(name)
     quality = quality_of_name(name)
@@ -126,12 +135,35 @@ def file_quality(
             return FileQuality(release, tags.proper, "release")
     if quality != "Unknown":
         return FileQuality(quality, tags.proper, "name")
+    quality = container_quality(path)
+    if quality != "Unknown":
+        # a resolution only, as above: the release's quality when it is of that resolution
+        if release and quality_rank(release) and _same_resolution(release, quality):
+            return FileQuality(release, tags.proper, "release")
+        return FileQuality(quality, tags.proper, "container")
     quality = quality_of_name(*folders) if folders else "Unknown"
     if quality != "Unknown":
         return FileQuality(quality, tags.proper, "folder")
     if release:
         return FileQuality(release, tags.proper, "release")
     return FileQuality("Unknown", tags.proper, "name")
+
+
+def _same_resolution(a: str, b: str) -> bool:
+    return read_tags(a).resolution == read_tags(b).resolution
+
+
+def container_quality(path: Path | str) -> str:
+    """The quality a video file's container shows: its resolution (read from its headers,
+    :func:`mydia_tui.containers.video_resolution`) as a quality without a source ("HDTV-1080p",
+    "SDTV" below 720p, as a name giving only a resolution reads); "Unknown" when the file is
+    not there or its headers show no picture size."""
+    if not os.path.isfile(path):
+        return "Unknown"
+    resolution = video_resolution(path)
+    if resolution is None:
+        return "Unknown"
+    return quality_of(ParsedRelease(name="", title="", resolution=resolution))
 
 
 def recycle_folder(root: Path, configured: str = "") -> Path:

@@ -61,7 +61,7 @@ class Loop:
     def offer(
         self,
         name: str,
-        files: dict[str, int] | None = None,
+        files: dict[str, int | bytes] | None = None,
         *,
         seeders: int = 20,
         seeded: bool = False,

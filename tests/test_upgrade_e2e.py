@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from mkv import mkv_bytes
 from test_loop_e2e import grabs, loop  # noqa: F401 (the fixture)
 
 from mydia_tui import upgrades
@@ -40,11 +41,22 @@ def _videos(folder) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-def test_title_says_1080p_file_inside_is_720p_grabbed_once_blocklisted_never_again(loop):  # noqa: F811
+@pytest.mark.parametrize(
+    "inside",
+    [
+        # the file's name says 720p
+        {"Big.Buck.Bunny.2008.720p.HDTV.x264-GRP.mkv": 600_000},
+        # the file's name says nothing; its Matroska header says 1280x720
+        {"bbb.mkv": mkv_bytes(1280, 720, padding=600_000)},
+    ],
+    ids=["by-name", "by-container"],
+)
+def test_title_says_1080p_file_inside_is_720p_grabbed_once_blocklisted_never_again(
+    loop,  # noqa: F811
+    inside,
+):
     item, folder, old = _film_on_disk_in_720p(loop)
-    offered = loop.offer(
-        RELEASE, {"Big.Buck.Bunny.2008.720p.HDTV.x264-GRP.mkv": 600_000}, seeded=True
-    )
+    offered = loop.offer(RELEASE, inside, seeded=True)
 
     cycle, _ = loop.cycle()
     assert cycle.grabbed == ["Big Buck Bunny (2008)"]
@@ -61,6 +73,8 @@ def test_title_says_1080p_file_inside_is_720p_grabbed_once_blocklisted_never_aga
     (blocked,) = Blocklist.select()
     assert blocked.info_hash == offered.info_hash
     assert blocked.reason.startswith("upgrade_not_better: ")
+    read_from = "container" if "bbb.mkv" in inside else "name"
+    assert f"is HDTV-720p (read from its {read_from})" in blocked.reason
     assert MediaItem.get_by_id(item.id).upgrades_paused
     (step,) = upgrades.chain(item.id)
     assert (step.from_quality, step.to_quality, step.outcome) == (

@@ -178,12 +178,13 @@ def _quality_tag(fq: FileQuality) -> str:
     return f" [{safe_name(fq.quality)}{' Proper' if fq.proper else ''}]"
 
 
-def _file_quality(relative: str, release_quality: str) -> FileQuality:
-    """A downloaded file's quality, read from the file itself (:func:`upgrades.file_quality`:
-    its name, else its folders', else the release's)."""
+def _file_quality(src: Path, relative: str, release_quality: str) -> FileQuality:
+    """A downloaded file (``src``, ``relative`` in its torrent) read for its quality from the
+    file itself (:func:`upgrades.file_quality`: its name, its container, its folders', else the
+    release's)."""
     path = PurePosixPath(relative.replace("\\", "/"))
     return upgrades.file_quality(
-        path.name, folders=tuple(reversed(path.parts[:-1])), release=release_quality
+        src, folders=tuple(reversed(path.parts[:-1])), release=release_quality
     )
 
 
@@ -238,7 +239,7 @@ class Importer:
         if item.kind == "movie":
             relative, _size = max(videos, key=lambda v: v[1])
             src = source_file(files.save_path, relative)
-            fq = _file_quality(relative, d.quality)
+            fq = _file_quality(src, relative, d.quality)
             folder = item.folder or movie_folder(item.title, item.year)
             name = (
                 safe_name(f"{movie_folder(item.title, item.year)}{_quality_tag(fq)}")
@@ -260,7 +261,7 @@ class Importer:
                 if not eps:
                     continue
                 src = source_file(files.save_path, relative)
-                fq = _file_quality(relative, d.quality)
+                fq = _file_quality(src, relative, d.quality)
                 dest = self._episode_path(item, eps, fq, src.suffix.lower(), Path(root.path))
                 final = place(src, dest, Path(root.path))
                 placed.append((final, [e.id for e in eps], fq))
