@@ -788,6 +788,20 @@ class Guard:
 # The blocklist: releases never to grab again (the rule above reads it)
 
 
+def blocklist_download(d: Download, reason: str) -> int:
+    """Blocklist the release of download ``d`` (its info-hash, indexer + guid, title and size)
+    for its item, with ``reason``."""
+    return blocklist(
+        info_hash=d.info_hash,
+        title=d.title,
+        indexer=d.indexer,
+        guid=d.guid,
+        size=d.size or None,
+        reason=reason,
+        item_id=d.item_id,
+    )
+
+
 def blocklist(
     *,
     info_hash: str | None,

@@ -18,7 +18,7 @@ from .config import Config, secrets_of
 from .deluge import DelugeClient
 from .errors import MydiaError
 from .grabbing import candidate_grabber
-from .guard import Guard, blocklist
+from .guard import Guard, blocklist_download
 from .lifecycle import remove_by_user
 from .models import ACTIVE_STATES, Download
 from .monitor.backlog_search import SearchMonitor, make_searcher
@@ -124,15 +124,7 @@ class Services:
         in_client = self.client.remove(info_hash, delete_data=delete_data)
         if blocklisted:
             for d in active or _latest(info_hash):
-                blocklist(
-                    info_hash=d.info_hash,
-                    title=d.title,
-                    indexer=d.indexer,
-                    guid=d.guid,
-                    size=d.size or None,
-                    reason="removed by the user",
-                    item_id=d.item_id,
-                )
+                blocklist_download(d, "removed by the user")
         what = "with its data" if delete_data else "keeping its data"
         if blocklisted:
             what += ", blocklisted"

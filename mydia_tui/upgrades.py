@@ -55,6 +55,12 @@ def fingerprint(profile: ProfileConfig) -> str:
     return hashlib.sha1(json.dumps(data).encode()).hexdigest()[:16]
 
 
+def is_paused(paused: str, profile: ProfileConfig) -> bool:
+    """Whether an item whose ``upgrades_paused`` is ``paused`` has its upgrades paused under
+    ``profile`` (they were paused under this very profile: a changed profile resumes them)."""
+    return bool(paused) and paused == fingerprint(profile)
+
+
 def upgrade_refusal(
     profile: ProfileConfig,
     old: FileQuality,
@@ -70,7 +76,7 @@ def upgrade_refusal(
     the last 24 hours, at most ``per_day``."""
     if not profile.upgrades_allowed:
         return f"profile {profile.name!r} does not upgrade"
-    if paused and paused == fingerprint(profile):
+    if is_paused(paused, profile):
         return "upgrades of this item are paused after an upgrade that was not better"
     proper_only = quality_rank(new.quality) == quality_rank(old.quality)
     if not proper_only and not cutoff_unmet(profile, old.quality):

@@ -153,9 +153,8 @@ def cmd_upgrades(ctx: Context) -> int:
     ctx.db()
     item = get_item(ctx.args.item_id)  # an unknown item is an error
     resumed = upgrades.resume(item.id) if ctx.args.resume else False
-    paused_under = MediaItem.get_by_id(item.id).upgrades_paused
-    paused = bool(paused_under) and paused_under == upgrades.fingerprint(
-        item_profile(item.id, ctx.config.quality)
+    paused = upgrades.is_paused(
+        MediaItem.get_by_id(item.id).upgrades_paused, item_profile(item.id, ctx.config.quality)
     )
     steps = upgrades.chain(item.id)
     if ctx.json:

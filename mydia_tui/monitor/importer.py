@@ -37,7 +37,7 @@ from .. import history, upgrades
 from ..config import Config
 from ..db import write_transaction
 from ..deluge import DelugeClient, TorrentFiles
-from ..guard import blocklist
+from ..guard import blocklist_download
 from ..identity.episodes import (
     EpisodeNumbers,
     episode_in_season_folder,
@@ -359,19 +359,11 @@ class Importer:
             new_path.unlink(missing_ok=True)
         if not reject_upgrade(d.id, self.holder, f"upgrade not better: {why}"):
             raise _TakenOver
-        blocklist(
-            info_hash=d.info_hash,
-            title=d.title,
-            indexer=d.indexer,
-            guid=d.guid,
-            size=d.size or None,
-            reason=f"{Reason.UPGRADE_NOT_BETTER}: {why}",
-            item_id=item.id,
-        )
+        blocklist_download(d, f"{Reason.UPGRADE_NOT_BETTER}: {why}")
         upgrades.pause(item.id, item_profile(item.id, self.config.quality))
         message = (
             f"upgrade of {item.title} refused after import: {why}; {d.title} is blocklisted and "
-            f"upgrades of {item.title} are paused (resume them with: mydia-tui upgrades resume)"
+            f"upgrades of {item.title} are paused (resume them with: mydia-tui upgrades {item.id} --resume)"
         )
         history.record(
             "failed",

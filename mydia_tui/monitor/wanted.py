@@ -25,7 +25,7 @@ from ..models import (
 from ..profiles import profile_from_row
 from ..releases.quality import cutoff_unmet as quality_cutoff_unmet
 from ..releases.quality import resolve_profile
-from ..upgrades import fingerprint
+from ..upgrades import is_paused
 
 
 def plain_rows(query) -> list[tuple]:
@@ -292,4 +292,4 @@ def cutoff_unmet(
 
 
 def _upgradable(profile: ProfileConfig, have: str, paused: str) -> bool:
-    return quality_cutoff_unmet(profile, have or "Unknown") and paused != fingerprint(profile)
+    return quality_cutoff_unmet(profile, have or "Unknown") and not is_paused(paused, profile)
