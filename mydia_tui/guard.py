@@ -152,10 +152,9 @@ class Check:
     target: Target | None
     release: GrabRequest
     now: dt.datetime = field(default_factory=utcnow)
-    #: the item's quality profile, when the guard may admit upgrades (see :mod:`.upgrades`)
-    profile: ProfileConfig | None = None
-    #: at most this many upgrades claimed per item in 24 hours
-    per_day: int = 1
+    #: the configuration's quality settings, when the guard may admit upgrades (the item's
+    #: profile is read from them only when a file is on disk, see :meth:`profile`)
+    quality: QualityConfig | None = None
     #: an admitted upgrade: (the file it replaces, that file's quality)
     upgrade: tuple[int, str] | None = None
     #: what the claim rules decide on, read in one round trip (see :meth:`facts`)
@@ -180,6 +179,13 @@ class Check:
 
     def forget_facts(self) -> None:
         self._facts = None
+
+    @cached_property
+    def profile(self) -> ProfileConfig | None:
+        """The item's quality profile when the guard admits upgrades, else None."""
+        if self.quality is None or self.target is None:
+            return None
+        return item_profile(self.target.item_id, self.quality)
 
 
 # The rules' queries and the claim's inserts are plain SQL, written once and cached: building the
@@ -543,7 +549,7 @@ def _upgrade_refusal(check: Check, file_id: int, rows: int) -> str | None:
         new,
         paused=paused or "",
         claimed_today=upgrades.claimed_today(target.item_id, check.now),
-        per_day=check.per_day,
+        per_day=check.quality.upgrades_per_day if check.quality else 1,
     )
     if why is not None:
         return f" ({old.quality}); not an upgrade: {why}"
@@ -580,16 +586,7 @@ class Guard:
         self.quality = quality
 
     def _check(self, target: Target | None, release: GrabRequest) -> Check:
-        if self.quality is None or target is None:
-            return Check(target, release)
-        return Check(
-            target,
-            release,
-            profile=item_profile(target.item_id, self.quality),
-            per_day=self.quality.upgrades_per_day,
-        )
-
-    # -- deciding and claiming --------------------------------------------------------------
+        return Check(target, release, quality=self.quality)
 
     def check(self, target: Target | None, release: GrabRequest) -> Refusal | None:
         """Run every rule without claiming (for previews such as interactive search)."""
