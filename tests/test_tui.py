@@ -865,3 +865,40 @@ async def test_wanted_filter_shows_the_missing_then_the_cutoff_unmet(demo, tmp_p
         assert "cutoff unmet" in str(lib.border_subtitle)
         await pilot.press("w")
         assert len(lib.view) == everything
+
+
+def test_an_upgrade_candidate_row_shows_from_and_to_quality():
+    from mydia_tui.services import ReleaseChoice
+
+    screen_list = ReleaseList()
+    screen_list.releases = [
+        ReleaseChoice(
+            1,
+            None,
+            None,
+            "Sintel.2010.1080p.BluRay-GRP",
+            "fake",
+            "Bluray-1080p",
+            1 << 30,
+            20,
+            "",
+            None,
+            upgrade_from="HDTV-720p",
+        ),
+        ReleaseChoice(
+            1,
+            None,
+            None,
+            "Sintel.2010.1080p.WEB-DL-GRP",
+            "fake",
+            "WEBDL-1080p",
+            1 << 30,
+            20,
+            "",
+            None,
+        ),
+    ]
+    upgrade = screen_list.render_row(0, 120).plain
+    plain = screen_list.render_row(1, 120).plain
+    assert "HDTV-720p -> Bluray-1080p" in upgrade
+    assert "->" not in plain and "WEBDL-1080p" in plain
