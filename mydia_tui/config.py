@@ -177,6 +177,9 @@ class LibraryConfig:
     shows: tuple[str, ...] = ()
     #: when more than this share of a root's files vanish at once, nothing is removed
     vanish_threshold: float = 0.2
+    #: where files replaced by an upgrade go (never deleted outright); "": the hidden folder
+    #: ``.mydia-recycle`` inside the library folder
+    recycle: str = ""
 
     def validate(self, where: str) -> None:
         _check(
@@ -188,6 +191,7 @@ class LibraryConfig:
         for key in ("movies", "shows"):
             for i, folder in enumerate(getattr(self, key)):
                 _check_text(folder, where, f"{key}[{i}]")
+        _check_text(self.recycle, where, "recycle")
 
 
 @dataclass(frozen=True)
@@ -290,9 +294,12 @@ class QualityConfig:
     blocked_words: tuple[str, ...] = ("CAM", "HDCAM", "TS", "TELESYNC", "TC", "sample")
     #: profiles defined by the user; they add to (or replace, by name) the built-in ones
     profiles: tuple[ProfileConfig, ...] = ()
+    #: at most this many upgrades claimed per film or episode in any 24 hours
+    upgrades_per_day: int = 1
 
     def validate(self, where: str) -> None:
         _between(self.min_seeders, 0, 1_000_000, where, "min_seeders")
+        _between(self.upgrades_per_day, 1, 100, where, "upgrades_per_day")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,13 @@ and the first refusal wins (its :class:`~mydia_tui.refusals.Reason`):
 4. ``same_torrent``     the info-hash belongs to an active or imported download
 5. ``blocklisted``      the info-hash, indexer + guid, or indexer + title + size is blocked
 
+Upgrades: a guard given the quality settings (``Guard(quality=...)``) admits a release for a
+target whose one recorded file is on disk when it is an upgrade under the item's profile
+(:func:`mydia_tui.upgrades.upgrade_refusal`: strictly better, cutoff unmet, upgrades not paused,
+under the daily limit); the claim is the same claim, recording the file it replaces
+(``upgrade_file``, ``upgrade_from``). Meanwhile the file still counts as on disk for every
+other grab, and the claim holds the target's units like any other.
+
 Atomicity: the database rules and the claim run in ONE write transaction (SQLite ``BEGIN
 IMMEDIATE``; on PostgreSQL the target's item row is locked ``FOR UPDATE``); the rules read what
 they decide on with one statement (:meth:`Check.facts`), and the claim
@@ -47,7 +54,8 @@ from typing import Any, NamedTuple
 
 from peewee import IntegrityError, PostgresqlDatabase
 
-from . import history
+from . import history, upgrades
+from .config import ProfileConfig, QualityConfig
 from .db import insert_row, run_sql, write_transaction
 from .deluge import AddResult
 from .errors import EXIT_REFUSED, MydiaError
@@ -63,7 +71,10 @@ from .models import (
     utcnow,
 )
 from .processes import this_process
+from .profiles import item_profile
 from .refusals import Reason, Refusal
+from .releases.parse import read_tags
+from .releases.quality import quality_of_name
 from .scanning.folders import all_unchanged
 from .scanning.layout import candidate_tops
 from .scanning.match import LibraryIndex
@@ -141,6 +152,11 @@ class Check:
     target: Target | None
     release: GrabRequest
     now: dt.datetime = field(default_factory=utcnow)
+    #: the configuration's quality settings, when the guard may admit upgrades (the item's
+    #: profile is read from them only when a file is on disk, see :meth:`profile`)
+    quality: QualityConfig | None = None
+    #: an admitted upgrade: (the file it replaces, that file's quality)
+    upgrade: tuple[int, str] | None = None
     #: what the claim rules decide on, read in one round trip (see :meth:`facts`)
     _facts: dict[str, list[tuple[Any, ...]]] | None = field(default=None, repr=False)
 
@@ -163,6 +179,13 @@ class Check:
 
     def forget_facts(self) -> None:
         self._facts = None
+
+    @cached_property
+    def profile(self) -> ProfileConfig | None:
+        """The item's quality profile when the guard admits upgrades, else None."""
+        if self.quality is None or self.target is None:
+            return None
+        return item_profile(self.target.item_id, self.quality)
 
 
 # The rules' queries and the claim's inserts are plain SQL, written once and cached: building the
@@ -481,15 +504,20 @@ def _root_present(root: str) -> bool:
 
 def _rule_files_in_db(check: Check) -> Refusal | None:
     """A file the library has recorded for any part of the target, really on disk (read inside
-    the claim's transaction, so that an import that commits meanwhile is seen). Rows whose file
-    is gone do not count; they are flagged ``missing_since`` for the library to correct. A
-    library folder that is missing or empty (a disk not mounted) proves nothing gone: its files
-    still count, as the scan holds back in that case too."""
+    the claim's transaction, so that an import that commits meanwhile is seen), unless the
+    release is an admitted upgrade of it (:func:`_upgrade_refusal`). Rows whose file is gone do
+    not count; they are flagged ``missing_since`` for the library to correct. A library folder
+    that is missing or empty (a disk not mounted) proves nothing gone: its files still count,
+    as the scan holds back in that case too."""
     gone = []
-    for file_id, rel, root, missing in check.facts().get("file", ()):
+    rows = check.facts().get("file", ())
+    for file_id, rel, root, missing in rows:
         path = Path(root) / rel
         if path.exists():
-            return Refusal(Reason.ALREADY_ON_DISK, f"already have a file: {path}")
+            why = _upgrade_refusal(check, file_id, len(rows))
+            if why is None:
+                return None
+            return Refusal(Reason.ALREADY_ON_DISK, f"already have a file: {path}{why}")
         if not _root_present(root):
             return Refusal(
                 Reason.ALREADY_ON_DISK,
@@ -501,6 +529,49 @@ def _rule_files_in_db(check: Check) -> Refusal | None:
             gone.append((file_id, path))
     for file_id, path in gone:
         _flag_missing(file_id, path)
+    return None
+
+
+def _upgrade_refusal(check: Check, file_id: int, rows: int) -> str | None:
+    """Why the release may not replace the file ``file_id`` (": not an upgrade: ..."), or ""
+    when it may (:func:`mydia_tui.upgrades.upgrade_refusal`; recorded in ``check.upgrade``). Only
+    a guard given the quality settings upgrades, only a film or episodes (not a season pack)
+    whose one file covers the whole target (``rows``: the target's recorded file rows)."""
+    target = check.target
+    assert target is not None
+    if check.profile is None or target.kind == "season":
+        return ""  # refused as on disk: no upgrade asked
+    wanted_rows = 1 if target.kind == "movie" else len(target.episode_ids)
+    if rows != wanted_rows or len({f[0] for f in check.facts().get("file", ())}) != 1:
+        return ": not an upgrade: the target's files are not one file"
+    found = run_sql(
+        "SELECT f.quality, f.path, i.upgrades_paused, "
+        "(SELECT COUNT(*) FROM file_episode fe WHERE fe.file_id = f.id) "
+        "FROM media_file f, media_item i WHERE f.id = ? AND i.id = ?",
+        (file_id, target.item_id),
+    ).fetchone()
+    if found is None:
+        return ": not an upgrade: the file's record is gone"
+    have_quality, rel, paused, covers = found
+    if target.kind != "movie" and covers != len(target.episode_ids):
+        # replacing it would take away the file of an episode the release does not cover
+        return ": not an upgrade: the file covers other episodes too"
+    old = upgrades.FileQuality(have_quality or "Unknown", read_tags(os.path.basename(rel)).proper)
+    title = check.release.title
+    new = upgrades.FileQuality(
+        check.release.quality or quality_of_name(title), read_tags(title).proper
+    )
+    why = upgrades.upgrade_refusal(
+        check.profile,
+        old,
+        new,
+        paused=paused or "",
+        claimed_today=upgrades.claimed_today(target.item_id, check.now),
+        per_day=check.quality.upgrades_per_day if check.quality else 1,
+    )
+    if why is not None:
+        return f" ({old.quality}); not an upgrade: {why}"
+    check.upgrade = (file_id, old.quality)
     return None
 
 
@@ -522,14 +593,22 @@ RULES: tuple[Rule, ...] = (*PRE_RULES, *CLAIM_RULES)
 class Guard:
     """Decides and claims. Thread-safe: each thread uses its own database connection."""
 
-    def __init__(self, *, claimed_by: str | None = None) -> None:
+    def __init__(
+        self, *, claimed_by: str | None = None, quality: QualityConfig | None = None
+    ) -> None:
+        """``claimed_by``: the claims' holder ("host:pid" of this process by default);
+        ``quality``: the configuration's quality settings, given to admit upgrades of files on
+        disk (their profiles, ``upgrades_per_day``); without them a file on disk refuses every
+        grab of its target."""
         self.claimed_by = claimed_by or this_process()
+        self.quality = quality
 
-    # -- deciding and claiming --------------------------------------------------------------
+    def _check(self, target: Target | None, release: GrabRequest) -> Check:
+        return Check(target, release, quality=self.quality)
 
     def check(self, target: Target | None, release: GrabRequest) -> Refusal | None:
         """Run every rule without claiming (for previews such as interactive search)."""
-        c = Check(target, release)
+        c = self._check(target, release)
         for rule in (*PRE_RULES, *CLAIM_RULES):
             refusal = rule(c)
             if refusal:
@@ -538,8 +617,9 @@ class Guard:
 
     def claim(self, target: Target | None, release: GrabRequest) -> Outcome:
         """Decide and, if accepted, commit a claim (state ``claimed``). Refusals are recorded in
-        the history."""
-        c = Check(target, release)
+        the history. An admitted upgrade (:mod:`mydia_tui.upgrades`) is claimed the same way,
+        recording the file it replaces."""
+        c = self._check(target, release)
         for rule in PRE_RULES:
             refusal = rule(c)
             if refusal:
@@ -559,7 +639,7 @@ class Guard:
                     if refusal:
                         # recorded in the same transaction: one commit, as for a claim
                         return self.record_refusal(target, release, refusal)
-                download_id = self._insert_claim(target, release, info_hash)
+                download_id = self._insert_claim(target, release, info_hash, c.upgrade)
         except IntegrityError:
             # the database's own constraint caught a race the rules could not see
             # (PostgreSQL, or a writer that bypassed BEGIN IMMEDIATE): read again who holds it
@@ -568,9 +648,19 @@ class Guard:
                 Reason.IN_FLIGHT, f"{target.label()} was claimed by another grab at the same moment"
             )
             return self.record_refusal(target, release, refusal)
-        return Outcome(True, message=f"claimed {target.label()}", download_id=download_id)
+        if c.upgrade is not None:
+            message = f"claimed {target.label()}: an upgrade of {c.upgrade[1]} to {release.quality}"
+        else:
+            message = f"claimed {target.label()}"
+        return Outcome(True, message=message, download_id=download_id)
 
-    def _insert_claim(self, target: Target, release: GrabRequest, info_hash: str) -> int:
+    def _insert_claim(
+        self,
+        target: Target,
+        release: GrabRequest,
+        info_hash: str,
+        upgrade: tuple[int, str] | None = None,
+    ) -> int:
         now = utcnow()
         download_id = insert_row(
             Download,
@@ -589,6 +679,8 @@ class Guard:
             claimed_by=self.claimed_by,
             claimed_at=now,
             updated_at=now,
+            upgrade_file=upgrade[0] if upgrade else None,
+            upgrade_from=upgrade[1] if upgrade else "",
         )
         # one row per unit; an episode's also names the episode (the download's record of the
         # episodes it covers)

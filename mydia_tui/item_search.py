@@ -18,12 +18,17 @@ from .profiles import profile_name
 from .releases.decide import Decision
 from .releases.release import Release
 from .targets import Target
+from .upgrades import file_on_disk
 
 
 def search(config: Config, target: Target, *, stop: threading.Event | None = None) -> SearchOutcome:
     """Search every enabled indexer for ``target`` with its item's quality profile; ``stop``
-    ends the wait for the indexers at once (see :func:`search_with_config`)."""
-    return search_with_config(config, target, profile=profile_name(target), stop=stop)
+    ends the wait for the indexers at once (see :func:`search_with_config`). When the target
+    has a file on disk, only upgrades of it are candidates (the release rules'
+    ``rule_upgrade``, with the file's quality)."""
+    return search_with_config(
+        config, target, profile=profile_name(target), stop=stop, **_existing(target)
+    )
 
 
 def judge_for(
@@ -31,8 +36,17 @@ def judge_for(
 ) -> tuple[list[Decision], list[Decision]]:
     """Judge ``releases`` (from a feed) for ``target`` as a search for it would: its item's
     quality profile, the config's quality settings; (candidates best first, rejected)."""
-    policy = policy_for(config, profile_name(target))
+    policy = policy_for(config, profile_name(target), **_existing(target))
     return judge(releases, target, policy, require_seeders=config.quality.require_seeders)
+
+
+def _existing(target: Target) -> dict:
+    """The file on disk of ``target`` for the release rules (``existing_quality`` and
+    ``existing_proper``), empty when it has none (:func:`mydia_tui.upgrades.file_on_disk`)."""
+    have = file_on_disk(target)
+    if have is None:
+        return {}
+    return {"existing_quality": have.quality, "existing_proper": have.proper}
 
 
 def indexer_summary(config: Config) -> IndexerHealthSummary:

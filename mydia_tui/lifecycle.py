@@ -296,6 +296,13 @@ def mark_imported(download_id: int, holder: str) -> bool:
     )
 
 
+def reject_upgrade(download_id: int, holder: str, error: str) -> bool:
+    """importing -> failed: ``holder``'s import of an upgrade found the new file not better
+    than the one it was to replace (:mod:`mydia_tui.upgrades`); the old file stays, the units
+    are released. False when the import was given to another importer meanwhile."""
+    return _end(download_id, "failed", _importing_by(download_id, holder), {"error_message": error})
+
+
 def give_up_import(download_id: int, holder: str, attempts: int, error: str) -> bool:
     """importing -> import_failed: ``holder``'s import failed once too often; the download
     keeps its target until the user retries (:func:`retry_failed_import`) or removes it."""

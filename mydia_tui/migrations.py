@@ -29,7 +29,7 @@ from .errors import DatabaseError
 from .identity.titles import key_words
 from .models import ALL_MODELS, Meta
 
-LATEST = 6
+LATEST = 7
 SCHEMA_KEY = "schema_version"
 
 
@@ -221,10 +221,25 @@ def _to_6(db: Database, migrator: SchemaMigrator) -> None:
     db.execute_sql("ALTER TABLE download ADD COLUMN content TEXT NOT NULL DEFAULT ''")
 
 
+def _to_7(db: Database, migrator: SchemaMigrator) -> None:
+    """Schema 7: quality upgrades. ``download.upgrade_from`` and ``download.upgrade_file`` (the
+    quality and the ``media_file`` an upgrade replaces; "" and NULL for a first grab, as every
+    earlier download was), ``media_item.upgrades_paused`` ("": not paused). A column already
+    there (a database an earlier step's test rewound) is kept."""
+    for table, column, sql_type in (
+        ("download", "upgrade_from", "TEXT NOT NULL DEFAULT ''"),
+        ("download", "upgrade_file", "INTEGER"),
+        ("media_item", "upgrades_paused", "TEXT NOT NULL DEFAULT ''"),
+    ):
+        if column not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+
+
 STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {
     2: _to_2,
     3: _to_3,
     4: _to_4,
     5: _to_5,
     6: _to_6,
+    7: _to_7,
 }

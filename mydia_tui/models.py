@@ -152,6 +152,10 @@ class MediaItem(BaseModel):
     status = TextField(default="")
     overview = TextField(default="")
     added_at = DateTimeField(default=utcnow)
+    #: upgrades of this item are paused (an upgrade that was not better, see
+    #: :mod:`mydia_tui.upgrades`): the fingerprint of the quality profile they were paused
+    #: under; "" when not paused. A change of the profile, or the user, resumes them. Schema 6.
+    upgrades_paused = TextField(default="")
 
     class Meta:
         indexes = ((("kind", "title_key", "year"), True), (("sort_title",), False))
@@ -263,6 +267,11 @@ class Download(BaseModel):
     #: :meth:`mydia_tui.deluge.TorrentFiles.to_json`; "" until the poll first sees its metadata),
     #: so that a torrent that vanishes from Deluge can still be imported. Schema 6.
     content = TextField(default="")
+    #: an upgrade: the quality of the file it replaces ("" for a first grab). Schema 7.
+    upgrade_from = TextField(default="")
+    #: an upgrade: the ``media_file`` it replaces (no foreign key: the file's row goes when the
+    #: upgrade is imported, the download's record stays). Schema 7.
+    upgrade_file = IntegerField(null=True)
 
     class Meta:
         indexes = ((("info_hash",), False), (("state",), False), (("item",), False))

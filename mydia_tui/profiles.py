@@ -8,7 +8,7 @@ import json
 
 from .config import ProfileConfig, QualityConfig
 from .models import MediaItem, QualityProfile, database
-from .releases.quality import all_profiles
+from .releases.quality import all_profiles, resolve_profile
 from .targets import Target
 
 
@@ -21,6 +21,18 @@ def profile_name(target: Target) -> str | None:
         .first()
     )
     return row.name if row else None
+
+
+def item_profile(item_id: int, quality: QualityConfig | None = None) -> ProfileConfig:
+    """The item's quality profile: its ``quality_profile`` row, else the configured default
+    (``[quality] default_profile``). Raises ConfigError for an unknown default."""
+    row = (
+        QualityProfile.select()
+        .join(MediaItem, on=(MediaItem.quality_profile == QualityProfile.id))
+        .where(MediaItem.id == item_id)
+        .first()
+    )
+    return profile_from_row(row) if row is not None else resolve_profile(None, quality)
 
 
 def profile_from_row(row) -> ProfileConfig:

@@ -60,6 +60,9 @@ class Reason(StrEnum):
     #: the download client did not take the torrent (also the reason of a download that failed
     #: in the client, and of a claim whose add never reached it)
     CLIENT_ERROR = "client_error", True, "grab"
+    #: an upgrade's file, read after import, was not better than the file it was to replace:
+    #: the release is blocklisted and the item's upgrades pause (:mod:`mydia_tui.upgrades`)
+    UPGRADE_NOT_BETTER = "upgrade_not_better", True, "grab"
 
     # -- a search: the release rules (:mod:`mydia_tui.releases.decide`), in the order they run --
 

@@ -18,7 +18,7 @@ from .config import Config, secrets_of
 from .deluge import DelugeClient
 from .errors import MydiaError
 from .grabbing import candidate_grabber
-from .guard import blocklist_download
+from .guard import Guard, blocklist_download
 from .lifecycle import remove_by_user
 from .models import ACTIVE_STATES, Download
 from .monitor.backlog_search import SearchMonitor, make_searcher
@@ -79,6 +79,9 @@ class ReleaseChoice:
     rejection: str
     #: the search decision behind it (for grab)
     decision: Any
+    #: the quality of the file on disk when the item has one: the release is an upgrade from
+    #: it (to ``quality``); "" when nothing is on disk
+    upgrade_from: str = ""
 
 
 class Services:
@@ -89,7 +92,9 @@ class Services:
         self.config = config
         self.client = client or DelugeClient(config.deluge)
         #: the one grab path, for a candidate the user picked or a search found
-        self._grab = candidate_grabber(self.client, secrets=secrets_of(config))
+        self._grab = candidate_grabber(
+            self.client, guard=Guard(quality=config.quality), secrets=secrets_of(config)
+        )
         self._search_monitor: SearchMonitor | None = None
 
     @property
@@ -201,6 +206,7 @@ class Services:
                     r.seeders,
                     rejection,
                     d,
+                    outcome.upgrade_from or "",
                 )
             )
         return out

@@ -14,6 +14,7 @@ import threading
 import traceback
 from typing import Any
 
+from mydia_tui.config import QualityConfig
 from mydia_tui.deluge import AddResult
 from mydia_tui.guard import GrabRequest, Guard
 from mydia_tui.library import movie_target
@@ -34,9 +35,11 @@ def race(
     start: threading.Barrier | None,
     results: list[Result],
     errors: list[str],
+    quality: QualityConfig | None = None,
 ) -> None:
-    """One racer: try every target once, in an order of its own."""
-    guard = Guard(claimed_by=racer)
+    """One racer: try every target once, in an order of its own (``quality``: the guard admits
+    upgrades of files on disk, see :class:`Guard`)."""
+    guard = Guard(claimed_by=racer, quality=quality)
     order = list(targets)
     random.Random(racer).shuffle(order)
     try:
@@ -52,14 +55,18 @@ def race(
         database.close()
 
 
-def race_in_threads(targets: list[Target], threads: int, prefix: str) -> tuple[list, list]:
+def race_in_threads(
+    targets: list[Target], threads: int, prefix: str, quality: QualityConfig | None = None
+) -> tuple[list, list]:
     """``threads`` racers on the database already bound in this process, started together."""
     start = threading.Barrier(threads)
     results: list[Result] = []
     errors: list[str] = []
     workers = [
         threading.Thread(
-            target=race, args=(targets, f"{prefix}t{n}", start, results, errors), daemon=True
+            target=race,
+            args=(targets, f"{prefix}t{n}", start, results, errors, quality),
+            daemon=True,
         )
         for n in range(threads)
     ]
@@ -73,9 +80,17 @@ def race_in_threads(targets: list[Target], threads: int, prefix: str) -> tuple[l
 
 
 def process_main(
-    db_path: str, item_ids: list[int], name: str, threads: int, ready: Any, go: Any, out: Any
+    db_path: str,
+    item_ids: list[int],
+    name: str,
+    threads: int,
+    ready: Any,
+    go: Any,
+    out: Any,
+    upgrades_per_day: int = 0,
 ) -> None:
-    """Entry point of a racing process: open the file, wait for the start, race, report."""
+    """Entry point of a racing process: open the file, wait for the start, race, report
+    (``upgrades_per_day`` > 0: the racers' guards admit upgrades, that many a day)."""
     try:
         from mydia_tui.db import open_database
 
@@ -85,7 +100,8 @@ def process_main(
         ready.put(name)
         if not go.wait(timeout=60):
             raise TimeoutError("never told to start")
-        results, errors = race_in_threads(targets, threads, name)
+        quality = QualityConfig(upgrades_per_day=upgrades_per_day) if upgrades_per_day else None
+        results, errors = race_in_threads(targets, threads, name, quality)
     except BaseException:
         results, errors = [], [f"{name}: {traceback.format_exc()}"]
     out.put({"name": name, "results": results, "errors": errors})

@@ -23,14 +23,15 @@ class Payload:
     info_hash: str
 
 
-def make_payload(root: Path, name: str, files: dict[str, int]) -> Payload:
-    """A release folder ``name`` holding ``files`` (relative name -> size) of random bytes."""
+def make_payload(root: Path, name: str, files: dict[str, int | bytes]) -> Payload:
+    """A release folder ``name`` holding ``files`` (relative name -> a size of random bytes,
+    or the bytes themselves)."""
     location = root / f"src-{name}"
     folder = location / name
     for rel, size in files.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(os.urandom(size))
+        path.write_bytes(os.urandom(size) if isinstance(size, int) else size)
     t = torf.Torrent(path=folder, private=False, created_by=None, creation_date=None)
     t.generate()
     data = t.dump()

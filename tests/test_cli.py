@@ -14,6 +14,7 @@ COMMANDS = [
     ["add", "movie"],
     ["add", "show"],
     ["list"],
+    ["upgrades"],
     ["monitored"],
     ["grab"],
     ["downloads"],

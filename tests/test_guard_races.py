@@ -96,13 +96,15 @@ def test_eight_threads_race_for_fifty_films(db):
 # -- processes ---------------------------------------------------------------------------------
 
 
-def _race_in_processes(db_path: str, item_ids: list[int], processes: int, threads: int):
+def _race_in_processes(
+    db_path: str, item_ids: list[int], processes: int, threads: int, upgrades_per_day: int = 0
+):
     ctx = multiprocessing.get_context("spawn")
     ready, out, go = ctx.Queue(), ctx.Queue(), ctx.Event()
     procs = [
         ctx.Process(
             target=process_main,
-            args=(str(db_path), item_ids, f"p{n}-", threads, ready, go, out),
+            args=(str(db_path), item_ids, f"p{n}-", threads, ready, go, out, upgrades_per_day),
             daemon=True,
         )
         for n in range(processes)
@@ -141,6 +143,51 @@ def test_threads_in_two_processes_race_for_fifty_films(db, db_path):
     results, errors = _race_in_processes(db_path, item_ids, processes=2, threads=4)
     database.connect(reuse_if_open=True)
     _assert_one_winner_each(item_ids, results, errors, 8)
+
+
+# -- upgrades: a film with a file below the cutoff, claimed for an upgrade by every racer -------
+
+
+def _films_with_720p_files(tmp_path, n: int = 20) -> list[int]:
+    """Films each with a real HDTV-720p file recorded (the racers' "Film N 1080p" releases
+    are upgrades of it under the default profile)."""
+    root = tmp_path / "movies"
+    root.mkdir()
+    root_id = LibraryRoot.create(path=str(root), kind="movies").id
+    item_ids = _films(n)
+    for item_id in item_ids:
+        (root / f"{item_id}.720p.HDTV.mkv").write_bytes(b"x")
+        MediaFile.create(
+            movie=item_id, root=root_id, path=f"{item_id}.720p.HDTV.mkv", quality="HDTV-720p"
+        )
+    return item_ids
+
+
+def _assert_one_upgrade_each(item_ids: list[int]) -> None:
+    upgrades = list(Download.select(Download.item, Download.upgrade_from).tuples())
+    assert sorted(i for i, _ in upgrades) == sorted(item_ids)
+    assert {f for _, f in upgrades} == {"HDTV-720p"}
+
+
+def test_eight_threads_race_for_one_upgrade_of_each_film(db, tmp_path):
+    from mydia_tui.config import QualityConfig
+
+    item_ids = _films_with_720p_files(tmp_path)
+    targets = [movie_target(i) for i in item_ids]
+    results, errors = race_in_threads(targets, 8, "up-", QualityConfig(upgrades_per_day=100))
+    _assert_one_winner_each(item_ids, results, errors, 8)
+    _assert_one_upgrade_each(item_ids)
+
+
+def test_four_processes_race_for_one_upgrade_of_each_film(db, db_path, tmp_path):
+    item_ids = _films_with_720p_files(tmp_path)
+    database.close()
+    results, errors = _race_in_processes(
+        db_path, item_ids, processes=4, threads=1, upgrades_per_day=100
+    )
+    database.connect(reuse_if_open=True)
+    _assert_one_winner_each(item_ids, results, errors, 4)
+    _assert_one_upgrade_each(item_ids)
 
 
 # -- ending a download frees its target; the constraint still blocks duplicates ---------------

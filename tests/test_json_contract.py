@@ -98,6 +98,8 @@ def test_every_json_output_is_as_recorded(world, tmp_path):
         ("scan", ("scan",)),
         ("list", ("list",)),
         ("list-wanted", ("list", "--wanted", "--kind", "movies")),
+        ("list-cutoff-unmet", ("list", "--cutoff-unmet")),
+        ("upgrades", ("upgrades", "2")),
         ("search", ("search", "1")),
         ("grab-refused", ("grab", "--movie", "2", "--magnet", MAGNET)),
         ("grab-client-error", ("grab", "--movie", "1", "--magnet", MAGNET)),

@@ -19,6 +19,7 @@ from torznab_server import Reply, item_xml
 from mydia_tui.config import IndexerConfig, write_config
 from mydia_tui.deluge import DelugeClient
 from mydia_tui.history import list_history
+from mydia_tui.indexers.release_search import search_with_config
 from mydia_tui.library import add_movie, add_show, manual_episodes, movie_target
 from mydia_tui.models import Blocklist, Download, MediaFile
 from mydia_tui.monitor.engine import Monitor
@@ -60,7 +61,7 @@ class Loop:
     def offer(
         self,
         name: str,
-        files: dict[str, int] | None = None,
+        files: dict[str, int | bytes] | None = None,
         *,
         seeders: int = 20,
         seeded: bool = False,
@@ -142,11 +143,14 @@ def test_1_original_report_one_grab_import_and_never_again(loop):
         assert cycle.grabbed == [] and cycle.searched == []
     assert len(grabs()) == 1 and Download.select().count() == 1
     assert loop.torrents() == {best.info_hash}
-    # why nothing more: the film is on disk (asking the guard directly says so, in the history)
+    # why nothing more: the film is on disk at its profile's cutoff (a search offers no
+    # upgrade of it), and asking the guard directly says so, in the history
     (row,) = list_items()
     assert row.status == "on_disk"
     target = movie_target(movie.id)
-    best_again = loop.monitor.searcher(target).candidates[0]
+    searched = loop.monitor.searcher(target)
+    assert searched.candidates == () and searched.rejected["cutoff_met"] >= 1
+    best_again = search_with_config(loop.config, target).candidates[0]
     assert best_again.release.title == BEST
     outcome = loop.monitor.search.grabber(target, best_again)
     assert outcome.reason == "already_on_disk"

@@ -175,11 +175,36 @@ def test_schema_5_upgrades_to_6_with_the_files_of_each_download(db_path):
     from it): a schema 5 database gets the column, empty for the downloads it already had."""
     db = open_database(str(db_path))
     db.execute_sql("ALTER TABLE download DROP COLUMN content")
+    db.execute_sql("ALTER TABLE download DROP COLUMN upgrade_from")
+    db.execute_sql("ALTER TABLE download DROP COLUMN upgrade_file")
+    db.execute_sql("ALTER TABLE media_item DROP COLUMN upgrades_paused")
     db.execute_sql(f"UPDATE meta SET value = '5' WHERE key = {db.param}", ("schema_version",))
     db.close()
 
     db = open_database(str(db_path))
-    assert schema_version(db) == LATEST == 6
+    assert schema_version(db) == LATEST == 7
     columns = {c.name: c for c in db.get_columns("download")}
     assert not columns["content"].null
+    db.close()
+
+
+@pytest.mark.both_databases
+def test_schema_7_adds_the_upgrade_columns(db_path):
+    """Schema 7: a schema 6 database (the current one without the upgrade columns) gets
+    ``download.upgrade_from``/``upgrade_file`` and ``media_item.upgrades_paused``; its
+    downloads read as first grabs and its items as not paused."""
+    db = open_database(str(db_path))
+    item = MediaItem.create(kind="movie", title="Sintel", sort_title="sintel", title_key="sintel")
+    Download.create(kind="movie", item=item, info_hash="a" * 40, title="Sintel.2010.720p")
+    db.execute_sql("ALTER TABLE download DROP COLUMN upgrade_from")
+    db.execute_sql("ALTER TABLE download DROP COLUMN upgrade_file")
+    db.execute_sql("ALTER TABLE media_item DROP COLUMN upgrades_paused")
+    db.execute_sql(f"UPDATE meta SET value = '6' WHERE key = {db.param}", ("schema_version",))
+    db.close()
+
+    db = open_database(str(db_path))
+    assert schema_version(db) == LATEST == 7
+    d = Download.get()
+    assert (d.upgrade_from, d.upgrade_file) == ("", None)
+    assert MediaItem.get().upgrades_paused == ""
     db.close()

@@ -48,3 +48,42 @@ def test_search_usage_errors(cli, tmp_path):
     )
     r = cli("search", "1")
     assert r.code == 2 and "give --season N" in r.err
+
+
+def test_search_shows_upgrade_candidates_from_the_file_on_disk(cli, torznab, tmp_path):
+    """A film on disk below its cutoff: the candidates are upgrades, shown from -> to; what is
+    not better than the file is refused with why."""
+    from mydia_tui.config import LibraryConfig
+
+    fake = torznab.add("fake")
+    fake.items += [
+        item_xml("Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP", seeders=20),
+        item_xml("Big.Buck.Bunny.2008.720p.HDTV.x264-GRP", seeders=50),
+    ]
+    movies = tmp_path / "movies"
+    (movies / "Big Buck Bunny (2008)").mkdir(parents=True)
+    (movies / "Big Buck Bunny (2008)" / "Big Buck Bunny (2008) [HDTV-720p].mkv").write_bytes(b"x")
+    config = Config(
+        indexers=(
+            IndexerConfig(name="fake", url=fake.url, api_key=fake.api_key, min_interval=0.0),
+        ),
+        library=LibraryConfig(movies=(str(movies),)),
+    )
+    cli.config_path = write_config(config, tmp_path / "config.toml")
+    assert cli("add", "movie", "Big Buck Bunny", "--year", "2008").code == 0
+    assert cli("scan").code == 0
+
+    data = cli("search", "1", "--json").json()
+    assert data["upgrade_from"] == "HDTV-720p"
+    (best,) = data["candidates"]
+    assert best["title"] == "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP"
+    assert best["upgrade"] == {"from": "HDTV-720p", "to": "Bluray-1080p"}
+    reasons = {d["title"]: d["reason"] for d in data["rejected"]}
+    assert reasons["Big.Buck.Bunny.2008.720p.HDTV.x264-GRP"] in (
+        "not_allowed_quality",
+        "not_an_upgrade",
+    )
+
+    text = cli("search", "1").out
+    assert "On disk: HDTV-720p; candidates are upgrades from it (from -> to)" in text
+    assert "HDTV-720p -> Bluray-1080p" in text

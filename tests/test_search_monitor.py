@@ -227,4 +227,6 @@ def test_planning_a_cycle_takes_the_same_queries_for_10_or_200_wanted_films(db, 
         finally:
             Database.execute_sql = original
         counts.append(len(statements))
-    assert counts[0] == counts[1] <= 6
+    # the wanted films, the wanted seasons (three), the cutoff unmet (the profiles, the films,
+    # the episodes, the seasons in flight), the search times: whatever the number of films
+    assert counts[0] == counts[1] <= 9

@@ -836,3 +836,69 @@ async def test_removing_a_finished_download_offers_no_blocklist(demo):
         await pilot.press("o")
         await settle(app, pilot, lambda: services.calls)
         assert services.calls[-1] == ("remove", pane.view[imported], False, False)
+
+
+async def test_wanted_filter_shows_the_missing_then_the_cutoff_unmet(demo, tmp_path):
+    from mydia_tui.library import add_movie
+    from mydia_tui.models import LibraryRoot, MediaFile
+    from mydia_tui.monitor.wanted import cutoff_unmet
+
+    root, _ = LibraryRoot.get_or_create(path=str(tmp_path), defaults={"kind": "movies"})
+    low = add_movie("Upgrade Me", 1999).id
+    MediaFile.create(movie=low, root=root.id, path="cl.720p.HDTV.mkv", quality="HDTV-720p")
+    unmet = {u.item_id for u in cutoff_unmet(Config().quality)}
+    assert low in unmet
+    app = MydiaApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        everything = len(lib.view)
+        await pilot.press("w")
+        assert lib.view and {e.id for e in lib.view} == {
+            e.id for e in lib.entries.values() if e.wanted > 0
+        }
+        assert low not in {e.id for e in lib.view}
+        assert str(lib.border_subtitle).endswith("· missing")
+        await pilot.press("w")
+        await settle(app, pilot, until=lambda: bool(lib.cutoff_ids))
+        assert {e.id for e in lib.view} == unmet
+        assert "cutoff unmet" in str(lib.border_subtitle)
+        await pilot.press("w")
+        assert len(lib.view) == everything
+
+
+def test_an_upgrade_candidate_row_shows_from_and_to_quality():
+    from mydia_tui.services import ReleaseChoice
+
+    screen_list = ReleaseList()
+    screen_list.releases = [
+        ReleaseChoice(
+            1,
+            None,
+            None,
+            "Sintel.2010.1080p.BluRay-GRP",
+            "fake",
+            "Bluray-1080p",
+            1 << 30,
+            20,
+            "",
+            None,
+            upgrade_from="HDTV-720p",
+        ),
+        ReleaseChoice(
+            1,
+            None,
+            None,
+            "Sintel.2010.1080p.WEB-DL-GRP",
+            "fake",
+            "WEBDL-1080p",
+            1 << 30,
+            20,
+            "",
+            None,
+        ),
+    ]
+    upgrade = screen_list.render_row(0, 120).plain
+    plain = screen_list.render_row(1, 120).plain
+    assert "HDTV-720p -> Bluray-1080p" in upgrade
+    assert "->" not in plain and "WEBDL-1080p" in plain

@@ -54,6 +54,7 @@ def _prepare_from_args(args, config: Config) -> PreparedTorrent:
 def cmd_grab(ctx: Context) -> int:
     from ..deluge import DelugeClient
     from ..grabbing import grab_release, grab_request
+    from ..guard import Guard
     from ..releases.release import Release as IndexerRelease
 
     ctx.db()
@@ -65,7 +66,14 @@ def cmd_grab(ctx: Context) -> int:
     release = grab_request(prepared, offered, secrets=secrets)  # what the output names
     client = DelugeClient(ctx.config.deluge)
     try:
-        outcome = grab_release(client, target, offered, torrent=prepared, secrets=secrets)
+        outcome = grab_release(
+            client,
+            target,
+            offered,
+            torrent=prepared,
+            guard=Guard(quality=ctx.config.quality),
+            secrets=secrets,
+        )
     finally:
         client.close()
     if ctx.json:

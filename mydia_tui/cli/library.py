@@ -9,11 +9,13 @@ from ..errors import EXIT_FAILURE, EXIT_OK, MydiaError
 from .main import Context, say
 from .output import (
     candidate_json,
+    cutoff_unmet_json,
     emit_json,
     item_json,
     item_row_json,
     monitored_json,
     refresh_json,
+    upgrades_json,
 )
 
 
@@ -94,6 +96,8 @@ def cmd_list(ctx: Context) -> int:
 
     ctx.db()
     kind = {"movies": "movie", "shows": "show", None: None}[ctx.args.kind]
+    if ctx.args.cutoff_unmet:
+        return _list_cutoff_unmet(ctx, kind)
     rows = list_items(kind=kind, wanted_only=ctx.args.wanted)
     if ctx.json:
         emit_json([item_row_json(r) for r in rows])
@@ -112,6 +116,63 @@ def cmd_list(ctx: Context) -> int:
             status += f", {r.episodes_on_disk}/{r.aired} aired episodes on disk"
         kind = "film" if r.kind == "movie" else "show"
         say(f"{r.id:>6}  {kind:<4}  {r.title}{year}  {status}")
+    return EXIT_OK
+
+
+def _list_cutoff_unmet(ctx: Context, kind: str | None) -> int:
+    from ..monitor.wanted import cutoff_unmet
+
+    rows = [
+        u
+        for u in cutoff_unmet(ctx.config.quality, include_specials=True)
+        if kind is None or (kind == "movie") == (u.episode_id is None)
+    ]
+    if ctx.json:
+        emit_json([cutoff_unmet_json(u) for u in rows])
+        return EXIT_OK
+    if not rows:
+        say("no file below its profile's cutoff")
+        return EXIT_OK
+    for u in rows:
+        year = f" ({u.year})" if u.year else ""
+        what = "film" if u.episode_id is None else "show"
+        episode = "" if u.episode_id is None else f" S{u.season:02d}E{u.number:02d}"
+        say(
+            f"{u.item_id:>6}  {what:<4}  {u.title}{year}{episode}  {u.quality}, "
+            f"below the cutoff {u.cutoff} of {u.profile}"
+        )
+    return EXIT_OK
+
+
+def cmd_upgrades(ctx: Context) -> int:
+    from .. import upgrades
+    from ..library import get_item
+    from ..models import MediaItem, to_local
+    from ..profiles import item_profile
+
+    ctx.db()
+    item = get_item(ctx.args.item_id)  # an unknown item is an error
+    resumed = upgrades.resume(item.id) if ctx.args.resume else False
+    paused = upgrades.is_paused(
+        MediaItem.get_by_id(item.id).upgrades_paused, item_profile(item.id, ctx.config.quality)
+    )
+    steps = upgrades.chain(item.id)
+    if ctx.json:
+        emit_json(upgrades_json(item.id, paused, resumed, steps))
+        return EXIT_OK
+    for step in steps:
+        at = to_local(step.at).strftime("%Y-%m-%d %H:%M:%S %z")
+        outcome = "upgraded" if step.outcome == "upgraded" else "refused: not better"
+        say(f"{at}  {step.from_quality} -> {step.to_quality}  {outcome}  {step.release}")
+    if not steps:
+        say(f"no upgrade of {item.title} yet")
+    if resumed:
+        say(f"upgrades of {item.title} resumed")
+    elif paused:
+        say(
+            f"upgrades of {item.title} are paused after an upgrade that was not better: "
+            f"resume them with: mydia-tui upgrades {item.id} --resume"
+        )
     return EXIT_OK
 
 

@@ -37,6 +37,41 @@ def item_json(info) -> dict:
     }
 
 
+def cutoff_unmet_json(u) -> dict:
+    """``list --cutoff-unmet --json``: a film or episode whose file is below its cutoff."""
+    return {
+        "item_id": u.item_id,
+        "kind": "movie" if u.episode_id is None else "episode",
+        "title": u.title,
+        "year": u.year,
+        "episode_id": u.episode_id,
+        "season": u.season,
+        "episode": u.number,
+        "quality": u.quality,
+        "cutoff": u.cutoff,
+        "profile": u.profile,
+    }
+
+
+def upgrades_json(item_id: int, paused: bool, resumed: bool, steps) -> dict:
+    """``upgrades ITEM --json``: the item's upgrades, oldest first, and whether they pause."""
+    return {
+        "item_id": item_id,
+        "paused": paused,
+        "resumed": resumed,
+        "upgrades": [
+            {
+                "at": s.at,
+                "from": s.from_quality,
+                "to": s.to_quality,
+                "outcome": s.outcome,
+                "release": s.release,
+            }
+            for s in steps
+        ],
+    }
+
+
 def item_row_json(row) -> dict:
     """``list --json``: one item with its status."""
     data = {
@@ -240,9 +275,13 @@ def decision_json(d) -> dict:
 
 def search_json(outcome) -> dict:
     """JSON-ready: candidates (best first), rejected with reasons, indexer reports."""
+    have = outcome.upgrade_from
     return {
         "target": outcome.target.label(),
-        "candidates": [decision_json(d) for d in outcome.candidates],
+        "candidates": [
+            {**decision_json(d), "upgrade": {"from": have, "to": d.quality} if have else None}
+            for d in outcome.candidates
+        ],
         "rejected": [decision_json(d) for d in outcome.rejected],
         "indexers": [
             {
@@ -256,6 +295,7 @@ def search_json(outcome) -> dict:
             }
             for r in outcome.indexers
         ],
+        "upgrade_from": outcome.upgrade_from,
     }
 
 

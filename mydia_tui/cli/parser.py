@@ -133,10 +133,31 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(handler=_lazy("library", "cmd_add_show"))
 
     lst = sub.add_parser("list", help="list the library with each item's status")
-    lst.add_argument("--wanted", action="store_true", help="only what is monitored and missing")
+    which = lst.add_mutually_exclusive_group()
+    which.add_argument("--wanted", action="store_true", help="only what is monitored and missing")
+    which.add_argument(
+        "--cutoff-unmet",
+        action="store_true",
+        help="only films and episodes whose file is below its quality profile's cutoff "
+        "(wanted for an upgrade)",
+    )
     lst.add_argument("--kind", choices=["movies", "shows"], help="only films or only shows")
     json_flag(lst)
     lst.set_defaults(handler=_lazy("library", "cmd_list"))
+
+    upg = sub.add_parser(
+        "upgrades",
+        help="an item's quality upgrades: each one with its from/to quality, and whether they "
+        "are paused",
+    )
+    upg.add_argument("item_id", type=ID, metavar="ITEM_ID")
+    upg.add_argument(
+        "--resume",
+        action="store_true",
+        help="resume upgrades paused after an upgrade that was not better",
+    )
+    json_flag(upg)
+    upg.set_defaults(handler=_lazy("library", "cmd_upgrades"))
 
     mon = sub.add_parser(
         "monitored", help="turn monitoring of a film, show, season or episode on or off"

@@ -41,13 +41,21 @@ def format_outcome(outcome, *, rejected: bool = True, width: int = 70) -> str:
         extra = f", {r.dropped} items dropped" if r.dropped else ""
         lines.append(f"  {r.name}: {state}{extra}")
     lines.append("")
-    lines.append(f"{len(outcome.candidates)} candidates (best first):")
-    lines.append(f"  {'#':>3}  {'quality':<13} {'seed':>5} {'size':>10}  {'indexer':<12} title")
+    have = outcome.upgrade_from
+    if have:
+        lines.append(f"On disk: {have}; candidates are upgrades from it (from -> to)")
+        lines.append(f"{len(outcome.candidates)} upgrade candidates (best first):")
+    else:
+        lines.append(f"{len(outcome.candidates)} candidates (best first):")
+    column = "from -> to" if have else "quality"
+    wide = 30 if have else 13
+    lines.append(f"  {'#':>3}  {column:<{wide}} {'seed':>5} {'size':>10}  {'indexer':<12} title")
     for i, d in enumerate(outcome.candidates, 1):
         r = d.release
         seed = "?" if r.seeders is None else str(r.seeders)
+        quality = f"{have} -> {d.quality}" if have else d.quality
         lines.append(
-            f"  {i:>3}  {d.quality:<13} {seed:>5} {_size(r.size):>10}  {r.indexer[:12]:<12} {r.title[:width]}"
+            f"  {i:>3}  {quality:<{wide}} {seed:>5} {_size(r.size):>10}  {r.indexer[:12]:<12} {r.title[:width]}"
         )
     if rejected and outcome.rejected:
         lines.append("")

@@ -50,6 +50,9 @@ class SearchOutcome:
     #: refused releases with their reasons, in the order the indexers gave them
     rejected: tuple[Decision, ...]
     indexers: tuple[IndexerReport, ...]
+    #: the quality of the file on disk, when the target has one: every candidate is then an
+    #: upgrade from it (to the candidate's ``quality``)
+    upgrade_from: str | None = None
 
     @property
     def best(self) -> Decision | None:
@@ -182,16 +185,32 @@ def search_target(
             if feed is not None:
                 releases.extend(feed.releases)
     candidates, rejected = judge(releases, target, policy, require_seeders=require_seeders)
-    return SearchOutcome(target, tuple(candidates), tuple(rejected), tuple(reports))
+    return SearchOutcome(
+        target,
+        tuple(candidates),
+        tuple(rejected),
+        tuple(reports),
+        upgrade_from=policy.existing_quality or None,
+    )
 
 
 def policy_for(
-    config: Config, profile: str | None = None, *, existing_quality: str | None = None
+    config: Config,
+    profile: str | None = None,
+    *,
+    existing_quality: str | None = None,
+    existing_proper: int = 0,
 ) -> Policy:
     """What a search with ``config`` accepts: the profile named ``profile`` (None: the
-    config's default profile) and the config's quality settings."""
+    config's default profile) and the config's quality settings; with the quality (and
+    PROPER / REPACK count) of the file on disk, only upgrades of it."""
     chosen = resolve_profile(profile, config.quality)
-    return Policy.from_config(chosen, config.quality, existing_quality=existing_quality)
+    return Policy.from_config(
+        chosen,
+        config.quality,
+        existing_quality=existing_quality,
+        existing_proper=existing_proper,
+    )
 
 
 def search_with_config(
@@ -200,12 +219,15 @@ def search_with_config(
     *,
     profile: str | None = None,
     existing_quality: str | None = None,
+    existing_proper: int = 0,
     stop: threading.Event | None = None,
 ) -> SearchOutcome:
     """:func:`search_target` with the indexers and quality settings of ``config`` (what the
     ``search`` command and the monitor call). ``profile``: a profile name (None: the
     config's default profile)."""
-    policy = policy_for(config, profile, existing_quality=existing_quality)
+    policy = policy_for(
+        config, profile, existing_quality=existing_quality, existing_proper=existing_proper
+    )
     return search_target(
         target,
         config.indexers,

@@ -41,7 +41,7 @@ from ..library import episodes_target, movie_target, season_target
 from ..models import SearchState, utcnow
 from ..processes import process_alive
 from ..targets import InvalidTarget, Target
-from .wanted import WantedSeason, wanted_movies, wanted_seasons
+from .wanted import WantedSeason, cutoff_unmet, wanted_movies, wanted_seasons
 
 log = logging.getLogger(__name__)
 
@@ -138,13 +138,27 @@ class SearchMonitor:
 
     def plan(self) -> list[Task]:
         """Everything wanted, as tasks, oldest-searched first (never searched first, then by
-        the time of the last search; ties keep the library's order). A constant number of
-        queries: the wanted films, the wanted seasons, the search times."""
+        the time of the last search; ties keep the library's order): the missing films and
+        episodes, then the films and episodes whose file's cutoff is unmet (an upgrade). A
+        constant number of queries: the wanted films, the wanted seasons, the cutoff unmet, the
+        search times."""
         tasks: list[Task] = []
         for movie in wanted_movies():
             tasks.append(_movie_task(movie.item_id))
         for season in wanted_seasons(include_specials=self.mc.include_specials):
             tasks.extend(self._season_tasks(season))
+        # cutoff unmet: a file below its profile's cutoff, searched for an upgrade
+        for unmet in cutoff_unmet(self.config.quality, include_specials=self.mc.include_specials):
+            if unmet.episode_id is None:
+                tasks.append(_movie_task(unmet.item_id))
+            else:
+                tasks.append(
+                    Task(
+                        unmet.key,
+                        unmet.item_id,
+                        functools.partial(episodes_target, [unmet.episode_id]),
+                    )
+                )
         searched = {
             key: at
             for key, at in SearchState.select(SearchState.key, SearchState.last_search_at)

@@ -59,7 +59,7 @@ class Monitor:
     ) -> None:
         self.config = config
         self.client = client or DelugeClient(config.deluge)
-        self.guard = Guard(claimed_by=holder)
+        self.guard = Guard(claimed_by=holder, quality=config.quality)
         self.on_event = on_event
         #: the configured indexers are searched (not a searcher given by the caller)
         self._searches_indexers = searcher is None

@@ -34,7 +34,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .. import history
+from .. import history, upgrades
 from ..config import Config
 from ..db import write_transaction
 from ..deluge import DelugeClient, DelugeTorrentNotFound, TorrentFiles
@@ -58,6 +58,7 @@ from ..lifecycle import (
     give_back_import,
     give_up_import,
     mark_imported,
+    reject_upgrade,
     retry_failed_import,
     retry_import_later,
     start_import,
@@ -74,7 +75,10 @@ from ..models import (
 )
 from ..naming import render
 from ..processes import process_alive, this_process
+from ..profiles import item_profile
 from ..refusals import Reason
+from ..releases.parse import read_tags
+from ..releases.quality import FileQuality, better
 from ..targets import EpisodeRef
 
 log = logging.getLogger(__name__)
@@ -265,6 +269,24 @@ def place(source: Path, destination: Path, root: Path) -> Path:
     return target
 
 
+def _quality_full(fq: FileQuality) -> str:
+    """The naming pattern's ``{Quality Full}``: ``WEBDL-1080p``, ``WEBDL-1080p Proper`` (as
+    Sonarr writes it; read back by the one quality reader), "" when unknown."""
+    if fq.quality == "Unknown":
+        return ""
+    return f"{fq.quality}{' Proper' if fq.proper else ''}"
+
+
+def _file_quality(src: Path, relative: str, release_quality: str) -> FileQuality:
+    """A downloaded file (``src``, ``relative`` in its torrent) read for its quality from the
+    file itself (:func:`upgrades.file_quality`: its name, its container, its folders', else the
+    release's)."""
+    path = PurePosixPath(relative.replace("\\", "/"))
+    return upgrades.file_quality(
+        src, folders=tuple(reversed(path.parts[:-1])), release=release_quality
+    )
+
+
 class Importer:
     def __init__(self, config: Config, client: DelugeClient, *, holder: str | None = None) -> None:
         """``holder``: how this importer is recorded in ``import_by`` ("host:pid" of this
@@ -337,21 +359,22 @@ class Importer:
         videos = [(relative, size) for relative, size in files.files if main_video(relative)]
         if not videos:
             raise Unimportable(unimportable_reason(files))
-        placed: list[tuple[Path, list[int]]] = []
+        placed: list[tuple[Path, list[int], FileQuality]] = []
         sides: list[Path] = []
         missing: list[str] = []
         if item.kind == "movie":
             relative, _size = max(videos, key=lambda v: v[1])
             src = source_file(files.save_path, relative)
+            fq = _file_quality(src, relative, d.quality)
             folder = item.folder or movie_folder(item.title, item.year)
             values = {
                 "Movie Title": item.title,
                 "Release Year": item.year,
-                "Quality Full": d.quality,
+                "Quality Full": _quality_full(fq),
             }
             name = safe_name(render(self.config.naming.movie_file, values), src.suffix.lower())
             dest = place(src, Path(root.path) / folder / name, Path(root.path))
-            placed.append((dest, []))
+            placed.append((dest, [], fq))
             sides += place_side_files(files, relative, dest, Path(root.path))
         else:
             covered = self._covered_episodes(d)
@@ -367,14 +390,18 @@ class Importer:
                 if not eps:
                     continue
                 src = source_file(files.save_path, relative)
-                dest = self._episode_path(item, eps, d.quality, src.suffix.lower(), Path(root.path))
+                fq = _file_quality(src, relative, d.quality)
+                dest = self._episode_path(item, eps, fq, src.suffix.lower(), Path(root.path))
                 final = place(src, dest, Path(root.path))
-                placed.append((final, [e.id for e in eps]))
+                placed.append((final, [e.id for e in eps], fq))
                 sides += place_side_files(files, relative, final, Path(root.path))
                 done.update(e.id for e in eps)
             missing = [f"S{e.season:02d}E{e.number:02d}" for e in covered if e.id not in done]
             if not placed:
                 raise ImportError_(f"no file in {d.title} matches the episodes it was grabbed for")
+        replaced = MediaFile.get_or_none(MediaFile.id == d.upgrade_file) if d.upgrade_file else None
+        if replaced is not None and len(placed) == 1:
+            return self._import_upgrade(d, item, root, placed, replaced)
         self._record(d, item, root, placed)
         message = f"imported {d.title}: {len(placed)} file(s)"
         if sides:
@@ -387,12 +414,103 @@ class Importer:
             item=item.id,
             download=d.id,
             data={
-                "files": [str(p) for p, _ in placed],
+                "files": [str(p) for p, _, _ in placed],
                 "missing": missing,
                 "side_files": [str(p) for p in sides],
             },
         )
-        return ImportResult(True, message, [str(p) for p, _ in placed], missing)
+        return ImportResult(True, message, [str(p) for p, _, _ in placed], missing)
+
+    # -- upgrades ------------------------------------------------------------------------------
+
+    def _import_upgrade(
+        self,
+        d: Download,
+        item: MediaItem,
+        root: LibraryRoot,
+        placed: list[tuple[Path, list[int], FileQuality]],
+        replaced: MediaFile,
+    ) -> ImportResult:
+        """An upgrade's file is placed: keep it only when it is better than the file it
+        replaces, read from the files themselves (the loop guard, :mod:`mydia_tui.upgrades`).
+        Better: the old file goes to the recycle folder and its record is replaced by the new
+        one's in one transaction; any failure puts the old file back and removes the new one
+        (the import is retried). Not better: the new file is removed, the old one stays, the
+        release is blocklisted (``upgrade_not_better``) and the item's upgrades pause."""
+        new_path, _eps, new = placed[0]
+        old_root = Path(LibraryRoot.get_by_id(replaced.root_id).path)
+        old_path = old_root / replaced.path
+        old = FileQuality(replaced.quality or "Unknown", read_tags(old_path.name).proper)
+        if not better(new, old):
+            return self._reject_upgrade(d, item, new_path, old_path, new, old)
+        recycled = (
+            upgrades.recycle_folder(old_root, self.config.library.recycle)
+            / utcnow().strftime("%Y%m%dT%H%M%S")
+            / replaced.path
+        )
+        moved = False
+        try:
+            recycled.parent.mkdir(parents=True, exist_ok=True)
+            if old_path.exists() and old_path != new_path:
+                shutil.move(old_path, recycled)
+                moved = True
+            self._record(d, item, root, placed, replaced=replaced.id)
+        except BaseException:
+            if moved:
+                shutil.move(recycled, old_path)
+            if new_path != old_path:
+                new_path.unlink(missing_ok=True)
+            raise
+        message = f"upgraded {item.title}: {old.quality} -> {new.quality} ({d.title})"
+        history.record(
+            "imported",
+            message,
+            item=item.id,
+            download=d.id,
+            reason="upgraded",
+            data={
+                "from": old.quality,
+                "to": new.quality,
+                "release": d.title,
+                "files": [str(new_path)],
+                "recycled": str(recycled) if moved else "",
+            },
+        )
+        return ImportResult(True, message, [str(new_path)])
+
+    def _reject_upgrade(
+        self,
+        d: Download,
+        item: MediaItem,
+        new_path: Path,
+        old_path: Path,
+        new: FileQuality,
+        old: FileQuality,
+    ) -> ImportResult:
+        why = (
+            f"the upgrade's file is {new.quality} (read from its {new.source}), "
+            f"not better than {old.quality}"
+        )
+        if new_path != old_path:
+            new_path.unlink(missing_ok=True)
+        if not reject_upgrade(d.id, self.holder, f"upgrade not better: {why}"):
+            raise _TakenOver
+        blocklist_download(d, f"{Reason.UPGRADE_NOT_BETTER}: {why}")
+        upgrades.pause(item.id, item_profile(item.id, self.config.quality))
+        message = (
+            f"upgrade of {item.title} refused after import: {why}; {d.title} is blocklisted and "
+            f"upgrades of {item.title} are paused (resume them with: mydia-tui upgrades {item.id} --resume)"
+        )
+        history.record(
+            "failed",
+            message,
+            item=item.id,
+            download=d.id,
+            reason=Reason.UPGRADE_NOT_BETTER,
+            data={"from": old.quality, "to": new.quality, "release": d.title},
+        )
+        log.warning("%s", message)
+        return ImportResult(False, message)
 
     def _root(self, item: MediaItem, kind: str) -> LibraryRoot:
         if item.root_id is not None:
@@ -451,7 +569,7 @@ class Importer:
         return sorted(eps, key=lambda e: (e.season, e.number))
 
     def _episode_path(
-        self, item: MediaItem, eps: list[Episode], quality: str, ext: str, root: Path
+        self, item: MediaItem, eps: list[Episode], quality: FileQuality, ext: str, root: Path
     ) -> Path:
         show = item.folder or safe_name(item.title)
         values = {
@@ -459,14 +577,22 @@ class Importer:
             "season": eps[0].season,
             "episode": tuple(e.number for e in eps),
             "Episode Title": eps[0].title,
-            "Quality Full": quality,
+            "Quality Full": _quality_full(quality),
         }
         name = safe_name(render(self.config.naming.episode_file, values), ext)
         return root / show / f"Season {eps[0].season:02d}" / name
 
     def _record(
-        self, d: Download, item: MediaItem, root: LibraryRoot, placed: list[tuple[Path, list[int]]]
+        self,
+        d: Download,
+        item: MediaItem,
+        root: LibraryRoot,
+        placed: list[tuple[Path, list[int], FileQuality]],
+        *,
+        replaced: int | None = None,
     ) -> None:
+        """Record the placed files (and remove the record of the file an upgrade ``replaced``)
+        in one transaction with the download's end."""
         now = utcnow()
         with write_transaction():
             # importing -> imported, and the target's units released, in the transaction that
@@ -474,7 +600,10 @@ class Importer:
             # is recorded: the one that took over records)
             if not mark_imported(d.id, self.holder):
                 raise _TakenOver
-            for path, episode_ids in placed:
+            if replaced is not None:
+                FileEpisode.delete().where(FileEpisode.file == replaced).execute()
+                MediaFile.delete().where(MediaFile.id == replaced).execute()
+            for path, episode_ids, fq in placed:
                 relative = str(path.relative_to(root.path))
                 st = path.stat()
                 existing = MediaFile.get_or_none(
@@ -489,7 +618,7 @@ class Importer:
                         path=relative,
                         size=st.st_size,
                         mtime=st.st_mtime,
-                        quality=d.quality,
+                        quality=fq.quality if fq.quality != "Unknown" else "",
                         added_at=now,
                         **owner,
                     ).execute()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
+from ..config import ProfileConfig, QualityConfig
 from ..library import aired_condition
 from ..models import (
     ACTIVE_STATES,
@@ -18,8 +19,13 @@ from ..models import (
     FileEpisode,
     MediaFile,
     MediaItem,
+    QualityProfile,
     database,
 )
+from ..profiles import profile_from_row
+from ..releases.quality import cutoff_unmet as quality_cutoff_unmet
+from ..releases.quality import resolve_profile
+from ..upgrades import is_paused
 
 
 def plain_rows(query) -> list[tuple]:
@@ -143,3 +149,147 @@ def wanted_seasons(
         )
         for (show_id, season), eps in grouped.items()
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Cutoff unmet: wanted again, for an upgrade
+
+
+@dataclass(frozen=True)
+class CutoffUnmet:
+    """A monitored film or episode whose one file is below its profile's cutoff, when the
+    profile allows upgrades and the item's upgrades are not paused (:mod:`mydia_tui.upgrades`)."""
+
+    item_id: int
+    title: str
+    year: int | None
+    #: the episode (None for a film), its season and number
+    episode_id: int | None
+    season: int | None
+    number: int | None
+    #: the file's quality ("Unknown" when none is known)
+    quality: str
+    profile: str
+    cutoff: str
+
+    @property
+    def key(self) -> str:
+        """The search key of its target (``m:ID`` or ``e:ID``)."""
+        return f"m:{self.item_id}" if self.episode_id is None else f"e:{self.episode_id}"
+
+
+def cutoff_unmet(
+    quality: QualityConfig | None = None, *, include_specials: bool = False
+) -> list[CutoffUnmet]:
+    """Every monitored film and episode whose one file (on disk as far as the library knows)
+    is below the cutoff of its quality profile (its own, else ``quality``'s default), when the
+    profile allows upgrades, upgrades of the item are not paused and nothing is in flight for
+    it; films first, then episodes by show, season and number. Two queries and one per
+    profile row."""
+    default = resolve_profile(None, quality)
+    profiles: dict[int | None, ProfileConfig] = {None: default}
+    for row in QualityProfile.select():
+        profiles[row.id] = profile_from_row(row)
+    found: list[CutoffUnmet] = []
+    films = plain_rows(
+        MediaItem.select(
+            MediaItem.id,
+            MediaItem.title,
+            MediaItem.year,
+            MediaItem.quality_profile,
+            MediaItem.upgrades_paused,
+            MediaFile.quality,
+            MediaFile.id,
+        )
+        .join(MediaFile, on=(MediaFile.movie == MediaItem.id))
+        .where(
+            (MediaItem.kind == "movie")
+            & MediaItem.monitored
+            & MediaFile.missing_since.is_null()
+            & MediaItem.id.not_in(_items_in_flight())
+        )
+        .order_by(MediaItem.sort_title, MediaItem.id)
+    )
+    files_of: dict[int, int] = {}
+    for row in films:
+        files_of[row[0]] = files_of.get(row[0], 0) + 1
+    for item_id, title, year, profile_id, paused, have, _file in films:
+        profile = profiles.get(profile_id, default)
+        if files_of[item_id] == 1 and _upgradable(profile, have, paused):
+            found.append(
+                CutoffUnmet(
+                    item_id,
+                    title,
+                    year,
+                    None,
+                    None,
+                    None,
+                    have or "Unknown",
+                    profile.name,
+                    profile.cutoff,
+                )
+            )
+    covers = (
+        FileEpisode.select(FileEpisode.file, fn.COUNT(FileEpisode.episode).alias("n"))
+        .group_by(FileEpisode.file)
+        .alias("covers")
+    )
+    episodes = (
+        Episode.select(
+            Episode.id,
+            MediaItem.id,
+            MediaItem.title,
+            MediaItem.year,
+            MediaItem.quality_profile,
+            MediaItem.upgrades_paused,
+            Episode.season,
+            Episode.number,
+            MediaFile.quality,
+            covers.c.n,
+        )
+        .join(MediaItem, on=(Episode.show == MediaItem.id))
+        .switch(Episode)
+        .join(FileEpisode, on=(FileEpisode.episode == Episode.id))
+        .join(MediaFile, on=(FileEpisode.file == MediaFile.id))
+        .join(covers, on=(covers.c.file_id == MediaFile.id))
+        .where(
+            MediaItem.monitored
+            & Episode.monitored
+            & MediaFile.missing_since.is_null()
+            & Episode.id.not_in(DownloadUnit.held_episodes())
+        )
+        .order_by(MediaItem.sort_title, Episode.season, Episode.number)
+    )
+    if not include_specials:
+        episodes = episodes.where(Episode.season > 0)
+    rows = plain_rows(episodes)
+    files_per_episode: dict[int, int] = {}
+    for row in rows:
+        files_per_episode[row[0]] = files_per_episode.get(row[0], 0) + 1
+    seasons_busy = _seasons_in_flight()
+    for eid, show_id, title, year, profile_id, paused, season, number, have, n in rows:
+        profile = profiles.get(profile_id, default)
+        if (
+            files_per_episode[eid] == 1
+            and n == 1  # a multi-episode file is upgraded by no single episode
+            and f"s:{show_id}:{season}" not in seasons_busy
+            and _upgradable(profile, have, paused)
+        ):
+            found.append(
+                CutoffUnmet(
+                    show_id,
+                    title,
+                    year,
+                    eid,
+                    season,
+                    number,
+                    have or "Unknown",
+                    profile.name,
+                    profile.cutoff,
+                )
+            )
+    return found
+
+
+def _upgradable(profile: ProfileConfig, have: str, paused: str) -> bool:
+    return quality_cutoff_unmet(profile, have or "Unknown") and not is_paused(paused, profile)

@@ -23,7 +23,7 @@ from ..identity.video import bonus_words
 from ..refusals import Reason, Refusal
 from ..targets import Target
 from .parse import ParsedRelease
-from .quality import quality_of, quality_rank
+from .quality import FileQuality, better, cutoff_unmet, quality_of, quality_rank
 from .release import Release
 
 #: every reason the release rules (and the search's duplicate check) give, in rule order
@@ -40,6 +40,8 @@ class Policy:
     blocked_words: tuple[str, ...] = ()
     #: the quality of the file already in the library, when there is one (for upgrades)
     existing_quality: str | None = None
+    #: its PROPER / REPACK count (a PROPER of the same quality replaces a file that is not one)
+    existing_proper: int = 0
 
     @classmethod
     def from_config(
@@ -266,6 +268,8 @@ def rule_seeders(c: Context) -> Refusal | None:
 
 
 def rule_upgrade(c: Context) -> Refusal | None:
+    """With a file on disk (``policy.existing_quality``): an upgrade only, by the terms of
+    :func:`~.quality.cutoff_unmet` and :func:`~.quality.better` (the guard's own)."""
     have = c.policy.existing_quality
     if not have:
         return None
@@ -274,11 +278,20 @@ def rule_upgrade(c: Context) -> Refusal | None:
         return Refusal(
             Reason.UPGRADES_DISABLED, f"already have {have}; profile {prof.name!r} does not upgrade"
         )
-    if prof.cutoff and quality_rank(have) >= quality_rank(prof.cutoff):
+    old = FileQuality(have, c.policy.existing_proper)
+    new = FileQuality(c.quality, c.parsed.proper)
+    same = quality_rank(c.quality) == quality_rank(have)
+    if not same and not cutoff_unmet(prof, have):
+        if quality_rank(have) == 0:
+            return Refusal(
+                Reason.CUTOFF_MET,
+                "already have a file of unknown quality: not upgraded (nothing says it is "
+                f"below the cutoff {prof.cutoff})",
+            )
         return Refusal(
             Reason.CUTOFF_MET, f"already have {have}, at or above the cutoff {prof.cutoff}"
         )
-    if quality_rank(c.quality) <= quality_rank(have):
+    if not better(new, old):
         return Refusal(
             Reason.NOT_AN_UPGRADE, f"{c.quality} is not better than {have}, already there"
         )

@@ -298,6 +298,30 @@ def _fast_parse(name: str) -> ParsedRelease | None:
     )
 
 
+#: where a name's title ends: its year, or its first episode marker (the tags follow)
+_TITLE_END = re.compile(
+    r"(?i)(?<![0-9a-z])(?:(?:19|20)\d\d|s\d{1,4}e\d{1,4}|\d{1,2}x\d{2,3})(?![0-9a-z])"
+)
+
+
+def read_tags(name: str) -> ParsedRelease:
+    """The quality tags of a release or file name (resolution, source, REMUX, codec, PROPER /
+    REPACK count), read by the same patterns as the release parser's, after the title (its
+    year or first episode marker) when the name has one, so that a title word ("Pal Joey")
+    is not taken for a tag; no title, no episodes. Cheap: no guessit."""
+    end = _TITLE_END.search(name)
+    rest = name[end.end() :] if end else name
+    return ParsedRelease(
+        name=name,
+        title="",
+        resolution=_resolution(rest),
+        source=_source(rest),
+        remux=bool(_REMUX.search(rest)),
+        codec=_codec(rest),
+        proper=len(_PROPER.findall(rest)),
+    )
+
+
 def _resolution(text: str) -> int | None:
     r = _RESOLUTION.search(text)
     if r is None:

@@ -20,9 +20,11 @@ replace them by name.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..config import ProfileConfig, QualityConfig
 from ..errors import ConfigError
-from .parse import ParsedRelease
+from .parse import ParsedRelease, read_tags
 
 QUALITIES: tuple[str, ...] = (
     "Unknown",
@@ -86,6 +88,47 @@ def quality_of(parsed: ParsedRelease) -> str:
     if parsed.codec in ("Xvid", "DivX"):
         return "SDTV"
     return "Unknown"
+
+
+def quality_of_name(*names: str) -> str:
+    """The quality a file's name shows (or its folders', tried in the order given): the release
+    rules' :func:`quality_of` over the release parser's tags (:func:`~.parse.read_tags`), so a
+    file and a release are read the same way. "Unknown" when no name shows one."""
+    for name in names:
+        quality = quality_of(read_tags(name))
+        if quality != "Unknown":
+            return quality
+    return "Unknown"
+
+
+@dataclass(frozen=True)
+class FileQuality:
+    """What a video file is: its quality name ("Unknown" when nothing tells) and its PROPER /
+    REPACK count, with where the quality was read ("name", "container", "folder", "release")."""
+
+    quality: str
+    proper: int = 0
+    source: str = "name"
+
+
+def cutoff_unmet(profile: ProfileConfig, have: str) -> bool:
+    """Whether a file of quality ``have`` is below ``profile``'s cutoff and the profile allows
+    upgrades. A file of unknown quality ("" or "Unknown") is not: nothing says it is below the
+    cutoff, and upgrading what cannot be compared would replace files blindly."""
+    return bool(
+        profile.upgrades_allowed
+        and profile.cutoff
+        and quality_rank(have) > 0
+        and quality_rank(have) < quality_rank(profile.cutoff)
+    )
+
+
+def better(new: FileQuality, old: FileQuality) -> bool:
+    """Whether ``new`` is strictly better than ``old``: a higher quality, or the same quality
+    as a PROPER / REPACK where ``old`` is not one."""
+    if quality_rank(new.quality) != quality_rank(old.quality):
+        return quality_rank(new.quality) > quality_rank(old.quality)
+    return new.proper > 0 and old.proper == 0
 
 
 _STANDARD = tuple(q for q in QUALITIES if quality_rank(q) >= quality_rank("SDTV"))

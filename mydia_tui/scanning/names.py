@@ -32,12 +32,6 @@ _YEAR_WORD = re.compile(r"(?<![0-9A-Za-z])(19\d\d|20\d\d)(?![0-9A-Za-z])")
 _SEASON_FOLDER = re.compile(r"^(?:season|series|saison|staffel|s)[ ._-]*(\d{1,4})$", re.I)
 _SPECIALS_FOLDER = re.compile(r"^(?:specials?|season[ ._-]*0+)$", re.I)
 
-_QUALITY_TOKEN = re.compile(
-    r"(?<![0-9A-Za-z])(2160p|1080p|1080i|720p|576p|480p|4k|uhd|bd-?remux|remux|blu-?ray|bdrip|"
-    r"brrip|web-?dl|webdl|web-?rip|web|hdtv|pdtv|sdtv|dsr|tvrip|dvd-?rip|dvd|hdrip|xvid|divx)"
-    r"(?![0-9A-Za-z])",
-    re.I,
-)
 # words that end a title in a scene-style name
 _TITLE_STOP = re.compile(
     r"(?<![0-9A-Za-z])(2160p|1080p|1080i|720p|576p|480p|4k|uhd|remux|blu-?ray|bdrip|brrip|"
@@ -180,48 +174,11 @@ def fallback_parse(name: str) -> NameInfo | None:
 # Quality
 
 
-@lru_cache(maxsize=4096)
-def _quality_of_tokens(tokens: frozenset[str]) -> str:
-    from ..releases.parse import ParsedRelease
-    from ..releases.quality import quality_of
-
-    resolution = None
-    for res in ("2160", "1080", "720", "576", "480"):
-        if any(t.startswith(res) for t in tokens):
-            resolution = int(res)
-            break
-    if resolution is None and tokens & {"4k", "uhd"}:
-        resolution = 2160
-    source = None
-    if tokens & {"bluray", "bdrip", "brrip"}:
-        source = "bluray"
-    elif tokens & {"webrip", "hdrip"}:
-        source = "webrip"
-    elif tokens & {"webdl", "web"}:
-        source = "webdl"
-    elif "hdtv" in tokens:
-        source = "hdtv"
-    elif tokens & {"pdtv", "sdtv", "dsr", "tvrip"}:
-        source = "sdtv"
-    elif tokens & {"dvdrip", "dvd"}:
-        source = "dvd"
-    remux = bool(tokens & {"remux", "bdremux"})
-    codec = "Xvid" if "xvid" in tokens else ("DivX" if "divx" in tokens else None)
-    parsed = ParsedRelease(
-        name="", title="", resolution=resolution, source=source, remux=remux, codec=codec
-    )
-    quality = quality_of(parsed)
-    return "" if quality == "Unknown" else quality
-
-
 def quality_from_names(*names: str) -> str:
-    """The quality a file's name (or its folder's) shows, named as the release parser names
-    qualities ("WEBDL-1080p", "Bluray-2160p", "Remux-1080p", ...); "" when none is shown."""
-    for name in names:
-        found = _QUALITY_TOKEN.findall(name)
-        if found:
-            tokens = frozenset(t.lower().replace("-", "") for t in found)
-            quality = _quality_of_tokens(tokens)
-            if quality:
-                return quality
-    return ""
+    """The quality a file's name (or its folder's) shows, read as a release's is
+    (:func:`mydia_tui.releases.quality.quality_of_name`): "WEBDL-1080p", "Bluray-2160p",
+    "Remux-1080p", ...; "" when none is shown."""
+    from ..releases.quality import quality_of_name
+
+    quality = quality_of_name(*names)
+    return "" if quality == "Unknown" else quality

@@ -29,6 +29,7 @@ from ..db import bulk_insert
 from ..events import EventSink, LibraryChanged, ScanProgress, ignore
 from ..history import record, record_many
 from ..models import Episode, FileEpisode, LibraryRoot, MediaFile, database, utcnow
+from ..upgrades import container_quality
 from . import folders, names
 from .match import LibraryIndex, Match
 from .walk import Walk
@@ -361,8 +362,14 @@ class _RootScan:
         return added, updated, parsed
 
     def _quality(self, rel: str) -> str:
+        """The file's quality: from its name or its folder's, else from its container's
+        resolution (:func:`mydia_tui.upgrades.container_quality`); "" when neither tells."""
         parts = rel.rsplit("/", 2)
-        return names.quality_from_names(*reversed(parts[-2:]))
+        quality = names.quality_from_names(*reversed(parts[-2:]))
+        if quality:
+            return quality
+        quality = container_quality(os.path.join(self.root.path, rel))
+        return "" if quality == "Unknown" else quality
 
     def _insert(self, matches: list[tuple[str, int, float, Match]]) -> int:
         if not matches:

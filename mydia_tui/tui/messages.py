@@ -51,6 +51,14 @@ class LibraryPatched(Message):
         self.gone = gone
 
 
+class CutoffUnmetRead(Message):
+    """The items with a film or an episode whose file is below its profile's cutoff."""
+
+    def __init__(self, item_ids: frozenset[int]) -> None:
+        super().__init__()
+        self.item_ids = item_ids
+
+
 class ProgressRead(Message):
     """item id -> progress of its active downloads."""
 

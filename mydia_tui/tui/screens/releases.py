@@ -59,10 +59,14 @@ class ReleaseList(RowView):
         r = self.releases[index]
         rejection = clean(_field(r, "rejection", "reason", "rejected_reason"))
         title = Text(clean(_field(r, "title", "name")), style="dim" if rejection else "")
+        quality = clean(_field(r, "quality"))
+        upgrade_from = clean(_field(r, "upgrade_from"))
+        # an upgrade candidate shows the file on disk's quality and its own: from -> to
+        shown, wide = (f"{upgrade_from} -> {quality}", 27) if upgrade_from else (quality, 12)
         parts = [
-            (title, max(10, width - 50)),
+            (title, max(10, width - 38 - wide)),
             (Text(clean(_field(r, "indexer"))), 10),
-            (Text(clean(_field(r, "quality"))), 12),
+            (Text(shown), wide),
             (human_size(int(_field(r, "size", default=0) or 0)).rjust(9), 9),
             (str(_field(r, "seeders", "seeds", default=0)).rjust(5), 5),
         ]

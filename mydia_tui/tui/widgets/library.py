@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from ... import views
 from ...views import LibraryEntry
-from ..messages import LibraryLoaded, LibraryPatched, ProgressRead
+from ..messages import CutoffUnmetRead, LibraryLoaded, LibraryPatched, ProgressRead
 from ..text import cells, clean
 from ..workers import ReportsWorkerErrors
 from .rowview import RowView
@@ -33,6 +33,9 @@ STATUS_STYLE = {
 SORTS = ("title", "year", "added", "status")
 KINDS = ("all", "movie", "show")
 KIND_LABEL = {"all": "everything", "movie": "films", "show": "shows"}
+#: the wanted filter's steps (``w``): everything, the missing, the cutoff unmet
+WANTED = ("all", "missing", "cutoff")
+WANTED_LABEL = {"all": "", "missing": "missing", "cutoff": "cutoff unmet"}
 #: rows read before the whole library, so the first screen comes at once
 FIRST_PAGE = 200
 
@@ -162,6 +165,14 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         Binding("s", "sort", "Sort", id="library.sort", tooltip="Sort by title/year/added/status"),
         Binding("S", "reverse", "Reverse", id="library.reverse", show=False),
         Binding("t", "kind", "Films/shows", id="library.kind", tooltip="Films, shows or both"),
+        Binding(
+            "w",
+            "wanted",
+            "Wanted",
+            id="library.wanted",
+            show=False,
+            tooltip="Everything, only the missing, or only the cutoff unmet (wanted for an upgrade)",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -187,10 +198,14 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self.sort_by = "title"
         self.reverse = False
         self.kind = "all"
+        #: all | missing | cutoff (a file below its profile's cutoff: wanted for an upgrade)
+        self.wanted = "all"
+        #: the items with a film or an episode whose cutoff is unmet (read when shown)
+        self.cutoff_ids: frozenset[int] = frozenset()
         self.filter_text = ""
         self._first_shown = threading.Event()
-        #: (filter, kind) that self.view was made for
-        self._shown_for: tuple[str, str] | None = None
+        #: (filter, kind, wanted) that self.view was made for
+        self._shown_for: tuple[str, str, str] | None = None
         self._sorted_search: list[str] | None = None
 
     def compose(self) -> ComposeResult:
@@ -238,11 +253,23 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         if not get_current_worker().is_cancelled:
             self.post_message(ProgressRead(progress))
 
+    @work(thread=True, exclusive=True, group="library-cutoff", exit_on_error=False)
+    def read_cutoff_unmet(self) -> None:
+        """The items whose file (a film's, or an episode's) is below its profile's cutoff."""
+        from ...monitor.wanted import cutoff_unmet
+
+        quality = getattr(self.app, "config", None)
+        ids = frozenset(u.item_id for u in cutoff_unmet(quality.quality if quality else None))
+        if not get_current_worker().is_cancelled:
+            self.post_message(CutoffUnmetRead(ids))
+
     def library_changed(self, item_ids: tuple[int, ...]) -> None:
         if item_ids:
             self.patch(item_ids)
         else:
             self.load()
+        if self.wanted == "cutoff":
+            self.read_cutoff_unmet()
 
     # -- applying results (app thread) ---------------------------------------------------------
 
@@ -282,6 +309,13 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self.counts = counts
         self.rebuild(resort=True)
 
+    @on(CutoffUnmetRead)
+    def _cutoff_read(self, message: CutoffUnmetRead) -> None:
+        message.stop()
+        self.cutoff_ids = message.item_ids
+        if self.wanted == "cutoff":
+            self.rebuild()
+
     @on(ProgressRead)
     def _progress(self, message: ProgressRead) -> None:
         message.stop()
@@ -310,11 +344,13 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self.sorted = views.sort_entries(self.entries.values(), self.sort_by, self.reverse)
         needle = self.filter_text.casefold()
         kind = self.kind
+        wanted = self.wanted
         # typing one more letter narrows what is shown: search only that
         narrowing = (
             not resort
+            and wanted == "all"
             and self._shown_for is not None
-            and self._shown_for[1] == kind
+            and self._shown_for[1:] == (kind, wanted)
             and needle.startswith(self._shown_for[0])
         )
         if resort or self._sorted_search is None:
@@ -335,7 +371,11 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self.view = [
                 e for e, key in zip(source, keys, strict=True) if needle in key and e.kind == kind
             ]
-        self._shown_for = (needle, kind)
+        if wanted == "missing":
+            self.view = [e for e in self.view if e.wanted > 0]
+        elif wanted == "cutoff":
+            self.view = [e for e in self.view if e.id in self.cutoff_ids]
+        self._shown_for = (needle, kind, wanted)
         index = 0
         if keep is not None:
             for i, e in enumerate(self.view):
@@ -355,6 +395,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self.border_title = title
         arrow = "↓" if self.reverse else "↑"
         sub = f"sort {self.sort_by} {arrow} · {KIND_LABEL[self.kind]}"
+        if self.wanted != "all":
+            sub += f" · {WANTED_LABEL[self.wanted]}"
         if self.filter_text:
             sub += f" · /{clean(self.filter_text)}"
         self.border_subtitle = Text(sub)  # the filter is typed text: never markup
@@ -384,6 +426,12 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
     def action_reverse(self) -> None:
         self.reverse = not self.reverse
         self.rebuild(resort=True)
+
+    def action_wanted(self) -> None:
+        self.wanted = WANTED[(WANTED.index(self.wanted) + 1) % len(WANTED)]
+        if self.wanted == "cutoff":
+            self.read_cutoff_unmet()
+        self.rebuild()
 
     def action_kind(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
