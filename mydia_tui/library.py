@@ -22,7 +22,7 @@ from .models import (
     MediaItem,
     database,
 )
-from .targets import EpisodeRef, InvalidTarget, Target
+from .targets import EpisodeRef, InvalidTarget, Target, TargetNotFound
 from .untrusted import UNSAFE, for_terminal
 
 _ARTICLES = ("the ", "a ", "an ")
@@ -372,7 +372,7 @@ def aired_condition(today: _dt.date | None = None):
 def _target_item(item_id: int) -> MediaItem:
     item = MediaItem.get_or_none(MediaItem.id == item_id)
     if item is None:
-        raise InvalidTarget(f"no film or show with id {item_id}")
+        raise TargetNotFound(f"no film or show with id {item_id}")
     return item
 
 
@@ -464,7 +464,7 @@ def episodes_target(episode_ids: list[int] | tuple[int, ...]) -> Target:
     found = {e.id for e in episodes}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise InvalidTarget(f"no episode with id {missing[0]}")
+        raise TargetNotFound(f"no episode with id {missing[0]}")
     shows = {e.show_id for e in episodes}
     if len(shows) > 1:
         raise InvalidTarget("the episodes of one grab must belong to one show")

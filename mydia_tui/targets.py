@@ -23,6 +23,13 @@ class InvalidTarget(MydiaError):
     exit_code = 2
 
 
+class TargetNotFound(InvalidTarget):
+    """A target whose id names nothing in the library: a failure (exit 1), as every command's
+    "no film or show with id" is, not a usage error."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True)
 class EpisodeRef:
     """One episode of a target: its id, season and number, and what else names may call it

@@ -76,8 +76,9 @@ def test_deluge_down_fails_the_claim_and_keeps_the_row(grab_cli, deluged):
     assert r.code == 1  # still down, but not refused by the guard
 
 
-def test_grab_with_no_valid_target_is_a_usage_error(grab_cli):
+def test_grab_with_no_valid_target_is_a_usage_error_and_an_unknown_id_a_failure(grab_cli):
+    # an id that names nothing fails as it does for every command (exit 1, found by a new user)
     r = grab_cli("grab", "--movie", "99", "--magnet", make_magnet("f" * 40))
-    assert r.code == 2 and "no film or show with id 99" in r.err
+    assert r.code == 1 and "no film or show with id 99" in r.err
     r = grab_cli("grab", "--season", "1", "--magnet", make_magnet("f" * 40))
     assert r.code == 2 and "SHOW_ID:SEASON" in r.err
