@@ -337,19 +337,24 @@ def set_monitored(
     item_id: int, monitored: bool, *, season: int | None = None, episode: int | None = None
 ) -> int:
     """Set the monitored flag of an item, one season of a show, or one episode; returns the
-    number of rows changed."""
+    number of rows changed. Raises :class:`UsageError` for an episode without its season (it
+    changed that episode of every season) and :class:`NotFound` for a season or an episode the
+    show does not have."""
     item = get_item(item_id)
+    if episode is not None and season is None:
+        raise UsageError(f"an episode needs its season: --season N --episode {episode}")
     with database.atomic():
         if season is None and episode is None:
             return MediaItem.update(monitored=monitored).where(MediaItem.id == item.id).execute()
         if item.kind != "show":
             raise UsageError(f"{item.title} is a film: it has no seasons or episodes")
-        query = Episode.update(monitored=monitored).where(Episode.show == item.id)
-        if season is not None:
-            query = query.where(Episode.season == season)
+        where = (Episode.show == item.id) & (Episode.season == season)
         if episode is not None:
-            query = query.where(Episode.number == episode)
-        return query.execute()
+            where &= Episode.number == episode
+        if not Episode.select().where(where).exists():
+            what = f"season {season}" if episode is None else f"S{season:02d}E{episode:02d}"
+            raise NotFound(f"{item.title} has no {what} in the library")
+        return Episode.update(monitored=monitored).where(where).execute()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -96,6 +96,21 @@ def test_add_show_by_hand_and_toggle_monitoring(cli):
     assert cli("list", "--wanted", "--json").json() == []
 
 
+def test_monitoring_an_episode_needs_its_season_and_a_season_the_show_has(cli):
+    """Found by a new user: ``--episode 3`` alone changed episode 3 of every season, and a
+    season the show does not have said "0 row(s) changed" and exited 0."""
+    show = cli("add", "show", "The Expanse", "--seasons", "1:4,2:3", "--json").json()
+    r = cli("monitored", str(show["id"]), "off", "--episode", "3")
+    assert r.code == 2 and "an episode needs its season" in r.err
+    r = cli("monitored", str(show["id"]), "off", "--season", "9")
+    assert r.code == 1 and "has no season 9" in r.err
+    r = cli("monitored", str(show["id"]), "off", "--season", "2", "--episode", "7")
+    assert r.code == 1 and "has no S02E07" in r.err
+    assert cli("list", "--wanted", "--json").json()[0]["episodes"]["wanted"] == 7
+    r = cli("monitored", str(show["id"]), "off", "--season", "1", "--episode", "3")
+    assert r.code == 0 and "1 row(s) changed" in r.out
+
+
 def test_bad_seasons_spec_is_a_usage_error(cli):
     r = cli("add", "show", "X", "--seasons", "one:ten")
     assert r.code == 2 and "bad season spec" in r.err
