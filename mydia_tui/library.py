@@ -381,37 +381,30 @@ def _target_item(item_id: int) -> MediaItem:
     return item
 
 
-def title_words(title: str) -> str:
-    return _titles.title_key(title).words
-
-
-def title_country(title: str) -> str | None:
-    return _titles.title_key(title).country
-
-
-def namesakes(item_id: int) -> list[int]:
-    """The other films or shows (same kind) whose title has the same words as this item's,
-    qualifiers aside: "The Office" and "The Office (US)", "Heist" of 2001 and of 2002."""
-    item = MediaItem.get_or_none(MediaItem.id == item_id)
-    if item is None:
-        return []
-    base = title_words(item.title)
+def _namesake_rows(item: MediaItem) -> list[tuple[int, str]]:
+    """(id, title) of the other films or shows (same kind) whose title has the same words as
+    ``item``'s, qualifiers aside: "The Office" and "The Office (US)", "Heist" of 2001 and of
+    2002. One query."""
+    base = _titles.title_key(item.title).words
     if not base:
         return []
     rows = MediaItem.select(MediaItem.id, MediaItem.title).where(
         (MediaItem.kind == item.kind)
-        & (MediaItem.id != item_id)
+        & (MediaItem.id != item.id)
         & ((MediaItem.title_key == base) | MediaItem.title_key.startswith(base + " "))
     )
-    return [i for i, title in rows.tuples() if title_words(title) == base]
+    return [(i, t) for i, t in rows.tuples() if _titles.title_key(t).words == base]
+
+
+def namesakes(item_id: int) -> list[int]:
+    """The ids of an item's namesakes (:func:`_namesake_rows`); [] for an unknown id."""
+    item = MediaItem.get_or_none(MediaItem.id == item_id)
+    return [i for i, _ in _namesake_rows(item)] if item is not None else []
 
 
 def _namesake_countries(item: MediaItem) -> tuple[str, ...]:
-    ids = namesakes(item.id)
-    if not ids:
-        return ()
-    titles = MediaItem.select(MediaItem.title).where(MediaItem.id.in_(ids)).tuples()
-    return tuple(sorted({c for (t,) in titles if (c := title_country(t))}))
+    countries = {_titles.title_key(t).country for _, t in _namesake_rows(item)}
+    return tuple(sorted(c for c in countries if c))
 
 
 def _target_base(item: MediaItem) -> dict:

@@ -337,23 +337,28 @@ EXTRA_NAMES = [
 ]
 
 
+#: what the fast path and guessit must read alike (the title is compared by its key)
+AGREEING_FIELDS = (
+    "year",
+    "seasons",
+    "episodes",
+    "is_season_pack",
+    "resolution",
+    "source",
+    "remux",
+    "proper",
+)
+
+
 @pytest.mark.parametrize("name", sorted({c[1] for c in CASES} | set(EXTRA_NAMES)))
 def test_fast_path_agrees_with_guessit(name: str) -> None:
     fast = parse_name_uncached(name)
     if fast.parser != "fast":
         return
     slow = parse_name_uncached(name, fast=False)
-    fields = (
-        "year",
-        "seasons",
-        "episodes",
-        "is_season_pack",
-        "resolution",
-        "source",
-        "remux",
-        "proper",
-    )
-    assert {f: getattr(fast, f) for f in fields} == {f: getattr(slow, f) for f in fields}
+    assert {f: getattr(fast, f) for f in AGREEING_FIELDS} == {
+        f: getattr(slow, f) for f in AGREEING_FIELDS
+    }
     from mydia_tui.identity.titles import key_words as normalize_title
 
     assert normalize_title(fast.title) == normalize_title(slow.title)
@@ -374,24 +379,14 @@ def _bench_names(count: int) -> list[str]:
 def test_fast_path_agrees_with_guessit_on_benchmark_names() -> None:
     from mydia_tui.identity.titles import key_words as normalize_title
 
-    fields = (
-        "year",
-        "seasons",
-        "episodes",
-        "is_season_pack",
-        "resolution",
-        "source",
-        "remux",
-        "proper",
-    )
     disagreements = []
     for name in _bench_names(300)[::3]:
         fast = parse_name_uncached(name)
         if fast.parser != "fast":
             continue
         slow = parse_name_uncached(name, fast=False)
-        a = {f: getattr(fast, f) for f in fields} | {"title": normalize_title(fast.title)}
-        b = {f: getattr(slow, f) for f in fields} | {"title": normalize_title(slow.title)}
+        a = {f: getattr(fast, f) for f in AGREEING_FIELDS} | {"title": normalize_title(fast.title)}
+        b = {f: getattr(slow, f) for f in AGREEING_FIELDS} | {"title": normalize_title(slow.title)}
         if a != b:
             disagreements.append((name, {k: (a[k], b[k]) for k in a if a[k] != b[k]}))
     assert disagreements == []
