@@ -472,7 +472,7 @@ async def test_downloads_update_in_place(demo):
         assert all(pane.lines[h] is not None for h in others)
         assert pane.lines[target.info_hash].id == before.id
         row = pane.list.render_row(pane.view.index(target.info_hash), 160).plain
-        assert "95%" in row and "5.0 MB/s" in row
+        assert "95%" in row and "4.8 MiB/s" in row
         # the library shows the new percentage too
         lib = app.main.library
         await settle(app, pilot, lambda: lib.progress.get(target.item_id) == 0.95)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import EXIT_OK, UsageError
+from ..units import human_size
 from .main import Context, say
 from .output import emit_json, search_json
 
@@ -21,16 +22,6 @@ def cmd_search(ctx: Context) -> int:
     else:
         say(format_outcome(outcome))
     return EXIT_OK
-
-
-def _size(n: int | None) -> str:
-    if not n:
-        return "?"
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if n < 1024 or unit == "TiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return "?"
 
 
 def format_outcome(outcome, *, rejected: bool = True, width: int = 70) -> str:
@@ -54,8 +45,9 @@ def format_outcome(outcome, *, rejected: bool = True, width: int = 70) -> str:
         r = d.release
         seed = "?" if r.seeders is None else str(r.seeders)
         quality = f"{have} -> {d.quality}" if have else d.quality
+        size = human_size(r.size, "?")
         lines.append(
-            f"  {i:>3}  {quality:<{wide}} {seed:>5} {_size(r.size):>10}  {r.indexer[:12]:<12} {r.title[:width]}"
+            f"  {i:>3}  {quality:<{wide}} {seed:>5} {size:>10}  {r.indexer[:12]:<12} {r.title[:width]}"
         )
     if rejected and outcome.rejected:
         lines.append("")

@@ -7,6 +7,8 @@ import datetime as dt
 from rich.text import Text
 
 from ..models import to_local
+from ..units import human_rate as human_rate  # the one size and rate format, for the panes
+from ..units import human_size as human_size
 from ..untrusted import for_terminal
 
 
@@ -37,23 +39,6 @@ def cells(parts: list[tuple[Text | str, int]], gap: int = 1) -> Text:
 
 def right(value: str, width: int) -> str:
     return value[-width:].rjust(width) if width > 0 else ""
-
-
-def human_size(size: int) -> str:
-    if size <= 0:
-        return "-"
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} TB"
-
-
-def human_rate(rate: int) -> str:
-    if rate <= 0:
-        return "-"
-    return human_size(rate) + "/s"
 
 
 def human_eta(seconds: int | None) -> str:

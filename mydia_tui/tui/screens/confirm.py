@@ -37,12 +37,14 @@ class ConfirmScreen(ModalScreen[T | None]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
-        width: 72; max-width: 95%; height: auto; border: thick $error; background: $surface;
+        width: 80; max-width: 95%; height: auto; border: thick $error; background: $surface;
         padding: 1 2;
     }
     ConfirmScreen Label { width: 1fr; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmScreen Button { margin-left: 2; }
+    ConfirmScreen.-stacked Horizontal { layout: vertical; }
+    ConfirmScreen.-stacked Button { width: 100%; margin: 0; }
     """
 
     def __init__(self, question: str, choices: list[Choice] | None = None) -> None:
@@ -62,6 +64,14 @@ class ConfirmScreen(ModalScreen[T | None]):
 
     def on_mount(self) -> None:
         self.query_one("#choice-0", Button).focus()
+
+    def on_resize(self) -> None:
+        # the answers side by side when they fit whole, else one under the other (never cut)
+        box = self.query_one(Vertical)
+        room = min(80, self.size.width * 95 // 100) - 2 - 4  # its border and padding
+        need = sum(max(16, Text(c.label).cell_len + 4) + 2 for c in self.choices)
+        self.set_class(need > room, "-stacked")
+        box.refresh(layout=True)
 
     def on_key(self, event: events.Key) -> None:
         for index, choice in enumerate(self.choices):

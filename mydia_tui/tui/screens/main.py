@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from ..widgets.details import DetailsPane
 from ..widgets.downloads import DownloadsPane
+from ..widgets.footer import KeysFooter
 from ..widgets.library import LibraryList, LibraryPane
 from ..widgets.rowview import RowView
 from ..widgets.statusbar import StatusBar
@@ -23,7 +23,7 @@ class MainScreen(Screen[None]):
             yield DetailsPane(id="details")
         yield DownloadsPane(id="downloads")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def library(self) -> LibraryPane:

@@ -46,27 +46,6 @@ STATE_STYLE = {
 GROUPS = tuple(STATE_GROUPS)
 
 
-def layout(width: int) -> dict[str, int]:
-    """Column widths for the pane's width (name takes what is left)."""
-    cols = {
-        "target": 18,
-        "state": 11,
-        "progress": 16,
-        "size": 8,
-        "down": 10,
-        "up": 10,
-        "eta": 6,
-        "ratio": 5,
-        "sp": 7,
-    }
-    drop = ["ratio", "up", "sp", "eta", "size", "target", "down"]
-    while width - sum(cols.values()) - len(cols) < 16 and drop:
-        cols[drop.pop(0)] = 0
-    used = sum(cols.values()) + sum(1 for v in cols.values() if v)
-    cols = {"name": max(8, width - used), **cols}
-    return cols
-
-
 HEADINGS = {
     "name": "Name",
     "target": "Target",
@@ -77,9 +56,55 @@ HEADINGS = {
     "up": "Up",
     "eta": "ETA",
     "ratio": "Ratio",
-    "sp": "Seed/Pr",
+    "sp": "Seeds/Peers",
 }
 RIGHT = {"size", "down", "up", "eta", "ratio", "sp"}
+#: states in which the torrent moves data: only then do rates, ETA and seeds/peers mean
+#: something (a finished, failed or removed row shows none: the last poll's values are stale)
+LIVE = frozenset({"queued", "checking", "downloading", "seeding", "stalled", "moving"})
+
+
+def layout(width: int) -> dict[str, int]:
+    """Column widths for the pane's width (name takes what is left). Every column is at least
+    as wide as its heading, so a heading is never cut; the least useful columns go first."""
+    cols = {
+        "target": 18,
+        "state": 11,
+        "progress": 16,
+        "size": 8,
+        "down": 10,
+        "up": 10,
+        "eta": 6,
+        "ratio": 5,
+        "sp": len(HEADINGS["sp"]),
+    }
+    drop = ["ratio", "up", "sp", "eta", "size", "target", "down"]
+    while width - sum(cols.values()) - len(cols) < 16 and drop:
+        cols[drop.pop(0)] = 0
+    used = sum(cols.values()) + sum(1 for v in cols.values() if v)
+    cols = {"name": max(len(HEADINGS["name"]), width - used), **cols}
+    return cols
+
+
+def state_tabs(counts: dict[str, int], current: str, width: int) -> Text:
+    """The state filter's tabs with their counts in ``width`` cells, never a label cut: roomy
+    when they fit, tight when not, then without the empty groups (the current one stays)."""
+    groups = list(GROUPS)
+    for pad, sep in ((" ", " "), ("", "  ")):
+        labels = [f"{pad}{g} {counts[g]:,}{pad}" for g in groups]
+        if sum(map(len, labels)) + len(sep) * (len(labels) - 1) <= width:
+            break
+    else:
+        groups = [g for g in groups if counts[g] or g in ("all", current)]
+        labels = [f"{g} {counts[g]:,}" for g in groups]
+    tabs = Text(no_wrap=True, end="")
+    for group, label in zip(groups, labels, strict=True):
+        gap = sep if len(tabs) else ""
+        if len(tabs) + len(gap) + len(label) > width:
+            break
+        tabs.append(gap)
+        tabs.append(label, style="reverse bold" if group == current else "")
+    return tabs
 
 
 class DownloadsList(RowView):
@@ -135,12 +160,19 @@ class DownloadsList(RowView):
             "state": state,
             "progress": bar(s.progress, cols["progress"]),
             "size": human_size(s.size),
-            "down": human_rate(s.download_rate),
-            "up": human_rate(s.upload_rate),
-            "eta": human_eta(s.eta),
-            "ratio": f"{s.ratio:.2f}",
-            "sp": f"{s.seeds}/{s.peers}",
+            "down": "",
+            "up": "",
+            "eta": "",
+            "ratio": "",
+            "sp": "",
         }
+        if s.state in LIVE:
+            # Deluge reports -1 for a ratio it does not know, and no ETA while seeding
+            values["down"] = "" if s.state == "seeding" else human_rate(s.download_rate)
+            values["up"] = human_rate(s.upload_rate)
+            values["eta"] = "" if s.state == "seeding" else human_eta(s.eta)
+            values["ratio"] = f"{s.ratio:.2f}" if s.ratio >= 0 else ""
+            values["sp"] = f"{s.seeds}/{s.peers}"
         parts = []
         for key, w in cols.items():
             value = values[key]
@@ -363,14 +395,10 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         self.update_bars()
 
     def update_bars(self) -> None:
-        states = Text(no_wrap=True, overflow="ellipsis")
-        for group in GROUPS:
-            if len(states):
-                states.append(" ")
-            label = f" {group} {self.counts[group]:,} "
-            states.append(label, style="reverse bold" if group == self.group else "")
-        self.query_one("#downloads-states", Static).update(states)
         width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
+        self.query_one("#downloads-states", Static).update(
+            state_tabs(self.counts, self.group, width)
+        )
         cols = layout(width)
         self.query_one("#downloads-header", Static).update(
             cells(

@@ -40,14 +40,19 @@ WANTED_LABEL = {"all": "", "missing": "missing", "cutoff": "cutoff unmet"}
 FIRST_PAGE = 200
 
 
-def status_text(entry: LibraryEntry, progress: float | None) -> Text:
+def status_text(entry: LibraryEntry, progress: float | None, width: int = 0) -> Text:
+    """The status cell: the status, then what it needs (the quality on disk, the progress,
+    a show's episodes on disk of those aired); the quality is left out rather than cut when
+    the cell is narrower than ``width`` cells (0: no limit)."""
     label = entry.status.replace("_", " ")
-    if entry.status == "on_disk" and entry.quality:
-        label += f" {clean(entry.quality)}"
     if entry.status == "downloading":
         label += f" {(progress or 0.0) * 100:.0f}%"
     if entry.kind == "show":
         label += f" {entry.on_disk}/{entry.aired}"
+    if entry.status == "on_disk" and entry.quality:
+        with_quality = f"{label} {clean(entry.quality)}"
+        if not width or len(with_quality) <= width:
+            label = with_quality
     return Text(label, style=STATUS_STYLE.get(entry.status, ""))
 
 
@@ -151,7 +156,7 @@ class LibraryList(RowView):
                 (Text(clean(entry.title)), title_w),
                 (str(entry.year or "").rjust(4), year_w),
                 ("film" if entry.kind == "movie" else "show", kind_w),
-                (status_text(entry, self.pane.progress.get(entry.id)), status_w),
+                (status_text(entry, self.pane.progress.get(entry.id), status_w), status_w),
             ]
         )
 

@@ -211,12 +211,15 @@ class RowView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base, cursor_style, blurred_style = self._row_styles()
         if index >= self.row_count() or width <= 0:
-            hint = self.empty_hint() if y == 1 and self.row_count() == 0 and width > 0 else ""
+            hint = self.empty_hint() if y >= 1 and self.row_count() == 0 and width > 1 else ""
             if hint:
-                text = Text(" " + hint, style="dim")
-                text.truncate(width, overflow="ellipsis", pad=True)
-                segments = [s for s in text.render(self.app.console) if s.text != "\n"]
-                return Strip(segments, width).crop_extend(0, width, base)
+                # wrapped at words over the lines below the first, never cut
+                lines = Text(hint, style="dim").wrap(self.app.console, width - 1)
+                if y - 1 < len(lines):
+                    text = Text(" ") + lines[y - 1]
+                    text.truncate(width, overflow="ellipsis", pad=True)
+                    segments = [s for s in text.render(self.app.console) if s.text != "\n"]
+                    return Strip(segments, width).crop_extend(0, width, base)
             return Strip.blank(width, base)
         selected = index == self.cursor
         focused = self.has_focus

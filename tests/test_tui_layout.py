@@ -1,0 +1,138 @@
+"""The app at the three terminal sizes people use (80x24, 120x36, 200x50): no heading, tab,
+key hint or answer cut in the middle of a word, and nothing shown for values that do not apply.
+
+What is checked is what the terminal shows: the screen's composed lines (Textual's compositor,
+as the driver would write them), on a real database filled by ``tui_data``."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import tui_data
+from test_tui import settle
+from textual.widgets import Button
+
+from mydia_tui.tui.app import MydiaApp
+from mydia_tui.tui.screens.confirm import ConfirmScreen
+from mydia_tui.tui.widgets.downloads import HEADINGS, LIVE
+from mydia_tui.tui.widgets.footer import KeysFooter
+from mydia_tui.views import STATE_GROUPS
+
+SIZES = [(80, 24), (120, 36), (200, 50)]
+LIBRARY_HEADINGS = {"Title", "Year", "Kind", "Status"}
+
+
+def screen_lines(app) -> list[str]:
+    """The text of each line of the screen as it is drawn."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def shown(app, widget) -> str:
+    """The text the terminal shows where ``widget`` is."""
+    region = widget.region
+    lines = screen_lines(app)
+    return "\n".join(
+        lines[y][region.x : region.right] for y in range(region.y, region.bottom)
+    ).rstrip()
+
+
+@pytest.fixture
+def demo(db):
+    return tui_data.populate()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_headings_tabs_and_key_hints_are_never_cut(demo, size):
+    app = MydiaApp()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3", "a")  # the downloads, finished ones too: every state
+        await settle(app, pilot, until=lambda: app.main.downloads.include_finished)
+        await pilot.pause()
+        main = app.main
+
+        library = shown(app, main.query_one("#library-header")).split()
+        assert library and set(library) <= LIBRARY_HEADINGS, library
+        assert library[0] == "Title" and "Status" in library
+
+        downloads = shown(app, main.query_one("#downloads-header")).split()
+        assert downloads and set(downloads) <= set(HEADINGS.values()), downloads
+        if size[0] >= 120:
+            assert "Seeds/Peers" in downloads
+        if size[0] >= 200:
+            assert downloads == list(HEADINGS.values())
+
+        # the state tabs: whole "group count" pairs, the current one among them
+        tabs = shown(app, main.query_one("#downloads-states")).split()
+        assert len(tabs) % 2 == 0 and len(tabs) >= 4, tabs
+        for group, count in zip(tabs[::2], tabs[1::2], strict=True):
+            assert group in STATE_GROUPS and re.fullmatch(r"[\d,]+", count), tabs
+
+        # every key hint in the footer is whole, left of the palette's key
+        footer = main.query_one(KeysFooter)
+        palette = footer.query_one(".-command-palette")
+        hints = [k for k in footer._hints() if k.display]
+        assert len(hints) >= 3
+        for key in hints:
+            assert key.region.right <= palette.region.x
+            assert key.description in shown(app, footer)
+
+        status = shown(app, main.status)
+        assert "…" not in status and "monitor" in status
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_finished_rows_show_no_rates_ratio_or_peers(demo, size):
+    app = MydiaApp()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3", "a")
+        await settle(app, pilot, until=lambda: app.main.downloads.include_finished)
+        pane = app.main.downloads
+        width = pane.list.scrollable_content_region.width
+        finished = [i for i, h in enumerate(pane.view) if pane.lines[h].stats.state not in LIVE]
+        live = [i for i, h in enumerate(pane.view) if pane.lines[h].stats.state in LIVE]
+        assert finished and live
+        for index in finished:
+            row = pane.list.render_row(index, width).plain
+            assert "/s" not in row and "-1.00" not in row, row
+        if size[0] >= 200:  # room for every column: a live row still shows its rates
+            assert any("/s" in pane.list.render_row(i, width).plain for i in live)
+        assert "-1.00" not in "\n".join(screen_lines(app))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_remove_question_shows_every_answer_whole(demo, size):
+    app = MydiaApp(services=object())  # the action needs services; it is cancelled here
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        await pilot.press("3")
+        live = next(
+            i for i, h in enumerate(pane.view) if pane.lines[h].stats.state == "downloading"
+        )
+        pane.list.move_cursor(live)
+        await pilot.press("R")
+        await settle(app, pilot, until=lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        buttons = list(app.screen.query(Button))
+        assert len(buttons) == 3
+        for button in buttons:
+            label = str(button.label)
+            assert label in text, (label, text)
+            assert button.region.x >= 0 and button.region.right <= size[0]
+        await pilot.press("escape")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_empty_library_hint_is_shown_whole(db, size):
+    app = MydiaApp()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.pause()
+        hint = app.main.library.list.empty_hint()
+        assert hint
+        text = " ".join(shown(app, app.main.library.list).split())
+        assert " ".join(hint.split()) in text, text
