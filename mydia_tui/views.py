@@ -24,6 +24,7 @@ from .models import (
     DownloadUnit,
     Episode,
     FileEpisode,
+    History,
     MediaFile,
     MediaItem,
     database,
@@ -670,3 +671,67 @@ def list_items(
             )
         )
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes made by other processes
+
+
+class ChangeStamp(NamedTuple):
+    """A fingerprint of what the panes show, cheap to read (aggregates over indexed columns):
+    when two readings differ, something changed, whoever changed it (this process, the command
+    line, a headless monitor on the same library)."""
+
+    #: the items: how many, the newest id, how many monitored (an add, a delete, a toggle)
+    items: tuple[int, ...]
+    #: the episodes: how many, how many monitored (a refresh, ``monitored --season``)
+    episodes: tuple[int, ...]
+    #: the files: how many, the newest id (an import, a scan, a deletion)
+    files: tuple[int, ...]
+    #: the newest history row's id: every grab, import, refusal and add writes one
+    history: int
+    #: the downloads: how many, the newest change (a grab, a poll, a removal)
+    downloads: tuple[int, str]
+
+
+def change_stamp() -> ChangeStamp:
+    """Read the :class:`ChangeStamp` in one round trip (SQLite or PostgreSQL)."""
+    monitored = [(MediaItem.monitored, 1)]
+    parts = [
+        MediaItem.select(
+            fn.COUNT(MediaItem.id),
+            fn.COALESCE(fn.MAX(MediaItem.id), 0),
+            fn.COALESCE(fn.SUM(Case(None, monitored, 0)), 0),
+        ),
+        Episode.select(
+            fn.COUNT(Episode.id),
+            fn.COALESCE(fn.SUM(Case(None, [(Episode.monitored, 1)], 0)), 0),
+        ),
+        MediaFile.select(fn.COUNT(MediaFile.id), fn.COALESCE(fn.MAX(MediaFile.id), 0)),
+        History.select(fn.COALESCE(fn.MAX(History.id), 0)),
+        Download.select(fn.COUNT(Download.id), fn.MAX(Download.updated_at)),
+    ]
+    with database.atomic():  # one snapshot of the five
+        rows = [_raw(query)[0] for query in parts]
+    items, episodes, files, history, downloads = rows
+    return ChangeStamp(
+        items=tuple(map(int, items)),
+        episodes=tuple(map(int, episodes)),
+        files=tuple(map(int, files)),
+        history=int(history[0]),
+        downloads=(int(downloads[0]), _iso(downloads[1])),
+    )
+
+
+def items_in_history_since(history_id: int, limit: int = 500) -> tuple[int, ...] | None:
+    """The items named by history rows newer than ``history_id``; None when more than
+    ``limit`` rows are new (reading the whole library again is then cheaper)."""
+    rows = _raw(
+        History.select(History.item)
+        .where(History.id > history_id)
+        .order_by(History.id)
+        .limit(limit + 1)
+    )
+    if len(rows) > limit:
+        return None
+    return tuple(sorted({item for (item,) in rows if item is not None}))

@@ -42,12 +42,13 @@ from ..config import Config, redact_text, secrets_of, update_config_value
 from ..errors import MydiaError
 from ..history import record
 from .commands import ActionsProvider
-from .messages import CoreEvent, ServiceDone
+from .messages import CoreEvent, ServiceDone, StampRead
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 
 if TYPE_CHECKING:  # the services bring Deluge's client: not loaded before the first paint
     from ..services import AppServices
+    from ..views import ChangeStamp
 
 
 class Monitor(Protocol):
@@ -67,7 +68,12 @@ WORK = {
     "details": "reading the item's details",
     "details-write": "changing what is monitored",
     "downloads-read": "reading the downloads",
+    "changes-read": "looking for changes made by other programs",
 }
+
+#: how often the app looks for changes made by another process (the command line, a headless
+#: monitor on the same library), in seconds
+CHANGE_POLL_SECONDS = 2.0
 
 
 class MydiaApp(App[None]):
@@ -134,6 +140,8 @@ class MydiaApp(App[None]):
         self.monitor_paused = False
         self._monitor_stop = threading.Event()
         self._monitor_worker: Worker | None = None
+        #: the database's change stamp at the last look (see on_stamp_read)
+        self._stamp: ChangeStamp | None = None
         #: binding id -> keys, from [tui.keys]
         self.keymap: dict[str, str] = dict(self.config.tui.keys)
         self._saved_theme = self.config.tui.theme
@@ -154,6 +162,11 @@ class MydiaApp(App[None]):
         if self.config.tui.theme in self.available_themes:
             self.theme = self.config.tui.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        # what the database holds before any pane reads it: a change made by another process
+        # from here on is seen by the change poll (a few aggregate reads)
+        from ..views import change_stamp
+
+        self._stamp = change_stamp()
         self.push_screen(self.main)
         self._handle_stop_signals(True)
 
@@ -165,6 +178,7 @@ class MydiaApp(App[None]):
         )
         self.main.status.set_monitor(None, enabled=self.monitor_factory is not None)
         self.start_monitor()
+        self.set_interval(CHANGE_POLL_SECONDS, self._look_for_changes)
 
     def on_unmount(self) -> None:
         self._monitor_stop.set()
@@ -272,6 +286,44 @@ class MydiaApp(App[None]):
             # the core has already written it to the history: show it, once
             message = redact_text(event.message, secrets_of(self.config))
             self.notify(message, title="Error", severity="error", markup=False)
+
+    # -- changes made by other processes ------------------------------------------------------
+
+    def _look_for_changes(self) -> None:
+        if not self.main.is_mounted or not self.main.library.complete:
+            return
+        self._read_stamp(self._stamp)
+
+    @work(thread=True, exclusive=True, group="changes-read", exit_on_error=False)
+    def _read_stamp(self, before: ChangeStamp | None) -> None:
+        from ..views import change_stamp, items_in_history_since
+
+        stamp = change_stamp()
+        items: tuple[int, ...] | None = ()
+        if before is not None and stamp.history != before.history:
+            items = items_in_history_since(before.history)
+        self.post_message(StampRead(stamp, items))
+
+    def on_stamp_read(self, message: StampRead) -> None:
+        """What another process changed reaches the panes as the monitor's own events do:
+        items added, deleted or (un)monitored read the library again; files and history
+        name their items, which are read again alone; downloads read the queue again."""
+        before, stamp = self._stamp, message.stamp
+        self._stamp = stamp
+        if before is None or before == stamp:
+            return
+        whole = (
+            stamp.items != before.items
+            or stamp.episodes != before.episodes
+            or message.items is None
+            or (stamp.files != before.files and not message.items)
+        )
+        if whole:
+            self._apply_core_event(events.LibraryChanged())
+        elif message.items:
+            self._apply_core_event(events.LibraryChanged(message.items))
+        if stamp.downloads != before.downloads or stamp.history != before.history:
+            self._apply_core_event(events.DownloadsChanged())
 
     # -- services (the lead wires Deluge and the indexers) -------------------------------------
 

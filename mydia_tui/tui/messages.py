@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from .. import events
-from ..views import DownloadLine, DownloadStats, ItemDetails, LibraryEntry
+from ..views import ChangeStamp, DownloadLine, DownloadStats, ItemDetails, LibraryEntry
 
 #: events where only the newest one matters: a newer one replaces a pending older one
 _LATEST_WINS = (
@@ -96,3 +96,14 @@ class ServiceDone(Message):
         self.text = text
         #: "information" (done) or "warning" (nothing done: refused, nothing found)
         self.severity = severity
+
+
+class StampRead(Message):
+    """The database's :class:`~mydia_tui.views.ChangeStamp`, read by the change poll, with
+    the items named by the history rows written since the previous reading (None: too many to
+    patch one by one)."""
+
+    def __init__(self, stamp: ChangeStamp, items: tuple[int, ...] | None) -> None:
+        super().__init__()
+        self.stamp = stamp
+        self.items = items
