@@ -23,7 +23,6 @@ from peewee import (
 )
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import __exception_wrapper__ as _peewee_errors
-from playhouse.db_url import connect as connect_url
 
 from . import paths
 from .errors import DatabaseError, UsageError
@@ -76,6 +75,9 @@ def make_database(target: str) -> Database:
             return _sqlite(Path(rest).expanduser())
         if scheme.startswith("postgres"):
             try:
+                # loaded for a URL only: it brings psycopg2 and the pool (~15 ms)
+                from playhouse.db_url import connect as connect_url
+
                 db = connect_url(target)
             except Exception as exc:  # a URL peewee cannot use
                 raise UsageError(

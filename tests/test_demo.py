@@ -61,7 +61,7 @@ async def test_demo_tui_imports_every_film_and_q_leaves_nothing_running(deluged_
         assert len(processes_mentioning(str(demo.root))) == 2
         with tui_app(demo.config(), str(demo.config_path)) as app:
             # what `mydia-tui` offers is there: the real services (search, grab, pause, remove)
-            assert isinstance(app.services, Services)
+            assert isinstance(app.services.loaded(), Services)
             async with app.run_test(size=(120, 36)) as pilot:
                 deadline = time.monotonic() + 150
                 while not _all_imported():

@@ -4,8 +4,8 @@ How the rest of the program talks to it:
 
 - ``MydiaApp(config, config_path, monitor_factory=..., services=...)``.
 - ``monitor_factory()`` returns an object with ``run(stop_event, on_event)`` (blocking until
-  ``stop_event`` is set), ``pause()`` and ``resume()``. The app runs it in a thread worker
-  started with the app, gives it :meth:`MydiaApp.post_core_event` as ``on_event`` and sets
+  ``stop_event`` is set), ``pause()`` and ``resume()``. The app calls the factory and runs
+  the monitor in a thread worker started once the first screen is drawn, gives it :meth:`MydiaApp.post_core_event` as ``on_event`` and sets
   ``stop_event`` when the app exits. Without a factory the status bar says "monitor off".
 - ``services`` (optional) is a :class:`mydia_tui.services.AppServices`: pause, resume,
   remove, retry_import, search, releases and grab, each answering a ``Done`` in the user's
@@ -162,11 +162,6 @@ class MydiaApp(App[None]):
         if self.config.tui.theme in self.available_themes:
             self.theme = self.config.tui.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        # what the database holds before any pane reads it: a change made by another process
-        # from here on is seen by the change poll (a few aggregate reads)
-        from ..views import change_stamp
-
-        self._stamp = change_stamp()
         self.push_screen(self.main)
         self._handle_stop_signals(True)
 
@@ -177,7 +172,7 @@ class MydiaApp(App[None]):
             has_indexers=bool(self.config.enabled_indexers),
         )
         self.main.status.set_monitor(None, enabled=self.monitor_factory is not None)
-        self.start_monitor()
+        self.call_after_refresh(self.start_monitor)  # after the first screen is drawn
         self.set_interval(CHANGE_POLL_SECONDS, self._look_for_changes)
 
     def on_unmount(self) -> None:
@@ -207,13 +202,19 @@ class MydiaApp(App[None]):
         if self._monitor_worker is not None and self._monitor_worker.is_running:
             return True
         self._monitor_stop = threading.Event()
-        self.monitor = self.monitor_factory()
+        self.monitor = None
         self.monitor_paused = False
-        self._monitor_worker = self._run_monitor(self.monitor, self._monitor_stop)
+        self._monitor_worker = self._run_monitor(self.monitor_factory, self._monitor_stop)
         return True
 
     @work(thread=True, group="monitor", name="monitor", exit_on_error=False)
-    def _run_monitor(self, monitor: Monitor, stop: threading.Event) -> None:
+    def _run_monitor(self, factory: Callable[[], Monitor], stop: threading.Event) -> None:
+        # made here, not on the app's thread: the monitor's modules load while the first
+        # screen is already drawn and keys are answered
+        monitor = factory()
+        self.monitor = monitor
+        if self.monitor_paused:  # paused while it was being made
+            monitor.pause()
         monitor.run(stop, self.post_core_event)
 
     def stop_monitor(self) -> None:
@@ -221,15 +222,17 @@ class MydiaApp(App[None]):
         self._monitor_stop.set()
 
     def pause_monitor(self) -> None:
-        if self.monitor is not None and not self.monitor_paused:
+        if self._monitor_worker is not None and not self.monitor_paused:
             self.monitor_paused = True
-            self._call_monitor("pause")
+            if self.monitor is not None:  # else it is paused as soon as it is made
+                self._call_monitor("pause")
             self.main.status.set_monitor(events.MonitorState(phase="paused"))
 
     def resume_monitor(self) -> None:
-        if self.monitor is not None and self.monitor_paused:
+        if self._monitor_worker is not None and self.monitor_paused:
             self.monitor_paused = False
-            self._call_monitor("resume")
+            if self.monitor is not None:
+                self._call_monitor("resume")
             self.main.status.set_monitor(events.MonitorState(phase="idle"))
 
     @work(thread=True, group="monitor-control", exit_on_error=False)
@@ -310,7 +313,12 @@ class MydiaApp(App[None]):
         name their items, which are read again alone; downloads read the queue again."""
         before, stamp = self._stamp, message.stamp
         self._stamp = stamp
-        if before is None or before == stamp:
+        if before is None:
+            # the first reading, taken by the library's first load just before it read the
+            # whole library: the queue, read at mount, is read again after it
+            self.main.downloads.refresh_queue()
+            return
+        if before == stamp:
             return
         whole = (
             stamp.items != before.items

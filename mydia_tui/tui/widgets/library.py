@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from ... import views
 from ...views import LibraryEntry
-from ..messages import CutoffUnmetRead, LibraryLoaded, LibraryPatched, ProgressRead
+from ..messages import CutoffUnmetRead, LibraryLoaded, LibraryPatched, ProgressRead, StampRead
 from ..text import cells, clean
 from ..workers import ReportsWorkerErrors
 from .rowview import RowView
@@ -242,6 +242,10 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self._first_shown.wait(1.0)
         if worker.is_cancelled:
             return
+        if not self.complete:
+            # what the database holds before the whole library is read: the app's change
+            # poll compares its later readings with this one (changes by other processes)
+            self.post_message(StampRead(views.change_stamp(), ()))
         entries = views.library_entries()
         if not worker.is_cancelled:  # a newer load replaced this one
             self.post_message(LibraryLoaded(entries, counts, True))
