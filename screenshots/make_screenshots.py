@@ -2,7 +2,8 @@
 
     .venv/bin/python screenshots/make_screenshots.py
 
-Uses the demo library of the TUI tests (real open films and series, fixed dates) in a
+Uses the library of the TUI tests (real open films and series, fixed dates; the hostile test
+titles replaced by open films, tui_data.SHOWCASE) in a
 temporary SQLite file, drives the app headless and saves:
 
     screenshots/main.svg          the main screen
@@ -72,7 +73,7 @@ async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...]) -> None
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(str(Path(tmp) / "demo.sqlite3"))
-        tui_data.populate()
+        tui_data.populate(hostile=False)
         for name, (size, keys) in SHOTS.items():
             asyncio.run(shoot(name, size, keys))
         db.close()

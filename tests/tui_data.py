@@ -65,12 +65,26 @@ def _episodes(seasons: dict[int, int], first_air: dt.date, titles: dict | None =
     return out
 
 
-def populate() -> dict[str, int]:
-    """Fill the bound database; returns ids by name for tests."""
+#: for pictures (the README's screenshots): the two hostile titles above replaced by open films
+SHOWCASE = {
+    "[bold red]x[/]": ("Metropolis", 1927, "Metropolis.1927.Restored.1080p.BluRay.x264-UFA"),
+    "\x1b[31mred": ("The Kid", 1921, "The.Kid.1921.1080p.BluRay.x264-CHAPLIN"),
+}
+
+
+def populate(*, hostile: bool = True) -> dict[str, int]:
+    """Fill the bound database; returns ids by name for tests (the hostile titles under
+    their own names, as tests ask for them, even when ``hostile`` is False: pictures get
+    :data:`SHOWCASE`'s open films in their places)."""
     ids: dict[str, int] = {}
+    films = (
+        FILMS
+        if hostile
+        else [(*SHOWCASE[f[0]][:2], *f[2:]) if f[0] in SHOWCASE else f for f in FILMS]
+    )
     movies_root = LibraryRoot.create(path="/media/movies", kind="movies")
     tv_root = LibraryRoot.create(path="/media/tv", kind="shows")
-    for n, (title, year, quality, monitored) in enumerate(FILMS):
+    for n, (title, year, quality, monitored) in enumerate(films):
         if "\x1b" in title:
             # add_movie refuses control characters (issue 19); a database written before
             # that may still hold one: the TUI must show it safely. Made as add_movie makes it.
@@ -87,7 +101,7 @@ def populate() -> dict[str, int]:
             info = library._info(item)
         else:
             info = add_movie(title, year, monitored=monitored)
-        ids[title] = info.id
+        ids[title if hostile else FILMS[n][0]] = info.id
         if quality:
             MediaFile.create(
                 movie=info.id,
@@ -214,6 +228,9 @@ def populate() -> dict[str, int]:
         "failed": 0.05,
         "removed": 0.9,
     }
+    if not hostile:
+        releases["paused"] = SHOWCASE["[bold red]x[/]"][2]
+        releases["moving"] = SHOWCASE["\x1b[31mred"][2]
     assert set(targets) == set(DOWNLOAD_STATES)
     pioneer_e4 = Episode.get((Episode.show == pioneer.id) & (Episode.number == 4))
     for n, state in enumerate(DOWNLOAD_STATES):
