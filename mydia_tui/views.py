@@ -10,11 +10,12 @@ tuples and dataclasses, never Peewee rows, and imports nothing from Textual.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, SqliteDatabase, fn
 
 from .history import HistoryEntry, list_history
 from .library import aired_condition, get_item
@@ -721,6 +722,24 @@ def change_stamp() -> ChangeStamp:
         history=int(history[0]),
         downloads=(int(downloads[0]), _iso(downloads[1])),
     )
+
+
+def write_signature() -> tuple[int, ...] | None:
+    """What the SQLite files say of the last write (the modification time in nanoseconds and
+    size in bytes of the database and of its write-ahead log): while it is the same, nothing
+    was committed and :func:`change_stamp` need not be read. None on PostgreSQL (no file)."""
+    path = getattr(database.obj, "database", None) if database.obj is not None else None
+    if not isinstance(database.obj, SqliteDatabase) or not path or path == ":memory:":
+        return None
+    out: list[int] = []
+    for name in (path, f"{path}-wal"):
+        try:
+            st = os.stat(name)
+        except OSError:
+            out += [0, 0]
+        else:
+            out += [st.st_mtime_ns, st.st_size]
+    return tuple(out)
 
 
 def items_in_history_since(history_id: int, limit: int = 500) -> tuple[int, ...] | None:
