@@ -187,3 +187,78 @@ async def test_test_connection_shows_the_daemons_version_or_the_exact_error(
             assert str(result.render()) == str(expected.value)
             assert "refused" in str(result.render()).lower()
     assert "not-the-password" not in link.read_text()  # testing writes nothing
+
+
+async def test_an_indexer_added_on_the_screen_is_tested_with_its_caps_and_saved(
+    db, linked_config, torznab
+):
+    real, link = linked_config
+    fake = torznab.add("loop")
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-0-name"), what="the group")
+            assert screen.focused is screen.query_one("#indexers-0-name")
+            await pilot.press(*"loop")
+            await type_into(pilot, "indexers-0-url", fake.url)
+            await type_into(pilot, "indexers-0-api_key", "wrong-key-1")
+            await type_into(pilot, "indexers-0-priority", "5")
+            result = screen.query_one("#indexers-0-test")
+            # a wrong key: the indexer's refusal, the key never shown
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: "Invalid API Key" in str(result.render()))
+            assert "wrong-key-1" not in str(result.render())
+            await type_into(pilot, "indexers-0-api_key", fake.api_key)
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: "answers" in str(result.render()), what="caps")
+            assert str(result.render()) == "loop: answers (search, tv, movie)"
+            # shown masked: the key is not on the screen
+            assert fake.api_key not in str(screen.query_one("#indexers-0-api_key").render())
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: len(app.config.indexers) == 1, what="saved")
+            # the saved indexer is now an existing one: disable it and change its priority
+            screen.query_one("#indexers-0-enabled").focus()
+            await pilot.press("space")
+            await type_into(pilot, "indexers-0-priority", "7")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.indexers[0].priority == 7, what="saved")
+    (indexer,) = load_config(link).indexers
+    assert (indexer.name, indexer.url, indexer.api_key) == ("loop", fake.url, fake.api_key)
+    assert (indexer.priority, indexer.enabled) == (7, False)
+    text = real.read_text()
+    assert "# my mydia settings: keep this comment" in text and "[[indexers]]" in text
+    assert [r["t"] for r in fake.requests] == ["caps", "caps"]  # the tests, nothing else
+
+
+async def test_the_palette_runs_settings_actions_while_settings_are_open(db, linked_config):
+    _real, link = linked_config
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(pilot, lambda: app.main.is_mounted)
+            # the opener runs from anywhere: through the palette on the main screen
+            await pilot.press("ctrl+p", *"Everywhere: Settings")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+            screen = app.screen
+            await pilot.press("ctrl+p", *"Settings: Add indexer")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: screen.query("#indexers-0-name"), what="the group")
+            assert app.screen is screen
+
+
+async def test_settings_keys_are_remappable(db, tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[tui.keys]\n"app.settings" = "f2"\n"settings.save" = "f6"\n')
+    path.chmod(0o600)
+    with tui_app(load_config(path), str(path)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(pilot, lambda: app.main.is_mounted)
+            await pilot.press("f2")
+            await wait_until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+            await type_into(pilot, "monitor-poll_interval", "7")
+            await pilot.press("f6")
+            await wait_until(pilot, lambda: app.config.monitor.poll_interval == 7.0)
+    assert "poll_interval = 7" in path.read_text()
