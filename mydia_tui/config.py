@@ -17,7 +17,7 @@ import os
 import re
 import tomllib
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -635,15 +635,24 @@ def update_config_value(path: str | os.PathLike[str], section: str, key: str, va
     _write_file(target, tomlkit.dumps(doc))
 
 
-def preview_config(path: str | os.PathLike[str], changes: Mapping[KeyPath, Any]) -> Config:
+#: a further check of a whole new configuration, raising :class:`ConfigError` (the quality
+#: profiles' own rules live with the qualities: :func:`mydia_tui.releases.quality.check_quality`)
+ConfigCheck = Callable[[Config], object]
+
+
+def preview_config(
+    path: str | os.PathLike[str], changes: Mapping[KeyPath, Any], check: ConfigCheck | None = None
+) -> Config:
     """The configuration the file at ``path`` would hold with ``changes`` applied (see
-    :func:`save_config`), validated exactly as :func:`load_config` validates what it reads;
-    nothing is written. Raises :class:`ConfigError` (with its ``key`` and ``problem``) for a
-    wrong value, or when the file cannot be read or is not valid TOML."""
-    return _edited(path, changes)[0]
+    :func:`save_config`), validated exactly as :func:`load_config` validates what it reads
+    (then by ``check``); nothing is written. Raises :class:`ConfigError` (with its ``key`` and
+    ``problem``) for a wrong value, or when the file cannot be read or is not valid TOML."""
+    return _edited(path, changes, check)[0]
 
 
-def save_config(path: str | os.PathLike[str], changes: Mapping[KeyPath, Any]) -> Config:
+def save_config(
+    path: str | os.PathLike[str], changes: Mapping[KeyPath, Any], check: ConfigCheck | None = None
+) -> Config:
     """Apply ``changes`` to the configuration file in one round trip and return the new
     configuration (``source`` is ``path``).
 
@@ -655,16 +664,16 @@ def save_config(path: str | os.PathLike[str], changes: Mapping[KeyPath, Any]) ->
     touched, so the user's comments and the formatting of every other line stay as they were.
 
     The result is validated first, exactly as :func:`load_config` validates (one set of
-    rules); an invalid value raises :class:`ConfigError` and nothing is written. The file is
-    written as :func:`write_config` writes: atomically, mode 0600, through a symlink (its
-    target is written, the link stays)."""
-    cfg, text, target = _edited(path, changes)
+    rules), then by ``check`` when given; an invalid value raises :class:`ConfigError` and
+    nothing is written. The file is written as :func:`write_config` writes: atomically,
+    mode 0600, through a symlink (its target is written, the link stays)."""
+    cfg, text, target = _edited(path, changes, check)
     _write_file(target, text)
     return cfg
 
 
 def _edited(
-    path: str | os.PathLike[str], changes: Mapping[KeyPath, Any]
+    path: str | os.PathLike[str], changes: Mapping[KeyPath, Any], check: ConfigCheck | None
 ) -> tuple[Config, str, Path]:
     """(the validated new configuration, the new file text, the file to write)."""
     target = Path(os.path.realpath(path))
@@ -675,7 +684,10 @@ def _edited(
         data = tomllib.loads(text)  # what load_config will read back
     except tomllib.TOMLDecodeError as exc:  # pragma: no cover - tomlkit writes valid TOML
         raise ConfigError(f"{path}: the edited file would not be valid TOML: {exc}") from None
-    return config_from_dict(data, source=Path(path)), text, target
+    cfg = config_from_dict(data, source=Path(path))
+    if check is not None:
+        check(cfg)
+    return cfg, text, target
 
 
 def _read_document(target: Path) -> tomlkit.TOMLDocument:

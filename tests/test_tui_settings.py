@@ -262,3 +262,61 @@ async def test_settings_keys_are_remappable(db, tmp_path):
             await pilot.press("f6")
             await wait_until(pilot, lambda: app.config.monitor.poll_interval == 7.0)
     assert "poll_interval = 7" in path.read_text()
+
+
+async def test_default_profile_cutoff_and_folders_are_saved_and_applied(db, linked_config):
+    """The default quality profile is picked from the list; its cutoff and qualities are
+    saved as a [[quality.profiles]] entry of its name (a cutoff outside its qualities is
+    refused by the profile's own rule); a new library folder becomes a library root."""
+    from mydia_tui.models import LibraryRoot, QualityProfile
+    from mydia_tui.releases.quality import resolve_profile
+
+    real, link = linked_config
+    movies = real.parent.parent / "films"
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            select = screen.query_one("#quality-default_profile")
+            select.focus()
+            await pilot.press("enter")  # the list of profiles: HD-1080p is chosen
+            await pilot.press("down", "enter")  # the next one: HD - 720p/1080p
+            await wait_until(pilot, lambda: select.value == "HD - 720p/1080p")
+            await wait_until(
+                pilot, lambda: screen.query_one("#quality-cutoff").value == "HDTV-720p"
+            )
+            await type_into(pilot, "quality-cutoff", "Remux-2160p")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: field_error(screen, "quality-cutoff"), what="error")
+            assert field_error(screen, "quality-cutoff") == (
+                "'Remux-2160p' is not one of the profile's qualities"
+            )
+            await type_into(pilot, "quality-cutoff", "WEBDL-1080p")
+            screen.query_one("#library-movies").focus()
+            await pilot.press(*str(movies))
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.quality.default_profile == "HD - 720p/1080p")
+            await wait_until(
+                pilot,
+                lambda: LibraryRoot.select().where(LibraryRoot.path == str(movies)).exists(),
+                what="the new root",
+            )
+            # the profile as the library's items read it (their quality_profile row)
+            await wait_until(
+                pilot,
+                lambda: (
+                    QualityProfile.select()
+                    .where(
+                        (QualityProfile.name == "HD - 720p/1080p")
+                        & (QualityProfile.cutoff == "WEBDL-1080p")
+                    )
+                    .exists()
+                ),
+                what="the profile row",
+            )
+    config = load_config(link)
+    assert config.library.movies == (str(movies),)
+    profile = resolve_profile(None, config.quality)
+    assert (profile.name, profile.cutoff) == ("HD - 720p/1080p", "WEBDL-1080p")
+    text = real.read_text()
+    assert '[[quality.profiles]]\nname = "HD - 720p/1080p"' in text
+    assert "# my mydia settings: keep this comment" in text

@@ -265,14 +265,18 @@ class MydiaApp(App[None]):
 
         return Path(self.config_path or self.config.source or config_path(None))
 
-    async def apply_config(self, config: Config) -> None:
+    async def apply_config(self, config: Config, previous: Config | None = None) -> None:
         """Make ``config`` (just saved) the app's configuration without a restart: the monitor
         is stopped (waiting for it to return), the monitor factory and services are rebuilt
         through ``rewire`` (a thread), the library folders are made the library's roots, the
-        status bar's setup line is updated and forgets what the old setup reported, and the
-        monitor starts again on the new configuration."""
+        quality profiles are written to the library when they changed from ``previous`` (the
+        configuration before; default: the app's), the status bar's setup line is updated and
+        forgets what the old setup reported, and the monitor starts again on the new
+        configuration."""
         from ..library import sync_roots
+        from ..profiles import sync_profiles
 
+        previous = previous or self.config
         self.config = config
         worker = self._monitor_worker
         self.stop_monitor()
@@ -285,6 +289,8 @@ class MydiaApp(App[None]):
         self.monitor = None
         library = config.library
         await asyncio.to_thread(sync_roots, library.movies, library.shows)
+        if config.quality != previous.quality:
+            await asyncio.to_thread(sync_profiles, config.quality)
         if self.rewire is not None:
             factory, services = await asyncio.to_thread(self.rewire, config)
             self.monitor_factory, self.services = factory, services

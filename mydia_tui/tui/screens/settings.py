@@ -29,7 +29,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label, Static, TextArea
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from ...config import (
     Config,
@@ -42,9 +42,10 @@ from ...config import (
     save_config,
     secrets_of,
 )
+from ...releases.quality import all_profiles, check_quality
 from ..workers import ReportsWorkerErrors
 
-FieldKind = Literal["text", "secret", "int", "float", "bool", "lines", "mappings"]
+FieldKind = Literal["text", "secret", "int", "float", "bool", "lines", "mappings", "choice"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,12 @@ MONITOR_FIELDS = (
     Field("search_interval", "Backlog search (s)", "float"),
     Field("rss_interval", "RSS sync (s)", "float"),
     Field("poll_interval", "Deluge poll (s)", "float"),
+)
+DEFAULT_PROFILE = Field("default_profile", "Default profile", "choice")
+#: the default profile's cutoff and allowed qualities (a [[quality.profiles]] entry of its name)
+PROFILE_FIELDS = (
+    Field("cutoff", "Cutoff"),
+    Field("qualities", "Allowed qualities", placeholder="worst first, separated by commas"),
 )
 #: the keys an indexer added on the screen always writes, whatever their value
 _NEW_INDEXER_KEYS = ("name", "url")
@@ -137,8 +144,13 @@ def _shown(kind: FieldKind, value: Any) -> str:
 
 
 def _edit_widget(field: Field, widget_id: str, value: Any) -> Widget:
+    if field.kind == "choice":
+        choices, chosen = value
+        return Select(
+            [(c, c) for c in choices], value=chosen, allow_blank=False, id=widget_id, compact=True
+        )
     if field.kind == "bool":
-        return Checkbox("", bool(value), id=widget_id)
+        return Checkbox("yes", bool(value), id=widget_id)
     if field.kind in ("lines", "mappings"):
         area = TextArea(_shown(field.kind, value), id=widget_id, soft_wrap=False)
         area.show_line_numbers = False
@@ -154,7 +166,7 @@ def _edit_widget(field: Field, widget_id: str, value: Any) -> Widget:
 def _read(field: Field, widget: Widget) -> Any:
     """What the user entered, as the file will hold it. A number that does not parse stays
     text: the configuration's validation says what is wrong with it (one set of rules)."""
-    if isinstance(widget, Checkbox):
+    if isinstance(widget, Checkbox | Select):
         return widget.value
     if isinstance(widget, TextArea):
         lines = [line.strip() for line in widget.text.splitlines() if line.strip()]
@@ -227,20 +239,27 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     DEFAULT_CSS = """
     SettingsScreen #settings-status { height: auto; padding: 0 1; background: $panel; }
     SettingsScreen #settings-form { height: 1fr; }
-    SettingsScreen .section {
-        height: auto; border: round $primary; padding: 0 1; margin: 0 0 1 0;
-    }
-    SettingsScreen .indexer { height: auto; border-top: dashed $primary-darken-2; }
+    SettingsScreen .section { height: auto; border: round $primary; padding: 0 1; }
+    SettingsScreen .indexer { height: auto; margin-bottom: 1; }
     SettingsScreen .field { height: auto; }
     SettingsScreen .field-row { height: auto; }
-    SettingsScreen .field-label { width: 20; padding: 1 1 0 0; }
-    SettingsScreen .field-row Input { width: 1fr; }
-    SettingsScreen .field-row TextArea { width: 1fr; height: 4; }
-    SettingsScreen .field-row Select { width: 1fr; }
-    SettingsScreen .field-row.-bool .field-label { padding: 0 1 0 0; }
-    SettingsScreen .field-error { height: auto; color: $error; padding: 0 0 0 20; }
+    SettingsScreen .field-label { width: 19; }
+    SettingsScreen .field-row Input {
+        width: 1fr; height: 1; border: none; padding: 0 1; background: $boost;
+    }
+    SettingsScreen .field-row Input:focus { background: $primary 25%; }
+    SettingsScreen .field-row TextArea {
+        width: 1fr; height: 3; border: none; padding: 0 1; background: $boost;
+    }
+    SettingsScreen .field-row TextArea:focus { background: $primary 25%; }
+    SettingsScreen .field-row Checkbox {
+        border: none; padding: 0 1; height: 1; width: auto; background: $boost;
+    }
+    SettingsScreen .field-row Select { width: 1fr; height: auto; }
+    SettingsScreen .field-error { height: auto; color: $error; padding: 0 0 0 19; }
     SettingsScreen .field-error.-empty { display: none; }
-    SettingsScreen .test-result { height: auto; padding: 0 0 0 20; }
+    SettingsScreen .test-result { height: auto; padding: 0 0 0 19; }
+    SettingsScreen .test-result.-empty { display: none; }
     SettingsScreen .hint { height: auto; color: $text-muted; }
     """
 
@@ -259,7 +278,8 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         current = self._current()
         yield Static(
-            "ctrl+s saves and applies · escape closes without saving", id="settings-status"
+            "Settings · ctrl+s saves and applies · escape closes without saving",
+            id="settings-status",
         )
         with VerticalScroll(id="settings-form"):
             with Vertical(id="deluge-section", classes="section") as deluge:
@@ -269,7 +289,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                     "mappings: one per line, remote -> local · ctrl+t tests the connection",
                     classes="hint",
                 )
-                yield Static("", id="deluge-test", classes="test-result")
+                yield Static("", id="deluge-test", classes="test-result -empty")
             with Vertical(id="indexers-section", classes="section") as indexers:
                 indexers.border_title = "Indexers"
                 for index, indexer in enumerate(current["indexers"]):
@@ -286,7 +306,43 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             with Vertical(id="monitor-section", classes="section") as monitor:
                 monitor.border_title = "Monitor intervals"
                 yield from self._rows("monitor", MONITOR_FIELDS, current["monitor"])
+            with Vertical(id="quality-section", classes="section") as quality:
+                quality.border_title = "Quality"
+                yield from self._quality_rows()
+                yield Static(
+                    "the default profile's cutoff and allowed qualities (saved as a "
+                    "[[quality.profiles]] entry of its name)",
+                    classes="hint",
+                )
         yield Footer()
+
+    def _quality_rows(self):
+        config: Config = self.app.config  # type: ignore[attr-defined]
+        profiles = all_profiles(config.quality)
+        default = config.quality.default_profile
+        names = list(profiles) if default in profiles else [default, *profiles]
+        self._fields[("quality", "default_profile")] = DEFAULT_PROFILE
+        yield _row(DEFAULT_PROFILE, ("quality", "default_profile"), (names, default))
+        profile = profiles.get(default)
+        for field in PROFILE_FIELDS:
+            value = self._profile_value(profile, field.key) if profile else ""
+            yield _row(field, ("quality", field.key), value)
+
+    @staticmethod
+    def _profile_value(profile: Any, key: str) -> str:
+        return ", ".join(profile.qualities) if key == "qualities" else profile.cutoff
+
+    @on(Select.Changed, "#quality-default_profile")
+    def _profile_chosen(self, event: Select.Changed) -> None:
+        """The cutoff and qualities shown are the chosen profile's."""
+        config: Config = self.app.config  # type: ignore[attr-defined]
+        profile = all_profiles(config.quality).get(str(event.value))
+        if profile is None:
+            return
+        for field in PROFILE_FIELDS:
+            self.query_one(f"#quality-{field.key}", Input).value = self._profile_value(
+                profile, field.key
+            )
 
     def _rows(self, section: str, fields: tuple[Field, ...], values: dict[str, Any]):
         for field in fields:
@@ -303,7 +359,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         self._indexers = max(self._indexers, index + 1)
         return Vertical(
             *rows,
-            Static("", id=f"indexers-{index}-test", classes="test-result"),
+            Static("", id=f"indexers-{index}-test", classes="test-result -empty"),
             id=f"indexer-{index}",
             classes="indexer",
         )
@@ -339,7 +395,31 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             out[("indexers", index)] = {
                 k: v for k, v in values.items() if k in _NEW_INDEXER_KEYS or v != fresh[k]
             }
+        out.update(self._profile_changes())
         return out
+
+    def _profile_changes(self) -> dict[KeyPath, Any]:
+        """The chosen profile's cutoff and qualities, where they differ from what it is now:
+        set in its ``[[quality.profiles]]`` entry, or a new entry of its name (which replaces
+        the built-in profile of that name)."""
+        config: Config = self.app.config  # type: ignore[attr-defined]
+        name = str(self.query_one("#quality-default_profile", Select).value)
+        profile = all_profiles(config.quality).get(name)
+        if profile is None:
+            return {}
+        text = self.query_one("#quality-qualities", Input).value
+        new = {
+            "qualities": [q.strip() for q in text.split(",") if q.strip()],
+            "cutoff": self.query_one("#quality-cutoff", Input).value.strip(),
+        }
+        old = {"qualities": list(profile.qualities), "cutoff": profile.cutoff}
+        if new == old:
+            return {}
+        entries = [p.name for p in config.quality.profiles]
+        if name in entries:
+            index = entries.index(name)
+            return {("quality", "profiles", index, k): v for k, v in new.items() if v != old[k]}
+        return {("quality", "profiles", len(entries)): {"name": name, **new}}
 
     # -- errors --------------------------------------------------------------------------------
 
@@ -355,8 +435,10 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         message = redact_text(str(error), secrets)
         self._status(Text(f"not saved: {message}", style="bold red"))
         path = _key_path(error.key or "")
+        if path[:2] == ("quality", "profiles") and path[-1] in ("cutoff", "qualities"):
+            path = ("quality", str(path[-1]))  # the default profile's fields
         while path:
-            if path in self._fields:
+            if path in self._fields or path[:1] == ("quality",) and len(path) == 2:
                 line = self.query_one(f"#{_widget_id(path)}-error", Static)
                 problem = redact_text(error.problem or message, secrets)
                 line.update(Text(problem))
@@ -373,7 +455,11 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         value is refused (shown beside its field)."""
         self._clear_errors()
         try:
-            return preview_config(self.app.settings_file(), self.changes())  # type: ignore[attr-defined]
+            return preview_config(
+                self.app.settings_file(),  # type: ignore[attr-defined]
+                self.changes(),
+                check_quality,
+            )
         except ConfigError as exc:
             self._show_error(exc)
             return None
@@ -392,7 +478,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="settings-save", exit_on_error=False)
     def _save(self, path: Path, changes: dict[KeyPath, Any]) -> None:
         try:
-            config = save_config(path, changes)
+            config = save_config(path, changes, check_quality)
         except ConfigError as exc:
             self.post_message(Refused(exc))
             return
@@ -405,9 +491,9 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     @on(Saved)
     def _saved(self, message: Saved) -> None:
         app: Any = self.app
-        app.config = message.config  # the form compares with it from now on
+        previous, app.config = app.config, message.config  # the form compares with it now
         app.run_worker(
-            app.apply_config(message.config), group="settings-apply", exit_on_error=False
+            app.apply_config(message.config, previous), group="settings-apply", exit_on_error=False
         )
         self._status(Text(f"saved to {message.path} and applied", style="green"))
 
@@ -481,7 +567,9 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     def _show_test(self, target: str, text: str, ok: bool | None) -> None:
         style = {True: "green", False: "bold red", None: "dim"}[ok]
-        self.query_one(f"#{target}", Static).update(Text(text, style=style))
+        line = self.query_one(f"#{target}", Static)
+        line.update(Text(text, style=style))
+        line.remove_class("-empty")
 
     def action_close(self) -> None:
         self.dismiss(None)
