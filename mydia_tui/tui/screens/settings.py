@@ -429,9 +429,19 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             assert isinstance(error, Static)
             error.update("")
 
+    def _secrets(self) -> list[str]:
+        """The running configuration's secrets and those typed into the form, for
+        :func:`redact_text`."""
+        typed = [
+            self.query_one(f"#{_widget_id(path)}", Input).value
+            for path, field in self._fields.items()
+            if field.kind == "secret"
+        ]
+        return secrets_of(self.app.config) + [t for t in typed if t]  # type: ignore[attr-defined]
+
     def _show_error(self, error: ConfigError) -> None:
         """The validation's words beside the field it names (else in the status line)."""
-        secrets = secrets_of(self.app.config)  # type: ignore[attr-defined]
+        secrets = self._secrets()
         message = redact_text(str(error), secrets)
         self._status(Text(f"not saved: {message}", style="bold red"))
         path = _key_path(error.key or "")
