@@ -186,6 +186,11 @@ async def test_test_connection_shows_the_daemons_version_or_the_exact_error(
                 daemon_version(daemon.__class__(**{**daemon.__dict__, "port": port}))
             assert str(result.render()) == str(expected.value)
             assert "refused" in str(result.render()).lower()
+            # a value the validation refuses: shown beside its field, nothing is tried
+            await type_into(pilot, "deluge-port", "0")
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: "not tested" in str(result.render()))
+            assert field_error(screen, "deluge-port") == "must be between 1 and 65535"
     assert "not-the-password" not in link.read_text()  # testing writes nothing
 
 

@@ -460,18 +460,18 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     def _status(self, text: Text | str) -> None:
         self.query_one("#settings-status", Static).update(text)
 
-    def _candidate(self) -> Config | None:
-        """The configuration the form describes, validated (nothing written); None when a
-        value is refused (shown beside its field)."""
-        self._clear_errors()
+    def _candidate(self, changes: dict[KeyPath, Any]) -> Config | None:
+        """The configuration the form's ``changes`` describe, validated as saving validates
+        (nothing written); None when a value is refused (a :class:`Refused` is posted, shown
+        beside its field). Called in a test's thread worker: it reads the file."""
         try:
             return preview_config(
                 self.app.settings_file(),  # type: ignore[attr-defined]
-                self.changes(),
+                changes,
                 check_quality,
             )
         except ConfigError as exc:
-            self._show_error(exc)
+            self.post_message(Refused(exc))
             return None
 
     # -- saving --------------------------------------------------------------------------------
@@ -510,16 +510,18 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     # -- testing -------------------------------------------------------------------------------
 
     def action_test_deluge(self) -> None:
-        candidate = self._candidate()
-        if candidate is None:
-            return
+        self._clear_errors()
         self._show_test("deluge-test", "connecting…", None)
-        self._test_deluge(candidate)
+        self._test_deluge(self.changes())
 
     @work(thread=True, exclusive=True, group="settings-test", exit_on_error=False)
-    def _test_deluge(self, candidate: Config) -> None:
+    def _test_deluge(self, changes: dict[KeyPath, Any]) -> None:
         from ...deluge import DelugeError, daemon_version
 
+        candidate = self._candidate(changes)
+        if candidate is None:
+            self.post_message(Tested("deluge-test", "not tested: a value is refused", False))
+            return
         deluge = candidate.deluge
         secrets = secrets_of(candidate)
         try:
@@ -552,18 +554,20 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         if index is None:
             self._status("no indexer to test: ctrl+n adds one")
             return
-        candidate = self._candidate()
-        if candidate is None:
-            return
+        self._clear_errors()
         target = f"indexers-{index}-test"
         self._show_test(target, "asking for its capabilities…", None)
-        self._test_indexer(candidate, index, target)
+        self._test_indexer(self.changes(), index, target)
 
     @work(thread=True, group="settings-test", exit_on_error=False)
-    def _test_indexer(self, candidate: Config, index: int, target: str) -> None:
+    def _test_indexer(self, changes: dict[KeyPath, Any], index: int, target: str) -> None:
         from ...indexers.health import IndexerError
         from ...item_search import probe_indexer
 
+        candidate = self._candidate(changes)
+        if candidate is None:
+            self.post_message(Tested(target, "not tested: a value is refused", False))
+            return
         secrets = secrets_of(candidate)
         try:
             text, ok = probe_indexer(candidate.indexers[index]), True
