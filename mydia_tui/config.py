@@ -17,6 +17,7 @@ import os
 import re
 import tomllib
 import typing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -386,7 +387,7 @@ NOT_IN_FILE = frozenset({"source", "sections"})
 
 def _check(ok: bool, where: str, key: str, what: str) -> None:
     if not ok:
-        raise ConfigError(f"{where}: key '{key}' {what}")
+        raise ConfigError(f"{where}: key '{key}' {what}", key=key, problem=what)
 
 
 def _between(value: float, least: float, most: float, where: str, key: str, unit: str = "") -> None:
@@ -458,7 +459,9 @@ def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config
     known = {f.name for f in dataclasses.fields(Config)} - NOT_IN_FILE
     for key in data:
         if key not in known:
-            raise ConfigError(f"{where}: unknown section or key '{key}'")
+            raise ConfigError(
+                f"{where}: unknown section or key '{key}'", key=key, problem="is not a setting"
+            )
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(Config):
         if f.name in NOT_IN_FILE or f.name not in data:
@@ -473,7 +476,12 @@ def _validate_tree(obj: Any, where: str, prefix: str) -> None:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         label = f"{where} [{prefix}]" if prefix else where
         section: Any = obj  # every section dataclass has validate()
-        section.validate(label)
+        try:
+            section.validate(label)
+        except ConfigError as exc:
+            if exc.key is not None and prefix:
+                exc.key = f"{prefix}.{exc.key}"  # the key's whole path: "deluge.port"
+            raise
         for f in dataclasses.fields(obj):
             value = getattr(obj, f.name)
             child = f"{prefix}.{f.name}" if prefix else f.name
@@ -510,7 +518,8 @@ def _type_name(tp: Any) -> str:
 def _convert(tp: Any, value: Any, where: str, key: str) -> Any:
     origin = typing.get_origin(tp)
     shown = REDACTED if key.rsplit(".", 1)[-1] in SECRET_KEYS else redact_text(repr(value))
-    wrong = ConfigError(f"{where}: key '{key}' must be {_type_name(tp)}, not {shown}")
+    problem = f"must be {_type_name(tp)}, not {shown}"
+    wrong = ConfigError(f"{where}: key '{key}' {problem}", key=key, problem=problem)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise wrong
@@ -518,7 +527,11 @@ def _convert(tp: Any, value: Any, where: str, key: str) -> Any:
         names = {f.name for f in dataclasses.fields(tp)}
         for k in value:
             if k not in names:
-                raise ConfigError(f"{where}: unknown key '{key}.{k}'")
+                raise ConfigError(
+                    f"{where}: unknown key '{key}.{k}'",
+                    key=f"{key}.{k}",
+                    problem="is not a setting",
+                )
         kwargs = {k: _convert(hints[k], v, where, f"{key}.{k}") for k, v in value.items()}
         missing = [
             f.name
@@ -528,7 +541,11 @@ def _convert(tp: Any, value: Any, where: str, key: str) -> Any:
             and f.default_factory is dataclasses.MISSING
         ]
         if missing:
-            raise ConfigError(f"{where}: key '{key}.{missing[0]}' is required")
+            raise ConfigError(
+                f"{where}: key '{key}.{missing[0]}' is required",
+                key=f"{key}.{missing[0]}",
+                problem="is required",
+            )
         return tp(**kwargs)
     if origin is tuple:
         if not isinstance(value, list):
@@ -551,7 +568,8 @@ def _convert(tp: Any, value: Any, where: str, key: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise wrong
         if not math.isfinite(value):
-            raise ConfigError(f"{where}: key '{key}' must be a finite number, not {value!r}")
+            problem = f"must be a finite number, not {value!r}"
+            raise ConfigError(f"{where}: key '{key}' {problem}", key=key, problem=problem)
         return float(value)
     if tp is str:
         if not isinstance(value, str):
@@ -601,26 +619,157 @@ def write_config(cfg: Config, path: str | os.PathLike[str]) -> Path:
     return _write_file(Path(path), dumps(cfg, redact=False))
 
 
+#: where a change goes in the file: section and key names, and indexes into a list of tables,
+#: e.g. ``("deluge", "port")``, ``("indexers", 0, "priority")``, ``("indexers", 2)``
+KeyPath = tuple[str | int, ...]
+
+
 def update_config_value(path: str | os.PathLike[str], section: str, key: str, value: Any) -> None:
     """Set one key in the file, keeping the user's comments and layout (tomlkit round trip);
-    the file is written as :func:`write_config` writes (through a symlink, mode 0600).
-    Raises :class:`ConfigError` when the file cannot be read or is not valid TOML."""
+    the file is written as :func:`write_config` writes (through a symlink, mode 0600). The
+    value is not validated (the TUI saves its theme with it). Raises :class:`ConfigError`
+    when the file cannot be read or is not valid TOML."""
     target = Path(os.path.realpath(path))
+    doc = _read_document(target)
+    _apply_changes(doc, {(section, key): value})
+    _write_file(target, tomlkit.dumps(doc))
+
+
+#: a further check of a whole new configuration, raising :class:`ConfigError` (the quality
+#: profiles' own rules live with the qualities: :func:`mydia_tui.releases.quality.check_quality`)
+ConfigCheck = Callable[[Config], object]
+
+
+def preview_config(
+    path: str | os.PathLike[str], changes: Mapping[KeyPath, Any], check: ConfigCheck | None = None
+) -> Config:
+    """The configuration the file at ``path`` would hold with ``changes`` applied (see
+    :func:`save_config`), validated exactly as :func:`load_config` validates what it reads
+    (then by ``check``); nothing is written. Raises :class:`ConfigError` (with its ``key`` and
+    ``problem``) for a wrong value, or when the file cannot be read or is not valid TOML."""
+    return _edited(path, changes, check)[0]
+
+
+def save_config(
+    path: str | os.PathLike[str], changes: Mapping[KeyPath, Any], check: ConfigCheck | None = None
+) -> Config:
+    """Apply ``changes`` to the configuration file in one round trip and return the new
+    configuration (``source`` is ``path``).
+
+    ``changes`` maps a :data:`KeyPath` to its new value: a string, number, bool or list sets
+    the key (a missing table is created); ``None`` removes the key (or the list entry); a
+    dict is merged into the table there (only its keys are set); at a list index one past
+    the end, a dict adds a new table (``[[indexers]]``). A list of dicts given for a list of
+    tables updates its entries in place, key by key. Keys whose value does not change are not
+    touched, so the user's comments and the formatting of every other line stay as they were.
+
+    The result is validated first, exactly as :func:`load_config` validates (one set of
+    rules), then by ``check`` when given; an invalid value raises :class:`ConfigError` and
+    nothing is written. The file is written as :func:`write_config` writes: atomically,
+    mode 0600, through a symlink (its target is written, the link stays)."""
+    cfg, text, target = _edited(path, changes, check)
+    _write_file(target, text)
+    return cfg
+
+
+def _edited(
+    path: str | os.PathLike[str], changes: Mapping[KeyPath, Any], check: ConfigCheck | None
+) -> tuple[Config, str, Path]:
+    """(the validated new configuration, the new file text, the file to write)."""
+    target = Path(os.path.realpath(path))
+    doc = _read_document(target)
+    _apply_changes(doc, changes)
+    text = tomlkit.dumps(doc)
+    try:
+        data = tomllib.loads(text)  # what load_config will read back
+    except tomllib.TOMLDecodeError as exc:  # pragma: no cover - tomlkit writes valid TOML
+        raise ConfigError(f"{path}: the edited file would not be valid TOML: {exc}") from None
+    cfg = config_from_dict(data, source=Path(path))
+    if check is not None:
+        check(cfg)
+    return cfg, text, target
+
+
+def _read_document(target: Path) -> tomlkit.TOMLDocument:
+    """The file as a tomlkit document (an empty one when it does not exist yet)."""
     try:
         text = read_capped(target, MAX_CONFIG_BYTES, "configuration file").decode("utf-8")
-        doc = tomlkit.parse(text)
+        return tomlkit.parse(text)
     except FileNotFoundError:
-        doc = tomlkit.document()
+        return tomlkit.document()
     except UnreadableFile as exc:
         raise ConfigError(str(exc)) from None
     except (UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
         raise ConfigError(f"{target}: cannot update it: {exc}") from None
-    table = doc.get(section)
-    if table is None:
-        table = tomlkit.table()
-        doc[section] = table
-    table[key] = value
-    _write_file(target, tomlkit.dumps(doc))
+
+
+def _apply_changes(doc: Any, changes: Mapping[KeyPath, Any]) -> None:
+    for keypath, value in changes.items():
+        container = doc
+        for i, part in enumerate(keypath[:-1]):
+            if isinstance(part, int):
+                container = container[part]
+                continue
+            if part not in container:
+                new = tomlkit.aot() if isinstance(keypath[i + 1], int) else tomlkit.table()
+                container[part] = new
+            container = container[part]
+        _set(container, keypath[-1], value)
+
+
+def _set(container: Any, key: str | int, value: Any) -> None:
+    """Set ``container[key]`` to ``value`` touching only what changes (see save_config)."""
+    if isinstance(key, int):
+        if value is None:
+            del container[key]
+        elif key == len(container):
+            container.append(_new_table(value) if isinstance(value, dict) else value)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                _set(container[key], k, v)
+        else:
+            container[key] = value
+        return
+    if value is None:
+        if key in container:
+            del container[key]
+        return
+    old = container.get(key)
+    if isinstance(value, dict) and isinstance(old, dict):
+        for k, v in value.items():
+            _set(old, k, v)
+        return
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, dict) for v in value)
+        and isinstance(old, tomlkit.items.AoT)
+    ):
+        for i, entry in enumerate(value):
+            if i < len(old):
+                for k in [k for k in old[i] if k not in entry]:
+                    del old[i][k]
+            _set(old, i, entry)
+        while len(old) > len(value):
+            del old[len(old) - 1]
+        return
+    if old is not None and _plain(old) == value:
+        return  # unchanged: the line keeps its formatting and comment
+    container[key] = _new_table(value) if isinstance(value, dict) else value
+
+
+def _new_table(value: dict[str, Any]) -> Any:
+    """A table holding ``value``, ending with a blank line (an entry added to a list of
+    tables is set apart from what follows it, as a person writes it)."""
+    table = tomlkit.table()
+    for k, v in value.items():
+        table[k] = v
+    table.add(tomlkit.nl())
+    return table
+
+
+def _plain(item: Any) -> Any:
+    return item.unwrap() if hasattr(item, "unwrap") else item
 
 
 def _write_file(path: Path, text: str) -> Path:

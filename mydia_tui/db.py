@@ -63,6 +63,20 @@ def describe_target(target: str) -> str:
     return target
 
 
+def bound_target() -> str:
+    """Where the database the models are bound to is: the SQLite file's path, or a
+    ``postgresql://user@host:port/name`` URL (no password); for messages and doctor."""
+    db = database.obj
+    if db is None:
+        return ""
+    if isinstance(db, SqliteDatabase):
+        return str(db.database)
+    params = getattr(db, "connect_params", {}) or {}
+    user = f"{params['user']}@" if params.get("user") else ""
+    port = f":{params['port']}" if params.get("port") else ""
+    return f"postgresql://{user}{params.get('host', '')}{port}/{db.database}"
+
+
 def make_database(target: str) -> Database:
     """A Peewee database for ``target`` (a file path, ``sqlite:///path`` or ``postgresql://``)."""
     if "://" in target:

@@ -1003,6 +1003,19 @@ class DelugeClient:
         return DelugeUnreachable(f"Deluge at {where}: {name}: {first}", where)
 
 
+def daemon_version(config: DelugeConfig) -> str:
+    """Connect once to the daemon ``config`` names, log in, and return its version (e.g.
+    "2.1.1"); the connection is closed again. Bounded by ``config.timeout`` (seconds).
+    Raises :class:`DelugeError` with the exact reason (:class:`DelugeUnreachable`,
+    :class:`DelugeTimeout`, :class:`DelugeUnknownUser`, :class:`DelugeBadPassword`, ...); the
+    password is never in the message. The settings screen's "test connection"."""
+    client = DelugeClient(config)
+    try:
+        return client.connect()
+    finally:
+        client.close()
+
+
 def _close_quietly(client: Any) -> None:
     try:
         client._socket.close()

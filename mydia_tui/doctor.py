@@ -1,12 +1,20 @@
-"""``mydia-tui doctor``: check the configuration, the database, the library folders, Deluge and
-the indexers, and say what to fix. Exit status 1 when something is wrong."""
+"""``mydia-tui doctor`` and the TUI's health screen: check the configuration, the database, the
+library folders (readable, writable, free space, on one file system with the downloads or
+not), Deluge and the indexers, and say what to fix. Exit status 1 when something is wrong.
+
+Every check takes a context with ``config`` (the :class:`~mydia_tui.config.Config`),
+``db()`` (the open database) and ``db_target`` (where it is: a path or a URL):
+the command line's :class:`~mydia_tui.cli.main.Context`, or :class:`OpenLibrary` for a
+library already open. :func:`run_checks` runs them all, for both."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,6 +24,25 @@ class Finding:
     message: str
     #: a warning does not make doctor fail
     warning: bool = False
+
+
+@dataclass(frozen=True)
+class OpenLibrary:
+    """The context of the checks for a library already open (the TUI): its configuration and
+    the database the models are bound to (:func:`mydia_tui.db.bound_target` says where)."""
+
+    config: Any
+
+    @property
+    def db_target(self) -> str:
+        from .db import bound_target
+
+        return bound_target()
+
+    def db(self) -> Any:
+        from .models import database
+
+        return database.obj
 
 
 def check_config(ctx) -> list[Finding]:
@@ -35,11 +62,11 @@ LOW_SPACE_BYTES = 1024**3
 
 
 def check_database(ctx) -> list[Finding]:
-    from .db import describe_target, integrity_problems, is_sqlite, resolve_target
+    from .db import describe_target, integrity_problems, is_sqlite
     from .migrations import LATEST, schema_version
     from .models import Download, MediaItem
 
-    resolved = resolve_target(ctx.args.db, ctx.config.database)
+    resolved = ctx.db_target
     target = describe_target(resolved)
     db = ctx.db()
     problems = integrity_problems(db)
@@ -127,9 +154,55 @@ def check_library(ctx) -> list[Finding]:
                 out.append(Finding("library", True, f"{kind} folder {root}"))
                 out.extend(_free_space("library", path))
     deluge = ctx.config.deluge
-    for folder in {deluge.movies_location, deluge.shows_location} - {""}:
+    for folder in {
+        deluge.local_path(deluge.movies_location),
+        deluge.local_path(deluge.shows_location),
+    } - {""}:
         if Path(folder).is_dir():  # a folder on this machine (Deluge may run elsewhere)
             out.extend(_free_space("downloads", Path(folder)))
+    out.extend(_file_systems(ctx.config))
+    return out
+
+
+def _file_systems(config) -> list[Finding]:
+    """For each library folder with a download folder (``[deluge] movies_location`` /
+    ``shows_location``, as this machine sees it through the path mappings) that exists here:
+    whether both are on one file system (``st_dev``), so that imports are hardlinks (no
+    second copy of a seeding file), or a warning that imports will be copies."""
+    deluge = config.deluge
+    out = []
+    for kind, roots, location in (
+        ("movies", config.library.movies, deluge.movies_location),
+        ("shows", config.library.shows, deluge.shows_location),
+    ):
+        downloads = deluge.local_path(location) if location else ""
+        if not downloads or not os.path.isdir(downloads):
+            continue
+        for root in roots:
+            try:
+                same = os.stat(root).st_dev == os.stat(downloads).st_dev
+            except OSError:
+                continue  # a missing folder has its own finding
+            if same:
+                out.append(
+                    Finding(
+                        "library",
+                        True,
+                        f"{kind} downloads {downloads} and folder {root} are on one file system: "
+                        "imports are hardlinks (no second copy)",
+                    )
+                )
+            else:
+                out.append(
+                    Finding(
+                        "library",
+                        False,
+                        f"{kind} downloads {downloads} and folder {root} are on different file "
+                        "systems: imports are copies (twice the space while seeding); put both "
+                        "on one disk for hardlinks",
+                        warning=True,
+                    )
+                )
     return out
 
 
@@ -238,4 +311,32 @@ def check_indexers(ctx) -> list[Finding]:
     return [Finding("indexers", ok, message) for ok, message in probe(ctx.config)]
 
 
-CHECKS = (check_config, check_database, check_library, check_deluge, check_indexers)
+CHECKS: tuple[Callable[[Any], list[Finding]], ...] = (
+    check_config,
+    check_database,
+    check_library,
+    check_deluge,
+    check_indexers,
+)
+
+
+def run_checks(ctx) -> list[Finding]:
+    """Every check of :data:`CHECKS` on ``ctx``, in order; a check that raises becomes one
+    failed finding with the error's text (doctor reports, it does not crash). Every message
+    is redacted (:func:`~mydia_tui.config.redact_text` with the configuration's secrets).
+    Blocks on the network (Deluge, each indexer: bounded by their timeouts, in seconds)."""
+    from .config import redact_text, secrets_of
+
+    findings: list[Finding] = []
+    for check in CHECKS:
+        try:
+            findings.extend(check(ctx))
+        except Exception as exc:  # noqa: BLE001 - doctor reports, it does not crash
+            findings.append(Finding(check.__name__.removeprefix("check_"), False, str(exc)))
+    secrets = secrets_of(ctx.config)
+    return [Finding(f.area, f.ok, redact_text(f.message, secrets), f.warning) for f in findings]
+
+
+def failed(findings: list[Finding]) -> list[Finding]:
+    """The findings that make doctor fail (not ok, not a warning)."""
+    return [f for f in findings if not f.ok and not f.warning]

@@ -25,9 +25,18 @@ class UsageError(MydiaError):
 
 
 class ConfigError(MydiaError):
-    """The configuration file is unreadable or holds a wrong value."""
+    """The configuration file is unreadable or holds a wrong value.
+
+    For a wrong value, ``key`` is its dotted path in the file (``"deluge.port"``,
+    ``"indexers[0].url"``) and ``problem`` what is wrong with it ("must be between 1 and
+    65535"), so a form can show the message beside the field; both are None otherwise."""
 
     exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, *, key: str | None = None, problem: str | None = None):
+        super().__init__(message)
+        self.key = key
+        self.problem = problem
 
 
 class DatabaseError(MydiaError):

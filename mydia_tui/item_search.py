@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
-from .config import Config, redact_text, secrets_of
+from .config import Config, IndexerConfig, redact_text, secrets_of
 from .errors import UsageError
 from .events import IndexerHealthSummary
 from .indexers.health import IndexerError, health_of, indexer_health
@@ -75,7 +75,8 @@ def indexers_paused(config: Config) -> str:
 
 
 def check_indexers(config: Config) -> list[tuple[bool, str]]:
-    """For doctor: read each enabled indexer's capabilities now."""
+    """For doctor and the health screen: read each enabled indexer's capabilities now
+    (:func:`probe_indexer`); (ok, one line) per configured indexer, secrets redacted."""
     out = []
     secrets = secrets_of(config)
     for cfg in config.indexers:
@@ -83,20 +84,26 @@ def check_indexers(config: Config) -> list[tuple[bool, str]]:
             out.append((True, f"{cfg.name}: disabled"))
             continue
         try:
-            caps = TorznabClient(cfg).caps(refresh=True)
-            modes = [
-                m
-                for m, ok in (
-                    ("search", caps.search),
-                    ("tv", caps.tv_search),
-                    ("movie", caps.movie_search),
-                )
-                if ok
-            ]
-            out.append((True, f"{cfg.name}: answers ({', '.join(modes) or 'no search modes'})"))
+            out.append((True, probe_indexer(cfg)))
         except IndexerError as exc:
             out.append((False, redact_text(str(exc), secrets)))
     return out
+
+
+def probe_indexer(cfg: IndexerConfig) -> str:
+    """Ask the indexer ``cfg`` describes for its capabilities now (``t=caps``, one request,
+    bounded by its ``timeout`` in seconds) and say what it answers: "name: answers (search,
+    tv, movie)". The answer is kept as its cached caps. Raises
+    :class:`~mydia_tui.indexers.health.IndexerError` saying why it did not answer (refused,
+    timed out, bad API key, not a Torznab document); the API key is never in the message.
+    The settings screen's "test" and doctor's indexer findings."""
+    caps = TorznabClient(cfg).caps(refresh=True)
+    modes = [
+        m
+        for m, ok in (("search", caps.search), ("tv", caps.tv_search), ("movie", caps.movie_search))
+        if ok
+    ]
+    return f"{cfg.name}: answers ({', '.join(modes) or 'no search modes'})"
 
 
 def target_for(item_id: int, season: int | None, episode: int | None) -> Target:

@@ -107,3 +107,125 @@ def test_redact_text_strips_urls_and_known_values():
     out = redact_text(text, ["abcdef"])
     assert "abcdef" not in out and ":pw@" not in out
     assert "t=caps" in out
+
+
+# -- save_config: several changes in one round trip, only what changes is touched --------------
+
+EDITED = """\
+# top comment
+[deluge]
+host = "nas.local"   # the NAS
+port   =   58846     # odd spacing
+
+[[deluge.path_mappings]]
+remote = "/data"  # as the NAS sees it
+local = "/mnt/data"
+
+[[indexers]]
+name = "one"  # first
+url = "http://127.0.0.1:9117/one"
+
+[tui]
+theme = "nord"
+"""
+
+
+def test_save_config_sets_several_keys_and_tables_in_one_round_trip(tmp_path):
+    from mydia_tui.config import save_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(EDITED)
+    cfg = save_config(
+        path,
+        {
+            ("deluge", "password"): "pw",
+            ("deluge", "path_mappings"): [
+                {"remote": "/data", "local": "/mnt/data2"},
+                {"remote": "/more", "local": "/mnt/more"},
+            ],
+            ("indexers", 0, "priority"): 3,
+            ("indexers", 1): {"name": "two", "url": "http://127.0.0.1:9117/two"},
+            ("monitor", "poll_interval"): 10,
+            ("tui", "theme"): "nord",  # unchanged: the line is not rewritten
+        },
+    )
+    text = path.read_text()
+    for kept in (
+        "# top comment",
+        'host = "nas.local"   # the NAS',
+        "port   =   58846     # odd spacing",
+        'remote = "/data"  # as the NAS sees it',
+        'name = "one"  # first',
+    ):
+        assert kept in text
+    assert 'local = "/mnt/data2"' in text and 'remote = "/more"' in text
+    assert cfg == load_config(path)
+    assert cfg.source == path
+    assert cfg.deluge.password == "pw" and cfg.monitor.poll_interval == 10.0
+    assert [(i.name, i.priority) for i in cfg.indexers] == [("one", 3), ("two", 25)]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # None removes a key, a list entry, or (an empty list of tables) the whole list
+    cfg = save_config(
+        path,
+        {("deluge", "password"): None, ("indexers", 1): None, ("deluge", "path_mappings"): None},
+    )
+    assert cfg.deluge.password == "" and len(cfg.indexers) == 1 and not cfg.deluge.path_mappings
+    assert "# top comment" in path.read_text()
+
+
+def test_save_config_refuses_an_invalid_value_naming_its_key_and_writes_nothing(tmp_path):
+    from mydia_tui.config import preview_config, save_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(EDITED)
+    before = path.read_bytes()
+    cases = [
+        ({("deluge", "port"): 0}, "deluge.port", "must be between 1 and 65535"),
+        ({("deluge", "port"): "abc"}, "deluge.port", "must be a whole number, not 'abc'"),
+        ({("indexers", 0, "url"): "ftp://x"}, "indexers[0].url", "must start with http://"),
+        (
+            {("deluge", "path_mappings", 0, "local"): "relative"},
+            "deluge.path_mappings[0].local",
+            "must be an absolute folder",
+        ),
+        ({("indexers", 1): {"name": "one", "url": "http://x"}}, "indexers", "must be unique"),
+        ({("deluge", "pasword"): "x"}, "deluge.pasword", "is not a setting"),
+    ]
+    for changes, key, problem in cases:
+        for call in (save_config, preview_config):
+            with pytest.raises(ConfigError) as caught:
+                call(path, changes)
+            assert caught.value.key == key, caught.value
+            assert caught.value.problem.startswith(problem) or problem in caught.value.problem
+    assert path.read_bytes() == before
+
+
+def test_save_config_runs_a_further_check_before_writing(tmp_path):
+    from mydia_tui.config import save_config
+    from mydia_tui.releases.quality import check_quality
+
+    path = tmp_path / "config.toml"
+    path.write_text(EDITED)
+    before = path.read_bytes()
+    with pytest.raises(ConfigError) as caught:
+        save_config(path, {("quality", "default_profile"): "Nope"}, check_quality)
+    assert caught.value.key == "quality.default_profile"
+    with pytest.raises(ConfigError) as caught:
+        save_config(
+            path,
+            {("quality", "profiles", 0): {"name": "Mine", "qualities": ["Bluray-9000p"]}},
+            check_quality,
+        )
+    assert caught.value.key == "quality.profiles[0].qualities"
+    assert path.read_bytes() == before
+    cfg = save_config(path, {("quality", "default_profile"): "HD-720p"}, check_quality)
+    assert cfg.quality.default_profile == "HD-720p"
+
+
+def test_a_new_config_file_is_created_by_save_config(tmp_path):
+    from mydia_tui.config import save_config
+
+    path = tmp_path / "new" / "config.toml"
+    cfg = save_config(path, {("deluge", "host"): "h", ("deluge", "port"): 5})
+    assert (cfg.deluge.host, cfg.deluge.port) == ("h", 5) and cfg.deluge_configured
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -96,3 +96,36 @@ def test_doctor_checks_path_mappings_and_names_the_missing_one(cli, deluged, tmp
     assert not findings[missing]["ok"]
     labels = [m for m in findings if "the Label plugin is off in Deluge" in m]
     assert labels and "labels are not set" in labels[0]
+
+
+def test_doctor_says_whether_downloads_and_library_share_a_file_system(cli, tmp_path):
+    """One file system: imports are hardlinks; another (a tmpfs here): a warning that imports
+    are copies. The same finding the TUI's health screen shows (one check)."""
+    import os
+    import tempfile
+
+    if not os.path.isdir("/dev/shm") or os.stat("/dev/shm").st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("needs /dev/shm on another file system than the test's folder")
+    movies = tmp_path / "movies"
+    shows = tmp_path / "shows"
+    for folder in (movies, shows):
+        folder.mkdir()
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as elsewhere:
+        from mydia_tui.config import DelugeConfig
+
+        cfg = Config(
+            deluge=DelugeConfig(port=1, movies_location=str(downloads), shows_location=elsewhere),
+            library=LibraryConfig(movies=(str(movies),), shows=(str(shows),)),
+        )
+        cli.config_path = write_config(cfg, tmp_path / "config.toml")
+        r = cli("doctor")
+    assert (
+        f"[ok  ] library   movies downloads {downloads} and folder {movies} are on one file "
+        "system: imports are hardlinks (no second copy)"
+    ) in r.out, r.out
+    assert (
+        f"[warn] library   shows downloads {elsewhere} and folder {shows} are on different file "
+        "systems: imports are copies"
+    ) in r.out, r.out

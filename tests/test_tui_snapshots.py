@@ -69,3 +69,110 @@ def test_help_screen(demo, snap_compare):
     assert snap_compare(
         MydiaApp(), terminal_size=(100, 50), run_before=keys_then_settle("question_mark")
     )
+
+
+# -- the settings and health screens (fixed values: no temporary paths, no free ports) ---------
+
+SETTINGS_TOML = """\
+# a commented config, as a user writes it
+[deluge]
+host = "127.0.0.1"
+port = 58846
+username = "mydia"
+password = "hunter22"
+movies_location = "/downloads/movies"
+shows_location = "/downloads/tv"
+
+[[deluge.path_mappings]]
+remote = "/data/downloads"
+local = "/mnt/nas/downloads"
+
+[[indexers]]
+name = "jackett"
+url = "http://127.0.0.1:9117/api/v2.0/indexers/all/results/torznab"
+api_key = "abcdef123456"
+
+[[indexers]]
+name = "prowlarr"
+url = "http://127.0.0.1:9696/1/api"
+api_key = "654321fedcba"
+enabled = false
+priority = 50
+
+[library]
+movies = ["/media/movies"]
+shows = ["/media/tv"]
+"""
+
+
+def settings_app(tmp_path):
+    from mydia_tui.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(SETTINGS_TOML)
+    path.chmod(0o600)
+    return MydiaApp(config=load_config(path), config_path=str(path))
+
+
+def open_screen(key: str, ready):
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        for _ in range(400):  # an empty library: nothing to show in the details
+            await pilot.pause(0.02)
+            if app.main.is_mounted and app.main.library.complete:
+                break
+        await pilot.press(key)
+        for _ in range(400):
+            await pilot.pause(0.02)
+            if ready(pilot.app.screen):
+                break
+        else:
+            raise AssertionError("the screen did not become ready")
+        await pilot.pause()
+
+    return run_before
+
+
+def settings_ready(screen) -> bool:
+    return type(screen).__name__ == "SettingsScreen" and screen.is_mounted
+
+
+def health_ready(screen) -> bool:
+    return type(screen).__name__ == "HealthScreen" and screen.findings is not None
+
+
+def test_settings_screen_80x24(db, tmp_path, snap_compare):
+    assert snap_compare(
+        settings_app(tmp_path), terminal_size=(80, 24), run_before=open_screen("O", settings_ready)
+    )
+
+
+def test_settings_screen_120x36(db, tmp_path, snap_compare):
+    assert snap_compare(
+        settings_app(tmp_path), terminal_size=(120, 36), run_before=open_screen("O", settings_ready)
+    )
+
+
+@pytest.fixture
+def health_app(tmp_path, monkeypatch):
+    """A library opened by a relative path and Deluge on a port nothing listens on (1): what
+    the health screen shows holds no temporary path and no free port."""
+    from mydia_tui.config import Config, DelugeConfig
+    from mydia_tui.db import open_database
+
+    monkeypatch.chdir(tmp_path)
+    database = open_database("library.sqlite3")
+    yield MydiaApp(config=Config(deluge=DelugeConfig(port=1, timeout=2.0)))
+    database.close()
+
+
+def test_health_screen_80x24(health_app, snap_compare):
+    assert snap_compare(
+        health_app, terminal_size=(80, 24), run_before=open_screen("H", health_ready)
+    )
+
+
+def test_health_screen_120x36(health_app, snap_compare):
+    assert snap_compare(
+        health_app, terminal_size=(120, 36), run_before=open_screen("H", health_ready)
+    )

@@ -41,6 +41,13 @@ class Context:
             self._db = open_library(self.config, self.args.db)
         return self._db
 
+    @property
+    def db_target(self) -> str:
+        """Where the database is: ``--db``, ``$MYDIA_TUI_DB``, the config's, or the default."""
+        from ..db import resolve_target
+
+        return resolve_target(self.args.db, self.config.database)
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()

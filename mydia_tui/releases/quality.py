@@ -21,6 +21,7 @@ replace them by name.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import ProfileConfig, QualityConfig
 from ..errors import ConfigError
@@ -175,12 +176,16 @@ BUILTIN_PROFILES: tuple[ProfileConfig, ...] = (
 def all_profiles(quality: QualityConfig | None = None) -> dict[str, ProfileConfig]:
     """Built-in profiles, with the config's added or replacing them by name."""
     profiles = {p.name: p for p in BUILTIN_PROFILES}
-    for p in quality.profiles if quality else ():
+    for index, p in enumerate(quality.profiles if quality else ()):
         unknown = [q for q in p.qualities if q not in _RANK]
         if unknown:
+            problem = (
+                f"names unknown qualities {unknown}: use names like {', '.join(QUALITIES[12:20])}"
+            )
             raise ConfigError(
-                f"quality profile {p.name!r} names unknown qualities {unknown}: "
-                f"use names like {', '.join(QUALITIES[12:20])}"
+                f"quality profile {p.name!r} {problem}",
+                key=f"quality.profiles[{index}].qualities",
+                problem=problem,
             )
         profiles[p.name] = p
     return profiles
@@ -192,7 +197,18 @@ def resolve_profile(name: str | None, quality: QualityConfig | None = None) -> P
     profiles = all_profiles(quality)
     wanted = name or quality.default_profile
     if wanted not in profiles:
+        problem = f"is no quality profile: known are {', '.join(sorted(profiles))}"
         raise ConfigError(
-            f"no quality profile named {wanted!r}: known are {', '.join(sorted(profiles))}"
+            f"no quality profile named {wanted!r}: known are {', '.join(sorted(profiles))}",
+            key="quality.default_profile" if name is None else None,
+            problem=problem,
         )
     return profiles[wanted]
+
+
+def check_quality(config: Any) -> None:
+    """The quality rules a configuration must meet beyond its file's own validation: every
+    profile names known qualities, and ``[quality] default_profile`` names a profile. Raises
+    :class:`ConfigError` (with ``key`` and ``problem``). The settings screen checks a new
+    configuration with it before saving."""
+    resolve_profile(None, config.quality)

@@ -12,6 +12,10 @@ How the rest of the program talks to it:
   words; :meth:`MydiaApp.call_service` runs one in a thread worker (an exception is shown and
   kept in the history), then the downloads are read again. Without services their actions
   are hidden (``check_action``).
+- ``rewire(config)`` (optional) builds the monitor factory and the services again for a new
+  configuration, returning ``(monitor_factory, services)``; it runs in a thread.
+  :meth:`MydiaApp.apply_config` (the settings screen saved a file) stops the monitor, calls it
+  and starts the new monitor: a new configuration applies without a restart.
 - :meth:`MydiaApp.post_core_event` takes any :mod:`mydia_tui.events` event from any thread.
 - An uncaught error ends the app (Textual's rule) with ``return_code`` 1 and the error in
   :attr:`MydiaApp.crash`; whoever ran the app reports it (the command line: one line, and the
@@ -27,6 +31,7 @@ import signal
 import threading
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from rich.console import Console
@@ -34,6 +39,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
@@ -69,6 +75,9 @@ WORK = {
     "details-write": "changing what is monitored",
     "downloads-read": "reading the downloads",
     "changes-read": "looking for changes made by other programs",
+    "settings-save": "saving the settings",
+    "settings-test": "testing the settings",
+    "health-read": "checking the health",
 }
 
 #: how often the app looks for changes made by another process (the command line, a headless
@@ -96,6 +105,22 @@ class MydiaApp(App[None]):
             "Monitor",
             id="app.monitor",
             tooltip="Pause or resume the background monitor",
+        ),
+        Binding(
+            "O",
+            "settings",
+            "Settings",
+            show=False,
+            id="app.settings",
+            tooltip="Open the settings: Deluge, indexers, folders, intervals, quality",
+        ),
+        Binding(
+            "H",
+            "health",
+            "Health",
+            show=False,
+            id="app.health",
+            tooltip="Open the health checks (what mydia-tui doctor finds)",
         ),
         Binding(
             "1",
@@ -130,12 +155,15 @@ class MydiaApp(App[None]):
         *,
         monitor_factory: Callable[[], Monitor] | None = None,
         services: AppServices | None = None,
+        rewire: Callable[[Config], tuple[Callable[[], Monitor] | None, AppServices | None]]
+        | None = None,
     ) -> None:
         super().__init__()
         self.config = config or Config()
         self.config_path = config_path
         self.monitor_factory = monitor_factory
         self.services = services
+        self.rewire = rewire
         self.monitor: Monitor | None = None
         self.monitor_paused = False
         self._monitor_stop = threading.Event()
@@ -246,6 +274,52 @@ class MydiaApp(App[None]):
             self.resume_monitor()
         else:
             self.pause_monitor()
+
+    # -- a new configuration -------------------------------------------------------------------
+
+    def settings_file(self) -> Path:
+        """The file settings are saved to: ``--config``, else the file the configuration was
+        read from, else the default place (``$MYDIA_TUI_CONFIG`` or the user's config folder)."""
+        from ..paths import config_path
+
+        return Path(self.config_path or self.config.source or config_path(None))
+
+    async def apply_config(self, config: Config, previous: Config | None = None) -> None:
+        """Make ``config`` (just saved) the app's configuration without a restart: the monitor
+        is stopped (waiting for it to return), the monitor factory and services are rebuilt
+        through ``rewire`` (a thread), the library folders are made the library's roots, the
+        quality profiles are written to the library when they changed from ``previous`` (the
+        configuration before; default: the app's), the status bar's setup line is updated and
+        forgets what the old setup reported, and the monitor starts again on the new
+        configuration."""
+        from ..library import sync_roots
+        from ..profiles import sync_profiles
+
+        previous = previous or self.config
+        self.config = config
+        worker = self._monitor_worker
+        self.stop_monitor()
+        if worker is not None and not worker.is_finished:
+            try:
+                await worker.wait()
+            except Exception:  # noqa: BLE001 - its failure was reported by worker_changed
+                pass
+        self._monitor_worker = None
+        self.monitor = None
+        library = config.library
+        await asyncio.to_thread(sync_roots, library.movies, library.shows)
+        if config.quality != previous.quality:
+            await asyncio.to_thread(sync_profiles, config.quality)
+        if self.rewire is not None:
+            factory, services = await asyncio.to_thread(self.rewire, config)
+            self.monitor_factory, self.services = factory, services
+        if self.main.is_mounted:
+            self.main.status.set_setup(
+                deluge_configured=config.deluge_configured,
+                has_indexers=bool(config.enabled_indexers),
+            )
+            self.main.status.set_monitor(None, enabled=self.monitor_factory is not None)
+        self.start_monitor()
 
     # -- events from the core ------------------------------------------------------------------
 
@@ -420,6 +494,30 @@ class MydiaApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_settings(self) -> None:
+        from .screens.settings import SettingsScreen
+
+        self._open(SettingsScreen)
+
+    def action_health(self) -> None:
+        from .screens.health import HealthScreen
+
+        self._open(HealthScreen)
+
+    def _open(self, screen_type: type[Screen]) -> None:
+        """Show the screen of ``screen_type``: the one open already (brought to the top), or
+        a new one; a modal screen above the main screen is closed first."""
+        if isinstance(self.screen, screen_type):
+            return
+        while len(self.screen_stack) > 2 and isinstance(self.screen, ModalScreen):
+            self.pop_screen()
+        for screen in self.screen_stack:
+            if isinstance(screen, screen_type):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        self.push_screen(screen_type())
+
     def action_toggle_maximize(self) -> None:
         screen = self.screen
         if screen.maximized is not None:
@@ -446,7 +544,4 @@ class MydiaApp(App[None]):
 
     @work(thread=True, group="config-write", exit_on_error=False)
     def _save_theme(self, name: str) -> None:
-        from ..paths import config_path
-
-        path = self.config_path or self.config.source or config_path(None)
-        update_config_value(path, "tui", "theme", name)
+        update_config_value(self.settings_file(), "tui", "theme", name)

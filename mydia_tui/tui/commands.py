@@ -1,4 +1,5 @@
-"""The command palette lists every action of every pane."""
+"""The command palette lists every action of every pane, and those of the screen it was
+opened on (the settings and health screens' actions while that screen is open)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ class ActionsProvider(Provider):
     def _commands(self):
         keymap = getattr(self.app, "keymap", {})
         for entry in catalog(self.app):
+            if entry.screen is not None and not isinstance(self.screen, entry.screen):
+                continue  # another screen's action: it would act on nothing here
             b = entry.binding
             name = f"{entry.section}: {b.description}"
             keys = keys_for(b, keymap).replace("slash", "/").replace("question_mark", "?")
@@ -24,6 +27,10 @@ class ActionsProvider(Provider):
         screen = app.screen
         if entry.target == "":
             await app.run_action(entry.binding.action)
+            return
+        if entry.target == "*screen":
+            if entry.screen is not None and isinstance(screen, entry.screen):
+                await app.run_action(entry.binding.action, screen)
             return
         if entry.target == "*focused":
             widget = screen.focused if isinstance(screen.focused, RowView) else None

@@ -6,18 +6,24 @@ from dataclasses import dataclass
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 
 @dataclass(frozen=True)
 class KeyEntry:
     section: str
-    #: CSS selector of the widget the action runs on ("" for the app, "*focused" for lists)
+    #: CSS selector of the widget the action runs on ("" for the app, "*focused" for lists,
+    #: "*screen" for the screen of type ``screen``)
     target: str
     binding: Binding
+    #: the screen whose binding it is (its actions run only while that screen is open)
+    screen: type[Screen] | None = None
 
 
 def catalog(app: App) -> list[KeyEntry]:
     """Every binding of the app (``app``'s own, first) and of its panes, by section."""
+    from .screens.health import HealthScreen
+    from .screens.settings import SettingsScreen
     from .widgets.details import DetailsPane
     from .widgets.downloads import DownloadsList, DownloadsPane
     from .widgets.library import LibraryList, LibraryPane
@@ -37,6 +43,14 @@ def catalog(app: App) -> list[KeyEntry]:
         for binding in bindings:
             if isinstance(binding, Binding):
                 out.append(KeyEntry(section, target, binding))
+    screens: list[tuple[str, type[Screen]]] = [
+        ("Settings", SettingsScreen),
+        ("Health", HealthScreen),
+    ]
+    for section, screen in screens:
+        for binding in screen.BINDINGS:
+            if isinstance(binding, Binding):
+                out.append(KeyEntry(section, "*screen", binding, screen))
     return out
 
 

@@ -1,5 +1,6 @@
 """The app as ``mydia-tui`` opens it, with what it runs on: one Deluge client shared by the
-background monitor and the services behind the app's actions.
+background monitor and the services behind the app's actions, built again for a new
+configuration when the settings screen saves one (:class:`Wiring`).
 
 Nothing of the monitor (the Deluge client, the engine, the indexers, httpx: about 300 ms of
 imports) is loaded before the first screen is drawn: :class:`CoreParts` loads it on first use,
@@ -8,22 +9,23 @@ which is the monitor's worker thread starting after the first paint, or a user's
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from .app import MydiaApp
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # Deluge's client and the monitor: not loaded before the first paint
     from ..deluge import DelugeClient
     from ..monitor.engine import Monitor
     from ..services import Services
 
 
 class CoreParts:
-    """The Deluge client, the services and monitors built on it, made when first asked for
-    (from any thread; one client for all), closed by :meth:`close`."""
+    """For one configuration: the Deluge client, and the services and monitors built on it,
+    each made when first asked for (from any thread; one client for all), closed by
+    :meth:`close`."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -49,6 +51,7 @@ class CoreParts:
             return self._services
 
     def monitor(self) -> Monitor:
+        """A new monitor on this configuration and client (the app's monitor factory)."""
         client = self.client()
         from ..monitor.engine import Monitor
 
@@ -75,17 +78,45 @@ class LazyServices:
         return getattr(self._parts.services(), name)
 
 
+class Wiring:
+    """The monitor factory and the services for the current configuration. :meth:`rewire`
+    closes the old Deluge client and wires the app anew for a new configuration (the app
+    calls it, in a thread, after the settings screen saved one)."""
+
+    def __init__(self, config: Config) -> None:
+        self.parts = CoreParts(config)
+        self.services = LazyServices(self.parts)
+
+    def monitor(self) -> Monitor:
+        """A new monitor on the current configuration and client (the app's factory)."""
+        return self.parts.monitor()
+
+    def rewire(self, config: Config) -> tuple[Callable[[], Monitor], LazyServices]:
+        """Wire ``config`` and close the old client; returns (the monitor factory, the
+        services). The old monitor must have stopped."""
+        old = self.parts
+        self.parts = CoreParts(config)
+        self.services = LazyServices(self.parts)
+        old.close()
+        return self.monitor, self.services
+
+    def close(self) -> None:
+        self.parts.close()
+
+
 @contextmanager
 def tui_app(config: Config, config_path: str | None) -> Iterator[MydiaApp]:
     """The app as ``mydia-tui`` opens it (``demo`` too): its monitor and services share one
-    Deluge client, closed when the block ends. The library must be open already."""
-    parts = CoreParts(config)
+    Deluge client, closed when the block ends; a configuration saved in the app rebuilds
+    them. The library must be open already."""
+    wiring = Wiring(config)
     try:
         yield MydiaApp(
             config=config,
             config_path=config_path,
-            monitor_factory=parts.monitor,
-            services=LazyServices(parts),  # type: ignore[arg-type]
+            monitor_factory=wiring.monitor,
+            services=wiring.services,  # type: ignore[arg-type]
+            rewire=wiring.rewire,  # type: ignore[arg-type]
         )
     finally:
-        parts.close()
+        wiring.close()

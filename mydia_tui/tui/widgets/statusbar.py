@@ -34,6 +34,11 @@ class StatusBar(Static):
         self.redraw()
 
     def set_setup(self, *, deluge_configured: bool, has_indexers: bool) -> None:
+        """What the configuration sets up (at start, and when the settings screen saved a new
+        one): what the core reported about the previous setup is forgotten until it reports
+        on this one."""
+        self.deluge = None
+        self.indexers = None
         self.deluge_configured = deluge_configured
         self.has_indexers = has_indexers
         self._tick_when_counting()

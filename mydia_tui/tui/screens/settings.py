@@ -1,0 +1,589 @@
+"""The settings screen: Deluge, the indexers, the library folders, the monitor's intervals and
+the default quality profile, edited in place and saved into the configuration file.
+
+The screen holds no rule of its own. What the fields hold becomes a set of changes
+(:data:`mydia_tui.config.KeyPath` -> value, only the values that differ from the running
+configuration), which :func:`mydia_tui.config.save_config` validates exactly as the file is
+validated when it is read, then writes in one tomlkit round trip (comments and formatting
+kept, mode 0600, through a symlink). An invalid value is shown beside its field, in the
+validation's words, and nothing is written. A saved configuration is applied at once
+(:meth:`mydia_tui.tui.app.MydiaApp.apply_config`). "Test" runs the core's checks in a thread:
+:func:`mydia_tui.deluge.daemon_version` and :func:`mydia_tui.item_search.probe_indexer`.
+
+Secrets (the Deluge password, API keys) are only ever in masked inputs; every message shown
+passes :func:`mydia_tui.config.redact_text`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from ...config import (
+    Config,
+    ConfigError,
+    IndexerConfig,
+    KeyPath,
+    config_to_dict,
+    preview_config,
+    redact_text,
+    save_config,
+    secrets_of,
+)
+from ...releases.quality import all_profiles, check_quality
+from ..workers import ReportsWorkerErrors
+
+FieldKind = Literal["text", "secret", "int", "float", "bool", "lines", "mappings", "choice"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One setting on the screen: its key in its section, its label, how it is edited."""
+
+    key: str
+    label: str
+    kind: FieldKind = "text"
+    placeholder: str = ""
+
+
+DELUGE_FIELDS = (
+    Field("host", "Host"),
+    Field("port", "Port", "int"),
+    Field("username", "Username"),
+    Field("password", "Password", "secret"),
+    Field("movies_location", "Films folder", placeholder="the daemon's default"),
+    Field("shows_location", "Series folder", placeholder="the daemon's default"),
+    Field("label", "Label", placeholder="none"),
+    Field("path_mappings", "Path mappings", "mappings"),
+)
+INDEXER_FIELDS = (
+    Field("name", "Name"),
+    Field("url", "URL", placeholder="http://127.0.0.1:9117/api/v2.0/indexers/x/results/torznab"),
+    Field("api_key", "API key", "secret"),
+    Field("enabled", "Enabled", "bool"),
+    Field("priority", "Priority", "int"),
+)
+LIBRARY_FIELDS = (
+    Field("movies", "Film folders", "lines"),
+    Field("shows", "Series folders", "lines"),
+)
+MONITOR_FIELDS = (
+    Field("search_interval", "Backlog search (s)", "float"),
+    Field("rss_interval", "RSS sync (s)", "float"),
+    Field("poll_interval", "Deluge poll (s)", "float"),
+)
+DEFAULT_PROFILE = Field("default_profile", "Default profile", "choice")
+#: the default profile's cutoff and allowed qualities (a [[quality.profiles]] entry of its name)
+PROFILE_FIELDS = (
+    Field("cutoff", "Cutoff"),
+    Field("qualities", "Allowed qualities", placeholder="worst first, separated by commas"),
+)
+#: the keys an indexer added on the screen always writes, whatever their value
+_NEW_INDEXER_KEYS = ("name", "url")
+_MAPPING_ARROW = "->"
+
+
+class Tested(Message):
+    """A test's answer for the Static ``target``: ``ok`` (green) or not (red)."""
+
+    def __init__(self, target: str, text: str, ok: bool) -> None:
+        super().__init__()
+        self.target = target
+        self.text = text
+        self.ok = ok
+
+
+class Saved(Message):
+    def __init__(self, config: Config, path: Path) -> None:
+        super().__init__()
+        self.config = config
+        self.path = path
+
+
+class Refused(Message):
+    """The validation refused a value: nothing was written."""
+
+    def __init__(self, error: ConfigError) -> None:
+        super().__init__()
+        self.error = error
+
+
+def _widget_id(path: KeyPath) -> str:
+    return "-".join(str(p) for p in path)
+
+
+def _key_path(dotted: str) -> KeyPath:
+    """``"indexers[1].url"`` -> ``("indexers", 1, "url")``."""
+    out: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", dotted):
+        out.append(int(index) if index else name)
+    return tuple(out)
+
+
+def _shown(kind: FieldKind, value: Any) -> str:
+    """A value as its input shows it."""
+    if kind == "lines":
+        return "\n".join(value)
+    if kind == "mappings":
+        return "\n".join(f"{m['remote']} {_MAPPING_ARROW} {m['local']}" for m in value)
+    if kind == "float" and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _edit_widget(field: Field, widget_id: str, value: Any) -> Widget:
+    if field.kind == "choice":
+        choices, chosen = value
+        return Select(
+            [(c, c) for c in choices], value=chosen, allow_blank=False, id=widget_id, compact=True
+        )
+    if field.kind == "bool":
+        return Checkbox("yes", bool(value), id=widget_id)
+    if field.kind in ("lines", "mappings"):
+        area = TextArea(_shown(field.kind, value), id=widget_id, soft_wrap=False)
+        area.show_line_numbers = False
+        return area
+    return Input(
+        _shown(field.kind, value),
+        id=widget_id,
+        password=field.kind == "secret",
+        placeholder=field.placeholder,
+    )
+
+
+def _read(field: Field, widget: Widget) -> Any:
+    """What the user entered, as the file will hold it. A number that does not parse stays
+    text: the configuration's validation says what is wrong with it (one set of rules)."""
+    if isinstance(widget, Checkbox | Select):
+        return widget.value
+    if isinstance(widget, TextArea):
+        lines = [line.strip() for line in widget.text.splitlines() if line.strip()]
+        if field.kind == "lines":
+            return lines
+        mappings = []
+        for line in lines:
+            remote, _arrow, local = line.partition(_MAPPING_ARROW)
+            mappings.append({"remote": remote.strip(), "local": local.strip()})
+        return mappings
+    assert isinstance(widget, Input)
+    text = widget.value
+    if field.kind in ("int", "float"):
+        for parse in (int, float) if field.kind == "float" else (int,):
+            try:
+                return parse(text.strip())
+            except ValueError:
+                pass
+    return text
+
+
+def _row(field: Field, path: KeyPath, value: Any) -> Vertical:
+    widget_id = _widget_id(path)
+    kind = f"-{field.kind}"
+    return Vertical(
+        Horizontal(
+            Label(field.label, classes="field-label"),
+            _edit_widget(field, widget_id, value),
+            classes=f"field-row {kind}",
+        ),
+        Static("", id=f"{widget_id}-error", classes="field-error -empty"),
+        classes="field",
+    )
+
+
+class SettingsScreen(ReportsWorkerErrors, Screen[None]):
+    """Every setting the app needs, edited and saved without leaving it (see the module)."""
+
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            id="settings.save",
+            tooltip="Validate and save the settings, and apply them without a restart",
+        ),
+        Binding(
+            "ctrl+t",
+            "test_deluge",
+            "Test Deluge",
+            id="settings.test_deluge",
+            tooltip="Connect to Deluge with these settings: its version, or the exact error",
+        ),
+        Binding(
+            "ctrl+n",
+            "add_indexer",
+            "Add indexer",
+            id="settings.add_indexer",
+            tooltip="Add an indexer (Torznab: Jackett, Prowlarr)",
+        ),
+        Binding(
+            "ctrl+r",
+            "test_indexer",
+            "Test indexer",
+            id="settings.test_indexer",
+            tooltip="Ask the indexer holding the focus (else the first) for its capabilities",
+        ),
+        Binding("escape", "close", "Close", id="settings.close", tooltip="Close without saving"),
+    ]
+    DEFAULT_CSS = """
+    SettingsScreen #settings-status { height: auto; padding: 0 1; background: $panel; }
+    SettingsScreen #settings-form { height: 1fr; }
+    SettingsScreen .section { height: auto; border: round $primary; padding: 0 1; }
+    SettingsScreen .indexer { height: auto; margin-bottom: 1; }
+    SettingsScreen .field { height: auto; }
+    SettingsScreen .field-row { height: auto; }
+    SettingsScreen .field-label { width: 19; }
+    SettingsScreen .field-row Input {
+        width: 1fr; height: 1; border: none; padding: 0 1; background: $boost;
+    }
+    SettingsScreen .field-row Input:focus { background: $primary 25%; }
+    SettingsScreen .field-row TextArea {
+        width: 1fr; height: 3; border: none; padding: 0 1; background: $boost;
+    }
+    SettingsScreen .field-row TextArea:focus { background: $primary 25%; }
+    SettingsScreen .field-row Checkbox {
+        border: none; padding: 0 1; height: 1; width: auto; background: $boost;
+    }
+    SettingsScreen .field-row Select { width: 1fr; height: auto; }
+    SettingsScreen .field-error { height: auto; color: $error; padding: 0 0 0 19; }
+    SettingsScreen .field-error.-empty { display: none; }
+    SettingsScreen .test-result { height: auto; padding: 0 0 0 19; }
+    SettingsScreen .test-result.-empty { display: none; }
+    SettingsScreen .hint { height: auto; color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: key path -> (field, widget id), for reading the form and placing errors
+        self._fields: dict[KeyPath, Field] = {}
+        self._indexers = 0
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _current(self) -> dict[str, Any]:
+        config: Config = self.app.config  # type: ignore[attr-defined]
+        return config_to_dict(config, redact=False)
+
+    def compose(self) -> ComposeResult:
+        current = self._current()
+        yield Static(
+            "Settings · ctrl+s saves and applies · escape closes without saving",
+            id="settings-status",
+        )
+        with VerticalScroll(id="settings-form"):
+            with Vertical(id="deluge-section", classes="section") as deluge:
+                deluge.border_title = "Deluge"
+                yield from self._rows("deluge", DELUGE_FIELDS, current["deluge"])
+                yield Static(
+                    "mappings: one per line, remote -> local · ctrl+t tests the connection",
+                    classes="hint",
+                )
+                yield Static("", id="deluge-test", classes="test-result -empty")
+            with Vertical(id="indexers-section", classes="section") as indexers:
+                indexers.border_title = "Indexers"
+                for index, indexer in enumerate(current["indexers"]):
+                    yield self._indexer_group(index, indexer)
+                yield Static(
+                    "ctrl+n adds an indexer · ctrl+r tests the one holding the focus",
+                    id="indexers-hint",
+                    classes="hint",
+                )
+            with Vertical(id="library-section", classes="section") as library:
+                library.border_title = "Library folders"
+                yield from self._rows("library", LIBRARY_FIELDS, current["library"])
+                yield Static("one folder per line", classes="hint")
+            with Vertical(id="monitor-section", classes="section") as monitor:
+                monitor.border_title = "Monitor intervals"
+                yield from self._rows("monitor", MONITOR_FIELDS, current["monitor"])
+            with Vertical(id="quality-section", classes="section") as quality:
+                quality.border_title = "Quality"
+                yield from self._quality_rows()
+                yield Static(
+                    "the default profile's cutoff and allowed qualities (saved as a "
+                    "[[quality.profiles]] entry of its name)",
+                    classes="hint",
+                )
+        yield Footer()
+
+    def _quality_rows(self):
+        config: Config = self.app.config  # type: ignore[attr-defined]
+        profiles = all_profiles(config.quality)
+        default = config.quality.default_profile
+        names = list(profiles) if default in profiles else [default, *profiles]
+        self._fields[("quality", "default_profile")] = DEFAULT_PROFILE
+        yield _row(DEFAULT_PROFILE, ("quality", "default_profile"), (names, default))
+        profile = profiles.get(default)
+        for field in PROFILE_FIELDS:
+            value = self._profile_value(profile, field.key) if profile else ""
+            yield _row(field, ("quality", field.key), value)
+
+    @staticmethod
+    def _profile_value(profile: Any, key: str) -> str:
+        return ", ".join(profile.qualities) if key == "qualities" else profile.cutoff
+
+    @on(Select.Changed, "#quality-default_profile")
+    def _profile_chosen(self, event: Select.Changed) -> None:
+        """The cutoff and qualities shown are the chosen profile's."""
+        config: Config = self.app.config  # type: ignore[attr-defined]
+        profile = all_profiles(config.quality).get(str(event.value))
+        if profile is None:
+            return
+        for field in PROFILE_FIELDS:
+            self.query_one(f"#quality-{field.key}", Input).value = self._profile_value(
+                profile, field.key
+            )
+
+    def _rows(self, section: str, fields: tuple[Field, ...], values: dict[str, Any]):
+        for field in fields:
+            path: KeyPath = (section, field.key)
+            self._fields[path] = field
+            yield _row(field, path, values[field.key])
+
+    def _indexer_group(self, index: int, values: dict[str, Any]) -> Vertical:
+        rows = []
+        for field in INDEXER_FIELDS:
+            path: KeyPath = ("indexers", index, field.key)
+            self._fields[path] = field
+            rows.append(_row(field, path, values[field.key]))
+        self._indexers = max(self._indexers, index + 1)
+        return Vertical(
+            *rows,
+            Static("", id=f"indexers-{index}-test", classes="test-result -empty"),
+            id=f"indexer-{index}",
+            classes="indexer",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#deluge-host", Input).focus()
+
+    # -- reading the form ----------------------------------------------------------------------
+
+    def changes(self) -> dict[KeyPath, Any]:
+        """What the form changes in the running configuration, as :func:`save_config` takes
+        it: only the values that differ, an added indexer as a whole table."""
+        current = self._current()
+        out: dict[KeyPath, Any] = {}
+        added: dict[int, dict[str, Any]] = {}
+        for path, field in self._fields.items():
+            new = _read(field, self.query_one(f"#{_widget_id(path)}"))
+            if path[0] == "indexers":
+                index = path[1]
+                assert isinstance(index, int)
+                if index >= len(current["indexers"]):
+                    added.setdefault(index, {})[field.key] = new
+                    continue
+                old = current["indexers"][index][field.key]
+            else:
+                old = current[str(path[0])][field.key]
+            if new != old:
+                out[path] = None if new == [] else new
+        fresh = config_to_dict(Config(indexers=(IndexerConfig("", ""),)), redact=False)
+        fresh = fresh["indexers"][0]
+        for index in sorted(added):
+            values = added[index]
+            out[("indexers", index)] = {
+                k: v for k, v in values.items() if k in _NEW_INDEXER_KEYS or v != fresh[k]
+            }
+        out.update(self._profile_changes())
+        return out
+
+    def _profile_changes(self) -> dict[KeyPath, Any]:
+        """The chosen profile's cutoff and qualities, where they differ from what it is now:
+        set in its ``[[quality.profiles]]`` entry, or a new entry of its name (which replaces
+        the built-in profile of that name)."""
+        config: Config = self.app.config  # type: ignore[attr-defined]
+        name = str(self.query_one("#quality-default_profile", Select).value)
+        profile = all_profiles(config.quality).get(name)
+        if profile is None:
+            return {}
+        text = self.query_one("#quality-qualities", Input).value
+        new = {
+            "qualities": [q.strip() for q in text.split(",") if q.strip()],
+            "cutoff": self.query_one("#quality-cutoff", Input).value.strip(),
+        }
+        old = {"qualities": list(profile.qualities), "cutoff": profile.cutoff}
+        if new == old:
+            return {}
+        entries = [p.name for p in config.quality.profiles]
+        if name in entries:
+            index = entries.index(name)
+            return {("quality", "profiles", index, k): v for k, v in new.items() if v != old[k]}
+        return {("quality", "profiles", len(entries)): {"name": name, **new}}
+
+    # -- errors --------------------------------------------------------------------------------
+
+    def _clear_errors(self) -> None:
+        for error in self.query(".field-error"):
+            error.add_class("-empty")
+            assert isinstance(error, Static)
+            error.update("")
+
+    def _secrets(self) -> list[str]:
+        """The running configuration's secrets and those typed into the form, for
+        :func:`redact_text`."""
+        typed = [
+            self.query_one(f"#{_widget_id(path)}", Input).value
+            for path, field in self._fields.items()
+            if field.kind == "secret"
+        ]
+        return secrets_of(self.app.config) + [t for t in typed if t]  # type: ignore[attr-defined]
+
+    def _show_error(self, error: ConfigError) -> None:
+        """The validation's words beside the field it names (else in the status line)."""
+        secrets = self._secrets()
+        message = redact_text(str(error), secrets)
+        self._status(Text(f"not saved: {message}", style="bold red"))
+        path = _key_path(error.key or "")
+        if path[:2] == ("quality", "profiles") and path[-1] in ("cutoff", "qualities"):
+            path = ("quality", str(path[-1]))  # the default profile's fields
+        while path:
+            if path in self._fields or path[:1] == ("quality",) and len(path) == 2:
+                line = self.query_one(f"#{_widget_id(path)}-error", Static)
+                problem = redact_text(error.problem or message, secrets)
+                line.update(Text(problem))
+                line.remove_class("-empty")
+                line.scroll_visible()
+                return
+            path = path[:-1]
+
+    def _status(self, text: Text | str) -> None:
+        self.query_one("#settings-status", Static).update(text)
+
+    def _candidate(self, changes: dict[KeyPath, Any]) -> Config | None:
+        """The configuration the form's ``changes`` describe, validated as saving validates
+        (nothing written); None when a value is refused (a :class:`Refused` is posted, shown
+        beside its field). Called in a test's thread worker: it reads the file."""
+        try:
+            return preview_config(
+                self.app.settings_file(),  # type: ignore[attr-defined]
+                changes,
+                check_quality,
+            )
+        except ConfigError as exc:
+            self.post_message(Refused(exc))
+            return None
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self._clear_errors()
+        changes = self.changes()
+        if not changes:
+            self._status("nothing changed")
+            return
+        self._status("saving…")
+        self._save(self.app.settings_file(), changes)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="settings-save", exit_on_error=False)
+    def _save(self, path: Path, changes: dict[KeyPath, Any]) -> None:
+        try:
+            config = save_config(path, changes, check_quality)
+        except ConfigError as exc:
+            self.post_message(Refused(exc))
+            return
+        self.post_message(Saved(config, path))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self._show_error(message.error)
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        app: Any = self.app
+        previous, app.config = app.config, message.config  # the form compares with it now
+        app.run_worker(
+            app.apply_config(message.config, previous), group="settings-apply", exit_on_error=False
+        )
+        self._status(Text(f"saved to {message.path} and applied", style="green"))
+
+    # -- testing -------------------------------------------------------------------------------
+
+    def action_test_deluge(self) -> None:
+        self._clear_errors()
+        self._show_test("deluge-test", "connecting…", None)
+        self._test_deluge(self.changes())
+
+    @work(thread=True, exclusive=True, group="settings-test", exit_on_error=False)
+    def _test_deluge(self, changes: dict[KeyPath, Any]) -> None:
+        from ...deluge import DelugeError, daemon_version
+
+        candidate = self._candidate(changes)
+        if candidate is None:
+            self.post_message(Tested("deluge-test", "not tested: a value is refused", False))
+            return
+        deluge = candidate.deluge
+        secrets = secrets_of(candidate)
+        try:
+            version = daemon_version(deluge)
+        except DelugeError as exc:
+            self.post_message(Tested("deluge-test", redact_text(str(exc), secrets), False))
+            return
+        where = f"{deluge.host}:{deluge.port}"
+        self.post_message(Tested("deluge-test", f"Deluge {version} at {where}", True))
+
+    async def action_add_indexer(self) -> None:
+        index = self._indexers
+        fresh = config_to_dict(Config(indexers=(IndexerConfig("", ""),)), redact=False)
+        group = self._indexer_group(index, fresh["indexers"][0])
+        section = self.query_one("#indexers-section")
+        await section.mount(group, before=self.query_one("#indexers-hint"))
+        group.query_one(Input).focus()
+        group.scroll_visible()
+
+    def _focused_indexer(self) -> int | None:
+        node = self.focused
+        while node is not None:
+            if node.id and node.id.startswith("indexer-"):
+                return int(node.id.removeprefix("indexer-"))
+            node = node.parent  # type: ignore[assignment]
+        return 0 if self._indexers else None
+
+    def action_test_indexer(self) -> None:
+        index = self._focused_indexer()
+        if index is None:
+            self._status("no indexer to test: ctrl+n adds one")
+            return
+        self._clear_errors()
+        target = f"indexers-{index}-test"
+        self._show_test(target, "asking for its capabilities…", None)
+        self._test_indexer(self.changes(), index, target)
+
+    @work(thread=True, group="settings-test", exit_on_error=False)
+    def _test_indexer(self, changes: dict[KeyPath, Any], index: int, target: str) -> None:
+        from ...indexers.health import IndexerError
+        from ...item_search import probe_indexer
+
+        candidate = self._candidate(changes)
+        if candidate is None:
+            self.post_message(Tested(target, "not tested: a value is refused", False))
+            return
+        secrets = secrets_of(candidate)
+        try:
+            text, ok = probe_indexer(candidate.indexers[index]), True
+        except IndexerError as exc:
+            text, ok = str(exc), False
+        self.post_message(Tested(target, redact_text(text, secrets), ok))
+
+    @on(Tested)
+    def _tested(self, message: Tested) -> None:
+        self._show_test(message.target, message.text, message.ok)
+
+    def _show_test(self, target: str, text: str, ok: bool | None) -> None:
+        style = {True: "green", False: "bold red", None: "dim"}[ok]
+        line = self.query_one(f"#{target}", Static)
+        line.update(Text(text, style=style))
+        line.remove_class("-empty")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,327 @@
+"""The settings screen, driven by keys on a real config file and a real database: saving keeps
+the user's comments and formatting, mode 0600 and a symlink; an invalid value is shown beside
+its field and changes nothing; a saved configuration is applied without a restart (the status
+bar, the monitor); "test" reaches the real deluged fixture and the loopback Torznab server."""
+
+from __future__ import annotations
+
+import socket
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from mydia_tui.config import load_config
+from mydia_tui.tui.launch import tui_app
+from mydia_tui.tui.screens.settings import SettingsScreen
+
+COMMENTED = """\
+# my mydia settings: keep this comment
+[tui]
+theme = "textual-dark"   # a dark theme
+
+[monitor]
+poll_interval   =   5.0   # odd spacing, kept
+rss_interval = 900.0
+"""
+
+
+async def wait_until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None:
+    """Let the app run until ``predicate()`` holds (no fixed sleeps: a condition)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what or predicate}")
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def type_into(pilot, widget_id: str, text: str) -> None:
+    """Focus the input ``widget_id`` and replace its text with ``text``, with keys."""
+    pilot.app.screen.query_one(f"#{widget_id}").focus()
+    await pilot.pause()
+    await pilot.press("home", "ctrl+k", *text)
+
+
+async def open_settings(pilot) -> SettingsScreen:
+    await wait_until(pilot, lambda: pilot.app.main.is_mounted, what="the main screen")
+    await pilot.press("O")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SettingsScreen), what="settings")
+    return pilot.app.screen
+
+
+def field_error(screen: SettingsScreen, widget_id: str) -> str:
+    line = screen.query_one(f"#{widget_id}-error")
+    return "" if line.has_class("-empty") else str(line.render())
+
+
+@pytest.fixture
+def linked_config(tmp_path: Path) -> tuple[Path, Path]:
+    """A commented config file in a dotfiles folder, and a symlink to it (what is opened)."""
+    real = tmp_path / "dotfiles" / "mydia.toml"
+    real.parent.mkdir()
+    real.write_text(COMMENTED)
+    real.chmod(0o600)
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    return real, link
+
+
+async def test_saving_through_keys_keeps_comments_formatting_mode_and_the_symlink(
+    db, linked_config
+):
+    real, link = linked_config
+    port = closed_port()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            await type_into(pilot, "deluge-port", str(port))
+            await type_into(pilot, "monitor-rss_interval", "1200")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.monitor.rss_interval == 1200.0)
+            assert "saved to" in str(screen.query_one("#settings-status").render())
+    assert link.is_symlink() and link.resolve() == real
+    text = real.read_text()
+    assert "# my mydia settings: keep this comment" in text
+    assert 'theme = "textual-dark"   # a dark theme' in text
+    assert "poll_interval   =   5.0   # odd spacing, kept" in text
+    assert "rss_interval = 1200\n" in text
+    assert f"[deluge]\nport = {port}\n" in text
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    reread = load_config(link)
+    assert reread.deluge.port == port and reread.monitor.rss_interval == 1200.0
+
+
+async def test_an_invalid_port_is_shown_beside_the_field_and_nothing_is_written(db, linked_config):
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            await type_into(pilot, "deluge-port", "70000")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: field_error(screen, "deluge-port"), what="the error")
+            assert field_error(screen, "deluge-port") == "must be between 1 and 65535"
+            status = str(screen.query_one("#settings-status").render())
+            assert "not saved" in status and "key 'port' must be between 1 and 65535" in status
+            # text in a number field: the same validation says what is wrong
+            await type_into(pilot, "deluge-port", "abc")
+            await pilot.press("ctrl+s")
+            await wait_until(
+                pilot, lambda: "whole number" in field_error(screen, "deluge-port"), what="error"
+            )
+            assert field_error(screen, "deluge-port") == "must be a whole number, not 'abc'"
+            assert app.config.deluge.port == 58846  # not applied either
+    assert real.read_bytes() == before
+
+
+async def test_a_saved_deluge_setup_is_applied_without_a_restart(db, linked_config, deluged):
+    """From "Deluge not configured" to connected: the status bar's setup line changes and the
+    monitor is restarted on the new configuration (a new monitor, reaching the daemon)."""
+    _real, link = linked_config
+    daemon = deluged.config()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            status = app.main.status
+            await wait_until(pilot, lambda: app.monitor is not None, what="the first monitor")
+            assert status.deluge_text().plain == "Deluge not configured"
+            first = app.monitor
+            await open_settings(pilot)
+            await type_into(pilot, "deluge-port", str(daemon.port))
+            await type_into(pilot, "deluge-username", daemon.username)
+            await type_into(pilot, "deluge-password", daemon.password)
+            await pilot.press("ctrl+s")
+            await wait_until(
+                pilot,
+                lambda: app.monitor is not None and app.monitor is not first,
+                what="a new monitor",
+            )
+            assert app.monitor.config.deluge.port == daemon.port
+            await wait_until(
+                pilot, lambda: "connected" in status.deluge_text().plain, what="connected"
+            )
+            assert status.deluge_text().plain.startswith("Deluge ")
+            assert "not configured" not in status.deluge_text().plain
+
+
+async def test_test_connection_shows_the_daemons_version_or_the_exact_error(
+    db, linked_config, deluged
+):
+    _real, link = linked_config
+    daemon = deluged.config()
+    version = deluged.rpc().call("daemon.info")
+    version = version.decode() if isinstance(version, bytes) else str(version)
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            result = screen.query_one("#deluge-test")
+            await type_into(pilot, "deluge-port", str(daemon.port))
+            await type_into(pilot, "deluge-username", daemon.username)
+            await type_into(pilot, "deluge-password", daemon.password)
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: "at 127.0.0.1" in str(result.render()))
+            assert str(result.render()) == f"Deluge {version} at 127.0.0.1:{daemon.port}"
+            # a wrong password: the daemon's refusal, without the password
+            await type_into(pilot, "deluge-password", "not-the-password")
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: "password" in str(result.render()).lower())
+            refused = str(result.render())
+            assert "not-the-password" not in refused
+            # nothing listens: the exact error of the Deluge client
+            port = closed_port()
+            await type_into(pilot, "deluge-port", str(port))
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: f":{port}" in str(result.render()))
+            from mydia_tui.deluge import DelugeError, daemon_version
+
+            with pytest.raises(DelugeError) as expected:
+                daemon_version(daemon.__class__(**{**daemon.__dict__, "port": port}))
+            assert str(result.render()) == str(expected.value)
+            assert "refused" in str(result.render()).lower()
+            # a value the validation refuses: shown beside its field, nothing is tried
+            await type_into(pilot, "deluge-port", "0")
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: "not tested" in str(result.render()))
+            assert field_error(screen, "deluge-port") == "must be between 1 and 65535"
+    assert "not-the-password" not in link.read_text()  # testing writes nothing
+
+
+async def test_an_indexer_added_on_the_screen_is_tested_with_its_caps_and_saved(
+    db, linked_config, torznab
+):
+    real, link = linked_config
+    fake = torznab.add("loop")
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-0-name"), what="the group")
+            assert screen.focused is screen.query_one("#indexers-0-name")
+            await pilot.press(*"loop")
+            await type_into(pilot, "indexers-0-url", fake.url)
+            await type_into(pilot, "indexers-0-api_key", "wrong-key-1")
+            await type_into(pilot, "indexers-0-priority", "5")
+            result = screen.query_one("#indexers-0-test")
+            # a wrong key: the indexer's refusal, the key never shown
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: "Invalid API Key" in str(result.render()))
+            assert "wrong-key-1" not in str(result.render())
+            await type_into(pilot, "indexers-0-api_key", fake.api_key)
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: "answers" in str(result.render()), what="caps")
+            assert str(result.render()) == "loop: answers (search, tv, movie)"
+            # shown masked: the key is not on the screen
+            assert fake.api_key not in str(screen.query_one("#indexers-0-api_key").render())
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: len(app.config.indexers) == 1, what="saved")
+            # the saved indexer is now an existing one: disable it and change its priority
+            screen.query_one("#indexers-0-enabled").focus()
+            await pilot.press("space")
+            await type_into(pilot, "indexers-0-priority", "7")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.indexers[0].priority == 7, what="saved")
+    (indexer,) = load_config(link).indexers
+    assert (indexer.name, indexer.url, indexer.api_key) == ("loop", fake.url, fake.api_key)
+    assert (indexer.priority, indexer.enabled) == (7, False)
+    text = real.read_text()
+    assert "# my mydia settings: keep this comment" in text and "[[indexers]]" in text
+    assert [r["t"] for r in fake.requests] == ["caps", "caps"]  # the tests, nothing else
+
+
+async def test_the_palette_runs_settings_actions_while_settings_are_open(db, linked_config):
+    _real, link = linked_config
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(pilot, lambda: app.main.is_mounted)
+            # the opener runs from anywhere: through the palette on the main screen
+            await pilot.press("ctrl+p", *"Everywhere: Settings")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+            screen = app.screen
+            await pilot.press("ctrl+p", *"Settings: Add indexer")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: screen.query("#indexers-0-name"), what="the group")
+            assert app.screen is screen
+
+
+async def test_settings_keys_are_remappable(db, tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[tui.keys]\n"app.settings" = "f2"\n"settings.save" = "f6"\n')
+    path.chmod(0o600)
+    with tui_app(load_config(path), str(path)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(pilot, lambda: app.main.is_mounted)
+            await pilot.press("f2")
+            await wait_until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+            await type_into(pilot, "monitor-poll_interval", "7")
+            await pilot.press("f6")
+            await wait_until(pilot, lambda: app.config.monitor.poll_interval == 7.0)
+    assert "poll_interval = 7" in path.read_text()
+
+
+async def test_default_profile_cutoff_and_folders_are_saved_and_applied(db, linked_config):
+    """The default quality profile is picked from the list; its cutoff and qualities are
+    saved as a [[quality.profiles]] entry of its name (a cutoff outside its qualities is
+    refused by the profile's own rule); a new library folder becomes a library root."""
+    from mydia_tui.models import LibraryRoot, QualityProfile
+    from mydia_tui.releases.quality import resolve_profile
+
+    real, link = linked_config
+    movies = real.parent.parent / "films"
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            select = screen.query_one("#quality-default_profile")
+            select.focus()
+            await pilot.press("enter")  # the list of profiles: HD-1080p is chosen
+            await pilot.press("down", "enter")  # the next one: HD - 720p/1080p
+            await wait_until(pilot, lambda: select.value == "HD - 720p/1080p")
+            await wait_until(
+                pilot, lambda: screen.query_one("#quality-cutoff").value == "HDTV-720p"
+            )
+            await type_into(pilot, "quality-cutoff", "Remux-2160p")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: field_error(screen, "quality-cutoff"), what="error")
+            assert field_error(screen, "quality-cutoff") == (
+                "'Remux-2160p' is not one of the profile's qualities"
+            )
+            await type_into(pilot, "quality-cutoff", "WEBDL-1080p")
+            screen.query_one("#library-movies").focus()
+            await pilot.press(*str(movies))
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.quality.default_profile == "HD - 720p/1080p")
+            await wait_until(
+                pilot,
+                lambda: LibraryRoot.select().where(LibraryRoot.path == str(movies)).exists(),
+                what="the new root",
+            )
+            # the profile as the library's items read it (their quality_profile row)
+            await wait_until(
+                pilot,
+                lambda: (
+                    QualityProfile.select()
+                    .where(
+                        (QualityProfile.name == "HD - 720p/1080p")
+                        & (QualityProfile.cutoff == "WEBDL-1080p")
+                    )
+                    .exists()
+                ),
+                what="the profile row",
+            )
+    config = load_config(link)
+    assert config.library.movies == (str(movies),)
+    profile = resolve_profile(None, config.quality)
+    assert (profile.name, profile.cutoff) == ("HD - 720p/1080p", "WEBDL-1080p")
+    text = real.read_text()
+    assert '[[quality.profiles]]\nname = "HD - 720p/1080p"' in text
+    assert "# my mydia settings: keep this comment" in text
