@@ -69,3 +69,19 @@ def test_help_screen(demo, snap_compare):
     assert snap_compare(
         MydiaApp(), terminal_size=(100, 50), run_before=keys_then_settle("question_mark")
     )
+
+
+QUEUE_MARKS = ("3", "space", "space", "j", "space")
+
+
+def test_queue_with_marks_80x24(demo, snap_compare):
+    # rows 1, 2 and 4 marked: the mark before the name, the count in the pane's subtitle
+    assert snap_compare(
+        MydiaApp(), terminal_size=(80, 24), run_before=keys_then_settle(*QUEUE_MARKS, "z")
+    )
+
+
+def test_queue_with_marks_120x36(demo, snap_compare):
+    assert snap_compare(
+        MydiaApp(), terminal_size=(120, 36), run_before=keys_then_settle(*QUEUE_MARKS)
+    )
