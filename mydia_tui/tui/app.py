@@ -34,6 +34,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
@@ -90,6 +91,22 @@ class MydiaApp(App[None]):
             "Monitor",
             id="app.monitor",
             tooltip="Pause or resume the background monitor",
+        ),
+        Binding(
+            "A",
+            "activity",
+            "Activity",
+            show=False,
+            id="app.activity",
+            tooltip="The history: grabs, imports, refusals and why, failures, removals",
+        ),
+        Binding(
+            "L",
+            "blocklist",
+            "Blocklist",
+            show=False,
+            id="app.blocklist",
+            tooltip="The blocklist: releases never grabbed again; remove one or clear it",
         ),
         Binding(
             "1",
@@ -351,6 +368,44 @@ class MydiaApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_activity(self) -> None:
+        """Open the activity screen, for the item highlighted in the library or shown in the
+        details when one of them has the focus (``i`` there shows every item)."""
+        from .screens.activity import ActivityScreen
+
+        if isinstance(self.screen, ActivityScreen):
+            return
+        self.open_screen(ActivityScreen(self._item_in_focus()))
+
+    def action_blocklist(self) -> None:
+        from .screens.blocklist import BlocklistScreen
+
+        if not isinstance(self.screen, BlocklistScreen):
+            self.open_screen(BlocklistScreen())
+
+    def open_screen(self, screen: Screen) -> None:
+        """Show ``screen`` over the main screen, in place of another full screen opened
+        this way; nothing while a question or a dialog is open (it is answered first)."""
+        if isinstance(self.screen, ModalScreen):
+            return
+        while len(self.screen_stack) > 2 and self.screen is not self.main:
+            self.pop_screen()
+        self.push_screen(screen)
+
+    def _item_in_focus(self) -> int | None:
+        """The library's highlighted item, or the details' item, when it has the focus."""
+        if self.screen is not self.main or not self.main.is_mounted:
+            return None
+        focused = self.focused
+        if focused is None:
+            return None
+        nodes = (focused, *focused.ancestors)
+        if self.main.library in nodes:
+            return self.main.library.current_id()
+        if self.main.details in nodes:
+            return self.main.details.item_id
+        return None
 
     def action_toggle_maximize(self) -> None:
         screen = self.screen
