@@ -4,6 +4,7 @@ and by text, read a page at a time."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 import tui_data
@@ -138,3 +139,33 @@ async def test_the_palette_runs_activity_keys_only_while_the_screen_is_open(demo
         await on_activity["Activity: Kind"]()
         await settle(pilot, screen)
         assert screen.kind == "grabbed"
+
+
+async def test_new_keys_are_remappable_and_listed_in_the_help(demo):
+    from mydia_tui.config import Config, TuiConfig
+    from mydia_tui.tui.screens.help import HelpScreen
+
+    keys = {"app.activity": "ctrl+y", "activity.kind": "n", "downloads.mark": "x"}
+    app = MydiaApp(Config(tui=TuiConfig(keys=keys)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        pane = app.main.downloads
+        await pilot.press("3", "x")
+        assert pane.marks == {pane.view[0]}
+        await pilot.press("ctrl+y")
+        screen = app.screen
+        assert isinstance(screen, ActivityScreen)
+        await settle(pilot, screen)
+        await pilot.press("n")
+        await settle(pilot, screen)
+        assert screen.kind == "grabbed"
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        from rich.console import Console
+
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("Static").content)
+        text = console.export_text()
+        for words in ("ctrl+y", "Mark or unmark the row", "Empty the blocklist", "{"):
+            assert words in text, words

@@ -215,3 +215,61 @@ async def test_blocklist_and_search_again_on_a_failed_download(world):
         assert set(client.session()) == {second.info_hash}
         await wait_until(pilot, lambda: second.info_hash in pane.lines, "the new row shown")
         assert any("grabbed" in n.message for n in app._notifications)
+
+
+def queue_positions(services, hashes: list[str]) -> dict[str, int]:
+    """Deluge's queue position of each torrent (raw RPC: the adapter does not read it)."""
+    rpc = services.swarm.client.rpc()
+    try:
+        return {h: rpc.call("core.get_torrent_status", h, ["queue"])["queue"] for h in hashes}
+    finally:
+        rpc.disconnect()
+
+
+async def test_queue_moves_and_recheck_apply_to_the_marked_rows(world):
+    config, client, services, offer = world
+    hashes = grab_four(services, offer)
+    app = MydiaApp(config=config, services=services)
+    async with app.run_test(size=(140, 40)) as pilot:
+        pane = app.main.downloads
+        await wait_until(pilot, lambda: set(pane.view) == set(hashes), "the four torrents")
+        wait_for(
+            lambda: all(q >= 0 for q in queue_positions(services, hashes).values()),
+            20,
+            what="the four torrents in Deluge's queue",
+        )
+        before = queue_positions(services, hashes)
+        last_two = sorted(hashes, key=before.__getitem__)[2:]  # the bottom of Deluge's queue
+        await pilot.press("3")
+        for h in last_two:  # marked in the view's order (newest first), wherever they are
+            pane.list.move_cursor(pane.view.index(h))
+            await pilot.press("space")
+        assert pane.marks == set(last_two)
+        marked_in_view = [h for h in pane.view if h in pane.marks]
+        await pilot.press("left_curly_bracket")  # to the top of the queue
+        wait_for(
+            lambda: (
+                sorted(queue_positions(services, hashes).values())[:2] == [0, 1]
+                and {h for h, q in queue_positions(services, hashes).items() if q < 2}
+                == set(last_two)
+            ),
+            20,
+            what="the two marked torrents at the top of Deluge's queue",
+        )
+        after = queue_positions(services, hashes)
+        # they keep the order they are shown in
+        assert [after[h] for h in marked_in_view] == [0, 1]
+        await pilot.press("right_curly_bracket")  # and to the bottom
+        wait_for(
+            lambda: (
+                {h for h, q in queue_positions(services, hashes).items() if q >= 2} == set(last_two)
+            ),
+            20,
+            what="the two marked torrents at the bottom of Deluge's queue",
+        )
+        await pilot.press("c")
+        await wait_until(
+            pilot,
+            lambda: any(n.message == "Rechecking 2 downloads" for n in app._notifications),
+            "the recheck of the two marked torrents said",
+        )
