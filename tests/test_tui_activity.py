@@ -169,3 +169,44 @@ async def test_new_keys_are_remappable_and_listed_in_the_help(demo):
         text = console.export_text()
         for words in ("ctrl+y", "Mark or unmark the row", "Empty the blocklist", "{"):
             assert words in text, words
+
+
+async def test_new_events_appear_while_open_and_the_cursor_stays_on_its_event(demo):
+    from mydia_tui import events
+
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "A")
+        screen = app.screen
+        await settle(pilot, screen)
+        await pilot.press("j", "j")
+        on = screen.ids[2]
+        hid = record("grabbed", "grabbed Cosmos.Laundromat.2015.2160p.WEB-DL from jackett")
+        app.post_core_event(events.DownloadsChanged())  # what the monitor says after a grab
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.ids[0] == hid and screen.counts["grabbed"] == 2
+        assert screen.ids[screen.list.cursor] == on
+
+
+async def test_a_long_history_is_read_a_page_at_a_time(demo):
+    from mydia_tui.history import record_many
+
+    with History._meta.database.atomic():
+        record_many([{"event": "searched", "message": f"searched film {n}"} for n in range(450)])
+    total = History.select().count()
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "A")
+        screen = app.screen
+        await settle(pilot, screen)
+        assert len(screen.ids) == total and screen.counts["searched"] == 450
+        assert set(screen._pages) == {0}  # only the first page read so far
+        await pilot.press("G")
+        await pilot.pause()
+        last_page = (total - 1) // 100
+        assert last_page in screen._pages and len(screen._pages) <= 3
+        oldest = History.select().order_by(History.at, History.id).first()
+        assert screen.entry(total - 1).id == oldest.id

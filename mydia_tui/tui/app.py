@@ -258,6 +258,12 @@ class MydiaApp(App[None]):
             pass  # the main screen's panes are gone: the app is closing while the monitor reports
 
     def _apply_core_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.DownloadsChanged, events.LibraryChanged, events.CoreError)):
+            # the core may have written history or the blocklist: a screen showing them reads
+            # again (the activity and blocklist screens)
+            changed = getattr(self.screen, "history_changed", None)
+            if changed is not None:
+                changed()
         main = self.main
         if not main.is_mounted:
             return

@@ -64,6 +64,8 @@ class ActivityRead(Message):
 
     def __init__(
         self,
+        generation: int,
+        keep_place: bool,
         ids: list[int],
         counts: dict[str, int] | None,
         first: list[HistoryEntry],
@@ -71,6 +73,9 @@ class ActivityRead(Message):
         complete: bool = False,
     ) -> None:
         super().__init__()
+        #: the reload it answers (an answer to an older one is dropped)
+        self.generation = generation
+        self.keep_place = keep_place
         self.ids = ids
         #: None with the first page (the counts come with every id)
         self.counts = counts
@@ -165,6 +170,9 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
         self.counts: dict[str, int] = dict.fromkeys(CYCLE, 0)
         self.loaded = False
         self._pages: dict[int, list[HistoryEntry | None]] = {}
+        #: the number of the newest reload, and of the one whose first page alone is shown
+        self._generation = 0
+        self._partial = 0
 
     def compose(self) -> ComposeResult:
         from textual.containers import Vertical
@@ -187,13 +195,23 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
 
     # -- reading -------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read the ids and counts again for the filters (in a worker; the newest wins)."""
+    def reload(self, *, keep_place: bool = False) -> None:
+        """Read the ids and counts again for the filters (in a worker; the newest wins). A
+        changed filter starts at the top; ``keep_place`` (new events while the screen is
+        open) keeps the cursor on its event."""
+        self._generation += 1
         item = self.item_id if self.only_item else None
-        self.read(item, None if self.kind == "all" else self.kind, self.text)
+        kind = None if self.kind == "all" else self.kind
+        self.read(self._generation, keep_place, item, kind, self.text)
+
+    def history_changed(self) -> None:
+        """The core wrote to the history (the app says so): show what is new."""
+        self.reload(keep_place=True)
 
     @work(thread=True, exclusive=True, group="activity-read", exit_on_error=False)
-    def read(self, item_id: int | None, kind: str | None, text: str) -> None:
+    def read(
+        self, generation: int, keep_place: bool, item_id: int | None, kind: str | None, text: str
+    ) -> None:
         """The first screenful at once (one indexed page), then every id and the counts."""
         worker = get_current_worker()
         title = ""
@@ -205,30 +223,41 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
         first = history.list_history(item_id=item_id, kind=kind, text=text, limit=PAGE)
         if worker.is_cancelled:
             return
-        if len(first) == PAGE:  # more to come: show these while the rest is counted
-            self.post_message(ActivityRead([e.id for e in first], None, first, title))
+        if len(first) == PAGE and not keep_place:  # show these while the rest is read
+            self.post_message(
+                ActivityRead(generation, keep_place, [e.id for e in first], None, first, title)
+            )
         ids = history.history_ids(item_id=item_id, kind=kind, text=text)
         counts = history.history_counts(item_id=item_id, text=text)
         if not worker.is_cancelled:
-            self.post_message(ActivityRead(ids, counts, first, title, complete=True))
+            self.post_message(
+                ActivityRead(generation, keep_place, ids, counts, first, title, complete=True)
+            )
 
     @on(ActivityRead)
     def _read(self, message: ActivityRead) -> None:
         message.stop()
-        first_of_many = not message.complete
-        same = self.ids[:PAGE] == message.ids[:PAGE] and self.loaded
+        if message.generation != self._generation:
+            return  # read for filters since changed
+        # the cursor stays on its event when only the rest of the same list arrives, or when
+        # new events came while the screen is open; a new filter starts at the top
+        keep = message.keep_place or self._partial == message.generation
+        current = self.ids[self.list.cursor] if keep and self.ids else None
         self.ids = message.ids
         if message.counts is not None:
             self.counts = message.counts
         self.item_title = message.item_title
         self._pages = {0: list(message.first)} if message.first else {}
+        self._partial = 0 if message.complete else message.generation
         #: every id read (the first page alone is shown while the rest is read)
         self.loaded = message.complete
-        if not same or first_of_many:
-            self.list._lines.clear()
-            self.list.rows_changed(keep_cursor=0)
-        else:  # the rest of the same list: keep the cursor where the user moved it
-            self.list.rows_changed()
+        index = 0
+        if current is not None:
+            try:
+                index = self.ids.index(current)
+            except ValueError:
+                index = min(self.list.cursor, max(0, len(self.ids) - 1))
+        self.list.rows_changed(keep_cursor=index)
         self.update_bars()
 
     def entry(self, index: int) -> HistoryEntry | None:

@@ -133,6 +133,10 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
 
     # -- reading and writing (thread workers) --------------------------------------------------
 
+    def history_changed(self) -> None:
+        """The core may have blocklisted a release (the app says so): read again."""
+        self.reload()
+
     @work(thread=True, exclusive=True, group="blocklist-read", exit_on_error=False)
     def reload(self) -> None:
         self._reread()
