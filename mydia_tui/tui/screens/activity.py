@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -175,8 +176,6 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
         self._partial = 0
 
     def compose(self) -> ComposeResult:
-        from textual.containers import Vertical
-
         with Vertical(id="activity"):
             yield Static(id="activity-kinds")
             yield Static(id="activity-header")
