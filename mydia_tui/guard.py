@@ -52,7 +52,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from peewee import IntegrityError, PostgresqlDatabase
+from peewee import JOIN, IntegrityError, PostgresqlDatabase
 
 from . import history, upgrades
 from .config import ProfileConfig, QualityConfig
@@ -862,11 +862,17 @@ class BlocklistEntry:
     #: naive UTC
     added_at: dt.datetime
     expires_at: dt.datetime | None
+    #: the item's title ("" for an entry without an item)
+    item_title: str = ""
 
 
 def blocklist_entries() -> list[BlocklistEntry]:
-    """Every blocklist entry, newest first."""
-    rows = Blocklist.select().order_by(Blocklist.added_at.desc(), Blocklist.id.desc())
+    """Every blocklist entry, newest first, with its item's title ("" when it has none)."""
+    rows = (
+        Blocklist.select(Blocklist, MediaItem.id, MediaItem.title)
+        .join(MediaItem, JOIN.LEFT_OUTER, on=(Blocklist.item == MediaItem.id))
+        .order_by(Blocklist.added_at.desc(), Blocklist.id.desc())
+    )
     return [
         BlocklistEntry(
             r.id,
@@ -879,6 +885,7 @@ def blocklist_entries() -> list[BlocklistEntry]:
             r.item_id,
             r.added_at,
             r.expires_at,
+            r.item.title if r.item_id is not None else "",
         )
         for r in rows
     ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, Case, Expression, fn
 
 from .db import insert_row
 from .models import History, MediaItem
@@ -87,15 +89,111 @@ class HistoryEntry:
     data: dict[str, Any]
 
 
-def list_history(*, item_id: int | None = None, limit: int = 50) -> list[HistoryEntry]:
-    query = (
-        History.select(History, MediaItem.id, MediaItem.title)
-        .join(MediaItem, join_type=JOIN.LEFT_OUTER, on=(History.item == MediaItem.id))
-        .order_by(History.at.desc(), History.id.desc())
-        .limit(max(1, limit))
-    )
+#: the kinds of history a person filters by: name -> the events it covers (``upgraded`` is
+#: an ``imported`` event whose reason is "upgraded"); every event is in one kind but upgraded
+KINDS: dict[str, tuple[str, ...]] = {
+    "grabbed": ("grabbed", "adopted"),
+    "imported": ("imported",),
+    "upgraded": ("imported",),
+    "refused": ("refused",),
+    "failed": ("failed", "import_failed"),
+    "removed": ("removed",),
+    "error": ("error",),
+    "searched": ("searched", "search_empty"),
+    "library": ("added", "file_added", "file_deleted", "file_missing"),
+}
+
+
+def _where(
+    item_id: int | None = None, kind: str | None = None, text: str = ""
+) -> Expression | None:
+    """The condition for :func:`list_history`'s filters (None: every event)."""
+    parts: list[Expression] = []
     if item_id is not None:
-        query = query.where(History.item == item_id)
+        parts.append(History.item == item_id)
+    if kind is not None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown history kind {kind!r} (one of {', '.join(KINDS)})")
+        parts.append(History.event.in_(KINDS[kind]))
+        if kind == "upgraded":
+            parts.append(History.reason == "upgraded")
+    if text:
+        parts.append(History.message.contains(text) | MediaItem.title.contains(text))
+    return reduce(operator.and_, parts) if parts else None
+
+
+def _newest_first(query):
+    return query.join(
+        MediaItem, join_type=JOIN.LEFT_OUTER, on=(History.item == MediaItem.id)
+    ).order_by(History.at.desc(), History.id.desc())
+
+
+def list_history(
+    *,
+    item_id: int | None = None,
+    kind: str | None = None,
+    text: str = "",
+    offset: int = 0,
+    limit: int = 50,
+) -> list[HistoryEntry]:
+    """History events newest first: of one item, of one kind (a key of :data:`KINDS`), whose
+    message or item title contains ``text`` (case-insensitive), a page of ``limit`` from
+    ``offset``. Raises ValueError for an unknown kind."""
+    query = _newest_first(History.select(History, MediaItem.id, MediaItem.title))
+    where = _where(item_id, kind, text)
+    if where is not None:
+        query = query.where(where)
+    return _entries(query.offset(max(0, offset)).limit(max(1, limit)))
+
+
+def history_ids(
+    *, item_id: int | None = None, kind: str | None = None, text: str = ""
+) -> list[int]:
+    """The ids of every event :func:`list_history` would list with the same filters, newest
+    first (one query of integers: 50,000 in tens of milliseconds), for a virtual list that
+    reads its rows a page at a time with :func:`history_by_ids`."""
+    query = History.select(History.id).order_by(History.at.desc(), History.id.desc())
+    if text:  # the item's title is searched too
+        query = query.join(MediaItem, join_type=JOIN.LEFT_OUTER, on=(History.item == MediaItem.id))
+    where = _where(item_id, kind, text)
+    if where is not None:
+        query = query.where(where)
+    # the driver's rows, not peewee's per-row wrapping: a fifth of the time at 50,000
+    return [row[0] for row in History._meta.database.execute(query).fetchall()]
+
+
+def history_by_ids(ids: list[int]) -> list[HistoryEntry]:
+    """The events with these ids, in the order given (ids that are gone are left out)."""
+    if not ids:
+        return []
+    query = _newest_first(History.select(History, MediaItem.id, MediaItem.title)).where(
+        History.id.in_(ids)
+    )
+    by_id = {e.id: e for e in _entries(query)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def history_counts(*, item_id: int | None = None, text: str = "") -> dict[str, int]:
+    """How many events of each kind of :data:`KINDS` (and "all") the filters leave."""
+    upgraded = Case(None, [(History.reason == "upgraded", 1)], 0)
+    query = History.select(History.event, upgraded, fn.COUNT(History.id)).group_by(
+        History.event, upgraded
+    )
+    if text:
+        query = query.join(MediaItem, join_type=JOIN.LEFT_OUTER, on=(History.item == MediaItem.id))
+    where = _where(item_id, None, text)
+    if where is not None:
+        query = query.where(where)
+    counts = dict.fromkeys(("all", *KINDS), 0)
+    for event, is_upgrade, count in query.tuples():
+        counts["all"] += count
+        for kind, events in KINDS.items():
+            if event in events and (kind != "upgraded" or is_upgrade):
+                counts[kind] += count
+    return counts
+
+
+def _entries(query) -> list[HistoryEntry]:
     out = []
     for h in query:
         title = h.item.title if h.item_id is not None else ""

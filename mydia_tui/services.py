@@ -10,6 +10,7 @@ message a person can read.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -20,7 +21,7 @@ from .errors import MydiaError
 from .grabbing import candidate_grabber
 from .guard import Guard, blocklist_download
 from .lifecycle import remove_by_user
-from .models import ACTIVE_STATES, Download
+from .models import ACTIVE_STATES, Download, DownloadUnit, Episode
 from .monitor.backlog_search import SearchMonitor, make_searcher
 
 #: a move in Deluge's queue
@@ -61,6 +62,7 @@ class AppServices(Protocol):
         self, item_id: int, season: int | None = None, episode: int | None = None
     ) -> list[ReleaseChoice]: ...
     def grab(self, choice: ReleaseChoice) -> Done: ...
+    def blocklist_and_search(self, info_hash: str, delete_data: bool = True) -> Done: ...
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,28 @@ class Services:
         again = "; another release will be searched" if blocklisted and active else ""
         return Done(f"removed {title} ({what}){gone}{again}")
 
+    def blocklist_and_search(self, info_hash: str, delete_data: bool = True) -> Done:
+        """Sonarr's "blocklist and search again" for a download that failed (or stalled):
+        remove its torrent from Deluge (with its data when ``delete_data``), put its release on
+        the blocklist (:meth:`remove` with ``blocklisted``), then search its target again now
+        (:meth:`search`: a film, its season, its episode, or the seasons of its episodes), so
+        another release is grabbed through the guard, which refuses the blocklisted one.
+
+        Returns one :class:`Done` saying both (a warning when the search grabbed nothing).
+        Raises :class:`MydiaError` for an info-hash no download has, or as :meth:`remove`
+        does (then nothing is searched)."""
+        latest = _latest(info_hash)
+        if not latest:
+            raise MydiaError(f"no download of torrent {info_hash} (see mydia-tui downloads --all)")
+        download = latest[0]
+        removed = self.remove(info_hash, delete_data=delete_data, blocklisted=True)
+        removed_text = removed.message.removesuffix("; another release will be searched")
+        found = [self.search(*where) for where in _search_targets(download)]
+        severity: Literal["information", "warning"] = (
+            "information" if any(f.severity == "information" for f in found) else "warning"
+        )
+        return Done("; ".join([removed_text, *(f.message for f in found)]), severity)
+
     def retry_import(self, info_hash: str) -> Done:
         """Give a download whose import gave up another go (the monitor imports it next poll)."""
         from .monitor.importer import retry_import
@@ -246,6 +270,49 @@ class Services:
                 "downloading"
             ]
         return Done("; ".join(_unique(parts)), "warning")
+
+
+def for_each(info_hashes: Sequence[str], act: Callable[[str], Done], verb: str) -> Done:
+    """Run ``act`` (a :class:`Services` method on one info-hash) on each torrent of a bulk
+    action, in order; one torrent's failure does not stop the others. ``verb`` says what was
+    done ("paused"). One torrent: its own :class:`Done`. Several: "paused 3 downloads", with
+    the failures after it (then a warning). Raises :class:`MydiaError` when every one failed
+    (its message lists them)."""
+    if len(info_hashes) == 1:
+        return act(info_hashes[0])
+    done: list[Done] = []
+    failed: list[str] = []
+    for info_hash in info_hashes:
+        try:
+            done.append(act(info_hash))
+        except MydiaError as exc:
+            failed.append(str(exc))
+    if not done and failed:
+        raise MydiaError("; ".join(_unique(failed)))
+    text = f"{verb} {len(done)} download{'' if len(done) == 1 else 's'}"
+    warnings = [d.message for d in done if d.severity == "warning"]
+    if failed or warnings:
+        return Done("; ".join([text, *_unique(failed + warnings)]), "warning")
+    return Done(text)
+
+
+def _search_targets(d: Download) -> list[tuple[int, int | None, int | None]]:
+    """What a download was for, as :meth:`Services.search` arguments: (item, season,
+    episode) for a film, a season pack, one episode, or each season of several episodes."""
+    if d.kind == "movie":
+        return [(d.item_id, None, None)]
+    if d.kind == "season":
+        return [(d.item_id, d.season, None)]
+    episodes = list(
+        Episode.select(Episode.season, Episode.number)
+        .join(DownloadUnit, on=(DownloadUnit.episode == Episode.id))
+        .where(DownloadUnit.download == d.id)
+        .distinct()
+    )
+    if len(episodes) == 1:
+        return [(d.item_id, episodes[0].season, episodes[0].number)]
+    seasons = sorted({e.season for e in episodes})
+    return [(d.item_id, s, None) for s in seasons] or [(d.item_id, None, None)]
 
 
 def _title_of(info_hash: str) -> str:

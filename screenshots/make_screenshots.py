@@ -9,6 +9,9 @@ temporary SQLite file, drives the app headless and saves:
     screenshots/main.svg          the main screen
     screenshots/show-details.svg  a show's seasons and episodes
     screenshots/downloads.svg     the downloads pane, maximised, every state
+    screenshots/queue-marks.svg   the queue with three rows marked for a bulk action
+    screenshots/activity.svg      the activity screen: the history, newest first
+    screenshots/blocklist.svg     the blocklist screen
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ SHOTS = {
     "main.svg": ((140, 42), ()),
     "show-details.svg": ((140, 42), ("slash", *"pioneer", "enter", "enter", "j", "j", "j", "j")),
     "downloads.svg": ((160, 26), ("3", "a", "z")),
+    "queue-marks.svg": ((140, 26), ("3", "space", "space", "j", "space", "z")),
+    "activity.svg": ((140, 36), ("3", "A")),
+    "blocklist.svg": ((140, 20), ("L",)),
 }
 
 
@@ -73,7 +79,7 @@ async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...]) -> None
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(str(Path(tmp) / "demo.sqlite3"))
-        tui_data.populate(hostile=False)
+        tui_data.add_blocklist(tui_data.populate(hostile=False))
         for name, (size, keys) in SHOTS.items():
             asyncio.run(shoot(name, size, keys))
         db.close()

@@ -125,3 +125,65 @@ def test_bad_input_is_one_line(cli, args, code, error):
     r = cli(*args)
     assert r.code == code
     assert error in r.err and len(r.err.strip().splitlines()) == 1, r.err
+
+
+def test_remove_search_again_blocklists_and_grabs_another_release(cli, deluged, tmp_path, torznab):
+    """The CLI's face of Services.blocklist_and_search: the release is blocklisted, the film
+    searched again at once, and the other release on the loopback indexer is grabbed."""
+    from monitor_helpers import make_payload
+    from torznab_server import Reply, item_xml
+
+    from mydia_tui.config import IndexerConfig
+
+    fake = torznab.add("fake")
+    offered = []
+    for name, seeders in (
+        ("Sintel.2010.1080p.BluRay.x264-GRP", 50),
+        ("Sintel.2010.1080p.WEB-DL.x264-OTHER", 5),
+    ):
+        payload = make_payload(tmp_path, name, {f"{name}.mkv": 100_000})
+        fake.downloads[payload.info_hash] = Reply(body=payload.torrent)
+        fake.items.append(
+            item_xml(
+                name,
+                link=f"{fake.url}/dl/{payload.info_hash}",
+                infohash=payload.info_hash,
+                seeders=seeders,
+            )
+        )
+        offered.append(payload)
+    config = Config(
+        deluge=deluged.config(timeout=3.0),
+        indexers=(
+            IndexerConfig(name="fake", url=fake.url, api_key=fake.api_key, min_interval=0.0),
+        ),
+    )
+    write_config(config, tmp_path / "config.toml")
+    cli.config_path = tmp_path / "config.toml"
+    assert cli("add", "movie", "Sintel", "--year", "2010").code == 0
+    first = offered[0]
+    r = cli(
+        "grab", "--movie", "1", "--url", f"{fake.url}/dl/{first.info_hash}", "--title", first.name
+    )
+    assert r.code == 0, r.err
+    assert session_of(deluged) == {first.info_hash}
+
+    r = cli("remove", "1", "--search-again", "--with-data", "--json")
+    assert r.code == 0, r.err
+    data = r.json()
+    assert (data["action"], data["state"], data["blocklisted"], data["searched_again"]) == (
+        "remove",
+        "removed",
+        True,
+        True,
+    )
+    assert data["with_data"] is True
+    assert data["message"].endswith("grabbed Sintel.2010.1080p.WEB-DL.x264-OTHER for Sintel (2010)")
+    assert session_of(deluged) == {offered[1].info_hash}
+    (entry,) = cli("blocklist", "--json").json()
+    assert entry["info_hash"] == offered[0].info_hash
+
+    r = cli("history", "--kind", "removed")
+    assert r.code == 0 and "removed by the user" in r.out and "grabbed" not in r.out.split()
+    r = cli("history", "--kind", "nonsense")
+    assert r.code == 2 and "unknown history kind" in r.err

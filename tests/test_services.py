@@ -209,3 +209,49 @@ def test_without_indexers_a_search_says_so(db, tmp_path, deluged):
             svc.releases(movie.id)
     finally:
         client.close()
+
+
+def test_blocklist_and_search_again_grabs_another_release(services, tmp_path):
+    """A failed download: its release is blocklisted, its torrent removed with its data, and
+    the film searched again at once: the next best release is grabbed through the guard."""
+    from mydia_tui.lifecycle import fail_in_client
+
+    movie = add_movie("Sintel", 2010)
+    offer(services)
+    other = "Sintel.2010.1080p.WEB-DL.x264-OTHER"
+    payload = make_payload(tmp_path, other, {f"{other}.mkv": 100_000})
+    services.fake.downloads[payload.info_hash] = Reply(body=payload.torrent)
+    services.fake.items.append(
+        item_xml(
+            other, link=f"{services.fake.url}/dl/{payload.info_hash}", infohash=payload.info_hash
+        )
+    )
+    services.search(movie.id)
+    first = services.payload.info_hash
+    (d,) = Download.select()
+    assert d.info_hash == first
+    assert fail_in_client(d.id, "tracker: torrent not registered")
+    done = services.blocklist_and_search(first)
+    assert done.severity == "information"
+    assert done.message.startswith(f"removed {BEST} (with its data, blocklisted)")
+    assert done.message.endswith(f"grabbed {other} for Sintel (2010)")
+    assert Blocklist.get(Blocklist.info_hash == first).item_id == movie.id
+    assert set(services.client.session()) == {payload.info_hash}
+    assert Download.get(Download.info_hash == payload.info_hash).item_id == movie.id
+
+
+def test_for_each_says_how_many_and_fails_when_every_one_failed(services):
+    from mydia_tui.models import Download as D
+    from mydia_tui.services import for_each
+
+    movie = add_movie("Sintel", 2010)
+    offer(services)
+    services.search(movie.id)
+    h = services.payload.info_hash
+    done = for_each([h, h], services.pause, "paused")
+    assert (done.message, done.severity) == ("paused 2 downloads", "information")
+    # a download being imported cannot be removed: that one fails, the others are done
+    D.update(state="importing").where(D.info_hash == h).execute()
+    with pytest.raises(MydiaError, match="being imported"):
+        for_each([h, h], lambda x: services.remove(x), "removed")
+    assert set(services.client.session()) == {h}

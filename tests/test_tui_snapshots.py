@@ -130,6 +130,40 @@ def open_screen(key: str, ready):
             raise AssertionError("the screen did not become ready")
         await pilot.pause()
 
+
+QUEUE_MARKS = ("3", "space", "space", "j", "space")
+
+
+def test_queue_with_marks_80x24(demo, snap_compare):
+    # rows 1, 2 and 4 marked: the mark before the name, the count in the pane's subtitle
+    assert snap_compare(
+        MydiaApp(), terminal_size=(80, 24), run_before=keys_then_settle(*QUEUE_MARKS, "z")
+    )
+
+
+def test_queue_with_marks_120x36(demo, snap_compare):
+    assert snap_compare(
+        MydiaApp(), terminal_size=(120, 36), run_before=keys_then_settle(*QUEUE_MARKS)
+    )
+
+
+def test_activity_80x24(demo, snap_compare):
+    # opened from the downloads: every item's history, newest first
+    assert snap_compare(MydiaApp(), terminal_size=(80, 24), run_before=activity_then_settle())
+
+
+def test_activity_120x36(demo, snap_compare):
+    assert snap_compare(MydiaApp(), terminal_size=(120, 36), run_before=activity_then_settle())
+
+
+def activity_then_settle(*keys: str):
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("3", "A", *keys)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pilot.app.screen.loaded
+
     return run_before
 
 
@@ -176,3 +210,27 @@ def test_health_screen_120x36(health_app, snap_compare):
     assert snap_compare(
         health_app, terminal_size=(120, 36), run_before=open_screen("H", health_ready)
     )
+
+
+@pytest.fixture
+def demo_blocklist(demo):
+    return tui_data.add_blocklist(demo)
+
+
+def blocklist_then_settle():
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("L")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pilot.app.screen.loaded
+
+    return run_before
+
+
+def test_blocklist_80x24(demo_blocklist, snap_compare):
+    assert snap_compare(MydiaApp(), terminal_size=(80, 24), run_before=blocklist_then_settle())
+
+
+def test_blocklist_120x36(demo_blocklist, snap_compare):
+    assert snap_compare(MydiaApp(), terminal_size=(120, 36), run_before=blocklist_then_settle())

@@ -302,3 +302,41 @@ def populate(*, hostile: bool = True) -> dict[str, int]:
         message="imported Big.Buck.Bunny.2008.1080p.BluRay.x264 to Big Buck Bunny (2008)",
     ).execute()
     return ids
+
+
+def add_blocklist(ids: dict[str, int]) -> list[int]:
+    """Three blocklist entries with fixed dates (newest last in the list returned)."""
+    from mydia_tui.guard import blocklist
+    from mydia_tui.models import Blocklist
+
+    made = []
+    for n, (title, item, reason, size) in enumerate(
+        [
+            (
+                "Charade.1963.1080p.BluRay.x264-FAKE",
+                "Charade",
+                "removed by the user",
+                1_900_000_000,
+            ),
+            (
+                "His.Girl.Friday.1940.1080p.BluRay.x264-SCREWBALL",
+                "His Girl Friday",
+                "Deluge: tracker: torrent not registered",
+                2_300_000_000,
+            ),
+            ("[red]Sintel[/red].2010.720p.WEB-DL", "Sintel", "no video: archives only", None),
+        ]
+    ):
+        entry = blocklist(
+            info_hash=_hash(100 + n),
+            title=title,
+            indexer="jackett",
+            size=size,
+            reason=reason,
+            item_id=ids[item],
+        )
+        Blocklist.update(added_at=T0 + dt.timedelta(days=4 + n)).where(
+            Blocklist.id == entry
+        ).execute()
+        made.append(entry)
+    return made

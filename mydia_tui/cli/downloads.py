@@ -141,7 +141,10 @@ def cmd_history(ctx: Context) -> int:
     ctx.db()
     if ctx.args.item_id is not None:
         get_item(ctx.args.item_id)  # an unknown item is an error, not an empty history
-    events = list_history(item_id=ctx.args.item_id, limit=ctx.args.limit)
+    try:
+        events = list_history(item_id=ctx.args.item_id, kind=ctx.args.kind, limit=ctx.args.limit)
+    except ValueError as exc:  # an unknown kind: the message lists them
+        raise UsageError(str(exc)) from None
     if ctx.json:
         emit_json([history_json(e) for e in events])
         return EXIT_OK
@@ -166,16 +169,20 @@ def _download_or_fail(download_id: int):
     return row
 
 
-def _act(ctx: Context, action: str, **extra: object) -> int:
-    """Run one :class:`~mydia_tui.services.Services` action on the torrent of download
-    ``ctx.args.download_id`` and print what it did (``--json``: :func:`action_json`)."""
+def _act(ctx: Context, action: str, call: str = "", **extra: object) -> int:
+    """Run one :class:`~mydia_tui.services.Services` action (the method ``call``, by default
+    ``action``) on the torrent of download ``ctx.args.download_id`` and print what it did
+    (``--json``: :func:`action_json`)."""
     from ..services import Services
 
     ctx.db()
     row = _download_or_fail(ctx.args.download_id)
     services = Services(ctx.config)
+    arguments = {k: v for k, v in extra.items() if k != "searched_again"}
+    if call == "blocklist_and_search":
+        arguments.pop("blocklisted", None)
     try:
-        done = getattr(services, action)(row.info_hash, **extra)
+        done = getattr(services, call or action)(row.info_hash, **arguments)
     finally:
         services.client.close()
     if ctx.json:
@@ -203,6 +210,15 @@ def cmd_queue(ctx: Context) -> int:
 
 
 def cmd_remove(ctx: Context) -> int:
+    if ctx.args.search_again:
+        return _act(
+            ctx,
+            "remove",
+            call="blocklist_and_search",
+            delete_data=ctx.args.with_data,
+            blocklisted=True,
+            searched_again=True,
+        )
     return _act(ctx, "remove", delete_data=ctx.args.with_data, blocklisted=ctx.args.blocklist)
 
 

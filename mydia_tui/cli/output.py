@@ -176,6 +176,7 @@ def action_json(d, action: str, message: str, **extra: Any) -> dict[str, Any]:
     if action == "remove":
         data["with_data"] = bool(extra["delete_data"])
         data["blocklisted"] = bool(extra["blocklisted"])
+        data["searched_again"] = bool(extra.get("searched_again", False))
     return data
 
 

@@ -222,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument(
         "--blocklist", action="store_true", help="never grab this release again (search another)"
     )
+    remove.add_argument(
+        "--search-again",
+        action="store_true",
+        help="blocklist it and search its film or episode again now (implies --blocklist)",
+    )
     json_flag(remove)
     remove.set_defaults(handler=_lazy("downloads", "cmd_remove"))
 
@@ -250,6 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
     hist = sub.add_parser("history", help="what happened: grabs, refusals and why, imports")
     hist.add_argument("item_id", type=ID, nargs="?", metavar="ITEM_ID")
     hist.add_argument("--limit", type=_whole(1, 100_000), default=50)
+    hist.add_argument(
+        "--kind",
+        metavar="KIND",
+        help="only events of one kind: grabbed, imported, upgraded, refused, failed, removed, ...",
+    )
     json_flag(hist)
     hist.set_defaults(handler=_lazy("downloads", "cmd_history"))
 

@@ -123,6 +123,22 @@ class MydiaApp(App[None]):
             tooltip="Open the health checks (what mydia-tui doctor finds)",
         ),
         Binding(
+            "A",
+            "activity",
+            "Activity",
+            show=False,
+            id="app.activity",
+            tooltip="The history: grabs, imports, refusals and why, failures, removals",
+        ),
+        Binding(
+            "L",
+            "blocklist",
+            "Blocklist",
+            show=False,
+            id="app.blocklist",
+            tooltip="The blocklist: releases never grabbed again; remove one or clear it",
+        ),
+        Binding(
             "1",
             "focus_pane('#library-list')",
             "Library",
@@ -334,6 +350,12 @@ class MydiaApp(App[None]):
             pass  # the main screen's panes are gone: the app is closing while the monitor reports
 
     def _apply_core_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.DownloadsChanged, events.LibraryChanged, events.CoreError)):
+            # the core may have written history or the blocklist: a screen showing them reads
+            # again (the activity and blocklist screens)
+            changed = getattr(self.screen, "history_changed", None)
+            if changed is not None:
+                changed()
         main = self.main
         if not main.is_mounted:
             return
@@ -497,26 +519,52 @@ class MydiaApp(App[None]):
     def action_settings(self) -> None:
         from .screens.settings import SettingsScreen
 
-        self._open(SettingsScreen)
+        if not isinstance(self.screen, SettingsScreen):
+            self.open_screen(SettingsScreen())
 
     def action_health(self) -> None:
         from .screens.health import HealthScreen
 
-        self._open(HealthScreen)
+        if not isinstance(self.screen, HealthScreen):
+            self.open_screen(HealthScreen())
 
-    def _open(self, screen_type: type[Screen]) -> None:
-        """Show the screen of ``screen_type``: the one open already (brought to the top), or
-        a new one; a modal screen above the main screen is closed first."""
-        if isinstance(self.screen, screen_type):
+    def action_activity(self) -> None:
+        """Open the activity screen, for the item highlighted in the library or shown in the
+        details when one of them has the focus (``i`` there shows every item)."""
+        from .screens.activity import ActivityScreen
+
+        if isinstance(self.screen, ActivityScreen):
             return
-        while len(self.screen_stack) > 2 and isinstance(self.screen, ModalScreen):
+        self.open_screen(ActivityScreen(self._item_in_focus()))
+
+    def action_blocklist(self) -> None:
+        from .screens.blocklist import BlocklistScreen
+
+        if not isinstance(self.screen, BlocklistScreen):
+            self.open_screen(BlocklistScreen())
+
+    def open_screen(self, screen: Screen) -> None:
+        """Show ``screen`` over the main screen, in place of another full screen opened
+        this way; nothing while a question or a dialog is open (it is answered first)."""
+        if isinstance(self.screen, ModalScreen):
+            return
+        while len(self.screen_stack) > 2 and self.screen is not self.main:
             self.pop_screen()
-        for screen in self.screen_stack:
-            if isinstance(screen, screen_type):
-                while self.screen is not screen:
-                    self.pop_screen()
-                return
-        self.push_screen(screen_type())
+        self.push_screen(screen)
+
+    def _item_in_focus(self) -> int | None:
+        """The library's highlighted item, or the details' item, when it has the focus."""
+        if self.screen is not self.main or not self.main.is_mounted:
+            return None
+        focused = self.focused
+        if focused is None:
+            return None
+        nodes = (focused, *focused.ancestors)
+        if self.main.library in nodes:
+            return self.main.library.current_id()
+        if self.main.details in nodes:
+            return self.main.details.item_id
+        return None
 
     def action_toggle_maximize(self) -> None:
         screen = self.screen

@@ -1,5 +1,4 @@
-"""The command palette lists every action of every pane, and those of the screen it was
-opened on (the settings and health screens' actions while that screen is open)."""
+"""The command palette lists every action of every pane."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from .keys import catalog, keys_for
+from .keys import catalog, display_keys, keys_for
 from .widgets.rowview import RowView
 
 
@@ -16,10 +15,10 @@ class ActionsProvider(Provider):
         keymap = getattr(self.app, "keymap", {})
         for entry in catalog(self.app):
             if entry.screen is not None and not isinstance(self.screen, entry.screen):
-                continue  # another screen's action: it would act on nothing here
+                continue  # a screen's keys while that screen is open; the openers always
             b = entry.binding
             name = f"{entry.section}: {b.description}"
-            keys = keys_for(b, keymap).replace("slash", "/").replace("question_mark", "?")
+            keys = display_keys(keys_for(b, keymap))
             yield name, f"{b.tooltip or b.description} ({keys})", partial(self._run, entry)
 
     async def _run(self, entry) -> None:
@@ -28,9 +27,10 @@ class ActionsProvider(Provider):
         if entry.target == "":
             await app.run_action(entry.binding.action)
             return
+        if entry.screen is not None and not isinstance(screen, entry.screen):
+            return  # the screen closed meanwhile
         if entry.target == "*screen":
-            if entry.screen is not None and isinstance(screen, entry.screen):
-                await app.run_action(entry.binding.action, screen)
+            await app.run_action(entry.binding.action, screen)
             return
         if entry.target == "*focused":
             widget = screen.focused if isinstance(screen.focused, RowView) else None

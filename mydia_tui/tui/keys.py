@@ -6,51 +6,50 @@ from dataclasses import dataclass
 
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 
 
 @dataclass(frozen=True)
 class KeyEntry:
     section: str
     #: CSS selector of the widget the action runs on ("" for the app, "*focused" for lists,
-    #: "*screen" for the screen of type ``screen``)
+    #: "*screen" for the screen itself)
     target: str
     binding: Binding
-    #: the screen whose binding it is (its actions run only while that screen is open)
-    screen: type[Screen] | None = None
+    #: the screen the binding belongs to: its action runs only while that screen is open
+    #: (None: the app's, which run everywhere)
+    screen: type | None = None
 
 
 def catalog(app: App) -> list[KeyEntry]:
     """Every binding of the app (``app``'s own, first) and of its panes, by section."""
+    from .screens.activity import ActivityScreen
+    from .screens.blocklist import BlocklistScreen
     from .screens.health import HealthScreen
+    from .screens.main import MainScreen
     from .screens.settings import SettingsScreen
     from .widgets.details import DetailsPane
     from .widgets.downloads import DownloadsList, DownloadsPane
     from .widgets.library import LibraryList, LibraryPane
     from .widgets.rowview import RowView
 
-    sections = [
-        ("Everywhere", "", type(app).BINDINGS),
-        ("Lists", "*focused", RowView.BINDINGS),
-        ("Library", "#library", LibraryPane.BINDINGS),
-        ("Library", "#library-list", LibraryList.BINDINGS),
-        ("Details", "#details", DetailsPane.BINDINGS),
-        ("Downloads", "#downloads", DownloadsPane.BINDINGS),
-        ("Downloads", "#downloads-list", DownloadsList.BINDINGS),
+    sections: list[tuple[str, str, list, type | None]] = [
+        ("Everywhere", "", type(app).BINDINGS, None),
+        ("Lists", "*focused", RowView.BINDINGS, None),
+        ("Library", "#library", LibraryPane.BINDINGS, MainScreen),
+        ("Library", "#library-list", LibraryList.BINDINGS, MainScreen),
+        ("Details", "#details", DetailsPane.BINDINGS, MainScreen),
+        ("Downloads", "#downloads", DownloadsPane.BINDINGS, MainScreen),
+        ("Downloads", "#downloads-list", DownloadsList.BINDINGS, MainScreen),
+        ("Activity", "*screen", ActivityScreen.BINDINGS, ActivityScreen),
+        ("Blocklist", "*screen", BlocklistScreen.BINDINGS, BlocklistScreen),
+        ("Settings", "*screen", SettingsScreen.BINDINGS, SettingsScreen),
+        ("Health", "*screen", HealthScreen.BINDINGS, HealthScreen),
     ]
     out = []
-    for section, target, bindings in sections:
+    for section, target, bindings, screen in sections:
         for binding in bindings:
             if isinstance(binding, Binding):
-                out.append(KeyEntry(section, target, binding))
-    screens: list[tuple[str, type[Screen]]] = [
-        ("Settings", SettingsScreen),
-        ("Health", HealthScreen),
-    ]
-    for section, screen in screens:
-        for binding in screen.BINDINGS:
-            if isinstance(binding, Binding):
-                out.append(KeyEntry(section, "*screen", binding, screen))
+                out.append(KeyEntry(section, target, binding, screen))
     return out
 
 
@@ -59,3 +58,21 @@ def keys_for(binding: Binding, keymap: dict[str, str]) -> str:
     if binding.id and binding.id in keymap:
         return keymap[binding.id]
     return binding.key
+
+
+#: key names as people read them
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "left_curly_bracket": "{",
+    "right_curly_bracket": "}",
+}
+
+
+def display_keys(keys: str) -> str:
+    """A binding's keys ("slash,ctrl+f") as people read them ("/ ctrl+f")."""
+    return " ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))

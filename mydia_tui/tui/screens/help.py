@@ -10,18 +10,13 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..keys import catalog, keys_for
+from ..keys import catalog, display_keys, keys_for
 
 EXTRA = [
     ("Everywhere", "tab / shift+tab", "Next / previous pane"),
     ("Everywhere", "ctrl+p", "Command palette (every action, themes)"),
     ("Library", "escape", "Clear the filter"),
 ]
-
-
-def _display(keys: str) -> str:
-    names = {"slash": "/", "question_mark": "?", "pagedown": "PgDn", "pageup": "PgUp"}
-    return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -44,7 +39,9 @@ class HelpScreen(ModalScreen[None]):
         for entry in catalog(self.app):
             b = entry.binding
             description = b.tooltip or b.description
-            rows.setdefault(entry.section, []).append((_display(keys_for(b, keymap)), description))
+            rows.setdefault(entry.section, []).append(
+                (display_keys(keys_for(b, keymap)), description)
+            )
         for section, key, description in EXTRA:
             rows.setdefault(section, []).append((key, description))
         for section, items in rows.items():

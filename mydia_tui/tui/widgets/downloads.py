@@ -107,7 +107,34 @@ def state_tabs(counts: dict[str, int], current: str, width: int) -> Text:
     return tabs
 
 
+#: states "blocklist and search again" applies to: Deluge reported an error, or no progress
+FAILED_STATES = ("failed", "stalled")
+#: actions that need the services (hidden without them)
+SERVICE_ACTIONS = (
+    "pause",
+    "remove",
+    "remove_data",
+    "retry_import",
+    "blocklist",
+    "blocklist_search",
+    "recheck",
+    "queue_up",
+    "queue_down",
+    "queue_top",
+    "queue_bottom",
+)
+#: the mark shown before a marked row's name
+MARK = "● "
+
+
+def _downloads(n: int) -> str:
+    return f"{n} download{'' if n == 1 else 's'}"
+
+
 class DownloadsList(RowView):
+    """The queue's rows. Bulk actions apply to the marked rows when there are marks (the
+    pane's ``marks``), else to the highlighted row."""
+
     BINDINGS = [
         Binding("p", "pause", "Pause/resume", id="downloads.pause", tooltip="Pause or resume"),
         Binding(
@@ -131,6 +158,86 @@ class DownloadsList(RowView):
             id="downloads.retry_import",
             tooltip="Import again a download whose import gave up",
         ),
+        Binding(
+            "space",
+            "toggle_mark",
+            "Mark",
+            show=False,
+            id="downloads.mark",
+            tooltip="Mark or unmark the row (actions then apply to the marked rows)",
+        ),
+        Binding(
+            "V",
+            "mark_all",
+            "Mark all",
+            show=False,
+            id="downloads.mark_all",
+            tooltip="Mark every row shown (after the state filter)",
+        ),
+        Binding(
+            "u",
+            "clear_marks",
+            "Clear marks",
+            show=False,
+            id="downloads.clear_marks",
+            tooltip="Unmark every row",
+        ),
+        Binding(
+            "b",
+            "blocklist",
+            "Blocklist",
+            show=False,
+            id="downloads.blocklist",
+            tooltip="Remove and blocklist: never grabbed again, its target searched again (asks)",
+        ),
+        Binding(
+            "B",
+            "blocklist_search",
+            "Blocklist+search",
+            show=False,
+            id="downloads.blocklist_search",
+            tooltip="On a failed download: blocklist it, delete it and search again now (asks)",
+        ),
+        Binding(
+            "c",
+            "recheck",
+            "Recheck",
+            show=False,
+            id="downloads.recheck",
+            tooltip="Ask Deluge to check the data again",
+        ),
+        Binding(
+            "left_square_bracket",
+            "queue_up",
+            "Queue up",
+            show=False,
+            id="downloads.queue_up",
+            tooltip="One place up in Deluge's queue",
+        ),
+        Binding(
+            "right_square_bracket",
+            "queue_down",
+            "Queue down",
+            show=False,
+            id="downloads.queue_down",
+            tooltip="One place down in Deluge's queue",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "queue_top",
+            "Queue top",
+            show=False,
+            id="downloads.queue_top",
+            tooltip="To the top of Deluge's queue",
+        ),
+        Binding(
+            "right_curly_bracket",
+            "queue_bottom",
+            "Queue bottom",
+            show=False,
+            id="downloads.queue_bottom",
+            tooltip="To the bottom of Deluge's queue",
+        ),
     ]
 
     def __init__(self, pane: DownloadsPane, **kwargs) -> None:
@@ -141,10 +248,12 @@ class DownloadsList(RowView):
         return len(self.pane.view)
 
     def row_value(self, index: int) -> Hashable:
-        return self.pane.lines[self.pane.view[index]]
+        key = self.pane.view[index]
+        return (self.pane.lines[key], key in self.pane.marks)
 
     def render_row(self, index: int, width: int) -> Text:
-        line = self.pane.lines[self.pane.view[index]]
+        key = self.pane.view[index]
+        line = self.pane.lines[key]
         s = line.stats
         cols = layout(width)
         state = Text(s.state.replace("_", " "), style=STATE_STYLE.get(s.state, ""))
@@ -154,6 +263,9 @@ class DownloadsList(RowView):
             if s.state in ("import_failed", "failed", "removed", "unknown")
             else "",
         )
+        if key in self.pane.marks:
+            name = Text.assemble((MARK, "bold yellow"), name)
+            name.stylize("bold")
         values = {
             "name": name,
             "target": Text(clean(line.target)),
@@ -181,7 +293,7 @@ class DownloadsList(RowView):
             parts.append((value, w))
         return cells(parts)
 
-    # -- actions need a service (the lead wires Deluge): hidden without one ---------------------
+    # -- the rows an action applies to ---------------------------------------------------------
 
     def current_key(self) -> str | None:
         """The info-hash under the cursor, read from the view alone: the view is what is on
@@ -196,15 +308,74 @@ class DownloadsList(RowView):
         key = self.current_key()
         return None if key is None else self.pane.lines.get(key)
 
+    def selected(self) -> list[DownloadLine]:
+        """What an action applies to: the marked rows in the view's order when there are
+        marks, else the highlighted row (none when the queue is empty)."""
+        pane = self.pane
+        if pane.marks:
+            return [pane.lines[h] for h in pane.view if h in pane.marks]
+        line = self.current()
+        return [] if line is None else [line]
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action not in ("pause", "remove", "remove_data", "retry_import"):
+        if action in ("toggle_mark", "mark_all"):
+            return True if self.pane.view else None
+        if action == "clear_marks":
+            return True if self.pane.marks else None
+        if action not in SERVICE_ACTIONS:
             return True
         if self.app.services is None:
             return False
-        line = self.current()
         if action == "retry_import":
+            line = self.current()
             return True if line is not None and line.stats.state == "import_failed" else None
-        return True if line is not None else None
+        lines = self.selected()
+        if action == "blocklist_search":
+            # only where it means something: a failed (or stalled) download
+            return True if any(x.stats.state in FAILED_STATES for x in lines) else False
+        return True if lines else None
+
+    # -- marks ---------------------------------------------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the highlighted row, then move to the next (marking a run of rows
+        is ``space`` held down)."""
+        key = self.current_key()
+        if key is None:
+            return
+        self.pane.marks.symmetric_difference_update({key})
+        self.refresh_row(self.cursor)
+        self.pane.marks_changed()
+        self.move_cursor(self.cursor + 1)
+
+    def action_mark_all(self) -> None:
+        self.pane.marks = set(self.pane.view)
+        self.refresh()
+        self.pane.marks_changed()
+
+    def action_clear_marks(self) -> None:
+        self.pane.marks = set()
+        self.refresh()
+        self.pane.marks_changed()
+
+    # -- actions (need the services: hidden without them) -------------------------------------
+
+    def _apply(self, what: str, verb: str, lines: list[DownloadLine], call) -> None:
+        """Run ``call(services, info_hash)`` on each line in one worker (see
+        :func:`mydia_tui.services.for_each`)."""
+        hashes = [x.info_hash for x in lines]
+        if not hashes:
+            return
+        if len(hashes) == 1:
+            self.app.call_service(what, lambda s: call(s, hashes[0]))
+            return
+
+        def each(s):
+            from ...services import for_each
+
+            return for_each(hashes, lambda h: call(s, h), verb)
+
+        self.app.call_service(what, each)
 
     def action_retry_import(self) -> None:
         line = self.current()
@@ -212,13 +383,37 @@ class DownloadsList(RowView):
             self.app.call_service("retry import", lambda s: s.retry_import(line.info_hash))
 
     def action_pause(self) -> None:
-        line = self.current()
-        if line is None:
+        """Pause the rows, or resume them when every one is paused already."""
+        lines = self.selected()
+        if not lines:
             return
-        if line.stats.state == "paused":
-            self.app.call_service("resume", lambda s: s.resume(line.info_hash))
+        if all(x.stats.state == "paused" for x in lines):
+            self._apply("resume", "resumed", lines, lambda s, h: s.resume(h))
         else:
-            self.app.call_service("pause", lambda s: s.pause(line.info_hash))
+            running = [x for x in lines if x.stats.state != "paused"]
+            self._apply("pause", "paused", running, lambda s, h: s.pause(h))
+
+    def action_recheck(self) -> None:
+        self._apply("recheck", "rechecking", self.selected(), lambda s, h: s.recheck(h))
+
+    def _queue(self, move: str) -> None:
+        lines = self.selected()
+        # several to the top: the last first, so that they keep their order up there
+        if move in ("top", "up"):
+            lines = lines[::-1]
+        self._apply(f"queue {move}", f"moved {move}", lines, lambda s, h: s.queue(h, move))
+
+    def action_queue_up(self) -> None:
+        self._queue("up")
+
+    def action_queue_down(self) -> None:
+        self._queue("down")
+
+    def action_queue_top(self) -> None:
+        self._queue("top")
+
+    def action_queue_bottom(self) -> None:
+        self._queue("bottom")
 
     def action_remove(self) -> None:
         self._ask_remove(delete_data=False)
@@ -228,26 +423,39 @@ class DownloadsList(RowView):
 
     def _ask_remove(self, *, delete_data: bool) -> None:
         """Ask once: remove and blocklist (the default), remove only, or cancel. The answer
-        acts on the torrent that was highlighted when asked, wherever its row is by then."""
-        line = self.current()
-        if line is None:
+        acts on the torrents that were selected when asked, wherever their rows are by then."""
+        lines = self.selected()
+        if not lines:
             return
         from ..screens.confirm import Choice, ConfirmScreen
 
-        data = " and delete its downloaded data" if delete_data else " (its data is kept)"
-        question = f"Remove {clean(line.title)} from Deluge{data}?"
-        if line.stats.state in FINAL_STATES:
-            # it no longer holds its target: nothing will be searched again because of this
-            question += f"\nIt is {line.stats.state}: the library is not changed."
+        active = [x for x in lines if x.stats.state not in FINAL_STATES]
+        if len(lines) == 1:
+            line = lines[0]
+            data = " and delete its downloaded data" if delete_data else " (its data is kept)"
+            question = f"Remove {clean(line.title)} from Deluge{data}?"
+            if not active:
+                # it no longer holds its target: nothing will be searched again because of this
+                question += f"\nIt is {line.stats.state}: the library is not changed."
+            else:
+                question += (
+                    "\nBlocklisting it means no search grabs this release again; "
+                    f"{clean(line.target)} is searched again for another release."
+                )
+        else:
+            data = " and their data" if delete_data else " (their data is kept)"
+            question = f"Remove {len(lines)} downloads{data}?\n" + _names(lines)
+            if active:
+                question += (
+                    "\nBlocklisting them means no search grabs these releases again; "
+                    "their targets are searched again for other releases."
+                )
+        if not active:
             choices = [
                 Choice("o", "Remove (o)", False, "error" if delete_data else "primary"),
                 Choice("escape", "Cancel (esc)", None),
             ]
         else:
-            question += (
-                "\nBlocklisting it means no search grabs this release again; "
-                f"{clean(line.target)} is searched again for another release."
-            )
             choices = [
                 Choice("b", "Remove and blocklist (b)", True, "primary"),
                 Choice("o", "Remove only (o)", False, "error" if delete_data else "default"),
@@ -256,14 +464,74 @@ class DownloadsList(RowView):
 
         def answered(blocklisted: bool | None) -> None:
             if blocklisted is not None:
-                self.app.call_service(
+                self._apply(
                     "remove",
-                    lambda s: s.remove(
-                        line.info_hash, delete_data=delete_data, blocklisted=blocklisted
-                    ),
+                    "removed",
+                    lines,
+                    lambda s, h: s.remove(h, delete_data=delete_data, blocklisted=blocklisted),
                 )
 
         self.app.push_screen(ConfirmScreen(question, choices), answered)
+
+    def action_blocklist(self) -> None:
+        """Remove and blocklist (the data is kept), asked once for all the rows."""
+        lines = self.selected()
+        if not lines:
+            return
+        from ..screens.confirm import ConfirmScreen
+
+        what = clean(lines[0].title) if len(lines) == 1 else _downloads(len(lines))
+        question = (
+            f"Blocklist {what} and remove {'it' if len(lines) == 1 else 'them'} from Deluge "
+            "(data kept)?\n"
+            + ("" if len(lines) == 1 else _names(lines))
+            + "\nNo search grabs a blocklisted release again; the targets are searched again."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._apply(
+                    "blocklist",
+                    "blocklisted",
+                    lines,
+                    lambda s, h: s.remove(h, blocklisted=True),
+                )
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def action_blocklist_search(self) -> None:
+        """Blocklist and search again the failed (or stalled) rows, asked once."""
+        lines = [x for x in self.selected() if x.stats.state in FAILED_STATES]
+        if not lines:
+            return
+        from ..screens.confirm import ConfirmScreen
+
+        what = clean(lines[0].title) if len(lines) == 1 else _downloads(len(lines))
+        question = (
+            f"Blocklist {what}, delete {'its' if len(lines) == 1 else 'their'} data and search "
+            "again now?\n"
+            + ("" if len(lines) == 1 else _names(lines))
+            + "\nNo search grabs a blocklisted release again; another release is grabbed."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._apply(
+                    "blocklist and search",
+                    "blocklisted and searched again",
+                    lines,
+                    lambda s, h: s.blocklist_and_search(h),
+                )
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+
+def _names(lines: list[DownloadLine], most: int = 4) -> str:
+    """The first few titles of a bulk action, one a line (plain text for a markup=False label)."""
+    names = [f"  {clean(x.title)}" for x in lines[:most]]
+    if len(lines) > most:
+        names.append(f"  and {len(lines) - most} more")
+    return "\n".join(names)
 
 
 class DownloadsPane(ReportsWorkerErrors, Vertical):
@@ -301,6 +569,8 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         self.lines: dict[str, DownloadLine] = {}
         self.order: list[str] = []
         self.view: list[str] = []
+        #: the marked info-hashes: always rows of the view (a row that leaves it is unmarked)
+        self.marks: set[str] = set()
         self.group = "all"
         self.include_finished = False
         self.counts = state_group_counts(())
@@ -385,6 +655,8 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
             self.view = [h for h in self.order if self.lines[h].stats.state in members]
         else:
             self.view = list(self.order)
+        if self.marks:
+            self.marks.intersection_update(self.view)
         index = 0
         if keep is not None:
             try:
@@ -407,7 +679,13 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         )
         shown = "with finished" if self.include_finished else "active"
         self.border_title = f"Downloads · {self.counts['all']:,} {shown}"
-        self.border_subtitle = f"filter {self.group}"
+        marked = f" · {len(self.marks):,} marked" if self.marks else ""
+        self.border_subtitle = f"filter {self.group}{marked}"
+
+    def marks_changed(self) -> None:
+        """The marks changed: the subtitle says how many, the footer what applies."""
+        self.update_bars()
+        self.app.refresh_bindings()
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -1,0 +1,248 @@
+"""The blocklist screen: the releases no search grabs again, and why; remove one (its release
+may be grabbed again) or clear them all, each asked first.
+
+The same core functions as ``mydia-tui blocklist``, ``blocklist remove`` and ``blocklist
+clear``: :func:`mydia_tui.guard.blocklist_entries`, :func:`~mydia_tui.guard.unblock` and
+:func:`~mydia_tui.guard.clear_blocklist`, run in thread workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from ...guard import BlocklistEntry
+from ..text import cells, clean, human_size, local_minute
+from ..widgets.rowview import RowView
+from ..workers import ReportsWorkerErrors
+
+
+def layout(width: int) -> dict[str, int]:
+    """Column widths for the list's width (the release title takes what is left)."""
+    cols = {"added": 16, "hash": 8, "size": 8, "reason": 26, "item": 22}
+    for drop in ("size", "item", "hash"):
+        if width - sum(cols.values()) - len(cols) >= 24:
+            break
+        cols[drop] = 0
+    used = sum(cols.values()) + sum(1 for v in cols.values() if v)
+    return {"title": max(10, width - used), **cols}
+
+
+HEADINGS = {
+    "title": "Release",
+    "added": "Added",
+    "hash": "Hash",
+    "size": "Size",
+    "reason": "Reason",
+    "item": "Item",
+}
+
+
+class BlocklistRead(Message):
+    """Every blocklist entry, newest first (read by a worker)."""
+
+    def __init__(self, entries: list[BlocklistEntry]) -> None:
+        super().__init__()
+        self.entries = entries
+
+
+class BlocklistList(RowView):
+    def __init__(self, owner: BlocklistScreen, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.owner = owner
+
+    def row_count(self) -> int:
+        return len(self.owner.entries)
+
+    def row_value(self, index: int) -> Hashable:
+        return self.owner.entries[index]
+
+    def render_row(self, index: int, width: int) -> Text:
+        e = self.owner.entries[index]
+        what = e.title or e.info_hash or f"{e.indexer} {e.guid}"
+        values: dict[str, Text | str] = {
+            "title": Text(clean(what)),
+            "added": local_minute(e.added_at),
+            "hash": (e.info_hash or "-")[:8],
+            "size": human_size(e.size or 0).rjust(8),
+            "reason": Text(clean(e.reason), style="yellow"),
+            "item": Text(clean(e.item_title)),
+        }
+        return cells([(values[k], w) for k, w in layout(width).items()])
+
+    def empty_hint(self) -> str:
+        if not self.owner.loaded:
+            return "reading the blocklist…"
+        return "the blocklist is empty: releases removed and blocklisted are listed here"
+
+
+class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="blocklist.close", tooltip="Back to the library"),
+        Binding(
+            "delete,d",
+            "remove",
+            "Remove",
+            id="blocklist.remove",
+            tooltip="Take the release off the blocklist: it may be grabbed again (asks)",
+        ),
+        Binding(
+            "C",
+            "clear",
+            "Clear all",
+            id="blocklist.clear",
+            tooltip="Empty the blocklist: every release may be grabbed again (asks)",
+        ),
+    ]
+    DEFAULT_CSS = """
+    BlocklistScreen > #blocklist {
+        border: round $warning; height: 1fr;
+        #blocklist-header { height: 1; color: $text-muted; text-style: bold; }
+        BlocklistList { height: 1fr; }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[BlocklistEntry] = []
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="blocklist"):
+            yield Static(id="blocklist-header")
+            self.list = BlocklistList(self, id="blocklist-list")
+            yield self.list
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.list.focus()
+        self.update_bars()
+        self.reload()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.update_bars)
+
+    # -- reading and writing (thread workers) --------------------------------------------------
+
+    def history_changed(self) -> None:
+        """The core may have blocklisted a release (the app says so): read again."""
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="blocklist-read", exit_on_error=False)
+    def reload(self) -> None:
+        self._reread()
+
+    def _reread(self) -> None:
+        """Read every entry and hand them to the screen (in a worker's thread)."""
+        from ...guard import blocklist_entries
+
+        entries = blocklist_entries()
+        if not get_current_worker().is_cancelled:
+            self.post_message(BlocklistRead(entries))
+
+    @on(BlocklistRead)
+    def _read(self, message: BlocklistRead) -> None:
+        message.stop()
+        keep = self.current()
+        self.entries = message.entries
+        self.loaded = True
+        index = self.list.cursor
+        if keep is not None:
+            ids = [e.id for e in self.entries]
+            if keep.id in ids:
+                index = ids.index(keep.id)
+        self.list.rows_changed(keep_cursor=index)
+        self.update_bars()
+        self.app.refresh_bindings()
+
+    @work(thread=True, group="blocklist-write", exit_on_error=False)
+    def _unblock(self, entry_id: int, what: str) -> None:
+        from ...guard import unblock
+
+        if unblock(entry_id):  # notify only posts a message: safe from a thread
+            self.app.notify(f"{what} is off the blocklist: it may be grabbed again", markup=False)
+        self._reread()
+
+    @work(thread=True, group="blocklist-write", exit_on_error=False)
+    def _clear(self) -> None:
+        from ...guard import clear_blocklist
+
+        cleared = clear_blocklist()
+        self.app.notify(
+            f"removed {cleared} blocklist entr{'y' if cleared == 1 else 'ies'}", markup=False
+        )
+        self._reread()
+
+    # -- bars and actions ----------------------------------------------------------------------
+
+    def current(self) -> BlocklistEntry | None:
+        if self.entries and 0 <= self.list.cursor < len(self.entries):
+            return self.entries[self.list.cursor]
+        return None
+
+    def update_bars(self) -> None:
+        width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
+        cols = layout(width)
+        self.query_one("#blocklist-header", Static).update(
+            cells(
+                [(HEADINGS[k].rjust(w) if k == "size" else HEADINGS[k], w) for k, w in cols.items()]
+            )
+        )
+        box = self.query_one("#blocklist")
+        box.border_title = f"Blocklist · {len(self.entries):,} releases"
+        box.border_subtitle = "d remove · C clear all"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("remove", "clear"):
+            return True if self.entries else None
+        return True
+
+    def action_remove(self) -> None:
+        entry = self.current()
+        if entry is None:
+            return
+        from .confirm import ConfirmScreen
+
+        what = clean(entry.title or entry.info_hash or f"{entry.indexer} {entry.guid}")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._unblock(entry.id, what)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Take {what} off the blocklist?\nSearches may grab this release again.",
+            ),
+            answered,
+        )
+
+    def action_clear(self) -> None:
+        if not self.entries:
+            return
+        from .confirm import ConfirmScreen
+
+        n = len(self.entries)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._clear()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Clear the blocklist ({n} release{'' if n == 1 else 's'})?\n"
+                "Searches may grab every one of them again."
+            ),
+            answered,
+        )
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,79 @@
+"""The blocklist screen on a real SQLite database: listed newest first, one entry removed,
+then all cleared, each asked first (the database is checked)."""
+
+from __future__ import annotations
+
+import pytest
+import tui_data
+
+from mydia_tui.models import Blocklist
+from mydia_tui.tui.app import MydiaApp
+from mydia_tui.tui.screens.blocklist import BlocklistScreen
+from mydia_tui.tui.screens.confirm import ConfirmScreen
+
+
+@pytest.fixture
+def demo(db):
+    ids = tui_data.populate()
+    return ids, tui_data.add_blocklist(ids)
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_blocklist_screen_removes_one_entry_then_clears_all(demo):
+    ids, entries = demo
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        screen = app.screen
+        assert isinstance(screen, BlocklistScreen)
+        await settle(pilot)
+        assert [e.id for e in screen.entries] == entries[::-1]  # newest first
+        row = screen.list.render_row(0, 120).plain
+        assert "[red]Sintel[/red].2010.720p.WEB-DL" in row and "Sintel" in row
+        assert screen.entries[1].item_title == "His Girl Friday"
+
+        # remove the highlighted one (the second row): asked, escape keeps it
+        await pilot.press("j", "d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        assert app.screen is screen and Blocklist.select().count() == 3
+        await pilot.press("d")
+        assert "His.Girl.Friday" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert sorted(b.id for b in Blocklist.select()) == sorted([entries[0], entries[2]])
+        assert [e.id for e in screen.entries] == [entries[2], entries[0]]
+
+        # clear all: asked once, naming how many
+        await pilot.press("C")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question.startswith("Clear the blocklist (2 releases)?")
+        await pilot.press("y")
+        await settle(pilot)
+        assert not Blocklist.select().exists()
+        assert screen.entries == []
+        assert screen.check_action("clear", ()) is None
+        await pilot.press("escape")
+        assert app.screen is app.main
+
+
+async def test_activity_and_blocklist_screens_replace_each_other(demo):
+    from mydia_tui.tui.screens.activity import ActivityScreen
+
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        assert isinstance(app.screen, BlocklistScreen)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityScreen)
+        assert len(app.screen_stack) == 3  # the default screen, the main one, this one
+        await pilot.press("escape")
+        assert app.screen is app.main
