@@ -98,7 +98,9 @@ def list_history(*, item_id: int | None = None, limit: int = 50) -> list[History
         query = query.where(History.item == item_id)
     out = []
     for h in query:
-        title = h.item.title if h.item_id is not None else ""
+        data = json.loads(h.data) if h.data else {}
+        # an item deleted from the library leaves its id and title in its events' data
+        title = h.item.title if h.item_id is not None else str(data.get("item_title", ""))
         out.append(
             HistoryEntry(
                 id=h.id,
@@ -111,7 +113,7 @@ def list_history(*, item_id: int | None = None, limit: int = 50) -> list[History
                 episode_id=h.episode_id,
                 season=h.season,
                 download_id=h.download_id,
-                data=json.loads(h.data) if h.data else {},
+                data=data,
             )
         )
     return out

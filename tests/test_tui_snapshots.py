@@ -69,3 +69,15 @@ def test_help_screen(demo, snap_compare):
     assert snap_compare(
         MydiaApp(), terminal_size=(100, 50), run_before=keys_then_settle("question_mark")
     )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_add_film_form(demo, snap_compare, size):
+    keys = ("a", *"Route 66", "tab", *"2011")
+    assert snap_compare(MydiaApp(), terminal_size=size, run_before=keys_then_settle(*keys))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_delete_confirmation(demo, snap_compare, size):
+    keys = ("slash", *"sintel", "enter", "d")
+    assert snap_compare(MydiaApp(), terminal_size=size, run_before=keys_then_settle(*keys))

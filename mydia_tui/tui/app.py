@@ -66,6 +66,8 @@ WORK = {
     "library-progress": "reading download progress",
     "details": "reading the item's details",
     "details-write": "changing what is monitored",
+    "library-write": "changing the library",
+    "form": "the form's action",
     "downloads-read": "reading the downloads",
 }
 

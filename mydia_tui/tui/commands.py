@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from .keys import catalog, keys_for
+from .keys import MODAL, catalog, keys_for
 from .widgets.rowview import RowView
 
 
@@ -14,6 +14,8 @@ class ActionsProvider(Provider):
     def _commands(self):
         keymap = getattr(self.app, "keymap", {})
         for entry in catalog(self.app):
+            if entry.target == MODAL:
+                continue  # a modal screen's key works where that screen is open
             b = entry.binding
             name = f"{entry.section}: {b.description}"
             keys = keys_for(b, keymap).replace("slash", "/").replace("question_mark", "?")

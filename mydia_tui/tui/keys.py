@@ -11,13 +11,18 @@ from textual.binding import Binding
 @dataclass(frozen=True)
 class KeyEntry:
     section: str
-    #: CSS selector of the widget the action runs on ("" for the app, "*focused" for lists)
+    #: CSS selector of the widget the action runs on ("" for the app, "*focused" for lists,
+    #: MODAL for a key of a modal screen: listed in the help, not run from the palette)
     target: str
     binding: Binding
 
 
+MODAL = "modal"
+
+
 def catalog(app: App) -> list[KeyEntry]:
     """Every binding of the app (``app``'s own, first) and of its panes, by section."""
+    from .screens.add_film import AddFilmScreen
     from .widgets.details import DetailsPane
     from .widgets.downloads import DownloadsList, DownloadsPane
     from .widgets.library import LibraryList, LibraryPane
@@ -31,6 +36,7 @@ def catalog(app: App) -> list[KeyEntry]:
         ("Details", "#details", DetailsPane.BINDINGS),
         ("Downloads", "#downloads", DownloadsPane.BINDINGS),
         ("Downloads", "#downloads-list", DownloadsList.BINDINGS),
+        ("Add a film", MODAL, AddFilmScreen.BINDINGS),
     ]
     out = []
     for section, target, bindings in sections:

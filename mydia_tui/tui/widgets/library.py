@@ -14,9 +14,11 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from ... import views
+from ... import events, library, views
+from ...errors import MydiaError
+from ...library import ItemInfo
 from ...views import LibraryEntry
-from ..messages import CutoffUnmetRead, LibraryLoaded, LibraryPatched, ProgressRead
+from ..messages import CutoffUnmetRead, LibraryLoaded, LibraryPatched, ProgressRead, ServiceDone
 from ..text import cells, clean
 from ..workers import ReportsWorkerErrors
 from .rowview import RowView
@@ -89,6 +91,14 @@ class LibraryList(RowView):
             show=False,
             tooltip="Monitor the item, or stop",
         ),
+        Binding(
+            "d,delete",
+            "delete",
+            "Delete",
+            id="library.delete",
+            show=False,
+            tooltip="Delete the item from the library, with or without its files (asks first)",
+        ),
     ]
 
     def __init__(self, pane: LibraryPane, **kwargs) -> None:
@@ -109,7 +119,7 @@ class LibraryList(RowView):
             if self.app.services is None:
                 return False
             return True if self.current_entry() is not None else None
-        if action == "toggle_monitored":
+        if action in ("toggle_monitored", "delete"):
             return True if self.current_entry() is not None else None
         return True
 
@@ -128,6 +138,11 @@ class LibraryList(RowView):
         entry = self.current_entry()
         if entry is not None:
             self.screen.details.set_monitored(entry.id, not entry.monitored, None, None)
+
+    def action_delete(self) -> None:
+        entry = self.current_entry()
+        if entry is not None:
+            self.pane.ask_delete(entry)
 
     def empty_hint(self) -> str:
         pane = self.pane
@@ -173,6 +188,9 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             show=False,
             tooltip="Everything, only the missing, or only the cutoff unmet (wanted for an upgrade)",
         ),
+        Binding(
+            "a", "add_film", "Add film", id="library.add_film", show=False, tooltip="Add a film"
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -207,6 +225,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         #: (filter, kind, wanted) that self.view was made for
         self._shown_for: tuple[str, str, str] | None = None
         self._sorted_search: list[str] | None = None
+        #: an item just added: the cursor goes to it once it is read
+        self._select: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-header")
@@ -308,6 +328,21 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         if self.complete:
             self.counts = counts
         self.rebuild(resort=True)
+        if self._select is not None and self._select in self.entries:
+            self.highlight(self._select)
+            self._select = None
+
+    def highlight(self, item_id: int) -> None:
+        """Put the cursor on an item, clearing the filters that hide it."""
+        if not any(e.id == item_id for e in self.view):
+            self.filter_text = ""
+            self.query_one("#library-filter", Input).value = ""
+            self.kind, self.wanted = "all", "all"
+            self.rebuild()
+        for index, e in enumerate(self.view):
+            if e.id == item_id:
+                self.list.move_cursor(index)
+                break
 
     @on(CutoffUnmetRead)
     def _cutoff_read(self, message: CutoffUnmetRead) -> None:
@@ -436,6 +471,58 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
     def action_kind(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
         self.rebuild()
+
+    def action_add_film(self) -> None:
+        from ..screens.add_film import AddFilmScreen
+
+        self.app.push_screen(AddFilmScreen(), self.item_added)
+
+    def item_added(self, info: ItemInfo | None) -> None:
+        """A film or show was added (by a form here): read it and put the cursor on it."""
+        if info is None:
+            return
+        self._select = info.id
+        self.app.notify(f"Added {info.title}", markup=False)
+        self.app.post_core_event(events.LibraryChanged(item_ids=(info.id,)))
+
+    def ask_delete(self, entry: LibraryEntry) -> None:
+        """Ask, then delete ``entry``: from the library only, or with its files."""
+        from ..screens.confirm import Choice, ConfirmScreen
+
+        kind = "film" if entry.kind == "movie" else "show"
+        year = f" ({entry.year})" if entry.year else ""
+        question = (
+            f"Delete the {kind} {clean(entry.title)}{year}? r removes it from the library and "
+            "leaves its files on disk; D also deletes the files the library records for it. "
+            "Its history is kept."
+        )
+        choices = [
+            Choice("n", "Cancel (n)", None, "primary"),
+            Choice("r", "Remove (r)", False, "warning"),
+            Choice("D", "Delete files too (D)", True, "error"),
+        ]
+
+        def answered(with_files: bool | None) -> None:
+            if with_files is not None:
+                self.delete_item(entry.id, with_files)
+
+        self.app.push_screen(ConfirmScreen(question, choices), answered)
+
+    @work(thread=True, group="library-write", exit_on_error=False)
+    def delete_item(self, item_id: int, with_files: bool) -> None:
+        try:
+            done = library.delete_item(item_id, delete_files=with_files)
+        except MydiaError as exc:
+            self.post_message(ServiceDone(str(exc), "warning"))
+            return
+        kind = "film" if done.kind == "movie" else "show"
+        text = f"deleted the {kind} {done.title}"
+        if with_files:
+            text += f" and {len(done.files_deleted)} file(s)"
+        for path, why in done.files_failed:
+            text += f"; {path}: {why}"
+        self.post_message(ServiceDone(text, "warning" if done.files_failed else "information"))
+        self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
 
     @on(Input.Changed, "#library-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -1,0 +1,108 @@
+"""Pilot tests of the library's actions on a real SQLite database: adding a film or a show,
+deleting, editing, scanning, refreshing, and the upcoming view."""
+
+from __future__ import annotations
+
+import pytest
+import tui_data
+from test_tui import settle
+
+from mydia_tui.config import Config, LibraryConfig
+from mydia_tui.models import Download, History, LibraryRoot, MediaFile, MediaItem
+from mydia_tui.tui.app import MydiaApp
+from mydia_tui.tui.screens.add_film import AddFilmScreen
+from mydia_tui.tui.screens.confirm import ConfirmScreen
+
+
+@pytest.fixture
+def demo(db):
+    return tui_data.populate()
+
+
+def current(app):
+    lib = app.main.library
+    return lib.view[lib.list.cursor]
+
+
+async def test_add_a_film_through_keys_and_see_its_row_highlighted(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        assert isinstance(app.screen, AddFilmScreen)
+        await pilot.press(*"Route 66", "tab", *"2011", "tab", *"1234567", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, AddFilmScreen))
+        await settle(app, pilot, lambda: current(app).title == "Route 66")
+        item = MediaItem.get(MediaItem.title == "Route 66")
+        assert (item.year, item.imdb_id, item.kind) == (2011, "tt1234567", "movie")
+        assert current(app).id == item.id
+
+
+async def test_adding_a_film_the_library_has_shows_the_cores_message(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a", *"Sintel", "tab", *"2010", "enter")
+        screen = app.screen
+        assert isinstance(screen, AddFilmScreen)
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "already has" in str(error.render()))
+        assert str(error.render()).startswith("the library already has the film Sintel (2010)")
+        assert MediaItem.select().where(MediaItem.title == "Sintel").count() == 1
+        # a bad IMDb id and a missing year are the core's words too
+        await pilot.press("tab", *"nope", "enter")
+        await settle(app, pilot, lambda: "not an IMDb id" in str(error.render()))
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AddFilmScreen)
+
+
+async def _select(app, pilot, title: str) -> None:
+    await pilot.press("slash", *title, "enter")
+    await settle(app, pilot, lambda: current(app).title == title)
+
+
+@pytest.mark.parametrize("with_files", [False, True], ids=["library-only", "with-files"])
+async def test_delete_a_film_with_or_without_its_files(db, tmp_path, with_files):
+    movies = tmp_path / "movies"
+    folder = movies / "Sintel (2010)"
+    folder.mkdir(parents=True)
+    video = folder / "Sintel (2010).mkv"
+    video.write_bytes(b"x" * 100)
+    from mydia_tui.history import record
+    from mydia_tui.library import add_movie
+
+    info = add_movie("Sintel", 2010)
+    add_movie("Big Buck Bunny", 2008)
+    root = LibraryRoot.create(path=str(movies), kind="movies")
+    MediaFile.create(movie=info.id, root=root, path="Sintel (2010)/Sintel (2010).mkv")
+    record("grabbed", "grabbed Sintel.2010.1080p", item=info.id)
+    app = MydiaApp(Config(library=LibraryConfig(movies=(str(movies),))))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _select(app, pilot, "Sintel")
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("D" if with_files else "r")
+        await settle(
+            app,
+            pilot,
+            lambda: [e.title for e in app.main.library.entries.values()] == ["Big Buck Bunny"],
+        )
+    assert MediaItem.get_or_none(MediaItem.id == info.id) is None
+    assert video.exists() is not with_files
+    events = [h.event for h in History.select().where(History.item.is_null()).order_by(History.id)]
+    assert events == ["added", "grabbed", "removed"]
+
+
+async def test_delete_is_refused_while_a_download_is_in_flight_and_escape_does_nothing(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _select(app, pilot, "Tears of Steel")  # downloading
+        await pilot.press("d", "escape")
+        await pilot.press("delete", "D")
+        await settle(app, pilot, lambda: len(app._notifications) == 1)
+        note = list(app._notifications)[0]
+        assert "download(s) in flight" in note.message and note.severity == "warning"
+    assert MediaItem.get_or_none(MediaItem.title == "Tears of Steel") is not None
+    assert Download.select().where(Download.state == "downloading").count() == 1
