@@ -3,14 +3,18 @@ deleting, editing, scanning, refreshing, and the upcoming view."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 import tui_data
 from test_tui import settle
+from tvmaze_server import running_tvmaze, standard_shows
 
-from mydia_tui.config import Config, LibraryConfig
+from mydia_tui.config import Config, LibraryConfig, MetadataConfig
 from mydia_tui.models import Download, History, LibraryRoot, MediaFile, MediaItem
 from mydia_tui.tui.app import MydiaApp
 from mydia_tui.tui.screens.add_film import AddFilmScreen
+from mydia_tui.tui.screens.add_show import AddShowScreen
 from mydia_tui.tui.screens.confirm import ConfirmScreen
 
 
@@ -106,3 +110,59 @@ async def test_delete_is_refused_while_a_download_is_in_flight_and_escape_does_n
         assert "download(s) in flight" in note.message and note.severity == "warning"
     assert MediaItem.get_or_none(MediaItem.title == "Tears of Steel") is not None
     assert Download.select().where(Download.state == "downloading").count() == 1
+
+
+@pytest.fixture
+def tvmaze():
+    with running_tvmaze() as fake:
+        standard_shows(fake)
+        yield fake
+
+
+async def test_add_a_show_from_tvmaze_choosing_the_second_match(demo, tvmaze):
+    app = MydiaApp(Config(metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        screen = app.screen
+        assert isinstance(screen, AddShowScreen)
+        await pilot.press(*"the office", "enter")
+        await settle(app, pilot, lambda: screen.matches.has_focus)
+        rows = [screen.matches.render_row(i, 80).plain for i in range(2)]
+        assert "The Office" in rows[0] and "2005" in rows[0] and "NBC / US" in rows[0]
+        assert "BBC Two / US" in rows[1] and rows[1].rstrip().endswith("530")
+        await pilot.press("j", "enter")
+        await settle(app, pilot, lambda: current(app).title == "The Office")
+        item = MediaItem.get(MediaItem.tvmaze_id == 530)
+        assert (item.title, item.year, item.kind) == ("The Office", 2001, "show")
+        assert [e.title for e in item.episodes] == ["Downsize"]
+        assert current(app).id == item.id
+
+
+async def test_add_a_show_by_hand_when_tvmaze_is_down(demo):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens there once closed
+    app = MydiaApp(
+        Config(metadata=MetadataConfig(tvmaze_url=f"http://127.0.0.1:{port}", timeout=2.0))
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"Night Gallery", "enter")
+        screen = app.screen
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "by hand" in str(error.render()))
+        assert "\n" not in str(error.render()).strip()
+        # a bad spec is the core's message; a good one adds the show
+        await pilot.press("tab", "tab", *"1:x", "enter")
+        await settle(app, pilot, lambda: "bad season spec" in str(error.render()))
+        await pilot.press("backspace", *"3,2:2", "enter")
+        await settle(app, pilot, lambda: current(app).title == "Night Gallery")
+        item = MediaItem.get(MediaItem.title == "Night Gallery")
+        assert sorted((e.season, e.number) for e in item.episodes) == [
+            (1, 1),
+            (1, 2),
+            (1, 3),
+            (2, 1),
+            (2, 2),
+        ]

@@ -81,3 +81,16 @@ def test_add_film_form(demo, snap_compare, size):
 def test_delete_confirmation(demo, snap_compare, size):
     keys = ("slash", *"sintel", "enter", "d")
     assert snap_compare(MydiaApp(), terminal_size=size, run_before=keys_then_settle(*keys))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_add_show_choice_list(demo, snap_compare, size):
+    from tvmaze_server import running_tvmaze, standard_shows
+
+    from mydia_tui.config import Config, MetadataConfig
+
+    with running_tvmaze() as tvmaze:
+        standard_shows(tvmaze)
+        app = MydiaApp(Config(metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0)))
+        keys = ("n", *"the office", "enter")
+        assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(*keys))

@@ -23,6 +23,7 @@ MODAL = "modal"
 def catalog(app: App) -> list[KeyEntry]:
     """Every binding of the app (``app``'s own, first) and of its panes, by section."""
     from .screens.add_film import AddFilmScreen
+    from .screens.add_show import AddShowScreen
     from .widgets.details import DetailsPane
     from .widgets.downloads import DownloadsList, DownloadsPane
     from .widgets.library import LibraryList, LibraryPane
@@ -37,6 +38,7 @@ def catalog(app: App) -> list[KeyEntry]:
         ("Downloads", "#downloads", DownloadsPane.BINDINGS),
         ("Downloads", "#downloads-list", DownloadsList.BINDINGS),
         ("Add a film", MODAL, AddFilmScreen.BINDINGS),
+        ("Add a show", MODAL, AddShowScreen.BINDINGS),
     ]
     out = []
     for section, target, bindings in sections:

@@ -40,7 +40,7 @@ FORM_CSS = """
 {name} .form-label {{ height: 1; margin-top: 1; color: $text-muted; }}
 {name} Input {{ height: 1; border: none; padding: 0 1; background: $boost; }}
 {name} Input:focus {{ border: none; background: $primary 30%; }}
-{name} .form-error {{ height: auto; color: $error; margin-top: 1; }}
+{name} .form-error {{ height: auto; color: $error; }}
 {name} .form-hint {{ height: 1; color: $text-muted; margin-top: 1; }}
 """
 

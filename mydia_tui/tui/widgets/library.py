@@ -191,6 +191,14 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         Binding(
             "a", "add_film", "Add film", id="library.add_film", show=False, tooltip="Add a film"
         ),
+        Binding(
+            "n",
+            "add_show",
+            "Add show",
+            id="library.add_show",
+            show=False,
+            tooltip="Add a show: TVmaze lookup with a choice of matches, or by hand with seasons",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -476,6 +484,11 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         from ..screens.add_film import AddFilmScreen
 
         self.app.push_screen(AddFilmScreen(), self.item_added)
+
+    def action_add_show(self) -> None:
+        from ..screens.add_show import AddShowScreen
+
+        self.app.push_screen(AddShowScreen(), self.item_added)
 
     def item_added(self, info: ItemInfo | None) -> None:
         """A film or show was added (by a form here): read it and put the cursor on it."""
