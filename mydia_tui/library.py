@@ -362,6 +362,82 @@ def set_monitored(
 
 
 # ---------------------------------------------------------------------------------------------
+# Editing
+
+
+@dataclass(frozen=True)
+class ItemSettings:
+    """What the user may edit of an item: monitored, the folder (relative to ``root``, the
+    library folder it lives in; "" when the library has none for its kind)."""
+
+    id: int
+    kind: str
+    title: str
+    monitored: bool
+    folder: str
+    root: str
+
+
+def item_settings(item_id: int) -> ItemSettings:
+    """The item's editable settings; :class:`NotFound` for an unknown id."""
+    item = get_item(item_id)
+    root = LibraryRoot.get_or_none(LibraryRoot.id == item.root_id) if item.root_id else None
+    return ItemSettings(
+        id=item.id,
+        kind=item.kind,
+        title=item.title,
+        monitored=bool(item.monitored),
+        folder=item.folder or "",
+        root=root.path if root is not None else "",
+    )
+
+
+def set_folder(item_id: int, folder: str) -> str:
+    """Make ``folder`` the item's folder: a path relative to one of the library folders of the
+    item's kind (its own first), or an absolute path inside one. It must stay inside that
+    library folder once symlinks are resolved (:func:`mydia_tui.paths.inside_root`), and each
+    part must be a name every file system takes (:func:`safe_name` leaves it unchanged).
+    Files are not moved: the scanner and the guard look for the item's files there from now
+    on. Returns the folder as stored (relative); raises :class:`UsageError`."""
+    import os
+
+    from .paths import inside_root
+
+    item = get_item(item_id)
+    text = folder.strip().rstrip("/")
+    if not text:
+        raise UsageError("a folder is needed, e.g. Big Buck Bunny (2008)")
+    kind = "movies" if item.kind == "movie" else "shows"
+    roots = list(LibraryRoot.select().where(LibraryRoot.kind == kind).order_by(LibraryRoot.id))
+    roots.sort(key=lambda r: r.id != item.root_id)
+    if not roots:
+        raise UsageError(f"no library folder for {kind}: set [library] {kind} in the config")
+    chosen, relative = None, text
+    if os.path.isabs(text):
+        for r in roots:
+            base = r.path.rstrip("/")
+            if text.startswith(base + "/"):
+                chosen, relative = r, text[len(base) + 1 :]
+                break
+        if chosen is None:
+            listed = ", ".join(r.path for r in roots)
+            raise UsageError(f"{text} is not inside a library folder for {kind} ({listed})")
+    else:
+        chosen = roots[0]
+    parts = relative.split("/")
+    for part in parts:
+        if part in ("", ".", "..") or safe_name(part) != part:
+            raise UsageError(
+                f"not a folder name every file system takes: {for_terminal(part) or '(empty)'}"
+            )
+    if inside_root(chosen.path, relative) is None:
+        raise UsageError(f"{relative} leads out of the library folder {chosen.path}")
+    with database.atomic():
+        MediaItem.update(folder=relative, root=chosen.id).where(MediaItem.id == item.id).execute()
+    return relative
+
+
+# ---------------------------------------------------------------------------------------------
 # Deleting
 
 

@@ -16,6 +16,7 @@ from mydia_tui.tui.app import MydiaApp
 from mydia_tui.tui.screens.add_film import AddFilmScreen
 from mydia_tui.tui.screens.add_show import AddShowScreen
 from mydia_tui.tui.screens.confirm import ConfirmScreen
+from mydia_tui.tui.screens.edit_item import EditItemScreen
 
 
 @pytest.fixture
@@ -166,3 +167,40 @@ async def test_add_a_show_by_hand_when_tvmaze_is_down(demo):
             (2, 1),
             (2, 2),
         ]
+
+
+async def test_edit_monitored_profile_and_folder(demo):
+    from mydia_tui.profiles import item_profile_name, profile_names
+
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _select(app, pilot, "Sintel")
+        await pilot.press("e")
+        await settle(app, pilot, lambda: isinstance(app.screen, EditItemScreen))
+        screen = app.screen
+        assert screen.query_one("#edit-folder").value == "Sintel (2010)"
+        # a folder leading out of the library folder is refused, in the core's words
+        await pilot.press("space", "tab", "right", "tab", "ctrl+u", *"../elsewhere", "enter")
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "not a folder name" in str(error.render()))
+        await pilot.press("ctrl+u", *"/srv/other/Sintel", "enter")
+        await settle(app, pilot, lambda: "is not inside a library folder" in str(error.render()))
+        await pilot.press("ctrl+u", *"/media/movies/Films/Sintel", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
+        item = MediaItem.get(MediaItem.title == "Sintel")
+        assert item.monitored is False
+        assert item.folder == "Films/Sintel"
+        assert item_profile_name(item.id) == profile_names()[0]
+        # the details pane shows the change
+        details = app.main.details
+        await settle(
+            app, pilot, lambda: details.details is not None and not details.details.monitored
+        )
+        # back to the default profile, monitored again
+        await pilot.press("1", "e")
+        await settle(app, pilot, lambda: isinstance(app.screen, EditItemScreen))
+        await pilot.press("space", "tab", "left", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
+        item = MediaItem.get(MediaItem.title == "Sintel")
+        assert item.monitored is True and item_profile_name(item.id) is None

@@ -67,6 +67,7 @@ WORK = {
     "details": "reading the item's details",
     "details-write": "changing what is monitored",
     "library-write": "changing the library",
+    "library-edit": "reading the item's settings",
     "form": "the form's action",
     "downloads-read": "reading the downloads",
 }

@@ -24,6 +24,7 @@ def catalog(app: App) -> list[KeyEntry]:
     """Every binding of the app (``app``'s own, first) and of its panes, by section."""
     from .screens.add_film import AddFilmScreen
     from .screens.add_show import AddShowScreen
+    from .screens.edit_item import EditItemScreen, ProfileChoice
     from .widgets.details import DetailsPane
     from .widgets.downloads import DownloadsList, DownloadsPane
     from .widgets.library import LibraryList, LibraryPane
@@ -39,6 +40,8 @@ def catalog(app: App) -> list[KeyEntry]:
         ("Downloads", "#downloads-list", DownloadsList.BINDINGS),
         ("Add a film", MODAL, AddFilmScreen.BINDINGS),
         ("Add a show", MODAL, AddShowScreen.BINDINGS),
+        ("Edit an item", MODAL, EditItemScreen.BINDINGS),
+        ("Edit an item", MODAL, ProfileChoice.BINDINGS),
     ]
     out = []
     for section, target, bindings in sections:

@@ -96,3 +96,12 @@ class ServiceDone(Message):
         self.text = text
         #: "information" (done) or "warning" (nothing done: refused, nothing found)
         self.severity = severity
+
+
+class EditRead(Message):
+    """An item's editable settings, read for the edit form
+    (:class:`mydia_tui.tui.screens.edit_item.EditStart`)."""
+
+    def __init__(self, start) -> None:
+        super().__init__()
+        self.start = start

@@ -18,7 +18,14 @@ from ... import events, library, views
 from ...errors import MydiaError
 from ...library import ItemInfo
 from ...views import LibraryEntry
-from ..messages import CutoffUnmetRead, LibraryLoaded, LibraryPatched, ProgressRead, ServiceDone
+from ..messages import (
+    CutoffUnmetRead,
+    EditRead,
+    LibraryLoaded,
+    LibraryPatched,
+    ProgressRead,
+    ServiceDone,
+)
 from ..text import cells, clean
 from ..workers import ReportsWorkerErrors
 from .rowview import RowView
@@ -99,6 +106,14 @@ class LibraryList(RowView):
             show=False,
             tooltip="Delete the item from the library, with or without its files (asks first)",
         ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="library.edit",
+            show=False,
+            tooltip="Edit the item: monitored, quality profile, folder",
+        ),
     ]
 
     def __init__(self, pane: LibraryPane, **kwargs) -> None:
@@ -119,7 +134,7 @@ class LibraryList(RowView):
             if self.app.services is None:
                 return False
             return True if self.current_entry() is not None else None
-        if action in ("toggle_monitored", "delete"):
+        if action in ("toggle_monitored", "delete", "edit"):
             return True if self.current_entry() is not None else None
         return True
 
@@ -143,6 +158,11 @@ class LibraryList(RowView):
         entry = self.current_entry()
         if entry is not None:
             self.pane.ask_delete(entry)
+
+    def action_edit(self) -> None:
+        entry = self.current_entry()
+        if entry is not None:
+            self.pane.open_edit(entry.id)
 
     def empty_hint(self) -> str:
         pane = self.pane
@@ -520,6 +540,28 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
                 self.delete_item(entry.id, with_files)
 
         self.app.push_screen(ConfirmScreen(question, choices), answered)
+
+    @work(thread=True, exclusive=True, group="library-edit", exit_on_error=False)
+    def open_edit(self, item_id: int) -> None:
+        """Read the item's settings, then open the edit form on them."""
+        from ..screens.edit_item import read_start
+
+        config = getattr(self.app, "config", None)
+        start = read_start(item_id, config.quality if config else None)
+        self.post_message(EditRead(start))
+
+    @on(EditRead)
+    def _edit_read(self, message: EditRead) -> None:
+        from ..screens.edit_item import EditItemScreen
+
+        message.stop()
+
+        def saved(item_id: int | None) -> None:
+            if item_id is not None:
+                self.app.notify("Saved", markup=False)
+                self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
+
+        self.app.push_screen(EditItemScreen(message.start), saved)
 
     @work(thread=True, group="library-write", exit_on_error=False)
     def delete_item(self, item_id: int, with_files: bool) -> None:
