@@ -4,15 +4,18 @@ deleting, editing, scanning, refreshing, and the upcoming view."""
 from __future__ import annotations
 
 import socket
+import sqlite3
 
 import pytest
 import tui_data
 from test_tui import settle
 from tvmaze_server import running_tvmaze, standard_shows
 
+from mydia_tui import events
 from mydia_tui.config import Config, LibraryConfig, MetadataConfig
-from mydia_tui.models import Download, History, LibraryRoot, MediaFile, MediaItem
+from mydia_tui.models import Download, Episode, History, LibraryRoot, MediaFile, MediaItem
 from mydia_tui.tui.app import MydiaApp
+from mydia_tui.tui.messages import CoreEvent
 from mydia_tui.tui.screens.add_film import AddFilmScreen
 from mydia_tui.tui.screens.add_show import AddShowScreen
 from mydia_tui.tui.screens.confirm import ConfirmScreen
@@ -204,3 +207,107 @@ async def test_edit_monitored_profile_and_folder(demo):
         await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
         item = MediaItem.get(MediaItem.title == "Sintel")
         assert item.monitored is True and item_profile_name(item.id) is None
+
+
+def _library_world(tmp_path):
+    movies = tmp_path / "movies"
+    (movies / "Sintel (2010)").mkdir(parents=True)
+    from mydia_tui.library import add_movie
+
+    info = add_movie("Sintel", 2010)
+    return movies, info, Config(library=LibraryConfig(movies=(str(movies),)))
+
+
+async def test_scan_now_finds_a_file_and_shows_its_progress(db, tmp_path):
+    movies, info, config = _library_world(tmp_path)
+    video = movies / "Sintel (2010)" / "Sintel (2010) Bluray-1080p.mkv"
+    video.write_bytes(b"x" * 4096)
+    seen: list[events.ScanProgress] = []
+
+    def hook(message) -> None:
+        if isinstance(message, CoreEvent) and isinstance(message.event, events.ScanProgress):
+            seen.append(message.event)
+
+    app = MydiaApp(config)
+    async with app.run_test(size=(120, 36), message_hook=hook) as pilot:
+        await settle(app, pilot)
+        await pilot.press("U")
+        await settle(app, pilot, lambda: not app.main.library.scanning and app._notifications)
+        note = list(app._notifications)[-1]
+        assert note.message.startswith("Scan: 1 files, 1 added")
+        assert app.main.status.scan is None  # the bar is gone once done
+        await settle(
+            app, pilot, lambda: "on disk" in app.main.library.list.render_row(0, 100).plain
+        )
+    file = MediaFile.get(MediaFile.movie == info.id)
+    assert file.path == "Sintel (2010)/Sintel (2010) Bluray-1080p.mkv"
+    # the status bar was told when the root's scan began and when it ended
+    assert [(e.root, e.files_seen, e.done) for e in seen if e.root] == [
+        (str(movies), 0, False),
+        (str(movies), 1, True),
+    ]
+
+
+def test_the_status_bar_draws_the_scan_as_a_bar():
+    from mydia_tui.tui.widgets.statusbar import scan_text
+
+    text = scan_text(events.ScanProgress("/media/movies", 150, 300)).plain
+    assert text == "scanning /media/movies █████····· 150/300 · U cancels"
+    assert (
+        scan_text(events.ScanProgress("/m", 7), "ctrl+u").plain
+        == "scanning /m 7 files · ctrl+u cancels"
+    )
+
+
+async def test_a_cancelled_scan_stops_and_removes_nothing(db, db_path, tmp_path):
+    movies, info, config = _library_world(tmp_path)
+    (movies / "Sintel (2010)" / "Sintel (2010).mkv").write_bytes(b"x")
+    app = MydiaApp(config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        # another process holds the write lock: the scan waits on its first write, and the
+        # cancel comes while it waits
+        other = sqlite3.connect(str(db_path), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("U")
+            assert app.main.library.scanning
+            await pilot.press("U")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await settle(app, pilot, lambda: not app.main.library.scanning)
+        messages = [n.message for n in app._notifications]
+        assert "Scan cancelled: nothing was removed" in messages
+    assert not MediaFile.select().exists()
+
+
+async def test_refresh_a_show_adds_the_episode_tvmaze_now_lists(demo, tvmaze):
+    from tvmaze_server import episode_json
+
+    from mydia_tui.metadata import add_show_from_tvmaze
+
+    config = Config(metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0))
+    info = add_show_from_tvmaze(config, "The Expanse")
+    tvmaze.episodes[1825].append(episode_json(111, 2, 2, "Doors & Corners", "2017-02-08"))
+    app = MydiaApp(config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _select(app, pilot, "The Expanse")
+        await pilot.press("u")
+        await settle(app, pilot, lambda: app._notifications)
+        assert list(app._notifications)[-1].message == "The Expanse: 1 new, 0 updated, 4 unchanged"
+        details = app.main.details
+        await settle(
+            app,
+            pilot,
+            lambda: (
+                details.details is not None
+                and any(
+                    e.title == "Doors & Corners"
+                    for s in details.details.seasons
+                    for e in s.episodes
+                )
+            ),
+        )
+    assert Episode.get((Episode.show == info.id) & (Episode.season == 2) & (Episode.number == 2))

@@ -68,6 +68,8 @@ WORK = {
     "details-write": "changing what is monitored",
     "library-write": "changing the library",
     "library-edit": "reading the item's settings",
+    "library-scan": "scanning the library",
+    "library-refresh": "refreshing the show",
     "form": "the form's action",
     "downloads-read": "reading the downloads",
 }

@@ -105,3 +105,7 @@ class EditRead(Message):
     def __init__(self, start) -> None:
         super().__init__()
         self.start = start
+
+
+class ScanEnded(Message):
+    """The library pane's scan finished, failed or was cancelled."""

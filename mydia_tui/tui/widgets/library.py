@@ -24,6 +24,7 @@ from ..messages import (
     LibraryLoaded,
     LibraryPatched,
     ProgressRead,
+    ScanEnded,
     ServiceDone,
 )
 from ..text import cells, clean
@@ -114,6 +115,14 @@ class LibraryList(RowView):
             show=False,
             tooltip="Edit the item: monitored, quality profile, folder",
         ),
+        Binding(
+            "u",
+            "refresh_show",
+            "Refresh show",
+            id="library.refresh",
+            show=False,
+            tooltip="Read the show again from TVmaze: new episodes, titles and air dates",
+        ),
     ]
 
     def __init__(self, pane: LibraryPane, **kwargs) -> None:
@@ -136,6 +145,9 @@ class LibraryList(RowView):
             return True if self.current_entry() is not None else None
         if action in ("toggle_monitored", "delete", "edit"):
             return True if self.current_entry() is not None else None
+        if action == "refresh_show":
+            entry = self.current_entry()
+            return True if entry is not None and entry.kind == "show" else None
         return True
 
     def action_search(self) -> None:
@@ -158,6 +170,11 @@ class LibraryList(RowView):
         entry = self.current_entry()
         if entry is not None:
             self.pane.ask_delete(entry)
+
+    def action_refresh_show(self) -> None:
+        entry = self.current_entry()
+        if entry is not None and entry.kind == "show":
+            self.pane.refresh_show(entry.id)
 
     def action_edit(self) -> None:
         entry = self.current_entry()
@@ -219,6 +236,14 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             show=False,
             tooltip="Add a show: TVmaze lookup with a choice of matches, or by hand with seasons",
         ),
+        Binding(
+            "U",
+            "scan",
+            "Scan",
+            id="library.scan",
+            show=False,
+            tooltip="Scan the library folders now for files; U again cancels the scan",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -255,6 +280,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self._sorted_search: list[str] | None = None
         #: an item just added: the cursor goes to it once it is read
         self._select: int | None = None
+        #: set to cancel the running scan (None: no scan runs)
+        self._scan_cancel: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-header")
@@ -562,6 +589,73 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
                 self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
 
         self.app.push_screen(EditItemScreen(message.start), saved)
+
+    def action_scan(self) -> None:
+        """Scan the library folders now, or cancel the scan that runs."""
+        if self._scan_cancel is not None:
+            self._scan_cancel.set()
+            self.app.notify("Cancelling the scan…", markup=False)
+            return
+        self._scan_cancel = threading.Event()
+        self.scan(self._scan_cancel)
+
+    @property
+    def scanning(self) -> bool:
+        return self._scan_cancel is not None
+
+    @work(thread=True, exclusive=True, group="library-scan", exit_on_error=False)
+    def scan(self, cancel: threading.Event) -> None:
+        """``mydia-tui scan``'s scan; its progress goes to the status bar."""
+        from ...scanning.service import scan_library
+
+        app = self.app
+        config = app.config
+        try:
+            if not config.library.movies and not config.library.shows:
+                self.post_message(
+                    ServiceDone(
+                        "no library folders configured: set [library] movies and shows", "warning"
+                    )
+                )
+                return
+            report = scan_library(config, on_event=app.post_core_event, should_stop=cancel.is_set)
+        finally:
+            self.post_message(ScanEnded())
+        if cancel.is_set():
+            self.post_message(ServiceDone("scan cancelled: nothing was removed", "warning"))
+            return
+        text = (
+            f"scan: {report.files_seen} files, {report.added} added, {report.updated} updated, "
+            f"{report.removed} removed"
+        )
+        if report.unmatched:
+            text += f", {len(report.unmatched)} unmatched"
+        problems = [*report.errors, *report.warnings]
+        if problems:
+            text += f"; {problems[0].message}"
+        self.post_message(ServiceDone(text, "information" if report.clean else "warning"))
+
+    @on(ScanEnded)
+    def _scan_ended(self, message: ScanEnded) -> None:
+        message.stop()
+        self._scan_cancel = None
+        self.app.post_core_event(events.ScanProgress("", 0, done=True))
+
+    @work(thread=True, group="library-refresh", exit_on_error=False)
+    def refresh_show(self, item_id: int) -> None:
+        """``mydia-tui refresh ITEM``: the show read again from TVmaze."""
+        from ...metadata import refresh_show
+
+        try:
+            r = refresh_show(self.app.config, item_id)
+        except MydiaError as exc:
+            self.post_message(ServiceDone(str(exc), "warning"))
+            return
+        text = f"{r.title}: {r.added} new, {r.updated} updated, {r.unchanged} unchanged"
+        if r.not_on_tvmaze:
+            text += f", {r.not_on_tvmaze} no longer on TVmaze (kept)"
+        self.post_message(ServiceDone(text))
+        self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
 
     @work(thread=True, group="library-write", exit_on_error=False)
     def delete_item(self, item_id: int, with_files: bool) -> None:
