@@ -3,6 +3,7 @@ deleting, editing, scanning, refreshing, and the upcoming view."""
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import sqlite3
 
@@ -311,3 +312,55 @@ async def test_refresh_a_show_adds_the_episode_tvmaze_now_lists(demo, tvmaze):
             ),
         )
     assert Episode.get((Episode.show == info.id) & (Episode.season == 2) & (Episode.number == 2))
+
+
+TODAY = dt.date(2030, 5, 10)
+
+
+def _calendar_shows() -> None:
+    from mydia_tui.library import NewEpisode, add_show
+
+    day = dt.timedelta(days=1)
+    add_show(
+        "Pioneer One",
+        [
+            NewEpisode(1, 1, "Earthfall", TODAY - 2 * day),
+            NewEpisode(1, 2, "The Man from Mars", TODAY + 3 * day),
+            NewEpisode(1, 3, "Alone in the Night", TODAY + 20 * day),
+        ],
+        tvmaze_id=1,
+    )
+    add_show("Sherlock Holmes", [NewEpisode(2, 5, "The Case of the Baker", TODAY)], tvmaze_id=2)
+
+
+def test_upcoming_episodes_are_the_next_14_days_by_air_date(db):
+    from mydia_tui.views import upcoming_episodes
+
+    _calendar_shows()
+    rows = upcoming_episodes(today=TODAY)
+    assert [(r.air_date, r.title, r.season, r.number, r.episode_title) for r in rows] == [
+        ("2030-05-10", "Sherlock Holmes", 2, 5, "The Case of the Baker"),
+        ("2030-05-13", "Pioneer One", 1, 2, "The Man from Mars"),
+    ]
+    assert upcoming_episodes(today=TODAY, days=21)[-1].episode_title == "Alone in the Night"
+
+
+async def test_the_upcoming_view_lists_what_airs_in_3_days_not_in_20(db):
+    _calendar_shows()
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        lib.today = TODAY
+        await pilot.press("w", "w", "w")
+        await settle(app, pilot, lambda: lib.wanted == "upcoming" and len(lib.view) == 2)
+        rows = [lib.list.render_row(i, 100).plain for i in range(len(lib.view))]
+        assert rows[0].startswith("2030-05-10 Sherlock Holmes")
+        assert "2030-05-13 Pioneer One" in rows[1] and "S01E02 The Man from Mars" in rows[1]
+        assert not any("Alone in the Night" in r for r in rows)
+        assert "upcoming 14 days" in str(lib.border_subtitle)
+        # the details follow the show of the highlighted episode; w goes back to everything
+        await settle(app, pilot, lambda: app.main.details.details is not None)
+        assert app.main.details.details.title == "Sherlock Holmes"
+        await pilot.press("w")
+        assert lib.wanted == "all" and len(lib.view) == 2

@@ -70,6 +70,7 @@ WORK = {
     "library-edit": "reading the item's settings",
     "library-scan": "scanning the library",
     "library-refresh": "refreshing the show",
+    "library-upcoming": "reading the upcoming episodes",
     "form": "the form's action",
     "downloads-read": "reading the downloads",
 }

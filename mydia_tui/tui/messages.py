@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from .. import events
-from ..views import DownloadLine, DownloadStats, ItemDetails, LibraryEntry
+from ..views import DownloadLine, DownloadStats, ItemDetails, LibraryEntry, UpcomingEpisode
 
 #: events where only the newest one matters: a newer one replaces a pending older one
 _LATEST_WINS = (
@@ -109,3 +109,11 @@ class EditRead(Message):
 
 class ScanEnded(Message):
     """The library pane's scan finished, failed or was cancelled."""
+
+
+class UpcomingRead(Message):
+    """The episodes airing in the next days, by air date."""
+
+    def __init__(self, episodes: list[UpcomingEpisode]) -> None:
+        super().__init__()
+        self.episodes = episodes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import threading
 from collections.abc import Hashable
@@ -17,7 +18,7 @@ from textual.worker import get_current_worker
 from ... import events, library, views
 from ...errors import MydiaError
 from ...library import ItemInfo
-from ...views import LibraryEntry
+from ...views import LibraryEntry, UpcomingEpisode
 from ..messages import (
     CutoffUnmetRead,
     EditRead,
@@ -26,6 +27,7 @@ from ..messages import (
     ProgressRead,
     ScanEnded,
     ServiceDone,
+    UpcomingRead,
 )
 from ..text import cells, clean
 from ..workers import ReportsWorkerErrors
@@ -43,9 +45,15 @@ STATUS_STYLE = {
 SORTS = ("title", "year", "added", "status")
 KINDS = ("all", "movie", "show")
 KIND_LABEL = {"all": "everything", "movie": "films", "show": "shows"}
-#: the wanted filter's steps (``w``): everything, the missing, the cutoff unmet
-WANTED = ("all", "missing", "cutoff")
-WANTED_LABEL = {"all": "", "missing": "missing", "cutoff": "cutoff unmet"}
+#: the wanted filter's steps (``w``): everything, the missing, the cutoff unmet, and the
+#: episodes airing soon (a calendar list, one row per episode)
+WANTED = ("all", "missing", "cutoff", "upcoming")
+WANTED_LABEL = {
+    "all": "",
+    "missing": "missing",
+    "cutoff": "cutoff unmet",
+    "upcoming": f"upcoming {views.UPCOMING_DAYS} days",
+}
 #: rows read before the whole library, so the first screen comes at once
 FIRST_PAGE = 200
 
@@ -59,6 +67,12 @@ def status_text(entry: LibraryEntry, progress: float | None) -> Text:
     if entry.kind == "show":
         label += f" {entry.on_disk}/{entry.aired}"
     return Text(label, style=STATUS_STYLE.get(entry.status, ""))
+
+
+def upcoming_layout(width: int) -> tuple[int, int, int, int]:
+    """Column widths of the upcoming view: air date, show, episode (SxxEyy), title."""
+    show = max(8, min(30, (width - 20) // 2))
+    return 10, show, 6, max(0, width - 10 - show - 6 - 3)
 
 
 def layout(width: int) -> tuple[int, int, int, int]:
@@ -134,7 +148,7 @@ class LibraryList(RowView):
 
     # -- the item under the cursor: the same actions as in its details ---------------------
 
-    def current_entry(self) -> LibraryEntry | None:
+    def current_entry(self) -> LibraryEntry | UpcomingEpisode | None:
         view = self.pane.view
         return view[self.cursor] if view and 0 <= self.cursor < len(view) else None
 
@@ -183,6 +197,8 @@ class LibraryList(RowView):
 
     def empty_hint(self) -> str:
         pane = self.pane
+        if pane.wanted == "upcoming" and pane.complete:
+            return f"no episode airs in the next {views.UPCOMING_DAYS} days · w: everything"
         if pane.entries:
             return "nothing matches: escape clears the filter, t shows films, shows or both"
         if pane.complete:
@@ -197,6 +213,17 @@ class LibraryList(RowView):
 
     def render_row(self, index: int, width: int) -> Text:
         entry = self.pane.view[index]
+        if isinstance(entry, UpcomingEpisode):
+            date_w, show_w, code_w, title_w = upcoming_layout(width)
+            style = "" if entry.monitored and entry.episode_monitored else "dim"
+            return cells(
+                [
+                    (Text(entry.air_date, style="magenta"), date_w),
+                    (Text(clean(entry.title), style=style), show_w),
+                    (Text(f"S{entry.season:02d}E{entry.number:02d}", style=style), code_w),
+                    (Text(clean(entry.episode_title), style=style), title_w),
+                ]
+            )
         title_w, year_w, kind_w, status_w = layout(width)
         return cells(
             [
@@ -223,7 +250,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             "Wanted",
             id="library.wanted",
             show=False,
-            tooltip="Everything, only the missing, or only the cutoff unmet (wanted for an upgrade)",
+            tooltip="Everything, the missing, the cutoff unmet (wanted for an upgrade), or the "
+            "episodes airing in the next 14 days",
         ),
         Binding(
             "a", "add_film", "Add film", id="library.add_film", show=False, tooltip="Add a film"
@@ -280,6 +308,10 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self._sorted_search: list[str] | None = None
         #: an item just added: the cursor goes to it once it is read
         self._select: int | None = None
+        #: the upcoming view's episodes (read when shown) and the date it counts from (None:
+        #: the local date; tests and screenshots fix it)
+        self.upcoming: list[UpcomingEpisode] = []
+        self.today: dt.date | None = None
         #: set to cancel the running scan (None: no scan runs)
         self._scan_cancel: threading.Event | None = None
 
@@ -338,6 +370,13 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         if not get_current_worker().is_cancelled:
             self.post_message(CutoffUnmetRead(ids))
 
+    @work(thread=True, exclusive=True, group="library-upcoming", exit_on_error=False)
+    def read_upcoming(self) -> None:
+        """The episodes airing in the next days (:func:`mydia_tui.views.upcoming_episodes`)."""
+        episodes = views.upcoming_episodes(today=self.today)
+        if not get_current_worker().is_cancelled:
+            self.post_message(UpcomingRead(episodes))
+
     def library_changed(self, item_ids: tuple[int, ...]) -> None:
         if item_ids:
             self.patch(item_ids)
@@ -345,6 +384,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self.load()
         if self.wanted == "cutoff":
             self.read_cutoff_unmet()
+        elif self.wanted == "upcoming":
+            self.read_upcoming()
 
     # -- applying results (app thread) ---------------------------------------------------------
 
@@ -406,6 +447,13 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         if self.wanted == "cutoff":
             self.rebuild()
 
+    @on(UpcomingRead)
+    def _upcoming_read(self, message: UpcomingRead) -> None:
+        message.stop()
+        self.upcoming = message.episodes
+        if self.wanted == "upcoming":
+            self.rebuild()
+
     @on(ProgressRead)
     def _progress(self, message: ProgressRead) -> None:
         message.stop()
@@ -435,6 +483,14 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         needle = self.filter_text.casefold()
         kind = self.kind
         wanted = self.wanted
+        if wanted == "upcoming":
+            # a calendar: by air date whatever the sort; the filter and "films" apply
+            self.view = [
+                u for u in self.upcoming if kind != "movie" and (not needle or needle in u.search)
+            ]
+            self._shown_for = (needle, kind, wanted)
+            self._show_view(keep)
+            return
         # typing one more letter narrows what is shown: search only that
         narrowing = (
             not resort
@@ -466,6 +522,9 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         elif wanted == "cutoff":
             self.view = [e for e in self.view if e.id in self.cutoff_ids]
         self._shown_for = (needle, kind, wanted)
+        self._show_view(keep)
+
+    def _show_view(self, keep: int | None) -> None:
         index = 0
         if keep is not None:
             for i, e in enumerate(self.view):
@@ -478,7 +537,10 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
     def update_titles(self) -> None:
         films, shows = self.counts["movie"], self.counts["show"]
         title = f"Library · {films:,} film{'s' * (films != 1)} · {shows:,} show{'s' * (shows != 1)}"
-        if self.entries and len(self.view) != len(self.entries):
+        if self.wanted == "upcoming":
+            count = len(self.view)
+            title += f" · {count:,} episode{'s' * (count != 1)}"
+        elif self.entries and len(self.view) != len(self.entries):
             title += f" · showing {len(self.view):,}"
         if not self.complete:
             title += " · loading…"
@@ -494,6 +556,12 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
 
     def update_header(self) -> None:
         width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
+        if self.wanted == "upcoming":
+            date_w, show_w, code_w, title_w = upcoming_layout(width)
+            self.query_one("#library-header", Static).update(
+                cells([("Air date", date_w), ("Show", show_w), ("Ep.", code_w), ("Title", title_w)])
+            )
+            return
         title_w, year_w, kind_w, status_w = layout(width)
         self.query_one("#library-header", Static).update(
             cells([("Title", title_w), ("Year", year_w), ("Kind", kind_w), ("Status", status_w)])
@@ -521,6 +589,9 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self.wanted = WANTED[(WANTED.index(self.wanted) + 1) % len(WANTED)]
         if self.wanted == "cutoff":
             self.read_cutoff_unmet()
+        elif self.wanted == "upcoming":
+            self.upcoming = []
+            self.read_upcoming()
         self.rebuild()
 
     def action_kind(self) -> None:
