@@ -364,3 +364,53 @@ async def test_the_upcoming_view_lists_what_airs_in_3_days_not_in_20(db):
         assert app.main.details.details.title == "Sherlock Holmes"
         await pilot.press("w")
         assert lib.wanted == "all" and len(lib.view) == 2
+
+
+async def test_the_new_keys_are_in_the_help_and_palette_and_remappable(demo):
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from mydia_tui.config import TuiConfig
+    from mydia_tui.tui.commands import ActionsProvider
+    from mydia_tui.tui.screens.help import HelpScreen
+
+    keys = {"library.add_film": "plus", "library.delete": "x", "add_film.cancel": "ctrl+g"}
+    app = MydiaApp(Config(tui=TuiConfig(keys=keys)))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(app, pilot)
+        names = {name: help for name, help, _ in ActionsProvider(app.screen)._commands()}
+        for name in (
+            "Library: Add film",
+            "Library: Add show",
+            "Library: Delete",
+            "Library: Edit",
+            "Library: Scan",
+            "Library: Refresh show",
+            "Library: Wanted",
+        ):
+            assert name in names
+        assert names["Library: Add film"].endswith("(plus)")
+        assert not any(n.startswith("Add a film:") for n in names)  # a form's keys: help only
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(app.screen.query_one(Static).content)
+        shown = console.export_text()
+        for text in ("Add a film", "Add a show", "Edit an item", "The next quality profile"):
+            assert text in shown
+        await pilot.press("escape")
+        # remapped: + adds a film, ctrl+g closes its form, x deletes
+        await pilot.press("plus")
+        assert isinstance(app.screen, AddFilmScreen)
+        await pilot.press("ctrl+g")
+        assert not isinstance(app.screen, AddFilmScreen)
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        # the palette runs an action of the library pane
+        run = {n: cb for n, _, cb in ActionsProvider(app.screen)._commands()}
+        await run["Library: Add show"]()
+        await pilot.pause()
+        assert isinstance(app.screen, AddShowScreen)
