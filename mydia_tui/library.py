@@ -526,13 +526,18 @@ def delete_item(item_id: int, delete_files: bool = False) -> DeletedItem:
     of the item is in flight (any state of ``models.ACTIVE_STATES``, a claim included): as
     Sonarr does, the user removes those first (``mydia-tui remove DOWNLOAD_ID``), so no claim,
     torrent or import is left without its item. The check and the delete run in one write
-    transaction (:func:`db.write_transaction`): a claim cannot slip in between."""
+    transaction (:func:`db.write_transaction`, and the item's row locked on PostgreSQL as the
+    guard locks it to claim): a claim cannot slip in between."""
     import json
 
-    from .db import write_transaction
+    from .db import is_sqlite, write_transaction
 
     with write_transaction():
         item = get_item(item_id)
+        if not is_sqlite():
+            # the guard locks the item's row to claim (PostgreSQL): a claim waits, then finds
+            # no item; SQLite's BEGIN IMMEDIATE already serialises every writer
+            MediaItem.select(MediaItem.id).where(MediaItem.id == item.id).for_update().execute()
         active = tuple(
             (d.id, d.title, d.state)
             for d in Download.select(Download.id, Download.title, Download.state)

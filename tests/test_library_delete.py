@@ -21,6 +21,8 @@ from mydia_tui.models import (
     MediaItem,
 )
 
+pytestmark = pytest.mark.both_databases
+
 
 def _film_with_file(root, title="Sintel", year=2010):
     info = add_movie(title, year)

@@ -9,6 +9,8 @@ from mydia_tui.library import add_movie, item_settings, set_folder
 from mydia_tui.models import LibraryRoot
 from mydia_tui.profiles import item_profile_name, profile_names, set_item_profile
 
+pytestmark = pytest.mark.both_databases
+
 
 def test_folder_relative_or_absolute_inside_a_root_and_never_out_through_a_symlink(db, tmp_path):
     root = tmp_path / "movies"
