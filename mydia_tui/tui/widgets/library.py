@@ -321,6 +321,10 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         yield self.list
         yield Input(placeholder="filter titles (enter: keep, escape: clear)", id="library-filter")
 
+    def on_unmount(self) -> None:
+        if self._scan_cancel is not None:
+            self._scan_cancel.set()  # quitting never waits for a whole scan
+
     def on_mount(self) -> None:
         self.update_titles()
         # the first screenful is read here (two indexed reads of a few milliseconds), so the
