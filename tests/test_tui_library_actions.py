@@ -16,7 +16,6 @@ from mydia_tui import events
 from mydia_tui.config import Config, LibraryConfig, MetadataConfig
 from mydia_tui.models import Download, Episode, History, LibraryRoot, MediaFile, MediaItem
 from mydia_tui.tui.app import MydiaApp
-from mydia_tui.tui.messages import CoreEvent
 from mydia_tui.tui.screens.add_film import AddFilmScreen
 from mydia_tui.tui.screens.add_show import AddShowScreen
 from mydia_tui.tui.screens.confirm import ConfirmScreen
@@ -225,12 +224,18 @@ async def test_scan_now_finds_a_file_and_shows_its_progress(db, tmp_path):
     video.write_bytes(b"x" * 4096)
     seen: list[events.ScanProgress] = []
 
-    def hook(message) -> None:
-        if isinstance(message, CoreEvent) and isinstance(message.event, events.ScanProgress):
-            seen.append(message.event)
-
     app = MydiaApp(config)
-    async with app.run_test(size=(120, 36), message_hook=hook) as pilot:
+    post = app.post_core_event
+
+    def noting(event) -> None:
+        """The scan's progress as the core hands it to the app (the messages themselves
+        coalesce: only the newest progress is drawn)."""
+        if isinstance(event, events.ScanProgress):
+            seen.append(event)
+        post(event)
+
+    app.post_core_event = noting  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         await pilot.press("U")
         await settle(app, pilot, lambda: not app.main.library.scanning and app._notifications)
@@ -240,10 +245,15 @@ async def test_scan_now_finds_a_file_and_shows_its_progress(db, tmp_path):
         await settle(
             app, pilot, lambda: "on disk" in app.main.library.list.render_row(0, 100).plain
         )
+        # a scan under way is drawn as a bar, first in the status bar
+        app.post_core_event(events.ScanProgress(str(movies), 1, 4))
+        await settle(app, pilot, lambda: app.main.status.scan is not None)
+        shown = str(app.main.status.render())
+        assert shown.startswith(f"scanning {movies} ██········ 1/4 · U cancels │ ")
     file = MediaFile.get(MediaFile.movie == info.id)
     assert file.path == "Sintel (2010)/Sintel (2010) Bluray-1080p.mkv"
     # the status bar was told when the root's scan began and when it ended
-    assert [(e.root, e.files_seen, e.done) for e in seen if e.root] == [
+    assert [(e.root, e.files_seen, e.done) for e in seen if e.root][:2] == [
         (str(movies), 0, False),
         (str(movies), 1, True),
     ]
@@ -360,8 +370,12 @@ async def test_the_upcoming_view_lists_what_airs_in_3_days_not_in_20(db):
         assert not any("Alone in the Night" in r for r in rows)
         assert "upcoming 14 days" in str(lib.border_subtitle)
         # the details follow the show of the highlighted episode; w goes back to everything
-        await settle(app, pilot, lambda: app.main.details.details is not None)
-        assert app.main.details.details.title == "Sherlock Holmes"
+        details = app.main.details
+        await settle(
+            app,
+            pilot,
+            lambda: details.details is not None and details.details.title == "Sherlock Holmes",
+        )
         await pilot.press("w")
         assert lib.wanted == "all" and len(lib.view) == 2
 
