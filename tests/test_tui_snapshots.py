@@ -109,3 +109,9 @@ def test_upcoming_view(demo, snap_compare, size):
             await settled(pilot)
 
     assert snap_compare(MydiaApp(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_edit_item_form(demo, snap_compare, size):
+    keys = ("slash", *"sintel", "enter", "e")
+    assert snap_compare(MydiaApp(), terminal_size=size, run_before=keys_then_settle(*keys))

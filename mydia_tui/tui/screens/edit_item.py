@@ -82,7 +82,7 @@ class EditStart:
 
 
 class EditItemScreen(FormScreen):
-    HINT = "enter: save · tab: next · ←/→: profile · space: tick · escape: cancel"
+    HINT = "enter: save · ←/→: profile · space: tick · escape: cancel"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="edit_item.cancel", tooltip="Close unsaved"),
         Binding(
