@@ -196,7 +196,9 @@ def history_counts(*, item_id: int | None = None, text: str = "") -> dict[str, i
 def _entries(query) -> list[HistoryEntry]:
     out = []
     for h in query:
-        title = h.item.title if h.item_id is not None else ""
+        data = json.loads(h.data) if h.data else {}
+        # an item deleted from the library leaves its id and title in its events' data
+        title = h.item.title if h.item_id is not None else str(data.get("item_title", ""))
         out.append(
             HistoryEntry(
                 id=h.id,
@@ -209,7 +211,7 @@ def _entries(query) -> list[HistoryEntry]:
                 episode_id=h.episode_id,
                 season=h.season,
                 download_id=h.download_id,
-                data=json.loads(h.data) if h.data else {},
+                data=data,
             )
         )
     return out

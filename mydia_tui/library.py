@@ -12,13 +12,17 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from .errors import AlreadyExists, NotFound, UsageError
+from .errors import AlreadyExists, MydiaError, NotFound, UsageError
 from .history import record
 from .identity import titles as _titles
 from .identity.titles import key_words
 from .models import (
+    ACTIVE_STATES,
+    Download,
     Episode,
+    History,
     LibraryRoot,
+    MediaFile,
     MediaItem,
     database,
 )
@@ -358,6 +362,234 @@ def set_monitored(
 
 
 # ---------------------------------------------------------------------------------------------
+# Editing
+
+
+@dataclass(frozen=True)
+class ItemSettings:
+    """What the user may edit of an item: monitored, the folder (relative to ``root``, the
+    library folder it lives in; "" when the library has none for its kind)."""
+
+    id: int
+    kind: str
+    title: str
+    monitored: bool
+    folder: str
+    root: str
+
+
+def item_settings(item_id: int) -> ItemSettings:
+    """The item's editable settings; :class:`NotFound` for an unknown id."""
+    item = get_item(item_id)
+    root = LibraryRoot.get_or_none(LibraryRoot.id == item.root_id) if item.root_id else None
+    return ItemSettings(
+        id=item.id,
+        kind=item.kind,
+        title=item.title,
+        monitored=bool(item.monitored),
+        folder=item.folder or "",
+        root=root.path if root is not None else "",
+    )
+
+
+def set_folder(item_id: int, folder: str) -> str:
+    """Make ``folder`` the item's folder: a path relative to one of the library folders of the
+    item's kind (its own first), or an absolute path inside one. It must stay inside that
+    library folder once symlinks are resolved (:func:`mydia_tui.paths.inside_root`), and each
+    part must be a name every file system takes (:func:`safe_name` leaves it unchanged).
+    Files are not moved: the scanner and the guard look for the item's files there from now
+    on. Returns the folder as stored (relative); raises :class:`UsageError`."""
+    import os
+
+    from .paths import inside_root
+
+    item = get_item(item_id)
+    text = folder.strip().rstrip("/")
+    if not text:
+        raise UsageError("a folder is needed, e.g. Big Buck Bunny (2008)")
+    kind = "movies" if item.kind == "movie" else "shows"
+    roots = list(LibraryRoot.select().where(LibraryRoot.kind == kind).order_by(LibraryRoot.id))
+    roots.sort(key=lambda r: r.id != item.root_id)
+    if not roots:
+        raise UsageError(f"no library folder for {kind}: set [library] {kind} in the config")
+    chosen, relative = None, text
+    if os.path.isabs(text):
+        for r in roots:
+            base = r.path.rstrip("/")
+            if text.startswith(base + "/"):
+                chosen, relative = r, text[len(base) + 1 :]
+                break
+        if chosen is None:
+            listed = ", ".join(r.path for r in roots)
+            raise UsageError(f"{text} is not inside a library folder for {kind} ({listed})")
+    else:
+        chosen = roots[0]
+    parts = relative.split("/")
+    for part in parts:
+        if part in ("", ".", "..") or safe_name(part) != part:
+            raise UsageError(
+                f"not a folder name every file system takes: {for_terminal(part) or '(empty)'}"
+            )
+    if inside_root(chosen.path, relative) is None:
+        raise UsageError(f"{relative} leads out of the library folder {chosen.path}")
+    with database.atomic():
+        MediaItem.update(folder=relative, root=chosen.id).where(MediaItem.id == item.id).execute()
+    return relative
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting
+
+
+class HasActiveDownloads(MydiaError):
+    """The item has downloads in flight: deleting it would leave Deluge downloading for nothing
+    and its claims without a target. ``downloads`` holds (download id, release title, state)."""
+
+    def __init__(self, message: str, downloads: tuple[tuple[int, str, str], ...]) -> None:
+        super().__init__(message)
+        self.downloads = downloads
+
+
+@dataclass(frozen=True)
+class DeletedItem:
+    """What :func:`delete_item` did. Paths are absolute, as the library records them (root and
+    path). ``files_failed`` holds (path, why) for files that could not be deleted (gone,
+    outside the library folder, a folder, refused by the system)."""
+
+    id: int
+    kind: str
+    title: str
+    year: int | None
+    files_deleted: tuple[str, ...] = ()
+    files_kept: tuple[str, ...] = ()
+    files_failed: tuple[tuple[str, str], ...] = ()
+    history_kept: int = 0
+
+
+def _recorded_files(item: MediaItem) -> list[tuple[str, str]]:
+    """(root path, relative path) of every file the library records for ``item``."""
+    if item.kind == "movie":
+        where = MediaFile.movie == item.id
+    else:
+        where = MediaFile.episode.in_(Episode.select(Episode.id).where(Episode.show == item.id))
+    rows = (
+        MediaFile.select(LibraryRoot.path, MediaFile.path)
+        .join(LibraryRoot, on=(MediaFile.root == LibraryRoot.id))
+        .where(where)
+        .order_by(MediaFile.path)
+        .tuples()
+    )
+    return [(root, path) for root, path in rows]
+
+
+def _delete_file(root: str, relative: str) -> str | None:
+    """Unlink one recorded file (a symlink itself, never what it points to), then the folders
+    it leaves empty up to the root; None when done, else why not."""
+    import os
+    from pathlib import Path
+
+    from .paths import inside_root
+
+    target = inside_root(root, relative)
+    if target is None:
+        return "outside the library folder: left alone"
+    try:
+        if target.is_dir() and not target.is_symlink():
+            return "a folder, not a file: left alone"
+        target.unlink()
+    except FileNotFoundError:
+        return "already gone"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    base = Path(os.path.realpath(root))
+    folder = target.parent
+    while folder != base and base in folder.parents:
+        try:
+            folder.rmdir()  # only an empty folder: anything else in it stays
+        except OSError:
+            break
+        folder = folder.parent
+    return None
+
+
+def delete_item(item_id: int, delete_files: bool = False) -> DeletedItem:
+    """Delete a film or a show (its episodes, file records, searches and finished downloads)
+    from the library; with ``delete_files``, also the files the library records for it, each
+    only when it lies inside its library folder (:func:`mydia_tui.paths.inside_root`: no
+    symlinked folder is followed out of it), and the folders they leave empty.
+
+    The item's history is kept: its rows lose their link to the item and keep its id and title
+    in their data (``item_id``, ``item_title``, read back by :func:`history.list_history`), and
+    one ``removed`` event says what was deleted.
+
+    Raises :class:`NotFound` for an unknown id and :class:`HasActiveDownloads` when a download
+    of the item is in flight (any state of ``models.ACTIVE_STATES``, a claim included): as
+    Sonarr does, the user removes those first (``mydia-tui remove DOWNLOAD_ID``), so no claim,
+    torrent or import is left without its item. The check and the delete run in one write
+    transaction (:func:`db.write_transaction`, and the item's row locked on PostgreSQL as the
+    guard locks it to claim): a claim cannot slip in between."""
+    import json
+
+    from .db import is_sqlite, write_transaction
+
+    with write_transaction():
+        item = get_item(item_id)
+        if not is_sqlite():
+            # the guard locks the item's row to claim (PostgreSQL): a claim waits, then finds
+            # no item; SQLite's BEGIN IMMEDIATE already serialises every writer
+            MediaItem.select(MediaItem.id).where(MediaItem.id == item.id).for_update().execute()
+        active = tuple(
+            (d.id, d.title, d.state)
+            for d in Download.select(Download.id, Download.title, Download.state)
+            .where((Download.item == item.id) & Download.state.in_(ACTIVE_STATES))
+            .order_by(Download.id)
+        )
+        if active:
+            listed = ", ".join(f"{i} ({state})" for i, _, state in active)
+            raise HasActiveDownloads(
+                f"{_describe(item)} has {len(active)} download(s) in flight: {listed}; "
+                "remove them first (mydia-tui remove DOWNLOAD_ID, or r in the downloads pane)",
+                active,
+            )
+        files = _recorded_files(item)
+        kept = 0
+        stamp = {"item_id": item.id, "item_title": item.title}
+        for row in History.select(History.id, History.data).where(History.item == item.id):
+            data = json.loads(row.data) if row.data else {}
+            data.update(stamp)
+            History.update(item=None, episode=None, data=json.dumps(data, default=str)).where(
+                History.id == row.id
+            ).execute()
+            kept += 1
+        MediaItem.delete().where(MediaItem.id == item.id).execute()
+        what = "with its files" if delete_files and files else "its files kept"
+        if not files:
+            what = "it had no file"
+        record("removed", f"deleted {_describe(item)} from the library, {what}", data=stamp)
+    deleted: list[str] = []
+    failed: list[tuple[str, str]] = []
+    if delete_files:
+        for root, relative in files:
+            full = f"{root.rstrip('/')}/{relative}"
+            why = _delete_file(root, relative)
+            if why is None:
+                deleted.append(full)
+            else:
+                failed.append((full, why))
+    kept_files = () if delete_files else tuple(f"{r.rstrip('/')}/{p}" for r, p in files)
+    return DeletedItem(
+        id=item.id,
+        kind=item.kind,
+        title=item.title,
+        year=item.year,
+        files_deleted=tuple(deleted),
+        files_kept=kept_files,
+        files_failed=tuple(failed),
+        history_kept=kept,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Reading: status for lists
 
 
@@ -508,6 +740,9 @@ __all__ = [
     "NewEpisode",
     "add_movie",
     "add_show",
+    "delete_item",
+    "DeletedItem",
+    "HasActiveDownloads",
     "manual_episodes",
     "parse_seasons",
     "set_monitored",

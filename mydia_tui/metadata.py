@@ -63,6 +63,8 @@ class ShowCandidate:
     score: float = 0.0
     imdb_id: str | None = None
     tvdb_id: int | None = None
+    #: the network's (or web channel's) country code, e.g. "US", as TVmaze gives it
+    country: str = ""
 
     def label(self) -> str:
         """``"The Office (2005, NBC)"``: how a person tells candidates apart."""
@@ -232,10 +234,13 @@ def _candidate(show: dict, score: float = 0.0) -> ShowCandidate | None:
     if not isinstance(tvmaze_id, int) or not isinstance(name, str) or not name.strip():
         return None
     premiered = _date(show.get("premiered"))
-    network = ""
+    network = country = ""
     for key in ("network", "webChannel"):
         if isinstance(show.get(key), dict) and show[key].get("name"):
             network = str(show[key]["name"])
+            where = show[key].get("country")
+            if isinstance(where, dict) and isinstance(where.get("code"), str):
+                country = where["code"]
             break
     externals = show.get("externals")
     if not isinstance(externals, dict):
@@ -251,6 +256,7 @@ def _candidate(show: dict, score: float = 0.0) -> ShowCandidate | None:
         score=score,
         imdb_id=imdb if isinstance(imdb, str) and re.fullmatch(r"tt\d{5,10}", imdb) else None,
         tvdb_id=tvdb if isinstance(tvdb, int) else None,
+        country=country,
     )
 
 

@@ -46,3 +46,21 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_config_path()
+
+
+def inside_root(root: str | os.PathLike[str], relative: str | os.PathLike[str]) -> Path | None:
+    """``root/relative`` when it lies inside ``root`` once every symlink of its folders is
+    resolved, else None (a ``..`` or a symlinked folder leading out of the root). The last
+    component is not resolved: a symlink there is the entry itself (unlinking it never
+    touches what it points to). Nothing is created; a missing path is judged by its name."""
+    base = Path(os.path.realpath(root))
+    rel = Path(relative)
+    if rel.is_absolute() or not rel.parts:
+        return None
+    candidate = base / rel
+    parent = Path(os.path.realpath(candidate.parent))
+    if parent != base and base not in parent.parents:
+        return None
+    if candidate.name in ("", ".", ".."):
+        return None
+    return parent / candidate.name

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from .config import ProfileConfig, QualityConfig
+from .errors import NotFound, UsageError
 from .models import MediaItem, QualityProfile, database
 from .releases.quality import all_profiles, resolve_profile
 from .targets import Target
@@ -72,3 +73,38 @@ def sync_profiles(quality: QualityConfig | None = None) -> dict[str, int]:
                 QualityProfile.update(**fields).where(QualityProfile.id == row.id).execute()
             ids[p.name] = row.id
     return ids
+
+
+def profile_names(quality: QualityConfig | None = None) -> list[str]:
+    """The names of every profile an item may take (built-in and configured), sorted."""
+    return sorted(all_profiles(quality))
+
+
+def item_profile_name(item_id: int) -> str | None:
+    """The name of the profile the item points at, or None (the configured default)."""
+    row = (
+        QualityProfile.select(QualityProfile.name)
+        .join(MediaItem, on=(MediaItem.quality_profile == QualityProfile.id))
+        .where(MediaItem.id == item_id)
+        .first()
+    )
+    return row.name if row else None
+
+
+def set_item_profile(item_id: int, name: str | None, quality: QualityConfig | None = None) -> bool:
+    """Give the item the profile called ``name`` (None: the configured default, whatever it
+    becomes); returns whether it changed. Raises :class:`UsageError` for a name that is not a
+    built-in or configured profile and :class:`NotFound` for an unknown item. The profiles
+    are written to the ``quality_profile`` table first (:func:`sync_profiles`)."""
+    if name is not None and name not in all_profiles(quality):
+        known = ", ".join(profile_names(quality))
+        raise UsageError(f"no quality profile named {name!r}: known are {known}")
+    row_id = sync_profiles(quality)[name] if name is not None else None
+    with database.atomic():
+        item = MediaItem.get_or_none(MediaItem.id == item_id)
+        if item is None:
+            raise NotFound(f"no film or show with id {item_id}")
+        if item.quality_profile_id == row_id:
+            return False
+        MediaItem.update(quality_profile=row_id).where(MediaItem.id == item_id).execute()
+    return True

@@ -222,6 +222,87 @@ def _entries(where, today: _dt.date | None) -> list[LibraryEntry]:
     return out
 
 
+#: how far ahead the upcoming view looks, in days (today included)
+UPCOMING_DAYS = 14
+
+
+class UpcomingEpisode(NamedTuple):
+    """One episode of the upcoming calendar. ``id``, ``kind``, ``title``, ``year`` and
+    ``monitored`` are its show's (so the library pane's item actions act on the show)."""
+
+    id: int
+    kind: str
+    title: str
+    #: lower-cased show title for live filtering
+    search: str
+    year: int | None
+    monitored: bool
+    #: the air date, ISO (YYYY-MM-DD), as TVmaze gives it
+    air_date: str
+    season: int
+    number: int
+    episode_title: str
+    episode_id: int
+    episode_monitored: bool
+
+
+def upcoming_episodes(
+    *, today: _dt.date | None = None, days: int = UPCOMING_DAYS
+) -> list[UpcomingEpisode]:
+    """The episodes whose air date falls in the ``days`` days from ``today`` (default: the
+    local date) on, ``today`` included, of every show, monitored or not; sorted by air date,
+    then show and episode. One query. Air dates are TVmaze's (the network's local date)."""
+    today = today or _dt.date.today()
+    end = today + _dt.timedelta(days=days)
+    query = (
+        Episode.select(
+            MediaItem.id,
+            MediaItem.title,
+            MediaItem.year,
+            MediaItem.monitored,
+            Episode.air_date,
+            Episode.season,
+            Episode.number,
+            Episode.title,
+            Episode.id,
+            Episode.monitored,
+        )
+        .join(MediaItem, on=(Episode.show == MediaItem.id))
+        .where((Episode.air_date >= today) & (Episode.air_date < end))
+        .order_by(
+            Episode.air_date, MediaItem.sort_title, MediaItem.id, Episode.season, Episode.number
+        )
+    )
+    return [
+        UpcomingEpisode(
+            id=show_id,
+            kind="show",
+            title=title,
+            search=title.casefold(),
+            year=year,
+            monitored=bool(show_monitored),
+            air_date=str(air)[:10],
+            season=season,
+            number=number,
+            episode_title=episode_title or "",
+            episode_id=episode_id,
+            episode_monitored=bool(monitored),
+        )
+        for (
+            show_id,
+            title,
+            year,
+            show_monitored,
+            air,
+            season,
+            number,
+            episode_title,
+            episode_id,
+            monitored,
+        ) in _raw(query)
+    ]
+
+
 def _raw(query) -> list[tuple]:
     """The query's rows as the driver returns them: no per-value conversion (at 50,000 rows
     Peewee's conversions cost more than the query)."""

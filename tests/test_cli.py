@@ -16,6 +16,7 @@ COMMANDS = [
     ["list"],
     ["upgrades"],
     ["monitored"],
+    ["delete"],
     ["grab"],
     ["downloads"],
     ["retry-import"],

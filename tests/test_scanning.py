@@ -513,7 +513,8 @@ def test_progress_events_while_walking(db, roots, monkeypatch):
     events = []
     scan_library(_config(movies, None), on_event=events.append)
     progress = [e for e in events if isinstance(e, ScanProgress)]
-    assert [e.files_seen for e in progress] == [2, 4, 5]
+    # one event when the root's scan begins (0 files), then every PROGRESS_EVERY, then done
+    assert [e.files_seen for e in progress] == [0, 2, 4, 5]
     assert progress[-1].done and progress[-1].root == str(movies)
     # a re-scan knows how many files to expect
     events.clear()

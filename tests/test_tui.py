@@ -863,6 +863,8 @@ async def test_wanted_filter_shows_the_missing_then_the_cutoff_unmet(demo, tmp_p
         await settle(app, pilot, until=lambda: bool(lib.cutoff_ids))
         assert {e.id for e in lib.view} == unmet
         assert "cutoff unmet" in str(lib.border_subtitle)
+        await pilot.press("w")  # upcoming (tests/test_tui_library_actions.py), then everything
+        assert lib.wanted == "upcoming"
         await pilot.press("w")
         assert len(lib.view) == everything
 

@@ -234,3 +234,49 @@ def test_blocklist_80x24(demo_blocklist, snap_compare):
 
 def test_blocklist_120x36(demo_blocklist, snap_compare):
     assert snap_compare(MydiaApp(), terminal_size=(120, 36), run_before=blocklist_then_settle())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_add_film_form(demo, snap_compare, size):
+    keys = ("a", *"Route 66", "tab", *"2011")
+    assert snap_compare(MydiaApp(), terminal_size=size, run_before=keys_then_settle(*keys))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_delete_confirmation(demo, snap_compare, size):
+    keys = ("slash", *"sintel", "enter", "d")
+    assert snap_compare(MydiaApp(), terminal_size=size, run_before=keys_then_settle(*keys))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_add_show_choice_list(demo, snap_compare, size):
+    from tvmaze_server import running_tvmaze, standard_shows
+
+    from mydia_tui.config import Config, MetadataConfig
+
+    with running_tvmaze() as tvmaze:
+        standard_shows(tvmaze)
+        app = MydiaApp(Config(metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0)))
+        keys = ("n", *"the office", "enter")
+        assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(*keys))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_upcoming_view(demo, snap_compare, size):
+    import datetime as dt
+
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        # "today" fixed: The Far Future airs on 2099-01-08, then every 7 days
+        pilot.app.main.library.today = dt.date(2099, 1, 5)
+        for key in ("w", "w", "w"):
+            await pilot.press(key)
+            await settled(pilot)
+
+    assert snap_compare(MydiaApp(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_edit_item_form(demo, snap_compare, size):
+    keys = ("slash", *"sintel", "enter", "e")
+    assert snap_compare(MydiaApp(), terminal_size=size, run_before=keys_then_settle(*keys))

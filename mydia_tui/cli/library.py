@@ -1,4 +1,4 @@
-"""``add movie``, ``add show``, ``list``, ``monitored``, ``refresh``."""
+"""``add movie``, ``add show``, ``delete``, ``list``, ``monitored``, ``refresh``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from .main import Context, say
 from .output import (
     candidate_json,
     cutoff_unmet_json,
+    deleted_json,
     emit_json,
     item_json,
     item_row_json,
@@ -74,6 +75,27 @@ def cmd_add_show(ctx: Context) -> int:
             + _monitored_note(info)
         )
     return EXIT_OK
+
+
+def cmd_delete(ctx: Context) -> int:
+    """``mydia-tui delete ITEM_ID [--files]``: exit 1 when a file could not be deleted."""
+    from ..library import delete_item
+
+    ctx.db()
+    done = delete_item(ctx.args.item_id, delete_files=ctx.args.files)
+    if ctx.json:
+        emit_json(deleted_json(done))
+    else:
+        kind = "film" if done.kind == "movie" else "show"
+        year = f" ({done.year})" if done.year else ""
+        say(f"deleted {kind} {done.title}{year} (id {done.id}); its history is kept")
+        for path in done.files_deleted:
+            say(f"  deleted {path}")
+        if done.files_kept:
+            say(f"  {len(done.files_kept)} file(s) left on disk (--files deletes them)")
+        for path, why in done.files_failed:
+            say(f"mydia-tui: {path}: {why}", file=sys.stderr)
+    return EXIT_FAILURE if done.files_failed else EXIT_OK
 
 
 def _monitored_note(info) -> str:

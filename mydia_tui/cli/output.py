@@ -37,6 +37,22 @@ def item_json(info) -> dict:
     }
 
 
+def deleted_json(d) -> dict:
+    """``delete ITEM --json``: the item deleted, and what became of its files (absolute
+    paths; ``files_failed`` with why each one stayed)."""
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "title": d.title,
+        "year": d.year,
+        "deleted": True,
+        "files_deleted": list(d.files_deleted),
+        "files_kept": list(d.files_kept),
+        "files_failed": [{"path": p, "error": why} for p, why in d.files_failed],
+        "history_kept": d.history_kept,
+    }
+
+
 def cutoff_unmet_json(u) -> dict:
     """``list --cutoff-unmet --json``: a film or episode whose file is below its cutoff."""
     return {

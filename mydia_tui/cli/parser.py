@@ -169,6 +169,20 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag(mon)
     mon.set_defaults(handler=_lazy("library", "cmd_monitored"))
 
+    delete = sub.add_parser(
+        "delete",
+        help="delete a film or show from the library (its history is kept); refused while a "
+        "download of it is in flight",
+    )
+    delete.add_argument("item_id", type=ID, metavar="ITEM_ID")
+    delete.add_argument(
+        "--files",
+        action="store_true",
+        help="also delete the files the library records for it, inside its library folder",
+    )
+    json_flag(delete)
+    delete.set_defaults(handler=_lazy("library", "cmd_delete"))
+
     grab = sub.add_parser("grab", help="grab a release for a target, through the dedup guard")
     target = grab.add_mutually_exclusive_group(required=True)
     target.add_argument("--movie", type=ID, metavar="ID", help="a film's id")

@@ -134,7 +134,9 @@ def scan_library(
 ) -> ScanReport:
     """Scan every configured library folder (see the module's doc). The database must be open.
     ``on_event`` gets :class:`ScanProgress` while walking and one :class:`LibraryChanged` at the
-    end; ``should_stop`` is polled to cancel (a cancelled root removes nothing)."""
+    end (``files_total`` is the number of files recorded for the root, or None when none is:
+    a guess at how many there are). ``should_stop`` is polled before each folder and every 256
+    files, to cancel (a cancelled root removes nothing and reports status "cancelled")."""
     started = time.monotonic()
     index = LibraryIndex()
     summaries: list[RootSummary] = []
@@ -244,6 +246,7 @@ class _RootScan:
         changed: list[tuple[int, str, int, float]] = []
         unchanged = files_seen = 0
         total = known_count or None
+        self.on_event(ScanProgress(path, 0, total))  # the scan of this root has begun
         pop = known.pop
         for rel, size, mtime, video in walk.files():
             entry = pop(rel, None)  # what stays in ``known`` was not seen

@@ -98,6 +98,9 @@ class Walk:
                 mtime_ns = st.st_mtime_ns
             else:
                 rel, path, depth, mtime_ns = stack.pop()
+            if should_stop is not None and should_stop():  # between folders: a cancel is quick
+                self.stopped = True
+                return
             listed_ns = time.time_ns()
             try:
                 it = scandir(path)

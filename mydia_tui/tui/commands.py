@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from .keys import catalog, display_keys, keys_for
+from .keys import MODAL, catalog, display_keys, keys_for
 from .widgets.rowview import RowView
 
 
@@ -14,6 +14,8 @@ class ActionsProvider(Provider):
     def _commands(self):
         keymap = getattr(self.app, "keymap", {})
         for entry in catalog(self.app):
+            if entry.target == MODAL:
+                continue  # a modal screen's key works where that screen is open
             if entry.screen is not None and not isinstance(self.screen, entry.screen):
                 continue  # a screen's keys while that screen is open; the openers always
             b = entry.binding

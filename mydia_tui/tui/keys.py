@@ -12,7 +12,8 @@ from textual.binding import Binding
 class KeyEntry:
     section: str
     #: CSS selector of the widget the action runs on ("" for the app, "*focused" for lists,
-    #: "*screen" for the screen itself)
+    #: "*screen" for the screen itself, MODAL for a key of a modal screen: listed in the help,
+    #: not run from the palette)
     target: str
     binding: Binding
     #: the screen the binding belongs to: its action runs only while that screen is open
@@ -20,10 +21,16 @@ class KeyEntry:
     screen: type | None = None
 
 
+MODAL = "modal"
+
+
 def catalog(app: App) -> list[KeyEntry]:
     """Every binding of the app (``app``'s own, first) and of its panes, by section."""
     from .screens.activity import ActivityScreen
+    from .screens.add_film import AddFilmScreen
+    from .screens.add_show import AddShowScreen
     from .screens.blocklist import BlocklistScreen
+    from .screens.edit_item import EditItemScreen, ProfileChoice
     from .screens.health import HealthScreen
     from .screens.main import MainScreen
     from .screens.settings import SettingsScreen
@@ -44,6 +51,10 @@ def catalog(app: App) -> list[KeyEntry]:
         ("Blocklist", "*screen", BlocklistScreen.BINDINGS, BlocklistScreen),
         ("Settings", "*screen", SettingsScreen.BINDINGS, SettingsScreen),
         ("Health", "*screen", HealthScreen.BINDINGS, HealthScreen),
+        ("Add a film", MODAL, AddFilmScreen.BINDINGS, AddFilmScreen),
+        ("Add a show", MODAL, AddShowScreen.BINDINGS, AddShowScreen),
+        ("Edit an item", MODAL, EditItemScreen.BINDINGS, EditItemScreen),
+        ("Edit an item", MODAL, ProfileChoice.BINDINGS, ProfileChoice),
     ]
     out = []
     for section, target, bindings, screen in sections:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from textual.message import Message
 
 from .. import events
-from ..views import ChangeStamp, DownloadLine, DownloadStats, ItemDetails, LibraryEntry
+from ..views import (
+    ChangeStamp,
+    DownloadLine,
+    DownloadStats,
+    ItemDetails,
+    LibraryEntry,
+    UpcomingEpisode,
+)
 
 #: events where only the newest one matters: a newer one replaces a pending older one
 _LATEST_WINS = (
@@ -107,3 +114,24 @@ class StampRead(Message):
         super().__init__()
         self.stamp = stamp
         self.items = items
+
+
+class EditRead(Message):
+    """An item's editable settings, read for the edit form
+    (:class:`mydia_tui.tui.screens.edit_item.EditStart`)."""
+
+    def __init__(self, start) -> None:
+        super().__init__()
+        self.start = start
+
+
+class ScanEnded(Message):
+    """The library pane's scan finished, failed or was cancelled."""
+
+
+class UpcomingRead(Message):
+    """The episodes airing in the next days, by air date."""
+
+    def __init__(self, episodes: list[UpcomingEpisode]) -> None:
+        super().__init__()
+        self.episodes = episodes

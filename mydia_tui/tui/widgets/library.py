@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import threading
 from collections.abc import Hashable
@@ -14,9 +15,21 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from ... import views
-from ...views import LibraryEntry
-from ..messages import CutoffUnmetRead, LibraryLoaded, LibraryPatched, ProgressRead, StampRead
+from ... import events, library, views
+from ...errors import MydiaError
+from ...library import ItemInfo
+from ...views import LibraryEntry, UpcomingEpisode
+from ..messages import (
+    CutoffUnmetRead,
+    EditRead,
+    LibraryLoaded,
+    LibraryPatched,
+    ProgressRead,
+    ScanEnded,
+    ServiceDone,
+    StampRead,
+    UpcomingRead,
+)
 from ..text import cells, clean
 from ..workers import ReportsWorkerErrors
 from .rowview import RowView
@@ -33,9 +46,15 @@ STATUS_STYLE = {
 SORTS = ("title", "year", "added", "status")
 KINDS = ("all", "movie", "show")
 KIND_LABEL = {"all": "everything", "movie": "films", "show": "shows"}
-#: the wanted filter's steps (``w``): everything, the missing, the cutoff unmet
-WANTED = ("all", "missing", "cutoff")
-WANTED_LABEL = {"all": "", "missing": "missing", "cutoff": "cutoff unmet"}
+#: the wanted filter's steps (``w``): everything, the missing, the cutoff unmet, and the
+#: episodes airing soon (a calendar list, one row per episode)
+WANTED = ("all", "missing", "cutoff", "upcoming")
+WANTED_LABEL = {
+    "all": "",
+    "missing": "missing",
+    "cutoff": "cutoff unmet",
+    "upcoming": f"upcoming {views.UPCOMING_DAYS} days",
+}
 #: rows read before the whole library, so the first screen comes at once
 FIRST_PAGE = 200
 
@@ -54,6 +73,12 @@ def status_text(entry: LibraryEntry, progress: float | None, width: int = 0) -> 
         if not width or len(with_quality) <= width:
             label = with_quality
     return Text(label, style=STATUS_STYLE.get(entry.status, ""))
+
+
+def upcoming_layout(width: int) -> tuple[int, int, int, int]:
+    """Column widths of the upcoming view: air date, show, episode (SxxEyy), title."""
+    show = max(8, min(30, (width - 20) // 2))
+    return 10, show, 6, max(0, width - 10 - show - 6 - 3)
 
 
 def layout(width: int) -> tuple[int, int, int, int]:
@@ -94,6 +119,30 @@ class LibraryList(RowView):
             show=False,
             tooltip="Monitor the item, or stop",
         ),
+        Binding(
+            "d,delete",
+            "delete",
+            "Delete",
+            id="library.delete",
+            show=False,
+            tooltip="Delete the item from the library, with or without its files (asks first)",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="library.edit",
+            show=False,
+            tooltip="Edit the item: monitored, quality profile, folder",
+        ),
+        Binding(
+            "u",
+            "refresh_show",
+            "Refresh show",
+            id="library.refresh",
+            show=False,
+            tooltip="Read the show again from TVmaze: new episodes, titles and air dates",
+        ),
     ]
 
     def __init__(self, pane: LibraryPane, **kwargs) -> None:
@@ -105,7 +154,7 @@ class LibraryList(RowView):
 
     # -- the item under the cursor: the same actions as in its details ---------------------
 
-    def current_entry(self) -> LibraryEntry | None:
+    def current_entry(self) -> LibraryEntry | UpcomingEpisode | None:
         view = self.pane.view
         return view[self.cursor] if view and 0 <= self.cursor < len(view) else None
 
@@ -114,8 +163,11 @@ class LibraryList(RowView):
             if self.app.services is None:
                 return False
             return True if self.current_entry() is not None else None
-        if action == "toggle_monitored":
+        if action in ("toggle_monitored", "delete", "edit"):
             return True if self.current_entry() is not None else None
+        if action == "refresh_show":
+            entry = self.current_entry()
+            return True if entry is not None and entry.kind == "show" else None
         return True
 
     def action_search(self) -> None:
@@ -134,8 +186,25 @@ class LibraryList(RowView):
         if entry is not None:
             self.screen.details.set_monitored(entry.id, not entry.monitored, None, None)
 
+    def action_delete(self) -> None:
+        entry = self.current_entry()
+        if entry is not None:
+            self.pane.ask_delete(entry)
+
+    def action_refresh_show(self) -> None:
+        entry = self.current_entry()
+        if entry is not None and entry.kind == "show":
+            self.pane.refresh_show(entry.id)
+
+    def action_edit(self) -> None:
+        entry = self.current_entry()
+        if entry is not None:
+            self.pane.open_edit(entry.id)
+
     def empty_hint(self) -> str:
         pane = self.pane
+        if pane.wanted == "upcoming" and pane.complete:
+            return f"no episode airs in the next {views.UPCOMING_DAYS} days · w: everything"
         if pane.entries:
             return "nothing matches: escape clears the filter, t shows films, shows or both"
         if pane.complete:
@@ -150,6 +219,17 @@ class LibraryList(RowView):
 
     def render_row(self, index: int, width: int) -> Text:
         entry = self.pane.view[index]
+        if isinstance(entry, UpcomingEpisode):
+            date_w, show_w, code_w, title_w = upcoming_layout(width)
+            style = "" if entry.monitored and entry.episode_monitored else "dim"
+            return cells(
+                [
+                    (Text(entry.air_date, style="magenta"), date_w),
+                    (Text(clean(entry.title), style=style), show_w),
+                    (Text(f"S{entry.season:02d}E{entry.number:02d}", style=style), code_w),
+                    (Text(clean(entry.episode_title), style=style), title_w),
+                ]
+            )
         title_w, year_w, kind_w, status_w = layout(width)
         return cells(
             [
@@ -176,7 +256,27 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             "Wanted",
             id="library.wanted",
             show=False,
-            tooltip="Everything, only the missing, or only the cutoff unmet (wanted for an upgrade)",
+            tooltip="Everything, the missing, the cutoff unmet (wanted for an upgrade), or the "
+            "episodes airing in the next 14 days",
+        ),
+        Binding(
+            "a", "add_film", "Add film", id="library.add_film", show=False, tooltip="Add a film"
+        ),
+        Binding(
+            "n",
+            "add_show",
+            "Add show",
+            id="library.add_show",
+            show=False,
+            tooltip="Add a show: TVmaze lookup with a choice of matches, or by hand with seasons",
+        ),
+        Binding(
+            "U",
+            "scan",
+            "Scan",
+            id="library.scan",
+            show=False,
+            tooltip="Scan the library folders now for files; U again cancels the scan",
         ),
     ]
 
@@ -212,12 +312,24 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         #: (filter, kind, wanted) that self.view was made for
         self._shown_for: tuple[str, str, str] | None = None
         self._sorted_search: list[str] | None = None
+        #: an item just added: the cursor goes to it once it is read
+        self._select: int | None = None
+        #: the upcoming view's episodes (read when shown) and the date it counts from (None:
+        #: the local date; tests and screenshots fix it)
+        self.upcoming: list[UpcomingEpisode] = []
+        self.today: dt.date | None = None
+        #: set to cancel the running scan (None: no scan runs)
+        self._scan_cancel: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-header")
         self.list = LibraryList(self, id="library-list")
         yield self.list
         yield Input(placeholder="filter titles (enter: keep, escape: clear)", id="library-filter")
+
+    def on_unmount(self) -> None:
+        if self._scan_cancel is not None:
+            self._scan_cancel.set()  # quitting never waits for a whole scan
 
     def on_mount(self) -> None:
         self.update_titles()
@@ -272,6 +384,13 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         if not get_current_worker().is_cancelled:
             self.post_message(CutoffUnmetRead(ids))
 
+    @work(thread=True, exclusive=True, group="library-upcoming", exit_on_error=False)
+    def read_upcoming(self) -> None:
+        """The episodes airing in the next days (:func:`mydia_tui.views.upcoming_episodes`)."""
+        episodes = views.upcoming_episodes(today=self.today)
+        if not get_current_worker().is_cancelled:
+            self.post_message(UpcomingRead(episodes))
+
     def library_changed(self, item_ids: tuple[int, ...]) -> None:
         if item_ids:
             self.patch(item_ids)
@@ -279,6 +398,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self.load()
         if self.wanted == "cutoff":
             self.read_cutoff_unmet()
+        elif self.wanted == "upcoming":
+            self.read_upcoming()
 
     # -- applying results (app thread) ---------------------------------------------------------
 
@@ -317,12 +438,34 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         if self.complete:
             self.counts = counts
         self.rebuild(resort=True)
+        if self._select is not None and self._select in self.entries:
+            self.highlight(self._select)
+            self._select = None
+
+    def highlight(self, item_id: int) -> None:
+        """Put the cursor on an item, clearing the filters that hide it."""
+        if not any(e.id == item_id for e in self.view):
+            self.filter_text = ""
+            self.query_one("#library-filter", Input).value = ""
+            self.kind, self.wanted = "all", "all"
+            self.rebuild()
+        for index, e in enumerate(self.view):
+            if e.id == item_id:
+                self.list.move_cursor(index)
+                break
 
     @on(CutoffUnmetRead)
     def _cutoff_read(self, message: CutoffUnmetRead) -> None:
         message.stop()
         self.cutoff_ids = message.item_ids
         if self.wanted == "cutoff":
+            self.rebuild()
+
+    @on(UpcomingRead)
+    def _upcoming_read(self, message: UpcomingRead) -> None:
+        message.stop()
+        self.upcoming = message.episodes
+        if self.wanted == "upcoming":
             self.rebuild()
 
     @on(ProgressRead)
@@ -354,6 +497,14 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         needle = self.filter_text.casefold()
         kind = self.kind
         wanted = self.wanted
+        if wanted == "upcoming":
+            # a calendar: by air date whatever the sort; the filter and "films" apply
+            self.view = [
+                u for u in self.upcoming if kind != "movie" and (not needle or needle in u.search)
+            ]
+            self._shown_for = (needle, kind, wanted)
+            self._show_view(keep)
+            return
         # typing one more letter narrows what is shown: search only that
         narrowing = (
             not resort
@@ -385,6 +536,9 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         elif wanted == "cutoff":
             self.view = [e for e in self.view if e.id in self.cutoff_ids]
         self._shown_for = (needle, kind, wanted)
+        self._show_view(keep)
+
+    def _show_view(self, keep: int | None) -> None:
         index = 0
         if keep is not None:
             for i, e in enumerate(self.view):
@@ -397,7 +551,10 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
     def update_titles(self) -> None:
         films, shows = self.counts["movie"], self.counts["show"]
         title = f"Library · {films:,} film{'s' * (films != 1)} · {shows:,} show{'s' * (shows != 1)}"
-        if self.entries and len(self.view) != len(self.entries):
+        if self.wanted == "upcoming":
+            count = len(self.view)
+            title += f" · {count:,} episode{'s' * (count != 1)}"
+        elif self.entries and len(self.view) != len(self.entries):
             title += f" · showing {len(self.view):,}"
         if not self.complete:
             title += " · loading…"
@@ -413,6 +570,12 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
 
     def update_header(self) -> None:
         width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
+        if self.wanted == "upcoming":
+            date_w, show_w, code_w, title_w = upcoming_layout(width)
+            self.query_one("#library-header", Static).update(
+                cells([("Air date", date_w), ("Show", show_w), ("Ep.", code_w), ("Title", title_w)])
+            )
+            return
         title_w, year_w, kind_w, status_w = layout(width)
         self.query_one("#library-header", Static).update(
             cells([("Title", title_w), ("Year", year_w), ("Kind", kind_w), ("Status", status_w)])
@@ -440,11 +603,160 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self.wanted = WANTED[(WANTED.index(self.wanted) + 1) % len(WANTED)]
         if self.wanted == "cutoff":
             self.read_cutoff_unmet()
+        elif self.wanted == "upcoming":
+            self.upcoming = []
+            self.read_upcoming()
         self.rebuild()
 
     def action_kind(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
         self.rebuild()
+
+    def action_add_film(self) -> None:
+        from ..screens.add_film import AddFilmScreen
+
+        self.app.push_screen(AddFilmScreen(), self.item_added)
+
+    def action_add_show(self) -> None:
+        from ..screens.add_show import AddShowScreen
+
+        self.app.push_screen(AddShowScreen(), self.item_added)
+
+    def item_added(self, info: ItemInfo | None) -> None:
+        """A film or show was added (by a form here): read it and put the cursor on it."""
+        if info is None:
+            return
+        self._select = info.id
+        self.app.notify(f"Added {info.title}", markup=False)
+        self.app.post_core_event(events.LibraryChanged(item_ids=(info.id,)))
+
+    def ask_delete(self, entry: LibraryEntry) -> None:
+        """Ask, then delete ``entry``: from the library only, or with its files."""
+        from ..screens.confirm import Choice, ConfirmScreen
+
+        kind = "film" if entry.kind == "movie" else "show"
+        year = f" ({entry.year})" if entry.year else ""
+        question = (
+            f"Delete the {kind} {clean(entry.title)}{year}? r removes it from the library and "
+            "leaves its files on disk; D also deletes the files the library records for it. "
+            "Its history is kept."
+        )
+        choices = [
+            Choice("n", "Cancel (n)", None, "primary"),
+            Choice("r", "Remove (r)", False, "warning"),
+            Choice("D", "Delete files too (D)", True, "error"),
+        ]
+
+        def answered(with_files: bool | None) -> None:
+            if with_files is not None:
+                self.delete_item(entry.id, with_files)
+
+        self.app.push_screen(ConfirmScreen(question, choices), answered)
+
+    @work(thread=True, exclusive=True, group="library-edit", exit_on_error=False)
+    def open_edit(self, item_id: int) -> None:
+        """Read the item's settings, then open the edit form on them."""
+        from ..screens.edit_item import read_start
+
+        config = getattr(self.app, "config", None)
+        start = read_start(item_id, config.quality if config else None)
+        self.post_message(EditRead(start))
+
+    @on(EditRead)
+    def _edit_read(self, message: EditRead) -> None:
+        from ..screens.edit_item import EditItemScreen
+
+        message.stop()
+
+        def saved(item_id: int | None) -> None:
+            if item_id is not None:
+                self.app.notify("Saved", markup=False)
+                self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
+
+        self.app.push_screen(EditItemScreen(message.start), saved)
+
+    def action_scan(self) -> None:
+        """Scan the library folders now, or cancel the scan that runs."""
+        if self._scan_cancel is not None:
+            self._scan_cancel.set()
+            self.app.notify("Cancelling the scan…", markup=False)
+            return
+        self._scan_cancel = threading.Event()
+        self.scan(self._scan_cancel)
+
+    @property
+    def scanning(self) -> bool:
+        return self._scan_cancel is not None
+
+    @work(thread=True, exclusive=True, group="library-scan", exit_on_error=False)
+    def scan(self, cancel: threading.Event) -> None:
+        """``mydia-tui scan``'s scan; its progress goes to the status bar."""
+        from ...scanning.service import scan_library
+
+        app = self.app
+        config = app.config
+        try:
+            if not config.library.movies and not config.library.shows:
+                self.post_message(
+                    ServiceDone(
+                        "no library folders configured: set [library] movies and shows", "warning"
+                    )
+                )
+                return
+            report = scan_library(config, on_event=app.post_core_event, should_stop=cancel.is_set)
+        finally:
+            self.post_message(ScanEnded())
+        if cancel.is_set():
+            self.post_message(ServiceDone("scan cancelled: nothing was removed", "warning"))
+            return
+        text = (
+            f"scan: {report.files_seen} files, {report.added} added, {report.updated} updated, "
+            f"{report.removed} removed"
+        )
+        if report.unmatched:
+            text += f", {len(report.unmatched)} unmatched"
+        problems = [*report.errors, *report.warnings]
+        if problems:
+            text += f"; {problems[0].message}"
+        self.post_message(ServiceDone(text, "information" if report.clean else "warning"))
+
+    @on(ScanEnded)
+    def _scan_ended(self, message: ScanEnded) -> None:
+        message.stop()
+        self._scan_cancel = None
+        self.app.post_core_event(events.ScanProgress("", 0, done=True))
+
+    @work(thread=True, group="library-refresh", exit_on_error=False)
+    def refresh_show(self, item_id: int) -> None:
+        """``mydia-tui refresh ITEM``: the show read again from TVmaze."""
+        from ...metadata import refresh_show
+
+        try:
+            r = refresh_show(self.app.config, item_id)
+        except MydiaError as exc:
+            self.post_message(ServiceDone(str(exc), "warning"))
+            return
+        text = f"{r.title}: {r.added} new, {r.updated} updated, {r.unchanged} unchanged"
+        if r.not_on_tvmaze:
+            text += f", {r.not_on_tvmaze} no longer on TVmaze (kept)"
+        self.post_message(ServiceDone(text))
+        self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
+
+    @work(thread=True, group="library-write", exit_on_error=False)
+    def delete_item(self, item_id: int, with_files: bool) -> None:
+        try:
+            done = library.delete_item(item_id, delete_files=with_files)
+        except MydiaError as exc:
+            self.post_message(ServiceDone(str(exc), "warning"))
+            return
+        kind = "film" if done.kind == "movie" else "show"
+        text = f"deleted the {kind} {done.title}"
+        if with_files:
+            text += f" and {len(done.files_deleted)} file(s)"
+        for path, why in done.files_failed:
+            text += f"; {path}: {why}"
+        self.post_message(ServiceDone(text, "warning" if done.files_failed else "information"))
+        self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
 
     @on(Input.Changed, "#library-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -137,6 +137,29 @@ class StatusBar(Static):
         sep = Text(" │ ", style="dim")
         parts = [self.monitor_text(), self.deluge_text(), self.indexers_text()]
         if self.scan is not None:
-            total = f"/{self.scan.files_total}" if self.scan.files_total else ""
-            parts.append(Text(f"scanning {clean(self.scan.root)} {self.scan.files_seen}{total}"))
+            # first: it is what is happening now, and a narrow bar must not cut it off
+            key = getattr(self.app, "keymap", {}).get("library.scan", "U").split(",")[0]
+            parts.insert(0, scan_text(self.scan, key))
         self.update(sep.join(parts))
+
+
+#: cells of the scan's progress bar
+BAR = 10
+
+
+def scan_text(scan: events.ScanProgress, cancel_key: str = "U") -> Text:
+    """``scanning /media/movies ████▌····· 120/300`` (a bar when the number of files is
+    known, the count alone when not), and the key that cancels."""
+    text = Text("scanning ", style="cyan")
+    text.append(clean(scan.root))
+    if scan.files_total:
+        share = min(1.0, scan.files_seen / scan.files_total)
+        full = int(share * BAR)
+        text.append(" ")
+        text.append("█" * full, style="cyan")
+        text.append("·" * (BAR - full), style="dim")
+        text.append(f" {scan.files_seen}/{scan.files_total}")
+    else:
+        text.append(f" {scan.files_seen} files")
+    text.append(f" · {cancel_key} cancels", style="dim")
+    return text

@@ -1,0 +1,160 @@
+"""Edit an item: monitored (:func:`mydia_tui.library.set_monitored`, as ``mydia-tui
+monitored``), its quality profile (:func:`mydia_tui.profiles.set_item_profile`, from the
+built-in and configured profiles) and its folder (:func:`mydia_tui.library.set_folder`,
+inside a library folder). Returns the item's id when something was saved, else None."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Checkbox, Input, Label, Static
+
+from ... import library, profiles
+from ..text import clean
+from .form import FORM_CSS, FormScreen
+
+#: the profile choice meaning "the configured default"
+DEFAULT = None
+
+
+class ProfileChoice(Static, can_focus=True):
+    """One of a few values, cycled with left/right (or h/l, space)."""
+
+    BINDINGS = [
+        Binding(
+            "left,h",
+            "step(-1)",
+            "Previous profile",
+            id="edit_item.profile_previous",
+            show=False,
+            tooltip="The previous quality profile",
+        ),
+        Binding(
+            "right,l,space",
+            "step(1)",
+            "Next profile",
+            id="edit_item.profile_next",
+            show=False,
+            tooltip="The next quality profile",
+        ),
+    ]
+    DEFAULT_CSS = """
+    ProfileChoice { height: 1; padding: 0 1; background: $boost; }
+    ProfileChoice:focus { background: $primary 30%; }
+    """
+
+    def __init__(self, values: list[str | None], current: str | None, default: str, **kw) -> None:
+        super().__init__(**kw)
+        self.values = values
+        self.index = values.index(current) if current in values else 0
+        self.default = default
+
+    @property
+    def value(self) -> str | None:
+        return self.values[self.index]
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        value = self.value
+        name = f"the default ({self.default})" if value is None else value
+        self.update(Text(f"◀ {clean(name)} ▶"))
+
+    def action_step(self, by: int) -> None:
+        self.index = (self.index + by) % len(self.values)
+        self.show()
+
+
+@dataclass(frozen=True)
+class EditStart:
+    """What the screen opens with (read by the caller in a thread worker)."""
+
+    settings: library.ItemSettings
+    profile: str | None
+    profiles: list[str]
+    default_profile: str
+
+
+class EditItemScreen(FormScreen):
+    HINT = "enter: save · ←/→: profile · space: tick · escape: cancel"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="edit_item.cancel", tooltip="Close unsaved"),
+        Binding(
+            "enter",
+            "submit",
+            "Save",
+            id="edit_item.save",
+            tooltip="Save monitored, quality profile and folder",
+            priority=True,
+        ),
+    ]
+    DEFAULT_CSS = (
+        FORM_CSS.format(name="EditItemScreen")
+        + """
+    EditItemScreen Checkbox { height: 1; border: none; padding: 0 1; margin-top: 1; }
+    EditItemScreen Checkbox:focus { border: none; background: $primary 30%; }
+    """
+    )
+
+    def __init__(self, start: EditStart) -> None:
+        super().__init__()
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        s = self.start.settings
+        kind = "film" if s.kind == "movie" else "show"
+        with Vertical(id="form") as box:
+            box.border_title = Text(f"Edit the {kind} {clean(s.title)}")
+            yield Checkbox("Monitored", s.monitored, id="edit-monitored")
+            yield Label("Quality profile", classes="form-label")
+            yield ProfileChoice(
+                [DEFAULT, *self.start.profiles],
+                self.start.profile,
+                self.start.default_profile,
+                id="edit-profile",
+            )
+            root = f" (inside {s.root})" if s.root else ""
+            yield Label(f"Folder{root}", classes="form-label", markup=False)
+            yield Input(s.folder, id="edit-folder")
+            yield Static("", classes="form-error", id="form-error")
+            yield Static(self.HINT, classes="form-hint", id="form-hint")
+
+    def submit_call(self) -> Callable[[], int | None]:
+        s = self.start.settings
+        monitored = self.query_one("#edit-monitored", Checkbox).value
+        profile = self.query_one(ProfileChoice).value
+        folder = self.value("edit-folder").strip()
+        quality = self.app.config.quality
+        old_profile = self.start.profile
+
+        def save() -> int | None:
+            changed = False
+            if folder != s.folder:
+                library.set_folder(s.id, folder)
+                changed = True
+            if profile != old_profile:
+                changed |= profiles.set_item_profile(s.id, profile, quality)
+            if monitored != s.monitored:
+                library.set_monitored(s.id, monitored)
+                changed = True
+            return s.id if changed else None
+
+        return save
+
+
+def read_start(item_id: int, quality) -> EditStart:
+    """What :class:`EditItemScreen` opens with (database reads: call it in a thread)."""
+    from ...releases.quality import resolve_profile
+
+    return EditStart(
+        settings=library.item_settings(item_id),
+        profile=profiles.item_profile_name(item_id),
+        profiles=profiles.profile_names(quality),
+        default_profile=resolve_profile(None, quality).name,
+    )

@@ -1,0 +1,430 @@
+"""Pilot tests of the library's actions on a real SQLite database: adding a film or a show,
+deleting, editing, scanning, refreshing, and the upcoming view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import sqlite3
+
+import pytest
+import tui_data
+from test_tui import settle
+from tvmaze_server import running_tvmaze, standard_shows
+
+from mydia_tui import events
+from mydia_tui.config import Config, LibraryConfig, MetadataConfig
+from mydia_tui.models import Download, Episode, History, LibraryRoot, MediaFile, MediaItem
+from mydia_tui.tui.app import MydiaApp
+from mydia_tui.tui.screens.add_film import AddFilmScreen
+from mydia_tui.tui.screens.add_show import AddShowScreen
+from mydia_tui.tui.screens.confirm import ConfirmScreen
+from mydia_tui.tui.screens.edit_item import EditItemScreen
+
+
+@pytest.fixture
+def demo(db):
+    return tui_data.populate()
+
+
+def current(app):
+    lib = app.main.library
+    return lib.view[lib.list.cursor]
+
+
+async def test_add_a_film_through_keys_and_see_its_row_highlighted(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        assert isinstance(app.screen, AddFilmScreen)
+        await pilot.press(*"Route 66", "tab", *"2011", "tab", *"1234567", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, AddFilmScreen))
+        await settle(app, pilot, lambda: current(app).title == "Route 66")
+        item = MediaItem.get(MediaItem.title == "Route 66")
+        assert (item.year, item.imdb_id, item.kind) == (2011, "tt1234567", "movie")
+        assert current(app).id == item.id
+
+
+async def test_adding_a_film_the_library_has_shows_the_cores_message(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a", *"Sintel", "tab", *"2010", "enter")
+        screen = app.screen
+        assert isinstance(screen, AddFilmScreen)
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "already has" in str(error.render()))
+        assert str(error.render()).startswith("the library already has the film Sintel (2010)")
+        assert MediaItem.select().where(MediaItem.title == "Sintel").count() == 1
+        # a bad IMDb id and a missing year are the core's words too
+        await pilot.press("tab", *"nope", "enter")
+        await settle(app, pilot, lambda: "not an IMDb id" in str(error.render()))
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AddFilmScreen)
+
+
+async def _select(app, pilot, title: str) -> None:
+    await pilot.press("slash", *title, "enter")
+    await settle(app, pilot, lambda: current(app).title == title)
+
+
+@pytest.mark.parametrize("with_files", [False, True], ids=["library-only", "with-files"])
+async def test_delete_a_film_with_or_without_its_files(db, tmp_path, with_files):
+    movies = tmp_path / "movies"
+    folder = movies / "Sintel (2010)"
+    folder.mkdir(parents=True)
+    video = folder / "Sintel (2010).mkv"
+    video.write_bytes(b"x" * 100)
+    from mydia_tui.history import record
+    from mydia_tui.library import add_movie
+
+    info = add_movie("Sintel", 2010)
+    add_movie("Big Buck Bunny", 2008)
+    root = LibraryRoot.create(path=str(movies), kind="movies")
+    MediaFile.create(movie=info.id, root=root, path="Sintel (2010)/Sintel (2010).mkv")
+    record("grabbed", "grabbed Sintel.2010.1080p", item=info.id)
+    app = MydiaApp(Config(library=LibraryConfig(movies=(str(movies),))))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _select(app, pilot, "Sintel")
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("D" if with_files else "r")
+        await settle(
+            app,
+            pilot,
+            lambda: [e.title for e in app.main.library.entries.values()] == ["Big Buck Bunny"],
+        )
+    assert MediaItem.get_or_none(MediaItem.id == info.id) is None
+    assert video.exists() is not with_files
+    events = [h.event for h in History.select().where(History.item.is_null()).order_by(History.id)]
+    assert events == ["added", "grabbed", "removed"]
+
+
+async def test_delete_is_refused_while_a_download_is_in_flight_and_escape_does_nothing(demo):
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _select(app, pilot, "Tears of Steel")  # downloading
+        await pilot.press("d", "escape")
+        await pilot.press("delete", "D")
+        await settle(app, pilot, lambda: len(app._notifications) == 1)
+        note = list(app._notifications)[0]
+        assert "download(s) in flight" in note.message and note.severity == "warning"
+    assert MediaItem.get_or_none(MediaItem.title == "Tears of Steel") is not None
+    assert Download.select().where(Download.state == "downloading").count() == 1
+
+
+@pytest.fixture
+def tvmaze():
+    with running_tvmaze() as fake:
+        standard_shows(fake)
+        yield fake
+
+
+async def test_add_a_show_from_tvmaze_choosing_the_second_match(demo, tvmaze):
+    app = MydiaApp(Config(metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        screen = app.screen
+        assert isinstance(screen, AddShowScreen)
+        await pilot.press(*"the office", "enter")
+        await settle(app, pilot, lambda: screen.matches.has_focus)
+        rows = [screen.matches.render_row(i, 80).plain for i in range(2)]
+        assert "The Office" in rows[0] and "2005" in rows[0] and "NBC / US" in rows[0]
+        assert "BBC Two / US" in rows[1] and rows[1].rstrip().endswith("530")
+        await pilot.press("j", "enter")
+        await settle(app, pilot, lambda: current(app).title == "The Office")
+        item = MediaItem.get(MediaItem.tvmaze_id == 530)
+        assert (item.title, item.year, item.kind) == ("The Office", 2001, "show")
+        assert [e.title for e in item.episodes] == ["Downsize"]
+        assert current(app).id == item.id
+
+
+async def test_add_a_show_by_hand_when_tvmaze_is_down(demo):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens there once closed
+    app = MydiaApp(
+        Config(metadata=MetadataConfig(tvmaze_url=f"http://127.0.0.1:{port}", timeout=2.0))
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"Night Gallery", "enter")
+        screen = app.screen
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "by hand" in str(error.render()))
+        assert "\n" not in str(error.render()).strip()
+        # a bad spec is the core's message; a good one adds the show
+        await pilot.press("tab", "tab", *"1:x", "enter")
+        await settle(app, pilot, lambda: "bad season spec" in str(error.render()))
+        await pilot.press("backspace", *"3,2:2", "enter")
+        await settle(app, pilot, lambda: current(app).title == "Night Gallery")
+        item = MediaItem.get(MediaItem.title == "Night Gallery")
+        assert sorted((e.season, e.number) for e in item.episodes) == [
+            (1, 1),
+            (1, 2),
+            (1, 3),
+            (2, 1),
+            (2, 2),
+        ]
+
+
+async def test_edit_monitored_profile_and_folder(demo):
+    from mydia_tui.profiles import item_profile_name, profile_names
+
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _select(app, pilot, "Sintel")
+        await pilot.press("e")
+        await settle(app, pilot, lambda: isinstance(app.screen, EditItemScreen))
+        screen = app.screen
+        assert screen.query_one("#edit-folder").value == "Sintel (2010)"
+        # a folder leading out of the library folder is refused, in the core's words
+        await pilot.press("space", "tab", "right", "tab", "ctrl+u", *"../elsewhere", "enter")
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "not a folder name" in str(error.render()))
+        await pilot.press("ctrl+u", *"/srv/other/Sintel", "enter")
+        await settle(app, pilot, lambda: "is not inside a library folder" in str(error.render()))
+        await pilot.press("ctrl+u", *"/media/movies/Films/Sintel", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
+        item = MediaItem.get(MediaItem.title == "Sintel")
+        assert item.monitored is False
+        assert item.folder == "Films/Sintel"
+        assert item_profile_name(item.id) == profile_names()[0]
+        # the details pane shows the change
+        details = app.main.details
+        await settle(
+            app, pilot, lambda: details.details is not None and not details.details.monitored
+        )
+        # back to the default profile, monitored again
+        await pilot.press("1", "e")
+        await settle(app, pilot, lambda: isinstance(app.screen, EditItemScreen))
+        await pilot.press("space", "tab", "left", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
+        item = MediaItem.get(MediaItem.title == "Sintel")
+        assert item.monitored is True and item_profile_name(item.id) is None
+
+
+def _library_world(tmp_path):
+    movies = tmp_path / "movies"
+    (movies / "Sintel (2010)").mkdir(parents=True)
+    from mydia_tui.library import add_movie
+
+    info = add_movie("Sintel", 2010)
+    return movies, info, Config(library=LibraryConfig(movies=(str(movies),)))
+
+
+async def test_scan_now_finds_a_file_and_shows_its_progress(db, tmp_path):
+    movies, info, config = _library_world(tmp_path)
+    video = movies / "Sintel (2010)" / "Sintel (2010) Bluray-1080p.mkv"
+    video.write_bytes(b"x" * 4096)
+    seen: list[events.ScanProgress] = []
+
+    app = MydiaApp(config)
+    post = app.post_core_event
+
+    def noting(event) -> None:
+        """The scan's progress as the core hands it to the app (the messages themselves
+        coalesce: only the newest progress is drawn)."""
+        if isinstance(event, events.ScanProgress):
+            seen.append(event)
+        post(event)
+
+    app.post_core_event = noting  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("U")
+        await settle(app, pilot, lambda: not app.main.library.scanning and app._notifications)
+        note = list(app._notifications)[-1]
+        assert note.message.startswith("Scan: 1 files, 1 added")
+        assert app.main.status.scan is None  # the bar is gone once done
+        await settle(
+            app, pilot, lambda: "on disk" in app.main.library.list.render_row(0, 100).plain
+        )
+        # a scan under way is drawn as a bar, first in the status bar
+        app.post_core_event(events.ScanProgress(str(movies), 1, 4))
+        await settle(app, pilot, lambda: app.main.status.scan is not None)
+        shown = str(app.main.status.render())
+        assert shown.startswith(f"scanning {movies} ██········ 1/4 · U cancels │ ")
+    file = MediaFile.get(MediaFile.movie == info.id)
+    assert file.path == "Sintel (2010)/Sintel (2010) Bluray-1080p.mkv"
+    # the status bar was told when the root's scan began and when it ended
+    assert [(e.root, e.files_seen, e.done) for e in seen if e.root][:2] == [
+        (str(movies), 0, False),
+        (str(movies), 1, True),
+    ]
+
+
+def test_the_status_bar_draws_the_scan_as_a_bar():
+    from mydia_tui.tui.widgets.statusbar import scan_text
+
+    text = scan_text(events.ScanProgress("/media/movies", 150, 300)).plain
+    assert text == "scanning /media/movies █████····· 150/300 · U cancels"
+    assert (
+        scan_text(events.ScanProgress("/m", 7), "ctrl+u").plain
+        == "scanning /m 7 files · ctrl+u cancels"
+    )
+
+
+async def test_a_cancelled_scan_stops_and_removes_nothing(db, db_path, tmp_path):
+    movies, info, config = _library_world(tmp_path)
+    (movies / "Sintel (2010)" / "Sintel (2010).mkv").write_bytes(b"x")
+    app = MydiaApp(config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        # another process holds the write lock: the scan waits on its first write, and the
+        # cancel comes while it waits
+        other = sqlite3.connect(str(db_path), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("U")
+            assert app.main.library.scanning
+            await pilot.press("U")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await settle(app, pilot, lambda: not app.main.library.scanning)
+        messages = [n.message for n in app._notifications]
+        assert "Scan cancelled: nothing was removed" in messages
+    assert not MediaFile.select().exists()
+
+
+async def test_refresh_a_show_adds_the_episode_tvmaze_now_lists(demo, tvmaze):
+    from tvmaze_server import episode_json
+
+    from mydia_tui.metadata import add_show_from_tvmaze
+
+    config = Config(metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0))
+    info = add_show_from_tvmaze(config, "The Expanse")
+    tvmaze.episodes[1825].append(episode_json(111, 2, 2, "Doors & Corners", "2017-02-08"))
+    app = MydiaApp(config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _select(app, pilot, "The Expanse")
+        await pilot.press("u")
+        await settle(app, pilot, lambda: app._notifications)
+        assert list(app._notifications)[-1].message == "The Expanse: 1 new, 0 updated, 4 unchanged"
+        details = app.main.details
+        await settle(
+            app,
+            pilot,
+            lambda: (
+                details.details is not None
+                and any(
+                    e.title == "Doors & Corners"
+                    for s in details.details.seasons
+                    for e in s.episodes
+                )
+            ),
+        )
+    assert Episode.get((Episode.show == info.id) & (Episode.season == 2) & (Episode.number == 2))
+
+
+TODAY = dt.date(2030, 5, 10)
+
+
+def _calendar_shows() -> None:
+    from mydia_tui.library import NewEpisode, add_show
+
+    day = dt.timedelta(days=1)
+    add_show(
+        "Pioneer One",
+        [
+            NewEpisode(1, 1, "Earthfall", TODAY - 2 * day),
+            NewEpisode(1, 2, "The Man from Mars", TODAY + 3 * day),
+            NewEpisode(1, 3, "Alone in the Night", TODAY + 20 * day),
+        ],
+        tvmaze_id=1,
+    )
+    add_show("Sherlock Holmes", [NewEpisode(2, 5, "The Case of the Baker", TODAY)], tvmaze_id=2)
+
+
+def test_upcoming_episodes_are_the_next_14_days_by_air_date(db):
+    from mydia_tui.views import upcoming_episodes
+
+    _calendar_shows()
+    rows = upcoming_episodes(today=TODAY)
+    assert [(r.air_date, r.title, r.season, r.number, r.episode_title) for r in rows] == [
+        ("2030-05-10", "Sherlock Holmes", 2, 5, "The Case of the Baker"),
+        ("2030-05-13", "Pioneer One", 1, 2, "The Man from Mars"),
+    ]
+    assert upcoming_episodes(today=TODAY, days=21)[-1].episode_title == "Alone in the Night"
+
+
+async def test_the_upcoming_view_lists_what_airs_in_3_days_not_in_20(db):
+    _calendar_shows()
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        lib.today = TODAY
+        await pilot.press("w", "w", "w")
+        await settle(app, pilot, lambda: lib.wanted == "upcoming" and len(lib.view) == 2)
+        rows = [lib.list.render_row(i, 100).plain for i in range(len(lib.view))]
+        assert rows[0].startswith("2030-05-10 Sherlock Holmes")
+        assert "2030-05-13 Pioneer One" in rows[1] and "S01E02 The Man from Mars" in rows[1]
+        assert not any("Alone in the Night" in r for r in rows)
+        assert "upcoming 14 days" in str(lib.border_subtitle)
+        # the details follow the show of the highlighted episode; w goes back to everything
+        details = app.main.details
+        await settle(
+            app,
+            pilot,
+            lambda: details.details is not None and details.details.title == "Sherlock Holmes",
+        )
+        await pilot.press("w")
+        assert lib.wanted == "all" and len(lib.view) == 2
+
+
+async def test_the_new_keys_are_in_the_help_and_palette_and_remappable(demo):
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from mydia_tui.config import TuiConfig
+    from mydia_tui.tui.commands import ActionsProvider
+    from mydia_tui.tui.screens.help import HelpScreen
+
+    keys = {"library.add_film": "plus", "library.delete": "x", "add_film.cancel": "ctrl+g"}
+    app = MydiaApp(Config(tui=TuiConfig(keys=keys)))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(app, pilot)
+        names = {name: help for name, help, _ in ActionsProvider(app.screen)._commands()}
+        for name in (
+            "Library: Add film",
+            "Library: Add show",
+            "Library: Delete",
+            "Library: Edit",
+            "Library: Scan",
+            "Library: Refresh show",
+            "Library: Wanted",
+        ):
+            assert name in names
+        assert names["Library: Add film"].endswith("(plus)")
+        assert not any(n.startswith("Add a film:") for n in names)  # a form's keys: help only
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(app.screen.query_one(Static).content)
+        shown = console.export_text()
+        for text in ("Add a film", "Add a show", "Edit an item", "The next quality profile"):
+            assert text in shown
+        await pilot.press("escape")
+        # remapped: + adds a film, ctrl+g closes its form, x deletes
+        await pilot.press("plus")
+        assert isinstance(app.screen, AddFilmScreen)
+        await pilot.press("ctrl+g")
+        assert not isinstance(app.screen, AddFilmScreen)
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        # the palette runs an action of the library pane
+        run = {n: cb for n, _, cb in ActionsProvider(app.screen)._commands()}
+        await run["Library: Add show"]()
+        await pilot.pause()
+        assert isinstance(app.screen, AddShowScreen)
