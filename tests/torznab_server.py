@@ -228,9 +228,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class TorznabServer:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
+        """On ``port`` of loopback (0: a free one)."""
         self.indexers: dict[str, FakeIndexer] = {}
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False
         self.httpd.fake = self  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@ grabs one (through the same guard as everything else: a refusal comes back as an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from typing import Any
 
@@ -40,6 +41,10 @@ def _field(release: Any, *names: str, default: Any = "") -> Any:
     return default
 
 
+#: the reason's code before its words ("not_allowed: quality ..."): the words are shown
+_REASON_CODE = re.compile(r"^[a-z_]+: ")
+
+
 class ReleaseList(RowView):
     BINDINGS = [
         Binding("enter", "choose", "Grab", id="releases.grab", tooltip="Grab this release"),
@@ -63,17 +68,25 @@ class ReleaseList(RowView):
         upgrade_from = clean(_field(r, "upgrade_from"))
         # an upgrade candidate shows the file on disk's quality and its own: from -> to
         shown, wide = (f"{upgrade_from} -> {quality}", 27) if upgrade_from else (quality, 12)
+        # why a release is refused gets a column of its own (the rule's words, without the
+        # code before them), so a long title does not push it off the row
+        why_w = min(48, max(16, width // 3)) if any(self._refused()) else 0
+        why = _REASON_CODE.sub("", rejection)
         parts = [
-            (title, max(10, width - 38 - wide)),
+            (title, max(10, width - 38 - wide - why_w - (2 if why_w else 0))),
             (Text(clean(_field(r, "indexer"))), 10),
             (Text(shown), wide),
             (human_size(int(_field(r, "size", default=0) or 0)).rjust(9), 9),
             (str(_field(r, "seeders", "seeds", default=0)).rjust(5), 5),
         ]
         line = cells(parts)
-        if rejection:
-            line.append(f"  {rejection}", style="red")
+        if why_w:
+            line.append("  ")
+            line.append_text(cells([(Text(why, style="red"), why_w)]))
         return line
+
+    def _refused(self):
+        return (bool(_field(r, "rejection", "reason", "rejected_reason")) for r in self.releases)
 
 
 class ReleasesScreen(ModalScreen[None]):
