@@ -20,15 +20,15 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-import tomlkit.exceptions
+from typing import TYPE_CHECKING, Any
 
 from . import naming, paths
 from .errors import ConfigError
 from .files import MAX_CONFIG_BYTES, UnreadableFile, read_capped
 from .untrusted import UNSAFE, for_terminal_lines
+
+if TYPE_CHECKING:
+    import tomlkit
 
 REDACTED = "********"
 HOUR = 3600.0
@@ -610,6 +610,8 @@ def redacted(cfg: Config) -> dict[str, Any]:
 
 
 def dumps(cfg: Config, *, redact: bool = True) -> str:
+    import tomlkit  # loaded when a file is written: not before the TUI's first paint
+
     return tomlkit.dumps(config_to_dict(cfg, redact=redact))
 
 
@@ -629,6 +631,8 @@ def update_config_value(path: str | os.PathLike[str], section: str, key: str, va
     the file is written as :func:`write_config` writes (through a symlink, mode 0600). The
     value is not validated (the TUI saves its theme with it). Raises :class:`ConfigError`
     when the file cannot be read or is not valid TOML."""
+    import tomlkit  # loaded when a file is written: not before the TUI's first paint
+
     target = Path(os.path.realpath(path))
     doc = _read_document(target)
     _apply_changes(doc, {(section, key): value})
@@ -676,6 +680,8 @@ def _edited(
     path: str | os.PathLike[str], changes: Mapping[KeyPath, Any], check: ConfigCheck | None
 ) -> tuple[Config, str, Path]:
     """(the validated new configuration, the new file text, the file to write)."""
+    import tomlkit  # loaded when a file is written: not before the TUI's first paint
+
     target = Path(os.path.realpath(path))
     doc = _read_document(target)
     _apply_changes(doc, changes)
@@ -692,6 +698,9 @@ def _edited(
 
 def _read_document(target: Path) -> tomlkit.TOMLDocument:
     """The file as a tomlkit document (an empty one when it does not exist yet)."""
+    import tomlkit  # loaded when a file is written: not before the TUI's first paint
+    import tomlkit.exceptions
+
     try:
         text = read_capped(target, MAX_CONFIG_BYTES, "configuration file").decode("utf-8")
         return tomlkit.parse(text)
@@ -704,6 +713,8 @@ def _read_document(target: Path) -> tomlkit.TOMLDocument:
 
 
 def _apply_changes(doc: Any, changes: Mapping[KeyPath, Any]) -> None:
+    import tomlkit  # loaded when a file is written: not before the TUI's first paint
+
     for keypath, value in changes.items():
         container = doc
         for i, part in enumerate(keypath[:-1]):
@@ -719,6 +730,9 @@ def _apply_changes(doc: Any, changes: Mapping[KeyPath, Any]) -> None:
 
 def _set(container: Any, key: str | int, value: Any) -> None:
     """Set ``container[key]`` to ``value`` touching only what changes (see save_config)."""
+    import tomlkit  # loaded when a file is written: not before the TUI's first paint
+    import tomlkit.items
+
     if isinstance(key, int):
         if value is None:
             del container[key]
@@ -761,6 +775,8 @@ def _set(container: Any, key: str | int, value: Any) -> None:
 def _new_table(value: dict[str, Any]) -> Any:
     """A table holding ``value``, ending with a blank line (an entry added to a list of
     tables is set apart from what follows it, as a person writes it)."""
+    import tomlkit  # loaded when a file is written: not before the TUI's first paint
+
     table = tomlkit.table()
     for k, v in value.items():
         table[k] = v
