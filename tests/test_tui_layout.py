@@ -136,3 +136,46 @@ async def test_the_empty_library_hint_is_shown_whole(db, size):
         assert hint
         text = " ".join(shown(app, app.main.library.list).split())
         assert " ".join(hint.split()) in text, text
+
+
+@pytest.mark.parametrize("size", SIZES[:2], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("key", ["A", "L", "O", "H"])
+async def test_every_screens_key_hints_are_whole(demo, size, key):
+    """The activity, blocklist, settings and health screens have the same footer: a hint
+    that does not fit is hidden, never cut (``M▏`` at 80 columns)."""
+    app = MydiaApp()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press(key)
+        for _ in range(100):
+            await pilot.pause()
+            if app.screen is not app.main and app.screen.query(KeysFooter):
+                break
+        await pilot.pause(0.2)
+        footer = app.screen.query_one(KeysFooter)
+        palette = footer.query_one(".-command-palette")
+        hints = [k for k in footer._hints() if k.display]
+        assert hints
+        for hint in hints:
+            assert hint.region.right <= palette.region.x, hint.description
+            assert hint.description in shown(app, footer)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_library_border_says_whole_words(demo, size):
+    """The library's title and subtitle keep whole parts (``· 0 e…`` at 80 columns in the
+    upcoming view): what does not fit is left out."""
+    app = MydiaApp()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        pane = app.main.library
+        for _ in range(3):  # everything -> missing -> cutoff unmet -> upcoming
+            await pilot.press("w")
+            await settle(app, pilot)
+        assert pane.wanted == "upcoming"
+        await pilot.pause()
+        lines = screen_lines(app)
+        top, bottom = lines[pane.region.y], lines[pane.region.bottom - 1]
+        assert str(pane.border_title) in top, top
+        assert str(pane.border_subtitle) in bottom, bottom
+        assert "…" not in top and "…" not in bottom

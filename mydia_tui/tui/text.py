@@ -89,3 +89,14 @@ def local_hhmm(moment: dt.datetime) -> str:
 def local_minute(moment: dt.datetime | str) -> str:
     """A timestamp (naive UTC, or its ISO text) as local "YYYY-MM-DD hh:mm"."""
     return to_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def fit_parts(parts: list[str], width: int, sep: str = " · ") -> str:
+    """``parts`` joined by ``sep``, as many whole parts as fit in ``width`` cells (the first
+    always): a border's title loses its last details rather than being cut mid-word."""
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        if width > 0 and len(out) + len(sep) + len(part) > width:
+            break
+        out += sep + part
+    return out

@@ -18,12 +18,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from ... import history
 from ...history import KINDS, HistoryEntry
-from ..text import cells, clean, local_minute
+from ..text import cells, clean, fit_parts, local_minute
+from ..widgets.footer import KeysFooter
 from ..widgets.rowview import RowView
 from ..workers import ReportsWorkerErrors
 
@@ -182,7 +183,7 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
             self.list = ActivityList(self, id="activity-list")
             yield self.list
             yield Input(placeholder="filter (enter: keep, escape: clear)", id="activity-filter")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.list.focus()
@@ -297,11 +298,11 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
             cells([(HEADINGS[k], w) for k, w in layout(width).items()])
         )
         box = self.query_one("#activity")
-        title = Text(f"Activity · {len(self.ids):,} events")
+        count = len(self.ids)
+        parts = ["Activity", f"{count:,} event{'s' * (count != 1)}"]
         if self.only_item:
-            title.append(" · ")
-            title.append(clean(self.item_title or "…"))
-        box.border_title = title
+            parts.append(clean(self.item_title or "…"))
+        box.border_title = Text(fit_parts(parts, max(0, box.size.width - 6)))
         box.border_subtitle = Text(
             f"kind {self.kind}" + (f" · /{clean(self.text)}" if self.text else "")
         )

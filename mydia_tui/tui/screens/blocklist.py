@@ -17,11 +17,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ...guard import BlocklistEntry
 from ..text import cells, clean, human_size, local_minute
+from ..widgets.footer import KeysFooter
 from ..widgets.rowview import RowView
 from ..workers import ReportsWorkerErrors
 
@@ -121,7 +122,7 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
             yield Static(id="blocklist-header")
             self.list = BlocklistList(self, id="blocklist-list")
             yield self.list
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.list.focus()

@@ -16,10 +16,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ..text import clean
+from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
 
 #: a finding's level: its mark and colour
@@ -57,7 +58,7 @@ class HealthScreen(ReportsWorkerErrors, Screen[None]):
         yield Static("checking…", id="health-state")
         with VerticalScroll(id="health-scroll"):
             yield Static("", id="health-findings")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.action_run()

@@ -29,7 +29,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from ...config import (
     Config,
@@ -43,6 +43,7 @@ from ...config import (
     secrets_of,
 )
 from ...releases.quality import all_profiles, check_quality
+from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
 
 FieldKind = Literal["text", "secret", "int", "float", "bool", "lines", "mappings", "choice"]
@@ -314,7 +315,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                     "[[quality.profiles]] entry of its name)",
                     classes="hint",
                 )
-        yield Footer()
+        yield KeysFooter()
 
     def _quality_rows(self):
         config: Config = self.app.config  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ from ..messages import (
     StampRead,
     UpcomingRead,
 )
-from ..text import cells, clean
+from ..text import cells, clean, fit_parts
 from ..workers import ReportsWorkerErrors
 from .rowview import RowView
 
@@ -550,22 +550,28 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
 
     def update_titles(self) -> None:
         films, shows = self.counts["movie"], self.counts["show"]
-        title = f"Library · {films:,} film{'s' * (films != 1)} · {shows:,} show{'s' * (shows != 1)}"
+        title = [
+            "Library",
+            f"{films:,} film{'s' * (films != 1)}",
+            f"{shows:,} show{'s' * (shows != 1)}",
+        ]
         if self.wanted == "upcoming":
             count = len(self.view)
-            title += f" · {count:,} episode{'s' * (count != 1)}"
+            title.append(f"{count:,} episode{'s' * (count != 1)}")
         elif self.entries and len(self.view) != len(self.entries):
-            title += f" · showing {len(self.view):,}"
+            title.append(f"showing {len(self.view):,}")
         if not self.complete:
-            title += " · loading…"
-        self.border_title = title
+            title.append("loading…")
+        room = max(0, self.size.width - 6)  # the border's corners and padding
+        self.border_title = fit_parts(title, room)
         arrow = "↓" if self.reverse else "↑"
-        sub = f"sort {self.sort_by} {arrow} · {KIND_LABEL[self.kind]}"
+        sub = [f"sort {self.sort_by} {arrow}", KIND_LABEL[self.kind]]
         if self.wanted != "all":
-            sub += f" · {WANTED_LABEL[self.wanted]}"
+            sub.append(WANTED_LABEL[self.wanted])
         if self.filter_text:
-            sub += f" · /{clean(self.filter_text)}"
-        self.border_subtitle = Text(sub)  # the filter is typed text: never markup
+            sub.append(f"/{clean(self.filter_text)}")
+        # the filter is typed text: never markup
+        self.border_subtitle = Text(fit_parts(sub, room))
         self.update_header()
 
     def update_header(self) -> None:
@@ -582,7 +588,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         )
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self.update_header)
+        self.call_after_refresh(self.update_titles)
 
     # -- actions -------------------------------------------------------------------------------
 
