@@ -52,12 +52,7 @@ class PathMapping:
 
     def validate(self, where: str) -> None:
         _check(bool(self.remote.strip()), where, "remote", "must not be empty")
-        _check(
-            os.path.isabs(self.local),
-            where,
-            "local",
-            f"must be an absolute folder on this machine, not {self.local!r}",
-        )
+        _check_folder(self.local, where, "local")
         for key in ("remote", "local"):
             _check_text(getattr(self, key), where, key)
 
@@ -192,6 +187,7 @@ class LibraryConfig:
         for key in ("movies", "shows"):
             for i, folder in enumerate(getattr(self, key)):
                 _check_text(folder, where, f"{key}[{i}]")
+                _check_folder(folder, where, f"{key}[{i}]")
         _check_text(self.recycle, where, "recycle")
 
 
@@ -388,6 +384,17 @@ NOT_IN_FILE = frozenset({"source", "sections"})
 def _check(ok: bool, where: str, key: str, what: str) -> None:
     if not ok:
         raise ConfigError(f"{where}: key '{key}' {what}", key=key, problem=what)
+
+
+def _check_folder(folder: str, where: str, key: str) -> None:
+    """A folder this machine opens is absolute: a relative one (``"~"`` included: it is not
+    expanded) would be relative to wherever mydia-tui happened to be started."""
+    _check(
+        os.path.isabs(folder),
+        where,
+        key,
+        f"must be an absolute folder on this machine, not {folder!r}",
+    )
 
 
 def _between(value: float, least: float, most: float, where: str, key: str, unit: str = "") -> None:

@@ -188,6 +188,18 @@ def test_save_config_refuses_an_invalid_value_naming_its_key_and_writes_nothing(
             "deluge.path_mappings[0].local",
             "must be an absolute folder",
         ),
+        # a library folder relative to wherever mydia-tui was started (or "~", which is not
+        # expanded) would have films imported into a folder of that name under the cwd
+        (
+            {("library", "movies"): ["~/Films"]},
+            "library.movies[0]",
+            "must be an absolute folder on this machine, not '~/Films'",
+        ),
+        (
+            {("library", "shows"): ["/srv/tv", "TV"]},
+            "library.shows[1]",
+            "must be an absolute folder on this machine, not 'TV'",
+        ),
         ({("indexers", 1): {"name": "one", "url": "http://x"}}, "indexers", "must be unique"),
         ({("deluge", "pasword"): "x"}, "deluge.pasword", "is not a setting"),
     ]

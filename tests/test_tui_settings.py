@@ -325,3 +325,26 @@ async def test_default_profile_cutoff_and_folders_are_saved_and_applied(db, link
     text = real.read_text()
     assert '[[quality.profiles]]\nname = "HD - 720p/1080p"' in text
     assert "# my mydia settings: keep this comment" in text
+
+
+async def test_a_relative_library_folder_is_refused_beside_its_field(db, linked_config):
+    """ "~/Films" typed as the films folder (a user's habit from the shell) is refused where it
+    was typed: it is not expanded, and a relative folder would have films imported into a
+    folder of that name under wherever the app was started."""
+    from mydia_tui.models import LibraryRoot
+
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            screen.query_one("#library-movies").focus()
+            await pilot.press(*"~/Films")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: field_error(screen, "library-movies"), what="error")
+            assert field_error(screen, "library-movies") == (
+                "must be an absolute folder on this machine, not '~/Films'"
+            )
+            assert app.config.library.movies == ()
+    assert real.read_bytes() == before
+    assert not LibraryRoot.select().exists()
