@@ -428,3 +428,27 @@ async def test_the_new_keys_are_in_the_help_and_palette_and_remappable(demo):
         await run["Library: Add show"]()
         await pilot.pause()
         assert isinstance(app.screen, AddShowScreen)
+
+
+class SearchRecorder:
+    """The app's services as far as this test needs them: what was asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def search(self, item_id: int, season=None, episode=None):
+        from mydia_tui.services import Done
+
+        self.calls.append(("search", item_id, season, episode))
+        return Done("nothing acceptable found", "warning")
+
+
+async def test_a_film_added_in_the_app_is_searched_at_once(demo):
+    services = SearchRecorder()
+    app = MydiaApp(services=services)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a", *"Route 66", "tab", *"2011", "enter")
+        await settle(app, pilot, lambda: bool(services.calls))
+        item = MediaItem.get(MediaItem.title == "Route 66")
+        assert services.calls == [("search", item.id, None, None)]

@@ -633,8 +633,15 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         if info is None:
             return
         self._select = info.id
-        self.app.notify(f"Added {info.title}", markup=False)
         self.app.post_core_event(events.LibraryChanged(item_ids=(info.id,)))
+        if info.monitored and self.app.services is not None:
+            # as Sonarr's and Radarr's "start search for missing": what was just added is
+            # searched now (through the guard, like every grab), not at the next backlog
+            # search, which may be many minutes away
+            self.app.notify(f"Added {info.title}; searching for it now", markup=False)
+            self.screen.details.search_now(info.id, None, None)
+        else:
+            self.app.notify(f"Added {info.title}", markup=False)
 
     def ask_delete(self, entry: LibraryEntry) -> None:
         """Ask, then delete ``entry``: from the library only, or with its files."""
