@@ -241,7 +241,7 @@ class Catalogue:
             self.mode[name] = "ok"
 
     def publish(self, offer: Offer) -> None:
-        for indexer, name in offer.names.items():
+        for indexer in offer.names:
             fake = self.indexers[indexer]
             fake.downloads[offer.payload.info_hash] = Reply(
                 body=offer.payload.torrent, headers={"Content-Type": "application/x-bittorrent"}
