@@ -79,6 +79,7 @@ from ..profiles import item_profile
 from ..refusals import Reason
 from ..releases.parse import read_tags
 from ..releases.quality import FileQuality, better
+from ..scanning.folders import root_present
 from ..targets import EpisodeRef
 
 log = logging.getLogger(__name__)
@@ -287,6 +288,20 @@ def _file_quality(src: Path, relative: str, release_quality: str) -> FileQuality
     )
 
 
+def _check_mounted(root: LibraryRoot) -> None:
+    """Raise ImportError_ (the import is retried later) when the library folder ``root`` is
+    missing or empty while the library records files in it: its disk is not mounted, and a
+    file placed in the bare mount point would be hidden by the remount (a library file lost).
+    A folder that records nothing yet (a new library) is imported into as it is."""
+    if root_present(root.path):
+        return
+    if MediaFile.select().where(MediaFile.root == root.id).exists():
+        raise ImportError_(
+            f"library folder {root.path} is missing or empty but the library records files in "
+            "it: is its disk mounted? (the import waits)"
+        )
+
+
 class Importer:
     def __init__(self, config: Config, client: DelugeClient, *, holder: str | None = None) -> None:
         """``holder``: how this importer is recorded in ``import_by`` ("host:pid" of this
@@ -356,6 +371,7 @@ class Importer:
         item = MediaItem.get_by_id(d.item_id)
         kind = "movies" if item.kind == "movie" else "shows"
         root = self._root(item, kind)
+        _check_mounted(root)
         videos = [(relative, size) for relative, size in files.files if main_video(relative)]
         if not videos:
             raise Unimportable(unimportable_reason(files))
