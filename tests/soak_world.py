@@ -88,7 +88,7 @@ from mydia_tui.config import (
     write_config,
 )
 from mydia_tui.db import open_database
-from mydia_tui.deluge_daemon import DelugeDaemon
+from mydia_tui.deluge_daemon import DaemonFailed, DelugeDaemon
 from mydia_tui.library import add_movie, add_show, manual_episodes, sync_roots
 from mydia_tui.models import (
     ACTIVE_STATES,
@@ -594,7 +594,7 @@ class World:
                 self.client.kill()
             else:
                 self.client.stop()
-            self.client.start()
+            self._start_client()
         elif kind in ("indexer_error", "indexer_slow"):
             name = rng.choice(list(self.catalogue.indexers))
             if self._busy(name):
@@ -608,7 +608,8 @@ class World:
             self._unmount(root)
             self._later(rng.randint(1, 2), str(root), lambda: self._remount(root))
         elif kind == "file_delete":
-            return self._delete_a_file()
+            if not self._delete_a_file():
+                return False
         elif kind == "client_remove":
             session = self.session()
             if not session:
@@ -637,6 +638,18 @@ class World:
             )
         self.summary.faults[kind] += 1
         return True
+
+    def _start_client(self) -> None:
+        """Start the client daemon again (deluged right after a SIGKILL sometimes exits at
+        once while its old state is archived: tried again, as a service manager would)."""
+        for attempt in range(5):
+            try:
+                self.client.start()
+                return
+            except DaemonFailed:
+                if attempt == 4:
+                    raise
+                time.sleep(1.0)
 
     def _unmount(self, root: Path) -> None:
         root.rename(root.with_name(root.name + ".away"))
@@ -707,6 +720,9 @@ class World:
     def check(self, final: bool = False) -> None:
         """Every invariant once, over the database, the disk and the client's session."""
         self.summary.checks += 1
+        # the session first: a torrent listed there was claimed before (the claim commits
+        # before the add), so the downloads read next account for it
+        session = self.session()
         downloads = list(Download.select())
         grabbed_events = list(
             History.select(History.download, History.event).where(
@@ -763,7 +779,6 @@ class World:
             if not self._files_of(unit):
                 self._violate(f"file_lost: {unit} (on disk since {self.on_disk[unit]}) has no file")
         # 6. the history accounts for every torrent in Deluge
-        session = self.session()
         if session is not None:
             known: dict[str, list[Download]] = {}
             for d in downloads:
