@@ -101,6 +101,7 @@ from mydia_tui.models import (
     MediaFile,
     utcnow,
 )
+from mydia_tui.scanning import scan_library
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -406,10 +407,10 @@ class World:
         ]
         self.database = open_database(self.db_url)
         sync_roots(self.config.library.movies, self.config.library.shows)
-        self._build_library()
-        self.monitors = [MonitorProcess(self, n) for n in range(settings.monitors)]
         #: the world's ledger: unit -> when it came on disk ("m:ID" / "e:ID")
         self.on_disk: dict[str, dt.datetime] = {}
+        self._build_library()
+        self.monitors = [MonitorProcess(self, n) for n in range(settings.monitors)]
         #: unit -> when the world deleted its file by hand (the latest)
         self.deleted: dict[str, dt.datetime] = {}
         self.lookalikes: set[str] = set()
@@ -460,6 +461,32 @@ class World:
                 for number in range(1, count + 1):
                     self.unaired_episodes.append((show.id, title, season, number))
         self.aired_episodes: list[tuple[int, str, int, int]] = []
+        self._files_on_disk()
+
+    def _files_on_disk(self) -> None:
+        """A library in use: a fifth of the films and the first season of a third of the shows
+        are on disk already (small files named as the importer names them), scanned as
+        ``mydia-tui scan`` does; their releases still air (the guard must refuse them)."""
+        size = self.settings.payload_bytes
+        for item_id, title, year in self.films[: len(self.films) // 5]:
+            folder = self.movies_root / f"{title} ({year})"
+            folder.mkdir()
+            (folder / f"{title} ({year}) Bluray-1080p.mkv").write_bytes(os.urandom(size))
+            self.on_disk[f"m:{item_id}"] = utcnow()
+        for show_id, title in self.shows[: max(1, len(self.shows) // 3)]:
+            folder = self.shows_root / title / "Season 01"
+            folder.mkdir(parents=True)
+            for ep in Episode.select().where((Episode.show == show_id) & (Episode.season == 1)):
+                name = f"{title} - S01E{ep.number:02} Bluray-1080p.mkv"
+                (folder / name).write_bytes(os.urandom(size))
+                self.on_disk[f"e:{ep.id}"] = utcnow()
+        time.sleep(1.1)  # files older than the scan's racy window
+        report = scan_library(self.config)
+        on_disk = utcnow()
+        for unit in self.on_disk:
+            self.on_disk[unit] = on_disk
+        if not all(self._files_of(unit) for unit in self.on_disk):
+            raise RuntimeError(f"the scan did not record the library's files: {report}")
 
     # -- the catalogue -------------------------------------------------------------------------
 
