@@ -3,14 +3,17 @@
 One world, used by ``bench/soak.py`` (the long run, on demand) and ``tests/test_soak.py`` (the
 short run in the suite). Everything in it is real: two private ``deluged`` (a seeder holding
 every release's payload, and the client the product drives; tests/deluge_fixtures.py), a
-loopback Torznab server with two indexers (tests/torznab_server.py), a library of a few hundred
-films and shows in a real database (a SQLite file, or a database on the tests' private
+loopback Torznab server with two indexers (tests/torznab_server.py), a loopback TVmaze
+(tests/tvmaze_server.py) the shows are added from, a library of a few hundred films and shows
+(a fifth of the films and some seasons on disk from the start, scanned) in a real database (a SQLite file, or a database on the tests' private
 PostgreSQL server: tests/pg_fixtures.py), and one to three headless monitors, each a
 ``python -m mydia_tui monitor`` process on that database. The world's own process only builds,
 injects faults, acts as the user (the real command line) and reads the database to check.
 
 Simulated time is a sequence of days, one step each (``day_seconds`` of wall time). Each day:
 
+* now and then a show's next episode is announced (TVmaze lists it, the show is refreshed as
+  ``mydia-tui refresh`` does);
 * releases "air": new films and episodes, season packs, PROPERs and better releases of what
   aired before, look-alikes (a sequel or a spin-off of a library title, never to be grabbed);
   some appear on both indexers under two names with one info-hash. Each is a small generated
@@ -79,17 +82,20 @@ from pathlib import Path
 from deluge_fixtures import Swarm
 from monitor_helpers import Payload, make_payload, seed
 from torznab_server import FakeIndexer, Reply, TorznabServer, caps_xml, feed_xml, item_xml
+from tvmaze_server import FakeTVmaze, episode_json, show_json
 
 from mydia_tui.config import (
     Config,
     IndexerConfig,
     LibraryConfig,
+    MetadataConfig,
     MonitorConfig,
     write_config,
 )
 from mydia_tui.db import open_database
 from mydia_tui.deluge_daemon import DaemonFailed, DelugeDaemon
-from mydia_tui.library import add_movie, add_show, manual_episodes, sync_roots
+from mydia_tui.library import add_movie, sync_roots
+from mydia_tui.metadata import add_show_from_tvmaze, refresh_show
 from mydia_tui.models import (
     ACTIVE_STATES,
     FINAL_STATES,
@@ -122,6 +128,10 @@ FAULT_KINDS = (
     "client_remove",
     "user_remove",
 )
+
+#: how often each kind is drawn, relative to the others: an indexer's failure sets off a
+#: back-off of minutes of wall time (indexers/health.py), many simulated days of a short run
+FAULT_WEIGHT = {"indexer_error": 0.4, "indexer_slow": 0.4}
 
 INVARIANTS = (
     "two_claims",
@@ -176,6 +186,7 @@ class Summary:
     grabs: int = 0
     imports: int = 0
     releases: int = 0
+    new_episodes: int = 0
     faults: Counter = field(default_factory=Counter)
     checks: int = 0
     violations: list[str] = field(default_factory=list)
@@ -189,6 +200,7 @@ class Summary:
             f"soak: seed {self.seed} ({self.database})",
             f"  simulated days   {self.days}",
             f"  releases aired   {self.releases}",
+            f"  new episodes     {self.new_episodes}",
             f"  grabs            {self.grabs}",
             f"  imports          {self.imports}",
             f"  faults           {sum(self.faults.values())}: {faults}",
@@ -351,6 +363,8 @@ class World:
             r.mkdir(parents=True, exist_ok=True)
         self.db_url = settings.database_url or str(root / "library.sqlite3")
         self.server = TorznabServer()
+        self.tvmaze = FakeTVmaze()
+        self.tvmaze.thread.start()
         self.catalogue = Catalogue(self.server, ("alpha", "beta"))
         self.seeder = DelugeDaemon(root / "seeder", deluged=deluged)
         self.client = DelugeDaemon(root / "client", deluged=deluged)
@@ -373,6 +387,7 @@ class World:
                 for name, fake in self.catalogue.indexers.items()
             ),
             library=LibraryConfig(movies=(str(self.movies_root),), shows=(str(self.shows_root),)),
+            metadata=MetadataConfig(tvmaze_url=self.tvmaze.url, timeout=5.0),
             monitor=MonitorConfig(
                 poll_interval=0.5,
                 search_interval=2.0,
@@ -453,13 +468,18 @@ class World:
         #: (show id, title, season, episode)
         self.unaired_episodes: list[tuple[int, str, int, int]] = []
         self.shows: list[tuple[int, str]] = []
-        seasons = {n: s.episodes_per_season for n in range(1, s.seasons + 1)}
-        for title in titles[s.films :]:
-            show = add_show(title, manual_episodes(seasons))
+        aired = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+        for n, title in enumerate(titles[s.films :], start=1):
+            episodes = [
+                episode_json(n * 1000 + season * 100 + number, season, number, f"E{number}", aired)
+                for season in range(1, s.seasons + 1)
+                for number in range(1, s.episodes_per_season + 1)
+            ]
+            self.tvmaze.add(show_json(n, title, "2020-01-06", "Net"), episodes)
+            show = add_show_from_tvmaze(self.config, title, tvmaze_id=n)
             self.shows.append((show.id, title))
-            for season, count in seasons.items():
-                for number in range(1, count + 1):
-                    self.unaired_episodes.append((show.id, title, season, number))
+            for e in episodes:
+                self.unaired_episodes.append((show.id, title, e["season"], e["number"]))
         self.aired_episodes: list[tuple[int, str, int, int]] = []
         self._files_on_disk()
 
@@ -513,9 +533,29 @@ class World:
             self.lookalikes.add(payload.info_hash)
         return offer
 
+    def new_episode(self) -> None:
+        """A show's next episode is announced and airs: TVmaze lists it (aired yesterday) and
+        the show is refreshed from TVmaze (as ``mydia-tui refresh`` does); its release comes
+        later, as any other."""
+        show_id, title = self.rng.choice(self.shows)
+        tvmaze_id = next(n for n, (i, _t) in enumerate(self.shows, start=1) if i == show_id)
+        listed = self.tvmaze.episodes[tvmaze_id]
+        last = max((e["season"], e["number"]) for e in listed)
+        season, number = last if self.rng.random() < 0.8 else (last[0] + 1, 0)
+        number += 1
+        yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+        listed.append(
+            episode_json(tvmaze_id * 1000 + season * 100 + number, season, number, "New", yesterday)
+        )
+        refresh_show(self.config, show_id)
+        self.unaired_episodes.append((show_id, title, season, number))
+        self.summary.new_episodes += 1
+
     def air(self) -> None:
         """One day's releases: one to three, drawn from the seed."""
         size = self.settings.payload_bytes
+        if self.shows and self.rng.random() < 0.15:
+            self.new_episode()
         for _ in range(self.rng.choice((1, 2, 2, 3))):
             roll = self.rng.random()
             if roll < 0.4 and self.unaired_films:
@@ -849,7 +889,9 @@ class World:
             self._undo_due()
             self.air()
             if s.faults and self.rng.random() < s.fault_rate:
-                self.inject(self.rng.choice(s.faults))
+                self.inject(
+                    self.rng.choices(s.faults, [FAULT_WEIGHT.get(k, 1.0) for k in s.faults])[0]
+                )
             if day % 7 == 0 and not self.unmounted:
                 self.user_scan()
             self.dial()
@@ -860,6 +902,13 @@ class World:
                     m.start()
             self.check()
             self.summary.days = day
+            if day % 50 == 0:
+                self._count()
+                self.say(
+                    f"  day {day}: {self.summary.grabs} grabs, {self.summary.imports} imports, "
+                    f"{sum(self.summary.faults.values())} faults, "
+                    f"{len(self.summary.violations)} violations"
+                )
         self.drain()
         self.check(final=True)
         self._count()
@@ -909,6 +958,8 @@ class World:
                 daemon.thaw()
             daemon.stop()
         self.server.close()
+        self.tvmaze.httpd.shutdown()
+        self.tvmaze.httpd.server_close()
         self.database.close()
 
     def __enter__(self) -> World:
