@@ -59,7 +59,9 @@ Invariants, checked after every day and at the end (``World.check``):
 6. ``unaccounted_torrent``: the history accounts for every torrent in the client's Deluge: its
    info-hash is a download with a grab in the history (one in flight, ``claimed`` or
    ``sending``, is let be until the end);
-7. ``lookalike_grabbed``: no look-alike release was grabbed.
+7. ``lookalike_grabbed``: no look-alike release was grabbed;
+8. ``crash``: no command the user runs ends in a traceback, no monitor exits on its own
+   (it is restarted, and the violation recorded).
 """
 
 from __future__ import annotations
@@ -141,6 +143,7 @@ INVARIANTS = (
     "file_lost",
     "unaccounted_torrent",
     "lookalike_grabbed",
+    "crash",
 )
 
 
@@ -700,9 +703,7 @@ class World:
             args = ["remove", str(chosen), "--blocklist"]
             if rng.random() < 0.5:
                 args.append("--with-data")
-            subprocess.run(
-                [*self.command, *args], env=self.env, cwd=REPO, capture_output=True, timeout=60
-            )
+            self.cli(*args)
         self.summary.faults[kind] += 1
         return True
 
@@ -766,17 +767,34 @@ class World:
     # -- the invariants ------------------------------------------------------------------------
 
     def _units_of(self, d: Download) -> set[str]:
+        """The film, or the episodes, ``d`` covers: for a season pack, the season's episodes
+        when it was grabbed (its "e:" units; an episode announced later is not in the pack)."""
         if d.kind == "movie":
             return {f"m:{d.item_id}"}
-        if d.kind == "season":
-            eps = Episode.select(Episode.id).where(
-                (Episode.show == d.item_id) & (Episode.season == d.season)
-            )
-            return {f"e:{e.id}" for e in eps}
         units = DownloadUnit.select(DownloadUnit.episode).where(
             (DownloadUnit.download == d.id) & DownloadUnit.episode.is_null(False)
         )
         return {f"e:{u.episode_id}" for u in units}
+
+    def _learn_files(self) -> None:
+        """The ledger learns of every film and episode whose recorded library file is on disk
+        (an import, or a file the scan recorded): from the moment it was recorded, or, for a
+        unit whose file the world deleted by hand, from now (the moment it is seen again)."""
+        now = utcnow()
+        links: dict[int, list[int]] = {}
+        for fe in FileEpisode.select(FileEpisode.file, FileEpisode.episode):
+            links.setdefault(fe.file_id, []).append(fe.episode_id)
+        for f in MediaFile.select():
+            units = [f"m:{f.movie_id}"] if f.movie_id else []
+            episodes = set(links.get(f.id, [])) | ({f.episode_id} if f.episode_id else set())
+            units += [f"e:{e}" for e in sorted(episodes)]
+            new = [u for u in units if u not in self.on_disk]
+            if not new or self._root_of(new[0]) in self.unmounted:
+                continue
+            if not (self._root_of(new[0]) / f.path).is_file():
+                continue
+            for unit in new:
+                self.on_disk[unit] = now if unit in self.deleted else f.added_at
 
     def _violate(self, what: str) -> None:
         if what not in self.violations:
@@ -798,13 +816,7 @@ class World:
         )
         per_download = Counter(h.download_id for h in grabbed_events)
         by_id = {d.id: d for d in downloads}
-        # the ledger learns of new imports
-        for d in downloads:
-            if d.state == "imported" and d.imported_at is not None:
-                for unit in self._units_of(d):
-                    gone = self.deleted.get(unit)
-                    if unit not in self.on_disk and (gone is None or gone < d.imported_at):
-                        self.on_disk[unit] = d.imported_at
+        self._learn_files()
         # 1. two active claims on one unit
         holders: dict[str, int] = {}
         for d in downloads:
@@ -871,9 +883,18 @@ class World:
     # -- the run -------------------------------------------------------------------------------
 
     def user_scan(self) -> None:
-        subprocess.run(
-            [*self.command, "scan"], env=self.env, cwd=REPO, capture_output=True, timeout=120
+        self.cli("scan")
+
+    def cli(self, *args: str) -> int:
+        """The user at the command line (``python -m mydia_tui ARGS``); its exit status. A
+        traceback is a violation: every error must be one line (README: exit statuses)."""
+        proc = subprocess.run(
+            [*self.command, *args], env=self.env, cwd=REPO, capture_output=True, timeout=120
         )
+        err = proc.stderr.decode(errors="replace")
+        if "Traceback" in err:
+            self._violate(f"crash: mydia-tui {' '.join(args)}: {err.strip().splitlines()[-1]}")
+        return proc.returncode
 
     def run(self) -> Summary:
         s = self.settings
@@ -898,7 +919,7 @@ class World:
             time.sleep(s.day_seconds)
             for m in self.monitors:  # a monitor that died on its own is a finding, restarted
                 if m.proc is not None and m.proc.poll() is not None:
-                    self._violate(f"monitor {m.number} exited with {m.proc.returncode}")
+                    self._violate(f"crash: monitor {m.number} exited with {m.proc.returncode}")
                     m.start()
             self.check()
             self.summary.days = day
@@ -933,13 +954,7 @@ class World:
             for d in waiting:
                 if d.state == "import_failed" and d.id not in retried:
                     retried.add(d.id)
-                    subprocess.run(
-                        [*self.command, "retry-import", str(d.id)],
-                        env=self.env,
-                        cwd=REPO,
-                        capture_output=True,
-                        timeout=60,
-                    )
+                    self.cli("retry-import", str(d.id))
             time.sleep(1.0)
 
     def _count(self) -> None:
