@@ -7,8 +7,9 @@ Builds the world of ``tests/soak_world.py`` (real seeder and client ``deluged``,
 Torznab server with two indexers, a library of ``--films`` films and ``--shows`` shows, headless
 ``mydia-tui monitor`` processes on SQLite, or on a private PostgreSQL server with
 ``--postgresql``), plays as many simulated days as fit in ``--minutes`` (one day per
-``--day-seconds`` of wall time), injecting the faults drawn from ``--seed`` (random when not
-given; printed), then stops the faults, drains, and prints the summary: simulated days,
+``--day-seconds`` of wall time, plus what its faults take), injecting the faults drawn from ``--seed`` (random when not
+given; printed) until ``--minutes`` of wall time have passed (the world's set-up included; the
+drain comes after), then stops the faults, drains, and prints the summary: simulated days,
 releases, grabs, imports, faults by kind, invariant checks, violations (0 expected), the seed.
 Exit status 1 when any invariant was violated. The world's folder is removed at the end unless
 ``--keep`` names one (its monitor logs and deluged logs help a replay).
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(faults) - set(FAULT_KINDS)
     if unknown:
         parser.error(f"unknown fault kinds: {', '.join(sorted(unknown))}")
-    days = max(1, int(args.minutes * 60 / args.day_seconds))
+    days = max(1, int(args.minutes * 60 / args.day_seconds))  # at most: the minutes bound it
     root = args.keep or Path(tempfile.mkdtemp(prefix="mydia-soak-"))
     pg = None
     url = ""
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         fault_rate=args.fault_rate,
         faults=faults,
         drain_seconds=args.drain,
+        budget_seconds=args.minutes * 60,
         database_url=url,
     )
     print(f"soak: seed {seed} (replay with --seed {seed}); world in {root}", flush=True)

@@ -178,6 +178,8 @@ class SoakSettings:
     faults: tuple[str, ...] = FAULT_KINDS
     #: wall seconds the drain may take once the faults stop
     drain_seconds: float = 60.0
+    #: when set, the days end once this many wall seconds have passed (``days`` at most)
+    budget_seconds: float = 0.0
     #: SQLite file when empty; else a postgresql:// URL
     database_url: str = ""
 
@@ -906,6 +908,8 @@ class World:
         for m in self.monitors:
             m.start()
         for day in range(1, s.days + 1):
+            if s.budget_seconds and time.monotonic() - self.started > s.budget_seconds:
+                break
             self.day = day
             self._undo_due()
             self.air()
