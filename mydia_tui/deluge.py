@@ -548,6 +548,8 @@ class DelugeClient:
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.rpc_calls = 0
+        #: connections made to the daemon so far (a new one after a restart of the daemon)
+        self.connections = 0
         self._factory = client_factory
         self._lock = threading.Lock()
         self._client: Any = None
@@ -902,6 +904,7 @@ class DelugeClient:
             log.info("connected to Deluge %s at %s as %r", version, self.where, cfg.username)
         self._health = ConnectionHealth(True, version, _utcnow(), "", self.where)
         self._plugins = None
+        self.connections += 1
         return True
 
     def _new_client(self) -> Any:

@@ -75,7 +75,7 @@ from .profiles import item_profile
 from .refusals import Reason, Refusal
 from .releases.parse import read_tags
 from .releases.quality import quality_of_name
-from .scanning.folders import all_unchanged
+from .scanning.folders import all_unchanged, root_present
 from .scanning.layout import candidate_tops
 from .scanning.match import LibraryIndex
 from .targets import Target
@@ -493,15 +493,6 @@ def rule_not_blocklisted(check: Check) -> Refusal | None:
     return Refusal(Reason.BLOCKLISTED, f"release is blocklisted{why} ({title or check.info_hash})")
 
 
-def _root_present(root: str) -> bool:
-    """The library folder exists and holds something (an unmounted mount point is empty)."""
-    try:
-        with os.scandir(root) as entries:
-            return any(True for _ in entries)
-    except OSError:
-        return False
-
-
 def _rule_files_in_db(check: Check) -> Refusal | None:
     """A file the library has recorded for any part of the target, really on disk (read inside
     the claim's transaction, so that an import that commits meanwhile is seen), unless the
@@ -518,7 +509,7 @@ def _rule_files_in_db(check: Check) -> Refusal | None:
             if why is None:
                 return None
             return Refusal(Reason.ALREADY_ON_DISK, f"already have a file: {path}{why}")
-        if not _root_present(root):
+        if not root_present(root):
             return Refusal(
                 Reason.ALREADY_ON_DISK,
                 f"the library records a file ({path}), but its library folder {root} is "

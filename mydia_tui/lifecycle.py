@@ -264,6 +264,14 @@ def remove_by_user(download_id: int) -> bool:
 # The import
 
 
+def note_import_waiting(download_id: int, message: str) -> None:
+    """A completed download whose import must wait (its library folder is not mounted): it
+    stays "completed" with the reason, no attempt counted; the next poll tries again."""
+    Download.update(error_message=message, updated_at=utcnow()).where(
+        (Download.id == download_id) & (Download.state == "completed")
+    ).execute()
+
+
 def start_import(download_id: int, holder: str, now: dt.datetime) -> bool:
     """completed or import_failed -> importing, recorded as ``holder``'s ("host:pid") since
     ``now``. False when the download is not waiting for an import (another importer took it)."""

@@ -593,3 +593,93 @@ def test_an_episode_with_a_long_title_imports_under_the_configured_pattern(loop,
     assert f.path.startswith("The Expanse/Season 01/The Expanse 1x02 - Word Word")
     assert file_name.endswith("é.mkv") and len(file_name.encode("utf-8")) <= 255
     assert (tmp_path / "library" / "tv" / f.path).is_file()
+
+
+SEQUEL = "Big.Buck.Bunny.2.2015.1080p.BluRay.x264-GRP"
+
+
+def test_an_import_into_an_unmounted_library_folder_waits_until_it_is_mounted(
+    loop, swarm, tmp_path
+):
+    """The films' folder holds an imported film, then its disk is "unmounted" (the folder
+    renamed away, an empty mount point left in its place): a download that completes meanwhile
+    is not imported into the bare mount point (where a remount would hide it): it waits, no
+    attempt counted, and the first poll once the folder is back imports it there. Found by the soak run (issue 20, seed 4)."""
+    cfg, client, monitor = loop
+    first = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 200_000})
+    seed(swarm, first)
+    _movie, first_id = _grab_movie(client, first)
+    swarm.connect(first.info_hash)
+    _poll_until(monitor, lambda: Download.get_by_id(first_id).state == "imported", "first import")
+
+    movies = tmp_path / "library" / "movies"
+    away = movies.with_name("movies.away")
+    movies.rename(away)
+    movies.mkdir()  # the empty mount point
+    second = make_payload(tmp_path, SEQUEL, {f"{SEQUEL}.mkv": 200_000})
+    seed(swarm, second)
+    sequel = add_movie("Big Buck Bunny 2", 2015)
+    outcome = grab_release(
+        client,
+        movie_target(sequel.id),
+        Release(title=SEQUEL, indexer="test"),
+        quality="Bluray-1080p",
+        torrent=prepare_torrent(second.torrent),
+    )
+    assert outcome.accepted, outcome.message
+    swarm.connect(second.info_hash)
+    _poll_until(
+        monitor,
+        lambda: (
+            Download.get_by_id(outcome.download_id).state == "imported"
+            or "mounted" in (Download.get_by_id(outcome.download_id).error_message or "")
+        ),
+        "the import to wait for the folder",
+    )
+    d = Download.get_by_id(outcome.download_id)
+    assert d.state == "completed", d.state
+    assert d.import_attempts == 0 and d.next_import_at is None  # waiting is not failing
+    assert list(movies.iterdir()) == []  # nothing written into the bare mount point
+    assert MediaFile.select().where(MediaFile.movie == sequel.id).count() == 0
+    monitor.poll()
+    assert Download.get_by_id(d.id).state == "completed"
+
+    movies.rmdir()
+    away.rename(movies)  # mounted again: the next poll imports it, no back-off to wait for
+    monitor.poll()
+    assert Download.get_by_id(d.id).state == "imported"
+    (f,) = MediaFile.select().where(MediaFile.movie == sequel.id)
+    assert (movies / f.path).is_file()
+
+
+def test_a_download_deluge_brings_back_paused_after_a_crash_is_resumed(loop, swarm, tmp_path):
+    """deluged is SIGKILLed just after an add: it comes back with the torrent paused, which
+    nobody asked for. The monitor, on its new connection, resumes a download it last saw
+    running, and it completes and imports. Found by the soak run (issue 20, seed 3)."""
+    cfg, client, monitor = loop
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 200_000})
+    seed(swarm, payload)
+    _movie, download_id = _grab_movie(client, payload)
+    monitor.poll()
+    assert Download.get_by_id(download_id).client_state in ("Downloading", "Queued", "Checking")
+    swarm.client.kill()
+    swarm.client.start()
+    swarm.client.wait_ready(expect_torrents=1)
+
+    def state() -> str:
+        rpc = swarm.client.rpc()
+        try:
+            return rpc.call("core.get_torrent_status", payload.info_hash, ["state"])["state"]
+        finally:
+            rpc.disconnect()
+
+    # what Deluge does with a torrent added since its last save, after a crash: the premise
+    wait_for(lambda: state() == "Paused", 15, what="Deluge to bring the torrent back paused")
+    swarm.connect(payload.info_hash)
+
+    def imported() -> bool:
+        swarm.connect(payload.info_hash)
+        return Download.get_by_id(download_id).state == "imported"
+
+    _poll_until(monitor, imported, "the import after the crash")
+    assert [e.event for e in list_history()].count("grabbed") == 1

@@ -42,6 +42,12 @@ log = logging.getLogger(__name__)
 
 #: seconds a torrent must stay absent (besides the poll count) before it counts as removed
 MISSING_GRACE = 30.0
+#: seconds after a new connection to Deluge during which a torrent found paused, that this
+#: monitor last saw running, is resumed (Deluge brings torrents back paused after a crash,
+#: some seconds after it answers again)
+RESUME_AFTER_CONNECT = 60.0
+#: Deluge's states of a torrent that runs (one that was seen in these did not ask to be paused)
+_RUNNING = ("Downloading", "Queued", "Checking", "Allocating", "Seeding", "Moving")
 
 
 @dataclass
@@ -94,6 +100,12 @@ class DownloadMonitor:
         self.importer = importer or Importer(config, client, holder=holder)
         self.missing_grace = missing_grace
         self._first_missing: dict[int, float] = {}
+        #: the client's connection count at the last poll, and when a new one was first seen
+        self._connections = 0
+        self._connected_at = 0.0
+        #: downloads resumed since the last new connection (resumed once per connection)
+        self._resumed: set[int] = set()
+        self._to_resume: list[Download] = []
 
     def tracked(self) -> list[Download]:
         return list(Download.select().where(Download.state.in_(ACTIVE_STATES)))
@@ -116,6 +128,11 @@ class DownloadMonitor:
             self._mark_unknown(downloads, report)
             return report
         now = utcnow()
+        if self.client.connections != self._connections:
+            self._connections = self.client.connections
+            self._connected_at = time.monotonic()
+            self._resumed.clear()
+        self._to_resume = []
         # one commit for the whole poll, not one per download (2,000 torrents: 2,000 commits)
         with write_transaction():
             for d in downloads:
@@ -125,7 +142,8 @@ class DownloadMonitor:
                     continue
                 self._first_missing.pop(d.id, None)
                 self._seen(d, status, now, report)
-        self._record_content(downloads, statuses)  # RPCs: outside the write lock
+        self._resume_paused_by_deluge()  # RPCs: outside the write lock
+        self._record_content(downloads, statuses)
         for d in downloads:
             if d.state == "importing" and recover_import(d, now):
                 report.recovered.append(d.id)
@@ -153,6 +171,8 @@ class DownloadMonitor:
                 )
                 report.failed.append(d.id)
             return
+        if self._paused_by_deluge(d, st):
+            self._to_resume.append(d)
         values = {
             "client_state": st.client_state,
             "progress": st.progress,
@@ -174,6 +194,37 @@ class DownloadMonitor:
         if follow_client(d, st, values, now, stalled_after=self.config.monitor.stalled_after):
             report.completed.append(d.id)
         report.updated.append(d.info_hash)
+
+    def _paused_by_deluge(self, d: Download, st: TorrentStatus) -> bool:
+        """Whether Deluge paused ``d``'s torrent on its own: found paused below 100 % within
+        :data:`RESUME_AFTER_CONNECT` seconds of a new connection (the daemon restarted: after a
+        crash it brings recent torrents back paused), while this process last recorded it
+        running (or never saw it, when torrents are not added paused). A torrent the user
+        paused was recorded "Paused" before; one paused in Deluge's own window within that
+        minute is resumed too (this cannot be told apart)."""
+        if st.client_state != "Paused" or st.progress >= 1.0 or d.id in self._resumed:
+            return False
+        if time.monotonic() - self._connected_at > RESUME_AFTER_CONNECT:
+            return False
+        recorded = d.client_state or ""
+        if recorded == "":
+            return not self.config.deluge.add_paused
+        return recorded in _RUNNING
+
+    def _resume_paused_by_deluge(self) -> None:
+        for d in self._to_resume:
+            self._resumed.add(d.id)
+            try:
+                self.client.resume([d.info_hash])
+            except DelugeError as exc:
+                log.info("could not resume %s: %s", d.title, exc)
+                continue
+            log.warning(
+                "%s came back paused after Deluge restarted (it was %s): resumed",
+                d.title,
+                d.client_state or "just added",
+            )
+        self._to_resume = []
 
     # -- a torrent the session does not list ---------------------------------------------------
 

@@ -52,12 +52,13 @@ from ..identity.video import (
     is_video,
     video_extension,
 )
-from ..library import episode_refs, movie_folder, safe_name
+from ..library import episode_refs, first_root, movie_folder, safe_name
 from ..lifecycle import (
     fail_import,
     give_back_import,
     give_up_import,
     mark_imported,
+    note_import_waiting,
     reject_upgrade,
     retry_failed_import,
     retry_import_later,
@@ -79,6 +80,7 @@ from ..profiles import item_profile
 from ..refusals import Reason
 from ..releases.parse import read_tags
 from ..releases.quality import FileQuality, better
+from ..scanning.folders import root_present
 from ..targets import EpisodeRef
 
 log = logging.getLogger(__name__)
@@ -287,6 +289,22 @@ def _file_quality(src: Path, relative: str, release_quality: str) -> FileQuality
     )
 
 
+def unmounted(root: LibraryRoot) -> str:
+    """Why nothing may be imported into the library folder ``root`` now ("" when it may): it
+    is missing or empty while the library records files in it, so its disk is not mounted, and
+    a file placed in the bare mount point would be hidden by the remount (a library file lost).
+    A folder that records nothing yet (a new library) is imported into as it is: an empty new
+    library and an empty mount point cannot be told apart."""
+    if root_present(root.path):
+        return ""
+    if MediaFile.select().where(MediaFile.root == root.id).exists():
+        return (
+            f"waiting for library folder {root.path}: it is missing or empty but the library "
+            "records files in it: is its disk mounted?"
+        )
+    return ""
+
+
 class Importer:
     def __init__(self, config: Config, client: DelugeClient, *, holder: str | None = None) -> None:
         """``holder``: how this importer is recorded in ``import_by`` ("host:pid" of this
@@ -302,6 +320,10 @@ class Importer:
         placed, then "imported"; a failure is recorded for a retry (see :meth:`_failed`). Never
         raises for a failed import; the result says what happened."""
         d = Download.get_by_id(download_id)
+        waiting = self._waiting(d)
+        if waiting:  # not an attempt: the next poll tries again, no back-off
+            note_import_waiting(download_id, waiting)
+            return ImportResult(False, waiting)
         if not start_import(download_id, self.holder, utcnow()):
             return ImportResult(
                 False, f"download {download_id} is not waiting for import ({d.state})"
@@ -315,6 +337,16 @@ class Importer:
         except Exception as exc:  # any failure: retry later, never lose the download
             return self._failed(d, str(exc) or type(exc).__name__)
         return result
+
+    def _waiting(self, d: Download) -> str:
+        """Why ``d``'s import must wait without an attempt ("" when it need not): the library
+        folder it goes to is not mounted (:func:`unmounted`)."""
+        item = MediaItem.get_or_none(MediaItem.id == d.item_id)
+        if item is None:
+            return ""
+        root = LibraryRoot.get_or_none(LibraryRoot.id == item.root_id) if item.root_id else None
+        root = root or first_root("movies" if item.kind == "movie" else "shows")
+        return unmounted(root) if root is not None else ""
 
     def _files(self, d: Download) -> TorrentFiles:
         """The download's files from Deluge, or, when Deluge no longer has the torrent (removed
@@ -356,6 +388,9 @@ class Importer:
         item = MediaItem.get_by_id(d.item_id)
         kind = "movies" if item.kind == "movie" else "shows"
         root = self._root(item, kind)
+        why = unmounted(root)  # unmounted since _waiting looked: an attempt, retried
+        if why:
+            raise ImportError_(why)
         videos = [(relative, size) for relative, size in files.files if main_video(relative)]
         if not videos:
             raise Unimportable(unimportable_reason(files))
@@ -517,7 +552,7 @@ class Importer:
             root = LibraryRoot.get_or_none(LibraryRoot.id == item.root_id)
             if root is not None:
                 return root
-        root = LibraryRoot.select().where(LibraryRoot.kind == kind).order_by(LibraryRoot.id).first()
+        root = first_root(kind)
         if root is None:
             key = "movies" if kind == "movies" else "shows"
             raise ImportError_(

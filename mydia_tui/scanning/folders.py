@@ -28,6 +28,18 @@ from typing import NamedTuple
 from ..db import run_sql
 from ..models import FolderState, Meta, database
 
+
+def root_present(root: str) -> bool:
+    """Whether the library folder ``root`` exists and holds something. An unmounted disk's
+    mount point is an empty folder (or none at all): the guard then still counts the files the
+    library records there, and the importer writes nothing into it (a remount would hide it)."""
+    try:
+        with os.scandir(root) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
+
+
 #: a record is trusted only if the folder was last changed at least this long before it was
 #: listed (coarse file-system clocks; and network file systems whose clock is a little off)
 RACY_NS = 2_000_000_000
