@@ -836,6 +836,21 @@ def redact_text(text: str, secrets: typing.Iterable[str] = ()) -> str:
     return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", out)
 
 
+def unredact_parameters(shown: str, original: str) -> str:
+    """``shown`` (a URL the user saw through :func:`redact_text`, maybe edited) with each
+    ``name=********`` put back to ``original``'s value of that parameter, so a form can show
+    a URL without its secrets and save it without losing them. A redacted parameter that
+    ``original`` does not have stays as it is (the configuration's check then refuses it)."""
+    values = {m.group(1).casefold(): m.group(2) for m in _SECRET_PARAMETER.finditer(original)}
+
+    def back(m: re.Match[str]) -> str:
+        if m.group(2) == REDACTED and m.group(1).casefold() in values:
+            return m.group(1) + values[m.group(1).casefold()]
+        return m.group(0)
+
+    return _SECRET_PARAMETER.sub(back, shown)
+
+
 class RedactingFilter(logging.Filter):
     """A logging filter that passes every record's message through :func:`redact_text` and
     makes its control characters visible (:func:`~mydia_tui.untrusted.for_terminal_lines`):

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from mydia_tui.config import load_config
 from mydia_tui.tui.launch import tui_app
@@ -348,3 +349,24 @@ async def test_a_relative_library_folder_is_refused_beside_its_field(db, linked_
             assert app.config.library.movies == ()
     assert real.read_bytes() == before
     assert not LibraryRoot.select().exists()
+
+
+async def test_an_indexer_urls_secret_parameters_are_masked_and_kept_when_saved(db, tmp_path):
+    """A Torznab URL may carry its keys (``?passkey=...&apikey=...``): the form shows them
+    masked, as ``config show`` does, and saving another change keeps them in the file."""
+    path = tmp_path / "config.toml"
+    url = "http://127.0.0.1:9117/api?passkey=PK123secret&apikey=URLSECRET99&t=caps"
+    path.write_text(f'[[indexers]]\nname = "jackett"\nurl = "{url}"\napi_key = "k3y"\n')
+    path.chmod(0o600)
+    with tui_app(load_config(path), str(path)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            shown = screen.query_one("#indexers-0-url", Input).value
+            assert "PK123secret" not in shown and "URLSECRET99" not in shown
+            assert "passkey=********" in shown and "apikey=********" in shown
+            screen_text = "\n".join(s.text for s in screen._compositor.render_strips())
+            assert "PK123secret" not in screen_text and "URLSECRET99" not in screen_text
+            await type_into(pilot, "monitor-rss_interval", "1200")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.monitor.rss_interval == 1200.0)
+    assert load_config(path).indexers[0].url == url

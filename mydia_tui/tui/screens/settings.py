@@ -41,12 +41,14 @@ from ...config import (
     redact_text,
     save_config,
     secrets_of,
+    unredact_parameters,
 )
 from ...releases.quality import all_profiles, check_quality
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
 
-FieldKind = Literal["text", "secret", "int", "float", "bool", "lines", "mappings", "choice"]
+#: "url": shown with its secret parameters (apikey=, passkey=, ...) masked, saved with them
+FieldKind = Literal["text", "secret", "url", "int", "float", "bool", "lines", "mappings", "choice"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ DELUGE_FIELDS = (
 )
 INDEXER_FIELDS = (
     Field("name", "Name"),
-    Field("url", "URL", placeholder="http://127.0.0.1:9117/api/v2.0/indexers/x/results/torznab"),
+    Field(
+        "url", "URL", "url", placeholder="http://127.0.0.1:9117/api/v2.0/indexers/x/results/torznab"
+    ),
     Field("api_key", "API key", "secret"),
     Field("enabled", "Enabled", "bool"),
     Field("priority", "Priority", "int"),
@@ -141,6 +145,8 @@ def _shown(kind: FieldKind, value: Any) -> str:
         return "\n".join(f"{m['remote']} {_MAPPING_ARROW} {m['local']}" for m in value)
     if kind == "float" and float(value).is_integer():
         return str(int(value))
+    if kind == "url":
+        return redact_text(str(value))
     return str(value)
 
 
@@ -387,6 +393,8 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 old = current["indexers"][index][field.key]
             else:
                 old = current[str(path[0])][field.key]
+            if field.kind == "url":
+                new = unredact_parameters(new, str(old))
             if new != old:
                 out[path] = None if new == [] else new
         fresh = config_to_dict(Config(indexers=(IndexerConfig("", ""),)), redact=False)
