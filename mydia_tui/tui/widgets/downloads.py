@@ -360,12 +360,18 @@ class DownloadsList(RowView):
 
     # -- actions (need the services: hidden without them) -------------------------------------
 
-    def _apply(self, what: str, verb: str, lines: list[DownloadLine], call) -> None:
+    def _apply(
+        self, what: str, verb: str, lines: list[DownloadLine], call, *, removes: bool = False
+    ) -> None:
         """Run ``call(services, info_hash)`` on each line in one worker (see
-        :func:`mydia_tui.services.for_each`)."""
+        :func:`mydia_tui.services.for_each`). An action that ``removes`` torrents clears the
+        marks: a later ``R`` acts on the highlighted row, never again on rows marked long ago
+        (pause, recheck and queue moves keep them, to be applied again)."""
         hashes = [x.info_hash for x in lines]
         if not hashes:
             return
+        if removes and self.pane.marks:
+            self.action_clear_marks()
         if len(hashes) == 1:
             self.app.call_service(what, lambda s: call(s, hashes[0]))
             return
@@ -469,6 +475,7 @@ class DownloadsList(RowView):
                     "removed",
                     lines,
                     lambda s, h: s.remove(h, delete_data=delete_data, blocklisted=blocklisted),
+                    removes=True,
                 )
 
         self.app.push_screen(ConfirmScreen(question, choices), answered)
@@ -495,6 +502,7 @@ class DownloadsList(RowView):
                     "blocklisted",
                     lines,
                     lambda s, h: s.remove(h, blocklisted=True),
+                    removes=True,
                 )
 
         self.app.push_screen(ConfirmScreen(question), answered)
@@ -521,6 +529,7 @@ class DownloadsList(RowView):
                     "blocklisted and searched again",
                     lines,
                     lambda s, h: s.blocklist_and_search(h),
+                    removes=True,
                 )
 
         self.app.push_screen(ConfirmScreen(question), answered)
