@@ -216,6 +216,16 @@ def check_deluge(ctx) -> list[Finding]:
         session = client.session()
         paths = _paths_found(ctx.config.deluge, client, session)
     except DelugeError as exc:
+        if not ctx.config.deluge_configured:
+            # as the status bar says it: the first thing to do is to set it up
+            return [
+                Finding(
+                    "deluge",
+                    False,
+                    "Deluge is not configured: add a [deluge] section to the config file (or "
+                    f"press O in the app); no daemon answers at the default {client.where}",
+                )
+            ]
         return [Finding("deluge", False, str(exc))]
     finally:
         client.close()

@@ -129,3 +129,13 @@ def test_doctor_says_whether_downloads_and_library_share_a_file_system(cli, tmp_
         f"[warn] library   shows downloads {elsewhere} and folder {shows} are on different file "
         "systems: imports are copies"
     ) in r.out, r.out
+
+
+def test_doctor_without_a_deluge_section_says_deluge_is_not_configured(cli, tmp_path):
+    """As the status bar says it: not a refused connection to a daemon nobody set up."""
+    cli.config_path = tmp_path / "config.toml"
+    cli.config_path.write_text("# nothing set up yet\n")
+    r = cli("doctor")
+    assert "[FAIL] deluge" in r.out
+    assert "Deluge is not configured: add a [deluge] section" in r.out, r.out
+    assert "refused the connection" not in r.out

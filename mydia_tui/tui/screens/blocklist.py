@@ -199,7 +199,8 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
             )
         )
         box = self.query_one("#blocklist")
-        box.border_title = f"Blocklist · {len(self.entries):,} releases"
+        count = len(self.entries)
+        box.border_title = f"Blocklist · {count:,} release{'s' * (count != 1)}"
         box.border_subtitle = "d remove · C clear all"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -206,10 +206,18 @@ class LibraryList(RowView):
         if pane.wanted == "upcoming" and pane.complete:
             return f"no episode airs in the next {views.UPCOMING_DAYS} days · w: everything"
         if pane.entries:
-            return "nothing matches: escape clears the filter, t shows films, shows or both"
+            ways = []
+            if pane.filter_text:
+                ways.append("escape clears the filter")
+            if pane.wanted != "all":
+                ways.append(f"nothing is {WANTED_LABEL[pane.wanted]}: w shows everything")
+            if pane.kind != "all":
+                ways.append("t shows films, shows or both")
+            return "nothing matches: " + ", ".join(ways or ["t shows films, shows or both"])
         if pane.complete:
             return (
-                "the library is empty: mydia-tui add movie TITLE --year YEAR, or try mydia-tui demo"
+                "the library is empty: a adds a film, n a show, O sets up Deluge and the "
+                "indexers; or try mydia-tui demo"
             )
         return ""
 
@@ -565,11 +573,14 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         room = max(0, self.size.width - 6)  # the border's corners and padding
         self.border_title = fit_parts(title, room)
         arrow = "↓" if self.reverse else "↑"
-        sub = [f"sort {self.sort_by} {arrow}", KIND_LABEL[self.kind]]
+        # what is shown comes first (a view, a filter), then how it is sorted: what does not
+        # fit at 80 columns is the least useful
+        sub = []
         if self.wanted != "all":
             sub.append(WANTED_LABEL[self.wanted])
         if self.filter_text:
             sub.append(f"/{clean(self.filter_text)}")
+        sub += [KIND_LABEL[self.kind], f"sort {self.sort_by} {arrow}"]
         # the filter is typed text: never markup
         self.border_subtitle = Text(fit_parts(sub, room))
         self.update_header()
