@@ -904,3 +904,15 @@ def test_an_upgrade_candidate_row_shows_from_and_to_quality():
     plain = screen_list.render_row(1, 120).plain
     assert "HDTV-720p -> Bluray-1080p" in upgrade
     assert "->" not in plain and "WEBDL-1080p" in plain
+
+
+async def test_a_key_remap_naming_no_binding_is_said_and_the_help_shows_the_ids(demo):
+    app = MydiaApp(Config(tui=TuiConfig(keys={"library.filtre": "ctrl+f", "list.down": "j"})))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("[tui.keys] names no key binding library.filtre" in m for m in messages)
+        assert not any("list.down" in m for m in messages)
+        await pilot.press("question_mark")
+        shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        assert "library.filter" in shown  # the id to remap it by

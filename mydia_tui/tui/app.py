@@ -211,6 +211,7 @@ class MydiaApp(App[None]):
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
+            self._check_keymap()
         if self.config.tui.theme in self.available_themes:
             self.theme = self.config.tui.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -517,6 +518,21 @@ class MydiaApp(App[None]):
         record("error", message)
 
     # -- keys, panes, theme --------------------------------------------------------------------
+
+    def _check_keymap(self) -> None:
+        """Say which ids of [tui.keys] name no binding (a typo there is otherwise ignored):
+        the help screen shows each binding's id."""
+        from .keys import catalog
+
+        known = {entry.binding.id for entry in catalog(self) if entry.binding.id}
+        unknown = sorted(set(self.keymap) - known)
+        if unknown:
+            self.notify(
+                f"[tui.keys] names no key binding {', '.join(unknown)}: press ? for the ids",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -35,19 +35,21 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column(no_wrap=True, style="cyan")
         table.add_column()
-        rows: dict[str, list[tuple[str, str]]] = {}
+        rows: dict[str, list[tuple[str, Text]]] = {}
         for entry in catalog(self.app):
             b = entry.binding
-            description = b.tooltip or b.description
+            description = Text(b.tooltip or b.description)
+            if b.id:  # the name to remap it by, in [tui.keys]
+                description.append(f"  {b.id}", style="dim")
             rows.setdefault(entry.section, []).append(
                 (display_keys(keys_for(b, keymap)), description)
             )
-        for section, key, description in EXTRA:
-            rows.setdefault(section, []).append((key, description))
+        for section, key, extra in EXTRA:
+            rows.setdefault(section, []).append((key, Text(extra)))
         for section, items in rows.items():
             first = True
-            for key, description in items:
-                table.add_row(section if first else "", key, Text(description))
+            for key, text in items:
+                table.add_row(section if first else "", key, text)
                 first = False
             table.add_row("", "", "")
         with VerticalScroll() as scroll:
