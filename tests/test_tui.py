@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 import tui_data
+from textual.css.query import NoMatches
 from textual.widgets import Input
 
 from mydia_tui import events
@@ -31,9 +32,12 @@ async def settle(app, pilot, until=lambda: True, rounds: int = 200) -> None:
         if others:  # (an empty list would mean "all")
             await app.workers.wait_for_complete(others)
         await pilot.pause()
+        try:
+            ready = app.main.is_mounted and app.main.library.complete
+        except NoMatches:  # the main screen is mounted, its panes not yet (a loaded machine)
+            continue
         if (
-            app.main.is_mounted
-            and app.main.library.complete
+            ready
             and not [w for w in app.workers if w.group != "monitor" and w.is_running]
             and until()
         ):

@@ -83,7 +83,8 @@ def upcoming_layout(width: int) -> tuple[int, int, int, int]:
 
 def layout(width: int) -> tuple[int, int, int, int]:
     """Column widths: title, year, kind, status."""
-    status = 22 if width >= 70 else 16
+    # room for "on disk Bluray-1080p" whenever the title keeps 20 cells or more
+    status = 22 if width >= 52 else 16
     kind = 4 if width >= 50 else 0
     year = 4
     title = max(8, width - status - kind - year - (3 if kind else 2))
