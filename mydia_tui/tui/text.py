@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 
@@ -100,3 +101,33 @@ def fit_parts(parts: list[str], width: int, sep: str = " · ") -> str:
             break
         out += sep + part
     return out
+
+
+def filter_tabs(
+    groups: Sequence[str],
+    counts: Mapping[str, int],
+    current: str,
+    width: int,
+    *,
+    hide_empty: bool = False,
+) -> Text:
+    """A filter's tabs with their counts (``all 12  grabbed 4 ...``) in ``width`` cells, the
+    current one reversed, never a label cut: roomy when they fit, tight when not, then
+    without the empty groups (``all`` and the current one stay); ``hide_empty`` leaves those
+    out from the start. The downloads' state filter and the activity's kinds."""
+    shown = [g for g in groups if not hide_empty or counts.get(g, 0) or g in ("all", current)]
+    for pad, sep in ((" ", " "), ("", "  ")):
+        labels = [f"{pad}{g} {counts.get(g, 0):,}{pad}" for g in shown]
+        if sum(map(len, labels)) + len(sep) * (len(labels) - 1) <= width:
+            break
+    else:
+        shown = [g for g in shown if counts.get(g, 0) or g in ("all", current)]
+        labels = [f"{g} {counts.get(g, 0):,}" for g in shown]
+    tabs = Text(no_wrap=True, end="")
+    for group, label in zip(shown, labels, strict=True):
+        gap = sep if len(tabs) else ""
+        if len(tabs) + len(gap) + len(label) > width:
+            break
+        tabs.append(gap)
+        tabs.append(label, style="reverse bold" if group == current else "")
+    return tabs

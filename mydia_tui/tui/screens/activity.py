@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from ... import history
 from ...history import KINDS, HistoryEntry
-from ..text import cells, clean, fit_parts, local_minute
+from ..text import cells, clean, filter_tabs, fit_parts, local_minute
 from ..widgets.footer import KeysFooter
 from ..widgets.rowview import RowView
 from ..workers import ReportsWorkerErrors
@@ -284,16 +284,9 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
     # -- bars ----------------------------------------------------------------------------------
 
     def update_bars(self) -> None:
-        kinds = Text(no_wrap=True, overflow="ellipsis")
-        for kind in CYCLE:
-            count = self.counts.get(kind, 0)
-            if not count and kind not in ("all", self.kind):
-                continue
-            if len(kinds):
-                kinds.append(" ")
-            kinds.append(f" {kind} {count:,} ", style="reverse bold" if kind == self.kind else "")
-        self.query_one("#activity-kinds", Static).update(kinds)
         width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
+        kinds = filter_tabs(CYCLE, self.counts, self.kind, width, hide_empty=True)
+        self.query_one("#activity-kinds", Static).update(kinds)
         self.query_one("#activity-header", Static).update(
             cells([(HEADINGS[k], w) for k, w in layout(width).items()])
         )

@@ -21,7 +21,7 @@ from ... import views
 from ...models import FINAL_STATES
 from ...views import STATE_GROUPS, DownloadLine, state_group_counts
 from ..messages import DownloadsRead
-from ..text import bar, cells, clean, human_eta, human_rate, human_size
+from ..text import bar, cells, clean, filter_tabs, human_eta, human_rate, human_size
 from ..workers import ReportsWorkerErrors
 from .rowview import RowView
 
@@ -84,27 +84,6 @@ def layout(width: int) -> dict[str, int]:
     used = sum(cols.values()) + sum(1 for v in cols.values() if v)
     cols = {"name": max(len(HEADINGS["name"]), width - used), **cols}
     return cols
-
-
-def state_tabs(counts: dict[str, int], current: str, width: int) -> Text:
-    """The state filter's tabs with their counts in ``width`` cells, never a label cut: roomy
-    when they fit, tight when not, then without the empty groups (the current one stays)."""
-    groups = list(GROUPS)
-    for pad, sep in ((" ", " "), ("", "  ")):
-        labels = [f"{pad}{g} {counts[g]:,}{pad}" for g in groups]
-        if sum(map(len, labels)) + len(sep) * (len(labels) - 1) <= width:
-            break
-    else:
-        groups = [g for g in groups if counts[g] or g in ("all", current)]
-        labels = [f"{g} {counts[g]:,}" for g in groups]
-    tabs = Text(no_wrap=True, end="")
-    for group, label in zip(groups, labels, strict=True):
-        gap = sep if len(tabs) else ""
-        if len(tabs) + len(gap) + len(label) > width:
-            break
-        tabs.append(gap)
-        tabs.append(label, style="reverse bold" if group == current else "")
-    return tabs
 
 
 #: states "blocklist and search again" applies to: Deluge reported an error, or no progress
@@ -678,7 +657,7 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
     def update_bars(self) -> None:
         width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
         self.query_one("#downloads-states", Static).update(
-            state_tabs(self.counts, self.group, width)
+            filter_tabs(GROUPS, self.counts, self.group, width)
         )
         cols = layout(width)
         self.query_one("#downloads-header", Static).update(
