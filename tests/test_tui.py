@@ -12,6 +12,7 @@ import pytest
 import tui_data
 from textual.css.query import NoMatches
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from mydia_tui import events
 from mydia_tui.config import Config, DelugeConfig, IndexerConfig, TuiConfig, load_config
@@ -30,7 +31,10 @@ async def settle(app, pilot, until=lambda: True, rounds: int = 200) -> None:
         # every worker but the monitor's, which runs until the app exits
         others = [w for w in app.workers if w.group != "monitor"]
         if others:  # (an empty list would mean "all")
-            await app.workers.wait_for_complete(others)
+            try:
+                await app.workers.wait_for_complete(others)
+            except WorkerCancelled:  # an exclusive worker replaced by a newer one
+                pass
         await pilot.pause()
         try:
             ready = app.main.is_mounted and app.main.library.complete

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 import tui_data
+from textual.worker import WorkerCancelled
 
 from mydia_tui.tui.app import MydiaApp
 
@@ -22,7 +23,10 @@ async def settled(pilot) -> None:
     for _ in range(200):
         others = [w for w in app.workers if w.group != "monitor"]
         if others:
-            await app.workers.wait_for_complete(others)
+            try:
+                await app.workers.wait_for_complete(others)
+            except WorkerCancelled:  # an exclusive worker replaced by a newer one
+                pass
         await pilot.pause()
         if (
             app.main.is_mounted
