@@ -92,6 +92,11 @@ def local_minute(moment: dt.datetime | str) -> str:
     return to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` with its noun, in the plural unless it is one: ``"1 film"``, ``"1,234 films"``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def fit_parts(parts: list[str], width: int, sep: str = " · ") -> str:
     """``parts`` joined by ``sep``, as many whole parts as fit in ``width`` cells (the first
     always): a border's title loses its last details rather than being cut mid-word."""

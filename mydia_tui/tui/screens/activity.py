@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from ... import history
 from ...history import KINDS, HistoryEntry
-from ..text import cells, clean, filter_tabs, fit_parts, local_minute
+from ..text import cells, clean, counted, filter_tabs, fit_parts, local_minute
 from ..widgets.footer import KeysFooter
 from ..widgets.rowview import RowView
 from ..workers import ReportsWorkerErrors
@@ -292,7 +292,7 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
         )
         box = self.query_one("#activity")
         count = len(self.ids)
-        parts = ["Activity", f"{count:,} event{'s' * (count != 1)}"]
+        parts = ["Activity", counted(count, "event")]
         if self.only_item:
             parts.append(clean(self.item_title or "…"))
         box.border_title = Text(fit_parts(parts, max(0, box.size.width - 6)))

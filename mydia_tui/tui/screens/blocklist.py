@@ -21,7 +21,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ...guard import BlocklistEntry
-from ..text import cells, clean, human_size, local_minute
+from ..text import cells, clean, counted, human_size, local_minute
 from ..widgets.footer import KeysFooter
 from ..widgets.rowview import RowView
 from ..workers import ReportsWorkerErrors
@@ -200,7 +200,7 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
         )
         box = self.query_one("#blocklist")
         count = len(self.entries)
-        box.border_title = f"Blocklist · {count:,} release{'s' * (count != 1)}"
+        box.border_title = f"Blocklist · {counted(count, 'release')}"
         box.border_subtitle = "d remove · C clear all"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -240,7 +240,7 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Clear the blocklist ({n} release{'' if n == 1 else 's'})?\n"
+                f"Clear the blocklist ({counted(n, 'release')})?\n"
                 "Searches may grab every one of them again."
             ),
             answered,

@@ -18,7 +18,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ...config import redact_text, secrets_of
-from ..text import cells, clean, human_size
+from ..text import cells, clean, counted, human_size
 from ..widgets.rowview import RowView
 
 
@@ -145,7 +145,7 @@ class ReleasesScreen(ModalScreen[None]):
         if not count:
             state.update("the indexers offered no release · escape closes")
             return
-        state.update(f"{count} release{'s' if count != 1 else ''} · enter grabs · escape closes")
+        state.update(f"{counted(count, 'release')} · enter grabs · escape closes")
 
     @on(RowView.Chosen)
     def _chosen(self, message: RowView.Chosen) -> None:

@@ -21,7 +21,7 @@ from ... import views
 from ...models import FINAL_STATES
 from ...views import STATE_GROUPS, DownloadLine, state_group_counts
 from ..messages import DownloadsRead
-from ..text import bar, cells, clean, filter_tabs, human_eta, human_rate, human_size
+from ..text import bar, cells, clean, counted, filter_tabs, human_eta, human_rate, human_size
 from ..workers import ReportsWorkerErrors
 from .rowview import RowView
 
@@ -107,7 +107,7 @@ MARK = "● "
 
 
 def _downloads(n: int) -> str:
-    return f"{n} download{'' if n == 1 else 's'}"
+    return counted(n, "download")
 
 
 class DownloadsList(RowView):

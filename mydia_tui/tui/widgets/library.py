@@ -30,7 +30,7 @@ from ..messages import (
     StampRead,
     UpcomingRead,
 )
-from ..text import cells, clean, fit_parts
+from ..text import cells, clean, counted, fit_parts
 from ..workers import ReportsWorkerErrors
 from .rowview import RowView
 
@@ -561,12 +561,12 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         films, shows = self.counts["movie"], self.counts["show"]
         title = [
             "Library",
-            f"{films:,} film{'s' * (films != 1)}",
-            f"{shows:,} show{'s' * (shows != 1)}",
+            counted(films, "film"),
+            counted(shows, "show"),
         ]
         if self.wanted == "upcoming":
             count = len(self.view)
-            title.append(f"{count:,} episode{'s' * (count != 1)}")
+            title.append(counted(count, "episode"))
         elif self.entries and len(self.view) != len(self.entries):
             title.append(f"showing {len(self.view):,}")
         if not self.complete:
