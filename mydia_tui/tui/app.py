@@ -211,7 +211,8 @@ class MydiaApp(App[None]):
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
-            self._check_keymap()
+            # the check reads every screen's bindings (their modules): after the first frame
+            self.call_after_refresh(self._check_keymap)
         if self.config.tui.theme in self.available_themes:
             self.theme = self.config.tui.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
