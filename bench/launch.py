@@ -40,8 +40,11 @@ except ImportError:  # pragma: no cover - said to the person running it
 from tui import ensure_db  # noqa: E402  (bench/tui.py: the generated libraries)
 
 SETTLE_SECONDS = 1.5
+#: a terminal's repaint interval (60 Hz): what it shows of output written outside a
+#: synchronized update
+REPAINT_SECONDS = 1 / 60
 SYNC_BEGIN, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
-SYNC_QUERY = b"\x1b[?2026$p"  # DECRQM: does the terminal apply a frame at once?  # no change for this long after the last chunk: the app has settled
+SYNC_QUERY = b"\x1b[?2026$p"  # DECRQM: does the terminal apply a frame at once?
 
 
 def empty_db(folder: Path) -> Path:
@@ -118,8 +121,10 @@ def launch(
             # each frame in it
             os.write(master, b"\x1b[?2026;2$y")
         # a frame is what the terminal shows at the end of a synchronized update (DEC mode
-        # 2026, which Textual wraps each frame in and terminals apply at once), or after a
-        # chunk written outside one; a frame split over several reads is not seen half-drawn
+        # 2026, which Textual wraps each frame in once the terminal has said it has it, and
+        # which terminals apply at once), or, outside one, what has arrived when it repaints:
+        # output that keeps coming within a repaint interval (1/60 s) is one frame, seen when
+        # it stops. A frame split over several reads is not seen half-drawn
         for piece in re.split(rb"(\x1b\[\?2026[hl])", chunk):
             if piece == SYNC_BEGIN:
                 in_sync = True
@@ -128,7 +133,7 @@ def launch(
                 take(now)
             elif piece:
                 stream.feed(piece)
-        if not in_sync:
+        if not in_sync and not select.select([master], [], [], REPAINT_SECONDS)[0]:
             take(now)
     os.write(master, b"q")
     try:

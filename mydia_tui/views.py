@@ -330,15 +330,13 @@ def library_counts() -> dict[str, int]:
 def first_entries(limit: int, *, today: _dt.date | None = None) -> list[LibraryEntry]:
     """The first ``limit`` items in title order, for a quick first screen before the whole
     library is read."""
-    ids = [
-        item_id
-        for (item_id,) in _raw(
-            MediaItem.select(MediaItem.id)
-            .order_by(MediaItem.sort_title, MediaItem.year, MediaItem.id)
-            .limit(limit)
-        )
-    ]
-    return sort_entries(library_entries(ids, today=today), "title")
+    page = (
+        MediaItem.select(MediaItem.id)
+        .order_by(MediaItem.sort_title, MediaItem.year, MediaItem.id)
+        .limit(limit)
+    )
+    # the page as a subquery, not a list of ids: one statement per part, no `limit` parameters
+    return sort_entries(_entries(MediaItem.id.in_(page), today), "title")
 
 
 def sort_entries(entries: Iterable[LibraryEntry], by: str, reverse: bool = False) -> list:
@@ -568,7 +566,6 @@ def download_stats(*, include_finished: bool = False) -> dict[str, tuple[int, Do
         )
         .where(_state_filter(include_finished))
         .order_by(Download.id)
-        .tuples()
     )
     out: dict[str, tuple[int, DownloadStats]] = {}
     for (
@@ -585,7 +582,7 @@ def download_stats(*, include_finished: bool = False) -> dict[str, tuple[int, Do
         seeds,
         peers,
         error,
-    ) in query:
+    ) in _raw(query):
         out[info_hash] = (
             download_id,
             DownloadStats(

@@ -37,6 +37,23 @@ def shown(app, widget) -> str:
     ).rstrip()
 
 
+def assert_hints_whole(app, footer: KeysFooter, at_least: int) -> None:
+    """The footer shows at least ``at_least`` hints, each whole on the screen and left of the
+    palette's key, which is at the right edge; the hints left out are the last ones."""
+    line = shown(app, footer)
+    drawn = footer.drawn
+    hints, palette = footer.hints()
+    assert palette is not None and drawn[-1][2] == palette
+    *keys, (palette_start, palette_end, _) = drawn
+    assert len(keys) >= at_least, line
+    assert [hint for _, _, hint in keys] == hints[: len(keys)]  # left out from the last
+    assert line.rstrip().endswith(f"▏{palette.display} {palette.description}"), line
+    assert palette_end <= footer.size.width
+    for start, end, hint in keys:
+        assert end <= palette_start - 1, hint  # the palette's edge is left of its key
+        assert line[start:end].strip() == f"{hint.display} {hint.description}", line
+
+
 @pytest.fixture
 def demo(db):
     return tui_data.populate()
@@ -71,12 +88,7 @@ async def test_headings_tabs_and_key_hints_are_never_cut(demo, size):
 
         # every key hint in the footer is whole, left of the palette's key
         footer = main.query_one(KeysFooter)
-        palette = footer.query_one(".-command-palette")
-        hints = [k for k in footer._hints() if k.display]
-        assert len(hints) >= 3
-        for key in hints:
-            assert key.region.right <= palette.region.x
-            assert key.description in shown(app, footer)
+        assert_hints_whole(app, footer, at_least=3)
 
         status = shown(app, main.status)
         assert "…" not in status and "monitor" in status
@@ -152,13 +164,7 @@ async def test_every_screens_key_hints_are_whole(demo, size, key):
             if app.screen is not app.main and app.screen.query(KeysFooter):
                 break
         await pilot.pause(0.2)
-        footer = app.screen.query_one(KeysFooter)
-        palette = footer.query_one(".-command-palette")
-        hints = [k for k in footer._hints() if k.display]
-        assert hints
-        for hint in hints:
-            assert hint.region.right <= palette.region.x, hint.description
-            assert hint.description in shown(app, footer)
+        assert_hints_whole(app, app.screen.query_one(KeysFooter), at_least=1)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from .. import __version__
+from .. import __version__, startup
 from ..config import (
     Config,
     RedactingFilter,
@@ -76,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     traceback, and 1. Every line is redacted and made safe for the terminal."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command not in (None, "demo"):
+        startup.started()  # a command: start-up is over (the TUI says so after its first frame)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.ERROR,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -36,14 +36,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from rich.console import Console
 from textual import work
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
-from .. import events
+from .. import events, startup
 from ..config import Config, redact_text, secrets_of, update_config_value
 from ..errors import MydiaError
 from ..history import record
@@ -93,6 +93,8 @@ CHANGE_POLL_SECONDS = 2.0
 
 class MydiaApp(App[None]):
     TITLE = "mydia-tui"
+    #: what stays on screen beside a maximised pane (z): the key hints
+    ALLOW_IN_MAXIMIZED_VIEW = "KeysFooter"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ActionsProvider}
     BINDINGS = [
@@ -216,7 +218,11 @@ class MydiaApp(App[None]):
         if self.config.tui.theme in self.available_themes:
             self.theme = self.config.tui.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.push_screen(self.main)
+        # pushed once the app has started: Textual starts an app inside an update batch that
+        # draws nothing, and a screen laid out in it is drawn afterwards only where it
+        # changes (the first frame would lack the borders and the status bar). Pushed after
+        # it, the main screen's first layout is its first frame, whole
+        self.call_later(self.push_screen, self.main)
         self._handle_stop_signals(True)
 
     def main_screen_ready(self) -> None:
@@ -226,8 +232,12 @@ class MydiaApp(App[None]):
             has_indexers=bool(self.config.enabled_indexers),
         )
         self.main.status.set_monitor(None, enabled=self.monitor_factory is not None)
-        self.call_after_refresh(self.start_monitor)  # after the first screen is drawn
+        self.call_after_refresh(self._first_frame_drawn)
         self.set_interval(CHANGE_POLL_SECONDS, self._look_for_changes)
+
+    def _first_frame_drawn(self) -> None:
+        startup.started()  # the garbage collector runs again (held off by the entry point)
+        self.start_monitor()
 
     def on_unmount(self) -> None:
         self._monitor_stop.set()
@@ -352,12 +362,16 @@ class MydiaApp(App[None]):
         self.post_message(CoreEvent(event))
 
     def on_core_event(self, message: CoreEvent) -> None:
-        try:
-            self._apply_core_event(message.event)
-        except NoMatches:
-            pass  # the main screen's panes are gone: the app is closing while the monitor reports
+        self._apply_core_event(message.event)
 
     def _apply_core_event(self, event: events.Event) -> None:
+        """Show a core event (the monitor's, or one made of another process's changes)."""
+        try:
+            self._show_core_event(event)
+        except (NoMatches, ScreenStackError):
+            pass  # the main screen's panes are gone: the app is closing while the core reports
+
+    def _show_core_event(self, event: events.Event) -> None:
         if isinstance(event, (events.DownloadsChanged, events.LibraryChanged, events.CoreError)):
             # the core may have written history or the blocklist: a screen showing them reads
             # again (the activity and blocklist screens)

@@ -18,14 +18,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from ... import history
 from ...history import KINDS, HistoryEntry
 from ..text import cells, clean, counted, filter_tabs, fit_parts, local_minute
 from ..widgets.footer import KeysFooter
-from ..widgets.rowview import RowView
+from ..widgets.rowview import ListHeading, RowView
 from ..workers import ReportsWorkerErrors
 
 #: the kind filter's cycle ("all" first)
@@ -178,9 +178,9 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="activity"):
-            yield Static(id="activity-kinds")
-            yield Static(id="activity-header")
             self.list = ActivityList(self, id="activity-list")
+            yield ListHeading(self.list, self.tabs, id="activity-kinds")
+            yield ListHeading(self.list, self.heading, id="activity-header")
             yield self.list
             yield Input(placeholder="filter (enter: keep, escape: clear)", id="activity-filter")
         yield KeysFooter()
@@ -283,13 +283,17 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
 
     # -- bars ----------------------------------------------------------------------------------
 
+    def tabs(self, width: int) -> Text:
+        """The kinds' tabs with their counts (the empty ones left out), in ``width`` cells."""
+        return filter_tabs(CYCLE, self.counts, self.kind, width, hide_empty=True)
+
+    def heading(self, width: int) -> Text:
+        """The column headings for rows ``width`` cells wide."""
+        return cells([(HEADINGS[k], w) for k, w in layout(width).items()])
+
     def update_bars(self) -> None:
-        width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
-        kinds = filter_tabs(CYCLE, self.counts, self.kind, width, hide_empty=True)
-        self.query_one("#activity-kinds", Static).update(kinds)
-        self.query_one("#activity-header", Static).update(
-            cells([(HEADINGS[k], w) for k, w in layout(width).items()])
-        )
+        for heading in self.list.headings:
+            heading.refresh()
         box = self.query_one("#activity")
         count = len(self.ids)
         parts = ["Activity", counted(count, "event")]

@@ -17,13 +17,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ...guard import BlocklistEntry
 from ..text import cells, clean, counted, human_size, local_minute
 from ..widgets.footer import KeysFooter
-from ..widgets.rowview import RowView
+from ..widgets.rowview import ListHeading, RowView
 from ..workers import ReportsWorkerErrors
 
 
@@ -119,8 +118,8 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="blocklist"):
-            yield Static(id="blocklist-header")
             self.list = BlocklistList(self, id="blocklist-list")
+            yield ListHeading(self.list, self.heading, id="blocklist-header")
             yield self.list
         yield KeysFooter()
 
@@ -128,9 +127,6 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
         self.list.focus()
         self.update_bars()
         self.reload()
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.update_bars)
 
     # -- reading and writing (thread workers) --------------------------------------------------
 
@@ -190,14 +186,18 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
             return self.entries[self.list.cursor]
         return None
 
-    def update_bars(self) -> None:
-        width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
-        cols = layout(width)
-        self.query_one("#blocklist-header", Static).update(
-            cells(
-                [(HEADINGS[k].rjust(w) if k == "size" else HEADINGS[k], w) for k, w in cols.items()]
-            )
+    def heading(self, width: int) -> Text:
+        """The column headings for rows ``width`` cells wide."""
+        return cells(
+            [
+                (HEADINGS[k].rjust(w) if k == "size" else HEADINGS[k], w)
+                for k, w in layout(width).items()
+            ]
         )
+
+    def update_bars(self) -> None:
+        for heading in self.list.headings:
+            heading.refresh()
         box = self.query_one("#blocklist")
         count = len(self.entries)
         box.border_title = f"Blocklist · {counted(count, 'release')}"

@@ -14,7 +14,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ... import views
@@ -23,7 +22,7 @@ from ...views import STATE_GROUPS, DownloadLine, state_group_counts
 from ..messages import DownloadsRead
 from ..text import bar, cells, clean, counted, filter_tabs, human_eta, human_rate, human_size
 from ..workers import ReportsWorkerErrors
-from .rowview import RowView
+from .rowview import ListHeading, RowView
 
 STATE_STYLE = {
     "claimed": "dim",
@@ -44,6 +43,8 @@ STATE_STYLE = {
     "removed": "dim strike",
 }
 GROUPS = tuple(STATE_GROUPS)
+#: the downloads whose names are read before the first frame (more than a screenful)
+FIRST_ROWS = 100
 
 
 HEADINGS = {
@@ -565,19 +566,20 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         self.border_title = "Downloads"
 
     def compose(self) -> ComposeResult:
-        yield Static(id="downloads-states")
-        yield Static(id="downloads-header")
         self.list = DownloadsList(self, id="downloads-list")
+        yield ListHeading(self.list, self.tabs, id="downloads-states")
+        yield ListHeading(self.list, self.heading, id="downloads-header")
         yield self.list
 
     def on_mount(self) -> None:
         self.update_bars()
         # the first read is made here (a few indexed reads), so the first paint shows the queue
-        # without waiting for a worker thread; later reads run in workers
-        self._read(self._read_queue(frozenset(), self.include_finished))
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.update_bars)
+        # without waiting for a worker thread: every download's state (the tabs' counts) and
+        # the names of the newest (the first screenful); the others' names follow in a worker
+        # once the first frame is drawn. Later reads run in workers
+        self._read(self._read_queue(frozenset(), self.include_finished, newest=FIRST_ROWS))
+        if len(self.lines) < self.counts["all"]:
+            self.call_after_refresh(self.refresh_queue)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -592,10 +594,18 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
             self.post_message(message)
 
     @staticmethod
-    def _read_queue(known: frozenset[tuple[str, int]], include_finished: bool) -> DownloadsRead:
+    def _read_queue(
+        known: frozenset[tuple[str, int]], include_finished: bool, *, newest: int | None = None
+    ) -> DownloadsRead:
+        """The queue's stats, and the lines of the downloads not in ``known`` ((info-hash,
+        download id) pairs); with ``newest``, the lines of only that many of them, the newest
+        (the next read brings the others)."""
         stats = views.download_stats(include_finished=include_finished)
         new = [(h, i) for h, (i, _) in stats.items() if (h, i) not in known]
-        if not known:  # the first read: the whole queue in two queries
+        if newest is not None:
+            new = sorted(new, key=lambda pair: pair[1], reverse=True)[:newest]
+            labels = views.download_labels([i for _, i in new]) if new else {}
+        elif not known:  # the first read: the whole queue in two queries
             labels = views.download_labels(include_finished=include_finished)
         else:
             labels = views.download_labels([i for _, i in new]) if new else {}
@@ -625,7 +635,8 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
             del lines[info_hash]
             reorder = True
         if reorder:
-            self.counts = state_group_counts(line.stats.state for line in lines.values())
+            # every download read, those whose names are not read yet too
+            self.counts = state_group_counts(stats.state for _, stats in message.stats.values())
             self.order = sorted(lines, key=lambda h: lines[h].id, reverse=True)
             self.rebuild()
         else:
@@ -654,17 +665,22 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         self.list.rows_changed(keep_cursor=index)
         self.update_bars()
 
+    def tabs(self, width: int) -> Text:
+        """The state filter's tabs with their counts, in ``width`` cells."""
+        return filter_tabs(GROUPS, self.counts, self.group, width)
+
+    def heading(self, width: int) -> Text:
+        """The column headings for rows ``width`` cells wide."""
+        return cells(
+            [
+                (HEADINGS[k].rjust(w) if k in RIGHT else HEADINGS[k], w)
+                for k, w in layout(width).items()
+            ]
+        )
+
     def update_bars(self) -> None:
-        width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
-        self.query_one("#downloads-states", Static).update(
-            filter_tabs(GROUPS, self.counts, self.group, width)
-        )
-        cols = layout(width)
-        self.query_one("#downloads-header", Static).update(
-            cells(
-                [(HEADINGS[k].rjust(w) if k in RIGHT else HEADINGS[k], w) for k, w in cols.items()]
-            )
-        )
+        for heading in self.list.headings:
+            heading.refresh()
         shown = "with finished" if self.include_finished else "active"
         self.border_title = f"Downloads · {self.counts['all']:,} {shown}"
         marked = f" · {len(self.marks):,} marked" if self.marks else ""

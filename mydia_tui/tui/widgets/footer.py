@@ -1,43 +1,189 @@
-"""The footer of key hints, which never shows a hint cut in the middle of a word."""
+"""The footer of key hints: one line drawn for the width it has, never a hint cut mid-word."""
 
 from __future__ import annotations
 
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+from textual.widget import Widget
 
 
-class KeysFooter(Footer):
-    """Textual's footer, but the hints that do not fit whole are hidden (from the last) rather
-    than cut at the edge (``f State fi``): every key is still in the help screen (``?``) and
-    the command palette, which keeps its place at the right."""
+@dataclass(frozen=True)
+class Hint:
+    """One key hint: the key as bound (``question_mark``), as shown (``?``), what it does, the
+    tooltip, and whether the action can run now (a disabled one is drawn dim)."""
+
+    key: str
+    display: str
+    description: str
+    tooltip: str
+    enabled: bool
+
+
+class KeysFooter(Widget):
+    """The screen's key hints (its active bindings with ``show=True``, one per action, in
+    binding order) and the command palette's key at the right edge, drawn as one line for the
+    width the footer has: the hints that do not fit whole are left out from the last (every
+    key is still in the help screen, ``?``, and the palette) rather than cut (``f State fi``).
+
+    One widget that renders from its width and the screen's bindings, rather than Textual's
+    footer of a widget per key laid out after a recompose: the first frame the app draws
+    already has its whole footer (bench/launch.py). A click on a hint presses its key, as
+    Textual's footer does; hovering one shows its tooltip."""
+
+    COMPONENT_CLASSES = {
+        "keys-footer--key",
+        "keys-footer--description",
+        "keys-footer--disabled",
+        "keys-footer--palette",
+    }
+
+    DEFAULT_CSS = """
+    KeysFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        link-style: none;
+        link-style-hover: none;
+        link-color-hover: $footer-key-foreground;
+        link-background-hover: $block-hover-background;
+        & > .keys-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .keys-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .keys-footer--disabled { text-style: dim; }
+        & > .keys-footer--palette { color: $foreground 20%; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        #: what the last render drew: (first cell, end cell, hint) for each hint, the palette's
+        #: key included
+        self.drawn: list[tuple[int, int, Hint]] = []
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._fit)
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
-    async def recompose(self) -> None:
-        await super().recompose()
-        self.call_after_refresh(self._fit)
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def on_resize(self) -> None:
-        for key in self._hints():
-            key.display = True
-        self.call_after_refresh(self._fit)
+    def _bindings_changed(self, screen: Screen) -> None:
+        if screen is self.screen:
+            self.refresh()
 
-    def _hints(self) -> list[FooterKey]:
-        return [
-            child
-            for child in self.children
-            if isinstance(child, FooterKey) and not child.has_class("-command-palette")
-        ]
+    # -- what is shown -------------------------------------------------------------------------
 
-    def _fit(self) -> None:
-        if not self.is_attached:
+    def hints(self) -> tuple[list[Hint], Hint | None]:
+        """(the hints of the screen's shown bindings, the command palette's hint or None)."""
+        app = self.app
+        active = self.screen.active_bindings
+        hints: list[Hint] = []
+        actions: set[str] = set()
+        for _node, binding, enabled, tooltip in active.values():
+            if not binding.show or binding.action in actions:
+                continue
+            actions.add(binding.action)
+            hints.append(
+                Hint(
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    tooltip or binding.tooltip or binding.description,
+                    enabled,
+                )
+            )
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
+            palette = Hint(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                tooltip or binding.tooltip or binding.description,
+                enabled,
+            )
+        return hints, palette
+
+    def shown(self) -> list[Hint]:
+        """The hints the last render drew, the palette's last (what fits the width)."""
+        return [hint for _start, _end, hint in self.drawn]
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def render(self) -> Text:
+        width = self.size.width
+        hints, palette = self.hints()
+        key_style = self.get_component_rich_style("keys-footer--key", partial=True)
+        description_style = self.get_component_rich_style("keys-footer--description", partial=True)
+        dim = self.get_component_rich_style("keys-footer--disabled", partial=True)
+        edge = self.get_component_rich_style("keys-footer--palette", partial=True)
+        # the palette's key at the right edge: "▏^p palette "
+        right_width = (
+            0 if palette is None else 1 + len(palette.display) + len(palette.description) + 2
+        )
+        room = max(0, width - right_width)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        self.drawn = []
+        x = 0
+        for index, hint in enumerate(hints):
+            # " key description " as Textual's footer spaces them
+            parts = [f" {hint.display} ", f"{hint.description} " if hint.description else ""]
+            size = len(parts[0]) + len(parts[1])
+            if x + size > room:
+                break  # this hint and the ones after it are in `?` and the palette
+            self._append(line, parts, hint, index + 1, key_style, description_style, dim)
+            self.drawn.append((x, x + size, hint))
+            x += size
+        if palette is not None and width >= right_width:
+            line.append(" " * (width - right_width - x))
+            line.append("▏", edge)
+            parts = [palette.display, f" {palette.description} "]
+            self._append(line, parts, palette, 0, key_style, description_style, dim)
+            start = width - right_width + 1
+            self.drawn.append((start, width, palette))
+        return line
+
+    @staticmethod
+    def _append(
+        line: Text,
+        parts: list[str],
+        hint: Hint,
+        number: int,
+        key: Style,
+        description: Style,
+        dim: Style,
+    ) -> None:
+        """Append a hint's key and description; a click on either runs ``press(number)`` (0:
+        the palette's key)."""
+        click = Style.from_meta({"@click": f"press({number})"})
+        faded = dim if not hint.enabled else Style()
+        line.append(parts[0], key + faded + click)
+        if parts[1]:
+            line.append(parts[1], description + faded + click)
+
+    # -- the mouse -----------------------------------------------------------------------------
+
+    def action_press(self, number: int) -> None:
+        """A hint was clicked: press its key (the bell for one that cannot run now)."""
+        hints, palette = self.hints()
+        hint = palette if number == 0 else hints[number - 1] if number <= len(hints) else None
+        if hint is None:
             return
-        right = self.region.right
-        for palette in self.query(".-command-palette"):
-            right = min(right, palette.region.x)
-        hidden = False
-        for key in self._hints():
-            if hidden or key.region.right + key.styles.margin.right > right:
-                hidden = True
-                key.display = False
+        if hint.enabled:
+            self.app.simulate_key(hint.key)
+        else:
+            self.app.bell()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        under = next((h for start, end, h in self.drawn if start <= event.x < end), None)
+        self.tooltip = under.tooltip if under is not None else None

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from ... import events, library, views
@@ -32,7 +32,7 @@ from ..messages import (
 )
 from ..text import cells, clean, counted, fit_parts
 from ..workers import ReportsWorkerErrors
-from .rowview import RowView
+from .rowview import ListHeading, RowView
 
 STATUS_STYLE = {
     "on_disk": "green",
@@ -318,6 +318,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self.cutoff_ids: frozenset[int] = frozenset()
         self.filter_text = ""
         self._first_shown = threading.Event()
+        #: whether the change poll's first reading was taken (by the first load)
+        self._stamp_read = False
         #: (filter, kind, wanted) that self.view was made for
         self._shown_for: tuple[str, str, str] | None = None
         self._sorted_search: list[str] | None = None
@@ -331,8 +333,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self._scan_cancel: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="library-header")
         self.list = LibraryList(self, id="library-list")
+        yield ListHeading(self.list, self.heading, id="library-header")
         yield self.list
         yield Input(placeholder="filter titles (enter: keep, escape: clear)", id="library-filter")
 
@@ -343,8 +345,12 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
     def on_mount(self) -> None:
         self.update_titles()
         # the first screenful is read here (two indexed reads of a few milliseconds), so the
-        # first paint does not wait for a worker thread; the whole library follows in one
-        self._loaded(LibraryLoaded(views.first_entries(FIRST_PAGE), views.library_counts(), False))
+        # first paint does not wait for a worker thread; the whole library follows in one. A
+        # first page shorter than a page is the whole library: the first frame says so (no
+        # "loading…", the empty library's hint)
+        first = views.first_entries(FIRST_PAGE)
+        self._loaded(LibraryLoaded(first, views.library_counts(), len(first) < FIRST_PAGE))
+        self.call_after_refresh(self._first_shown.set)
         self.load(first_page=False)
 
     # -- loading (thread workers) --------------------------------------------------------------
@@ -363,9 +369,10 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self._first_shown.wait(1.0)
         if worker.is_cancelled:
             return
-        if not self.complete:
+        if not self._stamp_read:
             # what the database holds before the whole library is read: the app's change
             # poll compares its later readings with this one (changes by other processes)
+            self._stamp_read = True
             self.post_message(StampRead(views.change_stamp(), ()))
         entries = views.library_entries()
         if not worker.is_cancelled:  # a newer load replaced this one
@@ -587,17 +594,17 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self.update_header()
 
     def update_header(self) -> None:
-        width = self.list.scrollable_content_region.width or max(0, self.size.width - 3)
+        self.query_one("#library-header", ListHeading).refresh()
+
+    def heading(self, width: int) -> Text:
+        """The column headings for rows ``width`` cells wide (the view's columns)."""
         if self.wanted == "upcoming":
             date_w, show_w, code_w, title_w = upcoming_layout(width)
-            self.query_one("#library-header", Static).update(
-                cells([("Air date", date_w), ("Show", show_w), ("Ep.", code_w), ("Title", title_w)])
+            return cells(
+                [("Air date", date_w), ("Show", show_w), ("Ep.", code_w), ("Title", title_w)]
             )
-            return
         title_w, year_w, kind_w, status_w = layout(width)
-        self.query_one("#library-header", Static).update(
-            cells([("Title", title_w), ("Year", year_w), ("Kind", kind_w), ("Status", status_w)])
-        )
+        return cells([("Title", title_w), ("Year", year_w), ("Kind", kind_w), ("Status", status_w)])
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.update_titles)

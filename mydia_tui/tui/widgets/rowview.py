@@ -8,7 +8,7 @@ re-rendered and a row that did is re-rendered because its value (the cache key) 
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from rich.style import Style
 from rich.text import Text
@@ -19,6 +19,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 class RowView(ScrollView, can_focus=True):
@@ -72,6 +73,14 @@ class RowView(ScrollView, can_focus=True):
         self.cursor = 0
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._styles: tuple[Style, Style, Style] | None = None
+        #: the headings drawn for this view's width (see :class:`ListHeading`)
+        self.headings: list[ListHeading] = []
+
+    @property
+    def row_width(self) -> int:
+        """The width of a row in cells (the view's width less its scrollbar; 0 before the
+        first layout)."""
+        return self.scrollable_content_region.width
 
     # -- what subclasses provide ---------------------------------------------------------------
 
@@ -97,6 +106,8 @@ class RowView(ScrollView, can_focus=True):
         self.cursor = cursor
         self._scroll_cursor_into_view()
         self.refresh()
+        for heading in self.headings:  # a scrollbar may have come or gone
+            heading.refresh()
         if moved or keep_cursor is not None:
             # posted from this widget's own context: a message created while a parent's
             # handler runs has that parent as sender and would stop bubbling there
@@ -182,6 +193,8 @@ class RowView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._lines.clear()
         self._scroll_cursor_into_view()
+        for heading in self.headings:
+            heading.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -237,3 +250,37 @@ class RowView(ScrollView, can_focus=True):
             strip = Strip(segments, width).crop_extend(0, width, base)
             self._lines[key] = strip
         return strip.apply_offsets(0, index)
+
+
+class ListHeading(Widget):
+    """A line above a :class:`RowView` (its column headings, its filter's tabs) made for the
+    width of the view's rows when it is drawn: ``make(width)`` returns the line for ``width``
+    cells. Drawn from the sizes of the layout being drawn, the first frame has it right (a
+    heading set from a resize handler is one frame late, and that frame shows it made for a
+    width of 0). Call :meth:`refresh` when what ``make`` returns changed."""
+
+    DEFAULT_CSS = "ListHeading { height: 1; }"
+
+    def __init__(
+        self,
+        view: RowView,
+        make: Callable[[int], str | Text],
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.view = view
+        self.make = make
+        view.headings.append(self)
+
+    def render(self) -> Text:
+        # the view's width less its scrollbar; before the view is laid out, this line's own
+        # width less the scrollbar's column
+        width = self.view.row_width or max(0, self.size.width - 1)
+        line = self.make(width)
+        text = Text(line) if isinstance(line, str) else line
+        text.no_wrap = True
+        text.overflow = "crop"
+        text.end = ""
+        return text

@@ -1,0 +1,61 @@
+"""The real ``mydia-tui`` started in a pseudo-terminal: the first frame the terminal shows is
+the whole main screen, with the headings it keeps.
+
+The frames are read as a terminal shows them (``bench/launch.py``: the app's output fed into
+``pyte``, a frame per synchronized update). Regressions this guards: the first frame drawn
+with only the widgets changed since Textual's start-up batch (no borders, no status bar), the
+headings made for a width of 0 then redrawn, the key hints composed a frame later, and an
+empty library shown as "loading…" before its hint. Times are the benchmark's business, not
+this test's.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+import launch as terminal  # noqa: E402  (bench/launch.py)
+
+
+def library(folder: Path, items: int) -> Path:
+    """An empty library, or a generated one (bench/librarygen.py: films, shows, downloads in
+    every state), made once and kept in bench/.data."""
+    if not items:
+        return terminal.empty_db(folder)
+    return terminal.ensure_db(items, items * 4, 40)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+@pytest.mark.parametrize("items", [0, 400], ids=["empty", "400-items"])
+def test_the_first_frame_is_the_whole_main_screen(tmp_path, items, size):
+    db = library(tmp_path, items)
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    _start, frames = terminal.launch(db, config, size)
+    drawn = [(at, lines) for at, lines in frames if any(line.strip() for line in lines)]
+    assert drawn, "the app drew nothing"
+    first_at, first = drawn[0]
+    final = terminal.parts(frames[-1][1])
+    seen = terminal.parts(first)
+    shown = "\n".join(first)
+    # every part of the screen is in the first frame, each heading as the settled app has it
+    assert all(seen.values()), (seen, shown)
+    assert seen["library"] == final["library"] and seen["downloads"] == final["downloads"], shown
+    assert seen["keys"] == final["keys"], shown
+    # the tabs' groups (their counts change once the monitor finds Deluge is not there)
+    assert seen["tabs"].split()[::2] == final["tabs"].split()[::2], shown
+    # the panes' borders and titles are there (not only the widgets changed since start-up)
+    assert first[0].startswith("╭─ Library"), shown
+    assert any(line.startswith("╭─ Downloads") for line in first), shown
+    if items:
+        assert seen["rows"] == final["rows"]  # the first row, read before the first frame
+    else:
+        assert seen["rows"].startswith("the library is empty"), shown
+    # and no frame, before or after, shows a heading other than the settled one
+    _complete, _first, wrong = terminal.judge(frames)
+    assert wrong == 0
