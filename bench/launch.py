@@ -13,6 +13,9 @@ frame with a heading that differs from the settled one (a column missing, then a
 *wrong frame*. Prints, per library size, the median and spread over ``--runs`` launches of:
 the first complete and correct screen, the first frame of any kind, and the wrong frames.
 Target (issue 18): first complete screen < 400 ms at any library size, no wrong frame.
+Between the app's launches a reference app (a line of text and Textual's footer) is launched
+the same way: this machine's speed varies by a third from one minute to the next, and the
+reference's first frame, measured alongside, is the floor any Textual app pays here.
 """
 
 from __future__ import annotations
@@ -40,9 +43,9 @@ except ImportError:  # pragma: no cover - said to the person running it
 from tui import ensure_db  # noqa: E402  (bench/tui.py: the generated libraries)
 
 SETTLE_SECONDS = 1.5
-#: a terminal's repaint interval (60 Hz): what it shows of output written outside a
-#: synchronized update
-REPAINT_SECONDS = 1 / 60
+#: outside a synchronized update, output that keeps arriving with gaps shorter than this is
+#: one write (a frame reaches the pseudo-terminal in pieces of a few KiB, microseconds apart)
+WRITE_GAP_SECONDS = 0.003
 SYNC_BEGIN, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
 SYNC_QUERY = b"\x1b[?2026$p"  # DECRQM: does the terminal apply a frame at once?
 
@@ -55,11 +58,32 @@ def empty_db(folder: Path) -> Path:
     return path
 
 
+#: the reference: the least a Textual app does (a line of text and the footer), launched the
+#: same way; its first frame says how fast this machine is at the moment
+REFERENCE_APP = """
+from textual.app import App
+from textual.widgets import Footer, Static
+
+class Reference(App):
+    def compose(self):
+        yield Static("reference app")
+        yield Footer()
+
+Reference().run()
+"""
+
+
 def launch(
-    db: Path, config: Path, size: tuple[int, int]
+    db: Path,
+    config: Path,
+    size: tuple[int, int],
+    write_gap: float = WRITE_GAP_SECONDS,
+    command: list[str] | None = None,
 ) -> tuple[float, list[tuple[float, list[str]]]]:
     """Run the app once; the frames it drew (seconds since the launch, the screen's lines)
-    until it settled, then quit it with ``q``."""
+    until it settled, then quit it with ``q``. ``write_gap`` (seconds): outside synchronized
+    output, chunks closer than this are one frame. ``command``: another program to run
+    instead (the reference app)."""
     cols, rows = size
     screen = pyte.Screen(cols, rows)
     stream = pyte.ByteStream(screen)
@@ -82,7 +106,7 @@ def launch(
     }
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mydia_tui", "--config", str(config), "--db", str(db)],
+        command or [sys.executable, "-m", "mydia_tui", "--config", str(config), "--db", str(db)],
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -102,39 +126,49 @@ def launch(
             frames.append((now - start, lines))
             last_change = now
 
+    def burst() -> list[tuple[float, bytes]]:
+        """The output that has arrived, each piece with its arrival time, read before any is
+        parsed (parsing takes the emulator tens of milliseconds per frame: what arrives
+        meanwhile must not be timed late): the pieces that keep coming less than
+        ``write_gap`` apart."""
+        pieces: list[tuple[float, bytes]] = []
+        while select.select([master], [], [], write_gap if pieces else 0.05)[0]:
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            pieces.append((time.perf_counter(), chunk))
+            if SYNC_QUERY in chunk:
+                # answer as a terminal with synchronized output does (kitty, WezTerm, foot,
+                # iTerm2, Windows Terminal): "supported, currently off"; Textual then wraps
+                # each frame in it
+                os.write(master, b"\x1b[?2026;2$y")
+        return pieces
+
     while time.perf_counter() - last_change < SETTLE_SECONDS:
-        ready, _, _ = select.select([master], [], [], 0.05)
-        if not ready:
+        pieces = burst()
+        if not pieces:
             if time.perf_counter() - start > 60:
                 break
             continue
-        try:
-            chunk = os.read(master, 1 << 16)
-        except OSError:
-            break
-        if not chunk:
-            break
-        now = time.perf_counter()
-        if SYNC_QUERY in chunk:
-            # answer as a terminal with synchronized output does (kitty, WezTerm, foot,
-            # iTerm2, Windows Terminal): "supported, currently off"; Textual then wraps
-            # each frame in it
-            os.write(master, b"\x1b[?2026;2$y")
         # a frame is what the terminal shows at the end of a synchronized update (DEC mode
         # 2026, which Textual wraps each frame in once the terminal has said it has it, and
-        # which terminals apply at once), or, outside one, what has arrived when it repaints:
-        # output that keeps coming within a repaint interval (1/60 s) is one frame, seen when
-        # it stops. A frame split over several reads is not seen half-drawn
-        for piece in re.split(rb"(\x1b\[\?2026[hl])", chunk):
-            if piece == SYNC_BEGIN:
-                in_sync = True
-            elif piece == SYNC_END:
-                in_sync = False
-                take(now)
-            elif piece:
-                stream.feed(piece)
-        if not in_sync and not select.select([master], [], [], REPAINT_SECONDS)[0]:
-            take(now)
+        # which terminals apply at once), or, outside one, at the end of a write (the pieces
+        # of one write arrive less than `write_gap` apart; a terminal reads what is there
+        # before it repaints). A frame split over several reads is not seen half-drawn
+        for now, chunk in pieces:
+            for piece in re.split(rb"(\x1b\[\?2026[hl])", chunk):
+                if piece == SYNC_BEGIN:
+                    in_sync = True
+                elif piece == SYNC_END:
+                    in_sync = False
+                    take(now)
+                elif piece:
+                    stream.feed(piece)
+        if not in_sync:
+            take(pieces[-1][0])
     os.write(master, b"q")
     try:
         proc.wait(timeout=15)
@@ -202,15 +236,22 @@ def main() -> None:
         folder = Path(tmp)
         config = folder / "config.toml"
         config.write_text("")
+        script = folder / "reference.py"
+        script.write_text(REFERENCE_APP)
+        reference = [sys.executable, str(script)]
         for items in args.items:
             if items:
                 db = ensure_db(items, items * 4, 2_000)
             else:
                 db = empty_db(folder)
-            firsts, completes, wrongs = [], [], []
+            firsts, completes, wrongs, references = [], [], [], []
             launch(db, config, (cols, rows))  # not counted: writes the bytecode, warms the caches
             for _ in range(args.runs):
                 _, frames = launch(db, config, (cols, rows))
+                _, seen = launch(db, config, (cols, rows), command=reference)
+                drawn = [at for at, lines in seen if any("reference app" in line for line in lines)]
+                if drawn:
+                    references.append(drawn[0])
                 complete, first, wrong = judge(frames)
                 if first is not None:
                     firsts.append(first)
@@ -224,6 +265,11 @@ def main() -> None:
                     f"(min {min(completes) * 1000:.0f}, max {max(completes) * 1000:.0f}); "
                     f"first frame median {statistics.median(firsts) * 1000:5.0f} ms; "
                     f"wrong frames {sum(wrongs)} in {args.runs} launches   (target < 400 ms, 0)"
+                )
+            if references:
+                print(
+                    f"{'':>14}  reference (a Textual app of one line and a footer, launched "
+                    f"between them): first frame median {statistics.median(references) * 1000:5.0f} ms"
                 )
             else:
                 print(f"{label:>14}: never a complete screen in {args.runs} launches")

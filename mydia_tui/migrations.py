@@ -12,7 +12,7 @@ Adding a step: bump :data:`LATEST`, write ``_to_N(db, migrator)`` and register i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import (
     BigIntegerField,
@@ -23,11 +23,13 @@ from peewee import (
     PostgresqlDatabase,
     TextField,
 )
-from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from .errors import DatabaseError
 from .identity.titles import key_words
 from .models import ALL_MODELS, Meta
+
+if TYPE_CHECKING:  # loaded only when a schema changes (playhouse.migrate brings its dialects)
+    from playhouse.migrate import SchemaMigrator
 
 LATEST = 7
 SCHEMA_KEY = "schema_version"
@@ -48,6 +50,8 @@ def _set_version(db: Database, version: int) -> None:
 
 
 def _migrator(db: Database) -> SchemaMigrator:
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
     if isinstance(db, PostgresqlDatabase):
         return PostgresqlMigrator(db)
     return SqliteMigrator(db)
@@ -73,6 +77,8 @@ def migrate(db: Database, write_transaction: Callable[[Database], Any]) -> int:
                 f"the database was made by a newer mydia-tui (schema {version}; this version "
                 f"knows up to {LATEST}): upgrade mydia-tui"
             )
+        if version == LATEST:
+            return LATEST
         migrator = _migrator(db)
         for target in range(version + 1, LATEST + 1):
             STEPS[target](db, migrator)
