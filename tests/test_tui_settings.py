@@ -370,3 +370,58 @@ async def test_an_indexer_urls_secret_parameters_are_masked_and_kept_when_saved(
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.config.monitor.rss_interval == 1200.0)
     assert load_config(path).indexers[0].url == url
+
+
+def banner(screen: SettingsScreen) -> str:
+    return str(screen.query_one("#settings-status").render())
+
+
+async def test_a_tests_refusal_is_not_called_a_save_and_a_later_success_clears_the_banner(
+    db, linked_config, deluged, torznab
+):
+    """ctrl+t / ctrl+r with a value the validation refuses: the banner says the test was not
+    run (nothing was being saved); once the values pass, the stale refusal leaves the banner.
+    A refused save followed by a successful save: the banner says saved, nothing else."""
+    _real, link = linked_config
+    daemon = deluged.config()
+    fake = torznab.add("loop")
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            result = screen.query_one("#deluge-test")
+            await type_into(pilot, "deluge-port", "0")
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: "not tested" in str(result.render()))
+            await wait_until(pilot, lambda: "port" in banner(screen), what="the banner")
+            assert "not saved" not in banner(screen)
+            assert banner(screen).startswith("not tested: ")
+            assert "key 'port' must be between 1 and 65535" in banner(screen)
+            await type_into(pilot, "deluge-port", str(daemon.port))
+            await type_into(pilot, "deluge-username", daemon.username)
+            await type_into(pilot, "deluge-password", daemon.password)
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: "at 127.0.0.1" in str(result.render()))
+            assert "must be between" not in banner(screen)
+            # the indexer: a refused URL, then one that answers with an error (HTTP 404)
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-0-name"), what="the group")
+            await pilot.press(*"loop")
+            await type_into(pilot, "indexers-0-url", "ftp://127.0.0.1/x")
+            tested = screen.query_one("#indexers-0-test")
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: "not tested" in str(tested.render()))
+            await wait_until(pilot, lambda: "http://" in banner(screen), what="the banner")
+            assert banner(screen).startswith("not tested: ") and "not saved" not in banner(screen)
+            await type_into(pilot, "indexers-0-url", f"{fake.server.base}/nowhere")
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: "404" in str(tested.render()), what="the 404")
+            assert "http://" not in banner(screen) and "not tested" not in banner(screen)
+            # a refused save, then a save that succeeds: only "saved" remains
+            await type_into(pilot, "indexers-0-url", "ftp://127.0.0.1/x")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: "not saved" in banner(screen), what="refused")
+            await type_into(pilot, "indexers-0-url", fake.url)
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: len(app.config.indexers) == 1, what="saved")
+            await wait_until(pilot, lambda: "saved to" in banner(screen), what="the banner")
+            assert "not saved" not in banner(screen) and "http://" not in banner(screen)

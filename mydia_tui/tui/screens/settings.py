@@ -98,6 +98,8 @@ PROFILE_FIELDS = (
 #: the keys an indexer added on the screen always writes, whatever their value
 _NEW_INDEXER_KEYS = ("name", "url")
 _MAPPING_ARROW = "->"
+#: the status line when nothing was saved or refused yet
+_READY = "Settings · ctrl+s saves and applies · escape closes without saving"
 
 
 class Tested(Message):
@@ -118,11 +120,13 @@ class Saved(Message):
 
 
 class Refused(Message):
-    """The validation refused a value: nothing was written."""
+    """The validation refused a value: nothing was written (``during`` a save), or nothing was
+    tried (``during`` a test)."""
 
-    def __init__(self, error: ConfigError) -> None:
+    def __init__(self, error: ConfigError, during: Literal["save", "test"] = "save") -> None:
         super().__init__()
         self.error = error
+        self.during = during
 
 
 def _widget_id(path: KeyPath) -> str:
@@ -284,10 +288,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         current = self._current()
-        yield Static(
-            "Settings · ctrl+s saves and applies · escape closes without saving",
-            id="settings-status",
-        )
+        yield Static(_READY, id="settings-status")
         with VerticalScroll(id="settings-form"):
             with Vertical(id="deluge-section", classes="section") as deluge:
                 deluge.border_title = "Deluge"
@@ -448,11 +449,13 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         ]
         return secrets_of(self.app.config) + [t for t in typed if t]  # type: ignore[attr-defined]
 
-    def _show_error(self, error: ConfigError) -> None:
-        """The validation's words beside the field it names (else in the status line)."""
+    def _show_error(self, error: ConfigError, during: Literal["save", "test"] = "save") -> None:
+        """The validation's words in the status line ("not saved: ..." or "not tested: ...",
+        after what was asked) and beside the field it names."""
         secrets = self._secrets()
         message = redact_text(str(error), secrets)
-        self._status(Text(f"not saved: {message}", style="bold red"))
+        outcome = "not saved" if during == "save" else "not tested"
+        self._status(Text(f"{outcome}: {message}", style="bold red"))
         path = _key_path(error.key or "")
         if path[:2] == ("quality", "profiles") and path[-1] in ("cutoff", "qualities"):
             path = ("quality", str(path[-1]))  # the default profile's fields
@@ -480,7 +483,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 check_quality,
             )
         except ConfigError as exc:
-            self.post_message(Refused(exc))
+            self.post_message(Refused(exc, during="test"))
             return None
 
     # -- saving --------------------------------------------------------------------------------
@@ -505,7 +508,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
-        self._show_error(message.error)
+        self._show_error(message.error, message.during)
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
@@ -518,8 +521,14 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     # -- testing -------------------------------------------------------------------------------
 
-    def action_test_deluge(self) -> None:
+    def _start_test(self) -> None:
+        """A test starts: the refusals of an earlier save or test leave the form (this test's
+        own, if any, come back with its answer)."""
         self._clear_errors()
+        self._status(_READY)
+
+    def action_test_deluge(self) -> None:
+        self._start_test()
         self._show_test("deluge-test", "connecting…", None)
         self._test_deluge(self.changes())
 
@@ -563,7 +572,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         if index is None:
             self._status("no indexer to test: ctrl+n adds one")
             return
-        self._clear_errors()
+        self._start_test()
         target = f"indexers-{index}-test"
         self._show_test(target, "asking for its capabilities…", None)
         self._test_indexer(self.changes(), index, target)
