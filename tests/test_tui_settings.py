@@ -425,3 +425,21 @@ async def test_a_tests_refusal_is_not_called_a_save_and_a_later_success_clears_t
             await wait_until(pilot, lambda: len(app.config.indexers) == 1, what="saved")
             await wait_until(pilot, lambda: "saved to" in banner(screen), what="the banner")
             assert "not saved" not in banner(screen) and "http://" not in banner(screen)
+
+
+async def test_an_interval_out_of_range_names_the_range_in_people_units(db, linked_config):
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            for typed in ("0", "99999999999999999999999"):
+                await type_into(pilot, "monitor-search_interval", typed)
+                await pilot.press("ctrl+s")
+                await wait_until(
+                    pilot, lambda: field_error(screen, "monitor-search_interval"), what="error"
+                )
+                assert field_error(screen, "monitor-search_interval") == (
+                    "must be more than 0 s and at most 30 days"
+                )
+    assert real.read_bytes() == before
