@@ -11,6 +11,7 @@ Secrets (the Deluge password, indexer API keys) are redacted by :func:`redacted`
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import logging
 import math
 import os
@@ -56,6 +57,30 @@ class PathMapping:
         _check_folder(self.local, where, "local")
         for key in ("remote", "local"):
             _check_text(getattr(self, key), where, key)
+
+
+#: one label of a host name (RFC 1123 section 2.1): letters, digits and hyphens, 1 to 63 of
+#: them, neither first nor last a hyphen
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def _is_host(host: str) -> bool:
+    """Whether ``host`` is an IPv4 or IPv6 address (``ipaddress``; without brackets or a
+    port) or a host name as RFC 1123 has it: at most 253 characters, dot-separated labels
+    (:data:`_HOST_LABEL`), a final dot allowed, the last label not all digits (``999.1.1.1``
+    is a mistyped address, not a name)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    name = host.removesuffix(".")
+    labels = name.split(".")
+    return (
+        0 < len(name) <= 253
+        and all(_HOST_LABEL.fullmatch(label) for label in labels)
+        and not labels[-1].isdigit()
+    )
 
 
 def _path_parts(path: str) -> list[str]:
@@ -129,6 +154,12 @@ class DelugeConfig:
         _check(bool(self.host.strip()), where, "host", "must not be empty")
         for key in ("host", "username", "movies_location", "shows_location", "label"):
             _check_text(getattr(self, key), where, key)
+        _check(
+            _is_host(self.host),
+            where,
+            "host",
+            f"must be a host name (letters, digits, '-' and '.') or an IP address, not {self.host!r}",
+        )
 
 
 @dataclass(frozen=True)

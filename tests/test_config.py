@@ -281,3 +281,40 @@ def test_a_duration_inside_its_range_is_accepted(tmp_path, value):
     path = tmp_path / "config.toml"
     path.write_text(f"[monitor]\nsearch_interval = {value}\n")
     assert load_config(path).monitor.search_interval == float(value)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "localhost", "seedbox.example.com", "nas-1", "deluge.lan.", "::1", "fe80::1"],
+)
+def test_a_deluge_host_name_or_ip_address_is_accepted(tmp_path, host):
+    path = tmp_path / "config.toml"
+    path.write_text(f'[deluge]\nhost = "{host}"\n')
+    assert load_config(path).deluge.host == host
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        ", Bluray-2160p",  # a slip of focus (breaker 5)
+        "http://127.0.0.1",
+        "127.0.0.1:58846",
+        "seed box",
+        "-nas",
+        "nas-",
+        "a..b",
+        "999.1.1.1",
+        "[::1]",
+        "x" * 64 + ".example",
+    ],
+)
+def test_a_deluge_host_that_is_neither_a_host_name_nor_an_ip_address_is_refused(tmp_path, host):
+    path = tmp_path / "config.toml"
+    path.write_text(f'[deluge]\nhost = "{host}"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.key == "deluge.host"
+    assert info.value.problem == (
+        f"must be a host name (letters, digits, '-' and '.') or an IP address, not {host!r}"
+    )
+    assert len(str(info.value).splitlines()) == 1

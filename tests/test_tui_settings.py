@@ -443,3 +443,22 @@ async def test_an_interval_out_of_range_names_the_range_in_people_units(db, link
                     "must be more than 0 s and at most 30 days"
                 )
     assert real.read_bytes() == before
+
+
+async def test_a_deluge_host_that_is_not_a_host_is_refused_beside_its_field(db, linked_config):
+    """A slip of focus types ", Bluray-2160p" into the host: refused where it was typed,
+    nothing written."""
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            await type_into(pilot, "deluge-host", ", Bluray-2160p")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: field_error(screen, "deluge-host"), what="the error")
+            assert field_error(screen, "deluge-host") == (
+                "must be a host name (letters, digits, '-' and '.') or an IP address, "
+                "not ', Bluray-2160p'"
+            )
+            assert app.config.deluge.host == "127.0.0.1"
+    assert real.read_bytes() == before
