@@ -462,3 +462,30 @@ async def test_a_deluge_host_that_is_not_a_host_is_refused_beside_its_field(db, 
             )
             assert app.config.deluge.host == "127.0.0.1"
     assert real.read_bytes() == before
+
+
+async def test_a_library_folder_that_does_not_exist_is_saved_with_a_warning(db, linked_config):
+    """It may be a disk not mounted yet: it is saved (and becomes a library folder), and the
+    banner says it does not exist; an existing folder saved later gets no such warning."""
+    real, link = linked_config
+    absent = real.parent.parent / "nonexistent" / "films"
+    present = real.parent.parent / "films"
+    present.mkdir()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            screen.query_one("#library-movies").focus()
+            await pilot.press(*str(absent))
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.library.movies == (str(absent),))
+            await wait_until(pilot, lambda: "saved" in banner(screen), what="the banner")
+            assert banner(screen) == (
+                f"saved to {link} and applied; {absent} does not exist yet (not mounted?)"
+            )
+            screen.query_one("#library-movies").focus()
+            await pilot.press("home", "ctrl+k", *str(present))  # the one line, typed over
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.library.movies == (str(present),))
+            await wait_until(pilot, lambda: "saved" in banner(screen), what="the banner")
+            assert banner(screen) == f"saved to {link} and applied"
+    assert load_config(link).library.movies == (str(present),)

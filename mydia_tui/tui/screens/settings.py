@@ -44,6 +44,7 @@ from ...config import (
     unredact_parameters,
 )
 from ...releases.quality import all_profiles, check_quality
+from ...scanning.folders import missing_folders
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
 
@@ -113,10 +114,14 @@ class Tested(Message):
 
 
 class Saved(Message):
-    def __init__(self, config: Config, path: Path) -> None:
+    """The configuration saved to ``path``; ``missing``: its library folders that do not exist
+    on this machine (saved all the same: a disk may not be mounted yet)."""
+
+    def __init__(self, config: Config, path: Path, missing: list[str]) -> None:
         super().__init__()
         self.config = config
         self.path = path
+        self.missing = missing
 
 
 class Refused(Message):
@@ -504,7 +509,8 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         except ConfigError as exc:
             self.post_message(Refused(exc))
             return
-        self.post_message(Saved(config, path))
+        library = config.library
+        self.post_message(Saved(config, path, missing_folders(library.movies + library.shows)))
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
@@ -517,7 +523,13 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         app.run_worker(
             app.apply_config(message.config, previous), group="settings-apply", exit_on_error=False
         )
-        self._status(Text(f"saved to {message.path} and applied", style="green"))
+        saved = f"saved to {message.path} and applied"
+        if not message.missing:
+            self._status(Text(saved, style="green"))
+            return
+        folders = ", ".join(message.missing)
+        exist = "does not exist" if len(message.missing) == 1 else "do not exist"
+        self._status(Text(f"{saved}; {folders} {exist} yet (not mounted?)", style="bold yellow"))
 
     # -- testing -------------------------------------------------------------------------------
 
