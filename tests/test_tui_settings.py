@@ -489,3 +489,34 @@ async def test_a_library_folder_that_does_not_exist_is_saved_with_a_warning(db, 
             await wait_until(pilot, lambda: "saved" in banner(screen), what="the banner")
             assert banner(screen) == f"saved to {link} and applied"
     assert load_config(link).library.movies == (str(present),)
+
+
+async def test_a_path_mapping_without_its_arrow_says_how_to_write_one(db, linked_config):
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            screen.query_one("#deluge-path_mappings").focus()
+            await pilot.press(*"abc")
+            await pilot.press("ctrl+s")
+            await wait_until(
+                pilot, lambda: field_error(screen, "deluge-path_mappings"), what="the error"
+            )
+            assert field_error(screen, "deluge-path_mappings") == (
+                "use remote -> local, one per line, not 'abc'"
+            )
+            assert banner(screen).startswith("not saved: ")
+            assert "use remote -> local" in banner(screen)
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: banner(screen).startswith("not tested: "))
+            assert field_error(screen, "deluge-path_mappings") == (
+                "use remote -> local, one per line, not 'abc'"
+            )
+            # written as the hint says, it is saved
+            await pilot.press("ctrl+a", "ctrl+k", *"/downloads -> /srv/downloads")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.deluge.path_mappings, what="saved")
+    (mapping,) = load_config(link).deluge.path_mappings
+    assert (mapping.remote, mapping.local) == ("/downloads", "/srv/downloads")
+    assert real.read_bytes() != before

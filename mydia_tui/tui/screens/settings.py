@@ -99,6 +99,7 @@ PROFILE_FIELDS = (
 #: the keys an indexer added on the screen always writes, whatever their value
 _NEW_INDEXER_KEYS = ("name", "url")
 _MAPPING_ARROW = "->"
+_NOT_TESTED = "not tested: a value is refused"
 #: the status line when nothing was saved or refused yet
 _READY = "Settings · ctrl+s saves and applies · escape closes without saving"
 
@@ -132,6 +133,16 @@ class Refused(Message):
         super().__init__()
         self.error = error
         self.during = during
+
+
+class _Unreadable(ValueError):
+    """What was typed cannot be read as its field holds it (a mapping without its arrow);
+    the text says how to write it."""
+
+
+def _dotted(path: KeyPath) -> str:
+    """``("indexers", 1, "url")`` -> ``"indexers[1].url"`` (a :class:`ConfigError`'s key)."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
 def _widget_id(path: KeyPath) -> str:
@@ -190,7 +201,9 @@ def _read(field: Field, widget: Widget) -> Any:
             return lines
         mappings = []
         for line in lines:
-            remote, _arrow, local = line.partition(_MAPPING_ARROW)
+            remote, arrow, local = line.partition(_MAPPING_ARROW)
+            if not arrow:
+                raise _Unreadable(f"use remote {_MAPPING_ARROW} local, one per line, not {line!r}")
             mappings.append({"remote": remote.strip(), "local": local.strip()})
         return mappings
     assert isinstance(widget, Input)
@@ -384,12 +397,18 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     def changes(self) -> dict[KeyPath, Any]:
         """What the form changes in the running configuration, as :func:`save_config` takes
-        it: only the values that differ, an added indexer as a whole table."""
+        it: only the values that differ, an added indexer as a whole table. Raises
+        :class:`ConfigError` (its key and problem) for text that cannot be read as its field
+        holds it (a path mapping without ``->``)."""
         current = self._current()
         out: dict[KeyPath, Any] = {}
         added: dict[int, dict[str, Any]] = {}
         for path, field in self._fields.items():
-            new = _read(field, self.query_one(f"#{_widget_id(path)}"))
+            try:
+                new = _read(field, self.query_one(f"#{_widget_id(path)}"))
+            except _Unreadable as exc:
+                key = _dotted(path)
+                raise ConfigError(f"{key}: {exc}", key=key, problem=str(exc)) from None
             if path[0] == "indexers":
                 index = path[1]
                 assert isinstance(index, int)
@@ -493,9 +512,19 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     # -- saving --------------------------------------------------------------------------------
 
+    def _read_form(self, during: Literal["save", "test"]) -> dict[KeyPath, Any] | None:
+        """:meth:`changes`, or None when the form cannot be read (shown as a refusal)."""
+        try:
+            return self.changes()
+        except ConfigError as exc:
+            self._show_error(exc, during)
+            return None
+
     def action_save(self) -> None:
         self._clear_errors()
-        changes = self.changes()
+        changes = self._read_form("save")
+        if changes is None:
+            return
         if not changes:
             self._status("nothing changed")
             return
@@ -541,8 +570,12 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_test_deluge(self) -> None:
         self._start_test()
+        changes = self._read_form("test")
+        if changes is None:
+            self._show_test("deluge-test", _NOT_TESTED, False)
+            return
         self._show_test("deluge-test", "connecting…", None)
-        self._test_deluge(self.changes())
+        self._test_deluge(changes)
 
     @work(thread=True, exclusive=True, group="settings-test", exit_on_error=False)
     def _test_deluge(self, changes: dict[KeyPath, Any]) -> None:
@@ -550,7 +583,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
         candidate = self._candidate(changes)
         if candidate is None:
-            self.post_message(Tested("deluge-test", "not tested: a value is refused", False))
+            self.post_message(Tested("deluge-test", _NOT_TESTED, False))
             return
         deluge = candidate.deluge
         secrets = secrets_of(candidate)
@@ -586,8 +619,12 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             return
         self._start_test()
         target = f"indexers-{index}-test"
+        changes = self._read_form("test")
+        if changes is None:
+            self._show_test(target, _NOT_TESTED, False)
+            return
         self._show_test(target, "asking for its capabilities…", None)
-        self._test_indexer(self.changes(), index, target)
+        self._test_indexer(changes, index, target)
 
     @work(thread=True, group="settings-test", exit_on_error=False)
     def _test_indexer(self, changes: dict[KeyPath, Any], index: int, target: str) -> None:
@@ -596,7 +633,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
         candidate = self._candidate(changes)
         if candidate is None:
-            self.post_message(Tested(target, "not tested: a value is refused", False))
+            self.post_message(Tested(target, _NOT_TESTED, False))
             return
         secrets = secrets_of(candidate)
         try:
