@@ -31,6 +31,8 @@ class DelugeHealth:
     host: str = ""
     offline_since: dt.datetime | None = None
     error: str = ""
+    #: the daemon answered but refused the login (user or password)
+    login_refused: bool = False
 
 
 @dataclass(frozen=True)

@@ -520,3 +520,30 @@ async def test_a_path_mapping_without_its_arrow_says_how_to_write_one(db, linked
     (mapping,) = load_config(link).deluge.path_mappings
     assert (mapping.remote, mapping.local) == ("/downloads", "/srv/downloads")
     assert real.read_bytes() != before
+
+
+async def test_a_refused_login_is_named_in_the_status_bar_not_called_offline(
+    db, linked_config, deluged
+):
+    """A wrong Deluge password saved in the settings: the daemon answers but refuses the
+    login, and the status bar says so (it said "Deluge offline since ...")."""
+    _real, link = linked_config
+    daemon = deluged.config()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(160, 36)) as pilot:
+            status = app.main.status
+            await open_settings(pilot)
+            await type_into(pilot, "deluge-port", str(daemon.port))
+            await type_into(pilot, "deluge-username", daemon.username)
+            await type_into(pilot, "deluge-password", "not-the-password")
+            await pilot.press("ctrl+s")
+            await wait_until(
+                pilot,
+                lambda: (
+                    status.deluge is not None and status.deluge.host.endswith(f":{daemon.port}")
+                ),
+                what="the new monitor's report",
+            )
+            text = status.deluge_text().plain
+            assert text.startswith("Deluge refused the login"), text
+            assert "offline" not in text and "not-the-password" not in text

@@ -120,6 +120,8 @@ class StatusBar(Static):
             version = f" {clean(d.version)}" if d.version else ""
             return Text(f"Deluge{version} connected", style="green")
         since = f" since {local_hhmm(d.offline_since)}" if d.offline_since else ""
+        if d.login_refused:
+            return Text(f"Deluge refused the login{since}", style="bold red")
         return Text(f"Deluge offline{since}", style="bold red")
 
     def indexers_text(self) -> Text:
