@@ -37,9 +37,13 @@ class DelugeHealth:
 
 @dataclass(frozen=True)
 class IndexerHealthSummary:
+    """The enabled indexers: ``ok`` (they answered), ``failing``, and ``unasked`` (nothing
+    recorded yet: never answered, never failed; e.g. just added)."""
+
     ok: int
     failing: int
     names_failing: tuple[str, ...] = ()
+    unasked: int = 0
 
 
 @dataclass(frozen=True)

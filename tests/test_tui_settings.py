@@ -547,3 +547,39 @@ async def test_a_refused_login_is_named_in_the_status_bar_not_called_offline(
             text = status.deluge_text().plain
             assert text.startswith("Deluge refused the login"), text
             assert "offline" not in text and "not-the-password" not in text
+
+
+async def test_an_indexer_saved_after_a_failed_test_is_not_counted_ok(
+    db, linked_config, deluged, torznab
+):
+    """Breaker 5: right after saving an indexer whose test failed (HTTP 404), the status bar
+    said "indexers 1 ok" while the health screen said it fails. An indexer that has not
+    answered yet is not counted as ok."""
+    real, link = linked_config
+    daemon = deluged.config()
+    real.write_text(
+        real.read_text()
+        + f'\n[deluge]\nport = {daemon.port}\nusername = "{daemon.username}"\n'
+        + f'password = "{daemon.password}"\n'
+    )
+    torznab.add("loop")
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(160, 36)) as pilot:
+            status = app.main.status
+            await wait_until(
+                pilot, lambda: "connected" in status.deluge_text().plain, what="connected"
+            )
+            screen = await open_settings(pilot)
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-0-name"), what="the group")
+            await pilot.press(*"nowhere")
+            await type_into(pilot, "indexers-0-url", f"{torznab.base}/nowhere")
+            tested = screen.query_one("#indexers-0-test")
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: "404" in str(tested.render()), what="the 404")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: len(app.config.indexers) == 1, what="saved")
+            await wait_until(pilot, lambda: status.indexers is not None, what="the report")
+            text = status.indexers_text().plain
+            assert "indexers 1 ok" not in text, text
+            assert text in ("indexers 0 ok, 1 not asked yet", "indexers 0 ok, 1 failing"), text
