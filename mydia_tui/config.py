@@ -11,6 +11,7 @@ Secrets (the Deluge password, indexer API keys) are redacted by :func:`redacted`
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import logging
 import math
 import os
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from . import naming, paths
 from .errors import ConfigError
 from .files import MAX_CONFIG_BYTES, UnreadableFile, read_capped
+from .units import human_duration
 from .untrusted import UNSAFE, for_terminal_lines
 
 if TYPE_CHECKING:
@@ -55,6 +57,30 @@ class PathMapping:
         _check_folder(self.local, where, "local")
         for key in ("remote", "local"):
             _check_text(getattr(self, key), where, key)
+
+
+#: one label of a host name (RFC 1123 section 2.1): letters, digits and hyphens, 1 to 63 of
+#: them, neither first nor last a hyphen
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def _is_host(host: str) -> bool:
+    """Whether ``host`` is an IPv4 or IPv6 address (``ipaddress``; without brackets or a
+    port) or a host name as RFC 1123 has it: at most 253 characters, dot-separated labels
+    (:data:`_HOST_LABEL`), a final dot allowed, the last label not all digits (``999.1.1.1``
+    is a mistyped address, not a name)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    name = host.removesuffix(".")
+    labels = name.split(".")
+    return (
+        0 < len(name) <= 253
+        and all(_HOST_LABEL.fullmatch(label) for label in labels)
+        and not labels[-1].isdigit()
+    )
 
 
 def _path_parts(path: str) -> list[str]:
@@ -124,10 +150,16 @@ class DelugeConfig:
             "path_mappings",
             "must not map one remote folder twice",
         )
-        _check(0 < self.timeout <= 300, where, "timeout", "must be between 0 and 300 seconds")
+        _seconds(self.timeout, 0, 300, where, "timeout", zero=False)
         _check(bool(self.host.strip()), where, "host", "must not be empty")
         for key in ("host", "username", "movies_location", "shows_location", "label"):
             _check_text(getattr(self, key), where, key)
+        _check(
+            _is_host(self.host),
+            where,
+            "host",
+            f"must be a host name (letters, digits, '-' and '.') or an IP address, not {self.host!r}",
+        )
 
 
 @dataclass(frozen=True)
@@ -155,8 +187,8 @@ class IndexerConfig:
             "url",
             "must start with http:// or https://",
         )
-        _check(0 < self.timeout <= 600, where, "timeout", "must be between 0 and 600 seconds")
-        _between(self.min_interval, 0, HOUR, where, "min_interval", "seconds")
+        _seconds(self.timeout, 0, 600, where, "timeout", zero=False)
+        _seconds(self.min_interval, 0, HOUR, where, "min_interval")
         _between(self.priority, 0, 1000, where, "priority")
         for i, category in enumerate(self.categories):
             _between(category, 0, 999_999, where, f"categories[{i}]")
@@ -230,8 +262,7 @@ class MonitorConfig:
             ("cooldown_max", 365 * DAY),
             ("sending_timeout", DAY),
         ):
-            _check(getattr(self, key) > 0, where, key, "must be greater than 0")
-            _between(getattr(self, key), 0, most, where, key, "seconds")
+            _seconds(getattr(self, key), 0, most, where, key, zero=False)
         for key, most in (("searches_per_show", 1_000), ("missing_polls", 1_000)):
             _between(getattr(self, key), 1, most, where, key)
         # 0: no fixed cap (the indexers' request budgets pace the backlog search)
@@ -312,7 +343,7 @@ class MetadataConfig:
             "tvmaze_url",
             "must start with http:// or https://",
         )
-        _check(0 < self.timeout <= 600, where, "timeout", "must be between 0 and 600 seconds")
+        _seconds(self.timeout, 0, 600, where, "timeout", zero=False)
 
 
 @dataclass(frozen=True)
@@ -401,6 +432,21 @@ def _between(value: float, least: float, most: float, where: str, key: str, unit
     """``value`` within ``[least, most]`` (NaN and infinities never are)."""
     shown = f" {unit}" if unit else ""
     _check(least <= value <= most, where, key, f"must be between {least:g} and {most:g}{shown}")
+
+
+def _seconds(
+    value: float, least: float, most: float, where: str, key: str, *, zero: bool = True
+) -> None:
+    """A duration in seconds within ``[least, most]`` (``zero=False``: ``least`` itself, 0, is
+    refused), the range said in people's units: "must be more than 0 s and at most 30 days".
+    The one check of every duration setting, so the command line and the settings screen
+    say the same."""
+    low, high = human_duration(least), human_duration(most)
+    if zero:
+        ok, what = least <= value <= most, f"must be between {low} and {high}"
+    else:
+        ok, what = least < value <= most, f"must be more than {low} and at most {high}"
+    _check(ok, where, key, what)
 
 
 def _check_text(value: str, where: str, key: str) -> None:

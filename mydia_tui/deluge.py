@@ -374,6 +374,8 @@ class ConnectionHealth:
     #: the last error, as a person reads it ("" when none)
     last_error: str
     where: str
+    #: the daemon answered but refused the login (user or password): not "offline"
+    login_refused: bool = False
 
     @property
     def text(self) -> str:
@@ -933,9 +935,11 @@ class DelugeClient:
         self._last_error = err
         if self._health.connected or self._failures == 1:
             log.warning("%s", err)
-            self._health = ConnectionHealth(False, "", _utcnow(), str(err), self.where)
+            since = _utcnow()
         else:  # keep "offline since" at the first failure; refresh the reason only
-            self._health = ConnectionHealth(False, "", self._health.since, str(err), self.where)
+            since = self._health.since
+        refused = isinstance(err, DelugeAuthError)
+        self._health = ConnectionHealth(False, "", since, str(err), self.where, refused)
 
     # -- error mapping -------------------------------------------------------------------------
 

@@ -133,10 +133,13 @@ def check_library(ctx) -> list[Finding]:
                 warning=True,
             )
         )
+    from .scanning.folders import missing_folders
+
     for kind, roots in (("movies", cfg.movies), ("shows", cfg.shows)):
+        missing = missing_folders(roots)
         for root in roots:
             path = Path(root)
-            if not path.is_dir():
+            if root in missing:
                 out.append(
                     Finding(
                         "library",

@@ -31,13 +31,19 @@ class DelugeHealth:
     host: str = ""
     offline_since: dt.datetime | None = None
     error: str = ""
+    #: the daemon answered but refused the login (user or password)
+    login_refused: bool = False
 
 
 @dataclass(frozen=True)
 class IndexerHealthSummary:
+    """The enabled indexers: ``ok`` (they answered), ``failing``, and ``unasked`` (nothing
+    recorded yet: never answered, never failed; e.g. just added)."""
+
     ok: int
     failing: int
     names_failing: tuple[str, ...] = ()
+    unasked: int = 0
 
 
 @dataclass(frozen=True)

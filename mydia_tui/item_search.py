@@ -50,10 +50,17 @@ def _existing(target: Target) -> dict:
 
 
 def indexer_summary(config: Config) -> IndexerHealthSummary:
+    """The enabled indexers' recorded health (:func:`health_of`): failing ones; ones that
+    answered (their caps are cached: an indexer whose server changed has none until it
+    answers again); the rest have not been asked yet, and are not counted as ok."""
     health = health_of(list(config.enabled_indexers))
     failing = tuple(h.name for h in health if not h.ok)
+    unasked = sum(1 for h in health if h.ok and h.caps_fetched_at is None)
     return IndexerHealthSummary(
-        ok=len(health) - len(failing), failing=len(failing), names_failing=failing
+        ok=len(health) - len(failing) - unasked,
+        failing=len(failing),
+        names_failing=failing,
+        unasked=unasked,
     )
 
 

@@ -34,8 +34,20 @@ from .models import Episode, MediaItem, database
 RATE_LIMIT_RETRIES = 2
 
 
+#: the command line's way round TVmaze when it cannot be asked (the TUI's form has its own)
+BY_HAND = "add the episodes by hand with --seasons 1:10,2:8"
+
+
 class MetadataError(MydiaError):
-    """TVmaze could not be asked (network down, timeout, server error, odd answer)."""
+    """TVmaze could not be asked (network down, timeout, server error, odd answer).
+
+    ``reason`` is what went wrong and what to check; the message adds the command line's
+    way round it (:data:`BY_HAND`) when ``by_hand``. A face with its own way (the TUI's
+    seasons field) shows ``reason`` with that."""
+
+    def __init__(self, reason: str, *, by_hand: bool = False) -> None:
+        super().__init__(f"{reason}, or {BY_HAND}" if by_hand else reason)
+        self.reason = reason
 
 
 class AmbiguousShow(UsageError):
@@ -127,14 +139,14 @@ class TVmazeClient:
                 response = self._client.get(path, params=params)
             except httpx.TimeoutException:
                 raise MetadataError(
-                    f"TVmaze at {self.base_url} did not answer in time: try again later, "
-                    "or add the episodes by hand with --seasons 1:10,2:8"
+                    f"TVmaze at {self.base_url} did not answer in time: try again later",
+                    by_hand=True,
                 ) from None
             except httpx.HTTPError as exc:
                 reason = str(exc) or type(exc).__name__
                 raise MetadataError(
-                    f"cannot reach TVmaze at {self.base_url} ({reason}): check the network, "
-                    "or add the episodes by hand with --seasons 1:10,2:8"
+                    f"cannot reach TVmaze at {self.base_url} ({reason}): check the network",
+                    by_hand=True,
                 ) from None
             if response.status_code == 429 and attempt < RATE_LIMIT_RETRIES:
                 try:
@@ -149,7 +161,8 @@ class TVmazeClient:
         if response.status_code >= 400:
             raise MetadataError(
                 f"TVmaze at {self.base_url} answered {response.status_code} for {path}: "
-                "try again later, or add the episodes by hand with --seasons 1:10,2:8"
+                "try again later",
+                by_hand=True,
             )
         try:
             return response.json()

@@ -1,5 +1,5 @@
-"""Sizes and rates for people: one unit family (binary, as the quality profiles' MiB limits and
-Deluge's own UIs count) for every face, the TUI and the command line alike."""
+"""Sizes, rates and durations for people: one unit family (binary, as the quality profiles' MiB
+limits and Deluge's own UIs count) for every face, the TUI and the command line alike."""
 
 from __future__ import annotations
 
@@ -26,3 +26,18 @@ def human_rate(rate: int | float | None) -> str:
     if rate is None or rate <= 0:
         return "-"
     return human_size(rate) + "/s"
+
+
+#: (seconds in the unit, its name for one, for several), largest first
+_DURATIONS = ((86400, "day", "days"), (3600, "hour", "hours"), (60, "min", "min"))
+
+
+def human_duration(seconds: float) -> str:
+    """A length of time in seconds as a person says it: ``"30 days"``, ``"1 hour"``,
+    ``"5 min"``, ``"90 s"``, ``"1.5 s"`` (the largest unit that holds it a whole number of
+    times; seconds otherwise). For limits and settings, not for counting down."""
+    for size, one, several in _DURATIONS:
+        if seconds >= size and seconds % size == 0:
+            count = int(seconds // size)
+            return f"{count} {one if count == 1 else several}"
+    return f"{seconds:g} s"

@@ -180,3 +180,28 @@ def test_history_of_an_unknown_item_says_so(cli):
     r = cli("history", "99")
     assert r.code == 1 and r.out == ""
     assert r.err.strip() == "mydia-tui: no film or show with id 99"
+
+
+def test_an_interval_out_of_range_is_refused_in_the_same_words_as_the_settings_screen(
+    cli, tmp_path
+):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[monitor]\nsearch_interval = 99999999999999999999999\n")
+    cli.config_path = cfg
+    r = cli("config", "show")
+    assert r.code == 2
+    assert "key 'search_interval' must be more than 0 s and at most 30 days" in r.err
+
+
+def test_a_deluge_host_that_is_not_a_host_is_one_line_exit_2(cli, tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[deluge]\nhost = ", Bluray-2160p"\n')
+    cli.config_path = cfg
+    r = cli("config", "show")
+    assert r.code == 2
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and str(cfg) in lines[0]
+    assert (
+        "key 'host' must be a host name (letters, digits, '-' and '.') or an IP address"
+        in (lines[0])
+    )

@@ -241,3 +241,80 @@ def test_a_new_config_file_is_created_by_save_config(tmp_path):
     cfg = save_config(path, {("deluge", "host"): "h", ("deluge", "port"): 5})
     assert (cfg.deluge.host, cfg.deluge.port) == ("h", 5) and cfg.deluge_configured
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        # 0 is refused, as are absurd values: one range, in people's units
+        ("[monitor]\nsearch_interval = 0\n", "must be more than 0 s and at most 30 days"),
+        (
+            "[monitor]\nrss_interval = 99999999999999999999999\n",
+            "must be more than 0 s and at most 30 days",
+        ),
+        ("[monitor]\npoll_interval = 7200\n", "must be more than 0 s and at most 1 hour"),
+        ("[monitor]\nstalled_after = -1\n", "must be more than 0 s and at most 365 days"),
+        ("[deluge]\ntimeout = 0\n", "must be more than 0 s and at most 5 min"),
+        (
+            "[[indexers]]\nname = 'a'\nurl = 'http://x'\nmin_interval = 3601\n",
+            "must be between 0 s and 1 hour",
+        ),
+        (
+            "[[indexers]]\nname = 'a'\nurl = 'http://x'\ntimeout = 0\n",
+            "must be more than 0 s and at most 10 min",
+        ),
+    ],
+)
+def test_a_duration_out_of_range_names_its_range_in_seconds_minutes_hours_or_days(
+    tmp_path, text, problem
+):
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.problem == problem
+    assert "e+" not in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["1.5", "0.5", "2592000"])
+def test_a_duration_inside_its_range_is_accepted(tmp_path, value):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[monitor]\nsearch_interval = {value}\n")
+    assert load_config(path).monitor.search_interval == float(value)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "localhost", "seedbox.example.com", "nas-1", "deluge.lan.", "::1", "fe80::1"],
+)
+def test_a_deluge_host_name_or_ip_address_is_accepted(tmp_path, host):
+    path = tmp_path / "config.toml"
+    path.write_text(f'[deluge]\nhost = "{host}"\n')
+    assert load_config(path).deluge.host == host
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        ", Bluray-2160p",  # a slip of focus (breaker 5)
+        "http://127.0.0.1",
+        "127.0.0.1:58846",
+        "seed box",
+        "-nas",
+        "nas-",
+        "a..b",
+        "999.1.1.1",
+        "[::1]",
+        "x" * 64 + ".example",
+    ],
+)
+def test_a_deluge_host_that_is_neither_a_host_name_nor_an_ip_address_is_refused(tmp_path, host):
+    path = tmp_path / "config.toml"
+    path.write_text(f'[deluge]\nhost = "{host}"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.key == "deluge.host"
+    assert info.value.problem == (
+        f"must be a host name (letters, digits, '-' and '.') or an IP address, not {host!r}"
+    )
+    assert len(str(info.value).splitlines()) == 1

@@ -846,6 +846,34 @@ async def test_removing_a_finished_download_offers_no_blocklist(demo):
         assert services.calls[-1] == ("remove", pane.view[imported], False, False)
 
 
+async def test_blocklisting_an_imported_download_does_not_claim_a_search(demo):
+    """An imported download holds nothing: blocklisting it searches nothing again, and the
+    question says so; an active one's question says its target is searched again."""
+    services = FakeServices()
+    app = MydiaApp(services=services)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        await pilot.press("3", "a")
+        await settle(app, pilot, lambda: pane.counts["all"] == 16)
+        states = [pane.lines[h].stats.state for h in pane.view]
+        imported = states.index("imported")
+        pane.list.move_cursor(imported)
+        await pilot.press("b")
+        assert isinstance(app.screen, ConfirmScreen)
+        question = app.screen.question
+        assert "searched again" not in question.replace("not searched again", "")
+        assert "again; it is imported: its target is not searched again." in question
+        await pilot.press("escape")
+        await settle(app, pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        active = states.index("downloading")
+        pane.list.move_cursor(active)
+        await pilot.press("b")
+        assert isinstance(app.screen, ConfirmScreen)
+        target = pane.lines[pane.view[active]].target
+        assert f"{target} is searched again for another release." in app.screen.question
+
+
 async def test_wanted_filter_shows_the_missing_then_the_cutoff_unmet(demo, tmp_path):
     from mydia_tui.library import add_movie
     from mydia_tui.models import LibraryRoot, MediaFile

@@ -77,3 +77,17 @@ async def test_activity_and_blocklist_screens_replace_each_other(demo):
         assert len(app.screen_stack) == 3  # the default screen, the main one, this one
         await pilot.press("escape")
         assert app.screen is app.main
+
+
+async def test_a_blocklist_of_one_release_says_release(demo):
+    """Breaker 5: the title said "Blocklist · 1 releases"."""
+    _ids, entries = demo
+    Blocklist.delete().where(Blocklist.id != entries[0]).execute()
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        screen = app.screen
+        assert isinstance(screen, BlocklistScreen)
+        await settle(pilot)
+        assert str(screen.query_one("#blocklist").border_title) == "Blocklist · 1 release"

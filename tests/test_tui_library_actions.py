@@ -157,6 +157,12 @@ async def test_add_a_show_by_hand_when_tvmaze_is_down(demo):
         error = screen.query_one("#form-error")
         await settle(app, pilot, lambda: "by hand" in str(error.render()))
         assert "\n" not in str(error.render()).strip()
+        # the form's own way round TVmaze, not the command line's flag
+        assert "--seasons" not in str(error.render())
+        assert str(error.render()).startswith(f"cannot reach TVmaze at http://127.0.0.1:{port}")
+        assert str(error.render()).endswith(
+            "check the network · fill in the seasons (e.g. 1:10,2:8) to add it by hand"
+        )
         # a bad spec is the core's message; a good one adds the show
         await pilot.press("tab", "tab", *"1:x", "enter")
         await settle(app, pilot, lambda: "bad season spec" in str(error.render()))

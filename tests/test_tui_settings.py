@@ -370,3 +370,216 @@ async def test_an_indexer_urls_secret_parameters_are_masked_and_kept_when_saved(
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.config.monitor.rss_interval == 1200.0)
     assert load_config(path).indexers[0].url == url
+
+
+def banner(screen: SettingsScreen) -> str:
+    return str(screen.query_one("#settings-status").render())
+
+
+async def test_a_tests_refusal_is_not_called_a_save_and_a_later_success_clears_the_banner(
+    db, linked_config, deluged, torznab
+):
+    """ctrl+t / ctrl+r with a value the validation refuses: the banner says the test was not
+    run (nothing was being saved); once the values pass, the stale refusal leaves the banner.
+    A refused save followed by a successful save: the banner says saved, nothing else."""
+    _real, link = linked_config
+    daemon = deluged.config()
+    fake = torznab.add("loop")
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            result = screen.query_one("#deluge-test")
+            await type_into(pilot, "deluge-port", "0")
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: "not tested" in str(result.render()))
+            await wait_until(pilot, lambda: "port" in banner(screen), what="the banner")
+            assert "not saved" not in banner(screen)
+            assert banner(screen).startswith("not tested: ")
+            assert "key 'port' must be between 1 and 65535" in banner(screen)
+            await type_into(pilot, "deluge-port", str(daemon.port))
+            await type_into(pilot, "deluge-username", daemon.username)
+            await type_into(pilot, "deluge-password", daemon.password)
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: "at 127.0.0.1" in str(result.render()))
+            assert "must be between" not in banner(screen)
+            # the indexer: a refused URL, then one that answers with an error (HTTP 404)
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-0-name"), what="the group")
+            await pilot.press(*"loop")
+            await type_into(pilot, "indexers-0-url", "ftp://127.0.0.1/x")
+            tested = screen.query_one("#indexers-0-test")
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: "not tested" in str(tested.render()))
+            await wait_until(pilot, lambda: "http://" in banner(screen), what="the banner")
+            assert banner(screen).startswith("not tested: ") and "not saved" not in banner(screen)
+            await type_into(pilot, "indexers-0-url", f"{fake.server.base}/nowhere")
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: "404" in str(tested.render()), what="the 404")
+            assert "http://" not in banner(screen) and "not tested" not in banner(screen)
+            # a refused save, then a save that succeeds: only "saved" remains
+            await type_into(pilot, "indexers-0-url", "ftp://127.0.0.1/x")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: "not saved" in banner(screen), what="refused")
+            await type_into(pilot, "indexers-0-url", fake.url)
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: len(app.config.indexers) == 1, what="saved")
+            await wait_until(pilot, lambda: "saved to" in banner(screen), what="the banner")
+            assert "not saved" not in banner(screen) and "http://" not in banner(screen)
+
+
+async def test_an_interval_out_of_range_names_the_range_in_people_units(db, linked_config):
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            for typed in ("0", "99999999999999999999999"):
+                await type_into(pilot, "monitor-search_interval", typed)
+                await pilot.press("ctrl+s")
+                await wait_until(
+                    pilot, lambda: field_error(screen, "monitor-search_interval"), what="error"
+                )
+                assert field_error(screen, "monitor-search_interval") == (
+                    "must be more than 0 s and at most 30 days"
+                )
+    assert real.read_bytes() == before
+
+
+async def test_a_deluge_host_that_is_not_a_host_is_refused_beside_its_field(db, linked_config):
+    """A slip of focus types ", Bluray-2160p" into the host: refused where it was typed,
+    nothing written."""
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            await type_into(pilot, "deluge-host", ", Bluray-2160p")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: field_error(screen, "deluge-host"), what="the error")
+            assert field_error(screen, "deluge-host") == (
+                "must be a host name (letters, digits, '-' and '.') or an IP address, "
+                "not ', Bluray-2160p'"
+            )
+            assert app.config.deluge.host == "127.0.0.1"
+    assert real.read_bytes() == before
+
+
+async def test_a_library_folder_that_does_not_exist_is_saved_with_a_warning(db, linked_config):
+    """It may be a disk not mounted yet: it is saved (and becomes a library folder), and the
+    banner says it does not exist; an existing folder saved later gets no such warning."""
+    real, link = linked_config
+    absent = real.parent.parent / "nonexistent" / "films"
+    present = real.parent.parent / "films"
+    present.mkdir()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            screen.query_one("#library-movies").focus()
+            await pilot.press(*str(absent))
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.library.movies == (str(absent),))
+            await wait_until(pilot, lambda: "saved" in banner(screen), what="the banner")
+            assert banner(screen) == (
+                f"saved to {link} and applied; {absent} does not exist yet (not mounted?)"
+            )
+            screen.query_one("#library-movies").focus()
+            await pilot.press("home", "ctrl+k", *str(present))  # the one line, typed over
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.library.movies == (str(present),))
+            await wait_until(pilot, lambda: "saved" in banner(screen), what="the banner")
+            assert banner(screen) == f"saved to {link} and applied"
+    assert load_config(link).library.movies == (str(present),)
+
+
+async def test_a_path_mapping_without_its_arrow_says_how_to_write_one(db, linked_config):
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            screen.query_one("#deluge-path_mappings").focus()
+            await pilot.press(*"abc")
+            await pilot.press("ctrl+s")
+            await wait_until(
+                pilot, lambda: field_error(screen, "deluge-path_mappings"), what="the error"
+            )
+            assert field_error(screen, "deluge-path_mappings") == (
+                "use remote -> local, one per line, not 'abc'"
+            )
+            assert banner(screen).startswith("not saved: ")
+            assert "use remote -> local" in banner(screen)
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: banner(screen).startswith("not tested: "))
+            assert field_error(screen, "deluge-path_mappings") == (
+                "use remote -> local, one per line, not 'abc'"
+            )
+            # written as the hint says, it is saved
+            await pilot.press("ctrl+a", "ctrl+k", *"/downloads -> /srv/downloads")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.deluge.path_mappings, what="saved")
+    (mapping,) = load_config(link).deluge.path_mappings
+    assert (mapping.remote, mapping.local) == ("/downloads", "/srv/downloads")
+    assert real.read_bytes() != before
+
+
+async def test_a_refused_login_is_named_in_the_status_bar_not_called_offline(
+    db, linked_config, deluged
+):
+    """A wrong Deluge password saved in the settings: the daemon answers but refuses the
+    login, and the status bar says so (it said "Deluge offline since ...")."""
+    _real, link = linked_config
+    daemon = deluged.config()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(160, 36)) as pilot:
+            status = app.main.status
+            await open_settings(pilot)
+            await type_into(pilot, "deluge-port", str(daemon.port))
+            await type_into(pilot, "deluge-username", daemon.username)
+            await type_into(pilot, "deluge-password", "not-the-password")
+            await pilot.press("ctrl+s")
+            await wait_until(
+                pilot,
+                lambda: (
+                    status.deluge is not None and status.deluge.host.endswith(f":{daemon.port}")
+                ),
+                what="the new monitor's report",
+            )
+            text = status.deluge_text().plain
+            assert text.startswith("Deluge refused the login"), text
+            assert "offline" not in text and "not-the-password" not in text
+
+
+async def test_an_indexer_saved_after_a_failed_test_is_not_counted_ok(
+    db, linked_config, deluged, torznab
+):
+    """Breaker 5: right after saving an indexer whose test failed (HTTP 404), the status bar
+    said "indexers 1 ok" while the health screen said it fails. An indexer that has not
+    answered yet is not counted as ok."""
+    real, link = linked_config
+    daemon = deluged.config()
+    real.write_text(
+        real.read_text()
+        + f'\n[deluge]\nport = {daemon.port}\nusername = "{daemon.username}"\n'
+        + f'password = "{daemon.password}"\n'
+    )
+    torznab.add("loop")
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(160, 36)) as pilot:
+            status = app.main.status
+            await wait_until(
+                pilot, lambda: "connected" in status.deluge_text().plain, what="connected"
+            )
+            screen = await open_settings(pilot)
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-0-name"), what="the group")
+            await pilot.press(*"nowhere")
+            await type_into(pilot, "indexers-0-url", f"{torznab.base}/nowhere")
+            tested = screen.query_one("#indexers-0-test")
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: "404" in str(tested.render()), what="the 404")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: len(app.config.indexers) == 1, what="saved")
+            await wait_until(pilot, lambda: status.indexers is not None, what="the report")
+            text = status.indexers_text().plain
+            assert "indexers 1 ok" not in text, text
+            assert text in ("indexers 0 ok, 1 not asked yet", "indexers 0 ok, 1 failing"), text

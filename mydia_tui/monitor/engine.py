@@ -119,6 +119,7 @@ class Monitor:
                 host=h.where,
                 offline_since=None if connected else h.since,
                 error="" if connected else h.last_error,
+                login_refused=not connected and h.login_refused,
             )
         )
         if connected and not self._reconciled:

@@ -40,6 +40,13 @@ def root_present(root: str) -> bool:
         return False
 
 
+def missing_folders(roots: Iterable[str]) -> list[str]:
+    """The folders of ``roots`` that are not folders on this machine (never made, or on a
+    disk not mounted), in their order: what a library folder in the configuration is
+    checked with before it is trusted to exist (the settings screen's save, doctor)."""
+    return [root for root in roots if not os.path.isdir(root)]
+
+
 #: a record is trusted only if the folder was last changed at least this long before it was
 #: listed (coarse file-system clocks; and network file systems whose clock is a little off)
 RACY_NS = 2_000_000_000

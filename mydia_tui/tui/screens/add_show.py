@@ -124,7 +124,7 @@ class AddShowScreen(FormScreen):
                 found = metadata.search_shows(config, title)
             except metadata.MetadataError as exc:
                 raise MydiaError(
-                    f"{exc} · fill in the seasons (e.g. 1:10,2:8) to add it by hand"
+                    f"{exc.reason} · fill in the seasons (e.g. 1:10,2:8) to add it by hand"
                 ) from None
             if not found:
                 raise MydiaError(

@@ -44,6 +44,7 @@ from ...config import (
     unredact_parameters,
 )
 from ...releases.quality import all_profiles, check_quality
+from ...scanning.folders import missing_folders
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
 
@@ -98,6 +99,9 @@ PROFILE_FIELDS = (
 #: the keys an indexer added on the screen always writes, whatever their value
 _NEW_INDEXER_KEYS = ("name", "url")
 _MAPPING_ARROW = "->"
+_NOT_TESTED = "not tested: a value is refused"
+#: the status line when nothing was saved or refused yet
+_READY = "Settings · ctrl+s saves and applies · escape closes without saving"
 
 
 class Tested(Message):
@@ -111,18 +115,34 @@ class Tested(Message):
 
 
 class Saved(Message):
-    def __init__(self, config: Config, path: Path) -> None:
+    """The configuration saved to ``path``; ``missing``: its library folders that do not exist
+    on this machine (saved all the same: a disk may not be mounted yet)."""
+
+    def __init__(self, config: Config, path: Path, missing: list[str]) -> None:
         super().__init__()
         self.config = config
         self.path = path
+        self.missing = missing
 
 
 class Refused(Message):
-    """The validation refused a value: nothing was written."""
+    """The validation refused a value: nothing was written (``during`` a save), or nothing was
+    tried (``during`` a test)."""
 
-    def __init__(self, error: ConfigError) -> None:
+    def __init__(self, error: ConfigError, during: Literal["save", "test"] = "save") -> None:
         super().__init__()
         self.error = error
+        self.during = during
+
+
+class _Unreadable(ValueError):
+    """What was typed cannot be read as its field holds it (a mapping without its arrow);
+    the text says how to write it."""
+
+
+def _dotted(path: KeyPath) -> str:
+    """``("indexers", 1, "url")`` -> ``"indexers[1].url"`` (a :class:`ConfigError`'s key)."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
 def _widget_id(path: KeyPath) -> str:
@@ -181,7 +201,9 @@ def _read(field: Field, widget: Widget) -> Any:
             return lines
         mappings = []
         for line in lines:
-            remote, _arrow, local = line.partition(_MAPPING_ARROW)
+            remote, arrow, local = line.partition(_MAPPING_ARROW)
+            if not arrow:
+                raise _Unreadable(f"use remote {_MAPPING_ARROW} local, one per line, not {line!r}")
             mappings.append({"remote": remote.strip(), "local": local.strip()})
         return mappings
     assert isinstance(widget, Input)
@@ -284,10 +306,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         current = self._current()
-        yield Static(
-            "Settings · ctrl+s saves and applies · escape closes without saving",
-            id="settings-status",
-        )
+        yield Static(_READY, id="settings-status")
         with VerticalScroll(id="settings-form"):
             with Vertical(id="deluge-section", classes="section") as deluge:
                 deluge.border_title = "Deluge"
@@ -378,12 +397,18 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     def changes(self) -> dict[KeyPath, Any]:
         """What the form changes in the running configuration, as :func:`save_config` takes
-        it: only the values that differ, an added indexer as a whole table."""
+        it: only the values that differ, an added indexer as a whole table. Raises
+        :class:`ConfigError` (its key and problem) for text that cannot be read as its field
+        holds it (a path mapping without ``->``)."""
         current = self._current()
         out: dict[KeyPath, Any] = {}
         added: dict[int, dict[str, Any]] = {}
         for path, field in self._fields.items():
-            new = _read(field, self.query_one(f"#{_widget_id(path)}"))
+            try:
+                new = _read(field, self.query_one(f"#{_widget_id(path)}"))
+            except _Unreadable as exc:
+                key = _dotted(path)
+                raise ConfigError(f"{key}: {exc}", key=key, problem=str(exc)) from None
             if path[0] == "indexers":
                 index = path[1]
                 assert isinstance(index, int)
@@ -448,11 +473,13 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         ]
         return secrets_of(self.app.config) + [t for t in typed if t]  # type: ignore[attr-defined]
 
-    def _show_error(self, error: ConfigError) -> None:
-        """The validation's words beside the field it names (else in the status line)."""
+    def _show_error(self, error: ConfigError, during: Literal["save", "test"] = "save") -> None:
+        """The validation's words in the status line ("not saved: ..." or "not tested: ...",
+        after what was asked) and beside the field it names."""
         secrets = self._secrets()
         message = redact_text(str(error), secrets)
-        self._status(Text(f"not saved: {message}", style="bold red"))
+        outcome = "not saved" if during == "save" else "not tested"
+        self._status(Text(f"{outcome}: {message}", style="bold red"))
         path = _key_path(error.key or "")
         if path[:2] == ("quality", "profiles") and path[-1] in ("cutoff", "qualities"):
             path = ("quality", str(path[-1]))  # the default profile's fields
@@ -480,14 +507,24 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 check_quality,
             )
         except ConfigError as exc:
-            self.post_message(Refused(exc))
+            self.post_message(Refused(exc, during="test"))
             return None
 
     # -- saving --------------------------------------------------------------------------------
 
+    def _read_form(self, during: Literal["save", "test"]) -> dict[KeyPath, Any] | None:
+        """:meth:`changes`, or None when the form cannot be read (shown as a refusal)."""
+        try:
+            return self.changes()
+        except ConfigError as exc:
+            self._show_error(exc, during)
+            return None
+
     def action_save(self) -> None:
         self._clear_errors()
-        changes = self.changes()
+        changes = self._read_form("save")
+        if changes is None:
+            return
         if not changes:
             self._status("nothing changed")
             return
@@ -501,11 +538,12 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         except ConfigError as exc:
             self.post_message(Refused(exc))
             return
-        self.post_message(Saved(config, path))
+        library = config.library
+        self.post_message(Saved(config, path, missing_folders(library.movies + library.shows)))
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
-        self._show_error(message.error)
+        self._show_error(message.error, message.during)
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
@@ -514,14 +552,30 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         app.run_worker(
             app.apply_config(message.config, previous), group="settings-apply", exit_on_error=False
         )
-        self._status(Text(f"saved to {message.path} and applied", style="green"))
+        saved = f"saved to {message.path} and applied"
+        if not message.missing:
+            self._status(Text(saved, style="green"))
+            return
+        folders = ", ".join(message.missing)
+        exist = "does not exist" if len(message.missing) == 1 else "do not exist"
+        self._status(Text(f"{saved}; {folders} {exist} yet (not mounted?)", style="bold yellow"))
 
     # -- testing -------------------------------------------------------------------------------
 
-    def action_test_deluge(self) -> None:
+    def _start_test(self) -> None:
+        """A test starts: the refusals of an earlier save or test leave the form (this test's
+        own, if any, come back with its answer)."""
         self._clear_errors()
+        self._status(_READY)
+
+    def action_test_deluge(self) -> None:
+        self._start_test()
+        changes = self._read_form("test")
+        if changes is None:
+            self._show_test("deluge-test", _NOT_TESTED, False)
+            return
         self._show_test("deluge-test", "connecting…", None)
-        self._test_deluge(self.changes())
+        self._test_deluge(changes)
 
     @work(thread=True, exclusive=True, group="settings-test", exit_on_error=False)
     def _test_deluge(self, changes: dict[KeyPath, Any]) -> None:
@@ -529,7 +583,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
         candidate = self._candidate(changes)
         if candidate is None:
-            self.post_message(Tested("deluge-test", "not tested: a value is refused", False))
+            self.post_message(Tested("deluge-test", _NOT_TESTED, False))
             return
         deluge = candidate.deluge
         secrets = secrets_of(candidate)
@@ -563,10 +617,14 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         if index is None:
             self._status("no indexer to test: ctrl+n adds one")
             return
-        self._clear_errors()
+        self._start_test()
         target = f"indexers-{index}-test"
+        changes = self._read_form("test")
+        if changes is None:
+            self._show_test(target, _NOT_TESTED, False)
+            return
         self._show_test(target, "asking for its capabilities…", None)
-        self._test_indexer(self.changes(), index, target)
+        self._test_indexer(changes, index, target)
 
     @work(thread=True, group="settings-test", exit_on_error=False)
     def _test_indexer(self, changes: dict[KeyPath, Any], index: int, target: str) -> None:
@@ -575,7 +633,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
         candidate = self._candidate(changes)
         if candidate is None:
-            self.post_message(Tested(target, "not tested: a value is refused", False))
+            self.post_message(Tested(target, _NOT_TESTED, False))
             return
         secrets = secrets_of(candidate)
         try:

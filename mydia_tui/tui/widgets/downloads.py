@@ -472,7 +472,8 @@ class DownloadsList(RowView):
             f"Blocklist {what} and remove {'it' if len(lines) == 1 else 'them'} from Deluge "
             "(data kept)?\n"
             + ("" if len(lines) == 1 else _names(lines))
-            + "\nNo search grabs a blocklisted release again; the targets are searched again."
+            + "\nNo search grabs a blocklisted release again; "
+            + _searched_again(lines)
         )
 
         def answered(yes: bool | None) -> None:
@@ -513,6 +514,25 @@ class DownloadsList(RowView):
                 )
 
         self.app.push_screen(ConfirmScreen(question), answered)
+
+
+def _searched_again(lines: list[DownloadLine]) -> str:
+    """What removing ``lines`` searches again: the targets of the active downloads; a finished
+    one (imported, failed, removed) no longer holds its target, so nothing for it."""
+    active = [x for x in lines if x.stats.state not in FINAL_STATES]
+    if len(lines) == 1:
+        line = lines[0]
+        if active:
+            return f"{clean(line.target)} is searched again for another release."
+        return f"it is {line.stats.state}: its target is not searched again."
+    if len(active) == len(lines):
+        return "their targets are searched again for other releases."
+    if not active:
+        return "they are finished: no target is searched again."
+    return (
+        f"the targets of the {len(active)} still active are searched again; "
+        "the finished ones' are not."
+    )
 
 
 def _names(lines: list[DownloadLine], most: int = 4) -> str:

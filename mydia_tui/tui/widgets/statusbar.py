@@ -65,7 +65,7 @@ class StatusBar(Static):
     def _any_indexer(self) -> bool:
         """The core's last summary when there is one, else the configuration."""
         i = self.indexers
-        return bool(i.ok or i.failing) if i is not None else self.has_indexers
+        return bool(i.ok or i.failing or i.unasked) if i is not None else self.has_indexers
 
     def _searching_possible(self) -> bool:
         return self._any_indexer() and (
@@ -120,6 +120,8 @@ class StatusBar(Static):
             version = f" {clean(d.version)}" if d.version else ""
             return Text(f"Deluge{version} connected", style="green")
         since = f" since {local_hhmm(d.offline_since)}" if d.offline_since else ""
+        if d.login_refused:
+            return Text(f"Deluge refused the login{since}", style="bold red")
         return Text(f"Deluge offline{since}", style="bold red")
 
     def indexers_text(self) -> Text:
@@ -129,6 +131,8 @@ class StatusBar(Static):
         if i is None:
             return Text("indexers ?", style="dim")
         text = Text(f"indexers {i.ok} ok", style="green" if i.ok else "dim")
+        if i.unasked:
+            text.append(f", {i.unasked} not asked yet", style="yellow")
         if i.failing:
             text.append(f", {i.failing} failing", style="bold red")
         return text
