@@ -64,14 +64,21 @@ class PathMapping:
 _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 
 
-def _is_host(host: str) -> bool:
-    """Whether ``host`` is an IPv4 or IPv6 address (``ipaddress``; without brackets or a
-    port) or a host name as RFC 1123 has it: at most 253 characters, dot-separated labels
-    (:data:`_HOST_LABEL`), a final dot allowed, the last label not all digits (``999.1.1.1``
-    is a mistyped address, not a name)."""
+def _is_ipv6(host: str) -> bool:
     try:
-        ipaddress.ip_address(host)
-        return True
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
+
+
+def _is_host(host: str) -> bool:
+    """Whether ``host`` is an IPv4 address (``ipaddress``; without a port) or a host name as
+    RFC 1123 has it: at most 253 characters, dot-separated labels (:data:`_HOST_LABEL`), a
+    final dot allowed, the last label not all digits (``999.1.1.1`` is a mistyped address, not
+    a name). Not an IPv6 address: deluge-client opens IPv4 sockets only (``AF_INET``, its
+    ``client.py``), so ``::1`` could never connect."""
+    try:
+        return ipaddress.ip_address(host).version == 4
     except ValueError:
         pass
     name = host.removesuffix(".")
@@ -158,7 +165,11 @@ class DelugeConfig:
             _is_host(self.host),
             where,
             "host",
-            f"must be a host name (letters, digits, '-' and '.') or an IP address, not {self.host!r}",
+            f"must be an IPv4 address or a host name; deluge-client cannot connect over IPv6, "
+            f"not {self.host!r}"
+            if _is_ipv6(self.host)
+            else f"must be a host name (letters, digits, '-' and '.') or an IPv4 address, "
+            f"not {self.host!r}",
         )
 
 

@@ -202,6 +202,6 @@ def test_a_deluge_host_that_is_not_a_host_is_one_line_exit_2(cli, tmp_path):
     lines = r.err.strip().splitlines()
     assert len(lines) == 1 and str(cfg) in lines[0]
     assert (
-        "key 'host' must be a host name (letters, digits, '-' and '.') or an IP address"
+        "key 'host' must be a host name (letters, digits, '-' and '.') or an IPv4 address"
         in (lines[0])
     )

@@ -46,7 +46,12 @@ def assert_hints_whole(app, footer: KeysFooter, at_least: int) -> None:
     assert palette is not None and drawn[-1][2] == palette
     *keys, (palette_start, palette_end, _) = drawn
     assert len(keys) >= at_least, line
-    assert [hint for _, _, hint in keys] == hints[: len(keys)]  # left out from the last
+    kept = [hint for _, _, hint in keys]
+    assert kept == [h for h in hints if h in kept]  # in binding order
+    left_out = [h for h in hints if h not in kept]
+    if any(h.enabled for h in left_out):  # the disabled ones go first, then the last ones
+        assert all(h.enabled for h in kept), line
+        assert kept == [h for h in hints if h.enabled][: len(kept)], line
     assert line.rstrip().endswith(f"▏{palette.display} {palette.description}"), line
     assert palette_end <= footer.size.width
     for start, end, hint in keys:
@@ -185,3 +190,20 @@ async def test_the_library_border_says_whole_words(demo, size):
         assert str(pane.border_title) in top, top
         assert str(pane.border_subtitle) in bottom, bottom
         assert "…" not in top and "…" not in bottom
+
+
+async def test_dimmed_hints_make_way_for_quit_and_keys_at_80_columns(db):
+    """With an empty queue the download actions cannot run (drawn dim); at 80 columns they
+    used to fill the footer and push ``q Quit`` and ``? Keys`` out (breaker 6)."""
+    app = MydiaApp(services=object())  # pause, remove, retry import: nothing to act on
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        await pilot.pause()
+        footer = app.main.query_one(KeysFooter)
+        hints, _palette = footer.hints()
+        assert any(not h.enabled for h in hints)  # the download actions, dimmed
+        line = shown(app, footer)
+        assert "q Quit" in line and "? Keys" in line, line
+        assert_hints_whole(app, footer, at_least=3)

@@ -457,7 +457,7 @@ async def test_a_deluge_host_that_is_not_a_host_is_refused_beside_its_field(db, 
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: field_error(screen, "deluge-host"), what="the error")
             assert field_error(screen, "deluge-host") == (
-                "must be a host name (letters, digits, '-' and '.') or an IP address, "
+                "must be a host name (letters, digits, '-' and '.') or an IPv4 address, "
                 "not ', Bluray-2160p'"
             )
             assert app.config.deluge.host == "127.0.0.1"
