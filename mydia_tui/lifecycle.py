@@ -260,6 +260,17 @@ def remove_by_user(download_id: int) -> bool:
     )
 
 
+def paused_by_user(info_hash: str) -> None:
+    """The user paused the torrent through mydia-tui (the app's ``p``, Deluge answered): its
+    active download records Deluge's state as "Paused" now, before the next poll. The monitor
+    resumes a torrent it finds paused just after Deluge restarted when it last recorded it
+    running (:meth:`mydia_tui.monitor.downloads.DownloadMonitor._paused_by_deluge`); without
+    this record a pause made in the first minute after the monitor connected was undone."""
+    Download.update(client_state="Paused").where(
+        (Download.info_hash == info_hash) & Download.state.in_(ACTIVE_STATES)
+    ).execute()
+
+
 # ---------------------------------------------------------------------------------------------
 # The import
 

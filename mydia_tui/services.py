@@ -20,7 +20,7 @@ from .deluge import DelugeClient
 from .errors import MydiaError
 from .grabbing import candidate_grabber
 from .guard import Guard, blocklist_download
-from .lifecycle import remove_by_user
+from .lifecycle import paused_by_user, remove_by_user
 from .models import ACTIVE_STATES, Download, DownloadUnit, Episode
 from .monitor.backlog_search import SearchMonitor, make_searcher
 
@@ -111,6 +111,7 @@ class Services:
 
     def pause(self, info_hash: str) -> Done:
         self.client.pause([info_hash])
+        paused_by_user(info_hash)  # so the monitor does not take it for Deluge's own pause
         return Done(f"paused {_title_of(info_hash)}")
 
     def resume(self, info_hash: str) -> Done:
