@@ -114,10 +114,6 @@ class KeysFooter(Widget):
             )
         return hints, palette
 
-    def shown(self) -> list[Hint]:
-        """The hints the last render drew, the palette's last (what fits the width)."""
-        return [hint for _start, _end, hint in self.drawn]
-
     # -- drawing -------------------------------------------------------------------------------
 
     def render(self) -> Text:
@@ -139,7 +135,7 @@ class KeysFooter(Widget):
             hint = hints[index]
             # " key description " as Textual's footer spaces them
             parts = [f" {hint.display} ", f"{hint.description} " if hint.description else ""]
-            size = len(parts[0]) + len(parts[1])
+            size = self._width(hint)
             self._append(line, parts, hint, index + 1, key_style, description_style, dim)
             self.drawn.append((x, x + size, hint))
             x += size
@@ -166,6 +162,7 @@ class KeysFooter(Widget):
 
     @staticmethod
     def _width(hint: Hint) -> int:
+        """Cells a hint takes: " key description " (Textual's footer's spacing)."""
         return len(hint.display) + 2 + (len(hint.description) + 1 if hint.description else 0)
 
     @staticmethod
