@@ -716,3 +716,30 @@ def test_a_pause_asked_through_mydia_just_after_the_monitor_connected_is_kept(
         monitor.poll()
     assert client.status(payload.info_hash).client_state == "Paused"
     assert Download.get_by_id(download_id).client_state == "Paused"
+
+
+def test_a_torrent_this_connection_saw_running_then_paused_is_not_taken_for_a_restart(
+    loop, swarm, tmp_path
+):
+    """Deluge's own pause after a crash shows on a *new* connection: the first time the monitor
+    sees the torrent after connecting. A torrent the same connection already saw running and
+    now finds paused was paused by someone (the app's ``p`` racing the poll that read its row
+    before the pause was recorded, or Deluge's own window), and stays paused. Seen in CI on
+    410b4ed: ``test_tui_queue``'s marked torrents resumed although ``paused_by_user`` had
+    recorded them, because the poll had read the rows just before."""
+    cfg, client, monitor = loop
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 200_000})
+    _movie, download_id = _grab_movie(client, payload)  # nobody seeds it: it stays running
+    monitor.poll()
+    assert Download.get_by_id(download_id).client_state in ("Downloading", "Queued", "Checking")
+
+    # paused in Deluge without mydia-tui's record: what a poll holding the old row sees
+    rpc = swarm.client.rpc()
+    try:
+        rpc.call("core.pause_torrent", payload.info_hash)
+    finally:
+        rpc.disconnect()
+    for _ in range(3):
+        monitor.poll()
+    assert client.status(payload.info_hash).client_state == "Paused"
+    assert Download.get_by_id(download_id).client_state == "Paused"

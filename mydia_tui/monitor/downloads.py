@@ -105,6 +105,9 @@ class DownloadMonitor:
         self._connected_at = 0.0
         #: downloads resumed since the last new connection (resumed once per connection)
         self._resumed: set[int] = set()
+        #: downloads this connection has seen in Deluge's session (Deluge's own pause after a
+        #: restart shows the first time a new connection sees a torrent, never later)
+        self._seen_on_connection: set[int] = set()
         self._to_resume: list[Download] = []
 
     def tracked(self) -> list[Download]:
@@ -132,6 +135,7 @@ class DownloadMonitor:
             self._connections = self.client.connections
             self._connected_at = time.monotonic()
             self._resumed.clear()
+            self._seen_on_connection.clear()
         self._to_resume = []
         # one commit for the whole poll, not one per download (2,000 torrents: 2,000 commits)
         with write_transaction():
@@ -173,6 +177,7 @@ class DownloadMonitor:
             return
         if self._paused_by_deluge(d, st):
             self._to_resume.append(d)
+        self._seen_on_connection.add(d.id)
         values = {
             "client_state": st.client_state,
             "progress": st.progress,
@@ -196,13 +201,18 @@ class DownloadMonitor:
         report.updated.append(d.info_hash)
 
     def _paused_by_deluge(self, d: Download, st: TorrentStatus) -> bool:
-        """Whether Deluge paused ``d``'s torrent on its own: found paused below 100 % within
-        :data:`RESUME_AFTER_CONNECT` seconds of a new connection (the daemon restarted: after a
-        crash it brings recent torrents back paused), while this process last recorded it
-        running (or never saw it, when torrents are not added paused). A torrent the user
-        paused was recorded "Paused" before; one paused in Deluge's own window within that
-        minute is resumed too (this cannot be told apart)."""
+        """Whether Deluge paused ``d``'s torrent on its own: found paused below 100 % the first
+        time a new connection sees it, within :data:`RESUME_AFTER_CONNECT` seconds of
+        connecting (the daemon restarted: after a crash it brings recent torrents back paused),
+        while this process last recorded it running (or never saw it, when torrents are not
+        added paused). A torrent this connection already saw was paused by someone, not by a
+        restart: the app's ``p`` (recorded "Paused" by :func:`mydia_tui.lifecycle.paused_by_user`,
+        though a poll that read the row just before still holds "Downloading") or Deluge's own
+        window. Only a pause in Deluge's window between its restart and this connection's first
+        sight of the torrent is resumed too (that cannot be told apart)."""
         if st.client_state != "Paused" or st.progress >= 1.0 or d.id in self._resumed:
+            return False
+        if d.id in self._seen_on_connection:
             return False
         if time.monotonic() - self._connected_at > RESUME_AFTER_CONNECT:
             return False
