@@ -39,6 +39,24 @@ def test_sqlite_is_configured_for_concurrency(db):
     assert db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 10_000
 
 
+def test_the_write_ahead_log_shrinks_back_after_a_checkpoint(db, db_path):
+    """The WAL file keeps the size of its busiest moment unless SQLite is told to shrink it
+    (``journal_size_limit``), and the first connection of the next launch reads all of it
+    before the first query: a 92 MB WAL (a long-running monitor's) cost the TUI's launch about
+    60 ms on a 50,000-item library. After a burst of writes and a checkpoint, the next write
+    starts the log again at no more than the limit."""
+    from mydia_tui.db import JOURNAL_SIZE_LIMIT, checkpoint
+
+    wal = db_path.with_name(db_path.name + "-wal")
+    with db.atomic():
+        for n in range(3_000):
+            _movie(title=f"Film {n} " + "x" * 2_000, year=1900 + n % 100)
+    assert wal.stat().st_size > JOURNAL_SIZE_LIMIT  # the premise: a log past the limit
+    checkpoint()
+    _movie(title="One more")  # the write after a full checkpoint restarts the log
+    assert wal.stat().st_size <= JOURNAL_SIZE_LIMIT
+
+
 def test_episode_is_unique_per_show_season_number(db):
     show = _show()
     Episode.create(show=show, season=1, number=1)

@@ -11,7 +11,9 @@ this test's.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,20 @@ def test_the_first_frame_is_the_whole_main_screen(tmp_path, items, size):
     # and no frame, before or after, shows a heading other than the settled one
     _complete, _first, wrong = terminal.judge(frames)
     assert wrong == 0
+
+
+def test_quitting_leaves_no_write_ahead_log_for_the_next_launch_to_read(tmp_path):
+    """The next launch's first connection reads the whole WAL the last one left before its
+    first query (SQLite's recovery): the app folds it into the database when it quits, though
+    its worker threads' connections are still open (SQLite removes it only when the last
+    connection closes)."""
+    db = tmp_path / "library.sqlite3"
+    with closing(sqlite3.connect(library(tmp_path, 400))) as source:
+        with closing(sqlite3.connect(db)) as copy:
+            source.backup(copy)  # with what its own WAL holds
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    _start, frames = terminal.launch(db, config, (80, 24), write_gap=0.010)
+    assert frames, "the app drew nothing"
+    wal = db.with_name(db.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, wal.stat().st_size

@@ -50,7 +50,9 @@ class Context:
 
     def close(self) -> None:
         if self._db is not None:
-            self._db.close()
+            from ..db import close_database
+
+            close_database(self._db)
 
     @property
     def json(self) -> bool:
