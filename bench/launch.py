@@ -7,8 +7,9 @@ correct screen, and every frame drawn before it.
 The app runs as a user starts it (``python -m mydia_tui --config C --db D``) in a
 pseudo-terminal; what it writes is fed, as it arrives, into ``pyte`` (a VT100 emulator), and
 the screen is read after each chunk. A screen is *complete* when the library's heading, its
-rows (or the empty-library hint), the downloads' tabs and heading, the status bar and the key
-hints are all drawn; it is *correct* when each heading is the one the settled app shows. A
+rows (or the empty-library hint), the details of the highlighted item, the downloads' tabs and
+heading, the status bar and the key hints are all drawn; it is *correct* when each heading (and
+the details' title) is the one the settled app shows. A
 frame with a heading that differs from the settled one (a column missing, then added) is a
 *wrong frame*. Prints, per library size, the median and spread over ``--runs`` launches of:
 the first complete and correct screen, the first frame of any kind, and the wrong frames.
@@ -188,8 +189,20 @@ def launch(
 
 def parts(lines: list[str]) -> dict[str, str]:
     """The lines of the screen that make it complete, by what they are ("" when not drawn)."""
-    found = {"library": "", "rows": "", "tabs": "", "downloads": "", "status": "", "keys": ""}
+    found = {
+        "library": "",
+        "rows": "",
+        "details": "",
+        "tabs": "",
+        "downloads": "",
+        "status": "",
+        "keys": "",
+    }
     for index, line in enumerate(lines):
+        if "─ Details" in line and not found["details"]:
+            # the details pane's title: "Details · <the highlighted item>", or "Details"
+            title = line.split("─ Details", 1)[1].split(" ─", 1)[0]
+            found["details"] = "Details" + title.rstrip("─╮")
         if "Title" in line and "Status" in line and not found["library"]:
             found["library"] = " ".join(line.split("│")[1].split()) if "│" in line else line
             for below in lines[index + 1 : index + 3]:  # a row, or the hint under a blank line
@@ -220,7 +233,7 @@ def judge(frames: list[tuple[float, list[str]]]) -> tuple[float | None, float | 
                 wrong += 1
                 break
         if complete_at is None and all(seen.values()):
-            if seen["library"] == final["library"] and seen["downloads"] == final["downloads"]:
+            if all(seen[key] == final[key] for key in ("library", "downloads", "details")):
                 complete_at = at
     return complete_at, frames[0][0], wrong
 

@@ -43,7 +43,9 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # everything the first frame shows is set by now: the lists' first rows are read,
-        # and the headings and the footer are drawn for the width the layout gives them
+        # and the headings and the footer are drawn for the width the layout gives them; the
+        # details of the first row are read here too (the cursor's message comes after)
+        self.details.show_item(self.library.current_id())
         ready = getattr(self.app, "main_screen_ready", None)
         if ready is not None:
             ready()

@@ -151,6 +151,8 @@ class DetailsPane(ReportsWorkerErrors, RowView):
         self.lines: list[Line] = []
         self._timer: Timer | None = None
         self._fired = True
+        #: whether an item was ever shown (the first is read at once, for the first frame)
+        self._ever_shown = False
         self.border_title = "Details"
 
     def row_count(self) -> int:
@@ -213,9 +215,13 @@ class DetailsPane(ReportsWorkerErrors, RowView):
     # -- loading -------------------------------------------------------------------------------
 
     def show_item(self, item_id: int | None) -> None:
-        """Follow the library's cursor; the read waits until the cursor rests."""
+        """Follow the library's cursor; the read waits until the cursor rests. The first item
+        shown (the library's first row, as the app starts) is read at once, a few
+        milliseconds, so that the first frame shows its details rather than an empty pane
+        filled a tenth of a second later."""
         if item_id == self.item_id and self.details is not None:
             return
+        first = not self._ever_shown
         self.item_id = item_id
         if self._timer is not None:
             self._timer.stop()
@@ -224,6 +230,11 @@ class DetailsPane(ReportsWorkerErrors, RowView):
             self.details = None
             self.lines = []
             self.rows_changed()
+            return
+        self._ever_shown = True
+        if first:
+            self._fired = True
+            self._loaded(DetailsLoaded(self._read(item_id), item_id))
             return
         self._fired = False
         self._timer = self.set_timer(SETTLE, self.reload)
@@ -239,12 +250,17 @@ class DetailsPane(ReportsWorkerErrors, RowView):
 
     @work(thread=True, exclusive=True, group="details", exit_on_error=False)
     def load(self, item_id: int) -> None:
-        try:
-            details = views.item_details(item_id)
-        except NotFound:
-            details = None
+        details = self._read(item_id)
         if not get_current_worker().is_cancelled:  # a newer read replaced this one
             self.post_message(DetailsLoaded(details, item_id))
+
+    @staticmethod
+    def _read(item_id: int) -> ItemDetails | None:
+        """The item's details; None when it is gone (removed by another process)."""
+        try:
+            return views.item_details(item_id)
+        except NotFound:
+            return None
 
     @on(DetailsLoaded)
     def _loaded(self, message: DetailsLoaded) -> None:
