@@ -7,6 +7,7 @@ for the whole list, never one query per item.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import re
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from .models import (
     LibraryRoot,
     MediaFile,
     MediaItem,
+    Meta,
     database,
 )
 from .targets import EpisodeRef, InvalidTarget, Target, TargetNotFound
@@ -152,8 +154,31 @@ def normalize_imdb(value: str | None) -> str | None:
     return text
 
 
+#: the ``meta`` key under which :func:`sync_roots` records the library folders the config
+#: names, in its order (JSON ``{"movies": [...], "shows": [...]}``)
+CONFIGURED_ROOTS_KEY = "library_roots"
+
+
+def configured_roots(kind: str) -> list[LibraryRoot]:
+    """The library folders of ``kind`` ("movies" or "shows") that the config names, in its
+    order: the ones new items, imports and a folder typed by hand may go to. The database
+    also keeps folders the config no longer names (files refer to them) but those are never
+    chosen again. A database no entry point has opened yet (:func:`sync_roots` never ran: a
+    test, a script binding the models itself) counts all of its folders, oldest first."""
+    row = Meta.get_or_none(Meta.key == CONFIGURED_ROOTS_KEY)
+    rows = list(LibraryRoot.select().where(LibraryRoot.kind == kind).order_by(LibraryRoot.id))
+    if row is None:
+        return rows
+    by_path = {r.path: r for r in rows}
+    named = json.loads(row.value).get(kind, [])
+    return [by_path[path] for path in named if path in by_path]
+
+
 def first_root(kind: str) -> LibraryRoot | None:
-    return LibraryRoot.select().where(LibraryRoot.kind == kind).order_by(LibraryRoot.id).first()
+    """The library folder new items of ``kind`` go to: the first one the config names
+    (:func:`configured_roots`); None when it names none."""
+    roots = configured_roots(kind)
+    return roots[0] if roots else None
 
 
 def open_library(config, target: str | None = None):
@@ -167,12 +192,17 @@ def open_library(config, target: str | None = None):
 
 
 def sync_roots(movies: tuple[str, ...], shows: tuple[str, ...]) -> None:
-    """Make the library_root table hold the roots the config names (it never deletes a root
-    that files still refer to)."""
+    """Make the library_root table hold the roots the config names, and record which they
+    are, in the config's order (:func:`configured_roots`). A root the config no longer names
+    stays in the table (files refer to it) but is no longer chosen."""
+    named = {"movies": list(movies), "shows": list(shows)}
     with database.atomic():
-        for kind, paths in (("movies", movies), ("shows", shows)):
+        for kind, paths in named.items():
             for path in paths:
                 LibraryRoot.insert(path=path, kind=kind).on_conflict_ignore().execute()
+        Meta.insert(key=CONFIGURED_ROOTS_KEY, value=json.dumps(named)).on_conflict(
+            conflict_target=[Meta.key], preserve=[Meta.value]
+        ).execute()
 
 
 def _find_existing(kind: str, title: str, year: int | None, ids: dict) -> MediaItem | None:
@@ -408,7 +438,7 @@ def set_folder(item_id: int, folder: str) -> str:
     if not text:
         raise UsageError("a folder is needed, e.g. Big Buck Bunny (2008)")
     kind = "movies" if item.kind == "movie" else "shows"
-    roots = list(LibraryRoot.select().where(LibraryRoot.kind == kind).order_by(LibraryRoot.id))
+    roots = configured_roots(kind)
     roots.sort(key=lambda r: r.id != item.root_id)
     if not roots:
         raise UsageError(f"no library folder for {kind}: set [library] {kind} in the config")

@@ -40,3 +40,37 @@ def test_profile_by_name_or_the_default(db):
     with pytest.raises(UsageError, match="no quality profile named 'Nope'"):
         set_item_profile(info.id, "Nope")
     assert set_item_profile(info.id, None) is True and item_profile_name(info.id) is None
+
+
+def test_a_library_folder_taken_out_of_the_config_is_no_longer_chosen(db, tmp_path):
+    """The database keeps a library folder the config no longer names (files may still refer
+    to it), but new items, and a folder typed by hand, go only to the folders the config
+    names, first one first. Seen by a new user: after the films folder was changed in the
+    settings, `e` still took paths in the old one, and new films were still placed there."""
+    from mydia_tui.library import first_root, sync_roots
+
+    old, new, second = (tmp_path / name for name in ("old", "new", "second"))
+    for folder in (old, new, second):
+        folder.mkdir()
+    sync_roots((str(old),), ())
+    kept = add_movie("Sintel", 2010)  # placed in the old folder while it was configured
+    assert item_settings(kept.id).root == str(old)
+
+    sync_roots((str(new), str(second)), ())  # the settings now name two other folders
+    assert LibraryRoot.select().where(LibraryRoot.path == str(old)).exists()  # kept in the db
+    assert first_root("movies").path == str(new)
+    added = add_movie("Big Buck Bunny", 2008)
+    assert item_settings(added.id).root == str(new)
+    with pytest.raises(UsageError, match="not inside a library folder"):
+        set_folder(added.id, f"{old}/Big Buck Bunny (2008)")
+    assert set_folder(added.id, f"{second}/Big Buck Bunny (2008)") == "Big Buck Bunny (2008)"
+    assert item_settings(added.id).root == str(second)
+    # a folder typed relative goes to the item's own folder while the config still names it
+    assert set_folder(added.id, "Films/Big Buck Bunny") == "Films/Big Buck Bunny"
+    assert item_settings(added.id).root == str(second)
+    # the film placed in the old folder: a relative folder now goes to the first named one
+    assert set_folder(kept.id, "Sintel (2010)") == "Sintel (2010)"
+    assert item_settings(kept.id).root == str(new)
+
+    sync_roots((), ())  # no films folder configured at all
+    assert first_root("movies") is None
