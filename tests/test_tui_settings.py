@@ -583,3 +583,56 @@ async def test_an_indexer_saved_after_a_failed_test_is_not_counted_ok(
             text = status.indexers_text().plain
             assert "indexers 1 ok" not in text, text
             assert text in ("indexers 0 ok, 1 not asked yet", "indexers 0 ok, 1 failing"), text
+
+
+async def test_an_indexer_is_removed_from_the_settings_with_a_confirmation(db, tmp_path):
+    """The settings screen removes the indexer holding the focus, after asking: the file loses
+    its ``[[indexers]]`` table (the other indexer, and the comments, stay), the running
+    configuration follows without a restart, and the form shows the indexers left. Escape at
+    the question keeps it; with unsaved changes in the form it asks for a save first (the
+    removal writes the file at once)."""
+    from mydia_tui.tui.screens.confirm import ConfirmScreen
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "# my indexers\n"
+        '[[indexers]]\nname = "jackett"\nurl = "http://127.0.0.1:9117/api"\n\n'
+        '[[indexers]]\nname = "prowlarr"   # the one to keep\nurl = "http://127.0.0.1:9696/1/api"\n'
+    )
+    path.chmod(0o600)
+    with tui_app(load_config(path), str(path)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            # unsaved changes: removing would write the file now, so it asks for a save first
+            await type_into(pilot, "monitor-rss_interval", "1200")
+            screen.query_one("#indexers-0-name", Input).focus()
+            await pilot.press("ctrl+delete")
+            await wait_until(
+                pilot, lambda: "saves the file at once" in banner(screen), what="the refusal"
+            )
+            assert not isinstance(app.screen, ConfirmScreen)
+            await type_into(pilot, "monitor-rss_interval", "900")
+
+            # escape at the question keeps the indexer
+            screen.query_one("#indexers-0-name", Input).focus()
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="ask")
+            assert "jackett" in app.screen.question
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is screen, what="back to the settings")
+            assert [i.name for i in load_config(path).indexers] == ["jackett", "prowlarr"]
+
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="ask")
+            await pilot.press("y")
+            await wait_until(
+                pilot, lambda: [i.name for i in app.config.indexers] == ["prowlarr"], what="applied"
+            )
+            await wait_until(pilot, lambda: "removed" in banner(screen), what="the banner")
+            await pilot.pause()
+            assert screen.query_one("#indexers-0-name", Input).value == "prowlarr"
+            assert not screen.query("#indexers-1-name")
+    text = path.read_text()
+    assert "jackett" not in text
+    assert "# my indexers" in text and 'name = "prowlarr"   # the one to keep' in text
+    assert [i.name for i in load_config(path).indexers] == ["prowlarr"]

@@ -47,6 +47,7 @@ from ...releases.quality import all_profiles, check_quality
 from ...scanning.folders import missing_folders
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
+from .confirm import ConfirmScreen
 
 #: "url": shown with its secret parameters (apikey=, passkey=, ...) masked, saved with them
 FieldKind = Literal["text", "secret", "url", "int", "float", "bool", "lines", "mappings", "choice"]
@@ -116,13 +117,15 @@ class Tested(Message):
 
 class Saved(Message):
     """The configuration saved to ``path``; ``missing``: its library folders that do not exist
-    on this machine (saved all the same: a disk may not be mounted yet)."""
+    on this machine (saved all the same: a disk may not be mounted yet); ``removed``: what the
+    save removed ("the indexer 'x'"), when that is what it did."""
 
-    def __init__(self, config: Config, path: Path, missing: list[str]) -> None:
+    def __init__(self, config: Config, path: Path, missing: list[str], removed: str = "") -> None:
         super().__init__()
         self.config = config
         self.path = path
         self.missing = missing
+        self.removed = removed
 
 
 class Refused(Message):
@@ -263,6 +266,13 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             id="settings.test_indexer",
             tooltip="Ask the indexer holding the focus (else the first) for its capabilities",
         ),
+        Binding(
+            "ctrl+delete",
+            "remove_indexer",
+            "Remove indexer",
+            id="settings.remove_indexer",
+            tooltip="Remove the indexer holding the focus from the config file (asks first)",
+        ),
         Binding("escape", "close", "Close", id="settings.close", tooltip="Close without saving"),
     ]
     DEFAULT_CSS = """
@@ -306,6 +316,8 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         current = self._current()
+        self._fields = {}
+        self._indexers = 0
         yield Static(_READY, id="settings-status")
         with VerticalScroll(id="settings-form"):
             with Vertical(id="deluge-section", classes="section") as deluge:
@@ -532,27 +544,33 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         self._save(self.app.settings_file(), changes)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="settings-save", exit_on_error=False)
-    def _save(self, path: Path, changes: dict[KeyPath, Any]) -> None:
+    def _save(self, path: Path, changes: dict[KeyPath, Any], removed: str = "") -> None:
         try:
             config = save_config(path, changes, check_quality)
         except ConfigError as exc:
             self.post_message(Refused(exc))
             return
         library = config.library
-        self.post_message(Saved(config, path, missing_folders(library.movies + library.shows)))
+        missing = missing_folders(library.movies + library.shows)
+        self.post_message(Saved(config, path, missing, removed))
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
         self._show_error(message.error, message.during)
 
     @on(Saved)
-    def _saved(self, message: Saved) -> None:
+    async def _saved(self, message: Saved) -> None:
         app: Any = self.app
         previous, app.config = app.config, message.config  # the form compares with it now
         app.run_worker(
             app.apply_config(message.config, previous), group="settings-apply", exit_on_error=False
         )
         saved = f"saved to {message.path} and applied"
+        if message.removed:
+            await self.recompose()  # the form shows what is left, numbered as the file is
+            left = self.query(".indexer Input")
+            (left.first() if left else self.query_one("#deluge-host", Input)).focus()
+            saved = f"removed {message.removed} from {message.path} and applied"
         if not message.missing:
             self._status(Text(saved, style="green"))
             return
@@ -604,13 +622,61 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         group.query_one(Input).focus()
         group.scroll_visible()
 
-    def _focused_indexer(self) -> int | None:
+    def _focused_indexer(self, strict: bool = False) -> int | None:
+        """The index of the indexer whose group holds the focus; else the first one (None
+        when there is none, or with ``strict``)."""
         node = self.focused
         while node is not None:
             if node.id and node.id.startswith("indexer-"):
                 return int(node.id.removeprefix("indexer-"))
             node = node.parent  # type: ignore[assignment]
-        return 0 if self._indexers else None
+        return 0 if self._indexers and not strict else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remove_indexer":
+            return self._focused_indexer(strict=True) is not None
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # "Remove indexer" is offered inside an indexer's fields only
+
+    def action_remove_indexer(self) -> None:
+        """Remove the focused indexer's ``[[indexers]]`` table from the file, once the user
+        says yes. The removal is saved at once, so a form with other unsaved changes is
+        refused first (they would be lost or saved unasked); an indexer added on the screen
+        and not saved yet is dropped by closing without saving."""
+        index = self._focused_indexer(strict=True)
+        if index is None:
+            return
+        self._clear_errors()
+        config: Config = self.app.config  # type: ignore[attr-defined]
+        if index >= len(config.indexers):
+            self._status("this indexer is not saved yet: escape closes the settings without it")
+            return
+        changes = self._read_form("save")
+        if changes is None:
+            return
+        if changes:
+            self._status(
+                "removing an indexer saves the file at once: save your changes first, or "
+                "close without them (escape)"
+            )
+            return
+        name = config.indexers[index].name
+
+        def answered(remove: bool | None) -> None:
+            if remove:
+                self._status("removing…")
+                path = self.app.settings_file()  # type: ignore[attr-defined]
+                self._save(path, {("indexers", index): None}, f"the indexer {name!r}")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Remove the indexer {name!r} from {self.app.settings_file()}?"  # type: ignore[attr-defined]
+                " Its searches stop; the library and the history stay."
+            ),
+            answered,
+        )
 
     def action_test_indexer(self) -> None:
         index = self._focused_indexer()
