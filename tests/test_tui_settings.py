@@ -112,7 +112,7 @@ async def test_an_invalid_port_is_shown_beside_the_field_and_nothing_is_written(
             await wait_until(pilot, lambda: field_error(screen, "deluge-port"), what="the error")
             assert field_error(screen, "deluge-port") == "must be between 1 and 65535"
             status = str(screen.query_one("#settings-status").render())
-            assert "not saved" in status and "key 'port' must be between 1 and 65535" in status
+            assert status == "not saved: Port: must be between 1 and 65535"
             # text in a number field: the same validation says what is wrong
             await type_into(pilot, "deluge-port", "abc")
             await pilot.press("ctrl+s")
@@ -392,10 +392,9 @@ async def test_a_tests_refusal_is_not_called_a_save_and_a_later_success_clears_t
             await type_into(pilot, "deluge-port", "0")
             await pilot.press("ctrl+t")
             await wait_until(pilot, lambda: "not tested" in str(result.render()))
-            await wait_until(pilot, lambda: "port" in banner(screen), what="the banner")
+            await wait_until(pilot, lambda: "Port" in banner(screen), what="the banner")
             assert "not saved" not in banner(screen)
-            assert banner(screen).startswith("not tested: ")
-            assert "key 'port' must be between 1 and 65535" in banner(screen)
+            assert banner(screen) == "not tested: Port: must be between 1 and 65535"
             await type_into(pilot, "deluge-port", str(daemon.port))
             await type_into(pilot, "deluge-username", daemon.username)
             await type_into(pilot, "deluge-password", daemon.password)
@@ -636,3 +635,37 @@ async def test_an_indexer_is_removed_from_the_settings_with_a_confirmation(db, t
     assert "jackett" not in text
     assert "# my indexers" in text and 'name = "prowlarr"   # the one to keep' in text
     assert [i.name for i in load_config(path).indexers] == ["prowlarr"]
+
+
+async def test_one_save_names_every_refused_field_by_its_label(db, linked_config):
+    """A new user's report: with a path mapping without its arrow, an empty backlog interval
+    and an RSS interval of 99999999 s, three saves were needed to see the three problems, and
+    the banner named config keys and the file (`key 'monitor.search_interval'`) rather than
+    the fields on the screen. One save now shows each problem beside its field and names the
+    fields, by their labels, in the banner; nothing is written."""
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            screen.query_one("#deluge-path_mappings").focus()
+            await pilot.press(*"/downloads /mnt/dl")
+            await type_into(pilot, "monitor-search_interval", "")
+            await type_into(pilot, "monitor-rss_interval", "99999999")
+            await pilot.press("ctrl+s")
+            await wait_until(
+                pilot, lambda: field_error(screen, "monitor-rss_interval"), what="the errors"
+            )
+            assert field_error(screen, "deluge-path_mappings") == (
+                "use remote -> local, one per line, not '/downloads /mnt/dl'"
+            )
+            assert field_error(screen, "monitor-search_interval") == "must be a number, not ''"
+            assert field_error(screen, "monitor-rss_interval") == (
+                "must be more than 0 s and at most 30 days"
+            )
+            text = banner(screen)
+            assert text.startswith("not saved: ")
+            for label in ("Path mappings", "Backlog search (s)", "RSS sync (s)"):
+                assert label in text, text
+            assert str(real) not in text and "key '" not in text, text
+    assert real.read_bytes() == before

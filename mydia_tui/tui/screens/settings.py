@@ -129,12 +129,12 @@ class Saved(Message):
 
 
 class Refused(Message):
-    """The validation refused a value: nothing was written (``during`` a save), or nothing was
-    tried (``during`` a test)."""
+    """The validation refused values (``errors``, one per field at most): nothing was written
+    (``during`` a save), or nothing was tried (``during`` a test)."""
 
-    def __init__(self, error: ConfigError, during: Literal["save", "test"] = "save") -> None:
+    def __init__(self, errors: list[ConfigError], during: Literal["save", "test"] = "save") -> None:
         super().__init__()
-        self.error = error
+        self.errors = errors
         self.during = during
 
 
@@ -407,11 +407,12 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     # -- reading the form ----------------------------------------------------------------------
 
-    def changes(self) -> dict[KeyPath, Any]:
+    def changes(self, unreadable: list[ConfigError] | None = None) -> dict[KeyPath, Any]:
         """What the form changes in the running configuration, as :func:`save_config` takes
-        it: only the values that differ, an added indexer as a whole table. Raises
-        :class:`ConfigError` (its key and problem) for text that cannot be read as its field
-        holds it (a path mapping without ``->``)."""
+        it: only the values that differ, an added indexer as a whole table. Text that cannot
+        be read as its field holds it (a path mapping without ``->``) raises
+        :class:`ConfigError` (its key and problem), or, given a list ``unreadable``, is added
+        to it and left out of the changes."""
         current = self._current()
         out: dict[KeyPath, Any] = {}
         added: dict[int, dict[str, Any]] = {}
@@ -420,7 +421,11 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 new = _read(field, self.query_one(f"#{_widget_id(path)}"))
             except _Unreadable as exc:
                 key = _dotted(path)
-                raise ConfigError(f"{key}: {exc}", key=key, problem=str(exc)) from None
+                error = ConfigError(f"{key}: {exc}", key=key, problem=str(exc))
+                if unreadable is None:
+                    raise error from None
+                unreadable.append(error)
+                continue
             if path[0] == "indexers":
                 index = path[1]
                 assert isinstance(index, int)
@@ -485,25 +490,70 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         ]
         return secrets_of(self.app.config) + [t for t in typed if t]  # type: ignore[attr-defined]
 
-    def _show_error(self, error: ConfigError, during: Literal["save", "test"] = "save") -> None:
-        """The validation's words in the status line ("not saved: ..." or "not tested: ...",
-        after what was asked) and beside the field it names."""
-        secrets = self._secrets()
-        message = redact_text(str(error), secrets)
-        outcome = "not saved" if during == "save" else "not tested"
-        self._status(Text(f"{outcome}: {message}", style="bold red"))
+    def _field_of(self, error: ConfigError) -> tuple[KeyPath, str] | None:
+        """The form's field a refusal names (its key path, and its label as the screen shows
+        it), or None when it names none of them (a file that cannot be read)."""
         path = _key_path(error.key or "")
         if path[:2] == ("quality", "profiles") and path[-1] in ("cutoff", "qualities"):
             path = ("quality", str(path[-1]))  # the default profile's fields
         while path:
-            if path in self._fields or path[:1] == ("quality",) and len(path) == 2:
-                line = self.query_one(f"#{_widget_id(path)}-error", Static)
-                problem = redact_text(error.problem or message, secrets)
-                line.update(Text(problem))
-                line.remove_class("-empty")
-                line.scroll_visible()
-                return
+            if path[:1] == ("quality",) and len(path) == 2 and path not in self._fields:
+                labels = {f.key: f.label for f in PROFILE_FIELDS}
+                return path, labels.get(str(path[1]), str(path[1]))
+            if path in self._fields:
+                label = self._fields[path].label
+                if path[0] == "indexers":
+                    label = f"{label} of indexer {int(path[1]) + 1}"
+                return path, label
             path = path[:-1]
+        return None
+
+    def _show_errors(
+        self, errors: list[ConfigError], during: Literal["save", "test"] = "save"
+    ) -> None:
+        """The refusals beside the fields they name, and in the status line after what was
+        asked ("not saved: Port: must be ... · RSS sync (s): must be ..."): each field by its
+        label on the screen; a refusal that names no field, in the validation's words."""
+        secrets = self._secrets()
+        outcome = "not saved" if during == "save" else "not tested"
+        said: list[str] = []
+        first = True
+        for error in errors:
+            message = redact_text(str(error), secrets)
+            found = self._field_of(error)
+            if found is None:
+                said.append(message)
+                continue
+            path, label = found
+            problem = redact_text(error.problem or message, secrets)
+            said.append(f"{label}: {problem}")
+            line = self.query_one(f"#{_widget_id(path)}-error", Static)
+            line.update(Text(problem))
+            line.remove_class("-empty")
+            if first:
+                line.scroll_visible()
+                first = False
+        self._status(Text(f"{outcome}: " + " · ".join(said), style="bold red"))
+
+    @staticmethod
+    def _problems(path: Path, changes: dict[KeyPath, Any]) -> list[ConfigError]:
+        """Every refusal of ``changes`` (validated as saving validates; nothing written): the
+        whole first (a rule across fields), then each change alone, so that one save names
+        every wrong field rather than the first. Reads the file: called in a thread worker."""
+        errors: list[ConfigError] = []
+        try:
+            preview_config(path, changes, check_quality)
+        except ConfigError as exc:
+            errors.append(exc)
+            if exc.key is None:
+                return errors  # the file itself cannot be read: nothing more to learn
+        for keypath, value in changes.items():
+            try:
+                preview_config(path, {keypath: value}, check_quality)
+            except ConfigError as exc:
+                if all(exc.key != known.key for known in errors):
+                    errors.append(exc)
+        return errors
 
     def _status(self, text: Text | str) -> None:
         self.query_one("#settings-status", Static).update(text)
@@ -512,43 +562,52 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         """The configuration the form's ``changes`` describe, validated as saving validates
         (nothing written); None when a value is refused (a :class:`Refused` is posted, shown
         beside its field). Called in a test's thread worker: it reads the file."""
+        path = self.app.settings_file()  # type: ignore[attr-defined]
         try:
-            return preview_config(
-                self.app.settings_file(),  # type: ignore[attr-defined]
-                changes,
-                check_quality,
-            )
-        except ConfigError as exc:
-            self.post_message(Refused(exc, during="test"))
+            return preview_config(path, changes, check_quality)
+        except ConfigError:
+            self.post_message(Refused(self._problems(path, changes), during="test"))
             return None
 
     # -- saving --------------------------------------------------------------------------------
 
     def _read_form(self, during: Literal["save", "test"]) -> dict[KeyPath, Any] | None:
-        """:meth:`changes`, or None when the form cannot be read (shown as a refusal)."""
-        try:
-            return self.changes()
-        except ConfigError as exc:
-            self._show_error(exc, during)
+        """:meth:`changes`, or None when some of the form cannot be read (shown as
+        refusals)."""
+        unreadable: list[ConfigError] = []
+        changes = self.changes(unreadable)
+        if unreadable:
+            self._show_errors(unreadable, during)
             return None
+        return changes
 
     def action_save(self) -> None:
         self._clear_errors()
-        changes = self._read_form("save")
-        if changes is None:
-            return
-        if not changes:
+        unreadable: list[ConfigError] = []
+        changes = self.changes(unreadable)
+        if not changes and not unreadable:
             self._status("nothing changed")
             return
         self._status("saving…")
-        self._save(self.app.settings_file(), changes)  # type: ignore[attr-defined]
+        self._save(self.app.settings_file(), changes, unreadable=unreadable)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="settings-save", exit_on_error=False)
-    def _save(self, path: Path, changes: dict[KeyPath, Any], removed: str = "") -> None:
+    def _save(
+        self,
+        path: Path,
+        changes: dict[KeyPath, Any],
+        removed: str = "",
+        unreadable: list[ConfigError] | None = None,
+    ) -> None:
+        """Save ``changes`` unless a value is refused: then every refusal is posted at once,
+        the ``unreadable`` fields' (text the form could not read) with the validation's."""
+        if unreadable:
+            self.post_message(Refused(unreadable + self._problems(path, changes)))
+            return
         try:
             config = save_config(path, changes, check_quality)
         except ConfigError as exc:
-            self.post_message(Refused(exc))
+            self.post_message(Refused(self._problems(path, changes) or [exc]))
             return
         library = config.library
         missing = missing_folders(library.movies + library.shows)
@@ -556,7 +615,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
-        self._show_error(message.error, message.during)
+        self._show_errors(message.errors, message.during)
 
     @on(Saved)
     async def _saved(self, message: Saved) -> None:
