@@ -45,6 +45,7 @@ from ...config import (
 )
 from ...releases.quality import all_profiles, check_quality
 from ...scanning.folders import missing_folders
+from ..keys import with_keys
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
 
@@ -101,7 +102,8 @@ _NEW_INDEXER_KEYS = ("name", "url")
 _MAPPING_ARROW = "->"
 _NOT_TESTED = "not tested: a value is refused"
 #: the status line when nothing was saved or refused yet
-_READY = "Settings · ctrl+s saves and applies · escape closes without saving"
+#: named keys: :func:`~mydia_tui.tui.keys.with_keys`
+_READY = "Settings · {settings.save} saves and applies · {settings.close} closes without saving"
 
 
 class Tested(Message):
@@ -306,7 +308,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         current = self._current()
-        yield Static(_READY, id="settings-status")
+        yield Static(with_keys(self.app, _READY), id="settings-status", markup=False)
         with VerticalScroll(id="settings-form"):
             with Vertical(id="deluge-section", classes="section") as deluge:
                 deluge.border_title = "Deluge"
@@ -566,7 +568,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         """A test starts: the refusals of an earlier save or test leave the form (this test's
         own, if any, come back with its answer)."""
         self._clear_errors()
-        self._status(_READY)
+        self._status(with_keys(self.app, _READY))
 
     def action_test_deluge(self) -> None:
         self._start_test()
