@@ -11,6 +11,7 @@ from test_tui_layout import screen_lines, shown
 from mydia_tui.config import Config, TuiConfig
 from mydia_tui.tui.app import MydiaApp
 from mydia_tui.tui.keys import shown_key
+from mydia_tui.tui.screens.activity import ActivityScreen
 from mydia_tui.tui.screens.blocklist import BlocklistScreen
 from mydia_tui.tui.screens.settings import SettingsScreen
 from mydia_tui.tui.widgets.footer import KeysFooter
@@ -127,3 +128,33 @@ async def test_the_empty_library_and_the_add_form_name_the_remapped_keys(db):
         await settle(app, pilot, lambda: app.screen.query("#form-hint"))
         form_hint = str(app.screen.query_one("#form-hint").render())
         assert form_hint == "⏎: submit · tab: next field · ^g: cancel"
+
+
+async def test_the_settings_and_activity_hints_name_the_remapped_keys(demo):
+    keys = {
+        "settings.test_deluge": "f3",
+        "settings.add_indexer": "f4",
+        "settings.test_indexer": "f6",
+        "activity.kind": "f7",
+        "activity.filter": "ctrl+f",
+    }
+    app = MydiaApp(Config(tui=TuiConfig(keys=keys)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("O")
+        await settle(app, pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await pilot.pause()
+        hints = [str(h.render()) for h in app.screen.query(".hint")]
+        assert "mappings: one per line, remote -> local · f3 tests the connection" in hints
+        indexers = str(app.screen.query_one("#indexers-hint").render())
+        assert indexers == "f4 adds an indexer · f6 tests the one holding the focus"
+        await pilot.press("escape")
+        await settle(app, pilot, lambda: app.screen is app.main)
+
+        await pilot.press("A")
+        await settle(app, pilot, lambda: isinstance(app.screen, ActivityScreen))
+        screen = app.screen
+        await pilot.press("ctrl+f", *"no such text anywhere", "enter")
+        await settle(app, pilot, lambda: screen.loaded and not screen.ids)
+        hint = screen.empty_hint()
+        assert hint == "nothing matches: f7 changes the kind, i every item, ^f the text"

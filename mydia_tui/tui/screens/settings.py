@@ -314,8 +314,13 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 deluge.border_title = "Deluge"
                 yield from self._rows("deluge", DELUGE_FIELDS, current["deluge"])
                 yield Static(
-                    "mappings: one per line, remote -> local · ctrl+t tests the connection",
+                    with_keys(
+                        self.app,
+                        "mappings: one per line, remote -> local · "
+                        "{settings.test_deluge} tests the connection",
+                    ),
                     classes="hint",
+                    markup=False,
                 )
                 yield Static("", id="deluge-test", classes="test-result -empty")
             with Vertical(id="indexers-section", classes="section") as indexers:
@@ -323,9 +328,14 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 for index, indexer in enumerate(current["indexers"]):
                     yield self._indexer_group(index, indexer)
                 yield Static(
-                    "ctrl+n adds an indexer · ctrl+r tests the one holding the focus",
+                    with_keys(
+                        self.app,
+                        "{settings.add_indexer} adds an indexer · "
+                        "{settings.test_indexer} tests the one holding the focus",
+                    ),
                     id="indexers-hint",
                     classes="hint",
+                    markup=False,
                 )
             with Vertical(id="library-section", classes="section") as library:
                 library.border_title = "Library folders"
@@ -617,7 +627,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     def action_test_indexer(self) -> None:
         index = self._focused_indexer()
         if index is None:
-            self._status("no indexer to test: ctrl+n adds one")
+            self._status(with_keys(self.app, "no indexer to test: {settings.add_indexer} adds one"))
             return
         self._start_test()
         target = f"indexers-{index}-test"
