@@ -12,7 +12,7 @@ from test_tui_layout import screen_lines
 
 from mydia_tui.library import add_movie
 from mydia_tui.tui.app import MydiaApp
-from mydia_tui.tui.text import cells, fit
+from mydia_tui.tui.text import cells, fit, fit_parts
 
 TITLE = "Amélie 日本語タイトルの長い長い映画の名前"
 
@@ -78,3 +78,10 @@ async def test_a_wide_title_is_cut_right_in_the_library_and_the_details_title(wi
         assert "…" in row, row
         head = row.split("…", 1)[0].strip("│ ")
         assert head and TITLE.startswith(head), row
+
+
+def test_a_border_titles_parts_are_measured_in_cells():
+    """``fit_parts`` counted characters: a wide title's part was kept and cut by the border."""
+    assert fit_parts(["Activity", "日本語"], 16) == "Activity"  # 17 cells, 14 characters
+    assert fit_parts(["Activity", "日本語"], 17) == "Activity · 日本語"
+    assert fit_parts(["Activity", "3 events", TITLE], 80) == f"Activity · 3 events · {TITLE}"

@@ -123,10 +123,11 @@ def counted(n: int, noun: str) -> str:
 
 def fit_parts(parts: list[str], width: int, sep: str = " · ") -> str:
     """``parts`` joined by ``sep``, as many whole parts as fit in ``width`` cells (the first
-    always): a border's title loses its last details rather than being cut mid-word."""
+    always), measured in cells (a wide glyph takes two): a border's title loses its last
+    details rather than being cut mid-word."""
     out = parts[0] if parts else ""
     for part in parts[1:]:
-        if width > 0 and len(out) + len(sep) + len(part) > width:
+        if width > 0 and cell_len(out + sep + part) > width:
             break
         out += sep + part
     return out
