@@ -537,13 +537,14 @@ class MydiaApp(App[None]):
     def _check_keymap(self) -> None:
         """Say which ids of [tui.keys] name no binding (a typo there is otherwise ignored):
         the help screen shows each binding's id."""
-        from .keys import catalog
+        from .keys import catalog, shown_key
 
         known = {entry.binding.id for entry in catalog(self) if entry.binding.id}
         unknown = sorted(set(self.keymap) - known)
         if unknown:
             self.notify(
-                f"[tui.keys] names no key binding {', '.join(unknown)}: press ? for the ids",
+                f"[tui.keys] names no key binding {', '.join(unknown)}: "
+                f"press {shown_key(self, 'app.help')} for the ids",
                 severity="warning",
                 markup=False,
                 timeout=12,

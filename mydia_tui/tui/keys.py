@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from textual.app import App
 from textual.binding import Binding
@@ -32,7 +33,9 @@ def catalog(app: App) -> list[KeyEntry]:
     from .screens.blocklist import BlocklistScreen
     from .screens.edit_item import EditItemScreen, ProfileChoice
     from .screens.health import HealthScreen
+    from .screens.help import HelpScreen
     from .screens.main import MainScreen
+    from .screens.releases import ReleaseList, ReleasesScreen
     from .screens.settings import SettingsScreen
     from .widgets.details import DetailsPane
     from .widgets.downloads import DownloadsList, DownloadsPane
@@ -55,6 +58,9 @@ def catalog(app: App) -> list[KeyEntry]:
         ("Add a show", MODAL, AddShowScreen.BINDINGS, AddShowScreen),
         ("Edit an item", MODAL, EditItemScreen.BINDINGS, EditItemScreen),
         ("Edit an item", MODAL, ProfileChoice.BINDINGS, ProfileChoice),
+        ("Releases", MODAL, ReleasesScreen.BINDINGS, ReleasesScreen),
+        ("Releases", MODAL, ReleaseList.BINDINGS, ReleasesScreen),
+        ("Keys", MODAL, HelpScreen.BINDINGS, HelpScreen),
     ]
     out = []
     for section, target, bindings, screen in sections:
@@ -87,3 +93,32 @@ KEY_NAMES = {
 def display_keys(keys: str) -> str:
     """A binding's keys ("slash,ctrl+f") as people read them ("/ ctrl+f")."""
     return " ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def shown_key(app: App, binding_id: str) -> str:
+    """The key the binding ``binding_id`` answers to now, as the footer shows it (``^s``,
+    ``f2``, ``del``, ``esc``): its first key after the user's remaps ([tui.keys], read from
+    ``app.keymap``), formatted by ``App.get_key_display``; "" when no binding has that id.
+    For every text that names a key ("f2 saves", "press f1 for the ids")."""
+    for entry in catalog(app):
+        binding = entry.binding
+        if binding.id != binding_id:
+            continue
+        keys = keys_for(binding, getattr(app, "keymap", {}))
+        first = keys.split(",")[0].strip()
+        if keys != binding.key:  # remapped: the binding's own key_display no longer applies
+            binding = replace(binding, key=first, key_display=None)
+        else:
+            binding = replace(binding, key=first)
+        return app.get_key_display(binding)
+    return ""
+
+
+_NAMED_KEY = re.compile(r"\{([a-z_]+\.[a-z_]+)\}")
+
+
+def with_keys(app: App, text: str) -> str:
+    """``text`` with each ``{binding.id}`` replaced by that binding's key as shown now
+    (:func:`shown_key`): ``"{settings.save} saves"`` -> ``"^s saves"``, or ``"f2 saves"``
+    once [tui.keys] remaps it. The one way a text names a key."""
+    return _NAMED_KEY.sub(lambda m: shown_key(app, m.group(1)) or m.group(0), text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from ..models import to_local
@@ -24,14 +25,37 @@ def plain(value: object, style: str = "") -> Text:
     return Text(clean(value), style=style, no_wrap=True)
 
 
+def fit(value: Text | str, width: int, *, pad: bool = True) -> Text:
+    """``value`` in ``width`` cells: whole, or cut with an ellipsis right after the last
+    glyph that fits (its style kept), then padded with spaces to ``width`` (unless ``pad`` is
+    False). The one way text is cut to a width: Rich's ``Text.truncate`` puts the cell a wide
+    (2-cell) glyph leaves free before the ellipsis (``日本  …``); here it comes after it."""
+    text = value.copy() if isinstance(value, Text) else Text(value, no_wrap=True)
+    if width <= 0:
+        return text[:0]
+    if text.cell_len > width:
+        room, used, end = width - 1, 0, 0
+        for end, char in enumerate(text.plain):  # noqa: B007 (end is read after the loop)
+            size = cell_len(char)
+            if used + size > room:
+                break
+            used += size
+        else:
+            end = len(text.plain)
+        # as Text.truncate does: a style running on past the cut covers the ellipsis
+        text.plain = text.plain[:end] + "…"
+    if pad and text.cell_len < width:
+        text.append(" " * (width - text.cell_len))
+    return text
+
+
 def cells(parts: list[tuple[Text | str, int]], gap: int = 1) -> Text:
     """Fixed-width columns in one line: each part is cut with an ellipsis or padded."""
     line = Text(no_wrap=True, end="")
     for index, (value, width) in enumerate(parts):
         if width <= 0:
             continue
-        cell = value.copy() if isinstance(value, Text) else Text(value, no_wrap=True)
-        cell.truncate(width, overflow="ellipsis", pad=True)
+        cell = fit(value, width)
         if index:
             line.append(" " * gap)
         line.append_text(cell)
@@ -99,10 +123,11 @@ def counted(n: int, noun: str) -> str:
 
 def fit_parts(parts: list[str], width: int, sep: str = " · ") -> str:
     """``parts`` joined by ``sep``, as many whole parts as fit in ``width`` cells (the first
-    always): a border's title loses its last details rather than being cut mid-word."""
+    always), measured in cells (a wide glyph takes two): a border's title loses its last
+    details rather than being cut mid-word."""
     out = parts[0] if parts else ""
     for part in parts[1:]:
-        if width > 0 and len(out) + len(sep) + len(part) > width:
+        if width > 0 and cell_len(out + sep + part) > width:
             break
         out += sep + part
     return out

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from ... import history
 from ...history import KINDS, HistoryEntry
+from ..keys import with_keys
 from ..text import cells, clean, counted, filter_tabs, fit_parts, local_minute
 from ..widgets.footer import KeysFooter
 from ..widgets.rowview import ListHeading, RowView
@@ -278,7 +279,11 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
         if not self.loaded and not self.ids:
             return "reading the history…"
         if self.kind != "all" or self.text or self.only_item:
-            return "nothing matches: f changes the kind, i every item, / the text"
+            return with_keys(
+                self.app,
+                "nothing matches: {activity.kind} changes the kind, {activity.item} every item, "
+                "{activity.filter} the text",
+            )
         return "nothing has happened yet: grabs, imports and refusals will be listed here"
 
     # -- bars ----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ def parse_year(text: str) -> int:
 
 class AddFilmScreen(FormScreen):
     TITLE_TEXT = "Add a film"
+    HINT = "{add_film.add}: submit · tab: next field · {add_film.cancel}: cancel"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="add_film.cancel", tooltip="Close without adding"),
         Binding("enter", "submit", "Add", id="add_film.add", tooltip="Add the film", priority=True),

@@ -58,7 +58,7 @@ class CandidateList(RowView):
 
 class AddShowScreen(FormScreen):
     TITLE_TEXT = "Add a show"
-    HINT = "enter: look up, or add by hand with seasons · escape: cancel"
+    HINT = "{add_show.add}: look up, or add by hand with seasons · {add_show.cancel}: cancel"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="add_show.cancel", tooltip="Close without adding"),
         Binding(

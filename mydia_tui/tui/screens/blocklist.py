@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from ...guard import BlocklistEntry
+from ..keys import with_keys
 from ..text import cells, clean, counted, human_size, local_minute
 from ..widgets.footer import KeysFooter
 from ..widgets.rowview import ListHeading, RowView
@@ -201,7 +202,9 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
         box = self.query_one("#blocklist")
         count = len(self.entries)
         box.border_title = f"Blocklist · {counted(count, 'release')}"
-        box.border_subtitle = "d remove · C clear all"
+        box.border_subtitle = with_keys(
+            self.app, "{blocklist.remove} remove · {blocklist.clear} clear all"
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("remove", "clear"):

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, Label, Static
 
 from ... import library, profiles
+from ..keys import with_keys
 from ..text import clean
 from .form import FORM_CSS, FormScreen
 
@@ -82,7 +83,10 @@ class EditStart:
 
 
 class EditItemScreen(FormScreen):
-    HINT = "enter: save · ←/→: profile · space: tick · escape: cancel"
+    HINT = (
+        "{edit_item.save}: save · {edit_item.profile_previous}/{edit_item.profile_next}: profile"
+        " · space: tick · {edit_item.cancel}: cancel"
+    )
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="edit_item.cancel", tooltip="Close unsaved"),
         Binding(
@@ -123,7 +127,9 @@ class EditItemScreen(FormScreen):
             yield Label(f"Folder{root}", classes="form-label", markup=False)
             yield Input(s.folder, id="edit-folder")
             yield Static("", classes="form-error", id="form-error")
-            yield Static(self.HINT, classes="form-hint", id="form-hint")
+            yield Static(
+                with_keys(self.app, self.HINT), classes="form-hint", id="form-hint", markup=False
+            )
 
     def submit_call(self) -> Callable[[], int | None]:
         s = self.start.settings

@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, Static
 
 from ...config import redact_text, secrets_of
 from ...errors import MydiaError
+from ..keys import with_keys
 from ..text import clean
 from ..workers import ReportsWorkerErrors
 
@@ -49,6 +50,7 @@ class FormScreen(ReportsWorkerErrors, ModalScreen[Any]):
     """Subclasses give ``TITLE_TEXT``, ``HINT``, :meth:`fields` and :meth:`submit`."""
 
     TITLE_TEXT = ""
+    #: the hint under the fields; ``{binding.id}`` names a key (:func:`..keys.with_keys`)
     HINT = "enter: submit · tab: next field · escape: cancel"
 
     def fields(self) -> list[tuple[str, Input]]:
@@ -63,7 +65,9 @@ class FormScreen(ReportsWorkerErrors, ModalScreen[Any]):
                 yield field
             yield from self.extra()
             yield Static("", classes="form-error", id="form-error")
-            yield Static(self.HINT, classes="form-hint", id="form-hint")
+            yield Static(
+                with_keys(self.app, self.HINT), classes="form-hint", id="form-hint", markup=False
+            )
 
     def extra(self) -> ComposeResult:
         """Widgets below the fields (a choice list)."""

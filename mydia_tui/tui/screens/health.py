@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from ..keys import with_keys
 from ..text import clean
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
@@ -97,7 +98,7 @@ class HealthScreen(ReportsWorkerErrors, Screen[None]):
         summary.append(f"{counts['ok']} ok", style="green")
         summary.append(f" · {counts['warn']} warning(s)", style="yellow" if counts["warn"] else "")
         summary.append(f" · {counts['fail']} failing", style="bold red" if counts["fail"] else "")
-        summary.append(" · r runs again · escape closes")
+        summary.append(with_keys(self.app, " · {health.run} runs again · {health.close} closes"))
         self.query_one("#health-state", Static).update(summary)
 
     def action_close(self) -> None:

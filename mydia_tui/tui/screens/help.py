@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..keys import catalog, display_keys, keys_for
+from ..keys import catalog, display_keys, keys_for, with_keys
 
 EXTRA = [
     ("Everywhere", "tab / shift+tab", "Next / previous pane"),
@@ -53,7 +53,7 @@ class HelpScreen(ModalScreen[None]):
                 first = False
             table.add_row("", "", "")
         with VerticalScroll() as scroll:
-            scroll.border_title = "Keys (escape to close)"
+            scroll.border_title = with_keys(self.app, "Keys ({help.close} to close)")
             yield Static(table)
 
     async def action_dismiss(self, result: None = None) -> None:

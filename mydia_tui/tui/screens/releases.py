@@ -18,6 +18,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ...config import redact_text, secrets_of
+from ..keys import with_keys
 from ..text import cells, clean, counted, human_size
 from ..widgets.rowview import RowView
 
@@ -143,9 +144,16 @@ class ReleasesScreen(ModalScreen[None]):
             state.update(Text(f"the search failed: {clean(redact_text(message.error, secrets))}"))
             return
         if not count:
-            state.update("the indexers offered no release · escape closes")
+            state.update(
+                with_keys(self.app, "the indexers offered no release · {releases.close} closes")
+            )
             return
-        state.update(f"{counted(count, 'release')} · enter grabs · escape closes")
+        state.update(
+            with_keys(
+                self.app,
+                f"{counted(count, 'release')} · {{releases.grab}} grabs · {{releases.close}} closes",
+            )
+        )
 
     @on(RowView.Chosen)
     def _chosen(self, message: RowView.Chosen) -> None:

@@ -45,6 +45,7 @@ from ...config import (
 )
 from ...releases.quality import all_profiles, check_quality
 from ...scanning.folders import missing_folders
+from ..keys import with_keys
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
 from .confirm import ConfirmScreen
@@ -102,7 +103,8 @@ _NEW_INDEXER_KEYS = ("name", "url")
 _MAPPING_ARROW = "->"
 _NOT_TESTED = "not tested: a value is refused"
 #: the status line when nothing was saved or refused yet
-_READY = "Settings · ctrl+s saves and applies · escape closes without saving"
+#: named keys: :func:`~mydia_tui.tui.keys.with_keys`
+_READY = "Settings · {settings.save} saves and applies · {settings.close} closes without saving"
 
 
 class Tested(Message):
@@ -318,14 +320,19 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         current = self._current()
         self._fields = {}
         self._indexers = 0
-        yield Static(_READY, id="settings-status")
+        yield Static(with_keys(self.app, _READY), id="settings-status", markup=False)
         with VerticalScroll(id="settings-form"):
             with Vertical(id="deluge-section", classes="section") as deluge:
                 deluge.border_title = "Deluge"
                 yield from self._rows("deluge", DELUGE_FIELDS, current["deluge"])
                 yield Static(
-                    "mappings: one per line, remote -> local · ctrl+t tests the connection",
+                    with_keys(
+                        self.app,
+                        "mappings: one per line, remote -> local · "
+                        "{settings.test_deluge} tests the connection",
+                    ),
                     classes="hint",
+                    markup=False,
                 )
                 yield Static("", id="deluge-test", classes="test-result -empty")
             with Vertical(id="indexers-section", classes="section") as indexers:
@@ -333,9 +340,15 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 for index, indexer in enumerate(current["indexers"]):
                     yield self._indexer_group(index, indexer)
                 yield Static(
-                    "ctrl+n adds an indexer · ctrl+r tests the one holding the focus",
+                    with_keys(
+                        self.app,
+                        "{settings.add_indexer} adds an indexer · "
+                        "{settings.test_indexer} tests the one holding the focus · "
+                        "{settings.remove_indexer} removes it",
+                    ),
                     id="indexers-hint",
                     classes="hint",
+                    markup=False,
                 )
             with Vertical(id="library-section", classes="section") as library:
                 library.border_title = "Library folders"
@@ -643,7 +656,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         """A test starts: the refusals of an earlier save or test leave the form (this test's
         own, if any, come back with its answer)."""
         self._clear_errors()
-        self._status(_READY)
+        self._status(with_keys(self.app, _READY))
 
     def action_test_deluge(self) -> None:
         self._start_test()
@@ -710,15 +723,23 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         self._clear_errors()
         config: Config = self.app.config  # type: ignore[attr-defined]
         if index >= len(config.indexers):
-            self._status("this indexer is not saved yet: escape closes the settings without it")
+            self._status(
+                with_keys(
+                    self.app,
+                    "this indexer is not saved yet: {settings.close} closes the settings without it",
+                )
+            )
             return
         changes = self._read_form("save")
         if changes is None:
             return
         if changes:
             self._status(
-                "removing an indexer saves the file at once: save your changes first, or "
-                "close without them (escape)"
+                with_keys(
+                    self.app,
+                    "removing an indexer saves the file at once: save your changes first "
+                    "({settings.save}), or close without them ({settings.close})",
+                )
             )
             return
         name = config.indexers[index].name
@@ -740,7 +761,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     def action_test_indexer(self) -> None:
         index = self._focused_indexer()
         if index is None:
-            self._status("no indexer to test: ctrl+n adds one")
+            self._status(with_keys(self.app, "no indexer to test: {settings.add_indexer} adds one"))
             return
         self._start_test()
         target = f"indexers-{index}-test"

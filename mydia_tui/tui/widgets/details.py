@@ -19,7 +19,7 @@ from ... import library, views
 from ...errors import NotFound
 from ...views import ItemDetails
 from ..messages import DetailsLoaded
-from ..text import cells, clean, human_size, local_minute
+from ..text import cells, clean, fit, human_size, local_minute
 from ..workers import ReportsWorkerErrors
 from .library import STATUS_STYLE
 from .rowview import RowView
@@ -158,6 +158,22 @@ class DetailsPane(ReportsWorkerErrors, RowView):
     def row_count(self) -> int:
         return len(self.lines)
 
+    def _show_title(self) -> None:
+        """``Details · <title>`` on the border, cut to fit here (:func:`..text.fit`): Textual
+        cuts a border title to the width less 6 cells (corners and blanks) and, on a wide
+        glyph, leaves a blank before its ellipsis (``日本語タイトル  …``)."""
+        if self.details is None:
+            self.border_title = "Details"
+            return
+        # outside text: a Text, so that a title such as "[b]x[/b]" is not read as markup
+        title = Text(f"Details · {clean(self.details.title)}")
+        room = self.outer_size.width - 6
+        self.border_title = fit(title, room, pad=False) if room > 0 else title
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        self._show_title()
+
     def row_value(self, index: int) -> Hashable:
         return self.lines[index]
 
@@ -271,10 +287,7 @@ class DetailsPane(ReportsWorkerErrors, RowView):
         old = self.lines[self.cursor].key if self.cursor < len(self.lines) else None
         self.details = message.details
         self.lines = build_lines(message.details) if message.details else []
-        # outside text: a Text, so that a title such as "[b]x[/b]" is not read as markup
-        self.border_title = (
-            Text(f"Details · {clean(message.details.title)}") if message.details else "Details"
-        )
+        self._show_title()
         index = 0
         if same_item:
             # the cursor stays on the row it was on (an episode, a season), wherever it moved

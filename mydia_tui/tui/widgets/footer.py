@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import ActiveBinding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -23,9 +26,38 @@ class Hint:
     enabled: bool
 
 
+def in_binding_order(active: Iterable[ActiveBinding]) -> list[ActiveBinding]:
+    """``active`` (a screen's active bindings, node by node from the focused widget to the
+    app) with each node's bindings in the order the node declares them.
+
+    Textual applies the user's remaps ([tui.keys], ``App.set_keymap``) to a copy of each
+    node's bindings as it builds the binding chain (``Screen._binding_chain`` ->
+    ``BindingsMap.apply_keymap``), deleting a remapped binding's keys and adding the new ones
+    at the end: read as they come, a remapped key's hint moved after all others of its node
+    (``x Quit  f1 Keys`` after ``z Zoom  M Monitor``, then left out first when the footer is
+    narrow). The place is the binding's (by id, else action) in the node's own bindings."""
+    entries = list(active)
+    nodes: dict[DOMNode, int] = {}
+    places: dict[DOMNode, dict[str, int]] = {}
+    for entry in entries:
+        nodes.setdefault(entry.node, len(nodes))
+        if entry.node not in places:
+            place: dict[str, int] = {}
+            for bindings in entry.node._bindings.key_to_bindings.values():
+                for binding in bindings:
+                    place.setdefault(binding.id or binding.action, len(place))
+            places[entry.node] = place
+
+    def key(entry: ActiveBinding) -> tuple[int, int]:
+        place = places[entry.node]
+        return nodes[entry.node], place.get(entry.binding.id or entry.binding.action, len(place))
+
+    return sorted(entries, key=key)
+
+
 class KeysFooter(Widget):
     """The screen's key hints (its active bindings with ``show=True``, one per action, in
-    binding order) and the command palette's key at the right edge, drawn as one line for the
+    binding order, a remapped one in its place: :func:`in_binding_order`) and the command palette's key at the right edge, drawn as one line for the
     width the footer has: the hints that do not fit whole are left out from the last (every
     key is still in the help screen, ``?``, and the palette) rather than cut (``f State fi``).
 
@@ -89,7 +121,7 @@ class KeysFooter(Widget):
         active = self.screen.active_bindings
         hints: list[Hint] = []
         actions: set[str] = set()
-        for _node, binding, enabled, tooltip in active.values():
+        for _node, binding, enabled, tooltip in in_binding_order(active.values()):
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)

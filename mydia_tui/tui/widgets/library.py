@@ -19,6 +19,7 @@ from ... import events, library, views
 from ...errors import MydiaError
 from ...library import ItemInfo
 from ...views import LibraryEntry, UpcomingEpisode
+from ..keys import with_keys
 from ..messages import (
     CutoffUnmetRead,
     EditRead,
@@ -205,20 +206,27 @@ class LibraryList(RowView):
     def empty_hint(self) -> str:
         pane = self.pane
         if pane.wanted == "upcoming" and pane.complete:
-            return f"no episode airs in the next {views.UPCOMING_DAYS} days · w: everything"
+            return with_keys(
+                self.app,
+                f"no episode airs in the next {views.UPCOMING_DAYS} days · {{library.wanted}}: everything",
+            )
         if pane.entries:
             ways = []
             if pane.filter_text:
                 ways.append("escape clears the filter")
             if pane.wanted != "all":
-                ways.append(f"nothing is {WANTED_LABEL[pane.wanted]}: w shows everything")
+                ways.append(
+                    f"nothing is {WANTED_LABEL[pane.wanted]}: {{library.wanted}} shows everything"
+                )
             if pane.kind != "all":
-                ways.append("t shows films, shows or both")
-            return "nothing matches: " + ", ".join(ways or ["t shows films, shows or both"])
+                ways.append("{library.kind} shows films, shows or both")
+            ways = ways or ["{library.kind} shows films, shows or both"]
+            return with_keys(self.app, "nothing matches: " + ", ".join(ways))
         if pane.complete:
-            return (
-                "the library is empty: a adds a film, n a show, O sets up Deluge and the "
-                "indexers; or try mydia-tui demo"
+            return with_keys(
+                self.app,
+                "the library is empty: {library.add_film} adds a film, {library.add_show} a "
+                "show, {app.settings} sets up Deluge and the indexers; or try mydia-tui demo",
             )
         return ""
 

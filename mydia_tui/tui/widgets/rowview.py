@@ -21,6 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ..text import fit
+
 
 class RowView(ScrollView, can_focus=True):
     """Subclasses implement :meth:`row_count`, :meth:`row_value` and :meth:`render_row`."""
@@ -229,8 +231,7 @@ class RowView(ScrollView, can_focus=True):
                 # wrapped at words over the lines below the first, never cut
                 lines = Text(hint, style="dim").wrap(self.app.console, width - 1)
                 if y - 1 < len(lines):
-                    text = Text(" ") + lines[y - 1]
-                    text.truncate(width, overflow="ellipsis", pad=True)
+                    text = fit(Text(" ") + lines[y - 1], width)
                     segments = [s for s in text.render(self.app.console) if s.text != "\n"]
                     return Strip(segments, width).crop_extend(0, width, base)
             return Strip.blank(width, base)
@@ -239,8 +240,7 @@ class RowView(ScrollView, can_focus=True):
         key = (self.row_value(index), width, selected, selected and focused)
         strip = self._lines.get(key)
         if strip is None:
-            text = self.render_row(index, width)
-            text.truncate(width, overflow="ellipsis", pad=True)
+            text = fit(self.render_row(index, width), width)
             style = base
             if selected:
                 style = cursor_style if focused else blurred_style

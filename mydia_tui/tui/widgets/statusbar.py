@@ -9,6 +9,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from ... import events
+from ..keys import shown_key
 from ..text import clean, local_hhmm, mmss
 
 
@@ -142,7 +143,7 @@ class StatusBar(Static):
         parts = [self.monitor_text(), self.deluge_text(), self.indexers_text()]
         if self.scan is not None:
             # first: it is what is happening now, and a narrow bar must not cut it off
-            key = getattr(self.app, "keymap", {}).get("library.scan", "U").split(",")[0]
+            key = shown_key(self.app, "library.scan")
             parts.insert(0, scan_text(self.scan, key))
         self.update(sep.join(parts))
 
