@@ -473,9 +473,10 @@ def set_folder(item_id: int, folder: str) -> str:
 
 class HasActiveDownloads(MydiaError):
     """The item has downloads in flight: deleting it would leave Deluge downloading for nothing
-    and its claims without a target. ``downloads`` holds (download id, release title, state)."""
+    and its claims without a target. ``downloads`` holds (download id, release title, state,
+    info-hash) of each."""
 
-    def __init__(self, message: str, downloads: tuple[tuple[int, str, str], ...]) -> None:
+    def __init__(self, message: str, downloads: tuple[tuple[int, str, str, str], ...]) -> None:
         super().__init__(message)
         self.downloads = downloads
 
@@ -569,13 +570,15 @@ def delete_item(item_id: int, delete_files: bool = False) -> DeletedItem:
             # no item; SQLite's BEGIN IMMEDIATE already serialises every writer
             MediaItem.select(MediaItem.id).where(MediaItem.id == item.id).for_update().execute()
         active = tuple(
-            (d.id, d.title, d.state)
-            for d in Download.select(Download.id, Download.title, Download.state)
+            (d.id, d.title, d.state, d.info_hash)
+            for d in Download.select(
+                Download.id, Download.title, Download.state, Download.info_hash
+            )
             .where((Download.item == item.id) & Download.state.in_(ACTIVE_STATES))
             .order_by(Download.id)
         )
         if active:
-            listed = ", ".join(f"{i} ({state})" for i, _, state in active)
+            listed = ", ".join(f"{i} ({state})" for i, _, state, _ in active)
             raise HasActiveDownloads(
                 f"{_describe(item)} has {len(active)} download(s) in flight: {listed}; "
                 "remove them first (mydia-tui remove DOWNLOAD_ID, or r in the downloads pane)",

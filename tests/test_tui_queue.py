@@ -276,3 +276,48 @@ async def test_queue_moves_and_recheck_apply_to_the_marked_rows(world):
             lambda: any(n.message == "Rechecking 2 downloads" for n in app._notifications),
             "the recheck of the two marked torrents said",
         )
+
+
+async def test_deleting_a_film_whose_download_is_in_flight_offers_to_remove_the_download(world):
+    """Deleting a film while its torrent downloads was refused with "remove them first": the
+    user had to find the torrent in the queue. Now the app asks once more, names the download,
+    and on yes removes the torrent from Deluge with its data, then deletes the film (its
+    history kept). Escape at that question changes nothing."""
+    from mydia_tui.models import History, MediaItem
+
+    config, client, services, offer = world
+    movie = add_movie("Sintel", 2010)
+    payload = offer(release_name("Sintel", 2010))  # nobody seeds it: it stays in flight
+    assert services.search(movie.id).severity == "information"
+    app = MydiaApp(config=config, services=services)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: app.main.library.current_id() == movie.id, "the film")
+        app.main.library.list.focus()
+        for answer in ("escape", "y"):
+            await pilot.press("delete")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+            await pilot.press("r")  # from the library only (its files kept)
+            await wait_until(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, ConfirmScreen) and "in flight" in app.screen.question
+                ),
+                "the question about the download",
+            )
+            assert "Sintel.2010.1080p.BluRay.x264-GRP" in app.screen.question
+            await pilot.press(answer)
+            if answer == "escape":
+                await pilot.pause(0.3)
+                assert client.status(payload.info_hash) is not None
+                assert MediaItem.get_or_none(MediaItem.id == movie.id) is not None
+        wait_for(lambda: client.status(payload.info_hash) is None, 20, what="the torrent gone")
+        await wait_until(
+            pilot, lambda: MediaItem.get_or_none(MediaItem.id == movie.id) is None, "the delete"
+        )
+        assert app.is_running and app.crash is None
+    # the film's finished downloads go with it; its history stays, the torrent's removal last
+    # but one and the film's deletion last
+    events = [(h.event, h.message) for h in History.select().order_by(History.id)]
+    assert [e for e, _ in events].count("grabbed") == 1, events
+    assert [e for e, _ in events][-2:] == ["removed", "removed"], events
+    assert events[-1][1].startswith("deleted film Sintel (2010)"), events

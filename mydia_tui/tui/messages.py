@@ -105,6 +105,19 @@ class ServiceDone(Message):
         self.severity = severity
 
 
+class DeleteBlocked(Message):
+    """Deleting an item was refused: its downloads (id, release title, state, info-hash) are
+    in flight. The user may remove them from Deluge and delete it after all."""
+
+    def __init__(
+        self, item_id: int, with_files: bool, downloads: tuple[tuple[int, str, str, str], ...]
+    ) -> None:
+        super().__init__()
+        self.item_id = item_id
+        self.with_files = with_files
+        self.downloads = downloads
+
+
 class StampRead(Message):
     """The database's :class:`~mydia_tui.views.ChangeStamp`, read by the change poll, with
     the items named by the history rows written since the previous reading (None: too many to

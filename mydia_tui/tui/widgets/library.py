@@ -22,6 +22,7 @@ from ...views import LibraryEntry, UpcomingEpisode
 from ..keys import with_keys
 from ..messages import (
     CutoffUnmetRead,
+    DeleteBlocked,
     EditRead,
     LibraryLoaded,
     LibraryPatched,
@@ -783,9 +784,24 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
 
     @work(thread=True, group="library-write", exit_on_error=False)
-    def delete_item(self, item_id: int, with_files: bool) -> None:
+    def delete_item(
+        self, item_id: int, with_files: bool, remove_first: tuple[str, ...] = ()
+    ) -> None:
+        """Delete the item; ``remove_first``: info-hashes of its downloads in flight to remove
+        from Deluge (with their data: an unfinished download is of no use) before, as the
+        user asked after a refusal (:class:`DeleteBlocked`)."""
+        services = self.app.services
         try:
+            for info_hash in remove_first:
+                assert services is not None
+                services.remove(info_hash, delete_data=True)
             done = library.delete_item(item_id, delete_files=with_files)
+        except library.HasActiveDownloads as exc:
+            if services is None or remove_first:  # offline, or a new grab came in between
+                self.post_message(ServiceDone(str(exc), "warning"))
+            else:
+                self.post_message(DeleteBlocked(item_id, with_files, exc.downloads))
+            return
         except MydiaError as exc:
             self.post_message(ServiceDone(str(exc), "warning"))
             return
@@ -797,6 +813,27 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             text += f"; {path}: {why}"
         self.post_message(ServiceDone(text, "warning" if done.files_failed else "information"))
         self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
+
+    @on(DeleteBlocked)
+    def _delete_blocked(self, message: DeleteBlocked) -> None:
+        """Ask whether to remove the item's downloads in flight from Deluge, then delete it."""
+        from ..screens.confirm import ConfirmScreen
+
+        message.stop()
+        listed = "; ".join(f"{clean(title)} ({state})" for _, title, state, _ in message.downloads)
+        count = counted(len(message.downloads), "download")
+        question = (
+            f"{count} of this item {'is' if len(message.downloads) == 1 else 'are'} in flight: "
+            f"{listed}. Remove {'it' if len(message.downloads) == 1 else 'them'} from Deluge "
+            "with the data downloaded so far, then delete the item?"
+        )
+        hashes = tuple(info_hash for *_, info_hash in message.downloads)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.delete_item(message.item_id, message.with_files, hashes)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     @on(Input.Changed, "#library-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
