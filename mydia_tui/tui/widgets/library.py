@@ -203,24 +203,38 @@ class LibraryList(RowView):
             self.pane.open_edit(entry.id)
 
     def empty_hint(self) -> str:
+        """Why the view is empty, then the keys that help, in one form for every view:
+        ``"nothing is cutoff unmet: w shows everything"`` (breaker 6: the views worded it
+        two ways, and the calendar blamed the air dates when the films filter hid it)."""
         pane = self.pane
-        if pane.wanted == "upcoming" and pane.complete:
-            return f"no episode airs in the next {views.UPCOMING_DAYS} days · w: everything"
-        if pane.entries:
-            ways = []
-            if pane.filter_text:
-                ways.append("escape clears the filter")
-            if pane.wanted != "all":
-                ways.append(f"nothing is {WANTED_LABEL[pane.wanted]}: w shows everything")
-            if pane.kind != "all":
-                ways.append("t shows films, shows or both")
-            return "nothing matches: " + ", ".join(ways or ["t shows films, shows or both"])
-        if pane.complete:
-            return (
-                "the library is empty: a adds a film, n a show, O sets up Deluge and the "
-                "indexers; or try mydia-tui demo"
-            )
-        return ""
+        upcoming = pane.wanted == "upcoming"
+        if not upcoming and not pane.entries:
+            if pane.complete:
+                return (
+                    "the library is empty: a adds a film, n a show, O sets up Deluge and the "
+                    "indexers; or try mydia-tui demo"
+                )
+            return ""
+        if upcoming and not pane.complete:
+            return ""
+        among = {"movie": " among the films", "show": " among the shows"}.get(pane.kind, "")
+        matching = " matching the filter" if pane.filter_text else ""
+        if upcoming and pane.kind == "movie":
+            why = "the upcoming view lists episodes and only films are shown"
+        elif upcoming:
+            why = f"no episode{matching} airs in the next {views.UPCOMING_DAYS} days"
+        elif pane.wanted != "all":
+            why = f"nothing{among}{matching} is {WANTED_LABEL[pane.wanted]}"
+        else:
+            why = f"nothing{among} matches the filter" if pane.filter_text else "nothing matches"
+        ways = []
+        if pane.kind != "all":
+            ways.append("t shows films, shows or both")
+        if pane.filter_text:
+            ways.append("escape clears the filter")
+        if pane.wanted != "all":
+            ways.append("w shows everything")
+        return f"{why}: {', '.join(ways or ['t shows films, shows or both'])}"
 
     def row_value(self, index: int) -> Hashable:
         entry = self.pane.view[index]
@@ -331,6 +345,11 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self.today: dt.date | None = None
         #: set to cancel the running scan (None: no scan runs)
         self._scan_cancel: threading.Event | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("sort", "reverse") and self.wanted == "upcoming":
+            return False  # a calendar: always by air date (not offered, not run)
+        return True
 
     def compose(self) -> ComposeResult:
         self.list = LibraryList(self, id="library-list")
@@ -464,6 +483,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self.filter_text = ""
             self.query_one("#library-filter", Input).value = ""
             self.kind, self.wanted = "all", "all"
+            self.refresh_bindings()
             self.rebuild()
         for index, e in enumerate(self.view):
             if e.id == item_id:
@@ -588,7 +608,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             sub.append(WANTED_LABEL[self.wanted])
         if self.filter_text:
             sub.append(f"/{clean(self.filter_text)}")
-        sub += [KIND_LABEL[self.kind], f"sort {self.sort_by} {arrow}"]
+        order = "by air date" if self.wanted == "upcoming" else f"sort {self.sort_by} {arrow}"
+        sub += [KIND_LABEL[self.kind], order]
         # the filter is typed text: never markup
         self.border_subtitle = Text(fit_parts(sub, room))
         self.update_header()
@@ -626,6 +647,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
 
     def action_wanted(self) -> None:
         self.wanted = WANTED[(WANTED.index(self.wanted) + 1) % len(WANTED)]
+        self.refresh_bindings()  # s and S are not offered in the calendar
         if self.wanted == "cutoff":
             self.read_cutoff_unmet()
         elif self.wanted == "upcoming":
