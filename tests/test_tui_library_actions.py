@@ -111,7 +111,7 @@ async def test_delete_is_refused_while_a_download_is_in_flight_and_escape_does_n
         await pilot.press("delete", "D")
         await settle(app, pilot, lambda: len(app._notifications) == 1)
         note = list(app._notifications)[0]
-        assert "download(s) in flight" in note.message and note.severity == "warning"
+        assert "has 1 download in flight" in note.message and note.severity == "warning"
     assert MediaItem.get_or_none(MediaItem.title == "Tears of Steel") is not None
     assert Download.select().where(Download.state == "downloading").count() == 1
 
@@ -246,7 +246,7 @@ async def test_scan_now_finds_a_file_and_shows_its_progress(db, tmp_path):
         await pilot.press("U")
         await settle(app, pilot, lambda: not app.main.library.scanning and app._notifications)
         note = list(app._notifications)[-1]
-        assert note.message.startswith("Scan: 1 files, 1 added")
+        assert note.message.startswith("Scan: 1 file, 1 added")
         assert app.main.status.scan is None  # the bar is gone once done
         await settle(
             app, pilot, lambda: "on disk" in app.main.library.list.render_row(0, 100).plain

@@ -764,7 +764,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self.post_message(ServiceDone("scan cancelled: nothing was removed", "warning"))
             return
         text = (
-            f"scan: {report.files_seen} files, {report.added} added, {report.updated} updated, "
+            f"scan: {counted(report.files_seen, 'file')}, {report.added} added, {report.updated} updated, "
             f"{report.removed} removed"
         )
         if report.unmatched:
@@ -806,7 +806,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         kind = "film" if done.kind == "movie" else "show"
         text = f"deleted the {kind} {done.title}"
         if with_files:
-            text += f" and {len(done.files_deleted)} file(s)"
+            text += f" and {counted(len(done.files_deleted), 'file')}"
         for path, why in done.files_failed:
             text += f"; {path}: {why}"
         self.post_message(ServiceDone(text, "warning" if done.files_failed else "information"))
