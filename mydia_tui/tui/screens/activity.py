@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from ... import history
 from ...history import KINDS, HistoryEntry
 from ..text import cells, clean, counted, filter_tabs, fit_parts, local_minute
+from ..widgets.filter import FilterInput
 from ..widgets.footer import KeysFooter
 from ..widgets.rowview import ListHeading, RowView
 from ..workers import ReportsWorkerErrors
@@ -182,7 +183,9 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
             yield ListHeading(self.list, self.tabs, id="activity-kinds")
             yield ListHeading(self.list, self.heading, id="activity-header")
             yield self.list
-            yield Input(placeholder="filter (enter: keep, escape: clear)", id="activity-filter")
+            yield FilterInput(
+                placeholder="filter (enter: keep, escape: clear)", id="activity-filter"
+            )
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -309,6 +312,9 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_item":
             return True if self.item_id is not None else None
+        if action == "filter":
+            # while the filter is typed "/" types a slash: its box offers its own keys
+            return not isinstance(self.focused, FilterInput)
         return True
 
     def action_next_kind(self) -> None:
@@ -346,6 +352,11 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
         if not box.value:
             box.remove_class("-visible")
         self.list.focus()
+
+    @on(FilterInput.Cleared, "#activity-filter")
+    def _filter_cleared(self, event: FilterInput.Cleared) -> None:
+        event.stop()
+        self.action_close()
 
     def action_close(self) -> None:
         """Escape: clear the text filter when it is being typed or set, else close."""

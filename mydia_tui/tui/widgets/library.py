@@ -32,6 +32,7 @@ from ..messages import (
 )
 from ..text import cells, clean, counted, fit_parts
 from ..workers import ReportsWorkerErrors
+from .filter import FilterInput
 from .rowview import ListHeading, RowView
 
 STATUS_STYLE = {
@@ -270,6 +271,16 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
     ALLOW_MAXIMIZE = True
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="library.filter", tooltip="Filter by title"),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            id="library.clear_filter",
+            # not in the footer: at 80 columns it would push out q Quit and ? Keys; the
+            # subtitle shows the filter, and an empty list's hint names escape
+            show=False,
+            tooltip="Clear the title filter",
+        ),
         Binding("s", "sort", "Sort", id="library.sort", tooltip="Sort by title/year/added/status"),
         Binding("S", "reverse", "Reverse", id="library.reverse", show=False),
         Binding("t", "kind", "Films/shows", id="library.kind", tooltip="Films, shows or both"),
@@ -349,13 +360,20 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("sort", "reverse") and self.wanted == "upcoming":
             return False  # a calendar: always by air date (not offered, not run)
+        if action == "filter":
+            # while the filter is typed "/" types a slash: its box offers its own keys
+            return not isinstance(self.screen.focused, FilterInput)
+        if action == "clear_filter":
+            return bool(self.filter_text)
         return True
 
     def compose(self) -> ComposeResult:
         self.list = LibraryList(self, id="library-list")
         yield ListHeading(self.list, self.heading, id="library-header")
         yield self.list
-        yield Input(placeholder="filter titles (enter: keep, escape: clear)", id="library-filter")
+        yield FilterInput(
+            placeholder="filter titles (enter: keep, escape: clear)", id="library-filter"
+        )
 
     def on_unmount(self) -> None:
         if self._scan_cancel is not None:
@@ -826,9 +844,14 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             box.remove_class("-visible")
         self.list.focus()
 
-    def key_escape(self) -> None:
+    @on(FilterInput.Cleared, "#library-filter")
+    def _filter_cleared(self, event: FilterInput.Cleared) -> None:
+        event.stop()
+        self.action_clear_filter()
+
+    def action_clear_filter(self) -> None:
+        """Escape (typing the filter, or with one kept): no filter, the list focused."""
         box = self.query_one("#library-filter", Input)
-        if box.has_focus or self.filter_text:
-            box.value = ""
-            box.remove_class("-visible")
-            self.list.focus()
+        box.value = ""
+        box.remove_class("-visible")
+        self.list.focus()
