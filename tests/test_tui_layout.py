@@ -266,3 +266,14 @@ async def test_the_footer_while_typing_an_activity_filter_says_escape_clears_not
         await settle(app, pilot, lambda: screen.text == "")
         assert app.screen is screen  # cleared, not closed
         assert ("esc", "Close") in footer_hints(app)
+        # a kept filter: escape clears it first, and the footer says so
+        await pilot.press("slash", *"film", "enter")
+        await settle(app, pilot, lambda: screen.text == "film" and screen.list.has_focus)
+        hints = footer_hints(app)
+        assert ("esc", "Clear filter") in hints and ("esc", "Close") not in hints, hints
+        assert ("q", "Quit") in hints and ("?", "Keys") in hints, hints  # still room at 80
+        await pilot.press("escape")
+        await settle(app, pilot, lambda: screen.text == "")
+        assert app.screen is screen and ("esc", "Close") in footer_hints(app)
+        await pilot.press("escape")
+        await settle(app, pilot, lambda: app.screen is app.main)

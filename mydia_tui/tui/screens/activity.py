@@ -90,6 +90,16 @@ class ActivityRead(Message):
 class ActivityList(RowView):
     """The events: only the visible rows are read and drawn."""
 
+    BINDINGS = [
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            id="activity.clear_filter",
+            tooltip="Clear the text filter (shown while one is kept; else escape closes)",
+        ),
+    ]
+
     def __init__(self, owner: ActivityScreen, **kwargs) -> None:
         super().__init__(**kwargs)
         self.owner = owner
@@ -119,6 +129,14 @@ class ActivityList(RowView):
 
     def empty_hint(self) -> str:
         return self.owner.empty_hint()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.owner.text)  # else escape is the screen's: close
+        return True
+
+    def action_clear_filter(self) -> None:
+        self.owner.clear_filter()
 
 
 class ActivityScreen(ReportsWorkerErrors, Screen[None]):
@@ -356,14 +374,15 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
     @on(FilterInput.Cleared, "#activity-filter")
     def _filter_cleared(self, event: FilterInput.Cleared) -> None:
         event.stop()
-        self.action_close()
+        self.clear_filter()
+
+    def clear_filter(self) -> None:
+        """Escape while the filter is typed (its box's binding) or kept (the list's): no
+        text filter, the list focused."""
+        box = self.query_one("#activity-filter", Input)
+        box.value = ""
+        box.remove_class("-visible")
+        self.list.focus()
 
     def action_close(self) -> None:
-        """Escape: clear the text filter when it is being typed or set, else close."""
-        box = self.query_one("#activity-filter", Input)
-        if box.has_focus or self.text:
-            box.value = ""
-            box.remove_class("-visible")
-            self.list.focus()
-            return
         self.dismiss()
