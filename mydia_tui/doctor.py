@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .units import counted
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -85,7 +87,9 @@ def check_database(ctx) -> list[Finding]:
     check = "quick_check ok" if is_sqlite(db) else "connection ok"
     out = [
         Finding(
-            "database", version == LATEST, f"{target}: schema {version}, {items} item(s), {check}"
+            "database",
+            version == LATEST,
+            f"{target}: schema {version}, {counted(items, 'item')}, {check}",
         )
     ]
     if is_sqlite(db):
@@ -95,7 +99,7 @@ def check_database(ctx) -> list[Finding]:
             Finding(
                 "database",
                 True,
-                f"{active} grab(s) waiting for Deluge's answer (the monitor settles them)",
+                f"{counted(active, 'grab')} waiting for Deluge's answer (the monitor settles them)",
                 warning=True,
             )
         )
@@ -233,7 +237,11 @@ def check_deluge(ctx) -> list[Finding]:
     finally:
         client.close()
     out = [
-        Finding("deluge", True, f"Deluge {version} at {client.where}, {len(session)} torrent(s)")
+        Finding(
+            "deluge",
+            True,
+            f"Deluge {version} at {client.where}, {counted(len(session), 'torrent')}",
+        )
     ]
     out.extend(paths)
     out.extend(_untracked(ctx, session))

@@ -29,6 +29,7 @@ from .models import (
     database,
 )
 from .targets import EpisodeRef, InvalidTarget, Target, TargetNotFound
+from .units import counted
 from .untrusted import UNSAFE, for_terminal
 
 _ARTICLES = ("the ", "a ", "an ")
@@ -580,8 +581,9 @@ def delete_item(item_id: int, delete_files: bool = False) -> DeletedItem:
         if active:
             listed = ", ".join(f"{i} ({state})" for i, _, state, _ in active)
             raise HasActiveDownloads(
-                f"{_describe(item)} has {len(active)} download(s) in flight: {listed}; "
-                "remove them first (mydia-tui remove DOWNLOAD_ID, or r in the downloads pane)",
+                f"{_describe(item)} has {counted(len(active), 'download')} in flight: {listed}; "
+                f"remove {'it' if len(active) == 1 else 'them'} first (mydia-tui remove "
+                "DOWNLOAD_ID, or r in the downloads pane)",
                 active,
             )
         files = _recorded_files(item)

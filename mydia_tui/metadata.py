@@ -29,6 +29,7 @@ from .errors import MydiaError, NotFound, UsageError
 from .history import record
 from .library import ItemInfo, NewEpisode, add_show, get_item, title_key
 from .models import Episode, MediaItem, database
+from .units import counted
 
 #: answers of 429 (TVmaze's rate limit) are retried this many times
 RATE_LIMIT_RETRIES = 2
@@ -463,7 +464,7 @@ def _apply_refresh(item: MediaItem, details: ShowDetails) -> RefreshResult:
         if added:
             record(
                 "added",
-                f"refresh added {len(added)} episode(s) to {item.title}",
+                f"refresh added {counted(len(added), 'episode')} to {item.title}",
                 item=item.id,
                 data={"episodes": len(added), "monitored": item.monitor_new},
             )

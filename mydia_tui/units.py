@@ -1,9 +1,16 @@
-"""Sizes, rates and durations for people: one unit family (binary, as the quality profiles' MiB
+"""Counts, sizes, rates and durations for people: one unit family (binary, as the quality profiles' MiB
 limits and Deluge's own UIs count) for every face, the TUI and the command line alike."""
 
 from __future__ import annotations
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB")
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` with its noun, in the plural unless it is one: ``"1 film"``, ``"1,234 films"``
+    (nouns whose plural takes an ``s``); for every count a person reads, in place of the
+    ``file(s)`` idiom, in the TUI, the command line, logs and history messages alike."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def human_size(size: int | float | None, unknown: str = "-") -> str:

@@ -43,6 +43,7 @@ from .releases.quality import (
     quality_rank,
 )
 from .targets import Target
+from .units import counted
 
 #: the recycle folder's default name, inside the library folder (hidden: the scan skips it)
 RECYCLE_DIR = ".mydia-recycle"
@@ -86,7 +87,7 @@ def upgrade_refusal(
     if not better(new, old):
         return f"{new.quality} is not better than {old.quality}"
     if claimed_today >= per_day:
-        return f"already {claimed_today} upgrade(s) of this item today (at most {per_day} a day)"
+        return f"already {counted(claimed_today, 'upgrade')} of this item today (at most {per_day} a day)"
     return None
 
 

@@ -109,7 +109,7 @@ def test_monitoring_an_episode_needs_its_season_and_a_season_the_show_has(cli):
     assert r.code == 1 and "has no S02E07" in r.err
     assert cli("list", "--wanted", "--json").json()[0]["episodes"]["wanted"] == 7
     r = cli("monitored", str(show["id"]), "off", "--season", "1", "--episode", "3")
-    assert r.code == 0 and "1 row(s) changed" in r.out
+    assert r.code == 0 and "1 row changed" in r.out
 
 
 def test_bad_seasons_spec_is_a_usage_error(cli):

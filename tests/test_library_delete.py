@@ -106,7 +106,7 @@ def test_a_download_in_flight_refuses_the_delete(db, tmp_path):
         kind="movie", item=info.id, info_hash="a" * 40, title="Sintel.2010", state="downloading"
     )
     with pytest.raises(
-        HasActiveDownloads, match="in flight: 1 \\(downloading\\).*remove them first"
+        HasActiveDownloads, match="1 download in flight: 1 \\(downloading\\).*remove it first"
     ):
         delete_item(info.id, delete_files=True)
     assert MediaItem.get_or_none(MediaItem.id == info.id) is not None

@@ -531,7 +531,7 @@ def test_subtitles_arrive_beside_the_video_and_extras_are_not_the_film(loop, swa
         source / f"{MOVIE}.forced.en.srt"
     ).stat().st_ino
     imported = [e for e in list_history(item_id=movie.id) if e.event == "imported"][0]
-    assert "1 file(s) and 3 subtitle(s)" in imported.message
+    assert imported.message.endswith(": 1 file and 3 subtitles"), imported.message
 
 
 def test_move_completed_import_waits_for_the_move_without_a_failed_attempt(loop, swarm, tmp_path):

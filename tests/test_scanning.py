@@ -542,7 +542,7 @@ def test_cli_scan_text_lists_unmatched(cli, roots, tmp_path):
     _touch(movies, "Aliens (1986)/Aliens (1986).mkv")
     r = cli("scan")
     assert r.code == 0, r.err
-    assert "1 file(s) match nothing in the library" in r.out
+    assert "1 file matches nothing in the library" in r.out
     assert "Aliens (1986)/Aliens (1986).mkv: no film titled 'Aliens (1986)'" in r.out
 
 

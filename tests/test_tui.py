@@ -206,6 +206,29 @@ async def test_tab_and_number_keys_switch_panes_and_zoom(demo):
         assert app.focused is main.details
 
 
+async def test_status_bar_before_the_core_reports_says_checking_not_a_question_mark(demo):
+    """Breaker 6 (9): until the monitor's first report the bar read ``Deluge ?``. With a
+    monitor it says what is going on (``checking…``); with the monitor off nothing will
+    check, and it says that."""
+    configured = Config(
+        deluge=DelugeConfig(host="deluge.lan"),
+        indexers=(IndexerConfig(name="jackett", url="http://127.0.0.1:9117/api"),),
+    )
+    app = MydiaApp(config=configured)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        status = app.main.status
+        text = str(status.render())
+        assert "monitor off │ Deluge: not checked │ indexers: not checked" in text, text
+        assert "?" not in text
+        status.set_monitor(None, enabled=True)  # the app's state as a monitor starts
+        text = str(status.render())
+        assert "monitor starting │ Deluge: checking… │ indexers: checking…" in text, text
+        app.post_core_event(events.DelugeHealth(True, version="2.2.0", host="127.0.0.1"))
+        await settle(app, pilot, lambda: status.deluge is not None)
+        assert "Deluge 2.2.0 connected │ indexers: checking…" in str(status.render())
+
+
 async def test_status_bar_shows_core_events(demo):
     configured = Config(
         deluge=DelugeConfig(host="deluge.lan"),

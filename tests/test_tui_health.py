@@ -13,7 +13,8 @@ from rich.console import Console
 from mydia_tui.config import Config, IndexerConfig, LibraryConfig, write_config
 from mydia_tui.doctor import OpenLibrary, run_checks
 from mydia_tui.tui.launch import tui_app
-from mydia_tui.tui.screens.health import HealthScreen
+from mydia_tui.tui.screens.health import HealthScreen, level
+from mydia_tui.units import counted
 
 
 async def wait_until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None:
@@ -80,6 +81,9 @@ async def test_health_shows_doctors_findings_for_a_real_setup(db, tmp_path, delu
             assert deluged.password not in text and "secretkey123" not in text
             state = str(screen.query_one("#health-state").render())
             assert "0 failing" in state
+            # breaker 6 (8): "2 warning(s)": the count in proper English
+            warnings = sum(1 for f in screen.findings if level(f) == "warn")
+            assert counted(warnings, "warning") in state and "(s)" not in state, state
 
 
 async def test_health_with_deluge_down_says_so_and_r_runs_again(db, tmp_path, deluged, torznab):

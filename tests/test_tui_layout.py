@@ -207,3 +207,73 @@ async def test_dimmed_hints_make_way_for_quit_and_keys_at_80_columns(db):
         line = shown(app, footer)
         assert "q Quit" in line and "? Keys" in line, line
         assert_hints_whole(app, footer, at_least=3)
+
+
+def footer_hints(app) -> list[tuple[str, str]]:
+    """(key as shown, description) of every hint the current screen's footer offers."""
+    hints, _palette = app.screen.query_one(KeysFooter).hints()
+    return [(h.display, h.description) for h in hints]
+
+
+async def test_the_footer_while_typing_a_library_filter_shows_what_enter_and_escape_do(db):
+    """Breaker 6 (12): after ``/`` the footer offered only ``/ Filter`` (``/`` then types a
+    slash) and not the key that clears the filter."""
+    from mydia_tui.library import add_movie
+
+    add_movie("Sintel", 2010)
+    add_movie("Big Buck Bunny", 2008)
+    app = MydiaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        assert ("/", "Filter") in footer_hints(app)
+        await pilot.press("slash")
+        await settle(app, pilot)
+        hints = footer_hints(app)
+        assert ("esc", "Clear filter") in hints and ("⏎", "Keep filter") in hints, hints
+        assert ("/", "Filter") not in hints
+        await pilot.press(*"sin", "enter")  # kept: the list has the focus again
+        await settle(app, pilot, lambda: lib.filter_text == "sin" and lib.list.has_focus)
+        assert ("/", "Filter") in footer_hints(app)  # "/" filters again
+        await pilot.press("escape")  # clears the kept filter too
+        await settle(app, pilot, lambda: lib.filter_text == "" and len(lib.view) == 2)
+        assert ("esc", "Clear filter") not in footer_hints(app)
+        await pilot.press("slash", *"bun", "escape")  # typing, escape: cleared, back to the list
+        await settle(app, pilot, lambda: lib.filter_text == "" and lib.list.has_focus)
+        assert len(lib.view) == 2 and ("/", "Filter") in footer_hints(app)
+
+
+async def test_the_footer_while_typing_an_activity_filter_says_escape_clears_not_closes(db):
+    """Breaker 6 (12): in the activity screen after ``/`` the footer said ``esc Close`` but
+    escape clears the filter and stays."""
+    from mydia_tui.history import record
+    from mydia_tui.tui.screens.activity import ActivityScreen
+
+    record("error", "film number 1 failed")
+    app = MydiaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("A")
+        await settle(app, pilot, lambda: isinstance(app.screen, ActivityScreen))
+        screen = app.screen
+        assert ("esc", "Close") in footer_hints(app)
+        await pilot.press("slash", *"film")
+        await settle(app, pilot, lambda: screen.text == "film")
+        hints = footer_hints(app)
+        assert ("esc", "Clear filter") in hints and ("⏎", "Keep filter") in hints, hints
+        assert ("esc", "Close") not in hints and ("/", "Filter") not in hints
+        await pilot.press("escape")
+        await settle(app, pilot, lambda: screen.text == "")
+        assert app.screen is screen  # cleared, not closed
+        assert ("esc", "Close") in footer_hints(app)
+        # a kept filter: escape clears it first, and the footer says so
+        await pilot.press("slash", *"film", "enter")
+        await settle(app, pilot, lambda: screen.text == "film" and screen.list.has_focus)
+        hints = footer_hints(app)
+        assert ("esc", "Clear filter") in hints and ("esc", "Close") not in hints, hints
+        assert ("q", "Quit") in hints and ("?", "Keys") in hints, hints  # still room at 80
+        await pilot.press("escape")
+        await settle(app, pilot, lambda: screen.text == "")
+        assert app.screen is screen and ("esc", "Close") in footer_hints(app)
+        await pilot.press("escape")
+        await settle(app, pilot, lambda: app.screen is app.main)

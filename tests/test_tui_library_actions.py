@@ -111,7 +111,7 @@ async def test_delete_is_refused_while_a_download_is_in_flight_and_escape_does_n
         await pilot.press("delete", "D")
         await settle(app, pilot, lambda: len(app._notifications) == 1)
         note = list(app._notifications)[0]
-        assert "download(s) in flight" in note.message and note.severity == "warning"
+        assert "has 1 download in flight" in note.message and note.severity == "warning"
     assert MediaItem.get_or_none(MediaItem.title == "Tears of Steel") is not None
     assert Download.select().where(Download.state == "downloading").count() == 1
 
@@ -246,7 +246,7 @@ async def test_scan_now_finds_a_file_and_shows_its_progress(db, tmp_path):
         await pilot.press("U")
         await settle(app, pilot, lambda: not app.main.library.scanning and app._notifications)
         note = list(app._notifications)[-1]
-        assert note.message.startswith("Scan: 1 files, 1 added")
+        assert note.message.startswith("Scan: 1 file, 1 added")
         assert app.main.status.scan is None  # the bar is gone once done
         await settle(
             app, pilot, lambda: "on disk" in app.main.library.list.render_row(0, 100).plain
@@ -384,6 +384,94 @@ async def test_the_upcoming_view_lists_what_airs_in_3_days_not_in_20(db):
         )
         await pilot.press("w")
         assert lib.wanted == "all" and len(lib.view) == 2
+
+
+def _footer_actions(app) -> dict[str, bool]:
+    """The main screen's footer: {action: enabled} of the hints it offers."""
+    from mydia_tui.tui.widgets.footer import KeysFooter
+
+    footer = app.main.query_one(KeysFooter)
+    active = app.screen.active_bindings
+    return {active[h.key].binding.action: h.enabled for h in footer.hints()[0] if h.key in active}
+
+
+async def test_the_upcoming_view_says_it_is_in_air_date_order_and_s_is_not_offered(db):
+    """Breaker 6 (7): the calendar claimed ``sort title ↑`` and ``s`` changed the claim, not
+    the rows. It is in air-date order: the subtitle says so; ``s``/``S`` are not offered."""
+    from mydia_tui.library import add_movie
+
+    _calendar_shows()
+    add_movie("Sintel", 2010)
+    app = MydiaApp()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        lib.today = TODAY
+        assert _footer_actions(app).get("sort") is True  # offered in the other views
+        await pilot.press("w", "w", "w")
+        await settle(app, pilot, lambda: lib.wanted == "upcoming" and len(lib.view) == 2)
+        subtitle = str(lib.border_subtitle)
+        assert "by air date" in subtitle and "sort" not in subtitle, subtitle
+        assert "sort" not in _footer_actions(app)
+        before = [(e.air_date, e.title) for e in lib.view]
+        await pilot.press("s", "S")
+        await settle(app, pilot)
+        assert (lib.sort_by, lib.reverse) == ("title", False)
+        assert [(e.air_date, e.title) for e in lib.view] == before
+        assert str(lib.border_subtitle) == subtitle
+        await pilot.press("w")  # back to everything: the sort is offered and shown again
+        await settle(app, pilot)
+        assert "sort title ↑" in str(lib.border_subtitle)
+        assert _footer_actions(app).get("sort") is True
+
+
+async def test_the_upcoming_view_with_films_only_says_so_and_the_details_empty(db):
+    """Breaker 6 (7): with ``t`` = films the calendar is empty because of that filter, not
+    because nothing airs; the details pane no longer keeps the last item's title."""
+    from mydia_tui.library import add_movie
+
+    _calendar_shows()
+    add_movie("Sintel", 2010)
+    app = MydiaApp()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        lib, details = app.main.library, app.main.details
+        lib.today = TODAY
+        await pilot.press("w", "w", "w")
+        await settle(app, pilot, lambda: lib.wanted == "upcoming" and len(lib.view) == 2)
+        await settle(app, pilot, lambda: str(details.border_title).startswith("Details · "))
+        await pilot.press("t")  # films
+        await settle(app, pilot, lambda: lib.kind == "movie" and not lib.view)
+        hint = lib.list.empty_hint()
+        assert "films" in hint and "t shows films, shows or both" in hint, hint
+        assert "no episode airs" not in hint
+        assert lib.list.render_line(1).text.strip().startswith(hint[:30])
+        assert str(details.border_title) == "Details"
+        assert details.lines == []
+
+
+async def test_the_empty_views_hints_have_one_form_and_the_details_no_stale_title(db):
+    """Breaker 6 (7, 8): the cutoff-unmet and upcoming views' empty hints are worded the
+    same way (why, then the key that helps), and the details' title goes back to ``Details``."""
+    from mydia_tui.library import add_movie
+
+    add_movie("Sintel", 2010)
+    app = MydiaApp()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        lib, details = app.main.library, app.main.details
+        lib.today = TODAY
+        await settle(app, pilot, lambda: str(details.border_title) == "Details · Sintel")
+        await pilot.press("w", "w")
+        await settle(app, pilot, lambda: lib.wanted == "cutoff" and not lib.view)
+        assert lib.list.empty_hint() == "nothing is cutoff unmet: w shows everything"
+        assert str(details.border_title) == "Details"
+        await pilot.press("w")
+        await settle(app, pilot, lambda: lib.wanted == "upcoming")
+        assert lib.list.empty_hint() == ("no episode airs in the next 14 days: w shows everything")
+        await pilot.press("w")
+        await settle(app, pilot, lambda: lib.wanted == "all" and lib.view)
+        await settle(app, pilot, lambda: str(details.border_title) == "Details · Sintel")
 
 
 async def test_the_new_keys_are_in_the_help_and_palette_and_remappable(demo):

@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from ..errors import EXIT_FAILURE, EXIT_OK, MydiaError
+from ..units import counted
 from .main import Context, say
 from .output import (
     candidate_json,
@@ -92,7 +93,7 @@ def cmd_delete(ctx: Context) -> int:
         for path in done.files_deleted:
             say(f"  deleted {path}")
         if done.files_kept:
-            say(f"  {len(done.files_kept)} file(s) left on disk (--files deletes them)")
+            say(f"  {counted(len(done.files_kept), 'file')} left on disk (--files deletes them)")
         for path, why in done.files_failed:
             say(f"mydia-tui: {path}: {why}", file=sys.stderr)
     return EXIT_FAILURE if done.files_failed else EXIT_OK
@@ -209,7 +210,7 @@ def cmd_monitored(ctx: Context) -> int:
     if ctx.json:
         emit_json(monitored_json(ctx.args.item_id, value, changed))
     else:
-        say(f"{'monitored' if value else 'unmonitored'}: {changed} row(s) changed")
+        say(f"{'monitored' if value else 'unmonitored'}: {counted(changed, 'row')} changed")
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ from ..config import RedactingFilter, secrets_of
 from ..errors import EXIT_FAILURE, EXIT_OK
 from ..events import CoreError, DelugeHealth, Event, MonitorState
 from ..paths import log_dir
+from ..units import counted
 from .main import Context
 
 log = logging.getLogger("mydia_tui.monitor")
@@ -77,7 +78,7 @@ def _report_once(monitor, cycle, poll) -> int:
     if not poll.ok and not monitor.failures:
         failed.append(f"Deluge did not answer: {poll.error or 'offline'}")
     if failed:
-        log.error("monitor --once: %d part(s) failed: %s", len(failed), "; ".join(failed))
+        log.error("monitor --once: %s failed: %s", counted(len(failed), "part"), "; ".join(failed))
         return EXIT_FAILURE
     return EXIT_OK
 

@@ -6,6 +6,7 @@ import sys
 
 from ..errors import EXIT_FAILURE, EXIT_OK
 from ..events import Event, ScanProgress
+from ..units import counted
 from .main import Context, say
 from .output import emit_json, scan_json
 
@@ -60,7 +61,7 @@ def cmd_scan(ctx: Context) -> int:
 def _print_report(report) -> None:
     for r in report.roots:
         line = (
-            f"{r.path} ({r.kind}): {r.files_seen} files, {r.added} added, {r.updated} updated, "
+            f"{r.path} ({r.kind}): {counted(r.files_seen, 'file')}, {r.added} added, {r.updated} updated, "
             f"{r.unchanged} unchanged, {r.removed} removed"
         )
         if r.held_back:
@@ -72,7 +73,8 @@ def _print_report(report) -> None:
         say(line)
     if report.unmatched:
         say()
-        say(f"{len(report.unmatched)} file(s) match nothing in the library:")
+        n = len(report.unmatched)
+        say(f"{counted(n, 'file')} {'matches' if n == 1 else 'match'} nothing in the library:")
         for u in report.unmatched[:UNMATCHED_SHOWN]:
             say(f"  {u.root}/{u.path}: {u.reason}")
         if len(report.unmatched) > UNMATCHED_SHOWN:

@@ -41,6 +41,7 @@ from ..library import episodes_target, movie_target, season_target
 from ..models import SearchState, utcnow
 from ..processes import process_alive
 from ..targets import InvalidTarget, Target
+from ..units import counted
 from .wanted import WantedSeason, cutoff_unmet, wanted_movies, wanted_seasons
 
 log = logging.getLogger(__name__)
@@ -460,7 +461,7 @@ def _summary(result: SearchResult) -> str:
         reasons = ", ".join(
             f"{k} {v}" for k, v in sorted(result.rejected.items(), key=lambda kv: -kv[1])
         )
-        parts.append(f"{total} release(s) refused: {reasons}")
+        parts.append(f"{counted(total, 'release')} refused: {reasons}")
     if result.errors:
         parts.append("indexer errors: " + "; ".join(f"{k}: {v}" for k, v in result.errors.items()))
     return f" ({'; '.join(parts)})" if parts else ""

@@ -82,6 +82,7 @@ from ..releases.parse import read_tags
 from ..releases.quality import FileQuality, better
 from ..scanning.folders import root_present
 from ..targets import EpisodeRef
+from ..units import counted
 
 log = logging.getLogger(__name__)
 
@@ -438,9 +439,9 @@ class Importer:
         if replaced is not None and len(placed) == 1:
             return self._import_upgrade(d, item, root, placed, replaced)
         self._record(d, item, root, placed)
-        message = f"imported {d.title}: {len(placed)} file(s)"
+        message = f"imported {d.title}: {counted(len(placed), 'file')}"
         if sides:
-            message += f" and {len(sides)} subtitle(s)"
+            message += f" and {counted(len(sides), 'subtitle')}"
         if missing:
             message += f"; no file for {', '.join(missing)} (wanted again)"
         history.record(

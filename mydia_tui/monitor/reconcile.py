@@ -26,6 +26,7 @@ from ..lifecycle import CLAIM_STATES, adopt_claim, release_claim
 from ..models import Download, utcnow
 from ..processes import process_alive
 from ..refusals import Reason
+from ..units import counted
 
 log = logging.getLogger(__name__)
 
@@ -141,8 +142,8 @@ def reconcile(
     report.untracked = untracked(config, session)
     if report.untracked:
         log.info(
-            "%d torrent(s) carry the label %r but are unknown to mydia-tui",
-            len(report.untracked),
+            "%s with the label %r unknown to mydia-tui",
+            counted(len(report.untracked), "torrent"),
             config.deluge.label,
         )
     return report

@@ -41,6 +41,7 @@ from ..parsed_names import parse_names
 from ..releases.parse import ParsedRelease
 from ..releases.release import Release
 from ..targets import InvalidTarget, Target
+from ..units import counted
 from .backlog_search import grab_best
 from .wanted import plain_rows, wanted_movies, wanted_seasons
 
@@ -330,7 +331,9 @@ class RssSync:
         if not kinds or not indexers:
             report.seconds = time.monotonic() - started
             return report
-        self.on_event(MonitorState("searching", f"RSS sync: reading {len(indexers)} indexer(s)"))
+        self.on_event(
+            MonitorState("searching", f"RSS sync: reading {counted(len(indexers), 'indexer')}")
+        )
         releases = self._fetch(indexers, kinds, report, stop)
         if stop is not None and stop.is_set():
             report.seconds = time.monotonic() - started
@@ -338,12 +341,12 @@ class RssSync:
         self._grab(index, releases, report, stop)
         report.seconds = time.monotonic() - started
         log.info(
-            "RSS sync: %d release(s) from %d indexer(s), %d name something wanted, %d grabbed%s",
-            sum(report.fetched.values()),
-            len(report.fetched),
+            "RSS sync: %s from %s, %d name something wanted, %d grabbed%s",
+            counted(sum(report.fetched.values()), "release"),
+            counted(len(report.fetched), "indexer"),
             report.matched,
             len(report.grabbed),
-            f"; {len(report.failed)} feed(s) failed" if report.failed else "",
+            f"; {counted(len(report.failed), 'feed')} failed" if report.failed else "",
         )
         return report
 

@@ -27,7 +27,7 @@ MODAL = "modal"
 
 def catalog(app: App) -> list[KeyEntry]:
     """Every binding of the app (``app``'s own, first) and of its panes, by section."""
-    from .screens.activity import ActivityScreen
+    from .screens.activity import ActivityList, ActivityScreen
     from .screens.add_film import AddFilmScreen
     from .screens.add_show import AddShowScreen
     from .screens.blocklist import BlocklistScreen
@@ -51,6 +51,7 @@ def catalog(app: App) -> list[KeyEntry]:
         ("Downloads", "#downloads", DownloadsPane.BINDINGS, MainScreen),
         ("Downloads", "#downloads-list", DownloadsList.BINDINGS, MainScreen),
         ("Activity", "*screen", ActivityScreen.BINDINGS, ActivityScreen),
+        ("Activity", "#activity-list", ActivityList.BINDINGS, ActivityScreen),
         ("Blocklist", "*screen", BlocklistScreen.BINDINGS, BlocklistScreen),
         ("Settings", "*screen", SettingsScreen.BINDINGS, SettingsScreen),
         ("Health", "*screen", HealthScreen.BINDINGS, HealthScreen),

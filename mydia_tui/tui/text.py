@@ -9,6 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from ..models import to_local
+from ..units import counted as counted  # the one way to count things, for the panes
 from ..units import human_rate as human_rate  # the one size and rate format, for the panes
 from ..units import human_size as human_size
 from ..untrusted import for_terminal
@@ -114,11 +115,6 @@ def local_hhmm(moment: dt.datetime) -> str:
 def local_minute(moment: dt.datetime | str) -> str:
     """A timestamp (naive UTC, or its ISO text) as local "YYYY-MM-DD hh:mm"."""
     return to_local(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def counted(n: int, noun: str) -> str:
-    """``n`` with its noun, in the plural unless it is one: ``"1 film"``, ``"1,234 films"``."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def fit_parts(parts: list[str], width: int, sep: str = " · ") -> str:

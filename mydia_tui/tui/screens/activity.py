@@ -25,6 +25,7 @@ from ... import history
 from ...history import KINDS, HistoryEntry
 from ..keys import with_keys
 from ..text import cells, clean, counted, filter_tabs, fit_parts, local_minute
+from ..widgets.filter import FilterInput
 from ..widgets.footer import KeysFooter
 from ..widgets.rowview import ListHeading, RowView
 from ..workers import ReportsWorkerErrors
@@ -90,6 +91,16 @@ class ActivityRead(Message):
 class ActivityList(RowView):
     """The events: only the visible rows are read and drawn."""
 
+    BINDINGS = [
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            id="activity.clear_filter",
+            tooltip="Clear the text filter (shown while one is kept; else escape closes)",
+        ),
+    ]
+
     def __init__(self, owner: ActivityScreen, **kwargs) -> None:
         super().__init__(**kwargs)
         self.owner = owner
@@ -119,6 +130,14 @@ class ActivityList(RowView):
 
     def empty_hint(self) -> str:
         return self.owner.empty_hint()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.owner.text)  # else escape is the screen's: close
+        return True
+
+    def action_clear_filter(self) -> None:
+        self.owner.clear_filter()
 
 
 class ActivityScreen(ReportsWorkerErrors, Screen[None]):
@@ -183,7 +202,9 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
             yield ListHeading(self.list, self.tabs, id="activity-kinds")
             yield ListHeading(self.list, self.heading, id="activity-header")
             yield self.list
-            yield Input(placeholder="filter (enter: keep, escape: clear)", id="activity-filter")
+            yield FilterInput(
+                placeholder="filter (enter: keep, escape: clear)", id="activity-filter"
+            )
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -314,6 +335,9 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_item":
             return True if self.item_id is not None else None
+        if action == "filter":
+            # while the filter is typed "/" types a slash: its box offers its own keys
+            return not isinstance(self.focused, FilterInput)
         return True
 
     def action_next_kind(self) -> None:
@@ -352,12 +376,18 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
             box.remove_class("-visible")
         self.list.focus()
 
-    def action_close(self) -> None:
-        """Escape: clear the text filter when it is being typed or set, else close."""
+    @on(FilterInput.Cleared, "#activity-filter")
+    def _filter_cleared(self, event: FilterInput.Cleared) -> None:
+        event.stop()
+        self.clear_filter()
+
+    def clear_filter(self) -> None:
+        """Escape while the filter is typed (its box's binding) or kept (the list's): no
+        text filter, the list focused."""
         box = self.query_one("#activity-filter", Input)
-        if box.has_focus or self.text:
-            box.value = ""
-            box.remove_class("-visible")
-            self.list.focus()
-            return
+        box.value = ""
+        box.remove_class("-visible")
+        self.list.focus()
+
+    def action_close(self) -> None:
         self.dismiss()

@@ -20,7 +20,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ..keys import with_keys
-from ..text import clean
+from ..text import clean, counted
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
 
@@ -96,7 +96,9 @@ class HealthScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#health-findings", Static).update(table)
         summary = Text()
         summary.append(f"{counts['ok']} ok", style="green")
-        summary.append(f" · {counts['warn']} warning(s)", style="yellow" if counts["warn"] else "")
+        summary.append(
+            f" · {counted(counts['warn'], 'warning')}", style="yellow" if counts["warn"] else ""
+        )
         summary.append(f" · {counts['fail']} failing", style="bold red" if counts["fail"] else "")
         summary.append(with_keys(self.app, " · {health.run} runs again · {health.close} closes"))
         self.query_one("#health-state", Static).update(summary)

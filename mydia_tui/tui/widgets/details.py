@@ -245,6 +245,7 @@ class DetailsPane(ReportsWorkerErrors, RowView):
             self._fired = True
             self.details = None
             self.lines = []
+            self.border_title = "Details"  # not the last item's title over an empty body
             self.rows_changed()
             return
         self._ever_shown = True

@@ -34,6 +34,7 @@ from ..messages import (
 )
 from ..text import cells, clean, counted, fit_parts
 from ..workers import ReportsWorkerErrors
+from .filter import FilterInput
 from .rowview import ListHeading, RowView
 
 STATUS_STYLE = {
@@ -205,31 +206,40 @@ class LibraryList(RowView):
             self.pane.open_edit(entry.id)
 
     def empty_hint(self) -> str:
+        """Why the view is empty, then the keys that help, in one form for every view:
+        ``"nothing is cutoff unmet: w shows everything"`` (breaker 6: the views worded it
+        two ways, and the calendar blamed the air dates when the films filter hid it)."""
         pane = self.pane
-        if pane.wanted == "upcoming" and pane.complete:
-            return with_keys(
-                self.app,
-                f"no episode airs in the next {views.UPCOMING_DAYS} days · {{library.wanted}}: everything",
-            )
-        if pane.entries:
-            ways = []
-            if pane.filter_text:
-                ways.append("escape clears the filter")
-            if pane.wanted != "all":
-                ways.append(
-                    f"nothing is {WANTED_LABEL[pane.wanted]}: {{library.wanted}} shows everything"
+        upcoming = pane.wanted == "upcoming"
+        if not upcoming and not pane.entries:
+            if pane.complete:
+                return with_keys(
+                    self.app,
+                    "the library is empty: {library.add_film} adds a film, {library.add_show} a "
+                    "show, {app.settings} sets up Deluge and the indexers; or try mydia-tui demo",
                 )
-            if pane.kind != "all":
-                ways.append("{library.kind} shows films, shows or both")
-            ways = ways or ["{library.kind} shows films, shows or both"]
-            return with_keys(self.app, "nothing matches: " + ", ".join(ways))
-        if pane.complete:
-            return with_keys(
-                self.app,
-                "the library is empty: {library.add_film} adds a film, {library.add_show} a "
-                "show, {app.settings} sets up Deluge and the indexers; or try mydia-tui demo",
-            )
-        return ""
+            return ""
+        if upcoming and not pane.complete:
+            return ""
+        among = {"movie": " among the films", "show": " among the shows"}.get(pane.kind, "")
+        matching = " matching the filter" if pane.filter_text else ""
+        if upcoming and pane.kind == "movie":
+            why = "the upcoming view lists episodes and only films are shown"
+        elif upcoming:
+            why = f"no episode{matching} airs in the next {views.UPCOMING_DAYS} days"
+        elif pane.wanted != "all":
+            why = f"nothing{among}{matching} is {WANTED_LABEL[pane.wanted]}"
+        else:
+            why = f"nothing{among} matches the filter" if pane.filter_text else "nothing matches"
+        ways = []
+        if pane.kind != "all":
+            ways.append("{library.kind} shows films, shows or both")
+        if pane.filter_text:
+            ways.append("escape clears the filter")
+        if pane.wanted != "all":
+            ways.append("{library.wanted} shows everything")
+        fallback = ["{library.kind} shows films, shows or both"]
+        return f"{why}: " + with_keys(self.app, ", ".join(ways or fallback))
 
     def row_value(self, index: int) -> Hashable:
         entry = self.pane.view[index]
@@ -265,6 +275,16 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
     ALLOW_MAXIMIZE = True
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="library.filter", tooltip="Filter by title"),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            id="library.clear_filter",
+            # not in the footer: at 80 columns it would push out q Quit and ? Keys; the
+            # subtitle shows the filter, and an empty list's hint names escape
+            show=False,
+            tooltip="Clear the title filter",
+        ),
         Binding("s", "sort", "Sort", id="library.sort", tooltip="Sort by title/year/added/status"),
         Binding("S", "reverse", "Reverse", id="library.reverse", show=False),
         Binding("t", "kind", "Films/shows", id="library.kind", tooltip="Films, shows or both"),
@@ -341,11 +361,23 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         #: set to cancel the running scan (None: no scan runs)
         self._scan_cancel: threading.Event | None = None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("sort", "reverse") and self.wanted == "upcoming":
+            return False  # a calendar: always by air date (not offered, not run)
+        if action == "filter":
+            # while the filter is typed "/" types a slash: its box offers its own keys
+            return not isinstance(self.screen.focused, FilterInput)
+        if action == "clear_filter":
+            return bool(self.filter_text)
+        return True
+
     def compose(self) -> ComposeResult:
         self.list = LibraryList(self, id="library-list")
         yield ListHeading(self.list, self.heading, id="library-header")
         yield self.list
-        yield Input(placeholder="filter titles (enter: keep, escape: clear)", id="library-filter")
+        yield FilterInput(
+            placeholder="filter titles (enter: keep, escape: clear)", id="library-filter"
+        )
 
     def on_unmount(self) -> None:
         if self._scan_cancel is not None:
@@ -473,6 +505,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self.filter_text = ""
             self.query_one("#library-filter", Input).value = ""
             self.kind, self.wanted = "all", "all"
+            self.refresh_bindings()
             self.rebuild()
         for index, e in enumerate(self.view):
             if e.id == item_id:
@@ -597,7 +630,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             sub.append(WANTED_LABEL[self.wanted])
         if self.filter_text:
             sub.append(f"/{clean(self.filter_text)}")
-        sub += [KIND_LABEL[self.kind], f"sort {self.sort_by} {arrow}"]
+        order = "by air date" if self.wanted == "upcoming" else f"sort {self.sort_by} {arrow}"
+        sub += [KIND_LABEL[self.kind], order]
         # the filter is typed text: never markup
         self.border_subtitle = Text(fit_parts(sub, room))
         self.update_header()
@@ -635,6 +669,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
 
     def action_wanted(self) -> None:
         self.wanted = WANTED[(WANTED.index(self.wanted) + 1) % len(WANTED)]
+        self.refresh_bindings()  # s and S are not offered in the calendar
         if self.wanted == "cutoff":
             self.read_cutoff_unmet()
         elif self.wanted == "upcoming":
@@ -751,7 +786,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self.post_message(ServiceDone("scan cancelled: nothing was removed", "warning"))
             return
         text = (
-            f"scan: {report.files_seen} files, {report.added} added, {report.updated} updated, "
+            f"scan: {counted(report.files_seen, 'file')}, {report.added} added, {report.updated} updated, "
             f"{report.removed} removed"
         )
         if report.unmatched:
@@ -808,7 +843,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         kind = "film" if done.kind == "movie" else "show"
         text = f"deleted the {kind} {done.title}"
         if with_files:
-            text += f" and {len(done.files_deleted)} file(s)"
+            text += f" and {counted(len(done.files_deleted), 'file')}"
         for path, why in done.files_failed:
             text += f"; {path}: {why}"
         self.post_message(ServiceDone(text, "warning" if done.files_failed else "information"))
@@ -849,9 +884,14 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             box.remove_class("-visible")
         self.list.focus()
 
-    def key_escape(self) -> None:
+    @on(FilterInput.Cleared, "#library-filter")
+    def _filter_cleared(self, event: FilterInput.Cleared) -> None:
+        event.stop()
+        self.action_clear_filter()
+
+    def action_clear_filter(self) -> None:
+        """Escape (typing the filter, or with one kept): no filter, the list focused."""
         box = self.query_one("#library-filter", Input)
-        if box.has_focus or self.filter_text:
-            box.value = ""
-            box.remove_class("-visible")
-            self.list.focus()
+        box.value = ""
+        box.remove_class("-visible")
+        self.list.focus()

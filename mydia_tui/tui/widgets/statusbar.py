@@ -88,6 +88,14 @@ class StatusBar(Static):
             self._ticker.stop()
             self._ticker = None
 
+    def _not_reported(self, name: str) -> Text:
+        """``name`` before the core's first report on it: the monitor checks it (its first
+        poll, ~0.15 s after the start), or no monitor runs and nothing will (not ``?``)."""
+        m = self.monitor
+        if self.monitor_enabled and (m is None or m.phase not in ("paused", "stopped")):
+            return Text(f"{name}: checking…", style="dim")
+        return Text(f"{name}: not checked", style="dim")
+
     def monitor_text(self) -> Text:
         m = self.monitor
         if not self.monitor_enabled:
@@ -116,7 +124,7 @@ class StatusBar(Static):
         if not self.deluge_configured and not (d and d.connected):
             return Text("Deluge not configured", style="yellow")
         if d is None:
-            return Text("Deluge ?", style="dim")
+            return self._not_reported("Deluge")
         if d.connected:
             version = f" {clean(d.version)}" if d.version else ""
             return Text(f"Deluge{version} connected", style="green")
@@ -130,7 +138,7 @@ class StatusBar(Static):
         if not self._any_indexer():
             return Text("no indexers: nothing will be searched", style="yellow")
         if i is None:
-            return Text("indexers ?", style="dim")
+            return self._not_reported("indexers")
         text = Text(f"indexers {i.ok} ok", style="green" if i.ok else "dim")
         if i.unasked:
             text.append(f", {i.unasked} not asked yet", style="yellow")
