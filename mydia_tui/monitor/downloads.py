@@ -48,6 +48,8 @@ MISSING_GRACE = 30.0
 RESUME_AFTER_CONNECT = 60.0
 #: Deluge's states of a torrent that runs (one that was seen in these did not ask to be paused)
 _RUNNING = ("Downloading", "Queued", "Checking", "Allocating", "Seeding", "Moving")
+#: the states of a torrent at work, past any start-up step of the daemon's
+_SETTLED_RUNNING = ("Downloading", "Seeding")
 
 
 @dataclass
@@ -105,8 +107,8 @@ class DownloadMonitor:
         self._connected_at = 0.0
         #: downloads resumed since the last new connection (resumed once per connection)
         self._resumed: set[int] = set()
-        #: downloads this connection has seen in Deluge's session (Deluge's own pause after a
-        #: restart shows the first time a new connection sees a torrent, never later)
+        #: downloads this connection has seen at work (downloading or seeding): Deluge's own
+        #: pause after a restart shows before a new connection sees the torrent at work
         self._seen_on_connection: set[int] = set()
         self._to_resume: list[Download] = []
 
@@ -177,7 +179,11 @@ class DownloadMonitor:
             return
         if self._paused_by_deluge(d, st):
             self._to_resume.append(d)
-        self._seen_on_connection.add(d.id)
+        if st.client_state in _SETTLED_RUNNING:
+            # seen at work on this connection: a pause from now on is someone's, not the
+            # restart's (a daemon that is still loading its torrents lists them "Queued" or
+            # "Checking" before it applies the pause it restores)
+            self._seen_on_connection.add(d.id)
         values = {
             "client_state": st.client_state,
             "progress": st.progress,
@@ -201,12 +207,12 @@ class DownloadMonitor:
         report.updated.append(d.info_hash)
 
     def _paused_by_deluge(self, d: Download, st: TorrentStatus) -> bool:
-        """Whether Deluge paused ``d``'s torrent on its own: found paused below 100 % the first
-        time a new connection sees it, within :data:`RESUME_AFTER_CONNECT` seconds of
+        """Whether Deluge paused ``d``'s torrent on its own: found paused below 100 % before a
+        new connection has seen it at work (downloading or seeding), within :data:`RESUME_AFTER_CONNECT` seconds of
         connecting (the daemon restarted: after a crash it brings recent torrents back paused),
         while this process last recorded it running (or never saw it, when torrents are not
-        added paused). A torrent this connection already saw was paused by someone, not by a
-        restart: the app's ``p`` (recorded "Paused" by :func:`mydia_tui.lifecycle.paused_by_user`,
+        added paused). A torrent this connection already saw at work was paused by someone, not
+        by a restart: the app's ``p`` (recorded "Paused" by :func:`mydia_tui.lifecycle.paused_by_user`,
         though a poll that read the row just before still holds "Downloading") or Deluge's own
         window. Only a pause in Deluge's window between its restart and this connection's first
         sight of the torrent is resumed too (that cannot be told apart)."""
