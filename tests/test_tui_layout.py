@@ -275,5 +275,12 @@ async def test_the_footer_while_typing_an_activity_filter_says_escape_clears_not
         await pilot.press("escape")
         await settle(app, pilot, lambda: screen.text == "")
         assert app.screen is screen and ("esc", "Close") in footer_hints(app)
+        # and the footer on the screen says so (it kept "Clear filter": a new user's report)
+        footer = screen.query_one(KeysFooter)
+        await settle(
+            app,
+            pilot,
+            lambda: ("esc", "Close") in [(h.display, h.description) for *_, h in footer.drawn],
+        )
         await pilot.press("escape")
         await settle(app, pilot, lambda: app.screen is app.main)

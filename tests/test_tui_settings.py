@@ -617,6 +617,7 @@ async def test_an_indexer_is_removed_from_the_settings_with_a_confirmation(db, t
             await pilot.press("ctrl+delete")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="ask")
             assert "jackett" in app.screen.question
+            assert "saves the file at once" not in banner(screen)  # the refusal is gone
             await pilot.press("escape")
             await wait_until(pilot, lambda: app.screen is screen, what="back to the settings")
             assert [i.name for i in load_config(path).indexers] == ["jackett", "prowlarr"]

@@ -367,6 +367,7 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
         self.text = event.value
         self.update_bars()
         self.reload()
+        self.refresh_bindings()  # escape clears a kept filter, or closes once there is none
 
     @on(Input.Submitted, "#activity-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:

@@ -743,6 +743,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             )
             return
         name = config.indexers[index].name
+        self._status(with_keys(self.app, _READY))  # no refusal left over from before
 
         def answered(remove: bool | None) -> None:
             if remove:
