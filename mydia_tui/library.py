@@ -201,9 +201,7 @@ def sync_roots(movies: tuple[str, ...], shows: tuple[str, ...]) -> None:
         for kind, paths in named.items():
             for path in paths:
                 LibraryRoot.insert(path=path, kind=kind).on_conflict_ignore().execute()
-        Meta.insert(key=CONFIGURED_ROOTS_KEY, value=json.dumps(named)).on_conflict(
-            conflict_target=[Meta.key], preserve=[Meta.value]
-        ).execute()
+        Meta.put(CONFIGURED_ROOTS_KEY, json.dumps(named))
 
 
 def _find_existing(kind: str, title: str, year: int | None, ids: dict) -> MediaItem | None:

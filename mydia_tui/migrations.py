@@ -44,9 +44,7 @@ def schema_version(db: Database) -> int | None:
 
 
 def _set_version(db: Database, version: int) -> None:
-    Meta.insert(key=SCHEMA_KEY, value=str(version)).on_conflict(
-        conflict_target=[Meta.key], preserve=[Meta.value]
-    ).execute()
+    Meta.put(SCHEMA_KEY, str(version))
 
 
 def _migrator(db: Database) -> SchemaMigrator:

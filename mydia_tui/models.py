@@ -109,6 +109,14 @@ class Meta(BaseModel):
     class Meta:
         table_name = "meta"
 
+    @classmethod
+    def put(cls, key: str, value: str) -> None:
+        """Set ``key`` to ``value``: inserted, or its value replaced (SQLite and PostgreSQL
+        alike, ``ON CONFLICT``)."""
+        cls.insert(key=key, value=value).on_conflict(
+            conflict_target=[cls.key], preserve=[cls.value]
+        ).execute()
+
 
 class QualityProfile(BaseModel):
     name = TextField(unique=True)

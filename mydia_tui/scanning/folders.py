@@ -140,13 +140,9 @@ def record_scan(
     )
     with database.atomic():
         # a new generation of the root's records: what readers keep of them is stale
-        Meta.insert(key=generation_key(root_id), value=str(time.time_ns())).on_conflict(
-            conflict_target=[Meta.key], preserve=[Meta.value]
-        ).execute()
+        Meta.put(generation_key(root_id), str(time.time_ns()))
         if settled:
-            Meta.insert(key=key, value=seal).on_conflict(
-                conflict_target=[Meta.key], preserve=[Meta.value]
-            ).execute()
+            Meta.put(key, seal)
         elif kept is not None:
             Meta.delete().where(Meta.key == key).execute()
         for start in range(0, len(changed), _CHUNK):
