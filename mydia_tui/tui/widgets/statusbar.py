@@ -159,7 +159,8 @@ class StatusBar(Widget):
         """The indexers' health, longest form first (the unasked ones left out)."""
         i = self.indexers
         if not self._any_indexer():
-            return [Text("no indexers: nothing will be searched", style="yellow")]
+            forms = ["no indexers: nothing will be searched", "no indexers"]
+            return [Text(form, style="yellow") for form in forms]
         if i is None:
             return [self._not_reported("indexers")]
         forms = []
@@ -207,8 +208,13 @@ def scan_forms(scan: events.ScanProgress, cancel_key: str = "U") -> list[Text]:
     return distinct(forms)
 
 
-def scan_text(scan: events.ScanProgress, cancel_key: str, folder: str, bar: bool = True) -> Text:
-    """One form of :func:`scan_forms` (no folder, no cancel key: left out when empty)."""
+def scan_text(
+    scan: events.ScanProgress, cancel_key: str = "U", folder: str | None = None, bar: bool = True
+) -> Text:
+    """One form of :func:`scan_forms`: the folder scanned (None: its whole path; "": none),
+    the bar, the key that cancels ("": none)."""
+    if folder is None:
+        folder = clean(scan.root)
     text = Text("scanning", style="cyan")
     if folder:
         text.append(" " + folder)
