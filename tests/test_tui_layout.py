@@ -358,3 +358,29 @@ async def test_a_long_title_in_the_status_bar_is_cut_with_an_ellipsis(demo):
         assert drawn == ('searching "Battlestar Galac… │ Deluge 2.2.0 connected │ indexers 2 ok'), (
             drawn
         )
+
+
+DIALOGS = {
+    # how it is opened from the main screen, the keys its footer shows
+    "help": (("question_mark",), "esc Close"),
+    "delete": (("slash", *"sintel", "enter", "d"), "esc Cancel"),
+    "add film": (("a",), "esc Cancel  ⏎ Add"),
+    "edit": (("slash", *"sintel", "enter", "e"), "esc Cancel  ⏎ Save"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("dialog", list(DIALOGS))
+async def test_a_dialog_shows_its_own_keys_in_the_footer(demo, size, dialog):
+    """A new user's report: with a dialog open, the footer beneath it still offered the main
+    screen's keys (``/ Filter  s Sort  q Quit``), none of which work while it is open. What is
+    drawn on the bottom line is the dialog's own keys."""
+    keys, expected = DIALOGS[dialog]
+    app = MydiaApp()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*keys)
+        await settle(app, pilot, until=lambda: app.screen is not app.main)
+        await pilot.pause()
+        bottom = screen_lines(app)[-1]
+        assert bottom.strip() == expected, bottom
