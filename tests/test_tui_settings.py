@@ -670,3 +670,40 @@ async def test_one_save_names_every_refused_field_by_its_label(db, linked_config
                 assert label in text, text
             assert str(real) not in text and "key '" not in text, text
     assert real.read_bytes() == before
+
+
+async def test_the_banner_lists_refused_fields_in_the_order_of_the_screen(db, linked_config):
+    """A new user's report: one save refused for several fields listed them in the banner in
+    another order than the form's (the port before the host above it, a path mapping that
+    cannot be read first, a new indexer after the monitor below it). The banner now reads
+    top to bottom, as the fields stand on the screen."""
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            await type_into(pilot, "deluge-host", "bad host")
+            await type_into(pilot, "deluge-port", "70000")
+            screen.query_one("#deluge-path_mappings").focus()
+            await pilot.press(*"/downloads /mnt/dl")
+            await type_into(pilot, "monitor-search_interval", "")
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-0-name"), what="the group")
+            await pilot.press(*"loop")
+            await type_into(pilot, "indexers-0-url", "ftp://127.0.0.1/x")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: "not saved" in banner(screen), what="the refusal")
+            await wait_until(
+                pilot, lambda: field_error(screen, "indexers-0-url"), what="every error"
+            )
+            text = banner(screen)
+            labels = (
+                "Host:",
+                "Port:",
+                "Path mappings:",
+                "URL of indexer 1:",
+                "Backlog search (s):",
+            )
+            places = [text.find(label) for label in labels]
+            assert -1 not in places and places == sorted(places), text
+    assert real.read_bytes() == before

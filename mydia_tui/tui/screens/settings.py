@@ -531,9 +531,8 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         outcome = "not saved" if during == "save" else "not tested"
         said: list[str] = []
         first = True
-        for error in errors:
+        for error, found in self._in_screen_order(errors):
             message = redact_text(str(error), secrets)
-            found = self._field_of(error)
             if found is None:
                 said.append(message)
                 continue
@@ -547,6 +546,20 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 line.scroll_visible()
                 first = False
         self._status(Text(f"{outcome}: " + " · ".join(said), style="bold red"))
+
+    def _in_screen_order(
+        self, errors: list[ConfigError]
+    ) -> list[tuple[ConfigError, tuple[KeyPath, str] | None]]:
+        """``errors`` with the field each names (:meth:`_field_of`), in the order the fields
+        stand on the screen, top to bottom (the order of the form's error lines); a refusal
+        that names no field first. The one order of every list of refusals shown."""
+        place = {line.id: n for n, line in enumerate(self.query(".field-error"))}
+
+        def where(found: tuple[KeyPath, str] | None) -> int:
+            return -1 if found is None else place.get(f"{_widget_id(found[0])}-error", -1)
+
+        named = [(error, self._field_of(error)) for error in errors]
+        return sorted(named, key=lambda pair: where(pair[1]))
 
     @staticmethod
     def _problems(path: Path, changes: dict[KeyPath, Any]) -> list[ConfigError]:
