@@ -707,3 +707,58 @@ async def test_the_banner_lists_refused_fields_in_the_order_of_the_screen(db, li
             places = [text.find(label) for label in labels]
             assert -1 not in places and places == sorted(places), text
     assert real.read_bytes() == before
+
+
+async def test_an_indexer_added_and_not_saved_is_dropped_by_the_remove_key(db, tmp_path):
+    """A new user's report: ctrl+delete in an indexer added with ctrl+n and not saved yet was
+    refused (the form has unsaved changes), so closing the settings was the only way out. It
+    now drops that indexer from the form at once (nothing was written for it, so nothing is
+    asked or written), the indexers added after it move up, and every other unsaved edit
+    stays, to be saved with ctrl+s."""
+    from mydia_tui.tui.screens.confirm import ConfirmScreen
+
+    path = tmp_path / "config.toml"
+    path.write_text('# mine\n[[indexers]]\nname = "jackett"\nurl = "http://127.0.0.1:9117/api"\n')
+    path.chmod(0o600)
+    before = path.read_bytes()
+    with tui_app(load_config(path), str(path)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            await type_into(pilot, "monitor-rss_interval", "1200")
+            for n, name in ((1, "new-a"), (2, "new-b")):
+                await pilot.press("ctrl+n")
+                await wait_until(pilot, lambda n=n: screen.query(f"#indexers-{n}-name"))
+                await pilot.press(*name)
+                await type_into(pilot, f"indexers-{n}-url", f"http://127.0.0.1:9/{name}")
+            screen.query_one("#indexers-1-url", Input).focus()
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: not screen.query("#indexers-2-name"), what="dropped")
+            assert not isinstance(app.screen, ConfirmScreen)
+            assert "new-a" in banner(screen) and "not saved" not in banner(screen)
+            assert screen.query_one("#indexers-1-name", Input).value == "new-b"
+            assert screen.query_one("#indexers-1-url", Input).value == "http://127.0.0.1:9/new-b"
+            assert screen.query_one("#indexers-0-name", Input).value == "jackett"
+            assert screen.query_one("#monitor-rss_interval", Input).value == "1200"
+            assert screen.focused is screen.query_one("#indexers-1-url")
+            assert path.read_bytes() == before
+            # the last one: the focus goes to the indexer above it
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: not screen.query("#indexers-1-name"), what="dropped")
+            assert screen.focused is screen.query_one("#indexers-0-url")
+            assert path.read_bytes() == before
+            # a saved indexer is still removed only after the question, and only once the
+            # form has no unsaved change
+            await pilot.press("ctrl+delete")
+            await wait_until(
+                pilot, lambda: "saves the file at once" in banner(screen), what="the refusal"
+            )
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-1-name"), what="the group")
+            await pilot.press(*"new-c")
+            await type_into(pilot, "indexers-1-url", "http://127.0.0.1:9/new-c")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: len(app.config.indexers) == 2, what="saved")
+    saved = load_config(path)
+    assert [i.name for i in saved.indexers] == ["jackett", "new-c"]
+    assert saved.monitor.rss_interval == 1200.0
+    assert path.read_text().startswith("# mine\n")

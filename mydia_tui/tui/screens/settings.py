@@ -273,7 +273,8 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             "remove_indexer",
             "Remove indexer",
             id="settings.remove_indexer",
-            tooltip="Remove the indexer holding the focus from the config file (asks first)",
+            tooltip="Remove the indexer holding the focus from the config file (asks first); "
+            "one added and not saved yet leaves the form at once",
         ),
         Binding("escape", "close", "Close", id="settings.close", tooltip="Close without saving"),
     ]
@@ -725,23 +726,18 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()  # "Remove indexer" is offered inside an indexer's fields only
 
-    def action_remove_indexer(self) -> None:
+    async def action_remove_indexer(self) -> None:
         """Remove the focused indexer's ``[[indexers]]`` table from the file, once the user
         says yes. The removal is saved at once, so a form with other unsaved changes is
-        refused first (they would be lost or saved unasked); an indexer added on the screen
-        and not saved yet is dropped by closing without saving."""
+        refused first (they would be lost or saved unasked). An indexer added on the screen
+        and not saved yet is dropped from the form at once (:meth:`_drop_new_indexer`)."""
         index = self._focused_indexer(strict=True)
         if index is None:
             return
         self._clear_errors()
         config: Config = self.app.config  # type: ignore[attr-defined]
         if index >= len(config.indexers):
-            self._status(
-                with_keys(
-                    self.app,
-                    "this indexer is not saved yet: {settings.close} closes the settings without it",
-                )
-            )
+            await self._drop_new_indexer(index)
             return
         changes = self._read_form("save")
         if changes is None:
@@ -771,6 +767,40 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             ),
             answered,
         )
+
+    async def _drop_new_indexer(self, index: int) -> None:
+        """Drop the indexer at ``index``, added on the screen and not saved yet: nothing was
+        written for it, so nothing is asked or written, and every other unsaved edit stays.
+        The indexers added after it move up one (what was typed in each, and its test's
+        answer, moves into the group above, so groups stay numbered as the file will be) and
+        the last group goes; the focus stays in the same field, now of the indexer that took
+        its place, else goes to the indexer above."""
+        focused = (self.focused.id if self.focused is not None else None) or ""
+        key = focused.removeprefix(f"indexers-{index}-")
+        name = self.query_one(f"#indexers-{index}-name", Input).value.strip()
+        last = self._indexers - 1
+        for n in range(index, last):
+            for field in INDEXER_FIELDS:
+                source = self.query_one(f"#indexers-{n + 1}-{field.key}", Input | Checkbox)
+                self.query_one(f"#indexers-{n}-{field.key}", Input | Checkbox).value = (
+                    source.value  # type: ignore[assignment]
+                )
+            source_test = self.query_one(f"#indexers-{n + 1}-test", Static)
+            test = self.query_one(f"#indexers-{n}-test", Static)
+            test.update(source_test.content)
+            test.set_class(source_test.has_class("-empty"), "-empty")
+        await self.query_one(f"#indexer-{last}").remove()
+        for field in INDEXER_FIELDS:
+            del self._fields[("indexers", last, field.key)]
+        self._indexers = last
+        place = index if index < last else index - 1
+        if place >= 0:
+            keys = [f.key for f in INDEXER_FIELDS]
+            self.query_one(f"#indexers-{place}-{key if key in keys else 'name'}").focus()
+        else:
+            self.query_one("#deluge-host", Input).focus()
+        what = f"the new indexer {name!r}" if name else "the new indexer"
+        self._status(f"dropped {what} from the form (never saved: the file is unchanged)")
 
     def action_test_indexer(self) -> None:
         index = self._focused_indexer()
@@ -808,7 +838,10 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     def _show_test(self, target: str, text: str, ok: bool | None) -> None:
         style = {True: "green", False: "bold red", None: "dim"}[ok]
-        line = self.query_one(f"#{target}", Static)
+        found = self.query(f"#{target}")
+        if not found:
+            return  # a new indexer dropped while its test ran
+        line = found.first(Static)
         line.update(Text(text, style=style))
         line.remove_class("-empty")
 
