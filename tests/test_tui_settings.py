@@ -432,15 +432,26 @@ async def test_an_interval_out_of_range_names_the_range_in_people_units(db, link
     with tui_app(load_config(link), str(link)) as app:
         async with app.run_test(size=(120, 36)) as pilot:
             screen = await open_settings(pilot)
-            for typed in ("0", "99999999999999999999999"):
+            # 0.5 s: the minimum keeps the indexers from being asked again and again
+            for typed in ("0", "0.5", "99999999999999999999999"):
                 await type_into(pilot, "monitor-search_interval", typed)
                 await pilot.press("ctrl+s")
                 await wait_until(
                     pilot, lambda: field_error(screen, "monitor-search_interval"), what="error"
                 )
                 assert field_error(screen, "monitor-search_interval") == (
-                    "must be more than 0 s and at most 30 days"
+                    "must be between 15 min and 30 days"
                 )
+                assert banner(screen) == (
+                    "not saved: Backlog search (s): must be between 15 min and 30 days"
+                )
+            await type_into(pilot, "monitor-search_interval", "900")
+            await type_into(pilot, "monitor-rss_interval", "60")
+            await pilot.press("ctrl+s")
+            await wait_until(
+                pilot, lambda: field_error(screen, "monitor-rss_interval"), what="error"
+            )
+            assert banner(screen) == "not saved: RSS sync (s): must be between 10 min and 30 days"
     assert real.read_bytes() == before
 
 
@@ -662,7 +673,7 @@ async def test_one_save_names_every_refused_field_by_its_label(db, linked_config
             )
             assert field_error(screen, "monitor-search_interval") == "must be a number, not ''"
             assert field_error(screen, "monitor-rss_interval") == (
-                "must be more than 0 s and at most 30 days"
+                "must be between 10 min and 30 days"
             )
             text = banner(screen)
             assert text.startswith("not saved: ")
