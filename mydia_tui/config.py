@@ -351,6 +351,9 @@ class QualityConfig:
     profiles: tuple[ProfileConfig, ...] = ()
     #: at most this many upgrades claimed per film or episode in any 24 hours
     upgrades_per_day: int = 1
+    #: built-in profiles removed (:func:`mydia_tui.profiles.remove_profile` adds to it); an
+    #: entry of ``profiles`` of the same name defines it again
+    removed_profiles: tuple[str, ...] = ()
 
     def validate(self, where: str) -> None:
         _between(self.min_seeders, 0, 1_000_000, where, "min_seeders")

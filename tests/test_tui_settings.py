@@ -773,3 +773,77 @@ async def test_an_indexer_added_and_not_saved_is_dropped_by_the_remove_key(db, t
     assert [i.name for i in saved.indexers] == ["jackett", "new-c"]
     assert saved.monitor.rss_interval == 1200.0
     assert path.read_text().startswith("# mine\n")
+
+
+async def test_a_quality_profile_is_removed_after_a_confirmation_unless_it_is_in_use(db, tmp_path):
+    """A new user's report: the settings screen edited quality profiles but could not delete
+    one. ctrl+delete in the Quality section removes the profile chosen there, as an indexer
+    is removed: one question, saved at once, comments kept, applied. The core refuses (in one
+    line, nothing asked or written) the default profile and a profile films or shows use,
+    counting them, as Sonarr and Radarr refuse deleting a profile in use."""
+    from textual.widgets import Select
+
+    from mydia_tui.library import add_movie
+    from mydia_tui.profiles import set_item_profile
+    from mydia_tui.tui.screens.confirm import ConfirmScreen
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '# my profiles\n[quality]\ndefault_profile = "HD-1080p"\n\n'
+        '[[quality.profiles]]\nname = "Mine"   # mine\nqualities = ["WEBDL-1080p"]\n'
+    )
+    path.chmod(0o600)
+    before = path.read_bytes()
+    config = load_config(path)
+    set_item_profile(add_movie("Sintel", 2010).id, "SD", config.quality)
+    with tui_app(config, str(path)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            chosen = screen.query_one("#quality-default_profile", Select)
+            chosen.focus()
+            await pilot.pause()
+            # the default profile, then one a film uses: refused at once, nothing asked
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: "not removed" in banner(screen), what="refusal")
+            assert banner(screen) == (
+                "not removed: 'HD-1080p' is the default profile: choose another default first"
+            )
+            chosen.value = "SD"
+            await pilot.pause()
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: "'SD'" in banner(screen), what="the refusal")
+            assert banner(screen) == (
+                "not removed: 'SD' is the profile of 1 film: give them another profile first"
+            )
+            assert not isinstance(app.screen, ConfirmScreen)
+            # another unsaved change: the removal would save it unasked, so it asks a save first
+            chosen.value = "Mine"
+            await type_into(pilot, "monitor-rss_interval", "1200")
+            chosen.focus()
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: "at once" in banner(screen), what="the refusal")
+            assert not isinstance(app.screen, ConfirmScreen)
+            await type_into(pilot, "monitor-rss_interval", "900")
+            chosen.focus()
+            # escape at the question keeps it
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="ask")
+            assert "'Mine'" in app.screen.question
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is screen, what="back to the settings")
+            assert path.read_bytes() == before
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="ask")
+            await pilot.press("y")
+            await wait_until(
+                pilot, lambda: not app.config.quality.profiles, what="applied without a restart"
+            )
+            await wait_until(pilot, lambda: "removed" in banner(screen), what="the banner")
+            assert banner(screen) == f"removed the quality profile 'Mine' from {path} and applied"
+            await pilot.pause()
+            chosen = screen.query_one("#quality-default_profile", Select)
+            assert chosen.value == "HD-1080p" and screen.focused is chosen
+            assert "Mine" not in [value for _label, value in chosen._options]
+    text = path.read_text()
+    assert "Mine" not in text and text.startswith('# my profiles\n[quality]\ndefault_profile = "HD')
+    assert load_config(path).quality.profiles == ()
