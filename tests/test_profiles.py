@@ -51,6 +51,7 @@ def test_a_built_in_profile_that_no_item_uses_is_removed_by_name(db, config_file
         set_item_profile(add_movie("Sintel", 2010).id, "SD", reread.quality)
 
 
+@pytest.mark.both_databases
 def test_a_profile_in_use_is_not_removed_and_the_refusal_counts_its_items(db, config_file):
     quality = load_config(config_file).quality
     for title, year in (("Sintel", 2010), ("Big Buck Bunny", 2008)):

@@ -808,8 +808,8 @@ async def test_a_quality_profile_is_removed_after_a_confirmation_unless_it_is_in
             assert banner(screen) == (
                 "not removed: 'HD-1080p' is the default profile: choose another default first"
             )
-            chosen.value = "SD"
-            await pilot.pause()
+            await pilot.press("enter", "up", "up", "enter")  # HD-720p, then SD above it
+            await wait_until(pilot, lambda: chosen.value == "SD", what="SD chosen")
             await pilot.press("ctrl+delete")
             await wait_until(pilot, lambda: "'SD'" in banner(screen), what="the refusal")
             assert banner(screen) == (
@@ -817,7 +817,8 @@ async def test_a_quality_profile_is_removed_after_a_confirmation_unless_it_is_in
             )
             assert not isinstance(app.screen, ConfirmScreen)
             # another unsaved change: the removal would save it unasked, so it asks a save first
-            chosen.value = "Mine"
+            await pilot.press("enter", "end", "enter")  # the last: the file's own
+            await wait_until(pilot, lambda: chosen.value == "Mine", what="Mine chosen")
             await type_into(pilot, "monitor-rss_interval", "1200")
             chosen.focus()
             await pilot.press("ctrl+delete")
