@@ -90,6 +90,7 @@ FIRST_SCREEN_MODULES = {
     "mydia_tui.tui.screens",
     "mydia_tui.tui.screens.main",
     "mydia_tui.tui.screens.help",
+    "mydia_tui.tui.screens.dialog",  # the help screen's base class
 }
 
 LOADED_AT_FIRST_PAINT = """
