@@ -130,20 +130,22 @@ async def test_the_app_follows_a_download_from_grab_to_import_then_a_removal(wor
         assert pane.view == [] and pane.list.current() is None
         assert any("blocklisted" in n.message for n in app._notifications)
 
-        # the next search cycle finds the same release again and refuses it: never re-grabbed
+        # the next search cycle finds the same release again and passes it over, blocklisted:
+        # never re-grabbed, never even tried
         await wait_until(
             pilot,
             lambda: (
                 History.select()
                 .where(
-                    (History.event == "refused")
+                    (History.event == "search_empty")
                     & (History.item == other.id)
-                    & (History.reason == "blocklisted")
+                    & History.message.contains("refused: blocklisted 1")
                 )
                 .exists()
             ),
-            "the monitor refusing the blocklisted release",
+            "the monitor passing over the blocklisted release",
         )
+        assert not History.select().where(History.reason == "blocklisted").exists()
         assert Download.select().where(Download.item == other.id).count() == 1
         assert app.is_running and app.crash is None
     assert app.return_code in (0, None)
