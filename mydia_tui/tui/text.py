@@ -50,6 +50,32 @@ def fit(value: Text | str, width: int, *, pad: bool = True) -> Text:
     return text
 
 
+def shorten(value: str, width: int) -> str:
+    """``value`` in at most ``width`` cells: whole, or its start and its end around an
+    ellipsis (``The.Expanse.S01…x264-GRP``), measured in cells. For release and file names in
+    lists and messages: two releases often differ only at their end (the group, the source),
+    which a cut at the end would hide. Text cut at the end is :func:`fit`."""
+    if cell_len(value) <= width:
+        return value
+    if width <= 1:
+        return "…" if width == 1 else ""
+    room = width - 1
+    tail_room = room // 2
+    head, used = "", 0
+    for char in value:
+        if used + cell_len(char) > room - tail_room:
+            break
+        head += char
+        used += cell_len(char)
+    tail, used = "", 0
+    for char in reversed(value[len(head) :]):
+        if used + cell_len(char) > tail_room:
+            break
+        tail = char + tail
+        used += cell_len(char)
+    return head + "…" + tail
+
+
 def cells(parts: list[tuple[Text | str, int]], gap: int = 1) -> Text:
     """Fixed-width columns in one line: each part is cut with an ellipsis or padded."""
     line = Text(no_wrap=True, end="")
