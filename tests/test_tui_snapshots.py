@@ -304,9 +304,7 @@ def release_search(db, torznab):
     ):
         fake.items.append(item_xml(name, seeders=seeders))
     config = Config(
-        indexers=(
-            IndexerConfig(name="feed", url=fake.url, api_key=fake.api_key, min_interval=0.0),
-        )
+        indexers=(IndexerConfig(name="feed", url=fake.url, api_key=fake.api_key, min_interval=0.0),)
     )
     add_movie("Stalled Film", 2016)
     return MydiaApp(config, services=Services(config))

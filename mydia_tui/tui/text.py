@@ -166,20 +166,41 @@ def filter_tabs(
     """A filter's tabs with their counts (``all 12  grabbed 4 ...``) in ``width`` cells, the
     current one reversed, never a label cut: roomy when they fit, tight when not, then
     without the empty groups (``all`` and the current one stay); ``hide_empty`` leaves those
-    out from the start. The downloads' state filter and the activity's kinds."""
+    out from the start. When they still do not fit, the first tab (``all``, the total) stays
+    and the others scroll so the current one is shown, those out of sight counted at either
+    end (``‹ 2 more``, ``3 more ›``): a tab is never dropped without a word. The downloads'
+    state filter and the activity's kinds."""
     shown = [g for g in groups if not hide_empty or counts.get(g, 0) or g in ("all", current)]
     for pad, sep in ((" ", " "), ("", "  ")):
         labels = [f"{pad}{g} {counts.get(g, 0):,}{pad}" for g in shown]
-        if sum(map(len, labels)) + len(sep) * (len(labels) - 1) <= width:
+        if cell_len(sep.join(labels)) <= width:
+            return _tabs(list(zip(shown, labels, strict=True)), current, sep)
+    shown = [g for g in shown if counts.get(g, 0) or g in ("all", current)]
+    tabs = [(g, f"{g} {counts.get(g, 0):,}") for g in shown]
+    if cell_len(sep.join(label for _, label in tabs)) <= width:
+        return _tabs(tabs, current, sep)
+    first, rest = tabs[:1], tabs[1:]
+    here = next((i for i, (g, _) in enumerate(rest) if g == current), 0)
+    fits: list[tuple[str, str]] = first
+    for start in range(len(rest)):
+        before = first + ([("", f"‹ {start} more")] if start else [])
+        seen = start  # the tabs rest[start:seen] fit, with the count of those after them
+        for end in range(start, len(rest) + 1):
+            after = [("", f"{len(rest) - end} more ›")] if end < len(rest) else []
+            line = before + rest[start:end] + after
+            if cell_len(sep.join(label for _, label in line)) > width:
+                break
+            fits, seen = line, end
+        if here < seen or start >= here:  # the current tab is in sight (or nothing more fits)
             break
-    else:
-        shown = [g for g in shown if counts.get(g, 0) or g in ("all", current)]
-        labels = [f"{g} {counts.get(g, 0):,}" for g in shown]
-    tabs = Text(no_wrap=True, end="")
-    for group, label in zip(shown, labels, strict=True):
-        gap = sep if len(tabs) else ""
-        if len(tabs) + len(gap) + len(label) > width:
-            break
-        tabs.append(gap)
-        tabs.append(label, style="reverse bold" if group == current else "")
-    return tabs
+    return _tabs(fits, current, sep)
+
+
+def _tabs(tabs: list[tuple[str, str]], current: str, sep: str) -> Text:
+    line = Text(no_wrap=True, end="")
+    for group, label in tabs:
+        if len(line):
+            line.append(sep)
+        style = "reverse bold" if group == current else ("dim" if not group else "")
+        line.append(label, style=style)
+    return line
