@@ -39,6 +39,7 @@ from textual import work
 from textual.app import App, ScreenStackError
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.events import Key
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
@@ -621,7 +622,41 @@ class MydiaApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_monitor":
             return self.monitor_factory is not None
+        if action == "toggle_maximize":
+            return self._can_maximize()
         return True
+
+    def _can_maximize(self) -> bool:
+        """Whether ``z`` does something on this screen: restore a zoomed pane, or zoom the
+        pane holding the focus (the main screen's; the full-screen lists have none)."""
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return False
+        if screen.maximized is not None:
+            return True
+        focused = screen.focused
+        return focused is not None and any(
+            getattr(node, "ALLOW_MAXIMIZE", None) is True for node in (focused, *focused.ancestors)
+        )
+
+    def on_key(self, event: Key) -> None:
+        """A key bound to an action that does not apply here (``check_action`` hid it or shows
+        it dim, so Textual runs nothing) says why in one line, when the node it is bound on can
+        tell (its ``why_not(action)``), rather than doing nothing. Runs before Textual looks
+        for the binding to run (``App._on_key``); says nothing when one will run."""
+        why = ""
+        for namespace, bindings in self.screen._modal_binding_chain:
+            for binding in bindings.key_to_bindings.get(event.key, ()):
+                if binding.priority:
+                    continue
+                if self._check_action_state(binding.action, namespace):
+                    return  # it runs
+                explain = getattr(namespace, "why_not", None)
+                if not why and explain is not None:
+                    why = explain(binding.action) or ""
+        if why:
+            self.notify(why, severity="warning", markup=False)
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self._saved_theme:

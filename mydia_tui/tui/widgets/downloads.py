@@ -308,12 +308,25 @@ class DownloadsList(RowView):
             return False
         if action == "retry_import":
             line = self.current()
-            return True if line is not None and line.stats.state == "import_failed" else None
+            return True if line is not None and line.stats.state == "import_failed" else False
         lines = self.selected()
         if action == "blocklist_search":
             # only where it means something: a failed (or stalled) download
             return True if any(x.stats.state in FAILED_STATES for x in lines) else False
         return True if lines else None
+
+    def why_not(self, action: str) -> str | None:
+        """Why ``action``'s key does nothing on the highlighted row (its hint is hidden there),
+        for the app to say when it is pressed (:meth:`MydiaApp.on_key`)."""
+        line = self.current()
+        if self.app.services is None or line is None:
+            return None
+        state = line.stats.state
+        if action == "retry_import":
+            return f"Retry import is for a download whose import gave up: this one is {state}"
+        if action == "blocklist_search":
+            return f"Blocklist and search again is for a failed or stalled download: this one is {state}"
+        return None
 
     # -- marks ---------------------------------------------------------------------------------
 
@@ -631,6 +644,12 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
             labels = views.download_labels([i for _, i in new]) if new else {}
         lines = {h: DownloadLine(h, i, *labels[i], stats[h][1]) for h, i in new if i in labels}
         return DownloadsRead(stats, lines)
+
+    @on(RowView.Highlighted)
+    def _row_highlighted(self, message: RowView.Highlighted) -> None:
+        # the row's state decides which keys apply (I, B): the footer follows the cursor, and
+        # a row whose state changed under it (rebuild posts the cursor again)
+        self.app.refresh_bindings()
 
     @on(DownloadsRead)
     def _read(self, message: DownloadsRead) -> None:
