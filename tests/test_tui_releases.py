@@ -33,14 +33,18 @@ def searchable(db, torznab):
     return config
 
 
-async def open_search(app, pilot) -> ReleaseList:
+async def open_search_for(app, pilot, rows: int) -> ReleaseList:
     await settle(app, pilot)
     await pilot.press("i")
     assert isinstance(app.screen, ReleasesScreen)
     view = app.screen.query_one(ReleaseList)
-    await settle(app, pilot, lambda: view.row_count() == 3)
+    await settle(app, pilot, lambda: view.row_count() == rows)
     await pilot.pause()
     return view
+
+
+async def open_search(app, pilot) -> ReleaseList:
+    return await open_search_for(app, pilot, 3)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)])
@@ -111,3 +115,87 @@ def test_shorten_keeps_both_ends_of_a_name_in_the_width(name, width):
     if width >= 20:
         assert tail and head
     assert shorten(name, cell_len(name)) == name
+
+
+LONG = "The.Extraordinarily.Long.Winding.Tale.Of.The.Naming.Things.Until.The.End.2019.1080p.BluRay.x264-GRP"
+
+
+async def test_a_refusal_names_the_long_release_once_in_a_short_toast(db, torznab):
+    from textual.widgets._toast import Toast
+
+    from mydia_tui.models import Download
+
+    film = add_movie("The Extraordinarily Long Winding Tale", 2019)
+    infohash = "ab" * 20
+    Download.create(kind="movie", item=film.id, info_hash=infohash, title=LONG, state="downloading")
+    fake = torznab.add("fake")
+    fake.items.append(item_xml(LONG, infohash=infohash, magnet=f"magnet:?xt=urn:btih:{infohash}"))
+    config = Config(
+        indexers=(IndexerConfig(name="fake", url=fake.url, api_key=fake.api_key, min_interval=0.0),)
+    )
+    app = MydiaApp(config, services=Services(config))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        view = await open_search_for(app, pilot, 1)
+        assert view.releases[0].title == LONG
+        await pilot.press("enter")
+        await settle(app, pilot, lambda: bool(app._notifications))
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app.screen.query(Toast):
+                break
+        toast = app.screen.query(Toast).last()
+        lines = drawn(app)[toast.region.y : toast.region.bottom]
+        text = "".join(line[toast.region.x : toast.region.right].strip() for line in lines)
+        assert toast.region.height <= 7, "\n".join(lines)  # a few lines, padding included
+        assert text.count("The.Extra") == 1, text
+        assert "…" in text and "x264-GRP" in text
+
+
+async def test_the_remove_dialog_shortens_long_names_instead_of_breaking_them(db):
+    from textual.widgets import Label
+
+    from mydia_tui.models import Download
+    from mydia_tui.tui.screens.confirm import ConfirmScreen
+
+    film = add_movie("The Extraordinarily Long Winding Tale", 2019)
+    for n, end in enumerate(("GRPONE", "GRPTWO")):
+        Download.create(
+            kind="movie",
+            item=film.id,
+            info_hash=f"{n:02d}" * 20,
+            title=LONG[: -len("GRP")] + end,
+            state="downloading",
+        )
+    app = MydiaApp(services=object())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3", "space", "space", "R")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        label = app.screen.query_one(Label)
+        region = label.content_region
+        lines = [
+            line[region.x : region.right].rstrip() for line in drawn(app)[region.y : region.bottom]
+        ]
+        named = [line for line in lines if "x264" in line or "The.Extra" in line]
+        assert len(named) == 2, "\n".join(lines)  # one line each, never split
+        assert named[0].endswith("x264-GRPTWO") or named[0].endswith("x264-GRPONE")
+        assert {line[-6:] for line in named} == {"GRPONE", "GRPTWO"}
+        assert all("…" in line for line in named)
+
+
+def test_fit_message_keeps_words_whole_and_cuts_after_the_last_line():
+    from rich.cells import cell_len
+
+    from mydia_tui.tui.text import fit_message
+
+    text = f"Removed {LONG} (with its data, blocklisted); " + "and then some more words " * 20
+    out = fit_message(text, 36, lines=6)
+    assert len(out.splitlines()) == 6 and out.endswith("…")
+    assert all(cell_len(line) <= 36 for line in out.splitlines())
+    assert "x264-GRP" in out and LONG not in out
+    indented = fit_message(f"Remove?\n  {LONG}", 40)
+    assert (
+        indented.splitlines()[1].startswith("  The.") and cell_len(indented.splitlines()[1]) == 40
+    )
+    assert fit_message("short words stay as they are", 36) == "short words stay as they are"

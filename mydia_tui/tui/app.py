@@ -40,6 +40,7 @@ from textual.app import App, ScreenStackError
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.events import Key
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
@@ -52,6 +53,7 @@ from .commands import ActionsProvider
 from .messages import CoreEvent, ServiceDone, StampRead
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .text import fit_message
 
 if TYPE_CHECKING:  # the services bring Deluge's client: not loaded before the first paint
     from ..services import AppServices
@@ -90,6 +92,8 @@ WORK = {
 #: how often the app looks for changes made by another process (the command line, a headless
 #: monitor on the same library), in seconds
 CHANGE_POLL_SECONDS = 2.0
+#: the most lines a toast holds (a longer message is cut with an ellipsis)
+TOAST_LINES = 6
 
 
 class MydiaApp(App[None]):
@@ -484,6 +488,25 @@ class MydiaApp(App[None]):
         message = getattr(done, "message", None)
         if message:
             self.post_message(ServiceDone(message, getattr(done, "severity", "information")))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's notify; a plain message (``markup=False``: every message naming outside
+        text) made for the toast's width first (:func:`~mydia_tui.tui.text.fit_message`): a
+        release name, an info-hash or a path too wide for a line is shortened in its middle
+        rather than split, and the toast is at most six lines."""
+        if not markup:
+            # Textual's toast: 60 cells, at most half the screen; less its edge and padding
+            room = min(60, self.size.width // 2) - 4
+            message = fit_message(message, room, lines=TOAST_LINES)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_service_done(self, message: ServiceDone) -> None:
         text = redact_text(message.text, secrets_of(self.config))

@@ -76,6 +76,39 @@ def shorten(value: str, width: int) -> str:
     return head + "…" + tail
 
 
+def fit_message(text: str, width: int, lines: int | None = None) -> str:
+    """``text`` (plain, lines split by newlines) for a box ``width`` cells wide: each word
+    wider than its line's room (the box less the line's indent) shortened in its middle
+    (:func:`shorten`), so wrapping at words never splits one (a release name, an info-hash, a
+    path); with ``lines``, at most that many lines once wrapped, the last ending in ``…``.
+    For toasts and dialogs that name releases."""
+    if width <= 1:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip(" "))
+        room = max(1, width - indent)
+        words = [shorten(word, room) for word in line[indent:].split(" ")]
+        out.append(" " * indent + " ".join(words))
+    if lines is None:
+        return "\n".join(out)
+    kept: list[str] = []
+    for line in out:
+        used, row = 0, [""]  # the words wrapped greedily, as the box will
+        for word in line.split(" "):
+            size = cell_len(word)
+            if used and used + 1 + size > width:
+                row.append("")
+                used = 0
+            row[-1] += (" " if used else "") + word
+            used += size + (1 if used else 0)
+        kept.extend(row)
+    if len(kept) <= lines:
+        return "\n".join(out)
+    last = fit(kept[lines - 1] + "…", width, pad=False).plain
+    return "\n".join([*kept[: lines - 1], last])
+
+
 def cells(parts: list[tuple[Text | str, int]], gap: int = 1) -> Text:
     """Fixed-width columns in one line: each part is cut with an ellipsis or padded."""
     line = Text(no_wrap=True, end="")
