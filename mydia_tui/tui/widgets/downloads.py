@@ -354,7 +354,14 @@ class DownloadsList(RowView):
     # -- actions (need the services: hidden without them) -------------------------------------
 
     def _apply(
-        self, what: str, verb: str, lines: list[DownloadLine], call, *, removes: bool = False
+        self,
+        what: str,
+        verb: str,
+        lines: list[DownloadLine],
+        call,
+        *,
+        removes: bool = False,
+        how: str = "",
     ) -> None:
         """Run ``call(services, info_hash)`` on each line in one worker (see
         :func:`mydia_tui.services.for_each`). An action that ``removes`` torrents clears the
@@ -372,7 +379,7 @@ class DownloadsList(RowView):
         def each(s):
             from ...services import for_each
 
-            return for_each(hashes, lambda h: call(s, h), verb)
+            return for_each(hashes, lambda h: call(s, h), verb, how)
 
         self.app.call_service(what, each)
 
@@ -463,12 +470,17 @@ class DownloadsList(RowView):
 
         def answered(blocklisted: bool | None) -> None:
             if blocklisted is not None:
+                from ...services import removal_words
+
                 self._apply(
                     "remove",
                     "removed",
                     lines,
                     lambda s, h: s.remove(h, delete_data=delete_data, blocklisted=blocklisted),
                     removes=True,
+                    how=removal_words(
+                        delete_data=delete_data, blocklisted=blocklisted, several=True
+                    ),
                 )
 
         self.app.push_screen(ConfirmScreen(question, choices), answered)
@@ -491,12 +503,15 @@ class DownloadsList(RowView):
 
         def answered(yes: bool | None) -> None:
             if yes:
+                from ...services import removal_words
+
                 self._apply(
                     "blocklist",
-                    "blocklisted",
+                    "removed",
                     lines,
                     lambda s, h: s.remove(h, blocklisted=True),
                     removes=True,
+                    how=removal_words(delete_data=False, blocklisted=True, several=True),
                 )
 
         self.app.push_screen(ConfirmScreen(question), answered)
