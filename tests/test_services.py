@@ -125,7 +125,7 @@ def test_remove_only_lets_the_release_be_grabbed_again(services):
     offer(services)
     services.search(movie.id)
     h = services.payload.info_hash
-    assert "blocklisted" not in services.remove(h).message
+    assert "(keeping its data, not blocklisted)" in services.remove(h).message
     assert not Blocklist.select().exists()
     assert services.search(movie.id).severity == "information"
     assert set(services.client.session()) == {h}
