@@ -347,7 +347,7 @@ def add_show(
         ]
         for start in range(0, len(rows), 200):
             Episode.insert_many(rows[start : start + 200]).execute()
-        record("added", f"added show {item.title} ({len(rows)} episodes)", item=item.id)
+        record("added", f"added show {item.title} ({counted(len(rows), 'episode')})", item=item.id)
     return _info(item, len(rows))
 
 

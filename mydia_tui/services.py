@@ -23,6 +23,7 @@ from .guard import Guard, blocklist_download
 from .lifecycle import paused_by_user, remove_by_user
 from .models import ACTIVE_STATES, Download, DownloadUnit, Episode
 from .monitor.backlog_search import SearchMonitor, make_searcher
+from .units import counted
 
 #: a move in Deluge's queue
 QueueMove = Literal["up", "down", "top", "bottom"]
@@ -150,9 +151,7 @@ class Services:
         if blocklisted:
             for d in active or _latest(info_hash):
                 blocklist_download(d, "removed by the user")
-        what = "with its data" if delete_data else "keeping its data"
-        if blocklisted:
-            what += ", blocklisted"
+        what = removal_words(delete_data=delete_data, blocklisted=blocklisted)
         for d in active:
             if remove_by_user(d.id):
                 history.record(
@@ -254,6 +253,9 @@ class Services:
         target = target_for(choice.item_id, choice.season, choice.episode)
         outcome = self._grab(target, choice.decision)
         if not outcome.accepted:
+            # the release named once: the refusal may name it already (the same torrent)
+            if choice.title in outcome.message:
+                return Done(f"not grabbed: {outcome.message}", "warning")
             return Done(f"{choice.title} was not grabbed: {outcome.message}", "warning")
         return Done(f"grabbed {choice.title} for {target.label()}")
 
@@ -284,11 +286,22 @@ class Services:
         return Done("; ".join(_unique(parts)), "warning")
 
 
-def for_each(info_hashes: Sequence[str], act: Callable[[str], Done], verb: str) -> Done:
+def removal_words(*, delete_data: bool, blocklisted: bool, several: bool = False) -> str:
+    """What a removal did with the data and the blocklist, for its message: "with its data,
+    blocklisted", "keeping their data, not blocklisted"."""
+    its = "their" if several else "its"
+    data = f"with {its} data" if delete_data else f"keeping {its} data"
+    return f"{data}, {'blocklisted' if blocklisted else 'not blocklisted'}"
+
+
+def for_each(
+    info_hashes: Sequence[str], act: Callable[[str], Done], verb: str, how: str = ""
+) -> Done:
     """Run ``act`` (a :class:`Services` method on one info-hash) on each torrent of a bulk
     action, in order; one torrent's failure does not stop the others. ``verb`` says what was
     done ("paused"). One torrent: its own :class:`Done`. Several: "paused 3 downloads", with
-    the failures after it (then a warning). Raises :class:`MydiaError` when every one failed
+    the failures after it (then a warning); ``how`` (as "with their data, blocklisted")
+    follows the count in brackets. Raises :class:`MydiaError` when every one failed
     (its message lists them)."""
     if len(info_hashes) == 1:
         return act(info_hashes[0])
@@ -301,7 +314,7 @@ def for_each(info_hashes: Sequence[str], act: Callable[[str], Done], verb: str) 
             failed.append(str(exc))
     if not done and failed:
         raise MydiaError("; ".join(_unique(failed)))
-    text = f"{verb} {len(done)} download{'' if len(done) == 1 else 's'}"
+    text = f"{verb} {counted(len(done), 'download')}" + (f" ({how})" if how else "")
     warnings = [d.message for d in done if d.severity == "warning"]
     if failed or warnings:
         return Done("; ".join([text, *_unique(failed + warnings)]), "warning")

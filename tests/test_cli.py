@@ -222,3 +222,11 @@ def test_a_deluge_host_that_is_not_a_host_is_one_line_exit_2(cli, tmp_path):
         "key 'host' must be a host name (letters, digits, '-' and '.') or an IPv4 address"
         in (lines[0])
     )
+
+
+def test_adding_a_show_of_one_episode_counts_it_in_the_singular(cli):
+    r = cli("add", "show", "The Office", "--seasons", "1:1")
+    assert r.code == 0, r.err
+    assert "with 1 episode" in r.out and "1 episodes" not in r.out
+    history = cli("history")
+    assert "(1 episode)" in history.out and "1 episodes" not in history.out, history.out

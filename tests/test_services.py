@@ -125,7 +125,7 @@ def test_remove_only_lets_the_release_be_grabbed_again(services):
     offer(services)
     services.search(movie.id)
     h = services.payload.info_hash
-    assert "blocklisted" not in services.remove(h).message
+    assert "(keeping its data, not blocklisted)" in services.remove(h).message
     assert not Blocklist.select().exists()
     assert services.search(movie.id).severity == "information"
     assert set(services.client.session()) == {h}
@@ -295,3 +295,23 @@ def test_for_each_says_how_many_and_fails_when_every_one_failed(services):
     with pytest.raises(MydiaError, match="being imported"):
         for_each([h, h], lambda x: services.remove(x), "removed")
     assert set(services.client.session()) == {h}
+
+
+def test_a_bulk_removal_says_what_became_of_the_data_and_the_blocklist(services):
+    from mydia_tui.services import for_each, removal_words
+
+    movie = add_movie("Sintel", 2010)
+    offer(services)
+    services.search(movie.id)
+    h = services.payload.info_hash
+    done = for_each(
+        [h, h],
+        lambda x: services.remove(x, delete_data=True, blocklisted=True),
+        "removed",
+        how=removal_words(delete_data=True, blocklisted=True, several=True),
+    )
+    assert done.message.startswith("removed 2 downloads (with their data, blocklisted)")
+    assert removal_words(delete_data=False, blocklisted=False, several=True) == (
+        "keeping their data, not blocklisted"
+    )
+    assert removal_words(delete_data=False, blocklisted=True) == "keeping its data, blocklisted"

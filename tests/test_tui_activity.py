@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 import tui_data
@@ -210,3 +211,45 @@ async def test_a_long_history_is_read_a_page_at_a_time(demo):
         assert last_page in screen._pages and len(screen._pages) <= 3
         oldest = History.select().order_by(History.at, History.id).first()
         assert screen.entry(total - 1).id == oldest.id
+
+
+@pytest.fixture
+def every_kind(db):
+    # as in the report: more kinds than 80 columns hold, counts of two digits
+    for event, reason, n in (
+        ("grabbed", "", 11),
+        ("imported", "", 1),
+        ("imported", "upgraded", 2),
+        ("refused", "blocklisted", 7),
+        ("failed", "", 1),
+        ("removed", "", 3),
+        ("error", "", 3),
+        ("searched", "", 13),
+        ("added", "", 11),
+    ):
+        for _ in range(n):
+            record(event, f"an event {event}", reason=reason)
+
+
+async def test_the_kind_bar_at_80_columns_shows_the_current_kind_and_counts_the_hidden(every_kind):
+    from mydia_tui.history import KINDS
+
+    app = MydiaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "A")
+        screen = app.screen
+        assert isinstance(screen, ActivityScreen)
+        await settle(pilot, screen)
+        for kind in ("all", *KINDS):
+            assert screen.kind == kind
+            lines = [s.text for s in app.screen._compositor.render_strips()]
+            bar = next(line for line in lines if "all " in line)
+            assert f"{kind} {screen.counts[kind]}" in bar, (kind, bar)
+            shown = [k for k in KINDS if f"{k} {screen.counts[k]}" in bar]
+            hidden = len(KINDS) - len(shown)
+            # the kinds left out are said, counted, at the end they are hidden at
+            said = [int(n) for n in re.findall(r"‹ (\d+) more|(\d+) more ›", bar) for n in n if n]
+            assert sum(said) == hidden, bar
+            await pilot.press("f")
+            await settle(pilot, screen)

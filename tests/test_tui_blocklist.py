@@ -57,6 +57,8 @@ async def test_blocklist_screen_removes_one_entry_then_clears_all(demo):
         await settle(pilot)
         assert not Blocklist.select().exists()
         assert screen.entries == []
+        messages = [n.message for n in app._notifications]
+        assert "Removed 2 releases from the blocklist" in messages, messages
         assert screen.check_action("clear", ()) is None
         await pilot.press("escape")
         assert app.screen is app.main

@@ -284,3 +284,32 @@ def test_upcoming_view(demo, snap_compare, size):
 def test_edit_item_form(demo, snap_compare, size):
     keys = ("slash", *"sintel", "enter", "e")
     assert snap_compare(MydiaApp(), terminal_size=size, run_before=keys_then_settle(*keys))
+
+
+@pytest.fixture
+def release_search(db, torznab):
+    """One film and a Torznab feed on loopback offering two releases that differ only at their
+    end and one of another film (its port is not drawn)."""
+    from torznab_server import item_xml
+
+    from mydia_tui.config import Config, IndexerConfig
+    from mydia_tui.library import add_movie
+    from mydia_tui.services import Services
+
+    fake = torznab.add("feed")
+    for name, seeders in (
+        ("Stalled.Film.2016.1080p.BluRay.x264-GROUPONE", 20),
+        ("Stalled.Film.2016.1080p.BluRay.x264-GROUPTWO", 7),
+        ("Other.Film.2012.1080p.BluRay.x264-OTHERGROUP", 3),
+    ):
+        fake.items.append(item_xml(name, seeders=seeders))
+    config = Config(
+        indexers=(IndexerConfig(name="feed", url=fake.url, api_key=fake.api_key, min_interval=0.0),)
+    )
+    add_movie("Stalled Film", 2016)
+    return MydiaApp(config, services=Services(config))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_release_search_dialog(release_search, snap_compare, size):
+    assert snap_compare(release_search, terminal_size=size, run_before=keys_then_settle("i"))

@@ -39,6 +39,8 @@ from textual import work
 from textual.app import App, ScreenStackError
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.events import Key
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
@@ -51,6 +53,7 @@ from .commands import ActionsProvider
 from .messages import CoreEvent, ServiceDone, StampRead
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .text import fit_message
 
 if TYPE_CHECKING:  # the services bring Deluge's client: not loaded before the first paint
     from ..services import AppServices
@@ -89,6 +92,8 @@ WORK = {
 #: how often the app looks for changes made by another process (the command line, a headless
 #: monitor on the same library), in seconds
 CHANGE_POLL_SECONDS = 2.0
+#: the most lines a toast holds (a longer message is cut with an ellipsis)
+TOAST_LINES = 6
 
 
 class MydiaApp(App[None]):
@@ -484,6 +489,25 @@ class MydiaApp(App[None]):
         if message:
             self.post_message(ServiceDone(message, getattr(done, "severity", "information")))
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's notify; a plain message (``markup=False``: every message naming outside
+        text) made for the toast's width first (:func:`~mydia_tui.tui.text.fit_message`): a
+        release name, an info-hash or a path too wide for a line is shortened in its middle
+        rather than split, and the toast is at most six lines."""
+        if not markup:
+            # Textual's toast: 60 cells, at most half the screen; less its edge and padding
+            room = min(60, self.size.width // 2) - 4
+            message = fit_message(message, room, lines=TOAST_LINES)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def on_service_done(self, message: ServiceDone) -> None:
         text = redact_text(message.text, secrets_of(self.config))
         text = text[:1].upper() + text[1:]
@@ -621,7 +645,41 @@ class MydiaApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_monitor":
             return self.monitor_factory is not None
+        if action == "toggle_maximize":
+            return self._can_maximize()
         return True
+
+    def _can_maximize(self) -> bool:
+        """Whether ``z`` does something on this screen: restore a zoomed pane, or zoom the
+        pane holding the focus (the main screen's; the full-screen lists have none)."""
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return False
+        if screen.maximized is not None:
+            return True
+        focused = screen.focused
+        return focused is not None and any(
+            getattr(node, "ALLOW_MAXIMIZE", None) is True for node in (focused, *focused.ancestors)
+        )
+
+    def on_key(self, event: Key) -> None:
+        """A key bound to an action that does not apply here (``check_action`` hid it or shows
+        it dim, so Textual runs nothing) says why in one line, when the node it is bound on can
+        tell (its ``why_not(action)``), rather than doing nothing. Runs before Textual looks
+        for the binding to run (``App._on_key``); says nothing when one will run."""
+        why = ""
+        for namespace, bindings in self.screen._modal_binding_chain:
+            for binding in bindings.key_to_bindings.get(event.key, ()):
+                if binding.priority:
+                    continue
+                if self._check_action_state(binding.action, namespace):
+                    return  # it runs
+                explain = getattr(namespace, "why_not", None)
+                if not why and explain is not None:
+                    why = explain(binding.action) or ""
+        if why:
+            self.notify(why, severity="warning", markup=False)
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self._saved_theme:

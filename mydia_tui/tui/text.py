@@ -50,6 +50,65 @@ def fit(value: Text | str, width: int, *, pad: bool = True) -> Text:
     return text
 
 
+def shorten(value: str, width: int) -> str:
+    """``value`` in at most ``width`` cells: whole, or its start and its end around an
+    ellipsis (``The.Expanse.S01…x264-GRP``), measured in cells. For release and file names in
+    lists and messages: two releases often differ only at their end (the group, the source),
+    which a cut at the end would hide. Text cut at the end is :func:`fit`."""
+    if cell_len(value) <= width:
+        return value
+    if width <= 1:
+        return "…" if width == 1 else ""
+    room = width - 1
+    tail_room = room // 2
+    head, used = "", 0
+    for char in value:
+        if used + cell_len(char) > room - tail_room:
+            break
+        head += char
+        used += cell_len(char)
+    tail, used = "", 0
+    for char in reversed(value[len(head) :]):
+        if used + cell_len(char) > tail_room:
+            break
+        tail = char + tail
+        used += cell_len(char)
+    return head + "…" + tail
+
+
+def fit_message(text: str, width: int, lines: int | None = None) -> str:
+    """``text`` (plain, lines split by newlines) for a box ``width`` cells wide: each word
+    wider than its line's room (the box less the line's indent) shortened in its middle
+    (:func:`shorten`), so wrapping at words never splits one (a release name, an info-hash, a
+    path); with ``lines``, at most that many lines once wrapped, the last ending in ``…``.
+    For toasts and dialogs that name releases."""
+    if width <= 1:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip(" "))
+        room = max(1, width - indent)
+        words = [shorten(word, room) for word in line[indent:].split(" ")]
+        out.append(" " * indent + " ".join(words))
+    if lines is None:
+        return "\n".join(out)
+    kept: list[str] = []
+    for line in out:
+        used, row = 0, [""]  # the words wrapped greedily, as the box will
+        for word in line.split(" "):
+            size = cell_len(word)
+            if used and used + 1 + size > width:
+                row.append("")
+                used = 0
+            row[-1] += (" " if used else "") + word
+            used += size + (1 if used else 0)
+        kept.extend(row)
+    if len(kept) <= lines:
+        return "\n".join(out)
+    last = fit(kept[lines - 1] + "…", width, pad=False).plain
+    return "\n".join([*kept[: lines - 1], last])
+
+
 def cells(parts: list[tuple[Text | str, int]], gap: int = 1) -> Text:
     """Fixed-width columns in one line: each part is cut with an ellipsis or padded."""
     line = Text(no_wrap=True, end="")
@@ -175,20 +234,41 @@ def filter_tabs(
     """A filter's tabs with their counts (``all 12  grabbed 4 ...``) in ``width`` cells, the
     current one reversed, never a label cut: roomy when they fit, tight when not, then
     without the empty groups (``all`` and the current one stay); ``hide_empty`` leaves those
-    out from the start. The downloads' state filter and the activity's kinds."""
+    out from the start. When they still do not fit, the first tab (``all``, the total) stays
+    and the others scroll so the current one is shown, those out of sight counted at either
+    end (``‹ 2 more``, ``3 more ›``): a tab is never dropped without a word. The downloads'
+    state filter and the activity's kinds."""
     shown = [g for g in groups if not hide_empty or counts.get(g, 0) or g in ("all", current)]
     for pad, sep in ((" ", " "), ("", "  ")):
         labels = [f"{pad}{g} {counts.get(g, 0):,}{pad}" for g in shown]
-        if sum(map(len, labels)) + len(sep) * (len(labels) - 1) <= width:
+        if cell_len(sep.join(labels)) <= width:
+            return _tabs(list(zip(shown, labels, strict=True)), current, sep)
+    shown = [g for g in shown if counts.get(g, 0) or g in ("all", current)]
+    tabs = [(g, f"{g} {counts.get(g, 0):,}") for g in shown]
+    if cell_len(sep.join(label for _, label in tabs)) <= width:
+        return _tabs(tabs, current, sep)
+    first, rest = tabs[:1], tabs[1:]
+    here = next((i for i, (g, _) in enumerate(rest) if g == current), 0)
+    fits: list[tuple[str, str]] = first
+    for start in range(len(rest)):
+        before = first + ([("", f"‹ {start} more")] if start else [])
+        seen = start  # the tabs rest[start:seen] fit, with the count of those after them
+        for end in range(start, len(rest) + 1):
+            after = [("", f"{len(rest) - end} more ›")] if end < len(rest) else []
+            line = before + rest[start:end] + after
+            if cell_len(sep.join(label for _, label in line)) > width:
+                break
+            fits, seen = line, end
+        if here < seen or start >= here:  # the current tab is in sight (or nothing more fits)
             break
-    else:
-        shown = [g for g in shown if counts.get(g, 0) or g in ("all", current)]
-        labels = [f"{g} {counts.get(g, 0):,}" for g in shown]
-    tabs = Text(no_wrap=True, end="")
-    for group, label in zip(shown, labels, strict=True):
-        gap = sep if len(tabs) else ""
-        if len(tabs) + len(gap) + len(label) > width:
-            break
-        tabs.append(gap)
-        tabs.append(label, style="reverse bold" if group == current else "")
-    return tabs
+    return _tabs(fits, current, sep)
+
+
+def _tabs(tabs: list[tuple[str, str]], current: str, sep: str) -> Text:
+    line = Text(no_wrap=True, end="")
+    for group, label in tabs:
+        if len(line):
+            line.append(sep)
+        style = "reverse bold" if group == current else ("dim" if not group else "")
+        line.append(label, style=style)
+    return line

@@ -300,10 +300,12 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
         if not self.loaded and not self.ids:
             return "reading the history…"
         if self.kind != "all" or self.text or self.only_item:
+            every_item = " {activity.item} every item," if self.item_id is not None else ""
             return with_keys(
                 self.app,
-                "nothing matches: {activity.kind} changes the kind, {activity.item} every item, "
-                "{activity.filter} the text",
+                "nothing matches: {activity.kind} changes the kind,"
+                + every_item
+                + " {activity.filter} the text",
             )
         return "nothing has happened yet: grabs, imports and refusals will be listed here"
 
@@ -334,11 +336,22 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_item":
-            return True if self.item_id is not None else None
+            return self.item_id is not None
         if action == "filter":
             # while the filter is typed "/" types a slash: its box offers its own keys
             return not isinstance(self.focused, FilterInput)
         return True
+
+    def why_not(self, action: str) -> str | None:
+        """Why ``action``'s key does nothing here, for the app to say when it is pressed
+        (:meth:`MydiaApp.on_key`)."""
+        if action == "toggle_item" and self.item_id is None:
+            return with_keys(
+                self.app,
+                "Every item's events are shown: open Activity ({app.activity}) on an item in "
+                "the library to see that item's",
+            )
+        return None
 
     def action_next_kind(self) -> None:
         self.kind = CYCLE[(CYCLE.index(self.kind) + 1) % len(CYCLE)]

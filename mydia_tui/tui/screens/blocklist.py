@@ -175,9 +175,7 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
         from ...guard import clear_blocklist
 
         cleared = clear_blocklist()
-        self.app.notify(
-            f"removed {cleared} blocklist entr{'y' if cleared == 1 else 'ies'}", markup=False
-        )
+        self.app.notify(f"Removed {counted(cleared, 'release')} from the blocklist", markup=False)
         self._reread()
 
     # -- bars and actions ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label
 
+from ..text import fit_message
 from .dialog import Dialog
 
 T = TypeVar("T")
@@ -72,6 +73,8 @@ class ConfirmScreen(Dialog[T | None]):
         room = min(80, self.size.width * 95 // 100) - 2 - 4  # its border and padding
         need = sum(max(16, Text(c.label).cell_len + 4) + 2 for c in self.choices)
         self.set_class(need > room, "-stacked")
+        # a release name wider than the box shortened in its middle, never split
+        self.query_one(Label).update(Text(fit_message(self.question, room)))
         box.refresh(layout=True)
 
     def on_key(self, event: events.Key) -> None:

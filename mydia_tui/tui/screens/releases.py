@@ -7,6 +7,7 @@ import re
 from collections.abc import Hashable
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,8 +19,8 @@ from textual.worker import get_current_worker
 
 from ...config import redact_text, secrets_of
 from ..keys import with_keys
-from ..text import cells, clean, counted, human_size
-from ..widgets.rowview import RowView
+from ..text import cells, clean, counted, human_size, shorten
+from ..widgets.rowview import ListHeading, RowView
 from .dialog import Dialog
 
 
@@ -45,6 +46,35 @@ def _field(release: Any, *names: str, default: Any = "") -> Any:
 #: the reason's code before its words ("not_allowed: quality ..."): the words are shown
 _REASON_CODE = re.compile(r"^[a-z_]+: ")
 
+HEADINGS = {
+    "title": "Release",
+    "indexer": "Indexer",
+    "quality": "Quality",
+    "size": "Size",
+    "seeds": "Seeds",
+    "why": "Why not",
+}
+#: the fixed columns' widths (the quality column is as wide as its longest value)
+_FIXED = {"indexer": 10, "size": 9, "seeds": 5}
+#: the narrowest reason column worth drawing; narrower, the reason is only under the list
+_WHY_MIN = 16
+
+
+def reason_of(release: Any) -> str:
+    """Why a release does not fit the item, in words ("" when it does)."""
+    return _REASON_CODE.sub("", clean(_field(release, "rejection", "reason", "rejected_reason")))
+
+
+def quality_of(release: Any) -> str:
+    """The release's quality; for a candidate (not refused) that would replace the file on
+    disk, the file's quality and its own: ``HDTV-720p -> Bluray-1080p``. A refused release
+    (another episode, not better) replaces nothing, so it shows its own quality only."""
+    quality = clean(_field(release, "quality"))
+    upgrade_from = clean(_field(release, "upgrade_from"))
+    if upgrade_from and not reason_of(release):
+        return f"{upgrade_from} -> {quality}"
+    return quality
+
 
 class ReleaseList(RowView):
     BINDINGS = [
@@ -54,6 +84,7 @@ class ReleaseList(RowView):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.releases: list[Any] = []
+        self._layout: tuple[tuple[int, int], dict[str, int]] | None = None
 
     def row_count(self) -> int:
         return len(self.releases)
@@ -61,33 +92,76 @@ class ReleaseList(RowView):
     def row_value(self, index: int) -> Hashable:
         return (index, id(self.releases[index]))
 
-    def render_row(self, index: int, width: int) -> Text:
-        r = self.releases[index]
-        rejection = clean(_field(r, "rejection", "reason", "rejected_reason"))
-        title = Text(clean(_field(r, "title", "name")), style="dim" if rejection else "")
-        quality = clean(_field(r, "quality"))
-        upgrade_from = clean(_field(r, "upgrade_from"))
-        # an upgrade candidate shows the file on disk's quality and its own: from -> to
-        shown, wide = (f"{upgrade_from} -> {quality}", 27) if upgrade_from else (quality, 12)
-        # why a release is refused gets a column of its own (the rule's words, without the
-        # code before them), so a long title does not push it off the row
-        why_w = min(48, max(16, width // 3)) if any(self._refused()) else 0
-        why = _REASON_CODE.sub("", rejection)
-        parts = [
-            (title, max(10, width - 38 - wide - why_w - (2 if why_w else 0))),
-            (Text(clean(_field(r, "indexer"))), 10),
-            (Text(shown), wide),
-            (human_size(int(_field(r, "size", default=0) or 0)).rjust(9), 9),
-            (str(_field(r, "seeders", "seeds", default=0)).rjust(5), 5),
-        ]
-        line = cells(parts)
-        if why_w:
+    def layout(self, width: int) -> dict[str, int]:
+        """Column widths for rows ``width`` cells wide: the indexer, size and seeds fixed,
+        the quality as wide as its longest value, the release's name whole when it fits and
+        otherwise all that is left; the reason (when a release is refused) gets the rest, or
+        no column when under 16 cells (it is shown in full under the list)."""
+        key = (width, id(self.releases))
+        if self._layout is not None and self._layout[0] == key:
+            return self._layout[1]
+        quality = max([len(HEADINGS["quality"])] + [cell_len(quality_of(r)) for r in self.releases])
+        fixed = {"indexer": _FIXED["indexer"], "quality": quality, "size": 9, "seeds": 5}
+        room = width - sum(fixed.values()) - len(fixed)  # each fixed column and its gap
+        longest = max(
+            [len(HEADINGS["title"])]
+            + [cell_len(clean(_field(r, "title", "name"))) for r in self.releases]
+        )
+        why = 0
+        if any(reason_of(r) for r in self.releases):
+            spare = room - longest - 2  # a two-cell gap before the reason
+            why = spare if spare >= _WHY_MIN else 0
+            if not why and room - 2 - _WHY_MIN >= 40:  # the name cut, but 40 cells kept
+                why = _WHY_MIN
+        title = max(10, room - (why + 2 if why else 0))
+        cols = {"title": title, **fixed, "why": why}
+        self._layout = (key, cols)
+        return cols
+
+    def heading(self, width: int) -> Text:
+        """The column headings for rows ``width`` cells wide."""
+        cols = self.layout(width)
+        names = {
+            k: HEADINGS[k].rjust(w) if k in ("size", "seeds") else HEADINGS[k]
+            for k, w in cols.items()
+        }
+        return self._line(cols, names)
+
+    def _line(self, cols: dict[str, int], values: dict[str, Text | str]) -> Text:
+        line = cells([(values[k], w) for k, w in cols.items() if k != "why"])
+        if cols["why"]:
             line.append("  ")
-            line.append_text(cells([(Text(why, style="red"), why_w)]))
+            line.append_text(cells([(values["why"], cols["why"])]))
         return line
 
-    def _refused(self):
-        return (bool(_field(r, "rejection", "reason", "rejected_reason")) for r in self.releases)
+    def render_row(self, index: int, width: int) -> Text:
+        r = self.releases[index]
+        why = reason_of(r)
+        cols = self.layout(width)
+        # a name too long is cut in its middle: releases differ at their end as often as not
+        name = shorten(clean(_field(r, "title", "name")), cols["title"])
+        values: dict[str, Text | str] = {
+            "title": Text(name, style="dim" if why else ""),
+            "indexer": Text(clean(_field(r, "indexer"))),
+            "quality": Text(quality_of(r)),
+            "size": human_size(int(_field(r, "size", default=0) or 0)).rjust(9),
+            "seeds": str(_field(r, "seeders", "seeds", default=0)).rjust(5),
+            "why": Text(why, style="red"),
+        }
+        return self._line(cols, values)
+
+    def about(self, index: int) -> Text:
+        """The release at ``index`` in full, for the line under the list: its name, and why
+        it is refused when it is."""
+        if not 0 <= index < len(self.releases):
+            return Text()
+        r = self.releases[index]
+        line = Text(clean(_field(r, "title", "name")))
+        why = reason_of(r)
+        if why:
+            line.append(" · ", style="dim")
+            line.append(why, style="red")
+        return line
 
 
 class ReleasesScreen(Dialog[None]):
@@ -98,7 +172,9 @@ class ReleasesScreen(Dialog[None]):
         width: 95%; height: 80%; border: round $primary; background: $surface;
     }
     ReleasesScreen #releases-state { height: 1; padding: 0 1; color: $text-muted; }
+    ReleasesScreen #releases-header { height: 1; color: $text-muted; text-style: bold; }
     ReleasesScreen ReleaseList { height: 1fr; }
+    ReleasesScreen #releases-about { height: auto; max-height: 4; padding: 0 1; }
     """
 
     def __init__(
@@ -114,7 +190,10 @@ class ReleasesScreen(Dialog[None]):
         with Vertical() as box:
             box.border_title = Text(f"Releases · {clean(self.label)}")
             yield Static("searching the indexers…", id="releases-state")
-            yield ReleaseList(id="releases")
+            view = ReleaseList(id="releases")
+            yield ListHeading(view, view.heading, id="releases-header")
+            yield view
+            yield Static("", id="releases-about")
 
     def on_mount(self) -> None:
         self.query_one(ReleaseList).focus()
@@ -154,6 +233,11 @@ class ReleasesScreen(Dialog[None]):
                 f"{counted(count, 'release')} · {{releases.grab}} grabs · {{releases.close}} closes",
             )
         )
+
+    @on(RowView.Highlighted)
+    def _highlighted(self, message: RowView.Highlighted) -> None:
+        view = self.query_one(ReleaseList)
+        self.query_one("#releases-about", Static).update(view.about(message.index))
 
     @on(RowView.Chosen)
     def _chosen(self, message: RowView.Chosen) -> None:

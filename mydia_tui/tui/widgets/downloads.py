@@ -308,12 +308,25 @@ class DownloadsList(RowView):
             return False
         if action == "retry_import":
             line = self.current()
-            return True if line is not None and line.stats.state == "import_failed" else None
+            return True if line is not None and line.stats.state == "import_failed" else False
         lines = self.selected()
         if action == "blocklist_search":
             # only where it means something: a failed (or stalled) download
             return True if any(x.stats.state in FAILED_STATES for x in lines) else False
         return True if lines else None
+
+    def why_not(self, action: str) -> str | None:
+        """Why ``action``'s key does nothing on the highlighted row (its hint is hidden there),
+        for the app to say when it is pressed (:meth:`MydiaApp.on_key`)."""
+        line = self.current()
+        if self.app.services is None or line is None:
+            return None
+        state = line.stats.state
+        if action == "retry_import":
+            return f"Retry import is for a download whose import gave up: this one is {state}"
+        if action == "blocklist_search":
+            return f"Blocklist and search again is for a failed or stalled download: this one is {state}"
+        return None
 
     # -- marks ---------------------------------------------------------------------------------
 
@@ -341,7 +354,14 @@ class DownloadsList(RowView):
     # -- actions (need the services: hidden without them) -------------------------------------
 
     def _apply(
-        self, what: str, verb: str, lines: list[DownloadLine], call, *, removes: bool = False
+        self,
+        what: str,
+        verb: str,
+        lines: list[DownloadLine],
+        call,
+        *,
+        removes: bool = False,
+        how: str = "",
     ) -> None:
         """Run ``call(services, info_hash)`` on each line in one worker (see
         :func:`mydia_tui.services.for_each`). An action that ``removes`` torrents clears the
@@ -359,7 +379,7 @@ class DownloadsList(RowView):
         def each(s):
             from ...services import for_each
 
-            return for_each(hashes, lambda h: call(s, h), verb)
+            return for_each(hashes, lambda h: call(s, h), verb, how)
 
         self.app.call_service(what, each)
 
@@ -450,12 +470,17 @@ class DownloadsList(RowView):
 
         def answered(blocklisted: bool | None) -> None:
             if blocklisted is not None:
+                from ...services import removal_words
+
                 self._apply(
                     "remove",
                     "removed",
                     lines,
                     lambda s, h: s.remove(h, delete_data=delete_data, blocklisted=blocklisted),
                     removes=True,
+                    how=removal_words(
+                        delete_data=delete_data, blocklisted=blocklisted, several=True
+                    ),
                 )
 
         self.app.push_screen(ConfirmScreen(question, choices), answered)
@@ -478,12 +503,15 @@ class DownloadsList(RowView):
 
         def answered(yes: bool | None) -> None:
             if yes:
+                from ...services import removal_words
+
                 self._apply(
                     "blocklist",
-                    "blocklisted",
+                    "removed",
                     lines,
                     lambda s, h: s.remove(h, blocklisted=True),
                     removes=True,
+                    how=removal_words(delete_data=False, blocklisted=True, several=True),
                 )
 
         self.app.push_screen(ConfirmScreen(question), answered)
@@ -631,6 +659,12 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
             labels = views.download_labels([i for _, i in new]) if new else {}
         lines = {h: DownloadLine(h, i, *labels[i], stats[h][1]) for h, i in new if i in labels}
         return DownloadsRead(stats, lines)
+
+    @on(RowView.Highlighted)
+    def _row_highlighted(self, message: RowView.Highlighted) -> None:
+        # the row's state decides which keys apply (I, B): the footer follows the cursor, and
+        # a row whose state changed under it (rebuild posts the cursor again)
+        self.app.refresh_bindings()
 
     @on(DownloadsRead)
     def _read(self, message: DownloadsRead) -> None:

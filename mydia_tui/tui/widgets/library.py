@@ -178,8 +178,16 @@ class LibraryList(RowView):
             return True if self.current_entry() is not None else None
         if action == "refresh_show":
             entry = self.current_entry()
-            return True if entry is not None and entry.kind == "show" else None
+            return True if entry is not None and entry.kind == "show" else False
         return True
+
+    def why_not(self, action: str) -> str | None:
+        """Why ``action``'s key does nothing on the highlighted row, for the app to say when it
+        is pressed (:meth:`MydiaApp.on_key`)."""
+        entry = self.current_entry()
+        if action == "refresh_show" and entry is not None and entry.kind != "show":
+            return "Refresh reads a show's episodes again from TVmaze: a film has none to read"
+        return None
 
     def action_search(self) -> None:
         entry = self.current_entry()
