@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 import tui_data
-from test_tui import settle
+from test_tui import burst, settle
 from tvmaze_server import running_tvmaze, standard_shows
 
 from mydia_tui import events
@@ -64,9 +64,69 @@ async def test_adding_a_film_the_library_has_shows_the_cores_message(demo):
         assert not isinstance(app.screen, AddFilmScreen)
 
 
+async def test_keys_typed_at_once_after_tab_go_to_the_field_tab_moved_to(demo):
+    """Seen by a new user: the title, tab and at once 1999 put digits in the title. A terminal
+    hands a fast burst over in one read; Textual sends each key to the widget focused when
+    the app reads it, and tab (the screen's binding) ran only once the key had bubbled up
+    from the title field, after the digits had been sent to that field."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a", *"Matrix")
+        screen = app.screen
+        assert isinstance(screen, AddFilmScreen)
+        burst(app, "tab", *"1999", "tab", *"tt0133093")
+        await settle(app, pilot)
+        assert screen.value("film-title") == "Matrix"
+        assert screen.value("film-year") == "1999"
+        assert screen.value("film-imdb") == "tt0133093"
+        # back, likewise (a field selects its text when focused: the key replaces it)
+        burst(app, "shift+tab", "shift+tab", "X")
+        await settle(app, pilot)
+        assert [screen.value(f"film-{name}") for name in ("title", "year", "imdb")] == [
+            "X",
+            "1999",
+            "tt0133093",
+        ]
+
+
+async def test_editing_keys_typed_at_once_apply_in_the_order_typed(demo):
+    """A field's own keys (backspace, home, end) run when the field takes them, in order with
+    the characters around them: they used to reach the app after the characters behind them
+    had been inserted."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        screen = app.screen
+        burst(app, *"Matrx", "backspace", *"ix", "home", "T", "end", "!", "backspace")
+        await settle(app, pilot)
+        assert screen.value("film-title") == "TMatrix"
+
+
+async def test_enter_typed_at_once_submits_every_key_typed_before_it(demo):
+    """enter submits at once (a priority key, so that it submits from any field): what was
+    typed just before it, still on its way to the fields, is part of the submission."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        burst(app, *"Matrix", "tab", *"1999", "tab", *"133093", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, AddFilmScreen))
+        item = MediaItem.get(MediaItem.title == "Matrix")
+        assert (item.year, item.imdb_id) == (1999, "tt0133093")
+
+
 async def _select(app, pilot, title: str) -> None:
     await pilot.press("slash", *title, "enter")
     await settle(app, pilot, lambda: current(app).title == title)
+
+
+async def _edit(app, pilot, title: str) -> EditItemScreen:
+    await _select(app, pilot, title)
+    await pilot.press("e")
+    await settle(app, pilot, lambda: isinstance(app.screen, EditItemScreen))
+    return app.screen
 
 
 @pytest.mark.parametrize("with_files", [False, True], ids=["library-only", "with-files"])
@@ -143,6 +203,19 @@ async def test_add_a_show_from_tvmaze_choosing_the_second_match(demo, tvmaze):
         assert current(app).id == item.id
 
 
+async def test_a_match_chosen_and_added_with_keys_typed_at_once(demo, tvmaze):
+    """j and enter in one burst add the match j moved to, not the one highlighted before."""
+    app = MydiaApp(Config(metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"the office", "enter")
+        screen = app.screen
+        await settle(app, pilot, lambda: screen.matches.has_focus)
+        burst(app, "j", "enter")
+        await settle(app, pilot, lambda: current(app).title == "The Office")
+        assert MediaItem.get(MediaItem.title == "The Office").tvmaze_id == 530
+
+
 async def test_add_a_show_by_hand_when_tvmaze_is_down(demo):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -184,9 +257,7 @@ async def test_edit_monitored_profile_and_folder(demo):
     app = MydiaApp()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
-        await _select(app, pilot, "Sintel")
-        await pilot.press("e")
-        await settle(app, pilot, lambda: isinstance(app.screen, EditItemScreen))
+        await _edit(app, pilot, "Sintel")
         screen = app.screen
         assert screen.query_one("#edit-folder").value == "Sintel (2010)"
         # a folder leading out of the library folder is refused, in the core's words
@@ -213,6 +284,18 @@ async def test_edit_monitored_profile_and_folder(demo):
         await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
         item = MediaItem.get(MediaItem.title == "Sintel")
         assert item.monitored is True and item_profile_name(item.id) is None
+
+
+async def test_edit_saves_the_keys_typed_at_once_before_enter(demo):
+    """space (monitored) and a folder typed, then enter, in one burst: all of it is saved."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _edit(app, pilot, "Sintel")
+        burst(app, "space", "tab", "tab", *"Films", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
+        item = MediaItem.get(MediaItem.title == "Sintel")
+        assert (item.monitored, item.folder) == (False, "Films")
 
 
 def _library_world(tmp_path):

@@ -12,18 +12,19 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Label, Static
 
 from ... import library, profiles
 from ..keys import with_keys
 from ..text import clean
+from ..widgets.fields import FieldCheckbox, FieldInput, KeysInOrder
 from .form import FORM_CSS, FormScreen
 
 #: the profile choice meaning "the configured default"
 DEFAULT = None
 
 
-class ProfileChoice(Static, can_focus=True):
+class ProfileChoice(Static, KeysInOrder, can_focus=True):
     """One of a few values, cycled with left/right (or h/l, space)."""
 
     BINDINGS = [
@@ -115,7 +116,7 @@ class EditItemScreen(FormScreen):
         kind = "film" if s.kind == "movie" else "show"
         with Vertical(id="form") as box:
             box.border_title = Text(f"Edit the {kind} {clean(s.title)}")
-            yield Checkbox("Monitored", s.monitored, id="edit-monitored")
+            yield FieldCheckbox("Monitored", s.monitored, id="edit-monitored")
             yield Label("Quality profile", classes="form-label")
             yield ProfileChoice(
                 [DEFAULT, *self.start.profiles],
@@ -125,7 +126,7 @@ class EditItemScreen(FormScreen):
             )
             root = f" (inside {s.root})" if s.root else ""
             yield Label(f"Folder{root}", classes="form-label", markup=False)
-            yield Input(s.folder, id="edit-folder")
+            yield FieldInput(s.folder, id="edit-folder")
             yield Static("", classes="form-error", id="form-error")
             yield Static(
                 with_keys(self.app, self.HINT), classes="form-hint", id="form-hint", markup=False

@@ -27,7 +27,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
@@ -46,6 +45,13 @@ from ...config import (
 from ...releases.quality import all_profiles, check_quality
 from ...scanning.folders import missing_folders
 from ..keys import with_keys
+from ..widgets.fields import (
+    FieldCheckbox,
+    FieldInput,
+    FieldKeys,
+    FieldSelect,
+    FieldTextArea,
+)
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
 from .confirm import ConfirmScreen
@@ -178,16 +184,16 @@ def _shown(kind: FieldKind, value: Any) -> str:
 def _edit_widget(field: Field, widget_id: str, value: Any) -> Widget:
     if field.kind == "choice":
         choices, chosen = value
-        return Select(
+        return FieldSelect(
             [(c, c) for c in choices], value=chosen, allow_blank=False, id=widget_id, compact=True
         )
     if field.kind == "bool":
-        return Checkbox("yes", bool(value), id=widget_id)
+        return FieldCheckbox("yes", bool(value), id=widget_id)
     if field.kind in ("lines", "mappings"):
-        area = TextArea(_shown(field.kind, value), id=widget_id, soft_wrap=False)
+        area = FieldTextArea(_shown(field.kind, value), id=widget_id, soft_wrap=False)
         area.show_line_numbers = False
         return area
-    return Input(
+    return FieldInput(
         _shown(field.kind, value),
         id=widget_id,
         password=field.kind == "secret",
@@ -236,7 +242,7 @@ def _row(field: Field, path: KeyPath, value: Any) -> Vertical:
     )
 
 
-class SettingsScreen(ReportsWorkerErrors, Screen[None]):
+class SettingsScreen(ReportsWorkerErrors, FieldKeys[None]):
     """Every setting the app needs, edited and saved without leaving it (see the module)."""
 
     BINDINGS = [
@@ -595,6 +601,9 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         return changes
 
     def action_save(self) -> None:
+        self.after_typed(self._save_now)
+
+    def _save_now(self) -> None:
         self._clear_errors()
         unreadable: list[ConfigError] = []
         changes = self.changes(unreadable)
