@@ -291,9 +291,7 @@ class SettingsScreen(ReportsWorkerErrors, FieldKeys[None]):
     SettingsScreen .field { height: auto; }
     SettingsScreen .field-row { height: auto; }
     SettingsScreen .field-label { width: 19; }
-    SettingsScreen .field-row Input {
-        width: 1fr; height: 1; border: none; padding: 0 1; background: $boost;
-    }
+    SettingsScreen .field-row Input { width: 1fr; padding: 0 1; background: $boost; }
     SettingsScreen .field-row Input:focus { background: $primary 25%; }
     SettingsScreen .field-row TextArea {
         width: 1fr; height: 3; border: none; padding: 0 1; background: $boost;
