@@ -298,6 +298,39 @@ async def test_edit_saves_the_keys_typed_at_once_before_enter(demo):
         assert (item.monitored, item.folder) == (False, "Films")
 
 
+async def test_edit_names_the_folder_a_relative_folder_goes_inside(db, tmp_path):
+    """Seen by a new user: after the films folder was changed in the settings, the edit form's
+    label named the film's old folder ("Folder (inside /old)") while a relative folder went
+    into the new one, whose name the error gave. The label, the field's placeholder and the
+    errors name the new one; the field shows where the film is now, whole."""
+    from mydia_tui.library import add_movie, sync_roots
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder in (old, new):
+        folder.mkdir()
+    sync_roots((str(old),), ())
+    add_movie("Sintel", 2010)
+    sync_roots((str(new),), ())  # the films folder changed (as the entry point records it)
+    app = MydiaApp(Config(library=LibraryConfig(movies=(str(new),))))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        screen = await _edit(app, pilot, "Sintel")
+        label = str(screen.query_one("#edit-folder-label").render())
+        field = screen.query_one("#edit-folder")
+        assert str(new) in label and str(old) not in label
+        assert str(new) in field.placeholder and str(old) not in field.placeholder
+        assert field.value == f"{old}/Sintel (2010)"
+        field.focus()
+        await pilot.press("ctrl+u", *"../Sintel", "enter")
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "not a folder name" in str(error.render()))
+        assert f"inside {new}" in str(error.render())
+        await pilot.press("ctrl+u", *"Sintel (2010)", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
+    item = MediaItem.get(MediaItem.title == "Sintel")
+    assert (item.root.path, item.folder) == (str(new), "Sintel (2010)")
+
+
 def _library_world(tmp_path):
     movies = tmp_path / "movies"
     (movies / "Sintel (2010)").mkdir(parents=True)
