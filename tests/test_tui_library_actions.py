@@ -90,6 +90,23 @@ async def test_keys_typed_at_once_after_tab_go_to_the_field_tab_moved_to(demo):
         ]
 
 
+async def test_keys_typed_at_once_after_a_key_that_opens_a_form_or_the_filter_go_there(demo):
+    """a and at once the title: the title went to the library list (lost, its letters being
+    the list's keys); / and at once a title opened the add-show form (n). The keys behind a
+    key that opens a screen or a box go to it, once it is open."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        burst(app, "a", *"Matrix", "tab", *"1999")
+        await settle(app, pilot, lambda: isinstance(app.screen, AddFilmScreen))
+        screen = app.screen
+        assert (screen.value("film-title"), screen.value("film-year")) == ("Matrix", "1999")
+        burst(app, "escape", "slash", *"sintel", "enter")
+        await settle(app, pilot, lambda: app.main.library.filter_text == "sintel")
+        assert app.screen is app.main
+        assert [e.title for e in app.main.library.view] == ["Sintel"]
+
+
 async def test_editing_keys_typed_at_once_apply_in_the_order_typed(demo):
     """A field's own keys (backspace, home, end) run when the field takes them, in order with
     the characters around them: they used to reach the app after the characters behind them

@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 from ... import library
 from ...errors import MydiaError, UsageError
 from ..text import cells, clean
-from ..widgets.fields import FieldInput, KeysInOrder
+from ..widgets.fields import FieldInput
 from ..widgets.rowview import RowView
 from .form import FORM_CSS, FormScreen
 
@@ -31,7 +31,7 @@ def optional_year(text: str) -> int | None:
     return int(text)
 
 
-class CandidateList(RowView, KeysInOrder):
+class CandidateList(RowView):
     """TVmaze's matches: name, first-aired year, network and country, TVmaze id."""
 
     def __init__(self, **kwargs) -> None:

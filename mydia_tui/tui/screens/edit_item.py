@@ -17,14 +17,14 @@ from textual.widgets import Checkbox, Label, Static
 from ... import library, profiles
 from ..keys import with_keys
 from ..text import clean
-from ..widgets.fields import FieldCheckbox, FieldInput, KeysInOrder
+from ..widgets.fields import FieldInput
 from .form import FORM_CSS, FormScreen
 
 #: the profile choice meaning "the configured default"
 DEFAULT = None
 
 
-class ProfileChoice(Static, KeysInOrder, can_focus=True):
+class ProfileChoice(Static, can_focus=True):
     """One of a few values, cycled with left/right (or h/l, space)."""
 
     BINDINGS = [
@@ -117,7 +117,7 @@ class EditItemScreen(FormScreen):
         kind = "film" if s.kind == "movie" else "show"
         with Vertical(id="form") as box:
             box.border_title = Text(f"Edit the {kind} {clean(s.title)}")
-            yield FieldCheckbox("Monitored", s.monitored, id="edit-monitored")
+            yield Checkbox("Monitored", s.monitored, id="edit-monitored")
             yield Label("Quality profile", classes="form-label")
             yield ProfileChoice(
                 [DEFAULT, *self.start.profiles],

@@ -1,10 +1,7 @@
 """A small modal form: labelled inputs, one line for the core's answer, enter to submit,
 escape to cancel. The submission runs in a thread worker (it writes the database, or asks
 TVmaze); a :class:`~mydia_tui.errors.MydiaError` is shown on the form's error line, literally,
-and the form stays open to be corrected.
-Keys typed fast go where they were meant (:mod:`..widgets.fields`): tab moves the focus as the
-app reads it, each field runs its own keys in the order typed, and enter submits once every
-field has taken the keys typed before it."""
+and the form stays open to be corrected."""
 
 from __future__ import annotations
 
@@ -23,7 +20,6 @@ from ...config import redact_text, secrets_of
 from ...errors import MydiaError
 from ..keys import with_keys
 from ..text import clean
-from ..widgets.fields import FieldKeys
 from ..workers import ReportsWorkerErrors
 
 
@@ -50,7 +46,7 @@ FORM_CSS = """
 """
 
 
-class FormScreen(ReportsWorkerErrors, ModalScreen[Any], FieldKeys[Any]):
+class FormScreen(ReportsWorkerErrors, ModalScreen[Any]):
     """Subclasses give ``TITLE_TEXT``, ``HINT``, :meth:`fields` and :meth:`submit`."""
 
     TITLE_TEXT = ""
@@ -90,9 +86,6 @@ class FormScreen(ReportsWorkerErrors, ModalScreen[Any], FieldKeys[Any]):
         self.action_submit()
 
     def action_submit(self) -> None:
-        self.after_typed(self._submit_now)
-
-    def _submit_now(self) -> None:
         self.show_error("")
         self.run_submit(self.submit_call())
 

@@ -27,6 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
@@ -45,13 +46,7 @@ from ...config import (
 from ...releases.quality import all_profiles, check_quality
 from ...scanning.folders import missing_folders
 from ..keys import with_keys
-from ..widgets.fields import (
-    FieldCheckbox,
-    FieldInput,
-    FieldKeys,
-    FieldSelect,
-    FieldTextArea,
-)
+from ..widgets.fields import FieldInput
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
 from .confirm import ConfirmScreen
@@ -184,13 +179,13 @@ def _shown(kind: FieldKind, value: Any) -> str:
 def _edit_widget(field: Field, widget_id: str, value: Any) -> Widget:
     if field.kind == "choice":
         choices, chosen = value
-        return FieldSelect(
+        return Select(
             [(c, c) for c in choices], value=chosen, allow_blank=False, id=widget_id, compact=True
         )
     if field.kind == "bool":
-        return FieldCheckbox("yes", bool(value), id=widget_id)
+        return Checkbox("yes", bool(value), id=widget_id)
     if field.kind in ("lines", "mappings"):
-        area = FieldTextArea(_shown(field.kind, value), id=widget_id, soft_wrap=False)
+        area = TextArea(_shown(field.kind, value), id=widget_id, soft_wrap=False)
         area.show_line_numbers = False
         return area
     return FieldInput(
@@ -242,7 +237,7 @@ def _row(field: Field, path: KeyPath, value: Any) -> Vertical:
     )
 
 
-class SettingsScreen(ReportsWorkerErrors, FieldKeys[None]):
+class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     """Every setting the app needs, edited and saved without leaving it (see the module)."""
 
     BINDINGS = [
@@ -599,9 +594,6 @@ class SettingsScreen(ReportsWorkerErrors, FieldKeys[None]):
         return changes
 
     def action_save(self) -> None:
-        self.after_typed(self._save_now)
-
-    def _save_now(self) -> None:
         self._clear_errors()
         unreadable: list[ConfigError] = []
         changes = self.changes(unreadable)
