@@ -234,11 +234,18 @@ class LibraryConfig:
         _check_text(self.recycle, where, "recycle")
 
 
+#: the shortest backlog search interval: every cycle asks the indexers again (its default)
+MIN_SEARCH_INTERVAL = 15 * 60.0
+#: the shortest RSS sync interval: Sonarr's and Radarr's minimum
+MIN_RSS_INTERVAL = 10 * 60.0
+
+
 @dataclass(frozen=True)
 class MonitorConfig:
-    #: seconds between two backlog search cycles
+    #: seconds between two backlog search cycles (at least :data:`MIN_SEARCH_INTERVAL`)
     search_interval: float = 900.0
-    #: seconds between two RSS syncs (every enabled indexer's recent releases)
+    #: seconds between two RSS syncs (every enabled indexer's recent releases; at least
+    #: :data:`MIN_RSS_INTERVAL`)
     rss_interval: float = 900.0
     #: seconds one backlog search cycle may last (it ends after the search under way)
     search_cycle_deadline: float = 600.0
@@ -261,11 +268,20 @@ class MonitorConfig:
     #: seconds a claim may stay "sending" with no torrent in Deluge before it is released
     sending_timeout: float = 300.0
     import_retries: int = 5
+    #: lifts the minimums of ``search_interval`` and ``rss_interval`` (any interval above
+    #: 0 s): for a demo or a test against an indexer on loopback, never a real one (it would
+    #: throttle or ban the user)
+    allow_short_intervals: bool = False
 
     def validate(self, where: str) -> None:
+        short = self.allow_short_intervals
+        for key, least in (
+            ("search_interval", MIN_SEARCH_INTERVAL),
+            ("rss_interval", MIN_RSS_INTERVAL),
+        ):
+            least = 0 if short else least
+            _seconds(getattr(self, key), least, 30 * DAY, where, key, zero=least > 0)
         for key, most in (
-            ("search_interval", 30 * DAY),
-            ("rss_interval", 30 * DAY),
             ("search_cycle_deadline", DAY),
             ("poll_interval", HOUR),
             ("stalled_after", 365 * DAY),
@@ -335,6 +351,9 @@ class QualityConfig:
     profiles: tuple[ProfileConfig, ...] = ()
     #: at most this many upgrades claimed per film or episode in any 24 hours
     upgrades_per_day: int = 1
+    #: built-in profiles removed (:func:`mydia_tui.profiles.remove_profile` adds to it); an
+    #: entry of ``profiles`` of the same name defines it again
+    removed_profiles: tuple[str, ...] = ()
 
     def validate(self, where: str) -> None:
         _between(self.min_seeders, 0, 1_000_000, where, "min_seeders")

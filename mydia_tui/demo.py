@@ -284,7 +284,10 @@ class Demo:
                 ),
             ),
             library=LibraryConfig(movies=(str(library / "movies"),), shows=(str(library / "tv"),)),
-            monitor=MonitorConfig(search_interval=20.0, poll_interval=1.0),
+            # its feed is on loopback: searching every 20 s asks no real indexer
+            monitor=MonitorConfig(
+                search_interval=20.0, poll_interval=1.0, allow_short_intervals=True
+            ),
             database=str(self.db_path),
         )
 

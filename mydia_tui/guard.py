@@ -75,6 +75,7 @@ from .profiles import item_profile
 from .refusals import Reason, Refusal
 from .releases.parse import read_tags
 from .releases.quality import quality_of_name
+from .releases.release import Release
 from .scanning.folders import all_unchanged, root_present
 from .scanning.layout import candidate_tops
 from .scanning.match import LibraryIndex
@@ -236,15 +237,10 @@ def _claim_facts_sql(movie: bool, episodes: int, units: int, by_guid: bool, by_t
         "FROM download WHERE info_hash = ? "
         f"AND state IN ({_placeholders(len(_HOLDER_STATES))}) LIMIT 1"
     )
-    match = ["info_hash = ?"]
-    if by_guid:
-        match.append("(indexer = ? AND guid = ?)")
-    if by_title:
-        match.append("(indexer = ? AND title = ? AND size = ?)")
     block = (
         "SELECT 'block' AS fact, CAST(NULL AS INTEGER) AS id, title AS a, reason AS b, "
         "CAST(NULL AS INTEGER) AS c "
-        f"FROM blocklist WHERE ({' OR '.join(match)}) "
+        f"FROM blocklist WHERE {_blocklist_where((True, by_guid, by_title))} "
         "AND (expires_at IS NULL OR expires_at > ?) LIMIT 1"
     )
     return " UNION ALL ".join(
@@ -262,15 +258,12 @@ def _read_claim_facts(check: Check) -> dict[str, list[tuple[Any, ...]]]:
     target, r = check.target, check.release
     assert target is not None
     units = _units_held_against(target)
-    by_guid = bool(r.indexer and r.guid)
-    by_title = bool(r.indexer and r.title and r.size)
+    (_, by_guid, by_title), block = _blocklist_key(
+        check.info_hash, r.indexer, r.guid, r.title, r.size
+    )
     params: list[Any] = [target.item_id] if target.kind == "movie" else list(target.episode_ids)
     params += units
-    params += (check.info_hash, *_HOLDER_STATES, check.info_hash)
-    if by_guid:
-        params += (r.indexer, r.guid)
-    if by_title:
-        params += (r.indexer, r.title, Blocklist.size.db_value(r.size))
+    params += (check.info_hash, *_HOLDER_STATES, *block)
     params.append(Blocklist.expires_at.db_value(check.now))
     sql = _claim_facts_sql(
         target.kind == "movie", len(target.episode_ids), len(units), by_guid, by_title
@@ -489,8 +482,12 @@ def rule_not_blocklisted(check: Check) -> Refusal | None:
     if not found:
         return None
     _, title, reason, _ = found[0]
+    return _blocklisted(title or check.info_hash, reason)
+
+
+def _blocklisted(title: str, reason: str) -> Refusal:
     why = f": {reason}" if reason else ""
-    return Refusal(Reason.BLOCKLISTED, f"release is blocklisted{why} ({title or check.info_hash})")
+    return Refusal(Reason.BLOCKLISTED, f"release is blocklisted{why} ({title})")
 
 
 def _rule_files_in_db(check: Check) -> Refusal | None:
@@ -794,6 +791,68 @@ class Guard:
 # The blocklist: releases never to grab again (the rule above reads it)
 
 
+#: which of the three keys of a release a blocklist lookup compares: (info-hash, indexer and
+#: guid, indexer and title and size)
+BlocklistKeys = tuple[bool, bool, bool]
+
+
+def _blocklist_key(
+    info_hash: str | None, indexer: str, guid: str, title: str, size: int | None
+) -> tuple[BlocklistKeys, list[Any]]:
+    """Which keys a release has, and their values in the order :func:`_blocklist_where` asks
+    for them. An entry refuses a release with the same info-hash; or, as Sonarr matches a
+    release whose torrent it has not fetched, the same indexer and guid, or the same indexer,
+    title and size in bytes."""
+    keys = (bool(info_hash), bool(indexer and guid), bool(indexer and title and size))
+    values: list[Any] = [normalize_info_hash(info_hash)] if info_hash else []
+    if keys[1]:
+        values += (indexer, guid)
+    if keys[2]:
+        values += (indexer, title, Blocklist.size.db_value(size))
+    return keys, values
+
+
+@lru_cache(maxsize=8)
+def _blocklist_where(keys: BlocklistKeys) -> str:
+    """The SQL condition of :func:`_blocklist_key`'s rule: the one test of "this entry refuses
+    this release", for the guard's claim, a search's candidates, the merging of a second entry
+    for one release and the removal of an entry ("FALSE" for a release with no key)."""
+    match = [
+        text
+        for text, used in zip(
+            (
+                "info_hash = ?",
+                "(indexer = ? AND guid = ?)",
+                "(indexer = ? AND title = ? AND size = ?)",
+            ),
+            keys,
+            strict=True,
+        )
+        if used
+    ]
+    return f"({' OR '.join(match)})" if match else "(1 = 0)"
+
+
+def _entries_refusing(
+    info_hash: str | None,
+    indexer: str,
+    guid: str,
+    title: str,
+    size: int | None,
+    now: dt.datetime | None,
+) -> list[tuple[int, str, str, str | None]]:
+    """The blocklist entries that refuse this release (id, title, reason, info-hash), oldest
+    first; only those not expired at ``now`` (naive UTC), or every one when ``now`` is None."""
+    keys, values = _blocklist_key(info_hash, indexer, guid, title, size)
+    if not any(keys):
+        return []
+    sql = f"SELECT id, title, reason, info_hash FROM blocklist WHERE {_blocklist_where(keys)}"
+    if now is not None:
+        sql += " AND (expires_at IS NULL OR expires_at > ?)"
+        values.append(Blocklist.expires_at.db_value(now))
+    return [tuple(row) for row in run_sql(sql + " ORDER BY id", values).fetchall()]
+
+
 def blocklist(
     *,
     info_hash: str | None,
@@ -805,16 +864,46 @@ def blocklist(
     item_id: int | None = None,
     expires_at: dt.datetime | None = None,
 ) -> int:
-    return Blocklist.insert(
-        info_hash=normalize_info_hash(info_hash) if info_hash else None,
-        title=title,
-        indexer=indexer,
-        guid=guid,
-        size=size,
-        reason=reason,
-        item=item_id,
-        expires_at=expires_at,
-    ).execute()
+    """Put a release on the blocklist (``size`` in bytes, ``expires_at`` naive UTC or None for
+    ever); returns its entry's id. A release an entry already refuses is not listed twice
+    (a failed import blocklists it, then "blocklist and search again" did it again, and
+    removing one of the two entries left the release refused): that entry's id is returned,
+    with the info-hash filled in when it had none."""
+    normal = normalize_info_hash(info_hash) if info_hash else None
+    with write_transaction():
+        existing = _entries_refusing(normal, indexer, guid, title, size, utcnow())
+        if existing:
+            entry_id, _title, _reason, known_hash = existing[0]
+            if normal and not known_hash:
+                Blocklist.update(info_hash=normal).where(Blocklist.id == entry_id).execute()
+            return int(entry_id)
+        return Blocklist.insert(
+            info_hash=normal,
+            title=title,
+            indexer=indexer,
+            guid=guid,
+            size=size,
+            reason=reason,
+            item=item_id,
+            expires_at=expires_at,
+        ).execute()
+
+
+def blocklist_refusals(releases: Iterable[Release]) -> list[Refusal | None]:
+    """For each release (from a feed, its torrent perhaps not fetched yet), the refusal of the
+    blocklist entry that refuses it, worded as the guard's, or None. For a search to list
+    these as refused rather than offer them (a new user's report: a release just blocklisted
+    was offered first, tried again by "blocklist and search again", and refused once more at
+    every search). One query per release, none when the blocklist is empty."""
+    releases = list(releases)
+    if not releases or not Blocklist.select().exists():
+        return [None] * len(releases)
+    now = utcnow()
+    out: list[Refusal | None] = []
+    for r in releases:
+        found = _entries_refusing(r.info_hash, r.indexer, r.guid, r.title, r.size, now)
+        out.append(_blocklisted(found[0][1] or r.title, found[0][2]) if found else None)
+    return out
 
 
 def blocklist_download(d: Download, reason: str) -> int:
@@ -908,9 +997,18 @@ def blocklist_info_hash(info_hash: str, reason: str = "added by the user") -> Bl
 
 
 def unblock(entry_id: int) -> bool:
-    """Remove blocklist entry ``entry_id``: its release may be grabbed again. False when there
-    is no such entry."""
-    return bool(Blocklist.delete().where(Blocklist.id == entry_id).execute())
+    """Remove blocklist entry ``entry_id``, and any other entry refusing the same release (a
+    library may hold two from before they were merged): its release may be grabbed again.
+    False when there is no such entry."""
+    with write_transaction():
+        entry = Blocklist.get_or_none(Blocklist.id == entry_id)
+        if entry is None:
+            return False
+        same = _entries_refusing(
+            entry.info_hash, entry.indexer, entry.guid, entry.title, entry.size, None
+        )
+        ids = {entry_id, *(row[0] for row in same)}
+        return bool(Blocklist.delete().where(Blocklist.id.in_(ids)).execute())
 
 
 def clear_blocklist(older_than_days: float | None = None, now: dt.datetime | None = None) -> int:

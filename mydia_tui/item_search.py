@@ -4,12 +4,14 @@ and the library (the item's quality profile, its target)."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable
 
 from .config import Config, IndexerConfig, redact_text, secrets_of
 from .errors import UsageError
 from .events import IndexerHealthSummary
+from .guard import blocklist_refusals
 from .indexers.health import IndexerError, health_of, indexer_health
 from .indexers.release_search import SearchOutcome, judge, policy_for, search_with_config
 from .indexers.torznab import THROTTLE, TorznabClient
@@ -26,8 +28,12 @@ def search(config: Config, target: Target, *, stop: threading.Event | None = Non
     ends the wait for the indexers at once (see :func:`search_with_config`). When the target
     has a file on disk, only upgrades of it are candidates (the release rules'
     ``rule_upgrade``, with the file's quality)."""
-    return search_with_config(
+    outcome = search_with_config(
         config, target, profile=profile_name(target), stop=stop, **_existing(target)
+    )
+    candidates, refused = _without_blocklisted(outcome.candidates)
+    return dataclasses.replace(
+        outcome, candidates=tuple(candidates), rejected=(*refused, *outcome.rejected)
     )
 
 
@@ -37,7 +43,37 @@ def judge_for(
     """Judge ``releases`` (from a feed) for ``target`` as a search for it would: its item's
     quality profile, the config's quality settings; (candidates best first, rejected)."""
     policy = policy_for(config, profile_name(target), **_existing(target))
-    return judge(releases, target, policy, require_seeders=config.quality.require_seeders)
+    candidates, rejected = judge(
+        releases, target, policy, require_seeders=config.quality.require_seeders
+    )
+    candidates, refused = _without_blocklisted(candidates)
+    return candidates, [*refused, *rejected]
+
+
+def _without_blocklisted(
+    candidates: Iterable[Decision],
+) -> tuple[list[Decision], list[Decision]]:
+    """(the candidates the blocklist does not refuse, in their order; those it refuses, as
+    refused decisions saying so): a search neither offers nor tries a blocklisted release
+    (:func:`mydia_tui.guard.blocklist_refusals`; the guard refuses it anyway at the grab)."""
+    candidates = list(candidates)
+    kept: list[Decision] = []
+    refused: list[Decision] = []
+    refusals = blocklist_refusals(d.release for d in candidates)
+    for decision, refusal in zip(candidates, refusals, strict=True):
+        if refusal is None:
+            kept.append(decision)
+        else:
+            refused.append(
+                dataclasses.replace(
+                    decision,
+                    accepted=False,
+                    reason_code=refusal.reason,
+                    message=refusal.message,
+                    score=(),
+                )
+            )
+    return kept, refused
 
 
 def _existing(target: Target) -> dict:

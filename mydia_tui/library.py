@@ -664,6 +664,19 @@ def aired_condition(today: _dt.date | None = None):
     )
 
 
+def first_counted_season(include_specials: bool) -> int:
+    """The one rule of which episodes count in a show's numbers (its episodes, those aired,
+    on disk and wanted) and are searched: the specials (season 0) only when the monitor
+    searches them (``[monitor] include_specials``), every other season always. A special the
+    monitor never searches is neither wanted nor part of the total it would be missing from."""
+    return 0 if include_specials else 1
+
+
+def counted_episodes(include_specials: bool):
+    """:func:`first_counted_season` as a condition on ``Episode`` (for set-based counts)."""
+    return Episode.season >= first_counted_season(include_specials)
+
+
 # ---------------------------------------------------------------------------------------------
 # Targets: what a grab or a search is for, read from the library
 

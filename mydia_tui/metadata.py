@@ -377,7 +377,8 @@ def refresh_show(
 ) -> RefreshResult:
     """Read a show again from TVmaze: add new episodes (monitored as the show's
     ``monitor_new`` says), update episode titles and air dates, the show's status and
-    overview. Nothing the user set changes: monitored flags, the show's title and folder."""
+    overview. Nothing the user set changes: monitored flags, the show's title and folder.
+    Raises :class:`MetadataError` (its reason only) when TVmaze cannot be asked."""
     item = get_item(item_id)
     if item.kind != "show":
         raise UsageError(f"{item.title} is a film: only shows are refreshed from TVmaze")
@@ -387,6 +388,10 @@ def refresh_show(
     client = client or TVmazeClient(config.metadata)
     try:
         details = client.details(item.tvmaze_id)
+    except MetadataError as exc:
+        # without the way round it for adding a show (--seasons): a show already in the
+        # library keeps its episodes, and neither ``refresh`` nor the TUI has that option
+        raise MetadataError(exc.reason) from exc
     finally:
         if own:
             client.close()

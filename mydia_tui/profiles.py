@@ -5,11 +5,13 @@ the database)."""
 from __future__ import annotations
 
 import json
+import os
+from typing import Any
 
-from .config import ProfileConfig, QualityConfig
+from .config import Config, KeyPath, ProfileConfig, QualityConfig, save_config
 from .errors import NotFound, UsageError
 from .models import MediaItem, QualityProfile, database
-from .releases.quality import all_profiles, resolve_profile
+from .releases.quality import BUILTIN_PROFILES, all_profiles, check_quality, resolve_profile
 from .targets import Target
 
 
@@ -108,3 +110,66 @@ def set_item_profile(item_id: int, name: str | None, quality: QualityConfig | No
             return False
         MediaItem.update(quality_profile=row_id).where(MediaItem.id == item_id).execute()
     return True
+
+
+def items_using(name: str) -> dict[str, int]:
+    """How many items of each kind (``"movie"``, ``"show"``) point at the profile ``name``."""
+    rows = (
+        MediaItem.select(MediaItem.kind)
+        .join(QualityProfile, on=(MediaItem.quality_profile == QualityProfile.id))
+        .where(QualityProfile.name == name)
+        .tuples()
+    )
+    counts: dict[str, int] = {}
+    for (kind,) in rows:
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def removal_refusal(name: str, quality: QualityConfig) -> str | None:
+    """Why the profile ``name`` may not be removed, in one line, or None when it may. The
+    rule of Sonarr and Radarr: no profile in use is deleted; the default profile (what new
+    items get, and what items without their own profile search with) is always in use."""
+    if name == quality.default_profile:
+        return f"{name!r} is the default profile: choose another default first"
+    used = items_using(name)
+    if used:
+        films, shows = used.get("movie", 0), used.get("show", 0)
+        counted = [
+            f"{n} {word}{'' if n == 1 else 's'}"
+            for n, word in ((films, "film"), (shows, "show"))
+            if n
+        ]
+        return (
+            f"{name!r} is the profile of {' and '.join(counted)}: give them another profile first"
+        )
+    if name not in all_profiles(quality):
+        return f"no quality profile named {name!r}"
+    return None
+
+
+def removal_changes(name: str, quality: QualityConfig) -> dict[KeyPath, Any]:
+    """The changes (:func:`~mydia_tui.config.save_config`'s) that remove the profile
+    ``name``: its ``[[quality.profiles]]`` entries, and a built-in one's name added to
+    ``removed_profiles``."""
+    changes: dict[KeyPath, Any] = {}
+    entries = [p.name for p in quality.profiles]
+    if entries and set(entries) == {name}:
+        changes[("quality", "profiles")] = None  # no ``profiles = []`` left behind
+    for index in reversed(range(len(entries))):  # from the last: indexes stay true
+        if entries[index] == name and not changes:
+            changes[("quality", "profiles", index)] = None
+    if name in {p.name for p in BUILTIN_PROFILES}:
+        changes[("quality", "removed_profiles")] = [*quality.removed_profiles, name]
+    return changes
+
+
+def remove_profile(path: str | os.PathLike[str], name: str, quality: QualityConfig) -> Config:
+    """Remove the profile ``name`` from the configuration file at ``path`` (its comments and
+    layout kept, as :func:`~mydia_tui.config.save_config` writes) and return the new
+    configuration; refused with :class:`UsageError` (:func:`removal_refusal`'s words) when it
+    is in use, and nothing is written. Reads the database: call it off the UI thread."""
+    refusal = removal_refusal(name, quality)
+    if refusal is not None:
+        raise UsageError(refusal)
+    return save_config(path, removal_changes(name, quality), check_quality)

@@ -161,6 +161,17 @@ class Services:
                     item=d.item_id,
                     download=d.id,
                 )
+        if not active and (in_client or blocklisted):
+            # a finished or failed download's torrent: its state stays what it was, but the
+            # removal is on record (a new user's report: "blocklist and search again" on a
+            # failed download left no trace of the removal in the history)
+            for d in _latest(info_hash):
+                history.record(
+                    "removed",
+                    f"{d.title} removed by the user ({what})",
+                    item=d.item_id,
+                    download=d.id,
+                )
         title = active[0].title if active else _title_of(info_hash)
         gone = "" if in_client else " (it was no longer in Deluge)"
         again = "; another release will be searched" if blocklisted and active else ""

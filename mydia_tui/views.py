@@ -18,7 +18,7 @@ from typing import NamedTuple
 from peewee import JOIN, Case, SqliteDatabase, fn
 
 from .history import HistoryEntry, list_history
-from .library import aired_condition, get_item
+from .library import aired_condition, counted_episodes, first_counted_season, get_item
 from .models import (
     ACTIVE_STATES,
     Download,
@@ -93,12 +93,17 @@ def active_progress_by_item() -> dict[int, float]:
 
 
 def library_entries(
-    item_ids: Sequence[int] | None = None, *, today: _dt.date | None = None
+    item_ids: Sequence[int] | None = None,
+    *,
+    today: _dt.date | None = None,
+    include_specials: bool = False,
 ) -> list[LibraryEntry]:
     """Every item (or the given ones) with its status, unordered.
 
     Statuses follow :func:`list_items` exactly; the queries are set-based and build
-    tuples only, so 50,000 items take a fraction of a second.
+    tuples only, so 50,000 items take a fraction of a second. A show's numbers count the
+    episodes :func:`~mydia_tui.library.counted_episodes` counts (the specials only with
+    ``include_specials``, ``[monitor] include_specials``: what the monitor searches).
     """
     if item_ids is not None:
         ids = list(item_ids)
@@ -106,12 +111,12 @@ def library_entries(
             return []
         out: list[LibraryEntry] = []
         for chunk in _chunks(ids):
-            out.extend(_entries(MediaItem.id.in_(list(chunk)), today))
+            out.extend(_entries(MediaItem.id.in_(list(chunk)), today, include_specials))
         return out
-    return _entries(None, today)
+    return _entries(None, today, include_specials)
 
 
-def _entries(where, today: _dt.date | None) -> list[LibraryEntry]:
+def _entries(where, today: _dt.date | None, include_specials: bool) -> list[LibraryEntry]:
     items = MediaItem.select(
         MediaItem.id,
         MediaItem.kind,
@@ -124,7 +129,11 @@ def _entries(where, today: _dt.date | None) -> list[LibraryEntry]:
     files = MediaFile.select(MediaFile.movie, MediaFile.quality).where(
         MediaFile.movie.is_null(False) & MediaFile.missing_since.is_null()
     )
-    episodes = Episode.select(Episode.show).join(MediaItem, on=(Episode.show == MediaItem.id))
+    episodes = (
+        Episode.select(Episode.show)
+        .join(MediaItem, on=(Episode.show == MediaItem.id))
+        .where(counted_episodes(include_specials))
+    )
     downloads = Download.select(Download.item, fn.MAX(Download.progress)).where(
         Download.state.in_(ACTIVE_STATES)
     )
@@ -161,7 +170,6 @@ def _entries(where, today: _dt.date | None) -> list[LibraryEntry]:
                 & MediaItem.monitored
                 & Episode.id.not_in(has_file)
                 & Episode.id.not_in(in_flight)
-                & (Episode.season > 0)
             )
         ),
     ).group_by(Episode.show)
@@ -327,16 +335,18 @@ def library_counts() -> dict[str, int]:
     return counts
 
 
-def first_entries(limit: int, *, today: _dt.date | None = None) -> list[LibraryEntry]:
+def first_entries(
+    limit: int, *, today: _dt.date | None = None, include_specials: bool = False
+) -> list[LibraryEntry]:
     """The first ``limit`` items in title order, for a quick first screen before the whole
-    library is read."""
+    library is read; ``include_specials`` as for :func:`library_entries`."""
     page = (
         MediaItem.select(MediaItem.id)
         .order_by(MediaItem.sort_title, MediaItem.year, MediaItem.id)
         .limit(limit)
     )
     # the page as a subquery, not a list of ids: one statement per part, no `limit` parameters
-    return sort_entries(_entries(MediaItem.id.in_(page), today), "title")
+    return sort_entries(_entries(MediaItem.id.in_(page), today, include_specials), "title")
 
 
 def sort_entries(entries: Iterable[LibraryEntry], by: str, reverse: bool = False) -> list:
@@ -391,6 +401,9 @@ class EpisodeInfo:
 class SeasonInfo:
     number: int
     episodes: tuple[EpisodeInfo, ...]
+    #: its episodes count in the show's numbers and are searched
+    #: (:func:`~mydia_tui.library.first_counted_season`: the specials only when searched)
+    counted: bool = True
 
     @property
     def monitored(self) -> bool:
@@ -418,11 +431,16 @@ class ItemDetails:
 
 
 def item_details(
-    item_id: int, *, today: _dt.date | None = None, history_limit: int = 20
+    item_id: int,
+    *,
+    today: _dt.date | None = None,
+    history_limit: int = 20,
+    include_specials: bool = False,
 ) -> ItemDetails:
-    """What the details pane shows for one film or show (a few queries)."""
+    """What the details pane shows for one film or show (a few queries); ``include_specials``
+    as for :func:`library_entries`."""
     item = get_item(item_id)
-    entry = library_entries([item_id], today=today)[0]
+    entry = library_entries([item_id], today=today, include_specials=include_specials)[0]
     today = today or _dt.date.today()
     files: list[FileInfo] = []
     seasons: list[SeasonInfo] = []
@@ -480,7 +498,8 @@ def item_details(
             )
             if path:
                 files.append(FileInfo(path, 0, quality, False))
-        seasons = [SeasonInfo(n, tuple(eps)) for n, eps in sorted(by_season.items())]
+        first = first_counted_season(include_specials)
+        seasons = [SeasonInfo(n, tuple(eps), n >= first) for n, eps in sorted(by_season.items())]
     downloads = tuple(
         (title, state, progress or 0.0)
         for title, state, progress in Download.select(
@@ -712,11 +731,16 @@ class ItemRow:
 
 
 def list_items(
-    *, kind: str | None = None, wanted_only: bool = False, today: _dt.date | None = None
+    *,
+    kind: str | None = None,
+    wanted_only: bool = False,
+    today: _dt.date | None = None,
+    include_specials: bool = False,
 ) -> list[ItemRow]:
     """Every film and show with its status, in sort-title order, for the command line. The
-    status is computed once, set-based, by :func:`library_entries` (what the TUI shows too)."""
-    entries = library_entries(today=today)
+    status is computed once, set-based, by :func:`library_entries` (what the TUI shows too),
+    ``include_specials`` as there."""
+    entries = library_entries(today=today, include_specials=include_specials)
     ids: dict[int, tuple[str | None, int | None]] = {
         item_id: (imdb, tvmaze)
         for item_id, imdb, tvmaze in MediaItem.select(

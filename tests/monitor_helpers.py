@@ -52,7 +52,14 @@ def monitor_config(tmp_path: Path, deluge, **monitor) -> Config:
     cfg = Config(
         deluge=deluge,
         library=LibraryConfig(movies=(str(movies),), shows=(str(shows),)),
-        monitor=MonitorConfig(**{"poll_interval": 0.2, "search_interval": 0.5, **monitor}),
+        monitor=MonitorConfig(
+            **{
+                "allow_short_intervals": True,  # the indexers are on loopback
+                "poll_interval": 0.2,
+                "search_interval": 0.5,
+                **monitor,
+            }
+        ),
     )
     sync_roots(cfg.library.movies, cfg.library.shows)
     return cfg

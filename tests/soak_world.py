@@ -394,6 +394,7 @@ class World:
             library=LibraryConfig(movies=(str(self.movies_root),), shows=(str(self.shows_root),)),
             metadata=MetadataConfig(tvmaze_url=self.tvmaze.url, timeout=5.0),
             monitor=MonitorConfig(
+                allow_short_intervals=True,  # the indexers are on loopback
                 poll_interval=0.5,
                 search_interval=2.0,
                 rss_interval=1.5,

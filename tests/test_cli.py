@@ -97,6 +97,23 @@ def test_add_show_by_hand_and_toggle_monitoring(cli):
     assert cli("list", "--wanted", "--json").json() == []
 
 
+def test_specials_count_in_list_only_when_the_monitor_searches_them(cli, tmp_path):
+    """A new user's report: ``list`` counted the specials in a show's total and on disk, not
+    in its wanted count. Both follow ``[monitor] include_specials`` (off by default)."""
+    from conftest import Cli
+
+    assert cli("add", "show", "The Expanse", "--seasons", "0:2,1:4").code == 0
+    (row,) = cli("list", "--json").json()
+    assert row["episodes"] == {"total": 4, "aired": 4, "on_disk": 0, "wanted": 4}
+    assert cli("list").out.rstrip().endswith("missing, 0/4 aired episodes on disk")
+    config = tmp_path / "config.toml"
+    config.write_text("[monitor]\ninclude_specials = true\n")
+    config.chmod(0o600)
+    with_specials = Cli(cli.db_path, config, cli.env)
+    (row,) = with_specials("list", "--json").json()
+    assert row["episodes"] == {"total": 6, "aired": 6, "on_disk": 0, "wanted": 6}
+
+
 def test_monitoring_an_episode_needs_its_season_and_a_season_the_show_has(cli):
     """Found by a new user: ``--episode 3`` alone changed episode 3 of every season, and a
     season the show does not have said "0 row(s) changed" and exited 0."""
@@ -190,7 +207,7 @@ def test_an_interval_out_of_range_is_refused_in_the_same_words_as_the_settings_s
     cli.config_path = cfg
     r = cli("config", "show")
     assert r.code == 2
-    assert "key 'search_interval' must be more than 0 s and at most 30 days" in r.err
+    assert "key 'search_interval' must be between 15 min and 30 days" in r.err
 
 
 def test_a_deluge_host_that_is_not_a_host_is_one_line_exit_2(cli, tmp_path):

@@ -247,10 +247,10 @@ def test_a_new_config_file_is_created_by_save_config(tmp_path):
     ("text", "problem"),
     [
         # 0 is refused, as are absurd values: one range, in people's units
-        ("[monitor]\nsearch_interval = 0\n", "must be more than 0 s and at most 30 days"),
+        ("[monitor]\nsearch_interval = 0\n", "must be between 15 min and 30 days"),
         (
             "[monitor]\nrss_interval = 99999999999999999999999\n",
-            "must be more than 0 s and at most 30 days",
+            "must be between 10 min and 30 days",
         ),
         ("[monitor]\npoll_interval = 7200\n", "must be more than 0 s and at most 1 hour"),
         ("[monitor]\nstalled_after = -1\n", "must be more than 0 s and at most 365 days"),
@@ -276,11 +276,56 @@ def test_a_duration_out_of_range_names_its_range_in_seconds_minutes_hours_or_day
     assert "e+" not in str(info.value)
 
 
-@pytest.mark.parametrize("value", ["1.5", "0.5", "2592000"])
+@pytest.mark.parametrize("value", ["900", "3600.5", "2592000"])
 def test_a_duration_inside_its_range_is_accepted(tmp_path, value):
     path = tmp_path / "config.toml"
     path.write_text(f"[monitor]\nsearch_interval = {value}\n")
     assert load_config(path).monitor.search_interval == float(value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("search_interval", "0.5", "must be between 15 min and 30 days"),
+        ("search_interval", "899", "must be between 15 min and 30 days"),
+        ("rss_interval", "2", "must be between 10 min and 30 days"),
+        ("rss_interval", "599.9", "must be between 10 min and 30 days"),
+    ],
+)
+def test_the_indexers_are_not_asked_more_often_than_the_minimum_intervals(
+    tmp_path, key, value, problem
+):
+    """A new user's report: a backlog search every 0.5 s was accepted, and every cycle asks
+    the indexers again. As Sonarr refuses an RSS sync interval under 10 minutes, an RSS sync
+    is at least 10 minutes apart and a backlog search cycle at least 15 (its default)."""
+    path = tmp_path / "config.toml"
+    path.write_text(f"[monitor]\n{key} = {value}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert (info.value.key, info.value.problem) == (f"monitor.{key}", problem)
+    assert load_config_text(tmp_path, f"[monitor]\n{key} = {MINIMUM[key]}\n")
+
+
+MINIMUM = {"search_interval": 900, "rss_interval": 600}
+
+
+def load_config_text(tmp_path, text: str):
+    path = tmp_path / "other.toml"
+    path.write_text(text)
+    return load_config(path)
+
+
+def test_allow_short_intervals_lifts_the_minimums_for_a_demo_or_a_test(tmp_path):
+    """A demo or a test against a loopback indexer says so in its file, and may then search
+    every second; 0 stays refused."""
+    cfg = load_config_text(
+        tmp_path,
+        "[monitor]\nallow_short_intervals = true\nsearch_interval = 0.5\nrss_interval = 1.5\n",
+    )
+    assert (cfg.monitor.search_interval, cfg.monitor.rss_interval) == (0.5, 1.5)
+    with pytest.raises(ConfigError) as info:
+        load_config_text(tmp_path, "[monitor]\nallow_short_intervals = true\nrss_interval = 0\n")
+    assert info.value.problem == "must be more than 0 s and at most 30 days"
 
 
 @pytest.mark.parametrize(

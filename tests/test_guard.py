@@ -27,6 +27,7 @@ from mydia_tui.library import (
 )
 from mydia_tui.lifecycle import finish
 from mydia_tui.models import (
+    Blocklist,
     Download,
     DownloadUnit,
     Episode,
@@ -385,6 +386,34 @@ def test_blocklisted_by_hash_guid_or_title_and_size(lib):
         lib.grab_movie(rel=release("Same.Name", indexer="idx", size=123)), Reason.BLOCKLISTED
     )
     assert lib.grab_movie(rel=release("Same.Name", indexer="idx", size=124)).accepted
+
+
+def test_a_release_blocklisted_twice_has_one_entry_and_one_removal_frees_it(lib):
+    """A new user's report: a download that failed its import (blocklisted then) and was then
+    removed with "blocklist and search again" had two entries; taking one off the blocklist
+    left the other refusing the release, while the screen said it could be grabbed again."""
+    h = next(_hashes)
+    first = g.blocklist(info_hash=h, title="Bad.Release", reason="cannot be imported")
+    again = g.blocklist(info_hash=h, title="Bad.Release", reason="removed by the user")
+    assert again == first and [e.id for e in g.blocklist_entries()] == [first]
+    by_guid = g.blocklist(info_hash=None, indexer="idx", guid="guid-1", title="Other")
+    assert g.blocklist(info_hash=None, indexer="idx", guid="guid-1", title="Other") == by_guid
+    assert len(g.blocklist_entries()) == 2
+    assert g.unblock(first)
+    assert lib.grab_movie(rel=release(info_hash=h)).accepted
+
+
+def test_unblocking_frees_a_release_listed_twice_before(lib):
+    """Libraries that already hold two entries for one release (before they were merged):
+    removing either one frees the release, as the screen promises."""
+    h = next(_hashes)
+    ids = [
+        Blocklist.insert(info_hash=h, title="Bad.Release", reason=why).execute()
+        for why in ("cannot be imported", "removed by the user")
+    ]
+    assert g.unblock(ids[1])
+    assert g.blocklist_entries() == []
+    assert lib.grab_movie(rel=release(info_hash=h)).accepted
 
 
 def test_expired_blocklist_entry_no_longer_blocks(lib):

@@ -116,6 +116,18 @@ def test_network_down_is_a_clear_error(db):
     assert "cannot reach TVmaze" in str(caught.value) and "--seasons" in str(caught.value)
 
 
+def test_refreshing_a_show_while_tvmaze_is_down_gives_no_advice_for_adding_one(db, tvmaze):
+    """A new user's report: ``u`` on a show with TVmaze down advised "add the episodes by
+    hand with --seasons 1:10,2:8", an option of ``add show`` that neither the TUI nor
+    ``refresh`` has."""
+    info = add_show_from_tvmaze(_config(tvmaze), "The Expanse")
+    down = Config(metadata=MetadataConfig(tvmaze_url=_free_port_url(), timeout=2.0))
+    with pytest.raises(MetadataError) as caught:
+        refresh_show(down, info.id)
+    assert "cannot reach TVmaze" in str(caught.value)
+    assert "--seasons" not in str(caught.value) and "by hand" not in str(caught.value)
+
+
 # --- the command line -------------------------------------------------------------------------
 
 

@@ -116,7 +116,7 @@ def test_remove_and_blocklist_never_grabs_that_release_again(services):
     assert [m.item_id for m in wanted_movies()] == [movie.id]  # wanted again
     # the next search finds the same release and refuses it: nothing is grabbed
     again = services.search(movie.id)
-    assert again.severity == "warning" and "blocklist" in again.message
+    assert again.severity == "warning" and "nothing acceptable found" in again.message
     assert services.client.session() == {} and Download.select().count() == 1
 
 
@@ -238,6 +238,46 @@ def test_blocklist_and_search_again_grabs_another_release(services, tmp_path):
     assert Blocklist.get(Blocklist.info_hash == first).item_id == movie.id
     assert set(services.client.session()) == {payload.info_hash}
     assert Download.get(Download.info_hash == payload.info_hash).item_id == movie.id
+
+
+def test_blocklist_and_search_again_with_no_other_release_says_nothing_acceptable(services):
+    """A new user's report: with the failed release the only one offered, "blocklist and
+    search again" tried the release it had just blocklisted ("release is blocklisted"),
+    recorded a refusal for it, and recorded no removal."""
+    from mydia_tui.lifecycle import fail_in_client
+
+    movie = add_movie("Sintel", 2010)
+    offer(services)
+    services.search(movie.id)
+    first = services.payload.info_hash
+    (d,) = Download.select()
+    assert fail_in_client(d.id, "tracker: torrent not registered")
+    done = services.blocklist_and_search(first)
+    assert done.severity == "warning"
+    assert done.message.startswith(f"removed {BEST} (with its data, blocklisted)"), done.message
+    assert "nothing acceptable found for Sintel (2010)" in done.message, done.message
+    assert "release is blocklisted" not in done.message
+    assert not History.select().where(History.reason == "blocklisted").exists()
+    removed = History.get(History.event == "removed")
+    assert removed.download_id == d.id and "blocklisted" in removed.message
+    assert services.client.session() == {}
+
+
+def test_a_blocklisted_release_is_listed_as_refused_and_not_tried(services):
+    """Interactive search lists a blocklisted release among the refused ones, saying why; a
+    search does not try it (no refusal recorded for it at every search)."""
+    movie = add_movie("Sintel", 2010)
+    offer(services)
+    services.search(movie.id)
+    h = services.payload.info_hash
+    services.remove(h, blocklisted=True)
+    (choice,) = services.releases(movie.id)
+    assert choice.title == BEST
+    assert choice.rejection.startswith("blocklisted: release is blocklisted: removed by the user")
+    refusals_before = History.select().where(History.event == "refused").count()
+    done = services.search(movie.id)
+    assert done.severity == "warning" and "nothing acceptable found" in done.message
+    assert History.select().where(History.event == "refused").count() == refusals_before
 
 
 def test_for_each_says_how_many_and_fails_when_every_one_failed(services):

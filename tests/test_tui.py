@@ -986,3 +986,34 @@ async def test_a_key_remap_naming_no_binding_is_said_and_the_help_shows_the_ids(
         await pilot.press("question_mark")
         shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
         assert "library.filter" in shown  # the id to remap it by
+
+
+@pytest.mark.parametrize("include_specials", [False, True], ids=["specials-off", "specials-on"])
+async def test_a_shows_numbers_follow_the_specials_rule_in_the_library_and_details(
+    db, include_specials
+):
+    """A new user's report: the library said "10/12 episodes" with the specials counted while
+    its wanted count left them out. The library's row and the details pane show the numbers
+    of :func:`mydia_tui.library.first_counted_season`: specials only when searched."""
+    from test_views import show_with_specials
+
+    from mydia_tui.config import MonitorConfig
+
+    show_with_specials()
+    app = MydiaApp(config=Config(monitor=MonitorConfig(include_specials=include_specials)))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        details = app.main.details
+        await settle(app, pilot, lambda: details.details is not None)
+        assert library_text(app, 0).split()[-2:] == (
+            ["partial", "10/12"] if include_specials else ["partial", "9/10"]
+        )
+        seasons = [
+            details.render_row(i, 120).plain.strip()
+            for i, line in enumerate(details.lines)
+            if line.kind == "season"
+        ]
+        specials = "Specials  1/2 on disk"
+        if not include_specials:
+            specials += " · not counted, not searched"
+        assert [s.lstrip("●○ ") for s in seasons] == [specials, "Season 1  9/10 on disk"]

@@ -1,6 +1,7 @@
 """A user's first run, only through keys: from an empty library (a new SQLite file) and an
-empty configuration file (a comment only), the settings screen configures the real client
-deluged and an indexer (the loopback Torznab server offering a release a real seeder deluged
+empty configuration file (a comment, and the one line a test against a loopback indexer
+needs: ``allow_short_intervals``, which no screen offers), the settings screen configures the
+real client deluged and an indexer (the loopback Torznab server offering a release a real seeder deluged
 seeds), sets the library's films folder and short monitor intervals, then ``a`` adds a film;
 the app's own monitor (built as ``mydia-tui`` builds it, :func:`mydia_tui.tui.launch.tui_app`)
 finds the release, grabs it through the guard, Deluge downloads it and it is imported.
@@ -30,7 +31,10 @@ from mydia_tui.tui.screens.settings import SettingsScreen
 pytestmark = pytest.mark.deluge
 
 RELEASE = "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP"
-EMPTY_CONFIG = "# mydia-tui settings: written by the app's settings screen\n"
+EMPTY_CONFIG = (
+    "# mydia-tui settings: written by the app's settings screen\n"
+    "[monitor]\nallow_short_intervals = true  # the indexer is on loopback: a test in a hurry\n"
+)
 
 
 async def wait_until(pilot, predicate, what: str, timeout: float = 120.0, each=None) -> None:

@@ -314,3 +314,103 @@ async def test_a_refused_film_keeps_every_field_on_its_line(demo, size, year):
         assert screen.query_one("#film-year").has_class("-invalid")
         assert_fields_one_line(app)
         assert "needs its year" in shown(app, error)
+
+
+def bar_line(scan: bool, since: str) -> dict[int, str]:
+    """What the status bar draws, by terminal width, for the state of
+    :func:`test_the_status_bar_keeps_whole_phrases`: the least important parts shortened first
+    (the monitor's countdown, then the indexers' unasked ones, Deluge's time, the scanned
+    folder), every phrase whole."""
+    if scan:
+        return {
+            80: "scanning 120/300 │ idle │ Deluge refused the login │ indexers 0 ok, 1 failing",
+            120: "scanning movies ████······ 120/300 · U cancels │ idle │ Deluge refused the"
+            " login │ indexers 0 ok, 1 failing",
+            200: "scanning /media/a very long folder name/movies ████······ 120/300 · U cancels"
+            f" │ idle · next cycle in 1h00m │ Deluge refused the login since {since} │ indexers"
+            " 0 ok, 1 not asked yet, 1 failing",
+        }
+    full = (
+        f"idle · next cycle in 1h00m │ Deluge refused the login since {since} │ indexers 0 ok,"
+        " 1 not asked yet, 1 failing"
+    )
+    return {
+        80: f"idle │ Deluge refused the login since {since} │ indexers 0 ok, 1 failing",
+        120: full,
+        200: full,
+    }
+
+
+@pytest.mark.parametrize("scan", [False, True], ids=["idle", "scanning"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_status_bar_keeps_whole_phrases(demo, size, scan):
+    """A new user's report: at 80 columns the bar read ``… │ indexers 0 ok, 1`` (the parts
+    joined in one line that the terminal cut). What is drawn is whole phrases: the least
+    important parts are shortened or left out first."""
+    import datetime as dt
+
+    from mydia_tui import events
+
+    app = MydiaApp()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        bar = app.main.status
+        bar.set_setup(deluge_configured=True, has_indexers=True)
+        # the countdown reads "1h00m" for 30 s
+        soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=60, seconds=45)
+        bar.set_monitor(events.MonitorState("idle", next_cycle_at=soon))
+        since = dt.datetime(2026, 1, 1, 9, 30, tzinfo=dt.UTC)
+        bar.set_deluge(events.DelugeHealth(False, offline_since=since, login_refused=True))
+        bar.set_indexers(events.IndexerHealthSummary(0, 1, ("jackett",), unasked=1))
+        if scan:
+            bar.set_scan(events.ScanProgress("/media/a very long folder name/movies", 120, 300))
+        await pilot.pause()
+        drawn = shown(app, bar).strip()
+        assert drawn == bar_line(scan, since.astimezone().strftime("%H:%M"))[size[0]], drawn
+
+
+async def test_a_long_title_in_the_status_bar_is_cut_with_an_ellipsis(demo):
+    """What the monitor searches (an item's title, any length) is the one part that can be
+    cut: by ``fit``, an ellipsis right after the last whole glyph, the other parts whole."""
+    from mydia_tui import events
+
+    app = MydiaApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        bar = app.main.status
+        bar.set_setup(deluge_configured=True, has_indexers=True)
+        title = 'searching "Battlestar Galactica 日本語 The Complete Original Series S01"'
+        bar.set_monitor(events.MonitorState("searching", title))
+        bar.set_deluge(events.DelugeHealth(True, version="2.2.0"))
+        bar.set_indexers(events.IndexerHealthSummary(2, 0))
+        await pilot.pause()
+        drawn = shown(app, bar).strip()
+        assert drawn == ('searching "Battlestar Galac… │ Deluge 2.2.0 connected │ indexers 2 ok'), (
+            drawn
+        )
+
+
+DIALOGS = {
+    # how it is opened from the main screen, the keys its footer shows
+    "help": (("question_mark",), "esc Close"),
+    "delete": (("slash", *"sintel", "enter", "d"), "esc Cancel"),
+    "add film": (("a",), "esc Cancel  ⏎ Add"),
+    "edit": (("slash", *"sintel", "enter", "e"), "esc Cancel  ⏎ Save"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("dialog", list(DIALOGS))
+async def test_a_dialog_shows_its_own_keys_in_the_footer(demo, size, dialog):
+    """A new user's report: with a dialog open, the footer beneath it still offered the main
+    screen's keys (``/ Filter  s Sort  q Quit``), none of which work while it is open. What is
+    drawn on the bottom line is the dialog's own keys."""
+    keys, expected = DIALOGS[dialog]
+    app = MydiaApp()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*keys)
+        await settle(app, pilot, until=lambda: app.screen is not app.main)
+        await pilot.pause()
+        bottom = screen_lines(app)[-1]
+        assert bottom.strip() == expected, bottom

@@ -447,15 +447,26 @@ async def test_an_interval_out_of_range_names_the_range_in_people_units(db, link
     with tui_app(load_config(link), str(link)) as app:
         async with app.run_test(size=(120, 36)) as pilot:
             screen = await open_settings(pilot)
-            for typed in ("0", "99999999999999999999999"):
+            # 0.5 s: the minimum keeps the indexers from being asked again and again
+            for typed in ("0", "0.5", "99999999999999999999999"):
                 await type_into(pilot, "monitor-search_interval", typed)
                 await pilot.press("ctrl+s")
                 await wait_until(
                     pilot, lambda: field_error(screen, "monitor-search_interval"), what="error"
                 )
                 assert field_error(screen, "monitor-search_interval") == (
-                    "must be more than 0 s and at most 30 days"
+                    "must be between 15 min and 30 days"
                 )
+                assert banner(screen) == (
+                    "not saved: Backlog search (s): must be between 15 min and 30 days"
+                )
+            await type_into(pilot, "monitor-search_interval", "900")
+            await type_into(pilot, "monitor-rss_interval", "60")
+            await pilot.press("ctrl+s")
+            await wait_until(
+                pilot, lambda: field_error(screen, "monitor-rss_interval"), what="error"
+            )
+            assert banner(screen) == "not saved: RSS sync (s): must be between 10 min and 30 days"
     assert real.read_bytes() == before
 
 
@@ -677,7 +688,7 @@ async def test_one_save_names_every_refused_field_by_its_label(db, linked_config
             )
             assert field_error(screen, "monitor-search_interval") == "must be a number, not ''"
             assert field_error(screen, "monitor-rss_interval") == (
-                "must be more than 0 s and at most 30 days"
+                "must be between 10 min and 30 days"
             )
             text = banner(screen)
             assert text.startswith("not saved: ")
@@ -685,3 +696,170 @@ async def test_one_save_names_every_refused_field_by_its_label(db, linked_config
                 assert label in text, text
             assert str(real) not in text and "key '" not in text, text
     assert real.read_bytes() == before
+
+
+async def test_the_banner_lists_refused_fields_in_the_order_of_the_screen(db, linked_config):
+    """A new user's report: one save refused for several fields listed them in the banner in
+    another order than the form's (the port before the host above it, a path mapping that
+    cannot be read first, a new indexer after the monitor below it). The banner now reads
+    top to bottom, as the fields stand on the screen."""
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            await type_into(pilot, "deluge-host", "bad host")
+            await type_into(pilot, "deluge-port", "70000")
+            screen.query_one("#deluge-path_mappings").focus()
+            await pilot.press(*"/downloads /mnt/dl")
+            await type_into(pilot, "monitor-search_interval", "")
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-0-name"), what="the group")
+            await pilot.press(*"loop")
+            await type_into(pilot, "indexers-0-url", "ftp://127.0.0.1/x")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: "not saved" in banner(screen), what="the refusal")
+            await wait_until(
+                pilot, lambda: field_error(screen, "indexers-0-url"), what="every error"
+            )
+            text = banner(screen)
+            labels = (
+                "Host:",
+                "Port:",
+                "Path mappings:",
+                "URL of indexer 1:",
+                "Backlog search (s):",
+            )
+            places = [text.find(label) for label in labels]
+            assert -1 not in places and places == sorted(places), text
+    assert real.read_bytes() == before
+
+
+async def test_an_indexer_added_and_not_saved_is_dropped_by_the_remove_key(db, tmp_path):
+    """A new user's report: ctrl+delete in an indexer added with ctrl+n and not saved yet was
+    refused (the form has unsaved changes), so closing the settings was the only way out. It
+    now drops that indexer from the form at once (nothing was written for it, so nothing is
+    asked or written), the indexers added after it move up, and every other unsaved edit
+    stays, to be saved with ctrl+s."""
+    from mydia_tui.tui.screens.confirm import ConfirmScreen
+
+    path = tmp_path / "config.toml"
+    path.write_text('# mine\n[[indexers]]\nname = "jackett"\nurl = "http://127.0.0.1:9117/api"\n')
+    path.chmod(0o600)
+    before = path.read_bytes()
+    with tui_app(load_config(path), str(path)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            await type_into(pilot, "monitor-rss_interval", "1200")
+            for n, name in ((1, "new-a"), (2, "new-b")):
+                await pilot.press("ctrl+n")
+                await wait_until(pilot, lambda n=n: screen.query(f"#indexers-{n}-name"))
+                await pilot.press(*name)
+                await type_into(pilot, f"indexers-{n}-url", f"http://127.0.0.1:9/{name}")
+            screen.query_one("#indexers-1-url", Input).focus()
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: not screen.query("#indexers-2-name"), what="dropped")
+            assert not isinstance(app.screen, ConfirmScreen)
+            assert "new-a" in banner(screen) and "not saved" not in banner(screen)
+            assert screen.query_one("#indexers-1-name", Input).value == "new-b"
+            assert screen.query_one("#indexers-1-url", Input).value == "http://127.0.0.1:9/new-b"
+            assert screen.query_one("#indexers-0-name", Input).value == "jackett"
+            assert screen.query_one("#monitor-rss_interval", Input).value == "1200"
+            assert screen.focused is screen.query_one("#indexers-1-url")
+            assert path.read_bytes() == before
+            # the last one: the focus goes to the indexer above it
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: not screen.query("#indexers-1-name"), what="dropped")
+            assert screen.focused is screen.query_one("#indexers-0-url")
+            assert path.read_bytes() == before
+            # a saved indexer is still removed only after the question, and only once the
+            # form has no unsaved change
+            await pilot.press("ctrl+delete")
+            await wait_until(
+                pilot, lambda: "saves the file at once" in banner(screen), what="the refusal"
+            )
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-1-name"), what="the group")
+            await pilot.press(*"new-c")
+            await type_into(pilot, "indexers-1-url", "http://127.0.0.1:9/new-c")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: len(app.config.indexers) == 2, what="saved")
+    saved = load_config(path)
+    assert [i.name for i in saved.indexers] == ["jackett", "new-c"]
+    assert saved.monitor.rss_interval == 1200.0
+    assert path.read_text().startswith("# mine\n")
+
+
+async def test_a_quality_profile_is_removed_after_a_confirmation_unless_it_is_in_use(db, tmp_path):
+    """A new user's report: the settings screen edited quality profiles but could not delete
+    one. ctrl+delete in the Quality section removes the profile chosen there, as an indexer
+    is removed: one question, saved at once, comments kept, applied. The core refuses (in one
+    line, nothing asked or written) the default profile and a profile films or shows use,
+    counting them, as Sonarr and Radarr refuse deleting a profile in use."""
+    from textual.widgets import Select
+
+    from mydia_tui.library import add_movie
+    from mydia_tui.profiles import set_item_profile
+    from mydia_tui.tui.screens.confirm import ConfirmScreen
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '# my profiles\n[quality]\ndefault_profile = "HD-1080p"\n\n'
+        '[[quality.profiles]]\nname = "Mine"   # mine\nqualities = ["WEBDL-1080p"]\n'
+    )
+    path.chmod(0o600)
+    before = path.read_bytes()
+    config = load_config(path)
+    set_item_profile(add_movie("Sintel", 2010).id, "SD", config.quality)
+    with tui_app(config, str(path)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            chosen = screen.query_one("#quality-default_profile", Select)
+            chosen.focus()
+            await pilot.pause()
+            # the default profile, then one a film uses: refused at once, nothing asked
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: "not removed" in banner(screen), what="refusal")
+            assert banner(screen) == (
+                "not removed: 'HD-1080p' is the default profile: choose another default first"
+            )
+            await pilot.press("enter", "up", "up", "enter")  # HD-720p, then SD above it
+            await wait_until(pilot, lambda: chosen.value == "SD", what="SD chosen")
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: "'SD'" in banner(screen), what="the refusal")
+            assert banner(screen) == (
+                "not removed: 'SD' is the profile of 1 film: give them another profile first"
+            )
+            assert not isinstance(app.screen, ConfirmScreen)
+            # another unsaved change: the removal would save it unasked, so it asks a save first
+            await pilot.press("enter", "end", "enter")  # the last: the file's own
+            await wait_until(pilot, lambda: chosen.value == "Mine", what="Mine chosen")
+            await type_into(pilot, "monitor-rss_interval", "1200")
+            chosen.focus()
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: "at once" in banner(screen), what="the refusal")
+            assert not isinstance(app.screen, ConfirmScreen)
+            await type_into(pilot, "monitor-rss_interval", "900")
+            chosen.focus()
+            # escape at the question keeps it
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="ask")
+            assert "'Mine'" in app.screen.question
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is screen, what="back to the settings")
+            assert path.read_bytes() == before
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="ask")
+            await pilot.press("y")
+            await wait_until(
+                pilot, lambda: not app.config.quality.profiles, what="applied without a restart"
+            )
+            await wait_until(pilot, lambda: "removed" in banner(screen), what="the banner")
+            assert banner(screen) == f"removed the quality profile 'Mine' from {path} and applied"
+            await pilot.pause()
+            chosen = screen.query_one("#quality-default_profile", Select)
+            assert chosen.value == "HD-1080p" and screen.focused is chosen
+            assert "Mine" not in [value for _label, value in chosen._options]
+    text = path.read_text()
+    assert "Mine" not in text and text.startswith('# my profiles\n[quality]\ndefault_profile = "HD')
+    assert load_config(path).quality.profiles == ()

@@ -81,3 +81,44 @@ def test_item_details_of_a_show(db):
     assert [h.event for h in d.history][:2] == ["refused", "grabbed"]
     future = views.item_details(ids["The Far Future"])
     assert {e.status for e in future.seasons[0].episodes} == {"upcoming"}
+
+
+def show_with_specials() -> int:
+    """A hand-made show (every episode aired), all monitored: season 1 of ten episodes, nine
+    on disk; two specials (season 0), one on disk."""
+    from mydia_tui.library import NewEpisode, add_show
+    from mydia_tui.models import Episode, FileEpisode, LibraryRoot, MediaFile
+
+    root = LibraryRoot.create(path="/media/tv", kind="shows")
+    episodes = [NewEpisode(0, n) for n in (1, 2)] + [NewEpisode(1, n) for n in range(1, 11)]
+    show = add_show("Specials Included", episodes)
+    for e in Episode.select().where(Episode.show == show.id):
+        if (e.season, e.number) in ((0, 1), *((1, n) for n in range(1, 10))):
+            f = MediaFile.create(
+                episode=e.id, root=root, path=f"S{e.season:02d}E{e.number:02d}.mkv"
+            )
+            FileEpisode.create(file=f, episode=e.id)
+    return show.id
+
+
+@pytest.mark.parametrize("include_specials", [False, True], ids=["specials-off", "specials-on"])
+def test_specials_count_in_a_shows_numbers_only_when_the_monitor_searches_them(
+    db, include_specials
+):
+    """A new user's report: "10/12 episodes" counted the specials while the wanted count left
+    them out. One rule (``library.counted_episodes``): a special counts, in the total, the
+    count on disk and the wanted count alike, only when ``[monitor] include_specials`` has
+    the monitor search specials; the wanted count is what the monitor searches."""
+    from mydia_tui.monitor.wanted import wanted_seasons
+
+    show_id = show_with_specials()
+    (entry,) = views.library_entries([show_id], include_specials=include_specials)
+    numbers = (entry.episodes, entry.aired, entry.on_disk, entry.wanted)
+    assert numbers == ((12, 12, 10, 2) if include_specials else (10, 10, 9, 1))
+    searched = wanted_seasons(include_specials=include_specials)
+    assert entry.wanted == sum(len(s.episode_ids) for s in searched if s.show_id == show_id)
+    assert entry.on_disk + entry.wanted == entry.aired  # all monitored, nothing in flight
+    (row,) = list_items(include_specials=include_specials)
+    assert (row.episodes, row.aired, row.episodes_on_disk, row.wanted) == numbers
+    details = views.item_details(show_id, include_specials=include_specials)
+    assert [(s.number, s.counted) for s in details.seasons] == [(0, include_specials), (1, True)]

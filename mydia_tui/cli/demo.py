@@ -48,7 +48,7 @@ def _run_headless(config: Config, timeout: float) -> int:
     last = ""
     try:
         while time.monotonic() < deadline:
-            rows = list_items()
+            rows = list_items(include_specials=config.monitor.include_specials)
             line = ", ".join(f"{r.title}: {r.status}" for r in rows)
             if line != last:
                 say(line, flush=True)

@@ -121,7 +121,11 @@ def cmd_list(ctx: Context) -> int:
     kind = {"movies": "movie", "shows": "show", None: None}[ctx.args.kind]
     if ctx.args.cutoff_unmet:
         return _list_cutoff_unmet(ctx, kind)
-    rows = list_items(kind=kind, wanted_only=ctx.args.wanted)
+    rows = list_items(
+        kind=kind,
+        wanted_only=ctx.args.wanted,
+        include_specials=ctx.config.monitor.include_specials,
+    )
     if ctx.json:
         emit_json([item_row_json(r) for r in rows])
         return EXIT_OK
@@ -147,7 +151,9 @@ def _list_cutoff_unmet(ctx: Context, kind: str | None) -> int:
 
     rows = [
         u
-        for u in cutoff_unmet(ctx.config.quality, include_specials=True)
+        for u in cutoff_unmet(
+            ctx.config.quality, include_specials=ctx.config.monitor.include_specials
+        )
         if kind is None or (kind == "movie") == (u.episode_id is None)
     ]
     if ctx.json:

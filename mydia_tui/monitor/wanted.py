@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from ..config import ProfileConfig, QualityConfig
-from ..library import aired_condition
+from ..library import aired_condition, counted_episodes
 from ..models import (
     ACTIVE_STATES,
     Download,
@@ -110,10 +110,13 @@ def wanted_seasons(
     shown = (
         Episode.select()
         .join(MediaItem, JOIN.INNER, on=(Episode.show == MediaItem.id))
-        .where(aired & MediaItem.monitored & (MediaItem.kind == "show"))
+        .where(
+            aired
+            & MediaItem.monitored
+            & (MediaItem.kind == "show")
+            & counted_episodes(include_specials)
+        )
     )
-    if not include_specials:
-        shown = shown.where(Episode.season > 0)
     aired_counts: dict[tuple[int, int], int] = {}
     titles: dict[int, str] = {}
     for show_id, season, count, title in plain_rows(
@@ -257,11 +260,10 @@ def cutoff_unmet(
             & Episode.monitored
             & MediaFile.missing_since.is_null()
             & Episode.id.not_in(DownloadUnit.held_episodes())
+            & counted_episodes(include_specials)
         )
         .order_by(MediaItem.sort_title, Episode.season, Episode.number)
     )
-    if not include_specials:
-        episodes = episodes.where(Episode.season > 0)
     rows = plain_rows(episodes)
     files_per_episode: dict[int, int] = {}
     for row in rows:

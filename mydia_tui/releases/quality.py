@@ -173,9 +173,23 @@ BUILTIN_PROFILES: tuple[ProfileConfig, ...] = (
 )
 
 
+_BUILTIN_NAMES = tuple(p.name for p in BUILTIN_PROFILES)
+
+
 def all_profiles(quality: QualityConfig | None = None) -> dict[str, ProfileConfig]:
-    """Built-in profiles, with the config's added or replacing them by name."""
+    """Built-in profiles (less those ``removed_profiles`` names), with the config's added or
+    replacing them by name."""
     profiles = {p.name: p for p in BUILTIN_PROFILES}
+    for index, name in enumerate(quality.removed_profiles if quality else ()):
+        if profiles.pop(name, None) is None and name not in _BUILTIN_NAMES:
+            problem = (
+                f"names no built-in profile: {name!r} (built in are {', '.join(_BUILTIN_NAMES)})"
+            )
+            raise ConfigError(
+                f"[quality] removed_profiles {problem}",
+                key=f"quality.removed_profiles[{index}]",
+                problem=problem,
+            )
     for index, p in enumerate(quality.profiles if quality else ()):
         unknown = [q for q in p.qualities if q not in _RANK]
         if unknown:

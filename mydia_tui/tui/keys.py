@@ -101,10 +101,8 @@ def shown_key(app: App, binding_id: str) -> str:
     ``f2``, ``del``, ``esc``): its first key after the user's remaps ([tui.keys], read from
     ``app.keymap``), formatted by ``App.get_key_display``; "" when no binding has that id.
     For every text that names a key ("f2 saves", "press f1 for the ids")."""
-    for entry in catalog(app):
-        binding = entry.binding
-        if binding.id != binding_id:
-            continue
+    binding = find_binding(app, binding_id)
+    if binding is not None:
         keys = keys_for(binding, getattr(app, "keymap", {}))
         first = keys.split(",")[0].strip()
         if keys != binding.key:  # remapped: the binding's own key_display no longer applies
@@ -113,6 +111,31 @@ def shown_key(app: App, binding_id: str) -> str:
             binding = replace(binding, key=first)
         return app.get_key_display(binding)
     return ""
+
+
+def find_binding(app: App, binding_id: str) -> Binding | None:
+    """The binding whose id is ``binding_id``, or None. Looked for first in the classes of the
+    app and of what is mounted on its open screens, and only then in :func:`catalog`, which
+    imports every screen: the empty library's hint names its keys in the first frame, and
+    loading the settings, activity and other screens for it (about 100 ms, the text area's
+    modules among them) made the empty library the slowest launch (issue 18)."""
+    seen: set[type] = set()
+    nodes: list[object] = [app]
+    for screen in app.screen_stack:
+        nodes.append(screen)
+        nodes.extend(screen.walk_children(with_self=False))
+    for node in nodes:
+        cls = type(node)
+        if cls in seen:
+            continue
+        seen.add(cls)
+        for binding in getattr(cls, "BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.id == binding_id:
+                return binding
+    for entry in catalog(app):
+        if entry.binding.id == binding_id:
+            return entry.binding
+    return None
 
 
 _NAMED_KEY = re.compile(r"\{([a-z_]+\.[a-z_]+)\}")

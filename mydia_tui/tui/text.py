@@ -129,6 +129,41 @@ def fit_parts(parts: list[str], width: int, sep: str = " · ") -> str:
     return out
 
 
+def fit_forms(
+    parts: Sequence[Sequence[Text]], width: int, sep: Text, importance: Sequence[int]
+) -> Text:
+    """One line of ``parts`` joined by ``sep`` in ``width`` cells. Each part is its forms,
+    longest first, each a whole phrase (``Deluge offline since 10:00``, ``Deluge offline``);
+    ``importance`` lists the parts' indexes, most important first. When the line does not
+    fit, the least important part takes its shorter forms first, then the next one; when
+    every part is at its shortest, the least important are left out; then the parts shown,
+    most important first, take back the longest form that fits. The most important part alone
+    too wide is cut by :func:`fit` (an ellipsis): a phrase is never cut by the terminal. The
+    status bar."""
+    chosen = [0] * len(parts)
+    shown = [i for i in range(len(parts)) if parts[i]]
+
+    def length(form: dict[int, int]) -> int:
+        widths = [parts[i][form.get(i, chosen[i])].cell_len for i in shown]
+        return sum(widths) + sep.cell_len * max(0, len(widths) - 1)
+
+    order = [i for i in importance if i in shown]
+    for i in reversed(order):
+        while length({}) > width and chosen[i] < len(parts[i]) - 1:
+            chosen[i] += 1
+    for i in reversed(order[1:]):
+        if length({}) <= width:
+            break
+        shown.remove(i)
+    for i in (i for i in order if i in shown):
+        chosen[i] = next(
+            k for k in range(chosen[i] + 1) if length({i: k}) <= width or k == chosen[i]
+        )
+    line = sep.join(parts[i][chosen[i]] for i in shown)
+    line.no_wrap, line.end = True, ""
+    return fit(line, width, pad=False)
+
+
 def filter_tabs(
     groups: Sequence[str],
     counts: Mapping[str, int],

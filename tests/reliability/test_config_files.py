@@ -62,6 +62,7 @@ def test_a_world_readable_config_holding_a_secret_is_warned_about_once(mydia: My
 
 NUMERIC = [
     ("monitor", "search_interval"),
+    ("monitor", "rss_interval"),
     ("monitor", "poll_interval"),
     ("monitor", "stalled_after"),
     ("monitor", "cooldown_base"),
@@ -118,6 +119,13 @@ def test_every_indexer_number_is_bounded(tmp_path: Path, line):
 def test_search_interval_inf_is_one_line_exit_2(mydia: Mydia, tmp_path: Path):
     mydia.configure("[monitor]\nsearch_interval = inf\n")
     one_line(mydia("monitor", "--once"), 2, "search_interval")
+
+
+@pytest.mark.parametrize("key", ["search_interval", "rss_interval"])
+def test_indexers_asked_every_half_second_is_one_line_exit_2(mydia: Mydia, tmp_path: Path, key):
+    """A new user's report: 0.5 s was accepted, and the indexers asked that often."""
+    mydia.configure(f"[monitor]\n{key} = 0.5\n")
+    one_line(mydia("monitor", "--once"), 2, key)
 
 
 @pytest.mark.parametrize(

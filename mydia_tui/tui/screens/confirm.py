@@ -10,8 +10,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
+
+from .dialog import Dialog
 
 T = TypeVar("T")
 
@@ -27,7 +28,7 @@ class Choice(Generic[T]):
     variant: str = "default"
 
 
-class ConfirmScreen(ModalScreen[T | None]):
+class ConfirmScreen(Dialog[T | None]):
     """Asks ``question``; returns the chosen answer's value, or None on escape.
 
     Without ``choices`` it is a yes/no question returning True or False. ``enter`` gives the
@@ -55,7 +56,7 @@ class ConfirmScreen(ModalScreen[T | None]):
             Choice("y", "Yes (y)", True, "error"),
         ]
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question, markup=False)
             with Horizontal():

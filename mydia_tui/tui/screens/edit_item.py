@@ -112,7 +112,7 @@ class EditItemScreen(FormScreen):
         super().__init__()
         self.start = start
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         s = self.start.settings
         kind = "film" if s.kind == "movie" else "show"
         with Vertical(id="form") as box:

@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ...config import redact_text, secrets_of
@@ -21,6 +20,7 @@ from ...errors import MydiaError
 from ..keys import with_keys
 from ..text import clean
 from ..workers import ReportsWorkerErrors
+from .dialog import Dialog
 
 
 class FormAnswered(Message):
@@ -46,7 +46,7 @@ FORM_CSS = """
 """
 
 
-class FormScreen(ReportsWorkerErrors, ModalScreen[Any]):
+class FormScreen(ReportsWorkerErrors, Dialog[Any]):
     """Subclasses give ``TITLE_TEXT``, ``HINT``, :meth:`fields` and :meth:`submit`."""
 
     TITLE_TEXT = ""
@@ -57,7 +57,7 @@ class FormScreen(ReportsWorkerErrors, ModalScreen[Any]):
         """(label, input) pairs, in order."""
         raise NotImplementedError
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(id="form") as box:
             box.border_title = self.TITLE_TEXT
             for label, field in self.fields():

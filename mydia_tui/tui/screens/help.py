@@ -7,10 +7,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..keys import catalog, display_keys, keys_for, with_keys
+from .dialog import Dialog
 
 EXTRA = [
     ("Everywhere", "tab / shift+tab", "Next / previous pane"),
@@ -19,7 +19,7 @@ EXTRA = [
 ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -29,7 +29,7 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         keymap = getattr(self.app, "keymap", {})
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)

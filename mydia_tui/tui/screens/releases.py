@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -21,6 +20,7 @@ from ...config import redact_text, secrets_of
 from ..keys import with_keys
 from ..text import cells, clean, counted, human_size
 from ..widgets.rowview import RowView
+from .dialog import Dialog
 
 
 class ReleasesRead(Message):
@@ -90,7 +90,7 @@ class ReleaseList(RowView):
         return (bool(_field(r, "rejection", "reason", "rejected_reason")) for r in self.releases)
 
 
-class ReleasesScreen(ModalScreen[None]):
+class ReleasesScreen(Dialog[None]):
     BINDINGS = [Binding("escape", "close", "Close", id="releases.close")]
     DEFAULT_CSS = """
     ReleasesScreen { align: center middle; }
@@ -110,7 +110,7 @@ class ReleasesScreen(ModalScreen[None]):
         self.season = season
         self.episode = episode
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = Text(f"Releases · {clean(self.label)}")
             yield Static("searching the indexers…", id="releases-state")

@@ -7,7 +7,8 @@ configuration), which :func:`mydia_tui.config.save_config` validates exactly as 
 validated when it is read, then writes in one tomlkit round trip (comments and formatting
 kept, mode 0600, through a symlink). An invalid value is shown beside its field, in the
 validation's words, and nothing is written. A saved configuration is applied at once
-(:meth:`mydia_tui.tui.app.MydiaApp.apply_config`). "Test" runs the core's checks in a thread:
+(:meth:`mydia_tui.tui.app.MydiaApp.apply_config`). Removing a quality profile is the core's
+(:func:`mydia_tui.profiles.remove_profile`, which refuses one in use). "Test" runs the core's checks in a thread:
 :func:`mydia_tui.deluge.daemon_version` and :func:`mydia_tui.item_search.probe_indexer`.
 
 Secrets (the Deluge password, API keys) are only ever in masked inputs; every message shown
@@ -121,14 +122,28 @@ class Tested(Message):
 class Saved(Message):
     """The configuration saved to ``path``; ``missing``: its library folders that do not exist
     on this machine (saved all the same: a disk may not be mounted yet); ``removed``: what the
-    save removed ("the indexer 'x'"), when that is what it did."""
+    save removed ("the indexer 'x'"), when that is what it did, and ``focus``: the id of the
+    field that takes the focus in the form drawn again (else the first indexer's)."""
 
-    def __init__(self, config: Config, path: Path, missing: list[str], removed: str = "") -> None:
+    def __init__(
+        self, config: Config, path: Path, missing: list[str], removed: str = "", focus: str = ""
+    ) -> None:
         super().__init__()
         self.config = config
         self.path = path
         self.missing = missing
         self.removed = removed
+        self.focus = focus
+
+
+class ProfileRemoval(Message):
+    """Whether the quality profile ``name`` may be removed: ``refusal`` says why not ("" when
+    it may: then the user is asked)."""
+
+    def __init__(self, name: str, refusal: str) -> None:
+        super().__init__()
+        self.name = name
+        self.refusal = refusal
 
 
 class Refused(Message):
@@ -274,7 +289,16 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             "remove_indexer",
             "Remove indexer",
             id="settings.remove_indexer",
-            tooltip="Remove the indexer holding the focus from the config file (asks first)",
+            tooltip="Remove the indexer holding the focus from the config file (asks first); "
+            "one added and not saved yet leaves the form at once",
+        ),
+        Binding(
+            "ctrl+delete",
+            "remove_profile",
+            "Remove profile",
+            id="settings.remove_profile",
+            tooltip="Remove the quality profile chosen in the Quality section from the config "
+            "file (asks first; not the default, nor one films or shows use)",
         ),
         Binding("escape", "close", "Close", id="settings.close", tooltip="Close without saving"),
     ]
@@ -360,9 +384,14 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 quality.border_title = "Quality"
                 yield from self._quality_rows()
                 yield Static(
-                    "the default profile's cutoff and allowed qualities (saved as a "
-                    "[[quality.profiles]] entry of its name)",
+                    with_keys(
+                        self.app,
+                        "the default profile's cutoff and allowed qualities (saved as a "
+                        "[[quality.profiles]] entry of its name) · {settings.remove_profile} "
+                        "removes the profile chosen, unless it is in use",
+                    ),
                     classes="hint",
+                    markup=False,
                 )
         yield KeysFooter()
 
@@ -530,9 +559,8 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         outcome = "not saved" if during == "save" else "not tested"
         said: list[str] = []
         first = True
-        for error in errors:
+        for error, found in self._in_screen_order(errors):
             message = redact_text(str(error), secrets)
-            found = self._field_of(error)
             if found is None:
                 said.append(message)
                 continue
@@ -546,6 +574,20 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 line.scroll_visible()
                 first = False
         self._status(Text(f"{outcome}: " + " · ".join(said), style="bold red"))
+
+    def _in_screen_order(
+        self, errors: list[ConfigError]
+    ) -> list[tuple[ConfigError, tuple[KeyPath, str] | None]]:
+        """``errors`` with the field each names (:meth:`_field_of`), in the order the fields
+        stand on the screen, top to bottom (the order of the form's error lines); a refusal
+        that names no field first. The one order of every list of refusals shown."""
+        place = {line.id: n for n, line in enumerate(self.query(".field-error"))}
+
+        def where(found: tuple[KeyPath, str] | None) -> int:
+            return -1 if found is None else place.get(f"{_widget_id(found[0])}-error", -1)
+
+        named = [(error, self._field_of(error)) for error in errors]
+        return sorted(named, key=lambda pair: where(pair[1]))
 
     @staticmethod
     def _problems(path: Path, changes: dict[KeyPath, Any]) -> list[ConfigError]:
@@ -621,9 +663,14 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         except ConfigError as exc:
             self.post_message(Refused(self._problems(path, changes) or [exc]))
             return
+        self._post_saved(config, path, removed)
+
+    def _post_saved(self, config: Config, path: Path, removed: str = "", focus: str = "") -> None:
+        """Post :class:`Saved` for ``config`` just written (its library folders looked at:
+        called in a thread worker)."""
         library = config.library
         missing = missing_folders(library.movies + library.shows)
-        self.post_message(Saved(config, path, missing, removed))
+        self.post_message(Saved(config, path, missing, removed, focus))
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
@@ -640,7 +687,10 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         if message.removed:
             await self.recompose()  # the form shows what is left, numbered as the file is
             left = self.query(".indexer Input")
-            (left.first() if left else self.query_one("#deluge-host", Input)).focus()
+            if message.focus:
+                self.query_one(f"#{message.focus}").focus()
+            else:
+                (left.first() if left else self.query_one("#deluge-host", Input)).focus()
             saved = f"removed {message.removed} from {message.path} and applied"
         if not message.missing:
             self._status(Text(saved, style="green"))
@@ -706,40 +756,39 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "remove_indexer":
             return self._focused_indexer(strict=True) is not None
+        if action == "remove_profile":
+            return self._in_quality_section()
         return True
 
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()  # "Remove indexer" is offered inside an indexer's fields only
+    def _in_quality_section(self) -> bool:
+        """Whether the focus is in the Quality section (the profile chosen there is the one
+        ctrl+delete removes)."""
+        node = self.focused
+        while node is not None:
+            if node.id == "quality-section":
+                return True
+            node = node.parent  # type: ignore[assignment]
+        return False
 
-    def action_remove_indexer(self) -> None:
+    def on_descendant_focus(self) -> None:
+        # "Remove indexer" is offered inside an indexer's fields only, "Remove profile" in
+        # the Quality section only
+        self.refresh_bindings()
+
+    async def action_remove_indexer(self) -> None:
         """Remove the focused indexer's ``[[indexers]]`` table from the file, once the user
         says yes. The removal is saved at once, so a form with other unsaved changes is
-        refused first (they would be lost or saved unasked); an indexer added on the screen
-        and not saved yet is dropped by closing without saving."""
+        refused first (they would be lost or saved unasked). An indexer added on the screen
+        and not saved yet is dropped from the form at once (:meth:`_drop_new_indexer`)."""
         index = self._focused_indexer(strict=True)
         if index is None:
             return
         self._clear_errors()
         config: Config = self.app.config  # type: ignore[attr-defined]
         if index >= len(config.indexers):
-            self._status(
-                with_keys(
-                    self.app,
-                    "this indexer is not saved yet: {settings.close} closes the settings without it",
-                )
-            )
+            await self._drop_new_indexer(index)
             return
-        changes = self._read_form("save")
-        if changes is None:
-            return
-        if changes:
-            self._status(
-                with_keys(
-                    self.app,
-                    "removing an indexer saves the file at once: save your changes first "
-                    "({settings.save}), or close without them ({settings.close})",
-                )
-            )
+        if not self._nothing_unsaved("an indexer"):
             return
         name = config.indexers[index].name
         self._status(with_keys(self.app, _READY))  # no refusal left over from before
@@ -757,6 +806,116 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             ),
             answered,
         )
+
+    def _nothing_unsaved(self, what: str, but: KeyPath | None = None) -> bool:
+        """Whether the form holds no unsaved change (``but`` that one): a removal writes the
+        file at once, so other changes would be lost or saved unasked. When it holds some,
+        the status line says to save them first or close without them."""
+        changes = self._read_form("save")
+        if changes is None:
+            return False  # shown as refusals
+        if any(path != but for path in changes):
+            self._status(
+                with_keys(
+                    self.app,
+                    f"removing {what} saves the file at once: save your changes first "
+                    "({settings.save}), or close without them ({settings.close})",
+                )
+            )
+            return False
+        return True
+
+    def action_remove_profile(self) -> None:
+        """Remove the quality profile chosen in the Quality section from the file, once the
+        core allows it (:func:`mydia_tui.profiles.removal_refusal`: not the default profile,
+        nor one films or shows use) and the user says yes; saved at once. Choosing the
+        profile to remove is not an unsaved change here (the default stays what it was)."""
+        if not self._in_quality_section():
+            return
+        self._clear_errors()
+        if not self._nothing_unsaved("a profile", but=("quality", "default_profile")):
+            return
+        name = str(self.query_one("#quality-default_profile", Select).value)
+        self._status(with_keys(self.app, _READY))
+        self._check_profile_removal(name)
+
+    @work(thread=True, exclusive=True, group="settings-profile", exit_on_error=False)
+    def _check_profile_removal(self, name: str) -> None:
+        from ...profiles import removal_refusal
+
+        quality = self.app.config.quality  # type: ignore[attr-defined]
+        self.post_message(ProfileRemoval(name, removal_refusal(name, quality) or ""))
+
+    @on(ProfileRemoval)
+    def _profile_removal(self, message: ProfileRemoval) -> None:
+        name = message.name
+        if message.refusal:
+            self._status(Text(f"not removed: {message.refusal}", style="bold red"))
+            return
+        path = self.app.settings_file()  # type: ignore[attr-defined]
+
+        def answered(remove: bool | None) -> None:
+            if remove:
+                self._status("removing…")
+                self._remove_profile(path, name)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Remove the quality profile {name!r} from {path}? No film or show uses it."
+            ),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="settings-save", exit_on_error=False)
+    def _remove_profile(self, path: Path, name: str) -> None:
+        """Remove it through the core, which checks again (an item may have taken it since
+        the question)."""
+        from ...errors import UsageError
+        from ...profiles import remove_profile
+
+        try:
+            config = remove_profile(path, name, self.app.config.quality)  # type: ignore[attr-defined]
+        except UsageError as exc:
+            self.post_message(ProfileRemoval(name, str(exc)))
+            return
+        except ConfigError as exc:
+            self.post_message(Refused([exc]))
+            return
+        self._post_saved(config, path, f"the quality profile {name!r}", "quality-default_profile")
+
+    async def _drop_new_indexer(self, index: int) -> None:
+        """Drop the indexer at ``index``, added on the screen and not saved yet: nothing was
+        written for it, so nothing is asked or written, and every other unsaved edit stays.
+        The indexers added after it move up one (what was typed in each, and its test's
+        answer, moves into the group above, so groups stay numbered as the file will be) and
+        the last group goes; the focus stays in the same field, now of the indexer that took
+        its place, else goes to the indexer above."""
+        focused = (self.focused.id if self.focused is not None else None) or ""
+        key = focused.removeprefix(f"indexers-{index}-")
+        name = self.query_one(f"#indexers-{index}-name", Input).value.strip()
+        last = self._indexers - 1
+        for n in range(index, last):
+            for field in INDEXER_FIELDS:
+                source = self.query_one(f"#indexers-{n + 1}-{field.key}", Input | Checkbox)
+                self.query_one(f"#indexers-{n}-{field.key}", Input | Checkbox).value = (
+                    source.value  # type: ignore[assignment]
+                )
+            source_test = self.query_one(f"#indexers-{n + 1}-test", Static)
+            test = self.query_one(f"#indexers-{n}-test", Static)
+            test.update(source_test.content)
+            test.set_class(source_test.has_class("-empty"), "-empty")
+        await self.query_one(f"#indexer-{last}").remove()
+        for field in INDEXER_FIELDS:
+            del self._fields[("indexers", last, field.key)]
+        self._indexers = last
+        place = index if index < last else index - 1
+        if place >= 0:
+            keys = [f.key for f in INDEXER_FIELDS]
+            self.query_one(f"#indexers-{place}-{key if key in keys else 'name'}").focus()
+        else:
+            self.query_one("#deluge-host", Input).focus()
+        what = f"the new indexer {name!r}" if name else "the new indexer"
+        self._status(f"dropped {what} from the form (never saved: the file is unchanged)")
 
     def action_test_indexer(self) -> None:
         index = self._focused_indexer()
@@ -794,7 +953,10 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
 
     def _show_test(self, target: str, text: str, ok: bool | None) -> None:
         style = {True: "green", False: "bold red", None: "dim"}[ok]
-        line = self.query_one(f"#{target}", Static)
+        found = self.query(f"#{target}")
+        if not found:
+            return  # a new indexer dropped while its test ran
+        line = found.first(Static)
         line.update(Text(text, style=style))
         line.remove_class("-empty")
 

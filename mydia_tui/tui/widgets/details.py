@@ -21,7 +21,7 @@ from ...views import ItemDetails
 from ..messages import DetailsLoaded
 from ..text import cells, clean, fit, human_size, local_minute
 from ..workers import ReportsWorkerErrors
-from .library import STATUS_STYLE
+from .library import STATUS_STYLE, include_specials
 from .rowview import RowView
 
 #: seconds the cursor must rest on an item before its details are read
@@ -79,7 +79,7 @@ def build_lines(d: ItemDetails) -> list[Line]:
             lines.append(
                 Line(
                     "season",
-                    (name, season.on_disk, len(season.episodes)),
+                    (name, season.on_disk, len(season.episodes), season.counted),
                     season=season.number,
                     monitored=season.monitored,
                 )
@@ -195,9 +195,14 @@ class DetailsPane(ReportsWorkerErrors, RowView):
                 state,
             )
         if line.kind == "season":
-            name, on_disk, total = t
+            name, on_disk, total, counted = t
+            # specials the monitor does not search are left out of the show's numbers
+            aside = Text("" if counted else " · not counted, not searched", style="dim")
             return Text.assemble(
-                _mark(line.monitored), Text(name, style="bold"), f"  {on_disk}/{total} on disk"
+                _mark(line.monitored),
+                Text(name, style="bold"),
+                f"  {on_disk}/{total} on disk",
+                aside,
             )
         if line.kind == "episode":
             code, title, air, status, path, quality = t
@@ -271,11 +276,10 @@ class DetailsPane(ReportsWorkerErrors, RowView):
         if not get_current_worker().is_cancelled:  # a newer read replaced this one
             self.post_message(DetailsLoaded(details, item_id))
 
-    @staticmethod
-    def _read(item_id: int) -> ItemDetails | None:
+    def _read(self, item_id: int) -> ItemDetails | None:
         """The item's details; None when it is gone (removed by another process)."""
         try:
-            return views.item_details(item_id)
+            return views.item_details(item_id, include_specials=include_specials(self.app))
         except NotFound:
             return None
 

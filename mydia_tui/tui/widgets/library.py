@@ -62,6 +62,13 @@ WANTED_LABEL = {
 FIRST_PAGE = 200
 
 
+def include_specials(app: object) -> bool:
+    """Whether a show's specials count in its numbers (``[monitor] include_specials``: the
+    monitor searches them; :func:`mydia_tui.library.first_counted_season`)."""
+    config = getattr(app, "config", None)
+    return bool(config and config.monitor.include_specials)
+
+
 def status_text(entry: LibraryEntry, progress: float | None, width: int = 0) -> Text:
     """The status cell: the status, then what it needs (the quality on disk, the progress,
     a show's episodes on disk of those aired); the quality is left out rather than cut when
@@ -389,7 +396,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         # first paint does not wait for a worker thread; the whole library follows in one. A
         # first page shorter than a page is the whole library: the first frame says so (no
         # "loading…", the empty library's hint)
-        first = views.first_entries(FIRST_PAGE)
+        first = views.first_entries(FIRST_PAGE, include_specials=include_specials(self.app))
         self._loaded(LibraryLoaded(first, views.library_counts(), len(first) < FIRST_PAGE))
         self.call_after_refresh(self._first_shown.set)
         self.load(first_page=False)
@@ -405,7 +412,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             self._first_shown.wait(1.0)
         elif not self.complete:
             self._first_shown.clear()
-            self.post_message(LibraryLoaded(views.first_entries(FIRST_PAGE), counts, False))
+            first = views.first_entries(FIRST_PAGE, include_specials=include_specials(self.app))
+            self.post_message(LibraryLoaded(first, counts, False))
             # let the first screen paint before this thread takes the GIL for a while
             self._first_shown.wait(1.0)
         if worker.is_cancelled:
@@ -415,13 +423,13 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             # poll compares its later readings with this one (changes by other processes)
             self._stamp_read = True
             self.post_message(StampRead(views.change_stamp(), ()))
-        entries = views.library_entries()
+        entries = views.library_entries(include_specials=include_specials(self.app))
         if not worker.is_cancelled:  # a newer load replaced this one
             self.post_message(LibraryLoaded(entries, counts, True))
 
     @work(thread=True, group="library-patch", exit_on_error=False)
     def patch(self, item_ids: tuple[int, ...]) -> None:
-        entries = views.library_entries(item_ids)
+        entries = views.library_entries(item_ids, include_specials=include_specials(self.app))
         found = {e.id for e in entries}
         self.post_message(LibraryPatched(entries, tuple(i for i in item_ids if i not in found)))
 
@@ -436,8 +444,11 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         """The items whose file (a film's, or an episode's) is below its profile's cutoff."""
         from ...monitor.wanted import cutoff_unmet
 
-        quality = getattr(self.app, "config", None)
-        ids = frozenset(u.item_id for u in cutoff_unmet(quality.quality if quality else None))
+        config = getattr(self.app, "config", None)
+        unmet = cutoff_unmet(
+            config.quality if config else None, include_specials=include_specials(self.app)
+        )
+        ids = frozenset(u.item_id for u in unmet)
         if not get_current_worker().is_cancelled:
             self.post_message(CutoffUnmetRead(ids))
 

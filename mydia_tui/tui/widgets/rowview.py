@@ -75,6 +75,7 @@ class RowView(ScrollView, can_focus=True):
         self.cursor = 0
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._styles: tuple[Style, Style, Style] | None = None
+        self._hint_lines: tuple[str, int, list[Text]] = ("", 0, [])
         #: the headings drawn for this view's width (see :class:`ListHeading`)
         self.headings: list[ListHeading] = []
 
@@ -228,8 +229,12 @@ class RowView(ScrollView, can_focus=True):
         if index >= self.row_count() or width <= 0:
             hint = self.empty_hint() if y >= 1 and self.row_count() == 0 and width > 1 else ""
             if hint:
-                # wrapped at words over the lines below the first, never cut
-                lines = Text(hint, style="dim").wrap(self.app.console, width - 1)
+                # wrapped at words over the lines below the first, never cut; wrapped once
+                # per hint and width, not once per line drawn
+                if self._hint_lines[:2] != (hint, width):
+                    wrapped = Text(hint, style="dim").wrap(self.app.console, width - 1)
+                    self._hint_lines = (hint, width, list(wrapped))
+                lines = self._hint_lines[2]
                 if y - 1 < len(lines):
                     text = fit(Text(" ") + lines[y - 1], width)
                     segments = [s for s in text.render(self.app.console) if s.text != "\n"]

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePath
 
 from rich.text import Text
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widget import Widget
 
 from ... import events
 from ..keys import shown_key
-from ..text import clean, local_hhmm, mmss
+from ..text import clean, fit, fit_forms, local_hhmm, mmss
+
+#: a busy monitor's "what it does now" (an item's title) shortened to this many cells
+CURRENT = 28
+#: a scanned folder's name shortened to this many cells
+FOLDER = 20
 
 
-class StatusBar(Static):
+def distinct(forms: list[Text]) -> list[Text]:
+    """``forms`` without repeats (by their text), longest first as given."""
+    seen: set[str] = set()
+    return [f for f in forms if not (f.plain in seen or seen.add(f.plain))]
+
+
+class StatusBar(Widget):
+    """One line: a scan under way, the monitor, Deluge, the indexers, drawn for the width the
+    bar has (:func:`~mydia_tui.tui.text.fit_forms`): each part has shorter forms, whole
+    phrases, and when the line does not fit the least important (the monitor, then the
+    indexers, then Deluge; the scan last) is shortened, then left out, rather than the terminal
+    cutting the line mid-word (``indexers 0 ok, 1``)."""
+
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
     """
@@ -30,9 +48,6 @@ class StatusBar(Static):
         self.deluge_configured = True
         self.has_indexers = True
         self._ticker: Timer | None = None
-
-    def on_mount(self) -> None:
-        self.redraw()
 
     def set_setup(self, *, deluge_configured: bool, has_indexers: bool) -> None:
         """What the configuration sets up (at start, and when the settings screen saved a new
@@ -96,83 +111,123 @@ class StatusBar(Static):
             return Text(f"{name}: checking…", style="dim")
         return Text(f"{name}: not checked", style="dim")
 
-    def monitor_text(self) -> Text:
+    def monitor_forms(self) -> list[Text]:
+        """What the monitor does, longest form first."""
         m = self.monitor
         if not self.monitor_enabled:
-            return Text("monitor off", style="dim")
+            return [Text("monitor off", style="dim")]
         if m is None:
-            return Text("monitor starting", style="dim")
+            return [Text("monitor starting", style="dim")]
         if m.phase == "paused":
-            return Text("monitor paused", style="yellow")
+            return [Text("monitor paused", style="yellow")]
         if m.phase == "stopped":
-            return Text("monitor stopped", style="dim")
+            return [Text("monitor stopped", style="dim")]
         if m.phase == "idle":
             if m.next_cycle_at is not None and self._searching_possible():
                 now = dt.datetime.now(dt.UTC)
                 at = m.next_cycle_at
                 if at.tzinfo is None:
                     at = at.replace(tzinfo=dt.UTC)
-                return Text(f"idle · next cycle in {mmss((at - now).total_seconds())}")
-            return Text("idle")
-        label = m.phase
-        if m.current:
-            label = clean(m.current)
-        return Text(label, style="cyan")
+                countdown = mmss((at - now).total_seconds())
+                return [Text(f"idle · next cycle in {countdown}"), Text("idle")]
+            return [Text("idle")]
+        label = Text(clean(m.current) if m.current else m.phase, style="cyan")
+        return distinct([label, fit(label, CURRENT, pad=False), Text(m.phase, style="cyan")])
 
-    def deluge_text(self) -> Text:
+    def monitor_text(self) -> Text:
+        return self.monitor_forms()[0]
+
+    def deluge_forms(self) -> list[Text]:
+        """Deluge's health, longest form first."""
         d = self.deluge
         if not self.deluge_configured and not (d and d.connected):
-            return Text("Deluge not configured", style="yellow")
+            return [Text("Deluge not configured", style="yellow")]
         if d is None:
-            return self._not_reported("Deluge")
+            return [self._not_reported("Deluge")]
         if d.connected:
             version = f" {clean(d.version)}" if d.version else ""
-            return Text(f"Deluge{version} connected", style="green")
+            forms = [f"Deluge{version} connected", "Deluge connected"]
+            return distinct([Text(form, style="green") for form in forms])
         since = f" since {local_hhmm(d.offline_since)}" if d.offline_since else ""
-        if d.login_refused:
-            return Text(f"Deluge refused the login{since}", style="bold red")
-        return Text(f"Deluge offline{since}", style="bold red")
+        what = "Deluge refused the login" if d.login_refused else "Deluge offline"
+        return distinct([Text(what + since, style="bold red"), Text(what, style="bold red")])
 
-    def indexers_text(self) -> Text:
+    def deluge_text(self) -> Text:
+        return self.deluge_forms()[0]
+
+    def indexers_forms(self) -> list[Text]:
+        """The indexers' health, longest form first (the unasked ones left out)."""
         i = self.indexers
         if not self._any_indexer():
-            return Text("no indexers: nothing will be searched", style="yellow")
+            forms = ["no indexers: nothing will be searched", "no indexers"]
+            return [Text(form, style="yellow") for form in forms]
         if i is None:
-            return self._not_reported("indexers")
-        text = Text(f"indexers {i.ok} ok", style="green" if i.ok else "dim")
-        if i.unasked:
-            text.append(f", {i.unasked} not asked yet", style="yellow")
-        if i.failing:
-            text.append(f", {i.failing} failing", style="bold red")
-        return text
+            return [self._not_reported("indexers")]
+        forms = []
+        for unasked in (i.unasked, 0):
+            text = Text(f"indexers {i.ok} ok", style="green" if i.ok else "dim")
+            if unasked:
+                text.append(f", {unasked} not asked yet", style="yellow")
+            if i.failing:
+                text.append(f", {i.failing} failing", style="bold red")
+            forms.append(text)
+        return distinct(forms)
+
+    def indexers_text(self) -> Text:
+        return self.indexers_forms()[0]
 
     def redraw(self) -> None:
-        sep = Text(" │ ", style="dim")
-        parts = [self.monitor_text(), self.deluge_text(), self.indexers_text()]
+        self.refresh()
+
+    def render(self) -> Text:
+        parts = [self.monitor_forms(), self.deluge_forms(), self.indexers_forms()]
+        importance = [1, 2, 0]  # Deluge, the indexers, the monitor
         if self.scan is not None:
-            # first: it is what is happening now, and a narrow bar must not cut it off
+            # first, and the most important: it is what is happening now
             key = shown_key(self.app, "library.scan")
-            parts.insert(0, scan_text(self.scan, key))
-        self.update(sep.join(parts))
+            parts.insert(0, scan_forms(self.scan, key))
+            importance = [0, *(i + 1 for i in importance)]
+        sep = Text(" │ ", style="dim")
+        return fit_forms(parts, self.content_size.width, sep, importance)
 
 
 #: cells of the scan's progress bar
 BAR = 10
 
 
-def scan_text(scan: events.ScanProgress, cancel_key: str = "U") -> Text:
-    """``scanning /media/movies ████▌····· 120/300`` (a bar when the number of files is
-    known, the count alone when not), and the key that cancels."""
-    text = Text("scanning ", style="cyan")
-    text.append(clean(scan.root))
+def scan_forms(scan: events.ScanProgress, cancel_key: str = "U") -> list[Text]:
+    """``scanning /media/movies ████▌····· 120/300 · U cancels`` (a bar when the number of
+    files is known, the count alone when not, and the key that cancels), then shorter: the
+    folder's name (cut by :func:`fit` past ``FOLDER`` cells), no folder, no bar, no key."""
+    root = clean(scan.root)
+    name = PurePath(root).name or root
+    folders = [root, name, fit(name, FOLDER, pad=False).plain, ""]
+    forms = [scan_text(scan, cancel_key, folder) for folder in folders]
+    forms.append(scan_text(scan, cancel_key, "", bar=False))
+    forms.append(scan_text(scan, "", "", bar=False))
+    return distinct(forms)
+
+
+def scan_text(
+    scan: events.ScanProgress, cancel_key: str = "U", folder: str | None = None, bar: bool = True
+) -> Text:
+    """One form of :func:`scan_forms`: the folder scanned (None: its whole path; "": none),
+    the bar, the key that cancels ("": none)."""
+    if folder is None:
+        folder = clean(scan.root)
+    text = Text("scanning", style="cyan")
+    if folder:
+        text.append(" " + folder)
     if scan.files_total:
-        share = min(1.0, scan.files_seen / scan.files_total)
-        full = int(share * BAR)
-        text.append(" ")
-        text.append("█" * full, style="cyan")
-        text.append("·" * (BAR - full), style="dim")
+        if bar:
+            share = min(1.0, scan.files_seen / scan.files_total)
+            full = int(share * BAR)
+            text.append(" ")
+            text.append("█" * full, style="cyan")
+            text.append("·" * (BAR - full), style="dim")
         text.append(f" {scan.files_seen}/{scan.files_total}")
     else:
         text.append(f" {scan.files_seen} files")
-    text.append(f" · {cancel_key} cancels", style="dim")
+    if cancel_key:
+        text.append(f" · {cancel_key} cancels", style="dim")
     return text
