@@ -397,7 +397,9 @@ def set_monitored(
 @dataclass(frozen=True)
 class ItemSettings:
     """What the user may edit of an item: monitored, the folder (relative to ``root``, the
-    library folder it lives in; "" when the library has none for its kind)."""
+    library folder it lives in; "" when the library has none for its kind), and ``base``: the
+    library folder a folder typed relative goes inside (:func:`folder_base`; "" when the
+    config names none for its kind)."""
 
     id: int
     kind: str
@@ -405,12 +407,22 @@ class ItemSettings:
     monitored: bool
     folder: str
     root: str
+    base: str
+
+    @property
+    def typed_folder(self) -> str:
+        """The item's folder as the edit form shows it: relative when it lives in ``base``,
+        else its full path (it lives in a library folder a relative one no longer names)."""
+        if not self.folder or not self.root or self.root == self.base:
+            return self.folder
+        return f"{self.root.rstrip('/')}/{self.folder}"
 
 
 def item_settings(item_id: int) -> ItemSettings:
     """The item's editable settings; :class:`NotFound` for an unknown id."""
     item = get_item(item_id)
     root = LibraryRoot.get_or_none(LibraryRoot.id == item.root_id) if item.root_id else None
+    base = folder_base(item)
     return ItemSettings(
         id=item.id,
         kind=item.kind,
@@ -418,12 +430,30 @@ def item_settings(item_id: int) -> ItemSettings:
         monitored=bool(item.monitored),
         folder=item.folder or "",
         root=root.path if root is not None else "",
+        base=base.path if base is not None else "",
     )
 
 
+def _folder_roots(item: MediaItem) -> list[LibraryRoot]:
+    """The library folders ``item``'s folder may be in: the config's for its kind, the
+    item's own first (:func:`configured_roots`)."""
+    roots = configured_roots("movies" if item.kind == "movie" else "shows")
+    roots.sort(key=lambda r: r.id != item.root_id)
+    return roots
+
+
+def folder_base(item: MediaItem) -> LibraryRoot | None:
+    """The library folder a folder typed relative for ``item`` goes inside
+    (:func:`set_folder`): the item's own while the config names it, else the first one the
+    config names for its kind; None when it names none. What the edit form names."""
+    roots = _folder_roots(item)
+    return roots[0] if roots else None
+
+
 def set_folder(item_id: int, folder: str) -> str:
-    """Make ``folder`` the item's folder: a path relative to one of the library folders of the
-    item's kind (its own first), or an absolute path inside one. It must stay inside that
+    """Make ``folder`` the item's folder: a path relative to :func:`folder_base` (the item's
+    library folder while the config names it, else the first one it names for the item's
+    kind), or an absolute path inside one of the library folders the config names. It must stay inside that
     library folder once symlinks are resolved (:func:`mydia_tui.paths.inside_root`), and each
     part must be a name every file system takes (:func:`safe_name` leaves it unchanged).
     Files are not moved: the scanner and the guard look for the item's files there from now
@@ -434,30 +464,29 @@ def set_folder(item_id: int, folder: str) -> str:
 
     item = get_item(item_id)
     text = folder.strip().rstrip("/")
-    if not text:
-        raise UsageError("a folder is needed, e.g. Big Buck Bunny (2008)")
     kind = "movies" if item.kind == "movie" else "shows"
-    roots = configured_roots(kind)
-    roots.sort(key=lambda r: r.id != item.root_id)
-    if not roots:
+    base = folder_base(item)
+    if base is None:
         raise UsageError(f"no library folder for {kind}: set [library] {kind} in the config")
-    chosen, relative = None, text
+    if not text:
+        raise UsageError(f"a folder is needed, e.g. Big Buck Bunny (2008) inside {base.path}")
+    chosen, relative = base, text
     if os.path.isabs(text):
+        roots = _folder_roots(item)
         for r in roots:
-            base = r.path.rstrip("/")
-            if text.startswith(base + "/"):
-                chosen, relative = r, text[len(base) + 1 :]
+            top = r.path.rstrip("/")
+            if text.startswith(top + "/"):
+                chosen, relative = r, text[len(top) + 1 :]
                 break
-        if chosen is None:
+        else:
             listed = ", ".join(r.path for r in roots)
             raise UsageError(f"{text} is not inside a library folder for {kind} ({listed})")
-    else:
-        chosen = roots[0]
     parts = relative.split("/")
     for part in parts:
         if part in ("", ".", "..") or safe_name(part) != part:
             raise UsageError(
                 f"not a folder name every file system takes: {for_terminal(part) or '(empty)'}"
+                f" (a folder inside {chosen.path})"
             )
     if inside_root(chosen.path, relative) is None:
         raise UsageError(f"{relative} leads out of the library folder {chosen.path}")

@@ -73,4 +73,42 @@ def test_a_library_folder_taken_out_of_the_config_is_no_longer_chosen(db, tmp_pa
     assert item_settings(kept.id).root == str(new)
 
     sync_roots((), ())  # no films folder configured at all
+    assert item_settings(kept.id).base == ""
     assert first_root("movies") is None
+
+
+def placed(item_id: int) -> tuple[str, str, str]:
+    """The item's library folder, the one a relative folder goes inside, its folder as shown."""
+    settings = item_settings(item_id)
+    return settings.root, settings.base, settings.typed_folder
+
+
+def test_the_folder_a_relative_path_goes_inside_is_named_where_it_is_resolved(db, tmp_path):
+    """Seen by a new user: after the films folder was changed, the edit form named the item's
+    old folder as the one a relative folder goes inside, while a relative folder went into
+    the new one; its error named the new one. One function says which (folder_base): the
+    settings the form shows and every error of a folder typed relative name it."""
+    from mydia_tui.library import sync_roots
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder in (old, new):
+        folder.mkdir()
+    sync_roots((str(old),), ())
+    info = add_movie("Sintel", 2010)
+    assert set_folder(info.id, "Sintel (2010)") == "Sintel (2010)"
+    assert placed(info.id) == (str(old), str(old), "Sintel (2010)")
+
+    sync_roots((str(new),), ())  # the settings now name another films folder
+    # where it is now, whole: shown relative, it would read as a folder inside the new one
+    assert placed(info.id) == (str(old), str(new), f"{old}/Sintel (2010)")
+    (new / "out").symlink_to(tmp_path, target_is_directory=True)
+    for typed, words in (
+        ("", f"inside {new}"),
+        ("../Sintel", f"(a folder inside {new})"),
+        ("out/Sintel", f"leads out of the library folder {new}"),
+    ):
+        with pytest.raises(UsageError) as refused:
+            set_folder(info.id, typed)
+        assert words in str(refused.value) and str(old) not in str(refused.value)
+    assert set_folder(info.id, "Sintel (2010)") == "Sintel (2010)"
+    assert placed(info.id) == (str(new), str(new), "Sintel (2010)")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 import tui_data
+from textual import events as textual_events
 from textual.css.query import NoMatches
 from textual.widgets import Input
 from textual.worker import WorkerCancelled
@@ -47,6 +48,16 @@ async def settle(app, pilot, until=lambda: True, rounds: int = 200) -> None:
         ):
             return
     raise AssertionError("the app did not settle")
+
+
+def burst(app, *keys: str) -> None:
+    """Send ``keys`` as a terminal hands over what was typed fast: every key queued for the app
+    at once, as the driver does with one read of the terminal (``pilot.press`` waits for the
+    app to be idle after each key, so it never sees what arrives behind a key). Keys are
+    Textual's names ("tab", "enter", "space") or single characters."""
+    for key in keys:
+        char = " " if key == "space" else key if len(key) == 1 else None
+        app.post_message(textual_events.Key(key, char))
 
 
 def titles(app) -> list[str]:

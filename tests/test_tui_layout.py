@@ -11,9 +11,10 @@ import re
 import pytest
 import tui_data
 from test_tui import settle
-from textual.widgets import Button
+from textual.widgets import Button, Input
 
 from mydia_tui.tui.app import MydiaApp
+from mydia_tui.tui.screens.add_film import AddFilmScreen
 from mydia_tui.tui.screens.confirm import ConfirmScreen
 from mydia_tui.tui.widgets.downloads import HEADINGS, LIVE
 from mydia_tui.tui.widgets.footer import KeysFooter
@@ -284,6 +285,35 @@ async def test_the_footer_while_typing_an_activity_filter_says_escape_clears_not
         )
         await pilot.press("escape")
         await settle(app, pilot, lambda: app.screen is app.main)
+
+
+def assert_fields_one_line(app) -> None:
+    """Every text field of the open form is one line, its text shown on it."""
+    fields = list(app.screen.query(Input))
+    assert fields
+    for field in fields:
+        assert (field.region.height, field.content_region.height) == (1, 1), field.id
+        assert shown(app, field).strip().startswith(field.value or field.placeholder), field.id
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("year", ["", "-"], ids=["empty-year", "sign-only"])
+async def test_a_refused_film_keeps_every_field_on_its_line(demo, size, year):
+    """Seen by a new user at 120x36: after a refused submit, the Year field was drawn as two
+    border lines with no text (the year field's validator marks it invalid when left empty
+    or holding a sign alone, and Textual's style for an invalid input gave it a border)."""
+    app = MydiaApp()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a", *"Matrix", "tab", *year, "tab", "enter")
+        screen = app.screen
+        assert isinstance(screen, AddFilmScreen)
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "needs its year" in str(error.render()))
+        await pilot.pause()
+        assert screen.query_one("#film-year").has_class("-invalid")
+        assert_fields_one_line(app)
+        assert "needs its year" in shown(app, error)
 
 
 def bar_line(scan: bool, since: str) -> dict[int, str]:

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 import tui_data
-from test_tui import settle
+from test_tui import burst, settle
 from tvmaze_server import running_tvmaze, standard_shows
 
 from mydia_tui import events
@@ -64,9 +64,86 @@ async def test_adding_a_film_the_library_has_shows_the_cores_message(demo):
         assert not isinstance(app.screen, AddFilmScreen)
 
 
+async def test_keys_typed_at_once_after_tab_go_to_the_field_tab_moved_to(demo):
+    """Seen by a new user: the title, tab and at once 1999 put digits in the title. A terminal
+    hands a fast burst over in one read; Textual sends each key to the widget focused when
+    the app reads it, and tab (the screen's binding) ran only once the key had bubbled up
+    from the title field, after the digits had been sent to that field."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a", *"Matrix")
+        screen = app.screen
+        assert isinstance(screen, AddFilmScreen)
+        burst(app, "tab", *"1999", "tab", *"tt0133093")
+        await settle(app, pilot)
+        assert screen.value("film-title") == "Matrix"
+        assert screen.value("film-year") == "1999"
+        assert screen.value("film-imdb") == "tt0133093"
+        # back, likewise (a field selects its text when focused: the key replaces it)
+        burst(app, "shift+tab", "shift+tab", "X")
+        await settle(app, pilot)
+        assert [screen.value(f"film-{name}") for name in ("title", "year", "imdb")] == [
+            "X",
+            "1999",
+            "tt0133093",
+        ]
+
+
+async def test_keys_typed_at_once_after_a_key_that_opens_a_form_or_the_filter_go_there(demo):
+    """a and at once the title: the title went to the library list (lost, its letters being
+    the list's keys); / and at once a title opened the add-show form (n). The keys behind a
+    key that opens a screen or a box go to it, once it is open."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        burst(app, "a", *"Matrix", "tab", *"1999")
+        await settle(app, pilot, lambda: isinstance(app.screen, AddFilmScreen))
+        screen = app.screen
+        assert (screen.value("film-title"), screen.value("film-year")) == ("Matrix", "1999")
+        burst(app, "escape", "slash", *"sintel", "enter")
+        await settle(app, pilot, lambda: app.main.library.filter_text == "sintel")
+        assert app.screen is app.main
+        assert [e.title for e in app.main.library.view] == ["Sintel"]
+
+
+async def test_editing_keys_typed_at_once_apply_in_the_order_typed(demo):
+    """A field's own keys (backspace, home, end) run when the field takes them, in order with
+    the characters around them: they used to reach the app after the characters behind them
+    had been inserted."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        screen = app.screen
+        burst(app, *"Matrx", "backspace", *"ix", "home", "T", "end", "!", "backspace")
+        await settle(app, pilot)
+        assert screen.value("film-title") == "TMatrix"
+
+
+async def test_enter_typed_at_once_submits_every_key_typed_before_it(demo):
+    """enter submits at once (a priority key, so that it submits from any field): what was
+    typed just before it, still on its way to the fields, is part of the submission."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        burst(app, *"Matrix", "tab", *"1999", "tab", *"133093", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, AddFilmScreen))
+        item = MediaItem.get(MediaItem.title == "Matrix")
+        assert (item.year, item.imdb_id) == (1999, "tt0133093")
+
+
 async def _select(app, pilot, title: str) -> None:
     await pilot.press("slash", *title, "enter")
     await settle(app, pilot, lambda: current(app).title == title)
+
+
+async def _edit(app, pilot, title: str) -> EditItemScreen:
+    await _select(app, pilot, title)
+    await pilot.press("e")
+    await settle(app, pilot, lambda: isinstance(app.screen, EditItemScreen))
+    return app.screen
 
 
 @pytest.mark.parametrize("with_files", [False, True], ids=["library-only", "with-files"])
@@ -143,6 +220,19 @@ async def test_add_a_show_from_tvmaze_choosing_the_second_match(demo, tvmaze):
         assert current(app).id == item.id
 
 
+async def test_a_match_chosen_and_added_with_keys_typed_at_once(demo, tvmaze):
+    """j and enter in one burst add the match j moved to, not the one highlighted before."""
+    app = MydiaApp(Config(metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"the office", "enter")
+        screen = app.screen
+        await settle(app, pilot, lambda: screen.matches.has_focus)
+        burst(app, "j", "enter")
+        await settle(app, pilot, lambda: current(app).title == "The Office")
+        assert MediaItem.get(MediaItem.title == "The Office").tvmaze_id == 530
+
+
 async def test_add_a_show_by_hand_when_tvmaze_is_down(demo):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -184,9 +274,7 @@ async def test_edit_monitored_profile_and_folder(demo):
     app = MydiaApp()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
-        await _select(app, pilot, "Sintel")
-        await pilot.press("e")
-        await settle(app, pilot, lambda: isinstance(app.screen, EditItemScreen))
+        await _edit(app, pilot, "Sintel")
         screen = app.screen
         assert screen.query_one("#edit-folder").value == "Sintel (2010)"
         # a folder leading out of the library folder is refused, in the core's words
@@ -213,6 +301,51 @@ async def test_edit_monitored_profile_and_folder(demo):
         await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
         item = MediaItem.get(MediaItem.title == "Sintel")
         assert item.monitored is True and item_profile_name(item.id) is None
+
+
+async def test_edit_saves_the_keys_typed_at_once_before_enter(demo):
+    """space (monitored) and a folder typed, then enter, in one burst: all of it is saved."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _edit(app, pilot, "Sintel")
+        burst(app, "space", "tab", "tab", *"Films", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
+        item = MediaItem.get(MediaItem.title == "Sintel")
+        assert (item.monitored, item.folder) == (False, "Films")
+
+
+async def test_edit_names_the_folder_a_relative_folder_goes_inside(db, tmp_path):
+    """Seen by a new user: after the films folder was changed in the settings, the edit form's
+    label named the film's old folder ("Folder (inside /old)") while a relative folder went
+    into the new one, whose name the error gave. The label, the field's placeholder and the
+    errors name the new one; the field shows where the film is now, whole."""
+    from mydia_tui.library import add_movie, sync_roots
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder in (old, new):
+        folder.mkdir()
+    sync_roots((str(old),), ())
+    add_movie("Sintel", 2010)
+    sync_roots((str(new),), ())  # the films folder changed (as the entry point records it)
+    app = MydiaApp(Config(library=LibraryConfig(movies=(str(new),))))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        screen = await _edit(app, pilot, "Sintel")
+        label = str(screen.query_one("#edit-folder-label").render())
+        field = screen.query_one("#edit-folder")
+        assert str(new) in label and str(old) not in label
+        assert str(new) in field.placeholder and str(old) not in field.placeholder
+        assert field.value == f"{old}/Sintel (2010)"
+        field.focus()
+        await pilot.press("ctrl+u", *"../Sintel", "enter")
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "not a folder name" in str(error.render()))
+        assert f"inside {new}" in str(error.render())
+        await pilot.press("ctrl+u", *"Sintel (2010)", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
+    item = MediaItem.get(MediaItem.title == "Sintel")
+    assert (item.root.path, item.folder) == (str(new), "Sintel (2010)")
 
 
 def _library_world(tmp_path):

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_tui import burst
 from textual.widgets import Input
 
 from mydia_tui.config import load_config
@@ -99,6 +100,20 @@ async def test_saving_through_keys_keeps_comments_formatting_mode_and_the_symlin
     assert stat.S_IMODE(real.stat().st_mode) == 0o600
     reread = load_config(link)
     assert reread.deluge.port == port and reread.monitor.rss_interval == 1200.0
+
+
+async def test_keys_typed_at_once_go_to_their_fields_and_are_saved(db, linked_config):
+    """A burst typed fast (the host, tab, the port, ctrl+s): each key goes to the field the
+    keys before it left the focus on, editing keys in order, and the save sees all of it."""
+    real, link = linked_config
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)  # the host has the focus, its text selected
+            burst(app, *"nas.lam", "backspace", "n", "tab", *"58847", "ctrl+s")
+            await wait_until(pilot, lambda: app.config.deluge.port == 58847, what="the save")
+            assert screen.query_one("#deluge-host", Input).value == "nas.lan"
+    reread = load_config(link)
+    assert (reread.deluge.host, reread.deluge.port) == ("nas.lan", 58847)
 
 
 async def test_an_invalid_port_is_shown_beside_the_field_and_nothing_is_written(db, linked_config):

@@ -50,6 +50,7 @@ from ..config import Config, redact_text, secrets_of, update_config_value
 from ..errors import MydiaError
 from ..history import record
 from .commands import ActionsProvider
+from .keyorder import KeysInTurn
 from .messages import CoreEvent, ServiceDone, StampRead
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
@@ -96,7 +97,7 @@ CHANGE_POLL_SECONDS = 2.0
 TOAST_LINES = 6
 
 
-class MydiaApp(App[None]):
+class MydiaApp(KeysInTurn[None]):
     TITLE = "mydia-tui"
     #: what stays on screen beside a maximised pane (z): the key hints
     ALLOW_IN_MAXIMIZED_VIEW = "KeysFooter"

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from ... import library
 from ...errors import UsageError
+from ..widgets.fields import FieldInput
 from .form import FORM_CSS, FormScreen
 
 
@@ -37,9 +38,9 @@ class AddFilmScreen(FormScreen):
 
     def fields(self) -> list[tuple[str, Input]]:
         return [
-            ("Title", Input(id="film-title", placeholder="Big Buck Bunny")),
-            ("Year", Input(id="film-year", placeholder="2008", max_length=4, type="integer")),
-            ("IMDb id (optional)", Input(id="film-imdb", placeholder="tt1254207")),
+            ("Title", FieldInput(id="film-title", placeholder="Big Buck Bunny")),
+            ("Year", FieldInput(id="film-year", placeholder="2008", max_length=4, type="integer")),
+            ("IMDb id (optional)", FieldInput(id="film-imdb", placeholder="tt1254207")),
         ]
 
     def submit_call(self) -> Callable[[], library.ItemInfo]:

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from ... import library
 from ...errors import MydiaError, UsageError
 from ..text import cells, clean
+from ..widgets.fields import FieldInput
 from ..widgets.rowview import RowView
 from .form import FORM_CSS, FormScreen
 
@@ -80,11 +81,11 @@ class AddShowScreen(FormScreen):
 
     def fields(self) -> list[tuple[str, Input]]:
         return [
-            ("Title", Input(id="show-title", placeholder="The Expanse")),
-            ("Year (optional)", Input(id="show-year", placeholder="2015", max_length=4)),
+            ("Title", FieldInput(id="show-title", placeholder="The Expanse")),
+            ("Year (optional)", FieldInput(id="show-year", placeholder="2015", max_length=4)),
             (
                 "Seasons, to add by hand without TVmaze (SEASON:EPISODES,...)",
-                Input(id="show-seasons", placeholder="1:10,2:8"),
+                FieldInput(id="show-seasons", placeholder="1:10,2:8"),
             ),
         ]
 

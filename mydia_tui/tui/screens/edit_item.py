@@ -12,11 +12,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Label, Static
 
 from ... import library, profiles
 from ..keys import with_keys
 from ..text import clean
+from ..widgets.fields import FieldInput
 from .form import FORM_CSS, FormScreen
 
 #: the profile choice meaning "the configured default"
@@ -103,6 +104,7 @@ class EditItemScreen(FormScreen):
         + """
     EditItemScreen Checkbox { height: 1; border: none; padding: 0 1; margin-top: 1; }
     EditItemScreen Checkbox:focus { border: none; background: $primary 30%; }
+    EditItemScreen #edit-folder-label { height: auto; }
     """
     )
 
@@ -123,9 +125,17 @@ class EditItemScreen(FormScreen):
                 self.start.default_profile,
                 id="edit-profile",
             )
-            root = f" (inside {s.root})" if s.root else ""
-            yield Label(f"Folder{root}", classes="form-label", markup=False)
-            yield Input(s.folder, id="edit-folder")
+            # the folder a relative one goes inside is the core's (library.folder_base)
+            if s.base:
+                label = f"Folder, relative to {clean(s.base)}"
+                placeholder = f"a folder inside {clean(s.base)}, or a full path"
+            else:
+                label = with_keys(
+                    self.app, f"Folder: no library folder for {kind}s ({{app.settings}} sets one)"
+                )
+                placeholder = ""
+            yield Label(label, classes="form-label", id="edit-folder-label", markup=False)
+            yield FieldInput(s.typed_folder, id="edit-folder", placeholder=placeholder)
             yield Static("", classes="form-error", id="form-error")
             yield Static(
                 with_keys(self.app, self.HINT), classes="form-hint", id="form-hint", markup=False
@@ -141,7 +151,7 @@ class EditItemScreen(FormScreen):
 
         def save() -> int | None:
             changed = False
-            if folder != s.folder:
+            if folder != s.typed_folder:
                 library.set_folder(s.id, folder)
                 changed = True
             if profile != old_profile:

@@ -39,8 +39,8 @@ FORM_CSS = """
     background: $surface; padding: 0 1;
 }}
 {name} .form-label {{ height: 1; margin-top: 1; color: $text-muted; }}
-{name} Input {{ height: 1; border: none; padding: 0 1; background: $boost; }}
-{name} Input:focus {{ border: none; background: $primary 30%; }}
+{name} Input {{ padding: 0 1; background: $boost; }}
+{name} Input:focus {{ background: $primary 30%; }}
 {name} .form-error {{ height: auto; color: $error; }}
 {name} .form-hint {{ height: 1; color: $text-muted; margin-top: 1; }}
 """

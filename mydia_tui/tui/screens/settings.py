@@ -47,6 +47,7 @@ from ...config import (
 from ...releases.quality import all_profiles, check_quality
 from ...scanning.folders import missing_folders
 from ..keys import with_keys
+from ..widgets.fields import FieldInput
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
 from .confirm import ConfirmScreen
@@ -202,7 +203,7 @@ def _edit_widget(field: Field, widget_id: str, value: Any) -> Widget:
         area = TextArea(_shown(field.kind, value), id=widget_id, soft_wrap=False)
         area.show_line_numbers = False
         return area
-    return Input(
+    return FieldInput(
         _shown(field.kind, value),
         id=widget_id,
         password=field.kind == "secret",
@@ -309,9 +310,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     SettingsScreen .field { height: auto; }
     SettingsScreen .field-row { height: auto; }
     SettingsScreen .field-label { width: 19; }
-    SettingsScreen .field-row Input {
-        width: 1fr; height: 1; border: none; padding: 0 1; background: $boost;
-    }
+    SettingsScreen .field-row Input { width: 1fr; padding: 0 1; background: $boost; }
     SettingsScreen .field-row Input:focus { background: $primary 25%; }
     SettingsScreen .field-row TextArea {
         width: 1fr; height: 3; border: none; padding: 0 1; background: $boost;

@@ -1,0 +1,102 @@
+"""Keys typed fast are taken one at a time, as typed.
+
+A terminal hands a burst of fast keys over in one read (a fast typist, a paste of keys, an app
+busy for a moment), and Textual sends each key to the widget focused when the app reads it; a
+key the widget does not take bubbles up, and the app runs the binding of the widget focused
+*by then*. So a key that moves the focus or opens a screen acted only after the keys typed
+behind it had gone to the old widget: the title, tab and at once ``1999`` put the digits in
+the title; ``a`` and at once the title lost the title; ``/`` and at once ``sintel`` opened the
+add-show form (``n``); a checkbox's space before tab was lost; an input's backspace ran after
+the characters typed behind it; enter read the fields before they had taken the keys before it.
+
+:class:`KeysInTurn` reads the next key only once the one before has been handled: by the
+widget it went to, every node it bubbles through up to the app (each node's queue is taken in
+order, so a callback queued behind the key runs after it), and, when it opened or closed a
+screen, that screen once it has taken what was sent to it (mounted, its focus set). A key that
+is never answered (a widget removed with the callback in its queue) holds the keys behind it
+for a second or two at most.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TypeVar
+
+from textual import events
+from textual.app import App, ScreenStackError
+from textual.dom import DOMNode
+from textual.timer import Timer
+
+ReturnType = TypeVar("ReturnType")
+
+#: how long a key may wait for the one before it to be answered (seconds)
+STUCK_AFTER = 1.0
+
+
+class KeysInTurn(App[ReturnType]):
+    """An app that takes the keys it reads one at a time (see the module)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        #: keys read and not yet handled, the one being handled first
+        self._keys_waiting: list[events.Key] = []
+        #: when the first of them was taken
+        self._key_taken_at = 0.0
+        #: counts the keys taken: the answer for an older key is ignored
+        self._key_turn = 0
+        #: lets the keys go when one is never answered (see _watch_keys)
+        self._key_watch: Timer | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        waiting = self._keys_waiting
+        waiting.append(event)
+        if len(waiting) == 1:
+            await self._take_key()
+
+    async def _take_key(self) -> None:
+        event = self._keys_waiting[0]
+        self._key_turn += 1
+        turn = self._key_turn
+        self._key_taken_at = time.monotonic()
+        screen = self.screen
+        target: DOMNode = self.focused or screen
+        await super().on_event(event)  # Textual's: a priority binding, or sent to ``target``
+        nodes = list(target.ancestors_with_self)
+
+        def step(rest: list[DOMNode]) -> None:
+            while rest:
+                head, rest = rest[0], rest[1:]
+                if head.call_later(step, rest):
+                    return
+            try:
+                now = self.screen
+            except ScreenStackError:  # the app is closing
+                return
+            # a screen opened or closed: once it has taken what was sent to it (mounted, its
+            # focus set)
+            target = self if now is screen else now
+            if not target.call_later(self._key_handled, turn):
+                self.call_later(self._key_handled, turn)
+
+        step(nodes)
+        if self._key_watch is None:
+            self._key_watch = self.set_timer(STUCK_AFTER, self._watch_keys)
+
+    def _watch_keys(self) -> None:
+        """Let the keys go when the one taken has waited too long for its answer."""
+        self._key_watch = None
+        if not self._keys_waiting:
+            return
+        if time.monotonic() - self._key_taken_at > STUCK_AFTER:
+            self.call_later(self._key_handled, self._key_turn)
+        self._key_watch = self.set_timer(STUCK_AFTER, self._watch_keys)
+
+    async def _key_handled(self, turn: int) -> None:
+        if turn != self._key_turn or not self._keys_waiting:
+            return  # an older key's answer, come after the keys were let go
+        self._keys_waiting.pop(0)
+        if self._keys_waiting:
+            await self._take_key()
