@@ -299,7 +299,8 @@ class FakeMonitor:
         self.stopped = threading.Event()
 
     def run(self, stop_event: threading.Event, on_event) -> None:
-        on_event(events.MonitorState("searching", 'searching "Pioneer One S01"'))
+        if "pause" not in self.calls:  # as the real one: a monitor paused before it runs waits
+            on_event(events.MonitorState("searching", 'searching "Pioneer One S01"'))
         stop_event.wait(30)
         self.stopped.set()
 
@@ -322,6 +323,29 @@ async def test_monitor_runs_in_a_worker_pauses_and_stops_with_the_app(demo):
         await pilot.press("M")
         await settle(app, pilot, lambda: monitor.calls == ["pause", "resume"])
     assert monitor.stopped.wait(10)
+
+
+async def test_a_monitor_paused_stays_paused_when_the_settings_are_applied(demo):
+    """A new user's report: saving the settings (or removing a quality profile) started the
+    monitor again after `M` had paused it, and it then grabbed a release."""
+    made: list[FakeMonitor] = []
+
+    def factory() -> FakeMonitor:
+        made.append(FakeMonitor())
+        return made[-1]
+
+    app = MydiaApp(monitor_factory=factory)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot, lambda: app.main.status.monitor is not None)
+        await pilot.press("M")
+        await settle(app, pilot, lambda: made[0].calls == ["pause"])
+        await app.apply_config(app.config)
+        await settle(app, pilot, lambda: len(made) == 2 and made[1].calls == ["pause"])
+        assert made[0].stopped.is_set()
+        assert app.monitor_paused
+        assert "monitor paused" in str(app.main.status.render())
+        await pilot.press("M")  # and `M` resumes the new one
+        await settle(app, pilot, lambda: made[1].calls == ["pause", "resume"])
 
 
 async def test_without_a_monitor_its_key_is_hidden(demo):

@@ -265,15 +265,16 @@ class MydiaApp(KeysInTurn[None]):
 
     # -- the monitor ---------------------------------------------------------------------------
 
-    def start_monitor(self) -> bool:
-        """Start the monitor worker (once); False without a monitor factory."""
+    def start_monitor(self, paused: bool = False) -> bool:
+        """Start the monitor worker (once), ``paused`` (made, then paused before it runs);
+        False without a monitor factory."""
         if self.monitor_factory is None:
             return False
         if self._monitor_worker is not None and self._monitor_worker.is_running:
             return True
         self._monitor_stop = threading.Event()
         self.monitor = None
-        self.monitor_paused = False
+        self.monitor_paused = paused
         self._monitor_worker = self._run_monitor(self.monitor_factory, self._monitor_stop)
         return True
 
@@ -331,12 +332,15 @@ class MydiaApp(KeysInTurn[None]):
         quality profiles are written to the library when they changed from ``previous`` (the
         configuration before; default: the app's), the status bar's setup line is updated and
         forgets what the old setup reported, and the monitor starts again on the new
-        configuration."""
+        configuration, paused if the user had paused it."""
         from ..library import sync_roots
         from ..profiles import sync_profiles
 
         previous = previous or self.config
         self.config = config
+        # a monitor the user paused (`M`) stays paused on the new configuration (a new user's
+        # report: saving the settings started it again, and it grabbed)
+        paused = self.monitor_paused and self._monitor_worker is not None
         worker = self._monitor_worker
         self.stop_monitor()
         if worker is not None and not worker.is_finished:
@@ -359,7 +363,8 @@ class MydiaApp(KeysInTurn[None]):
                 has_indexers=bool(config.enabled_indexers),
             )
             self.main.status.set_monitor(None, enabled=self.monitor_factory is not None)
-        self.start_monitor()
+        if self.start_monitor(paused=paused) and paused and self.main.is_mounted:
+            self.main.status.set_monitor(events.MonitorState(phase="paused"))
 
     # -- events from the core ------------------------------------------------------------------
 
