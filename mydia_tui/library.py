@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
+from .db import write_transaction
 from .errors import AlreadyExists, MydiaError, NotFound, UsageError
 from .history import record
 from .identity import titles as _titles
@@ -197,7 +198,7 @@ def sync_roots(movies: tuple[str, ...], shows: tuple[str, ...]) -> None:
     are, in the config's order (:func:`configured_roots`). A root the config no longer names
     stays in the table (files refer to it) but is no longer chosen."""
     named = {"movies": list(movies), "shows": list(shows)}
-    with database.atomic():
+    with write_transaction():
         for kind, paths in named.items():
             for path in paths:
                 LibraryRoot.insert(path=path, kind=kind).on_conflict_ignore().execute()
@@ -238,7 +239,7 @@ def add_movie(
     if year is not None and not 1870 <= year <= 2200:
         raise UsageError(f"not a plausible year: {year}")
     imdb_id = normalize_imdb(imdb_id)
-    with database.atomic():
+    with write_transaction():
         item = _create_item(
             "movie",
             title,
@@ -322,7 +323,7 @@ def add_show(
 ) -> ItemInfo:
     title = checked_title(title, "show")
     imdb_id = normalize_imdb(imdb_id)
-    with database.atomic():
+    with write_transaction():
         item = _create_item(
             "show",
             title,
@@ -376,7 +377,7 @@ def set_monitored(
     item = get_item(item_id)
     if episode is not None and season is None:
         raise UsageError(f"an episode needs its season: --season N --episode {episode}")
-    with database.atomic():
+    with write_transaction():
         if season is None and episode is None:
             return MediaItem.update(monitored=monitored).where(MediaItem.id == item.id).execute()
         if item.kind != "show":
@@ -490,7 +491,7 @@ def set_folder(item_id: int, folder: str) -> str:
             )
     if inside_root(chosen.path, relative) is None:
         raise UsageError(f"{relative} leads out of the library folder {chosen.path}")
-    with database.atomic():
+    with write_transaction():
         MediaItem.update(folder=relative, root=chosen.id).where(MediaItem.id == item.id).execute()
     return relative
 
@@ -589,7 +590,7 @@ def delete_item(item_id: int, delete_files: bool = False) -> DeletedItem:
     guard locks it to claim): a claim cannot slip in between."""
     import json
 
-    from .db import is_sqlite, write_transaction
+    from .db import is_sqlite
 
     with write_transaction():
         item = get_item(item_id)

@@ -25,10 +25,11 @@ import httpx
 
 from . import __version__
 from .config import Config, MetadataConfig
+from .db import write_transaction
 from .errors import MydiaError, NotFound, UsageError
 from .history import record
 from .library import ItemInfo, NewEpisode, add_show, get_item, title_key
-from .models import Episode, MediaItem, database
+from .models import Episode, MediaItem
 from .units import counted
 
 #: answers of 429 (TVmaze's rate limit) are retried this many times
@@ -402,7 +403,7 @@ def _apply_refresh(item: MediaItem, details: ShowDetails) -> RefreshResult:
     added: list[int] = []
     updated = unchanged = 0
     conflicts: list[str] = []
-    with database.atomic():
+    with write_transaction():
         rows = list(Episode.select().where(Episode.show == item.id))
         by_tvmaze = {e.tvmaze_id: e for e in rows if e.tvmaze_id is not None}
         by_number = {(e.season, e.number): e for e in rows}

@@ -9,8 +9,9 @@ import os
 from typing import Any
 
 from .config import Config, KeyPath, ProfileConfig, QualityConfig, save_config
+from .db import write_transaction
 from .errors import NotFound, UsageError
-from .models import MediaItem, QualityProfile, database
+from .models import MediaItem, QualityProfile
 from .releases.quality import BUILTIN_PROFILES, all_profiles, check_quality, resolve_profile
 from .targets import Target
 
@@ -57,7 +58,7 @@ def sync_profiles(quality: QualityConfig | None = None) -> dict[str, int]:
     or update by name; rows of profiles no longer defined are kept, since items may point at
     them). Returns name -> row id."""
     ids: dict[str, int] = {}
-    with database.atomic():
+    with write_transaction():
         for p in all_profiles(quality).values():
             fields = {
                 "qualities": json.dumps(list(p.qualities)),
@@ -102,7 +103,7 @@ def set_item_profile(item_id: int, name: str | None, quality: QualityConfig | No
         known = ", ".join(profile_names(quality))
         raise UsageError(f"no quality profile named {name!r}: known are {known}")
     row_id = sync_profiles(quality)[name] if name is not None else None
-    with database.atomic():
+    with write_transaction():
         item = MediaItem.get_or_none(MediaItem.id == item_id)
         if item is None:
             raise NotFound(f"no film or show with id {item_id}")
