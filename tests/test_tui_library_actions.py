@@ -90,6 +90,27 @@ async def test_keys_typed_at_once_after_tab_go_to_the_field_tab_moved_to(demo):
         ]
 
 
+async def test_two_films_typed_in_one_burst_are_both_added(demo):
+    """A new user's report: a film added, and the next one typed at once (a, its title, tab,
+    its year, enter) was lost: its keys reached the main screen while the first was being
+    added, and ran its commands (F searched, i opened the releases, w changed the view)."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        before = MediaItem.select().count()
+        burst(app, "a", *"Film Five", "tab", *"2007", "enter")
+        burst(app, "a", *"Film Six", "tab", *"2008", "enter")
+        await settle(app, pilot, lambda: MediaItem.select().count() == before + 2)
+        await settle(app, pilot, lambda: not isinstance(app.screen, AddFilmScreen))
+        assert {
+            (m.title, m.year) for m in MediaItem.select().where(MediaItem.title.startswith("Film "))
+        } == {
+            ("Film Five", 2007),
+            ("Film Six", 2008),
+        }
+        assert app.screen is app.main
+
+
 async def test_keys_typed_at_once_after_a_key_that_opens_a_form_or_the_filter_go_there(demo):
     """a and at once the title: the title went to the library list (lost, its letters being
     the list's keys); / and at once a title opened the add-show form (n). The keys behind a

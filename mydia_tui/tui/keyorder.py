@@ -15,6 +15,11 @@ order, so a callback queued behind the key runs after it), and, when it opened o
 screen, that screen once it has taken what was sent to it (mounted, its focus set). A key that
 is never answered (a widget removed with the callback in its queue) holds the keys behind it
 for a second or two at most.
+
+A key whose answer comes from a thread (a form's enter: the film is added, then the form
+closes) holds the keys behind it until that answer (:meth:`KeysInTurn.hold_keys`): ``a``, a
+title, enter and at once ``a`` and the next title add both films, where the keys of the second
+went to the main screen while the first was being added, and ran its commands.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ ReturnType = TypeVar("ReturnType")
 
 #: how long a key may wait for the one before it to be answered (seconds)
 STUCK_AFTER = 1.0
+#: how long keys may be held for an answer from a thread (seconds): longer than any request's
+#: timeout (TVmaze's, the database's busy wait)
+HELD_AT_MOST = 45.0
 
 
 class KeysInTurn(App[ReturnType]):
@@ -46,6 +54,25 @@ class KeysInTurn(App[ReturnType]):
         self._key_turn = 0
         #: lets the keys go when one is never answered (see _watch_keys)
         self._key_watch: Timer | None = None
+        #: what holds the keys for an answer from a thread (:meth:`hold_keys`)
+        self._key_holders: set[object] = set()
+        #: the turn whose answer came while the keys were held
+        self._held_turn: int | None = None
+
+    def hold_keys(self, holder: object) -> None:
+        """Take no key after the one being handled until ``holder`` lets go
+        (:meth:`release_keys`), or :data:`HELD_AT_MOST` seconds have passed: for a key whose
+        answer comes from a thread (a form's submission)."""
+        self._key_holders.add(holder)
+
+    def release_keys(self, holder: object) -> None:
+        """``holder`` no longer holds the keys; the keys waiting go on once no one does."""
+        if holder not in self._key_holders:
+            return
+        self._key_holders.discard(holder)
+        if not self._key_holders and self._held_turn is not None:
+            turn, self._held_turn = self._held_turn, None
+            self.call_later(self._key_handled, turn)
 
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key) or event.is_forwarded:
@@ -90,13 +117,20 @@ class KeysInTurn(App[ReturnType]):
         self._key_watch = None
         if not self._keys_waiting:
             return
-        if time.monotonic() - self._key_taken_at > STUCK_AFTER:
+        waited = time.monotonic() - self._key_taken_at
+        if self._key_holders and waited > HELD_AT_MOST:
+            self._key_holders.clear()  # a holder that never let go: the keys go on
+        if not self._key_holders and waited > STUCK_AFTER:
+            self._held_turn = None
             self.call_later(self._key_handled, self._key_turn)
         self._key_watch = self.set_timer(STUCK_AFTER, self._watch_keys)
 
     async def _key_handled(self, turn: int) -> None:
         if turn != self._key_turn or not self._keys_waiting:
             return  # an older key's answer, come after the keys were let go
+        if self._key_holders:
+            self._held_turn = turn  # answered; the keys behind it wait for the holder
+            return
         self._keys_waiting.pop(0)
         if self._keys_waiting:
             await self._take_key()

@@ -87,6 +87,9 @@ class FormScreen(ReportsWorkerErrors, Dialog[Any]):
 
     def action_submit(self) -> None:
         self.show_error("")
+        # keys typed after enter wait for the answer: the next screen (or this one, refused)
+        # takes them, not the main screen beneath while the form is closing
+        self.app.hold_keys(self)  # type: ignore[attr-defined]
         self.run_submit(self.submit_call())
 
     def submit_call(self) -> Callable[[], Any]:
@@ -107,8 +110,15 @@ class FormScreen(ReportsWorkerErrors, Dialog[Any]):
         message.stop()
         if message.error:
             self.show_error(message.error)
+            self.app.release_keys(self)  # type: ignore[attr-defined]
         else:
             self.answered(message.result)
+            if self.is_current:  # still open (a choice to make): the keys come to it again
+                self.app.release_keys(self)  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        # closed: the keys go on once the screen beneath has its focus back
+        self.app.call_later(self.app.release_keys, self)  # type: ignore[attr-defined]
 
     def answered(self, result: Any) -> None:
         self.dismiss(result)
