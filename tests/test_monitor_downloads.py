@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -766,6 +767,57 @@ def _shown(download_id: int) -> str:
     """The state the downloads list shows for ``download_id``."""
     (line,) = [x for x in views.download_lines() if x.id == download_id]
     return line.stats.state
+
+
+def test_a_torrent_removed_in_deluge_by_someone_shows_vanished_then_removed_within_seconds(
+    db, tmp_path, swarm
+):
+    """Someone removes the torrent in Deluge (its RPC, with its data). The grace against a
+    restarting daemon (which lists its torrents late) does not apply to a torrent this
+    connection listed: the same daemon process no longer has it. The list says "vanished" at
+    the first poll that misses it (not "downloading 0%"), then removed after the configured
+    polls, not 30 s later. A breaker's report (item 10)."""
+    cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0), missing_polls=3)
+    client = DelugeClient(cfg.deluge, backoff_base=0.1, backoff_max=0.5)
+    monitor = DownloadMonitor(cfg, client)  # the default grace
+    try:
+        payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 100_000})
+        movie, download_id = _grab_movie(client, payload)  # nobody seeds it: 0 %
+        monitor.poll()
+        assert _shown(download_id) in ("queued", "downloading", "checking")
+        _rpc(swarm.client, "core.remove_torrent", payload.info_hash, True)
+        monitor.poll()
+        assert _shown(download_id) == "vanished"
+        assert views.library_entries([movie.id])[0].download_state == "vanished"
+        _poll_until(
+            monitor, lambda: Download.get_by_id(download_id).state == "removed", "removed", 5
+        )
+    finally:
+        client.close()
+
+
+def test_a_restarted_daemon_that_lists_no_torrents_yet_removes_nothing(db, tmp_path, swarm):
+    """The grace stays for a new connection: a daemon that restarted without its session (as
+    one still loading it lists nothing) does not make the downloads removed within the grace;
+    they show "vanished" meanwhile."""
+    cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0), missing_polls=3)
+    client = DelugeClient(cfg.deluge, backoff_base=0.1, backoff_max=0.5)
+    monitor = DownloadMonitor(cfg, client)  # the default grace
+    try:
+        payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 100_000})
+        _movie, download_id = _grab_movie(client, payload)
+        monitor.poll()
+        swarm.client.stop()
+        shutil.rmtree(swarm.client.root / "config" / "state", ignore_errors=True)
+        swarm.client.start()
+        swarm.client.wait_ready()
+        wait_for(lambda: monitor.poll().ok, 15, what="the monitor to reconnect")
+        for _ in range(6):  # twice missing_polls
+            monitor.poll()
+        assert Download.get_by_id(download_id).state != "removed"
+        assert _shown(download_id) == "vanished"
+    finally:
+        client.close()
 
 
 def test_paused_and_offline_read_alike_in_the_list_the_library_and_the_details(db, tmp_path, swarm):

@@ -145,6 +145,7 @@ class Monitor:
         if (
             report.updated
             or report.unknown
+            or report.missing
             or report.failed
             or report.removed
             or report.adopted
