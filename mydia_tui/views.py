@@ -761,6 +761,8 @@ class ItemRow:
     quality: str = ""
     #: downloading: best progress of the item's active downloads (0..1)
     progress: float | None = None
+    #: downloading: the state of its leading download as shown (:func:`shown_state`)
+    download_state: str = ""
     episodes: int = 0
     aired: int = 0
     episodes_on_disk: int = 0
@@ -808,6 +810,7 @@ def list_items(
                 status=e.status,
                 quality=e.quality,
                 progress=e.progress,
+                download_state=e.download_state,
                 episodes=e.episodes,
                 aired=e.aired,
                 episodes_on_disk=e.on_disk,
