@@ -463,6 +463,8 @@ class ItemDetails:
     seasons: tuple[SeasonInfo, ...]
     downloads: tuple[tuple[str, str, float], ...]
     history: tuple[HistoryEntry, ...]
+    #: downloading: the state of its leading download as shown (:func:`shown_state`)
+    download_state: str = ""
 
 
 def item_details(
@@ -560,6 +562,7 @@ def item_details(
         seasons=tuple(seasons),
         downloads=downloads,
         history=tuple(list_history(item_id=item.id, limit=history_limit)),
+        download_state=entry.download_state,
     )
 
 

@@ -847,21 +847,22 @@ def test_paused_and_offline_read_alike_in_the_list_the_library_and_the_details(d
         _rpc(swarm.client, "core.pause_torrent", payload.info_hash)
         _poll_until(monitor, lambda: _shown(download_id) == "paused", "paused in the list", 10)
 
-        def everywhere() -> tuple[str, str, str, str]:
+        def everywhere() -> tuple[str, str, str, str, str]:
             entry = views.library_entries([show.id])[0]
             details = views.item_details(show.id)
             episode = details.seasons[0].episodes[1]
             return (
                 status_text(entry, monitor_progress(entry)).plain.split()[0],
+                details.download_state,
                 details.downloads[0][1],
                 episode.status,
                 _shown(download_id),
             )
 
-        assert everywhere() == ("paused",) * 4
+        assert everywhere() == ("paused",) * 5
         swarm.client.stop()
         monitor.poll()
-        assert everywhere() == ("offline",) * 4
+        assert everywhere() == ("offline",) * 5
         counts = views.state_group_counts(line.stats.state for line in views.download_lines())
         assert (counts["error"], counts["unknown"], counts["downloading"]) == (0, 1, 0)
     finally:
