@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .models import ACTIVE_STATES, Download, MediaItem
-from .views import download_labels
+from .views import download_labels, shown_state
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class DownloadRow:
     title: str
     indexer: str
     state: str
+    #: the state as a person reads it (:func:`mydia_tui.views.shown_state`: offline, vanished)
+    shown_state: str
     client_state: str
     progress: float
     size: int
@@ -64,6 +66,7 @@ def to_row(d: Download, target: str) -> DownloadRow:
         title=d.title,
         indexer=d.indexer,
         state=d.state,
+        shown_state=shown_state(d.state, d.missing_polls or 0),
         client_state=d.client_state,
         progress=d.progress or 0.0,
         size=d.size or 0,

@@ -67,7 +67,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from .db import write_transaction
-from .models import ACTIVE_STATES, FINAL_STATES, Download, DownloadUnit, utcnow
+from .models import ACTIVE_STATES, CLIENT_STATES, FINAL_STATES, Download, DownloadUnit, utcnow
 
 if TYPE_CHECKING:
     from .deluge import TorrentStatus
@@ -75,18 +75,6 @@ if TYPE_CHECKING:
 #: a claim whose add has not been recorded: the grab drives it (or, when the grab died, the
 #: poll settles it)
 CLAIM_STATES = ("claimed", "sending")
-#: the client drives these: the poll records what its status says
-CLIENT_STATES = (
-    "queued",
-    "checking",
-    "downloading",
-    "paused",
-    "seeding",
-    "moving",
-    "completed",
-    "stalled",
-    "unknown",
-)
 #: the importer drives these (and the user, who retries an import that gave up); the poll
 #: leaves their state alone
 IMPORT_STATES = ("importing", "import_failed")

@@ -67,6 +67,19 @@ ACTIVE_STATES = (
     "stalled",
     "unknown",  # Deluge unreachable: we do not know, so we hold
 )
+#: Of those, the client drives these: the download monitor's poll records what Deluge says
+#: (:mod:`mydia_tui.lifecycle` groups the others by who drives them).
+CLIENT_STATES = (
+    "queued",
+    "checking",
+    "downloading",
+    "paused",
+    "seeding",
+    "moving",
+    "completed",
+    "stalled",
+    "unknown",
+)
 #: Only these end a download and free its target.
 FINAL_STATES = ("imported", "failed", "removed")
 DOWNLOAD_STATES = ACTIVE_STATES + FINAL_STATES

@@ -21,6 +21,7 @@ from .history import HistoryEntry, list_history
 from .library import aired_condition, counted_episodes, first_counted_season, get_item
 from .models import (
     ACTIVE_STATES,
+    CLIENT_STATES,
     Download,
     DownloadUnit,
     Episode,
@@ -62,6 +63,8 @@ class LibraryEntry(NamedTuple):
     aired: int
     on_disk: int
     wanted: int
+    #: the state of its leading active download as shown (:func:`shown_state`), "" when none
+    download_state: str = ""
 
 
 #: status order for "sort by status": what needs attention first
@@ -81,15 +84,50 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
         yield ids[start : start + size]
 
 
-def active_progress_by_item() -> dict[int, float]:
-    """item id -> best progress (0..1) of its active downloads; one small query."""
-    rows = (
-        Download.select(Download.item, fn.MAX(Download.progress))
+def shown_state(state: str, missing_polls: int = 0) -> str:
+    """The one name a person reads for a download's state: the downloads list and its state
+    filter's counts, the library's status, the details pane (its download lines and episode
+    rows) and the command line's lists all ask here. It is the state itself, but "offline"
+    while Deluge cannot be reached (state "unknown": nothing is known to be wrong with the
+    download) and "vanished" while a torrent Deluge no longer lists is counted before it ends
+    (removed, or imported from the files it left: the download monitor's ``missing_polls``
+    and grace)."""
+    if state == "unknown":
+        return "offline"
+    if missing_polls and state in CLIENT_STATES and state != "completed":
+        return "vanished"
+    return state
+
+
+class ItemDownload(NamedTuple):
+    """An item's leading active download, as the library shows it (``paused 40%``)."""
+
+    #: as shown (:func:`shown_state`)
+    state: str
+    progress: float
+
+
+def active_downloads_by_item(where=None) -> dict[int, ItemDownload]:
+    """item id -> its leading active download: the furthest on, a downloading one first at
+    equal progress (the oldest at a tie); one small query (``where`` narrows the items)."""
+    query = (
+        Download.select(Download.item, Download.state, Download.missing_polls, Download.progress)
         .where(Download.state.in_(ACTIVE_STATES))
-        .group_by(Download.item)
-        .tuples()
+        .order_by(Download.id)
     )
-    return {item_id: progress or 0.0 for item_id, progress in rows}
+    if where is not None:
+        query = query.where(Download.item.in_(MediaItem.select(MediaItem.id).where(where)))
+    out: dict[int, ItemDownload] = {}
+    for item_id, state, missing, progress in _raw(query):
+        shown = ItemDownload(shown_state(state, missing or 0), progress or 0.0)
+        old = out.get(item_id)
+        if old is None or _leads(shown) > _leads(old):
+            out[item_id] = shown
+    return out
+
+
+def _leads(d: ItemDownload) -> tuple[float, bool]:
+    return (d.progress, d.state == "downloading")
 
 
 def library_entries(
@@ -134,21 +172,15 @@ def _entries(where, today: _dt.date | None, include_specials: bool) -> list[Libr
         .join(MediaItem, on=(Episode.show == MediaItem.id))
         .where(counted_episodes(include_specials))
     )
-    downloads = Download.select(Download.item, fn.MAX(Download.progress)).where(
-        Download.state.in_(ACTIVE_STATES)
-    )
     if where is not None:
         items = items.where(where)
         files = files.where(MediaFile.movie.in_(MediaItem.select(MediaItem.id).where(where)))
         episodes = episodes.where(where)
-        downloads = downloads.where(Download.item.in_(MediaItem.select(MediaItem.id).where(where)))
 
     movie_quality: dict[int, str] = {}
     for movie_id, quality in _raw(files.order_by(MediaFile.id)):
         movie_quality[movie_id] = quality
-    downloading = {
-        item_id: progress or 0.0 for item_id, progress in _raw(downloads.group_by(Download.item))
-    }
+    downloading = active_downloads_by_item(where)
 
     has_file = (
         FileEpisode.select(FileEpisode.episode)
@@ -179,7 +211,8 @@ def _entries(where, today: _dt.date | None, include_specials: bool) -> list[Libr
     out: list[LibraryEntry] = []
     append = out.append
     for item_id, kind, title, sort_title, year, added_at, monitored in _raw(items):
-        progress = downloading.get(item_id)
+        leading = downloading.get(item_id)
+        progress = None if leading is None else leading.progress
         monitored = bool(monitored)
         if kind == "movie":
             quality = movie_quality.get(item_id)
@@ -225,6 +258,7 @@ def _entries(where, today: _dt.date | None, include_specials: bool) -> list[Libr
                 aired_n,
                 on_disk,
                 wanted,
+                "" if leading is None else leading.state,
             )
         )
     return out
@@ -391,7 +425,8 @@ class EpisodeInfo:
     title: str
     air_date: str
     monitored: bool
-    #: on_disk | downloading | missing | unmonitored | upcoming
+    #: on_disk | missing | unmonitored | upcoming, or the state of the download that holds it
+    #: as shown (:func:`shown_state`: downloading, paused, queued, offline, ...)
     status: str
     file: str
     quality: str
@@ -428,6 +463,8 @@ class ItemDetails:
     seasons: tuple[SeasonInfo, ...]
     downloads: tuple[tuple[str, str, float], ...]
     history: tuple[HistoryEntry, ...]
+    #: downloading: the state of its leading download as shown (:func:`shown_state`)
+    download_state: str = ""
 
 
 def item_details(
@@ -458,9 +495,12 @@ def item_details(
         ):
             file_of[episode_id] = (path, quality)
         flying = {
-            episode_id
-            for (episode_id,) in DownloadUnit.select(DownloadUnit.episode)
+            episode_id: shown_state(state, missing or 0)
+            for episode_id, state, missing in DownloadUnit.select(
+                DownloadUnit.episode, Download.state, Download.missing_polls
+            )
             .join(Episode, on=(DownloadUnit.episode == Episode.id))
+            .join_from(DownloadUnit, Download, on=(DownloadUnit.download == Download.id))
             .where((Episode.show == item.id) & DownloadUnit.active_unit.is_null(False))
             .tuples()
         }
@@ -476,7 +516,7 @@ def item_details(
             if path:
                 status = "on_disk"
             elif e.id in flying:
-                status = "downloading"
+                status = flying[e.id]
             elif not (e.monitored and item.monitored):
                 status = "unmonitored"
             elif not aired:
@@ -501,9 +541,9 @@ def item_details(
         first = first_counted_season(include_specials)
         seasons = [SeasonInfo(n, tuple(eps), n >= first) for n, eps in sorted(by_season.items())]
     downloads = tuple(
-        (title, state, progress or 0.0)
-        for title, state, progress in Download.select(
-            Download.title, Download.state, Download.progress
+        (title, shown_state(state, missing or 0), progress or 0.0)
+        for title, state, missing, progress in Download.select(
+            Download.title, Download.state, Download.missing_polls, Download.progress
         )
         .where((Download.item == item.id) & Download.state.in_(ACTIVE_STATES))
         .order_by(Download.id.desc())
@@ -522,6 +562,7 @@ def item_details(
         seasons=tuple(seasons),
         downloads=downloads,
         history=tuple(list_history(item_id=item.id, limit=history_limit)),
+        download_state=entry.download_state,
     )
 
 
@@ -532,6 +573,7 @@ def item_details(
 class DownloadStats(NamedTuple):
     """The columns of a download that change while it runs."""
 
+    #: as shown (:func:`shown_state`)
     state: str
     progress: float
     size: int
@@ -582,6 +624,7 @@ def download_stats(*, include_finished: bool = False) -> dict[str, tuple[int, Do
             Download.seeds,
             Download.peers,
             Download.error_message,
+            Download.missing_polls,
         )
         .where(_state_filter(include_finished))
         .order_by(Download.id)
@@ -601,11 +644,12 @@ def download_stats(*, include_finished: bool = False) -> dict[str, tuple[int, Do
         seeds,
         peers,
         error,
+        missing,
     ) in _raw(query):
         out[info_hash] = (
             download_id,
             DownloadStats(
-                state,
+                shown_state(state, missing or 0),
                 progress or 0.0,
                 size or 0,
                 done or 0,
@@ -678,15 +722,18 @@ def download_lines(*, include_finished: bool = False) -> list[DownloadLine]:
     return lines
 
 
-#: the downloads pane's state filter: name -> the states it shows
+#: the downloads pane's state filter: name -> the states it shows (as :func:`shown_state` names
+#: them)
 STATE_GROUPS: dict[str, tuple[str, ...]] = {
     "all": (),
     "downloading": ("downloading", "checking", "stalled"),
     "seeding": ("seeding",),
     "paused": ("paused",),
     "queued": ("claimed", "sending", "queued"),
-    "error": ("import_failed", "failed", "unknown"),
+    "error": ("import_failed", "failed"),
     "importing": ("moving", "completed", "importing"),
+    #: Deluge cannot be reached, or no longer lists the torrent (not yet removed): not errors
+    "unknown": ("offline", "vanished"),
 }
 
 
@@ -717,6 +764,8 @@ class ItemRow:
     quality: str = ""
     #: downloading: best progress of the item's active downloads (0..1)
     progress: float | None = None
+    #: downloading: the state of its leading download as shown (:func:`shown_state`)
+    download_state: str = ""
     episodes: int = 0
     aired: int = 0
     episodes_on_disk: int = 0
@@ -764,6 +813,7 @@ def list_items(
                 status=e.status,
                 quality=e.quality,
                 progress=e.progress,
+                download_state=e.download_state,
                 episodes=e.episodes,
                 aired=e.aired,
                 episodes_on_disk=e.on_disk,

@@ -187,3 +187,22 @@ def test_remove_search_again_blocklists_and_grabs_another_release(cli, deluged, 
     assert r.code == 0 and "removed by the user" in r.out and "grabbed" not in r.out.split()
     r = cli("history", "--kind", "nonsense")
     assert r.code == 2 and "unknown history kind" in r.err
+
+
+def test_downloads_and_list_say_offline_as_the_tui_does_and_json_keeps_the_state(
+    two_grabs, deluged
+):
+    """Deluge stopped: `downloads` and `list` say what the TUI says (views.shown_state),
+    `offline`, not `unknown` and `downloading 0%`; `--json` keeps the state itself (its
+    contract). A new user's report (item 11)."""
+    cli, _hashes = two_grabs
+    cli("monitor", "--once")
+    deluged.stop()
+    cli("monitor", "--once")  # Deluge unreachable: the downloads become unknown
+    r = cli("downloads")
+    assert r.code == 0, r.err
+    assert [line.split()[1] for line in r.out.splitlines()] == ["offline", "offline"]
+    assert {d["state"] for d in cli("downloads", "--json").json()} == {"unknown"}
+    r = cli("list")
+    assert r.code == 0, r.err
+    assert r.out.count("offline 0%") == 2 and "downloading" not in r.out

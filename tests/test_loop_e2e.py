@@ -326,3 +326,47 @@ def test_monitor_loop_stops_promptly(loop):
     worker.join(timeout=15)
     assert not worker.is_alive() and time.monotonic() - started < 10
     assert type(events[-1]).__name__ == "MonitorState" and events[-1].phase == "stopped"
+
+
+def test_a_paused_monitor_still_follows_deluge_but_grabs_nothing(loop):
+    """``M`` pauses the searches and grabs (backlog search, RSS sync), not the queue: a torrent
+    paused in Deluge by someone else shows paused while the monitor is paused, and shows
+    running again when resumed there; a film added meanwhile is not searched for. A breaker's
+    report (item 4): the queue froze while the status bar said "connected"."""
+    import threading
+
+    add_movie("Big Buck Bunny", 2008)
+    best = loop.offer(BEST, seeders=50)  # nobody seeds it: it stays at 0 %
+    cycle, _ = loop.cycle()
+    assert cycle.grabbed == ["Big Buck Bunny (2008)"]
+    (d,) = Download.select()
+    # seen at work first: a torrent paused before that, in the first minute of a connection,
+    # is taken for Deluge's own pause after a restart and resumed (monitor/downloads.py)
+    loop.until(lambda: Download.get_by_id(d.id).client_state == "Downloading", "downloading")
+
+    stop = threading.Event()
+    loop.monitor.pause()
+    runner = threading.Thread(target=loop.monitor.run, args=(stop,), daemon=True)
+    runner.start()
+    try:
+        sintel = add_movie("Sintel", 2010)
+        loop.offer("Sintel.2010.1080p.BluRay.x264-GRP", seeders=50)
+
+        def in_deluge(method: str) -> None:
+            rpc = loop.swarm.client.rpc()
+            try:
+                rpc.call(method, best.info_hash)
+            finally:
+                rpc.disconnect()
+
+        def state() -> str:
+            return Download.get_by_id(d.id).state
+
+        in_deluge("core.pause_torrent")
+        wait_for(lambda: state() == "paused", 10, interval=0.1, what="paused in the queue")
+        in_deluge("core.resume_torrent")
+        wait_for(lambda: state() != "paused", 10, interval=0.1, what="running again")
+        assert not Download.select().where(Download.item == sintel.id).exists()
+    finally:
+        stop.set()
+        runner.join(10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,12 +14,20 @@ import pytest
 from deluge_fixtures import wait_for
 from monitor_helpers import make_payload, monitor_config, nudge_into_error, seed
 
+from mydia_tui import views
 from mydia_tui.config import PathMapping
 from mydia_tui.deluge import DelugeClient, prepare_torrent
 from mydia_tui.grabbing import grab_release
 from mydia_tui.guard import GrabRequest, Guard
 from mydia_tui.history import list_history
-from mydia_tui.library import add_movie, add_show, manual_episodes, movie_target, season_target
+from mydia_tui.library import (
+    add_movie,
+    add_show,
+    episode_by_number,
+    manual_episodes,
+    movie_target,
+    season_target,
+)
 from mydia_tui.lifecycle import mark_sending
 from mydia_tui.models import Blocklist, Download, FileEpisode, MediaFile, utcnow
 from mydia_tui.monitor.downloads import DownloadMonitor
@@ -743,3 +752,123 @@ def test_a_torrent_this_connection_saw_running_then_paused_is_not_taken_for_a_re
         monitor.poll()
     assert client.status(payload.info_hash).client_state == "Paused"
     assert Download.get_by_id(download_id).client_state == "Paused"
+
+
+def _rpc(daemon, method: str, *args):
+    """One call through the daemon's own RPC: what someone else does in Deluge."""
+    rpc = daemon.rpc()
+    try:
+        return rpc.call(method, *args)
+    finally:
+        rpc.disconnect()
+
+
+def _shown(download_id: int) -> str:
+    """The state the downloads list shows for ``download_id``."""
+    (line,) = [x for x in views.download_lines() if x.id == download_id]
+    return line.stats.state
+
+
+def test_a_torrent_removed_in_deluge_by_someone_shows_vanished_then_removed_within_seconds(
+    db, tmp_path, swarm
+):
+    """Someone removes the torrent in Deluge (its RPC, with its data). The grace against a
+    restarting daemon (which lists its torrents late) does not apply to a torrent this
+    connection listed: the same daemon process no longer has it. The list says "vanished" at
+    the first poll that misses it (not "downloading 0%"), then removed after the configured
+    polls, not 30 s later. A breaker's report (item 10)."""
+    cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0), missing_polls=3)
+    client = DelugeClient(cfg.deluge, backoff_base=0.1, backoff_max=0.5)
+    monitor = DownloadMonitor(cfg, client)  # the default grace
+    try:
+        payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 100_000})
+        movie, download_id = _grab_movie(client, payload)  # nobody seeds it: 0 %
+        monitor.poll()
+        assert _shown(download_id) in ("queued", "downloading", "checking")
+        _rpc(swarm.client, "core.remove_torrent", payload.info_hash, True)
+        monitor.poll()
+        assert _shown(download_id) == "vanished"
+        assert views.library_entries([movie.id])[0].download_state == "vanished"
+        _poll_until(
+            monitor, lambda: Download.get_by_id(download_id).state == "removed", "removed", 5
+        )
+    finally:
+        client.close()
+
+
+def test_a_restarted_daemon_that_lists_no_torrents_yet_removes_nothing(db, tmp_path, swarm):
+    """The grace stays for a new connection: a daemon that restarted without its session (as
+    one still loading it lists nothing) does not make the downloads removed within the grace;
+    they show "vanished" meanwhile."""
+    cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0), missing_polls=3)
+    client = DelugeClient(cfg.deluge, backoff_base=0.1, backoff_max=0.5)
+    monitor = DownloadMonitor(cfg, client)  # the default grace
+    try:
+        payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 100_000})
+        _movie, download_id = _grab_movie(client, payload)
+        monitor.poll()
+        swarm.client.stop()
+        shutil.rmtree(swarm.client.root / "config" / "state", ignore_errors=True)
+        swarm.client.start()
+        swarm.client.wait_ready()
+        wait_for(lambda: monitor.poll().ok, 15, what="the monitor to reconnect")
+        for _ in range(6):  # twice missing_polls
+            monitor.poll()
+        assert Download.get_by_id(download_id).state != "removed"
+        assert _shown(download_id) == "vanished"
+    finally:
+        client.close()
+
+
+def test_paused_and_offline_read_alike_in_the_list_the_library_and_the_details(db, tmp_path, swarm):
+    """One name for a download's state, wherever it is shown: paused in Deluge, the downloads
+    list, the library's status and the details (its download line and its episode row) say
+    paused; Deluge offline, they say offline, and the list counts it under "unknown", not as an
+    error. A breaker's report (item 11)."""
+    from mydia_tui.tui.widgets.library import status_text
+
+    cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0), missing_polls=3)
+    client = DelugeClient(cfg.deluge, backoff_base=0.1, backoff_max=0.5)
+    monitor = DownloadMonitor(cfg, client, missing_grace=0.0)
+    try:
+        show = add_show("The Expanse", manual_episodes({1: 3}))
+        name = "The.Expanse.S01E02.1080p.WEB-DL.x264-GRP"
+        payload = make_payload(tmp_path, name, {f"{name}.mkv": 100_000})
+        outcome = grab_release(
+            client,
+            episode_by_number(show.id, 1, 2),
+            Release(title=name, indexer="test"),
+            quality="WEBDL-1080p",
+            torrent=prepare_torrent(payload.torrent),
+        )
+        assert outcome.accepted, outcome.message
+        download_id = outcome.download_id
+        monitor.poll()
+        _rpc(swarm.client, "core.pause_torrent", payload.info_hash)
+        _poll_until(monitor, lambda: _shown(download_id) == "paused", "paused in the list", 10)
+
+        def everywhere() -> tuple[str, str, str, str, str]:
+            entry = views.library_entries([show.id])[0]
+            details = views.item_details(show.id)
+            episode = details.seasons[0].episodes[1]
+            return (
+                status_text(entry, monitor_progress(entry)).plain.split()[0],
+                details.download_state,
+                details.downloads[0][1],
+                episode.status,
+                _shown(download_id),
+            )
+
+        assert everywhere() == ("paused",) * 5
+        swarm.client.stop()
+        monitor.poll()
+        assert everywhere() == ("offline",) * 5
+        counts = views.state_group_counts(line.stats.state for line in views.download_lines())
+        assert (counts["error"], counts["unknown"], counts["downloading"]) == (0, 1, 0)
+    finally:
+        client.close()
+
+
+def monitor_progress(entry):
+    """What the library pane keeps for an item: its leading download's state and progress."""
+    return views.active_downloads_by_item().get(entry.id)

@@ -108,7 +108,7 @@ def cmd_downloads(ctx: Context) -> int:
         say("no downloads" if ctx.args.all else "no active downloads (--all shows history)")
         return EXIT_OK
     for d in rows:
-        line = f"{d.id:>6}  {d.state:<13} {d.progress * 100:5.1f}%  {d.target}  {d.title}"
+        line = f"{d.id:>6}  {d.shown_state:<13} {d.progress * 100:5.1f}%  {d.target}  {d.title}"
         if d.error_message:
             line += f"  ({d.error_message})"
         say(line)

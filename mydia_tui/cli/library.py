@@ -138,7 +138,8 @@ def cmd_list(ctx: Context) -> int:
         if r.status == "on_disk" and r.quality:
             status += f" [{r.quality}]"
         if r.progress is not None and r.status == "downloading":
-            status += f" {r.progress * 100:.0f}%"
+            # the state of the download, as the TUI says it (paused, offline, ...)
+            status = f"{(r.download_state or status).replace('_', ' ')} {r.progress * 100:.0f}%"
         if r.kind == "show":
             status += f", {r.episodes_on_disk}/{r.aired} aired episodes on disk"
         kind = "film" if r.kind == "movie" else "show"

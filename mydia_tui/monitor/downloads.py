@@ -9,7 +9,9 @@ states it may come from, are :mod:`mydia_tui.lifecycle`'s.
 
 Nothing is failed, removed or re-grabbed because Deluge cannot be reached: downloads are then
 "unknown" and keep their targets. A torrent counts as removed only when it is absent from a
-session that WAS listed successfully, several polls in a row and for a grace period.
+session that WAS listed successfully, several polls in a row, and, unless this connection
+listed it before, for a grace period (a daemon that restarted lists its torrents late; the
+same daemon process that listed a torrent and no longer does has lost it).
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ from .reconcile import settle_claim
 
 log = logging.getLogger(__name__)
 
-#: seconds a torrent must stay absent (besides the poll count) before it counts as removed
+#: seconds a torrent must stay absent (besides the poll count) before it counts as removed,
+#: when this connection never listed it: a daemon still loading its session after a restart
+#: answers before it lists its torrents
 MISSING_GRACE = 30.0
 #: seconds after a new connection to Deluge during which a torrent found paused, that this
 #: monitor last saw running, is resumed (Deluge brings torrents back paused after a crash,
@@ -64,6 +68,8 @@ class PollReport:
     failed: list[int] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
     unknown: list[int] = field(default_factory=list)
+    #: downloads the session no longer lists, still counted before they end (shown "vanished")
+    missing: list[int] = field(default_factory=list)
     adopted: list[int] = field(default_factory=list)
     #: claims whose add never reached Deluge, released (their targets are wanted again)
     released: list[int] = field(default_factory=list)
@@ -110,6 +116,9 @@ class DownloadMonitor:
         #: downloads this connection has seen at work (downloading or seeding): Deluge's own
         #: pause after a restart shows before a new connection sees the torrent at work
         self._seen_on_connection: set[int] = set()
+        #: downloads this connection has listed: one it no longer lists is gone from the same
+        #: daemon process (no grace for a session still loading)
+        self._listed_on_connection: set[int] = set()
         self._to_resume: list[Download] = []
 
     def tracked(self) -> list[Download]:
@@ -138,6 +147,7 @@ class DownloadMonitor:
             self._connected_at = time.monotonic()
             self._resumed.clear()
             self._seen_on_connection.clear()
+            self._listed_on_connection.clear()
         self._to_resume = []
         # one commit for the whole poll, not one per download (2,000 torrents: 2,000 commits)
         with write_transaction():
@@ -147,6 +157,7 @@ class DownloadMonitor:
                     self._absent(d, now, report)
                     continue
                 self._first_missing.pop(d.id, None)
+                self._listed_on_connection.add(d.id)
                 self._seen(d, status, now, report)
         self._resume_paused_by_deluge()  # RPCs: outside the write lock
         self._record_content(downloads, statuses)
@@ -252,11 +263,11 @@ class DownloadMonitor:
             return
         first = self._first_missing.setdefault(d.id, time.monotonic())
         polls = (d.missing_polls or 0) + 1
-        Download.update(missing_polls=polls).where(Download.id == d.id).execute()
-        if (
-            polls < self.config.monitor.missing_polls
-            or time.monotonic() - first < self.missing_grace
-        ):
+        # counted in the row: the faces show it "vanished" meanwhile (views.shown_state)
+        Download.update(missing_polls=polls, updated_at=now).where(Download.id == d.id).execute()
+        grace = 0.0 if d.id in self._listed_on_connection else self.missing_grace
+        if polls < self.config.monitor.missing_polls or time.monotonic() - first < grace:
+            report.missing.append(d.id)
             return
         if d.state == "importing":
             return

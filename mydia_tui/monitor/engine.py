@@ -88,6 +88,8 @@ class Monitor:
 
     @property
     def paused(self) -> bool:
+        """Paused: the backlog search and the RSS sync wait (nothing is grabbed); the download
+        monitor's poll goes on (the queue follows Deluge, finished downloads are imported)."""
         return not self._resume.is_set()
 
     def pause(self) -> None:
@@ -134,7 +136,8 @@ class Monitor:
             self._reconciled = False  # reconcile again on the next connection
 
     def poll_phase(self) -> PollReport:
-        self.on_event(MonitorState("polling"))
+        if not self.paused:  # paused, the status bar keeps saying so
+            self.on_event(MonitorState("polling"))
         report = self.downloads.poll()
         if not report.called:
             # nothing to poll: still say whether Deluge answers (monitor --once fails if not)
@@ -145,6 +148,7 @@ class Monitor:
         if (
             report.updated
             or report.unknown
+            or report.missing
             or report.failed
             or report.removed
             or report.adopted
@@ -218,16 +222,21 @@ class Monitor:
         self._guarded("indexers", self.report_indexers)
         mc = self.config.monitor
         next_poll = next_search = next_rss = clock()
+        said_paused = False
         while not stop.is_set():
-            if self.paused:
-                self.on_event(MonitorState("paused"))
-                while self.paused and not stop.is_set():
-                    stop.wait(0.25)
-                continue
             now = clock()
             if now >= next_poll:
+                # paused or not: the queue follows Deluge and what finished is imported
                 self._guarded("download monitor", self.poll_phase)
                 next_poll = clock() + mc.poll_interval
+            if self.paused:
+                # no backlog search, no RSS sync: nothing is grabbed until resumed
+                if not said_paused:
+                    self.on_event(MonitorState("paused"))
+                    said_paused = True
+                stop.wait(min(0.25, max(0.0, next_poll - clock())))
+                continue
+            said_paused = False
             if now >= next_search and not stop.is_set():
                 self._guarded("search monitor", lambda: self.search_phase(stop))
                 next_search = clock() + mc.search_interval

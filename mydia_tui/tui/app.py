@@ -118,7 +118,7 @@ class MydiaApp(KeysInTurn[None]):
             "toggle_monitor",
             "Monitor",
             id="app.monitor",
-            tooltip="Pause or resume the background monitor",
+            tooltip="Pause or resume searching and grabbing (the queue still follows Deluge)",
         ),
         Binding(
             "O",

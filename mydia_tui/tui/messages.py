@@ -10,6 +10,7 @@ from ..views import (
     DownloadLine,
     DownloadStats,
     ItemDetails,
+    ItemDownload,
     LibraryEntry,
     UpcomingEpisode,
 )
@@ -67,9 +68,9 @@ class CutoffUnmetRead(Message):
 
 
 class ProgressRead(Message):
-    """item id -> progress of its active downloads."""
+    """item id -> its leading active download (:func:`mydia_tui.views.active_downloads_by_item`)."""
 
-    def __init__(self, progress: dict[int, float]) -> None:
+    def __init__(self, progress: dict[int, ItemDownload]) -> None:
         super().__init__()
         self.progress = progress
 

@@ -57,7 +57,9 @@ def build_lines(d: ItemDetails) -> list[Line]:
     year = f" ({d.year})" if d.year else ""
     kind = "film" if d.kind == "movie" else "show"
     lines.append(Line("title", (clean(d.title) + year,), monitored=d.monitored))
-    info = f"{kind} · {d.status.replace('_', ' ')}"
+    # a download in flight: its state as the queue says it (paused, offline, ...)
+    shown = d.download_state if d.status == "downloading" and d.download_state else d.status
+    info = f"{kind} · {shown.replace('_', ' ')}"
     if d.status != "unmonitored":
         info += f" · {'monitored' if d.monitored else 'unmonitored'}"
     lines.append(Line("info", (info, d.status)))
@@ -65,7 +67,13 @@ def build_lines(d: ItemDetails) -> list[Line]:
         lines.append(Line("info", (clean(d.overview), "")))
     for title, state, progress in d.downloads:
         lines.append(
-            Line("info", (f"⇣ {clean(title)} · {state} {progress * 100:.0f}%", "downloading"))
+            Line(
+                "info",
+                (
+                    f"⇣ {clean(title)} · {state.replace('_', ' ')} {progress * 100:.0f}%",
+                    "downloading",
+                ),
+            )
         )
     if d.kind == "movie":
         lines.append(Line("section", ("Files",)))

@@ -37,7 +37,8 @@ STATE_STYLE = {
     "importing": "magenta",
     "import_failed": "bold red",
     "stalled": "yellow",
-    "unknown": "red",
+    "offline": "yellow",
+    "vanished": "yellow",
     "imported": "green",
     "failed": "red",
     "removed": "dim strike",
@@ -240,7 +241,7 @@ class DownloadsList(RowView):
         name = Text(
             clean(line.title),
             style=STATE_STYLE.get(s.state, "")
-            if s.state in ("import_failed", "failed", "removed", "unknown")
+            if s.state in ("import_failed", "failed", "removed")
             else "",
         )
         if key in self.pane.marks:
@@ -720,8 +721,10 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         self.update_bars()
 
     def tabs(self, width: int) -> Text:
-        """The state filter's tabs with their counts, in ``width`` cells."""
-        return filter_tabs(GROUPS, self.counts, self.group, width)
+        """The state filter's tabs with their counts, in ``width`` cells; "unknown" (Deluge
+        offline, torrents vanished) only when it counts some or is the filter."""
+        groups = [g for g in GROUPS if g != "unknown" or self.counts["unknown"] or g == self.group]
+        return filter_tabs(groups, self.counts, self.group, width)
 
     def heading(self, width: int) -> Text:
         """The column headings for rows ``width`` cells wide."""

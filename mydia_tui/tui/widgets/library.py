@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from ... import events, library, views
 from ...errors import MydiaError
 from ...library import ItemInfo
-from ...views import LibraryEntry, UpcomingEpisode
+from ...views import ItemDownload, LibraryEntry, UpcomingEpisode
 from ..keys import with_keys
 from ..messages import (
     CutoffUnmetRead,
@@ -69,13 +69,17 @@ def include_specials(app: object) -> bool:
     return bool(config and config.monitor.include_specials)
 
 
-def status_text(entry: LibraryEntry, progress: float | None, width: int = 0) -> Text:
+def status_text(entry: LibraryEntry, download: ItemDownload | None, width: int = 0) -> Text:
     """The status cell: the status, then what it needs (the quality on disk, the progress,
     a show's episodes on disk of those aired); the quality is left out rather than cut when
-    the cell is narrower than ``width`` cells (0: no limit)."""
+    the cell is narrower than ``width`` cells (0: no limit). An item with a download in
+    flight says that download's state as the queue shows it (``paused 0%``, ``offline 40%``:
+    :func:`mydia_tui.views.shown_state`), not "downloading" whatever it is."""
     label = entry.status.replace("_", " ")
     if entry.status == "downloading":
-        label += f" {(progress or 0.0) * 100:.0f}%"
+        if download is None:  # the entry was read before the progress
+            download = ItemDownload(entry.download_state or "downloading", entry.progress or 0.0)
+        label = f"{download.state.replace('_', ' ')} {download.progress * 100:.0f}%"
     if entry.kind == "show":
         label += f" {entry.on_disk}/{entry.aired}"
     if entry.status == "on_disk" and entry.quality:
@@ -350,7 +354,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self.entries: dict[int, LibraryEntry] = {}
         self.sorted: list[LibraryEntry] = []
         self.view: list[LibraryEntry] = []
-        self.progress: dict[int, float] = {}
+        #: item id -> its leading active download (state as shown, progress)
+        self.progress: dict[int, ItemDownload] = {}
         self.counts = {"movie": 0, "show": 0}
         self.complete = False
         self.sort_by = "title"
@@ -443,7 +448,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
 
     @work(thread=True, exclusive=True, group="library-progress", exit_on_error=False)
     def read_progress(self) -> None:
-        progress = views.active_progress_by_item()
+        progress = views.active_downloads_by_item()
         if not get_current_worker().is_cancelled:
             self.post_message(ProgressRead(progress))
 
@@ -485,7 +490,11 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         if self.complete and not message.complete:
             return
         self.entries = {e.id: e for e in message.entries}
-        self.progress = {e.id: e.progress for e in message.entries if e.progress is not None}
+        self.progress = {
+            e.id: ItemDownload(e.download_state, e.progress)
+            for e in message.entries
+            if e.progress is not None
+        }
         self.counts = message.counts
         self.complete = message.complete
         self.rebuild(resort=True)
@@ -507,7 +516,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             if e.progress is None:
                 self.progress.pop(e.id, None)
             else:
-                self.progress[e.id] = e.progress
+                self.progress[e.id] = ItemDownload(e.download_state, e.progress)
         counts = {"movie": 0, "show": 0}
         for e in self.entries.values():
             counts[e.kind] += 1
