@@ -44,6 +44,8 @@ STATE_STYLE = {
     "removed": "dim strike",
 }
 GROUPS = tuple(STATE_GROUPS)
+#: the State column: as wide as the longest state shown ("import failed"), never cut
+STATE_WIDTH = max(len(state.replace("_", " ")) for state in STATE_STYLE)
 #: the downloads whose names are read before the first frame (more than a screenful)
 FIRST_ROWS = 100
 
@@ -71,7 +73,7 @@ def layout(width: int) -> dict[str, int]:
     as wide as its heading, so a heading is never cut; the least useful columns go first."""
     cols = {
         "target": 18,
-        "state": 11,
+        "state": STATE_WIDTH,
         "progress": 16,
         "size": 8,
         "down": 10,
