@@ -100,8 +100,6 @@ def test_add_show_by_hand_and_toggle_monitoring(cli):
 def test_specials_count_in_list_only_when_the_monitor_searches_them(cli, tmp_path):
     """A new user's report: ``list`` counted the specials in a show's total and on disk, not
     in its wanted count. Both follow ``[monitor] include_specials`` (off by default)."""
-    from conftest import Cli
-
     assert cli("add", "show", "The Expanse", "--seasons", "0:2,1:4").code == 0
     (row,) = cli("list", "--json").json()
     assert row["episodes"] == {"total": 4, "aired": 4, "on_disk": 0, "wanted": 4}
@@ -109,7 +107,7 @@ def test_specials_count_in_list_only_when_the_monitor_searches_them(cli, tmp_pat
     config = tmp_path / "config.toml"
     config.write_text("[monitor]\ninclude_specials = true\n")
     config.chmod(0o600)
-    with_specials = Cli(cli.db_path, config, cli.env)
+    with_specials = type(cli)(cli.db_path, config, cli.env)  # the same library, this config
     (row,) = with_specials("list", "--json").json()
     assert row["episodes"] == {"total": 6, "aired": 6, "on_disk": 0, "wanted": 6}
 
