@@ -976,24 +976,20 @@ def blocklist_info_hash(info_hash: str, reason: str = "added by the user") -> Bl
     it from then on. Raises :class:`~mydia_tui.torrent.BadTorrent` (a usage error) when it is
     not an info-hash. An info-hash already listed is not listed twice: its entry is returned."""
     normal = normalize_info_hash(info_hash)
-    existing = Blocklist.get_or_none(Blocklist.info_hash == normal)
-    if existing is None:
-        title = ""
-        known = (
-            Download.select(Download.title, Download.item)
-            .where(Download.info_hash == normal)
-            .order_by(Download.id.desc())
-            .first()
-        )
-        if known is not None:
-            title = known.title
-        blocklist(
-            info_hash=normal,
-            title=title,
-            reason=reason,
-            item_id=known.item_id if known else None,
-        )
-    return next(e for e in blocklist_entries() if e.info_hash == normal)
+    known = (
+        Download.select(Download.title, Download.item)
+        .where(Download.info_hash == normal)
+        .order_by(Download.id.desc())
+        .first()
+    )
+    # blocklist() returns the entry that already refuses this info-hash, when there is one
+    entry_id = blocklist(
+        info_hash=normal,
+        title=known.title if known else "",
+        reason=reason,
+        item_id=known.item_id if known else None,
+    )
+    return next(e for e in blocklist_entries() if e.id == entry_id)
 
 
 def unblock(entry_id: int) -> bool:
