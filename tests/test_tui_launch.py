@@ -11,6 +11,7 @@ this test's.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 from contextlib import closing
@@ -60,7 +61,15 @@ def test_the_first_frame_is_the_whole_main_screen(tmp_path, items, size):
     assert first[0].startswith("╭─ Library"), shown
     assert any(line.startswith("╭─ Downloads") for line in first), shown
     if items:
-        assert seen["rows"] == final["rows"]  # the first row, read before the first frame
+        # the first row, read before the first frame: its title and year (its state column
+        # changes once the monitor finds Deluge is not there: "downloading 24%", then
+        # "offline 24%", seen in CI on 765c16c)
+        title_and_year = re.compile(r".*?\b(?:19|20)\d\d\b")
+        seen_row, final_row = (
+            title_and_year.match(seen["rows"]),
+            title_and_year.match(final["rows"]),
+        )
+        assert seen_row and final_row and seen_row.group(0) == final_row.group(0), shown
     else:
         assert seen["rows"].startswith("the library is empty"), shown
     # and no frame, before or after, shows a heading other than the settled one
