@@ -189,6 +189,9 @@ class IndexerConfig:
     #: requests this indexer may receive in any hour (RSS sync and backlog search together;
     #: 0: no budget). The backlog search is paced by it.
     requests_per_hour: int = 100
+    #: seconds this indexer is skipped after its second failure in a row, doubled at each
+    #: further failure up to a day (``Retry-After`` and a success end it sooner or later)
+    backoff: float = 60.0
 
     def validate(self, where: str) -> None:
         _check(bool(self.name.strip()), where, "name", "must not be empty")
@@ -206,6 +209,7 @@ class IndexerConfig:
         _check_text(self.name, where, "name")
         _check_text(self.url, where, "url")
         _between(self.requests_per_hour, 0, 1_000_000, where, "requests_per_hour")
+        _seconds(self.backoff, 1, DAY, where, "backoff")
 
 
 @dataclass(frozen=True)

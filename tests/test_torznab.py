@@ -11,6 +11,7 @@ from torznab_server import BOMB, Reply, caps_xml, error_xml, feed_xml, huge_body
 from mydia_tui.cli.output import search_json
 from mydia_tui.cli.search import format_outcome
 from mydia_tui.config import IndexerConfig, QualityConfig
+from mydia_tui.errors import ConfigError
 from mydia_tui.indexers.health import (
     BackoffPolicy,
     IndexerAuthError,
@@ -220,6 +221,23 @@ def test_exponential_backoff_after_repeated_failures_and_recovery(db, torznab):
     h = indexer_health("flaky")
     assert h.ok and h.failure_count == 0 and h.failing_since is None
     assert [x.name for x in all_indexer_health()] == ["flaky"]
+
+
+def test_an_indexers_configured_backoff_is_its_first_skip(db, torznab):
+    """``backoff`` in an ``[[indexers]]`` table is the first skip after the second failure in
+    a row (the default 60 s is longer than a loopback test world's whole day)."""
+    fake = torznab.add("brief", answer=lambda p: Reply(503, b"down"))
+    c = TorznabClient(cfg(fake, backoff=5.0))
+    for _ in range(2):
+        with pytest.raises(IndexerUnavailable):
+            c.search_target(MATRIX)
+    h = indexer_health("brief")
+    assert h.failure_count == 2 and 3 < (h.next_retry_at - utcnow()).total_seconds() <= 5.5
+
+
+def test_an_indexer_backoff_under_a_second_is_refused():
+    with pytest.raises(ConfigError, match="backoff"):
+        IndexerConfig(name="x", url="http://127.0.0.1:1/api", backoff=0.5).validate("indexers[0]")
 
 
 def test_min_interval_spaces_requests_to_one_indexer(db, torznab):

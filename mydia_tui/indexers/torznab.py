@@ -25,7 +25,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import httpcore
@@ -650,7 +650,8 @@ class TorznabClient:
     #: results asked per page (capped by the caps' limit)
     page_size: int = 100
     caps_ttl: _dt.timedelta = CAPS_TTL
-    backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
+    #: None: the indexer's own ``backoff`` (its config) as the first back-off
+    backoff: BackoffPolicy | None = None
     transport: httpx.BaseTransport | None = None
     #: called with (indexer name, Query) before each search, for logs
     on_request: Callable[[str, str], None] | None = None
@@ -789,7 +790,9 @@ class TorznabClient:
             feed = self.search(make_query(caps), enough=enough)
         except IndexerError as exc:
             if not isinstance(exc, IndexerSkipped):
-                record_failure(self.name, exc, self.backoff)
+                record_failure(
+                    self.name, exc, self.backoff or BackoffPolicy(base=self.config.backoff)
+                )
             raise
         record_success(self.name)
         return feed
