@@ -633,6 +633,32 @@ async def test_worker_errors_are_notified_once_and_recorded(demo):
         assert History.select().where(History.event == "error").count() == 1
 
 
+async def test_the_help_screen_scrolls_with_the_lists_keys(demo):
+    """``j``/``k``/``g``/``G`` scroll the keys as they move in a list (the help lists them
+    as the lists' keys; only the arrows scrolled it)."""
+    from textual.containers import VerticalScroll
+
+    app = MydiaApp(Config())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 0
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert scroll.scroll_y == 3
+        await pilot.press("k")
+        await pilot.pause()
+        assert scroll.scroll_y == 2
+        await pilot.press("G")
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert scroll.scroll_y == 0
+
+
 async def test_help_screen_and_palette_list_the_actions(demo):
     app = MydiaApp(Config(tui=TuiConfig(keys={"library.filter": "ctrl+f"})))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -15,12 +15,18 @@ from .dialog import Dialog
 EXTRA = [
     ("Everywhere", "tab / shift+tab", "Next / previous pane"),
     ("Everywhere", "ctrl+p", "Command palette (every action, themes)"),
-    ("Library", "escape", "Clear the filter"),
 ]
 
 
 class HelpScreen(Dialog[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        # the lists' keys scroll the keys too (the arrows, page keys, home and end already do)
+        Binding("j", "scroll('down')", "Scroll down", id="help.down", show=False),
+        Binding("k", "scroll('up')", "Scroll up", id="help.up", show=False),
+        Binding("g", "scroll('home')", "Scroll to the top", id="help.top", show=False),
+        Binding("G", "scroll('end')", "Scroll to the end", id="help.end", show=False),
+    ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
@@ -55,6 +61,16 @@ class HelpScreen(Dialog[None]):
         with VerticalScroll() as scroll:
             scroll.border_title = with_keys(self.app, "Keys ({help.close} to close)")
             yield Static(table)
+
+    def action_scroll(self, where: str) -> None:
+        """``where``: "down" or "up" (a line), "home" or "end"."""
+        scroll = self.query_one(VerticalScroll)
+        {
+            "down": scroll.scroll_down,
+            "up": scroll.scroll_up,
+            "home": scroll.scroll_home,
+            "end": scroll.scroll_end,
+        }[where](animate=False)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
