@@ -289,6 +289,9 @@ class Demo:
                 search_interval=20.0, poll_interval=1.0, allow_short_intervals=True
             ),
             database=str(self.db_path),
+            # the file :meth:`write_config` writes it to: the settings screen saves there, and
+            # the health checks name it (not "no config file")
+            source=self.config_path,
         )
 
     def write_config(self) -> Path:

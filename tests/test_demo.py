@@ -26,6 +26,7 @@ from pty_process import (
     plain,
     processes_mentioning,
 )
+from test_tui_health import open_health
 
 from mydia_tui.demo import FILMS, Demo, started_demo
 from mydia_tui.services import Services
@@ -68,7 +69,12 @@ async def test_demo_tui_imports_every_film_and_q_leaves_nothing_running(deluged_
                     assert app.is_running, app.crash
                     assert time.monotonic() < deadline, [(r.title, r.status) for r in list_items()]
                     await pilot.pause(0.2)
-                await pilot.press("q")
+                # the health checks name the demo's config file, which the settings save to
+                # (they said "no config file (defaults)")
+                screen = await open_health(pilot)
+                config_line = next(f.message for f in screen.findings if f.area == "config")
+                assert config_line == f"read {demo.config_path}", config_line
+                await pilot.press("escape", "q")
             assert app.return_code == 0 and app.crash is None
     assert not demo.root.exists()
     assert processes_mentioning(str(demo.root)) == []
