@@ -44,6 +44,8 @@ class IndexerHealthSummary:
     failing: int
     names_failing: tuple[str, ...] = ()
     unasked: int = 0
+    #: why each failing one fails, short ("demo-feed: connection refused"), in their order
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

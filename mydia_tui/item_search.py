@@ -86,7 +86,8 @@ def _existing(target: Target) -> dict:
 
 
 def indexer_summary(config: Config) -> IndexerHealthSummary:
-    """The enabled indexers' recorded health (:func:`health_of`): failing ones; ones that
+    """The enabled indexers' recorded health (:func:`health_of`): failing ones, with why in
+    a few words (:attr:`~mydia_tui.indexers.health.IndexerHealth.reason`); ones that
     answered (their caps are cached: an indexer whose server changed has none until it
     answers again); the rest have not been asked yet, and are not counted as ok."""
     health = health_of(list(config.enabled_indexers))
@@ -97,6 +98,7 @@ def indexer_summary(config: Config) -> IndexerHealthSummary:
         failing=len(failing),
         names_failing=failing,
         unasked=unasked,
+        reasons=tuple(f"{h.name}: {h.reason}" for h in health if not h.ok and h.reason),
     )
 
 

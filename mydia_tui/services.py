@@ -213,7 +213,8 @@ class Services:
     ) -> list[ReleaseChoice]:
         """Interactive search: the candidates best first, then the refused ones with why.
         Raises :class:`MydiaError` for a show without a season (a usage error), when no
-        indexer is configured, or when no indexer answered (the screen says why)."""
+        indexer is configured, or when no indexer answered (the screen says why: each indexer's
+        failure in one line, :func:`~mydia_tui.indexers.health.failing_line`)."""
         from .item_search import search, target_for
 
         if not self.config.enabled_indexers:
@@ -221,10 +222,8 @@ class Services:
         target = target_for(item_id, season, episode)
         outcome = search(self.config, target)
         if outcome.errors and not outcome.candidates and not outcome.rejected:
-            raise MydiaError(
-                "no indexer answered: "
-                + "; ".join(f"{r.name}: {r.message}" for r in outcome.errors)
-            )
+            # "demo-feed is failing (connection refused); retried at 11:21 UTC", one per indexer
+            raise MydiaError("; ".join(r.line or r.message for r in outcome.errors))
         out = []
         for d in (*outcome.candidates, *outcome.rejected):
             rejection = "" if d.accepted else f"{d.reason_code}: {d.message}"

@@ -189,12 +189,22 @@ def test_a_search_no_indexer_answered_is_a_failure_not_nothing_found(services):
     services.fake.answer = lambda params: Reply(status=503, body=b"maintenance")
     done = services.search(movie.id)
     assert done.severity == "warning"
-    assert done.message.startswith("the search for Sintel (2010) failed: no indexer answered")
+    # a new user's report (s8, finding 5): the indexer was named three times, in brackets
+    # inside brackets; now once, in one line
+    failing = "fake is failing (server error, HTTP 503)"
+    assert done.message == f"the search for Sintel (2010) failed: {failing}", done.message
     assert not History.select().where(History.event == "search_empty").exists()
     assert not SearchState.select().where(SearchState.next_search_at.is_null(False)).exists()
-    assert History.get(History.event == "error").item_id == movie.id
-    with pytest.raises(MydiaError, match="no indexer answered"):
+    error = History.get(History.event == "error")
+    assert error.item_id == movie.id
+    assert error.message == f"search for Sintel (2010) failed: {failing}", error.message
+    # the second failure in a row: it backs off, and says until when
+    with pytest.raises(MydiaError) as raised:
         services.releases(movie.id)
+    assert str(raised.value).startswith(f"{failing}; retried at "), raised.value
+    assert str(raised.value).endswith(" UTC") and "((" not in str(raised.value).replace(" ", "")
+    again = services.search(movie.id)  # skipped while it backs off: why it failed last
+    assert again.message.startswith(f"the search for Sintel (2010) failed: {failing}; retried")
 
 
 def test_without_indexers_a_search_says_so(db, tmp_path, deluged):

@@ -416,3 +416,28 @@ async def test_a_dialog_shows_its_own_keys_in_the_footer(demo, size, dialog):
         await pilot.pause()
         bottom = screen_lines(app)[-1]
         assert bottom.strip() == expected, bottom
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_status_bar_says_why_an_indexer_fails_where_there_is_room(demo, size):
+    """A new user's report (s8, finding 6): even at 200 columns the bar read ``indexers 0
+    ok, 1 failing`` and never why. Where there is room it says why, short."""
+    from mydia_tui import events
+
+    app = MydiaApp()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        bar = app.main.status
+        bar.set_setup(deluge_configured=True, has_indexers=True)
+        bar.set_monitor(events.MonitorState("idle"))
+        bar.set_deluge(events.DelugeHealth(True, version="2.2.0"))
+        bar.set_indexers(
+            events.IndexerHealthSummary(
+                0, 1, ("demo-feed",), reasons=("demo-feed: connection refused",)
+            )
+        )
+        await pilot.pause()
+        drawn = shown(app, bar).strip()
+        assert "indexers 0 ok, 1 failing" in drawn, drawn
+        if size[0] >= 120:
+            assert "1 failing (demo-feed: connection refused)" in drawn, drawn

@@ -53,7 +53,6 @@ async def test_the_release_dialog_tells_releases_apart_with_headings(searchable,
     async with app.run_test(size=size) as pilot:
         view = await open_search(app, pilot)
         lines = drawn(app)
-        text = "\n".join(lines)
         heading = next(line for line in lines if "Indexer" in line)
         assert "Release" in heading and "Quality" in heading and "Seeds" in heading
         refused = next(i for i, r in enumerate(view.releases) if r.rejection)
@@ -69,12 +68,17 @@ async def test_the_release_dialog_tells_releases_apart_with_headings(searchable,
             rows = [line for line in lines if "fake" in line]
             assert any("…" in line and "GROUPONE" in line for line in rows)
             assert any("…" in line and "GROUPTWO" in line for line in rows)
-        # the highlighted release in full under the list, and why it is refused
-        view.move_cursor(refused)
-        await pilot.pause()
-        under = " ".join(line.strip(" │╰╯") for line in drawn(app))
-        assert OTHER in under.replace(" ", "") or OTHER in text
-        assert reason.replace(" ", "") in under.replace(" ", "")
+        # under the list, on one line: why the highlighted release is refused, and its name
+        # in full when its row cuts it and the line has room (a grabbable one: its name)
+        about = app.screen.query_one("#releases-about")
+        for index, release in enumerate(view.releases):
+            view.move_cursor(index)
+            await pilot.pause()
+            under = drawn(app)[about.region.y][about.region.x : about.region.right].strip()
+            if release.rejection:
+                assert f"✗ refused: {reason}" in under or index != refused, under
+            elif size[0] < 120:
+                assert under == release.title, under
 
 
 def test_a_refused_release_shows_its_own_quality_not_an_upgrade_from_the_file():
@@ -125,7 +129,11 @@ async def test_a_refusal_names_the_long_release_once_in_a_short_toast(db, torzna
 
     from mydia_tui.models import Download
 
-    film = add_movie("The Extraordinarily Long Winding Tale", 2019)
+    # the film the release is for (a release of another title is refused by the search, and
+    # enter on it grabs nothing): the guard refuses it, the torrent being fetched already
+    film = add_movie(
+        "The Extraordinarily Long Winding Tale Of The Naming Things Until The End", 2019
+    )
     infohash = "ab" * 20
     Download.create(kind="movie", item=film.id, info_hash=infohash, title=LONG, state="downloading")
     fake = torznab.add("fake")
@@ -195,7 +203,195 @@ def test_fit_message_keeps_words_whole_and_cuts_after_the_last_line():
     assert all(cell_len(line) <= 36 for line in out.splitlines())
     assert "x264-GRP" in out and LONG not in out
     indented = fit_message(f"Remove?\n  {LONG}", 40)
-    assert (
-        indented.splitlines()[1].startswith("  The.") and cell_len(indented.splitlines()[1]) == 40
-    )
+    second = indented.splitlines()[1]
+    # its room, less what a part cut whole leaves over (the name is cut between its parts)
+    assert second.startswith("  The.") and 30 <= cell_len(second) <= 40, second
+    assert second.endswith(".x264-GRP"), second
     assert fit_message("short words stay as they are", 36) == "short words stay as they are"
+
+
+# -- a new user's report (s8, finding 4): refused rows at 80 columns, names cut in their
+# quality, the line under the list, enter on a refused row, "⏎ Grab" over nothing to grab
+
+
+def release_rows(app) -> list[str]:
+    return [line for line in drawn(app) if " fake " in line]
+
+
+def footer_text(app) -> str:
+    from mydia_tui.tui.widgets.footer import KeysFooter
+
+    footer = app.screen.query_one(KeysFooter)
+    return drawn(app)[footer.region.y][footer.region.x : footer.region.right]
+
+
+def blocklisted_feed(db, torznab, *names: str):
+    """A feed offering ``names`` (magnets, so their info-hashes are known) for Stalled Film
+    and ONE other film; ``names`` blocklisted by the user."""
+    from mydia_tui.guard import blocklist
+
+    fake = torznab.add("fake")
+    for n, name in enumerate((ONE, TWO, OTHER)):
+        infohash = f"{n + 1:02d}" * 20
+        fake.items.append(
+            item_xml(name, infohash=infohash, magnet=f"magnet:?xt=urn:btih:{infohash}")
+        )
+        if name in names:
+            blocklist(info_hash=infohash, title=name, indexer="fake", reason="removed by the user")
+    add_movie("Stalled Film", 2016)
+    return Config(
+        indexers=(IndexerConfig(name="fake", url=fake.url, api_key=fake.api_key, min_interval=0.0),)
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)])
+async def test_a_refused_release_is_marked_in_its_own_row_at_every_width(db, torznab, size):
+    """At 80 columns the "Why not" column was gone: both rows looked grabbable. Each refused
+    row carries a marker (or its reason), each grabbable one none."""
+    config = blocklisted_feed(db, torznab, ONE)
+    app = MydiaApp(config, services=Services(config))
+    async with app.run_test(size=size) as pilot:
+        view = await open_search(app, pilot)
+        rows = release_rows(app)
+        assert len(rows) == 3, "\n".join(drawn(app))
+        for release in view.releases:
+            end = release.title[-8:]
+            (row,) = [r for r in rows if end in r]
+            if release.rejection:
+                assert "✗" in row or "blocklisted" in row or "title" in row, row
+            else:
+                assert "✗" not in row, row
+
+
+def test_a_name_cut_to_a_width_keeps_each_part_it_shows_whole():
+    """``Stalled.Film.2016…0p.BluRay.x264-A``: the cut fell inside ``1080p``. A name is cut
+    between its parts (``.``, ``-``, ``_``, spaces), so a resolution is shown whole or not at
+    all, and both ends still tell two releases apart."""
+    from mydia_tui.tui.text import shorten
+
+    for name in (
+        "Stalled.Film.2016.1080p.BluRay.x264-A",
+        "Stalled.Film.2016.720p.BluRay.x264-B",
+        ONE,
+        OTHER,
+    ):
+        for width in range(20, len(name)):
+            short = shorten(name, width)
+            head, tail = short.split("…")
+            parts = set(name.replace("-", ".").split("."))
+            shown = [p for p in (head + "." + tail).replace("-", ".").split(".") if p]
+            assert all(p in parts for p in shown), (width, short)
+            assert len(short) <= width and head and tail, (width, short)
+
+
+async def test_the_line_under_the_list_says_why_once_on_one_line(db, torznab):
+    """It read ``NAME · release is blocklisted: removed`` / ``by the user (NAME)``: the name
+    twice, on two lines, at 80 columns."""
+    config = blocklisted_feed(db, torznab, ONE)
+    app = MydiaApp(config, services=Services(config))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_search(app, pilot)
+        view.move_cursor(next(i for i, r in enumerate(view.releases) if r.title == ONE))
+        await pilot.pause()
+        about = app.screen.query_one("#releases-about")
+        lines = drawn(app)[about.region.y : about.region.bottom]
+        text = " ".join(line[about.region.x : about.region.right].strip() for line in lines)
+        assert about.region.height == 1, lines
+        assert "release is blocklisted: removed by the user" in text, text
+        assert text.count("Stalled.Film") <= 1, text
+
+
+async def test_enter_on_a_refused_release_says_why_and_grabs_nothing(db, torznab):
+    """The header said ``⏎ grabs`` and the footer ``⏎ Grab`` although every row was refused;
+    enter closed the dialog and wrote a new ``refused`` event to the item's history. Nothing
+    can be grabbed: neither offers enter, and enter says why and leaves the dialog open."""
+    from mydia_tui.models import Download, History
+
+    config = blocklisted_feed(db, torznab, ONE, TWO)
+    app = MydiaApp(config, services=Services(config))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        view = await open_search(app, pilot)
+        assert all(r.rejection for r in view.releases)
+        text = "\n".join(drawn(app))
+        assert "grabs" not in text, text
+        assert "Grab" not in footer_text(app), footer_text(app)
+        events = History.select().count()
+        view.move_cursor(next(i for i, r in enumerate(view.releases) if r.title == ONE))
+        await pilot.press("enter")
+        await settle(app, pilot, lambda: bool(app._notifications))
+        assert isinstance(app.screen, ReleasesScreen)
+        (note,) = list(app._notifications)
+        assert "blocklisted" in note.message and "\n" not in note.message, note.message
+        assert History.select().count() == events
+        assert not Download.select().exists()
+
+
+async def test_a_grabbable_row_offers_enter_and_a_refused_one_does_not(db, torznab):
+    config = blocklisted_feed(db, torznab, ONE)
+    app = MydiaApp(config, services=Services(config))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_search(app, pilot)
+        assert "grabs" in "\n".join(drawn(app))  # one row can be grabbed
+        for index, release in enumerate(view.releases):
+            view.move_cursor(index)
+            await pilot.pause()
+            assert ("Grab" in footer_text(app)) == (not release.rejection), release.title
+
+
+def failing_feed(torznab) -> Config:
+    """A configuration whose one indexer, "fake", answers every request HTTP 503."""
+    from torznab_server import Reply
+
+    fake = torznab.add("fake")
+    fake.answer = lambda params: Reply(status=503, body=b"maintenance")
+    return Config(
+        indexers=(IndexerConfig(name="fake", url=fake.url, api_key=fake.api_key, min_interval=0.0),)
+    )
+
+
+async def test_a_failed_search_offers_no_grab_and_says_why_on_one_line(db, torznab):
+    """With the indexer down the list is empty: no ``⏎ Grab``. The reason names the indexer
+    once, with no nested brackets, and a line cut at the width ends with an ellipsis."""
+    config = failing_feed(torznab)
+    add_movie("The Extraordinarily Long Winding Tale Of The Naming Of Things", 2019)
+    app = MydiaApp(config, services=Services(config))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for attempt in range(2):  # the second time, the indexer backs off
+            await pilot.press("i")
+            assert isinstance(app.screen, ReleasesScreen)
+            screen = app.screen
+            state = screen.query_one("#releases-state")
+            await settle(app, pilot, lambda s=screen: "failed" in s.state.plain)
+            line = drawn(app)[state.region.y][state.region.x : state.region.right].rstrip()
+            whole = screen.state.plain
+            assert "Grab" not in footer_text(app), footer_text(app)
+            assert whole.count("fake") == 1 and "((" not in whole.replace(" ", ""), whole
+            assert "fake is failing (server error, HTTP 503)" in whole, whole
+            if attempt:
+                assert "; retried at " in whole and whole.endswith(" UTC"), whole
+            if len(whole) > state.region.width:
+                assert line.endswith("…"), line
+            await pilot.press("escape")
+
+
+# -- a new user's report (s8, finding 6): "indexers 1 ok" after a search whose indexer failed
+
+
+@pytest.mark.parametrize("key", ["F", "i"])
+async def test_the_status_bar_shows_the_health_a_manual_search_recorded(db, torznab, key):
+    """A new user's report: after ``F`` whose indexer failed, the bar kept ``indexers 1 ok``
+    (the monitor's last word) until the monitor searched again."""
+    from mydia_tui import events
+
+    config = failing_feed(torznab)
+    add_movie("Stalled Film", 2016)
+    app = MydiaApp(config, services=Services(config))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        bar = app.main.status
+        bar.set_indexers(events.IndexerHealthSummary(ok=1, failing=0))  # as the monitor said
+        await pilot.press(key)
+        await settle(app, pilot, lambda: "failing" in bar.render().plain)
+        assert "indexers 0 ok, 1 failing" in bar.render().plain
+        assert "fake: server error, HTTP 503" in bar.render().plain, bar.render().plain

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import logging
+import re
 import threading
 from dataclasses import dataclass
 
@@ -107,6 +108,67 @@ class IndexerHealth:
             text += f"; next try after {self.next_retry_at:%H:%M:%S} UTC"
         return text
 
+    @property
+    def reason(self) -> str:
+        """Why it fails, in a few words (:func:`in_short`); "" when it answers."""
+        return "" if self.ok else in_short(self.last_error, self.name)
+
+    def line(self, now: _dt.datetime | None = None) -> str:
+        """Its failure in one line (:func:`failing_line`), naming it once."""
+        retry = self.next_retry_at if self.backing_off(now) else None
+        return failing_line(self.name, self.reason, retry)
+
+
+#: ``cannot connect to URL: [Errno 111] Connection refused``: what the system said
+_CANNOT_CONNECT = re.compile(r"^cannot connect to \S+?: (?:\[[^]]*\] ?)*(?P<why>.+)$")
+#: ``server error (HTTP 503)``: the status said after a comma instead of in brackets
+_HTTP_STATUS = re.compile(r" \((HTTP \d{3})\)")
+#: the first phrase: up to a bracket, a colon or a semicolon
+_PHRASE = re.compile(r"^(.+?)(?: \(|: |; |$)")
+
+
+def in_short(error: str, name: str = "") -> str:
+    """An indexer's failure (an :class:`IndexerError`'s text, or ``last_error``) in a few
+    words for one line, without its name and without brackets: ``connection refused``, ``no
+    answer within 30 s``, ``server error, HTTP 503``, ``refused the API key, HTTP 401``. The
+    whole text stays in ``last_error``, the log and ``doctor``."""
+    text = " ".join(error.split())
+    prefix = f"indexer {name}: "
+    while name and text.startswith(prefix):
+        text = text[len(prefix) :]
+    connect = _CANNOT_CONNECT.match(text)
+    if connect:
+        text = connect["why"]
+        text = text[:1].lower() + text[1:]
+    text = _HTTP_STATUS.sub(r", \1", text)
+    phrase = _PHRASE.match(text)
+    return phrase[1] if phrase else text
+
+
+def failing_line(name: str, reason: str, retry_at: _dt.datetime | None = None) -> str:
+    """One indexer's failure in one line, naming it once, with no brackets inside brackets:
+    ``demo-feed is failing (connection refused); retried at 11:21 UTC``. ``retry_at`` (naive
+    UTC): when it is asked again (shown to the minute, rounded up). The one wording of an
+    indexer's failure for the faces: a search's failure (the dialog, the toast, the history),
+    the status bar's reasons."""
+    text = f"{name} is failing" + (f" ({reason})" if reason else "")
+    if retry_at is not None:
+        minute = (retry_at + _dt.timedelta(seconds=59)).replace(second=0, microsecond=0)
+        text += f"; retried at {minute:%H:%M} UTC"
+    return text
+
+
+def failure_line(error: IndexerError) -> str:
+    """:func:`failing_line` for ``error``, as the indexer's recorded health has it: why it
+    failed last (an indexer skipped while it backs off failed before) and when it is asked
+    again; an indexer skipped for its request budget "is not asked"."""
+    health = indexer_health(error.indexer)
+    if isinstance(error, IndexerSkipped) and not health.backing_off():
+        return f"{error.indexer} is not asked ({in_short(error.detail)})"
+    cause = health.last_error if isinstance(error, IndexerSkipped) else error.detail
+    retry = health.next_retry_at if health.backing_off() else None
+    return failing_line(error.indexer, in_short(cause or error.detail, error.indexer), retry)
+
 
 _LOCK = threading.Lock()
 
@@ -191,7 +253,7 @@ def record_failure(
             failure_count=failures,
             failing_since=row.failing_since or now,
             next_retry_at=next_retry,
-            last_error=str(error)[:500],
+            last_error=error.detail[:500],  # its name is the row's
         ).where(Indexer.id == row.id).execute()
         health = _health(Indexer.get_by_id(row.id))
     if failures == 1:  # a change of state: it was answering, it fails

@@ -25,7 +25,7 @@ from ..releases.quality import resolve_profile
 from ..releases.rank import rank
 from ..releases.release import Release
 from ..targets import Target
-from .health import IndexerError
+from .health import IndexerError, failing_line, failure_line
 from .torznab import Feed, ResolvedDownload, TorznabClient
 
 
@@ -40,6 +40,9 @@ class IndexerReport:
     error_code: str = ""
     message: str = ""
     seconds: float = 0.0
+    #: a failure in one line for people, naming the indexer once
+    #: (:func:`~mydia_tui.indexers.health.failing_line`); empty when ok
+    line: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,13 +173,14 @@ def search_target(
             answer = answers[cfg.name]
             if answer is None:
                 stopped = stop is not None and stop.is_set()
+                why = "stopped" if stopped else f"did not finish within {bound:g} s"
                 reports.append(
                     IndexerReport(
                         cfg.name,
                         False,
                         error_code="stopped" if stopped else "timeout",
-                        message=f"indexer {cfg.name}: "
-                        + ("stopped" if stopped else f"did not finish within {bound:g} s"),
+                        message=f"indexer {cfg.name}: {why}",
+                        line=f"{cfg.name} was stopped" if stopped else failing_line(cfg.name, why),
                     )
                 )
                 continue
@@ -259,6 +263,7 @@ def _one(client: TorznabClient, target: Target) -> tuple[IndexerReport, Feed | N
             error_code=exc.code,
             message=str(exc),
             seconds=time.monotonic() - started,
+            line=failure_line(exc),
         ), None
     except Exception as exc:  # a bug must not take the other indexers down
         message = redact_text(
@@ -271,6 +276,7 @@ def _one(client: TorznabClient, target: Target) -> tuple[IndexerReport, Feed | N
             error_code="error",
             message=message,
             seconds=time.monotonic() - started,
+            line=failing_line(client.name, f"unexpected {type(exc).__name__}"),
         ), None
     return IndexerReport(
         client.name,

@@ -676,7 +676,7 @@ class TorznabClient:
             raise self._error(
                 IndexerSkipped,
                 f"skipped until {health.next_retry_at:%H:%M:%S} UTC after "
-                f"{health.failure_count} failures (last: {health.last_error})",
+                f"{health.failure_count} failures; the last: {health.last_error}",
             )
 
     def caps(self, *, refresh: bool = False) -> Caps:

@@ -54,7 +54,7 @@ class SearchResult:
     candidates: Sequence[CandidateLike]
     #: releases refused by matching/ranking: reason code -> count
     rejected: dict[str, int] = field(default_factory=dict)
-    #: indexer name -> error message
+    #: indexer name -> its failure in one line, naming it ("demo-feed is failing (...)")
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -102,7 +102,7 @@ class CycleReport:
     skipped_overlap: list[str] = field(default_factory=list)
     #: "label: why" for targets whose acceptable releases the guard refused (on disk, in flight)
     refused: list[str] = field(default_factory=list)
-    #: "the search for LABEL failed: why" for searches that failed (no indexer answered, ...)
+    #: "the search for LABEL failed: why" for searches that failed (every indexer failing, ...)
     failed: list[str] = field(default_factory=list)
     #: targets another monitor was searching at that moment (its lease)
     busy: list[str] = field(default_factory=list)
@@ -320,8 +320,7 @@ class SearchMonitor:
         if result.errors and not result.candidates and not result.rejected:
             # every indexer that was asked failed: that says nothing about the target, so no
             # "nothing found" and no cool-down for it (the indexers back off on their own)
-            errors = "; ".join(f"{k}: {v}" for k, v in result.errors.items())
-            self._failed(target, f"no indexer answered ({errors})", report)
+            self._failed(target, "; ".join(result.errors.values()), report)
             return None
         outcome, candidate = grab_best(self.grabber, target, result.candidates)
         if outcome is not None and outcome.accepted and candidate is not None:
@@ -455,16 +454,18 @@ def _indexers_paused(config: Config) -> Callable[[], str]:
 
 
 def _summary(result: SearchResult) -> str:
-    parts = []
+    """`` (2 releases refused: wrong_title 2); demo-feed is failing (connection refused)``:
+    the indexers' failures after the brackets, since each line has its own."""
+    text = ""
     if result.rejected:
         total = sum(result.rejected.values())
         reasons = ", ".join(
             f"{k} {v}" for k, v in sorted(result.rejected.items(), key=lambda kv: -kv[1])
         )
-        parts.append(f"{counted(total, 'release')} refused: {reasons}")
+        text = f" ({counted(total, 'release')} refused: {reasons})"
     if result.errors:
-        parts.append("indexer errors: " + "; ".join(f"{k}: {v}" for k, v in result.errors.items()))
-    return f" ({'; '.join(parts)})" if parts else ""
+        text += "; " + "; ".join(result.errors.values())
+    return text
 
 
 def make_searcher(
@@ -480,7 +481,7 @@ def make_searcher(
         return SearchResult(
             candidates=outcome.candidates,
             rejected=dict(Counter(d.reason_code for d in outcome.rejected)),
-            errors={r.name: r.message for r in outcome.errors},
+            errors={r.name: r.line or r.message for r in outcome.errors},
         )
 
     return searcher

@@ -489,11 +489,23 @@ class MydiaApp(KeysInTurn[None]):
         )
 
     def _service(self, services: AppServices, call: Callable[[AppServices], object]) -> None:
-        done = call(services)
+        try:
+            done = call(services)
+        finally:
+            self.report_indexers()
         self.post_core_event(events.DownloadsChanged())
         message = getattr(done, "message", None)
         if message:
             self.post_message(ServiceDone(message, getattr(done, "severity", "information")))
+
+    def report_indexers(self) -> None:
+        """Show the indexers' health as recorded now (from a thread worker): a search the user
+        made (``F``, ``i``) records it, as the monitor's do (a new user's report: the status bar
+        kept "indexers 1 ok" after a search whose indexer failed). The same summary as the
+        monitor's (:func:`~mydia_tui.item_search.indexer_summary`)."""
+        from ..item_search import indexer_summary
+
+        self.post_core_event(indexer_summary(self.config))
 
     def notify(
         self,

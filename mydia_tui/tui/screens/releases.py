@@ -1,5 +1,6 @@
 """Manual search: the releases the indexers offer for an item, a season or an episode; enter
-grabs one (through the same guard as everything else: a refusal comes back as an error)."""
+grabs one (through the same guard as everything else: a refusal comes back as a warning). A
+release the search refused is marked in its row and is not grabbed: enter says why."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ...config import redact_text, secrets_of
 from ..keys import with_keys
-from ..text import cells, clean, counted, human_size, shorten
+from ..text import cells, clean, counted, fit, fit_parts, human_size, shorten
 from ..widgets.rowview import ListHeading, RowView
 from .dialog import Dialog
 
@@ -56,13 +56,20 @@ HEADINGS = {
 }
 #: the fixed columns' widths (the quality column is as wide as its longest value)
 _FIXED = {"indexer": 10, "size": 9, "seeds": 5}
-#: the narrowest reason column worth drawing; narrower, the reason is only under the list
+#: the narrowest reason column worth drawing; narrower, a refused row is marked (``MARK``)
+#: and its reason is under the list when it is highlighted
 _WHY_MIN = 16
+#: a refused release's mark when its row has no room for the reason (Sonarr's rejection icon)
+MARK = "✗"
 
 
 def reason_of(release: Any) -> str:
-    """Why a release does not fit the item, in words ("" when it does)."""
-    return _REASON_CODE.sub("", clean(_field(release, "rejection", "reason", "rejected_reason")))
+    """Why a release does not fit the item, in words ("" when it does); the release's own
+    name left out when the reason repeats it (the blocklist's "release is blocklisted: removed
+    by the user (NAME)"): its row names it."""
+    why = _REASON_CODE.sub("", clean(_field(release, "rejection", "reason", "rejected_reason")))
+    title = clean(_field(release, "title", "name"))
+    return why.replace(f" ({title})", "") if title else why
 
 
 def quality_of(release: Any) -> str:
@@ -96,7 +103,8 @@ class ReleaseList(RowView):
         """Column widths for rows ``width`` cells wide: the indexer, size and seeds fixed,
         the quality as wide as its longest value, the release's name whole when it fits and
         otherwise all that is left; the reason (when a release is refused) gets the rest, or
-        no column when under 16 cells (it is shown in full under the list)."""
+        when under 16 cells a one-cell mark before the name (``mark``; the reason is shown
+        under the list for the highlighted row)."""
         key = (width, id(self.releases))
         if self._layout is not None and self._layout[0] == key:
             return self._layout[1]
@@ -113,8 +121,9 @@ class ReleaseList(RowView):
             why = spare if spare >= _WHY_MIN else 0
             if not why and room - 2 - _WHY_MIN >= 40:  # the name cut, but 40 cells kept
                 why = _WHY_MIN
-        title = max(10, room - (why + 2 if why else 0))
-        cols = {"title": title, **fixed, "why": why}
+        mark = 1 if any(reason_of(r) for r in self.releases) and not why else 0
+        title = max(10, room - (why + 2 if why else 0) - (mark + 1 if mark else 0))
+        cols = {"mark": mark, "title": title, **fixed, "why": why}
         self._layout = (key, cols)
         return cols
 
@@ -122,13 +131,13 @@ class ReleaseList(RowView):
         """The column headings for rows ``width`` cells wide."""
         cols = self.layout(width)
         names = {
-            k: HEADINGS[k].rjust(w) if k in ("size", "seeds") else HEADINGS[k]
+            k: HEADINGS.get(k, "").rjust(w) if k in ("size", "seeds") else HEADINGS.get(k, "")
             for k, w in cols.items()
         }
         return self._line(cols, names)
 
     def _line(self, cols: dict[str, int], values: dict[str, Text | str]) -> Text:
-        line = cells([(values[k], w) for k, w in cols.items() if k != "why"])
+        line = cells([(values[k], w) for k, w in cols.items() if k != "why" and w])
         if cols["why"]:
             line.append("  ")
             line.append_text(cells([(values["why"], cols["why"])]))
@@ -141,6 +150,7 @@ class ReleaseList(RowView):
         # a name too long is cut in its middle: releases differ at their end as often as not
         name = shorten(clean(_field(r, "title", "name")), cols["title"])
         values: dict[str, Text | str] = {
+            "mark": Text(MARK if why else "", style="bold red"),
             "title": Text(name, style="dim" if why else ""),
             "indexer": Text(clean(_field(r, "indexer"))),
             "quality": Text(quality_of(r)),
@@ -150,18 +160,50 @@ class ReleaseList(RowView):
         }
         return self._line(cols, values)
 
-    def about(self, index: int) -> Text:
-        """The release at ``index`` in full, for the line under the list: its name, and why
-        it is refused when it is."""
-        if not 0 <= index < len(self.releases):
+    def grabbable(self, index: int | None = None) -> bool:
+        """Whether the release at ``index`` (the highlighted one by default) may be grabbed:
+        one the search did not refuse (the guard decides at the grab)."""
+        index = self.cursor if index is None else index
+        return 0 <= index < len(self.releases) and not reason_of(self.releases[index])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose":  # no "⏎ Grab" over a refused release or an empty list
+            return self.grabbable()
+        return True
+
+    def why_not(self, action: str) -> str | None:
+        """Why enter grabs nothing on the highlighted row, in one line, for the app to say
+        (:meth:`MydiaApp.on_key`); the dialog stays open."""
+        if action == "choose" and 0 <= self.cursor < len(self.releases):
+            return refused_words(self.releases[self.cursor])
+        return None
+
+    def about(self, width: int) -> Text:
+        """The line under the list for the highlighted release, in ``width`` cells: why it is
+        refused, and its name when its row cuts it and the line has room for it whole."""
+        if not 0 <= self.cursor < len(self.releases) or width <= 0:
             return Text()
-        r = self.releases[index]
-        line = Text(clean(_field(r, "title", "name")))
+        r = self.releases[self.cursor]
+        name = clean(_field(r, "title", "name"))
         why = reason_of(r)
+        parts = [f"{MARK} refused: {why}"] if why else []
+        if cell_len(name) > self.layout(width)["title"]:
+            parts.append(name)
+        shown = fit_parts(parts, width)
+        line = Text(no_wrap=True, end="")
         if why:
-            line.append(" · ", style="dim")
-            line.append(why, style="red")
-        return line
+            line.append(parts[0], style="red")
+        if name in shown:
+            if why:
+                line.append(" · ", style="dim")
+            line.append(name)
+        return fit(line, width, pad=False)
+
+
+def refused_words(release: Any) -> str:
+    """Enter on a refused release, in one line (its row is the highlighted one):
+    ``Not grabbed: release is blocklisted: removed by the user``."""
+    return f"Not grabbed: {reason_of(release)}"
 
 
 class ReleasesScreen(Dialog[None]):
@@ -171,10 +213,10 @@ class ReleasesScreen(Dialog[None]):
     ReleasesScreen > Vertical {
         width: 95%; height: 80%; border: round $primary; background: $surface;
     }
-    ReleasesScreen #releases-state { height: 1; padding: 0 1; color: $text-muted; }
+    ReleasesScreen #releases-state { height: 1; color: $text-muted; }
     ReleasesScreen #releases-header { height: 1; color: $text-muted; text-style: bold; }
     ReleasesScreen ReleaseList { height: 1fr; }
-    ReleasesScreen #releases-about { height: auto; max-height: 4; padding: 0 1; }
+    ReleasesScreen #releases-about { height: 1; }
     """
 
     def __init__(
@@ -185,15 +227,21 @@ class ReleasesScreen(Dialog[None]):
         self.label = label
         self.season = season
         self.episode = episode
+        #: the line over the list: what the search found, or why it failed
+        self.state = Text("searching the indexers…")
 
     def compose_dialog(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = Text(f"Releases · {clean(self.label)}")
-            yield Static("searching the indexers…", id="releases-state")
             view = ReleaseList(id="releases")
+            # each line made for the list's width: a text too long ends with an ellipsis
+            yield ListHeading(view, self.state_line, id="releases-state")
             yield ListHeading(view, view.heading, id="releases-header")
             yield view
-            yield Static("", id="releases-about")
+            yield ListHeading(view, view.about, id="releases-about")
+
+    def state_line(self, width: int) -> Text:
+        return fit(self.state, width, pad=False)
 
     def on_mount(self) -> None:
         self.query_one(ReleaseList).focus()
@@ -208,6 +256,9 @@ class ReleasesScreen(Dialog[None]):
             error = ""
         except Exception as exc:  # noqa: BLE001 - shown in the screen, which must not spin on
             releases, error = [], str(exc) or type(exc).__name__
+        finally:
+            # the indexers' health this search recorded, in the status bar too
+            self.app.report_indexers()
         if not get_current_worker().is_cancelled:
             self.post_message(ReleasesRead(releases, error))
 
@@ -216,18 +267,28 @@ class ReleasesScreen(Dialog[None]):
         view = self.query_one(ReleaseList)
         view.releases = message.releases
         view.rows_changed(keep_cursor=0)
-        count = len(message.releases)
-        state = self.query_one("#releases-state", Static)
+        self.state = self._state(message)
+        self.query_one("#releases-state", ListHeading).refresh()
+        self.refresh_bindings()
+
+    def _state(self, message: ReleasesRead) -> Text:
+        """What the search found (and whether enter grabs one), or why it failed."""
         if message.error:
             secrets = secrets_of(self.app.config)
-            state.update(Text(f"the search failed: {clean(redact_text(message.error, secrets))}"))
-            return
+            return Text(f"the search failed: {clean(redact_text(message.error, secrets))}")
+        count = len(message.releases)
         if not count:
-            state.update(
+            return Text(
                 with_keys(self.app, "the indexers offered no release · {releases.close} closes")
             )
-            return
-        state.update(
+        if not any(not reason_of(r) for r in message.releases):
+            what = "each refused" if count > 1 else "refused"
+            return Text(
+                with_keys(
+                    self.app, f"{counted(count, 'release')}, {what} · {{releases.close}} closes"
+                )
+            )
+        return Text(
             with_keys(
                 self.app,
                 f"{counted(count, 'release')} · {{releases.grab}} grabs · {{releases.close}} closes",
@@ -236,13 +297,17 @@ class ReleasesScreen(Dialog[None]):
 
     @on(RowView.Highlighted)
     def _highlighted(self, message: RowView.Highlighted) -> None:
-        view = self.query_one(ReleaseList)
-        self.query_one("#releases-about", Static).update(view.about(message.index))
+        self.query_one("#releases-about", ListHeading).refresh()
+        self.refresh_bindings()  # "⏎ Grab" only over a release that may be grabbed
 
     @on(RowView.Chosen)
     def _chosen(self, message: RowView.Chosen) -> None:
         view = self.query_one(ReleaseList)
         release = view.releases[message.index]
+        if not view.grabbable(message.index):
+            # refused by the search: not a new attempt (nothing tried, nothing recorded)
+            self.app.notify(refused_words(release), severity="warning", markup=False)
+            return
         self.app.call_service("grab", lambda s: s.grab(release))
         self.dismiss(None)
 

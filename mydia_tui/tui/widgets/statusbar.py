@@ -156,7 +156,9 @@ class StatusBar(Widget):
         return self.deluge_forms()[0]
 
     def indexers_forms(self) -> list[Text]:
-        """The indexers' health, longest form first (the unasked ones left out)."""
+        """The indexers' health, longest form first: why the failing ones fail (``indexers 0
+        ok, 1 failing (demo-feed: connection refused)``), then without the unasked ones, then
+        without why."""
         i = self.indexers
         if not self._any_indexer():
             forms = ["no indexers: nothing will be searched", "no indexers"]
@@ -164,12 +166,14 @@ class StatusBar(Widget):
         if i is None:
             return [self._not_reported("indexers")]
         forms = []
-        for unasked in (i.unasked, 0):
+        why = f" ({'; '.join(i.reasons)})" if i.reasons else ""
+        for unasked, reasons in ((i.unasked, why), (0, why), (i.unasked, ""), (0, "")):
             text = Text(f"indexers {i.ok} ok", style="green" if i.ok else "dim")
             if unasked:
                 text.append(f", {unasked} not asked yet", style="yellow")
             if i.failing:
                 text.append(f", {i.failing} failing", style="bold red")
+                text.append(clean(reasons), style="red")
             forms.append(text)
         return distinct(forms)
 
