@@ -23,7 +23,7 @@ class FieldInput(Input):
     """
 
     def render_line(self, y: int) -> Strip:
-        room = self.scrollable_content_region.width + 1  # Textual's: the cursor's cell too
+        room = self.scrollable_content_region.width
         if y or self.has_focus or not self.value or self._value.cell_len <= room:
             return super().render_line(y)
         text = fit(self._value, room)
