@@ -242,6 +242,8 @@ class LibraryConfig:
 MIN_SEARCH_INTERVAL = 15 * 60.0
 #: the shortest RSS sync interval: Sonarr's and Radarr's minimum
 MIN_RSS_INTERVAL = 10 * 60.0
+#: what lifts those two minimums, said once after an interval's refusal
+_SHORT_HINT = "[monitor] allow_short_intervals = true lifts the minimum (for a test indexer only)"
 
 
 @dataclass(frozen=True)
@@ -279,12 +281,13 @@ class MonitorConfig:
 
     def validate(self, where: str) -> None:
         short = self.allow_short_intervals
+        hint = None if short else _SHORT_HINT
         for key, least in (
             ("search_interval", MIN_SEARCH_INTERVAL),
             ("rss_interval", MIN_RSS_INTERVAL),
         ):
             least = 0 if short else least
-            _seconds(getattr(self, key), least, 30 * DAY, where, key, zero=least > 0)
+            _seconds(getattr(self, key), least, 30 * DAY, where, key, zero=least > 0, hint=hint)
         for key, most in (
             ("search_cycle_deadline", DAY),
             ("poll_interval", HOUR),
@@ -446,9 +449,10 @@ class Config:
 NOT_IN_FILE = frozenset({"source", "sections"})
 
 
-def _check(ok: bool, where: str, key: str, what: str) -> None:
+def _check(ok: bool, where: str, key: str, what: str, hint: str | None = None) -> None:
     if not ok:
-        raise ConfigError(f"{where}: key '{key}' {what}", key=key, problem=what)
+        then = f"; {hint}" if hint else ""
+        raise ConfigError(f"{where}: key '{key}' {what}{then}", key=key, problem=what, hint=hint)
 
 
 def _check_folder(folder: str, where: str, key: str) -> None:
@@ -469,18 +473,30 @@ def _between(value: float, least: float, most: float, where: str, key: str, unit
 
 
 def _seconds(
-    value: float, least: float, most: float, where: str, key: str, *, zero: bool = True
+    value: float,
+    least: float,
+    most: float,
+    where: str,
+    key: str,
+    *,
+    zero: bool = True,
+    hint: str | None = None,
 ) -> None:
     """A duration in seconds within ``[least, most]`` (``zero=False``: ``least`` itself, 0, is
-    refused), the range said in people's units: "must be more than 0 s and at most 30 days".
-    The one check of every duration setting, so the command line and the settings screen
-    say the same."""
-    low, high = human_duration(least), human_duration(most)
+    refused), the range said in seconds, the unit of the file and of the settings' fields,
+    then in people's units: "must be between 600 and 2,592,000 s (10 min to 30 days)". The one
+    check of every duration setting, so the command line and the settings screen say the
+    same; ``hint`` (:class:`ConfigError`'s) follows the refusal."""
+    people = " to ".join(human_duration(b) for b in (least, most) if b and b % 60 == 0)
+    low, high = (f"{int(b):,}" if float(b).is_integer() else f"{b:,}" for b in (least, most))
+    range_ = f"{low} and {'at most ' if not zero else ''}{high} s" + (
+        f" ({people})" if people else ""
+    )
     if zero:
-        ok, what = least <= value <= most, f"must be between {low} and {high}"
+        ok, what = least <= value <= most, f"must be between {range_}"
     else:
-        ok, what = least < value <= most, f"must be more than {low} and at most {high}"
-    _check(ok, where, key, what)
+        ok, what = least < value <= most, f"must be more than {range_}"
+    _check(ok, where, key, what, hint)
 
 
 def _check_text(value: str, where: str, key: str) -> None:

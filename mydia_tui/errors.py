@@ -29,14 +29,25 @@ class ConfigError(MydiaError):
 
     For a wrong value, ``key`` is its dotted path in the file (``"deluge.port"``,
     ``"indexers[0].url"``) and ``problem`` what is wrong with it ("must be between 1 and
-    65535"), so a form can show the message beside the field; both are None otherwise."""
+    65535"), so a form can show the message beside the field; both are None otherwise.
+    ``hint`` is what the user may do about it, when there is something ("[monitor]
+    allow_short_intervals = true lifts the minimum"): the message ends with it, the problem
+    does not, so a form that lists several refusals says it once."""
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, message: str, *, key: str | None = None, problem: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        key: str | None = None,
+        problem: str | None = None,
+        hint: str | None = None,
+    ):
         super().__init__(message)
         self.key = key
         self.problem = problem
+        self.hint = hint
 
 
 class DatabaseError(MydiaError):

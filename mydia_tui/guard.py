@@ -921,6 +921,13 @@ def blocklist_download(d: Download, reason: str) -> int:
     )
 
 
+def download_blocklisted(d: Download) -> bool:
+    """Whether an entry of the blocklist (not expired) refuses the release of download ``d``."""
+    return bool(
+        _entries_refusing(d.info_hash, d.indexer, d.guid, d.title, d.size or None, utcnow())
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The blocklist as the user sees and edits it (``mydia-tui blocklist``)
 

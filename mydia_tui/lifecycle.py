@@ -248,6 +248,24 @@ def remove_by_user(download_id: int) -> bool:
     )
 
 
+def torrent_removed_by_user(download_id: int) -> bool:
+    """The user removed the torrent of a download that had already ended (failed, imported):
+    its state stays, ``removed_at`` records the removal. Compare-and-set: False when the
+    download is still active or its removal was already recorded (a second "blocklist and
+    search again" on a failed row, a new user's report: it must change nothing)."""
+    now = utcnow()
+    changed = (
+        Download.update(removed_at=now, updated_at=now)
+        .where(
+            (Download.id == download_id)
+            & Download.state.in_(FINAL_STATES)
+            & Download.removed_at.is_null()
+        )
+        .execute()
+    )
+    return bool(changed)
+
+
 def paused_by_user(info_hash: str) -> None:
     """The user paused the torrent through mydia-tui (the app's ``p``, Deluge answered): its
     active download records Deluge's state as "Paused" now, before the next poll. The monitor

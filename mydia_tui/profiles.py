@@ -13,7 +13,8 @@ from .db import write_transaction
 from .errors import NotFound, UsageError
 from .models import MediaItem, QualityProfile
 from .releases.quality import BUILTIN_PROFILES, all_profiles, check_quality, resolve_profile
-from .targets import Target
+from .targets import Target, target_label
+from .units import counted
 
 
 def profile_name(target: Target) -> str | None:
@@ -113,37 +114,37 @@ def set_item_profile(item_id: int, name: str | None, quality: QualityConfig | No
     return True
 
 
-def items_using(name: str) -> dict[str, int]:
-    """How many items of each kind (``"movie"``, ``"show"``) point at the profile ``name``."""
+def items_using(name: str) -> list[tuple[str, str]]:
+    """The items that point at the profile ``name``: each one's kind (``"movie"``,
+    ``"show"``) and how a person names it ("Sintel (2010)")."""
     rows = (
-        MediaItem.select(MediaItem.kind)
+        MediaItem.select(MediaItem.kind, MediaItem.title, MediaItem.year)
         .join(QualityProfile, on=(MediaItem.quality_profile == QualityProfile.id))
         .where(QualityProfile.name == name)
+        .order_by(MediaItem.id)
         .tuples()
     )
-    counts: dict[str, int] = {}
-    for (kind,) in rows:
-        counts[kind] = counts.get(kind, 0) + 1
-    return counts
+    return [(kind, target_label(kind, title, year)) for kind, title, year in rows]
 
 
 def removal_refusal(name: str, quality: QualityConfig) -> str | None:
     """Why the profile ``name`` may not be removed, in one line, or None when it may. The
     rule of Sonarr and Radarr: no profile in use is deleted; the default profile (what new
-    items get, and what items without their own profile search with) is always in use."""
+    items get, and what items without their own profile search with) is always in use. One
+    item using it is named; more are counted."""
     if name == quality.default_profile:
         return f"{name!r} is the default profile: choose another default first"
     used = items_using(name)
+    if len(used) == 1:
+        return f"{name!r} is the profile of {used[0][1]}: give it another profile first"
     if used:
-        films, shows = used.get("movie", 0), used.get("show", 0)
-        counted = [
-            f"{n} {word}{'' if n == 1 else 's'}"
-            for n, word in ((films, "film"), (shows, "show"))
-            if n
+        kinds = [kind for kind, _label in used]
+        counts = [
+            counted(kinds.count(kind), word)
+            for kind, word in (("movie", "film"), ("show", "show"))
+            if kind in kinds
         ]
-        return (
-            f"{name!r} is the profile of {' and '.join(counted)}: give them another profile first"
-        )
+        return f"{name!r} is the profile of {' and '.join(counts)}: give them another profile first"
     if name not in all_profiles(quality):
         return f"no quality profile named {name!r}"
     return None

@@ -19,8 +19,8 @@ from .config import Config, secrets_of
 from .deluge import DelugeClient
 from .errors import MydiaError
 from .grabbing import candidate_grabber
-from .guard import Guard, blocklist_download
-from .lifecycle import paused_by_user, remove_by_user
+from .guard import Guard, blocklist_download, download_blocklisted
+from .lifecycle import paused_by_user, remove_by_user, torrent_removed_by_user
 from .models import ACTIVE_STATES, Download, DownloadUnit, Episode
 from .monitor.backlog_search import SearchMonitor, make_searcher
 from .units import counted
@@ -134,10 +134,16 @@ class Services:
         """Remove the torrent from Deluge (and its data when ``delete_data``); its active
         download ends as removed and its target becomes wanted again. With ``blocklisted`` the
         release also goes on the blocklist, so that no search grabs it again and another
-        release is looked for. A torrent already gone from Deluge is not an error.
+        release is looked for. A torrent already gone from Deluge is not an error. A download
+        whose removal is already on record (and, with ``blocklisted``, its release on the
+        blocklist) is left as it is: a warning says so.
 
         Raises :class:`MydiaError` when the download is being imported (removing its files
         then would lose the import) or Deluge cannot be reached (then nothing is changed)."""
+        return self._remove(info_hash, delete_data=delete_data, blocklisted=blocklisted)[0]
+
+    def _remove(self, info_hash: str, *, delete_data: bool, blocklisted: bool) -> tuple[Done, bool]:
+        """:meth:`remove`, and whether it changed anything (False: it was already removed)."""
         active = list(
             Download.select().where(
                 (Download.info_hash == info_hash) & Download.state.in_(ACTIVE_STATES)
@@ -147,9 +153,17 @@ class Services:
             raise MydiaError(
                 f"{active[0].title} is being imported right now: remove it once it is imported"
             )
+        latest = [] if active else _latest(info_hash)
+        ended = latest[0] if latest else None
+        # a finished or failed download's removal is recorded once (a new user's report: a
+        # second "blocklist and search again" on a failed row, which stays failed, recorded
+        # a second removal and searched again)
+        newly_blocklisted = blocklisted and not (ended and download_blocklisted(ended))
+        if ended and ended.removed_at is not None and not newly_blocklisted:
+            return _already_removed(ended, blocklisted), False
         in_client = self.client.remove(info_hash, delete_data=delete_data)
         if blocklisted:
-            for d in active or _latest(info_hash):
+            for d in active or latest:
                 blocklist_download(d, "removed by the user")
         what = removal_words(delete_data=delete_data, blocklisted=blocklisted)
         for d in active:
@@ -160,21 +174,24 @@ class Services:
                     item=d.item_id,
                     download=d.id,
                 )
-        if not active and (in_client or blocklisted):
+        if ended:
             # a finished or failed download's torrent: its state stays what it was, but the
             # removal is on record (a new user's report: "blocklist and search again" on a
             # failed download left no trace of the removal in the history)
-            for d in _latest(info_hash):
+            first = torrent_removed_by_user(ended.id)
+            if not (first or newly_blocklisted):  # another removal was recorded meanwhile
+                return _already_removed(ended, blocklisted), False
+            if in_client or blocklisted:
                 history.record(
                     "removed",
-                    f"{d.title} removed by the user ({what})",
-                    item=d.item_id,
-                    download=d.id,
+                    f"{ended.title} removed by the user ({what})",
+                    item=ended.item_id,
+                    download=ended.id,
                 )
         title = active[0].title if active else _title_of(info_hash)
         gone = "" if in_client else " (it was no longer in Deluge)"
         again = "; another release will be searched" if blocklisted and active else ""
-        return Done(f"removed {title} ({what}){gone}{again}")
+        return Done(f"removed {title} ({what}){gone}{again}"), True
 
     def blocklist_and_search(self, info_hash: str, delete_data: bool = True) -> Done:
         """Sonarr's "blocklist and search again" for a download that failed (or stalled):
@@ -184,13 +201,16 @@ class Services:
         another release is grabbed through the guard, which refuses the blocklisted one.
 
         Returns one :class:`Done` saying both (a warning when the search grabbed nothing).
-        Raises :class:`MydiaError` for an info-hash no download has, or as :meth:`remove`
-        does (then nothing is searched)."""
+        A download already removed and blocklisted is left as it is and nothing is searched
+        (a warning says so). Raises :class:`MydiaError` for an info-hash no download has, or
+        as :meth:`remove` does (then nothing is searched)."""
         latest = _latest(info_hash)
         if not latest:
             raise MydiaError(f"no download of torrent {info_hash} (see mydia-tui downloads --all)")
         download = latest[0]
-        removed = self.remove(info_hash, delete_data=delete_data, blocklisted=True)
+        removed, changed = self._remove(info_hash, delete_data=delete_data, blocklisted=True)
+        if not changed:
+            return removed
         removed_text = removed.message.removesuffix("; another release will be searched")
         found = [self.search(*where) for where in _search_targets(download)]
         severity: Literal["information", "warning"] = (
@@ -337,6 +357,12 @@ def _search_targets(d: Download) -> list[tuple[int, int | None, int | None]]:
         return [(d.item_id, episodes[0].season, episodes[0].number)]
     seasons = sorted({e.season for e in episodes})
     return [(d.item_id, s, None) for s in seasons] or [(d.item_id, None, None)]
+
+
+def _already_removed(d: Download, blocklisted: bool) -> Done:
+    """The answer to removing a download whose removal is already on record: nothing done."""
+    what = "removed and blocklisted" if blocklisted else "removed"
+    return Done(f"{d.title} was already {what}: nothing done", "warning")
 
 
 def _title_of(info_hash: str) -> str:

@@ -724,14 +724,22 @@ def download_lines(*, include_finished: bool = False) -> list[DownloadLine]:
 
 #: the downloads pane's state filter: name -> the states it shows (as :func:`shown_state` names
 #: them)
+#: The downloads' state filter: each group, but "all" and "unknown", is named as its leading
+#: state is shown (:func:`shown_state`), so a tab and the rows under it say one name (a new
+#: user's report: the tab "error" listed rows saying "failed").
 STATE_GROUPS: dict[str, tuple[str, ...]] = {
     "all": (),
-    "downloading": ("downloading", "checking", "stalled"),
-    "seeding": ("seeding",),
-    "paused": ("paused",),
-    "queued": ("claimed", "sending", "queued"),
-    "error": ("import_failed", "failed"),
-    "importing": ("moving", "completed", "importing"),
+    **{
+        shown_state(members[0]): members
+        for members in (
+            ("downloading", "checking", "stalled"),
+            ("seeding",),
+            ("paused",),
+            ("queued", "claimed", "sending"),
+            ("failed", "import_failed"),
+            ("importing", "moving", "completed"),
+        )
+    },
     #: Deluge cannot be reached, or no longer lists the torrent (not yet removed): not errors
     "unknown": ("offline", "vanished"),
 }

@@ -247,21 +247,27 @@ def test_a_new_config_file_is_created_by_save_config(tmp_path):
     ("text", "problem"),
     [
         # 0 is refused, as are absurd values: one range, in people's units
-        ("[monitor]\nsearch_interval = 0\n", "must be between 15 min and 30 days"),
+        (
+            "[monitor]\nsearch_interval = 0\n",
+            "must be between 900 and 2,592,000 s (15 min to 30 days)",
+        ),
         (
             "[monitor]\nrss_interval = 99999999999999999999999\n",
-            "must be between 10 min and 30 days",
+            "must be between 600 and 2,592,000 s (10 min to 30 days)",
         ),
-        ("[monitor]\npoll_interval = 7200\n", "must be more than 0 s and at most 1 hour"),
-        ("[monitor]\nstalled_after = -1\n", "must be more than 0 s and at most 365 days"),
-        ("[deluge]\ntimeout = 0\n", "must be more than 0 s and at most 5 min"),
+        ("[monitor]\npoll_interval = 7200\n", "must be more than 0 and at most 3,600 s (1 hour)"),
+        (
+            "[monitor]\nstalled_after = -1\n",
+            "must be more than 0 and at most 31,536,000 s (365 days)",
+        ),
+        ("[deluge]\ntimeout = 0\n", "must be more than 0 and at most 300 s (5 min)"),
         (
             "[[indexers]]\nname = 'a'\nurl = 'http://x'\nmin_interval = 3601\n",
-            "must be between 0 s and 1 hour",
+            "must be between 0 and 3,600 s (1 hour)",
         ),
         (
             "[[indexers]]\nname = 'a'\nurl = 'http://x'\ntimeout = 0\n",
-            "must be more than 0 s and at most 10 min",
+            "must be more than 0 and at most 600 s (10 min)",
         ),
     ],
 )
@@ -286,10 +292,10 @@ def test_a_duration_inside_its_range_is_accepted(tmp_path, value):
 @pytest.mark.parametrize(
     ("key", "value", "problem"),
     [
-        ("search_interval", "0.5", "must be between 15 min and 30 days"),
-        ("search_interval", "899", "must be between 15 min and 30 days"),
-        ("rss_interval", "2", "must be between 10 min and 30 days"),
-        ("rss_interval", "599.9", "must be between 10 min and 30 days"),
+        ("search_interval", "0.5", "must be between 900 and 2,592,000 s (15 min to 30 days)"),
+        ("search_interval", "899", "must be between 900 and 2,592,000 s (15 min to 30 days)"),
+        ("rss_interval", "2", "must be between 600 and 2,592,000 s (10 min to 30 days)"),
+        ("rss_interval", "599.9", "must be between 600 and 2,592,000 s (10 min to 30 days)"),
     ],
 )
 def test_the_indexers_are_not_asked_more_often_than_the_minimum_intervals(
@@ -303,6 +309,11 @@ def test_the_indexers_are_not_asked_more_often_than_the_minimum_intervals(
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert (info.value.key, info.value.problem) == (f"monitor.{key}", problem)
+    # the setting that lifts the minimum is named once, after the problem (a new user's report)
+    assert info.value.hint == (
+        "[monitor] allow_short_intervals = true lifts the minimum (for a test indexer only)"
+    )
+    assert str(info.value).endswith(f"{problem}; {info.value.hint}")
     assert load_config_text(tmp_path, f"[monitor]\n{key} = {MINIMUM[key]}\n")
 
 
@@ -325,7 +336,8 @@ def test_allow_short_intervals_lifts_the_minimums_for_a_demo_or_a_test(tmp_path)
     assert (cfg.monitor.search_interval, cfg.monitor.rss_interval) == (0.5, 1.5)
     with pytest.raises(ConfigError) as info:
         load_config_text(tmp_path, "[monitor]\nallow_short_intervals = true\nrss_interval = 0\n")
-    assert info.value.problem == "must be more than 0 s and at most 30 days"
+    assert info.value.problem == "must be more than 0 and at most 2,592,000 s (30 days)"
+    assert info.value.hint is None  # the setting that lifts the minimum is already on
 
 
 @pytest.mark.parametrize(

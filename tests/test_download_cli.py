@@ -127,9 +127,10 @@ def test_bad_input_is_one_line(cli, args, code, error):
     assert error in r.err and len(r.err.strip().splitlines()) == 1, r.err
 
 
-def test_remove_search_again_blocklists_and_grabs_another_release(cli, deluged, tmp_path, torznab):
-    """The CLI's face of Services.blocklist_and_search: the release is blocklisted, the film
-    searched again at once, and the other release on the loopback indexer is grabbed."""
+@pytest.fixture
+def one_grab_of_two(cli, deluged, tmp_path, torznab):
+    """Sintel with two releases on a loopback indexer, the first grabbed (download 1); the
+    command line and the two payloads."""
     from monitor_helpers import make_payload
     from torznab_server import Reply, item_xml
 
@@ -167,7 +168,13 @@ def test_remove_search_again_blocklists_and_grabs_another_release(cli, deluged, 
     )
     assert r.code == 0, r.err
     assert session_of(deluged) == {first.info_hash}
+    return cli, offered
 
+
+def test_remove_search_again_blocklists_and_grabs_another_release(one_grab_of_two, deluged):
+    """The CLI's face of Services.blocklist_and_search: the release is blocklisted, the film
+    searched again at once, and the other release on the loopback indexer is grabbed."""
+    cli, offered = one_grab_of_two
     r = cli("remove", "1", "--search-again", "--with-data", "--json")
     assert r.code == 0, r.err
     data = r.json()
@@ -187,6 +194,29 @@ def test_remove_search_again_blocklists_and_grabs_another_release(cli, deluged, 
     assert r.code == 0 and "removed by the user" in r.out and "grabbed" not in r.out.split()
     r = cli("history", "--kind", "nonsense")
     assert r.code == 2 and "unknown history kind" in r.err
+
+
+def test_remove_search_again_twice_says_already_removed_and_changes_nothing(
+    one_grab_of_two, deluged
+):
+    """A new user's report (the TUI's `B` twice): a second `remove --search-again` of the same
+    download recorded a second removal and searched again. It says, in one line, that the
+    download was already removed, and records, searches and removes nothing."""
+    cli, offered = one_grab_of_two
+    assert cli("remove", "1", "--search-again", "--with-data").code == 0
+    history = cli("history", "--json").json()
+    r = cli("remove", "1", "--search-again", "--with-data")
+    assert r.code == 0, r.err
+    assert r.out.strip() == (
+        f"{offered[0].name} was already removed and blocklisted: nothing done"
+    ), r.out
+    assert cli("history", "--json").json() == history
+    assert session_of(deluged) == {offered[1].info_hash}
+    assert len(cli("blocklist", "--json").json()) == 1
+    r = cli("remove", "1", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["message"] == f"{offered[0].name} was already removed: nothing done"
+    assert cli("history", "--json").json() == history
 
 
 def test_downloads_and_list_say_offline_as_the_tui_does_and_json_keeps_the_state(

@@ -66,6 +66,16 @@ def test_a_profile_in_use_is_not_removed_and_the_refusal_counts_its_items(db, co
     assert config_file.read_bytes() == before
 
 
+def test_a_profile_one_item_uses_is_refused_naming_that_item(db, config_file):
+    """A new user's report: "the profile of 1 film: give them another profile first". One
+    item is named, and called "it"."""
+    quality = load_config(config_file).quality
+    set_item_profile(add_movie("Sintel", 2010).id, "Mine", quality)
+    assert removal_refusal("Mine", quality) == (
+        "'Mine' is the profile of Sintel (2010): give it another profile first"
+    )
+
+
 def test_the_default_profile_is_not_removed(db, config_file):
     quality = load_config(config_file).quality
     before = config_file.read_bytes()

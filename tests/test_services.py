@@ -50,6 +50,19 @@ def offer(svc):
     )
 
 
+def failed_grab(svc) -> tuple[str, Download]:
+    """Sintel's one release grabbed, then failed as the poll fails it when Deluge reports the
+    torrent in error: its info-hash and its download."""
+    from mydia_tui.lifecycle import fail_in_client
+
+    movie = add_movie("Sintel", 2010)
+    offer(svc)
+    assert svc.search(movie.id).severity == "information"
+    (d,) = Download.select()
+    assert fail_in_client(d.id, "tracker: torrent not registered")
+    return svc.payload.info_hash, d
+
+
 def test_search_grabs_the_best_release_through_the_guard(services):
     movie = add_movie("Sintel", 2010)
     offer(services)
@@ -254,14 +267,7 @@ def test_blocklist_and_search_again_with_no_other_release_says_nothing_acceptabl
     """A new user's report: with the failed release the only one offered, "blocklist and
     search again" tried the release it had just blocklisted ("release is blocklisted"),
     recorded a refusal for it, and recorded no removal."""
-    from mydia_tui.lifecycle import fail_in_client
-
-    movie = add_movie("Sintel", 2010)
-    offer(services)
-    services.search(movie.id)
-    first = services.payload.info_hash
-    (d,) = Download.select()
-    assert fail_in_client(d.id, "tracker: torrent not registered")
+    first, d = failed_grab(services)
     done = services.blocklist_and_search(first)
     assert done.severity == "warning"
     assert done.message.startswith(f"removed {BEST} (with its data, blocklisted)"), done.message
@@ -271,6 +277,45 @@ def test_blocklist_and_search_again_with_no_other_release_says_nothing_acceptabl
     removed = History.get(History.event == "removed")
     assert removed.download_id == d.id and "blocklisted" in removed.message
     assert services.client.session() == {}
+
+
+def test_blocklist_and_search_again_twice_says_already_removed_and_changes_nothing(services):
+    """A new user's report: "blocklist and search again" on a failed download could be done
+    twice (its row stays failed): a second "removed" event and a second search. The second
+    says the torrent was already removed, in one line, and records, searches and asks
+    Deluge nothing; so does a plain removal after it."""
+    first, d = failed_grab(services)
+    assert services.blocklist_and_search(first).message.startswith(f"removed {BEST}")
+    events = History.select().count()
+    again = services.blocklist_and_search(first)
+    assert (again.message, again.severity) == (
+        f"{BEST} was already removed and blocklisted: nothing done",
+        "warning",
+    )
+    plain = services.remove(first, delete_data=True)
+    assert (plain.message, plain.severity) == (
+        f"{BEST} was already removed: nothing done",
+        "warning",
+    )
+    assert History.select().count() == events  # no second removal, no second search
+    assert History.select().where(History.event == "removed").count() == 1
+    assert History.select().where(History.event == "search_empty").count() == 1
+    assert Blocklist.select().count() == 1
+    assert Download.get_by_id(d.id).state == "failed"
+
+
+def test_a_failed_download_removed_without_the_blocklist_can_still_be_blocklisted(services):
+    """Removed once without the blocklist, a failed download's release may still be
+    blocklisted and searched again: that is not a repeat."""
+    first, d = failed_grab(services)
+    assert services.remove(first).message == f"removed {BEST} (keeping its data, not blocklisted)"
+    done = services.blocklist_and_search(first)
+    assert done.message.startswith(
+        f"removed {BEST} (with its data, blocklisted) (it was no longer in Deluge)"
+    ), done.message
+    assert "nothing acceptable found for Sintel (2010)" in done.message
+    assert Blocklist.select().count() == 1
+    assert History.select().where(History.event == "removed").count() == 2
 
 
 def test_a_blocklisted_release_is_listed_as_refused_and_not_tried(services):

@@ -504,7 +504,7 @@ async def test_state_filter_counts_and_every_state(demo):
             "seeding": 1,
             "paused": 1,
             "queued": 3,
-            "error": 2,  # import failed, failed: Deluge offline is not an error
+            "failed": 2,  # import failed, failed: Deluge offline is not an error
             "importing": 3,
             "unknown": 1,  # offline
         }
@@ -522,6 +522,44 @@ async def test_state_filter_counts_and_every_state(demo):
         assert {pane.lines[h].stats.state for h in pane.view} == {"offline"}
         await pilot.press("F")
         assert pane.group == "importing"
+
+
+async def test_the_state_filter_names_a_state_as_its_rows_do_and_an_empty_one_says_so(demo):
+    """A new user's report: the filter tab "error" listed rows whose state said "failed", and
+    a filter with no rows showed an empty pane. The tab is named as its rows' state is shown
+    (views.shown_state), and an empty filter says why and which keys show more."""
+    from mydia_tui.views import STATE_GROUPS, shown_state
+
+    for group, members in STATE_GROUPS.items():
+        if group not in ("all", "unknown"):
+            assert group == shown_state(members[0]), group
+    app = MydiaApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        await pilot.press("3", "a")
+        await settle(app, pilot, lambda: pane.counts["all"] == 16)
+        while pane.group != "failed":
+            await pilot.press("f")
+        tabs = pane.tabs(150).plain
+        assert "failed 2" in tabs and "error" not in tabs, tabs
+        rows = [pane.list.render_row(i, 150).plain for i in range(len(pane.view))]
+        assert len(rows) == 2 and all("failed" in row for row in rows), rows
+        # a filter with no rows: one line says why, and the keys that show more
+        Download.update(state="downloading").where(Download.state == "paused").execute()
+        app.post_core_event(events.DownloadsChanged())
+        while pane.group != "paused":
+            await pilot.press("f")
+        await settle(app, pilot, lambda: pane.counts["paused"] == 0 and not pane.view)
+        assert pane.list.empty_hint() == "no paused downloads: f changes the filter"
+        await pilot.press("a")  # only the active ones: finished ones are another way to more
+        await settle(app, pilot, lambda: not pane.include_finished)
+        assert pane.list.empty_hint() == (
+            "no paused downloads: f changes the filter, a shows finished ones too"
+        )
+        await settle(app, pilot)
+        shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        assert "no paused downloads" in shown
 
 
 async def test_downloads_update_in_place(demo):

@@ -122,6 +122,25 @@ async def test_activity_opened_from_the_library_shows_that_item_and_i_shows_all(
         assert {e.item_id for e in shown(screen)} == {demo["Sintel"]}
 
 
+async def test_i_opened_from_the_downloads_says_how_to_see_one_items_events(demo):
+    """A new user's report: `i` on the Activity opened from the downloads said "... on an
+    item in the library to see that item's", which read as cut. It says it whole."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "A")
+        screen = app.screen
+        assert isinstance(screen, ActivityScreen) and screen.item_id is None
+        await settle(pilot, screen)
+        await pilot.press("i")
+        await pilot.pause()
+        (note,) = [n for n in app._notifications if "Every item" in n.message]
+        assert note.message == (
+            "Every item's events are shown here: press A on an item in the library to see "
+            "only its events"
+        )
+
+
 async def test_the_palette_runs_activity_keys_only_while_the_screen_is_open(demo):
     from mydia_tui.tui.commands import ActionsProvider
 

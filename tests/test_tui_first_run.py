@@ -81,7 +81,7 @@ async def save(pilot, screen: SettingsScreen, saved) -> None:
     await pilot.press("ctrl+s")
     await wait_until(
         pilot,
-        lambda: saved(pilot.app.config) and "saved to" in status_line(screen),
+        lambda: saved(pilot.app.config) and "Saved to" in status_line(screen),
         f"the settings saved ({status_line(screen)!r})",
         timeout=30.0,
     )

@@ -701,3 +701,21 @@ async def test_a_film_added_in_the_app_is_searched_at_once(demo):
         await settle(app, pilot, lambda: bool(services.calls))
         item = MediaItem.get(MediaItem.title == "Route 66")
         assert services.calls == [("search", item.id, None, None)]
+
+
+def test_the_scan_summary_writes_every_number_in_one_style():
+    """A new user's report: "Scan: 30,002 files, 0 added, 0 updated, 0 removed, 30000
+    unmatched": every number with its thousands separated, as everywhere in the app."""
+    from mydia_tui.scanning.service import RootSummary, ScanReport, UnmatchedFile
+    from mydia_tui.tui.widgets.library import scan_summary
+
+    report = ScanReport(
+        roots=(
+            RootSummary("/tv", "shows", "ok", files_seen=30_002, added=1_200, updated=3_456),
+            RootSummary("/films", "movies", "ok", files_seen=1, removed=1_001),
+        ),
+        unmatched=tuple(UnmatchedFile("/tv", f"x{n}.mkv", "no show") for n in range(30_000)),
+    )
+    assert scan_summary(report) == (
+        "scan: 30,003 files, 1,200 added, 3,456 updated, 1,001 removed, 30,000 unmatched"
+    )

@@ -15,7 +15,7 @@ from mydia_tui.config import IndexerConfig
 from mydia_tui.deluge import DelugeClient
 from mydia_tui.library import add_movie
 from mydia_tui.lifecycle import fail_in_client
-from mydia_tui.models import Blocklist, Download
+from mydia_tui.models import Blocklist, Download, History
 from mydia_tui.monitor.engine import Monitor
 from mydia_tui.services import Services
 from mydia_tui.tui.app import MydiaApp
@@ -218,6 +218,24 @@ async def test_blocklist_and_search_again_on_a_failed_download(world):
         assert set(client.session()) == {second.info_hash}
         await wait_until(pilot, lambda: second.info_hash in pane.lines, "the new row shown")
         assert any("grabbed" in n.message for n in app._notifications)
+
+        # the failed row stays: B again (a new user's report) says it was already removed, in
+        # one line, and neither records a second removal nor searches again
+        events = History.select().count()
+        pane.list.move_cursor(pane.view.index(first.info_hash))
+        await pilot.pause()
+        await pilot.press("B")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await wait_until(
+            pilot,
+            lambda: any("already removed" in n.message for n in app._notifications),
+            "the second answer",
+        )
+        (again,) = [n for n in app._notifications if "already removed" in n.message]
+        assert again.severity == "warning" and "\n" not in again.message, again.message
+        assert History.select().count() == events
+        assert Download.select().count() == 2
 
 
 def queue_positions(services, hashes: list[str]) -> dict[str, int]:

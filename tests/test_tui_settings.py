@@ -17,6 +17,7 @@ from textual.widgets import Input
 from mydia_tui.config import load_config
 from mydia_tui.tui.launch import tui_app
 from mydia_tui.tui.screens.settings import SettingsScreen
+from mydia_tui.tui.text import shorten
 
 COMMENTED = """\
 # my mydia settings: keep this comment
@@ -89,7 +90,7 @@ async def test_saving_through_keys_keeps_comments_formatting_mode_and_the_symlin
             await type_into(pilot, "monitor-rss_interval", "1200")
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.config.monitor.rss_interval == 1200.0)
-            assert "saved to" in str(screen.query_one("#settings-status").render())
+            assert "Saved to" in str(screen.query_one("#settings-status").render())
     assert link.is_symlink() and link.resolve() == real
     text = real.read_text()
     assert "# my mydia settings: keep this comment" in text
@@ -127,7 +128,7 @@ async def test_an_invalid_port_is_shown_beside_the_field_and_nothing_is_written(
             await wait_until(pilot, lambda: field_error(screen, "deluge-port"), what="the error")
             assert field_error(screen, "deluge-port") == "must be between 1 and 65535"
             status = str(screen.query_one("#settings-status").render())
-            assert status == "not saved: Port: must be between 1 and 65535"
+            assert status == "Not saved: Port: must be between 1 and 65535"
             # text in a number field: the same validation says what is wrong
             await type_into(pilot, "deluge-port", "abc")
             await pilot.press("ctrl+s")
@@ -408,8 +409,8 @@ async def test_a_tests_refusal_is_not_called_a_save_and_a_later_success_clears_t
             await pilot.press("ctrl+t")
             await wait_until(pilot, lambda: "not tested" in str(result.render()))
             await wait_until(pilot, lambda: "Port" in banner(screen), what="the banner")
-            assert "not saved" not in banner(screen)
-            assert banner(screen) == "not tested: Port: must be between 1 and 65535"
+            assert "Not saved" not in banner(screen)
+            assert banner(screen) == "Not tested: Port: must be between 1 and 65535"
             await type_into(pilot, "deluge-port", str(daemon.port))
             await type_into(pilot, "deluge-username", daemon.username)
             await type_into(pilot, "deluge-password", daemon.password)
@@ -425,25 +426,32 @@ async def test_a_tests_refusal_is_not_called_a_save_and_a_later_success_clears_t
             await pilot.press("ctrl+r")
             await wait_until(pilot, lambda: "not tested" in str(tested.render()))
             await wait_until(pilot, lambda: "http://" in banner(screen), what="the banner")
-            assert banner(screen).startswith("not tested: ") and "not saved" not in banner(screen)
+            assert banner(screen).startswith("Not tested: ") and "Not saved" not in banner(screen)
             await type_into(pilot, "indexers-0-url", f"{fake.server.base}/nowhere")
             await pilot.press("ctrl+r")
             await wait_until(pilot, lambda: "404" in str(tested.render()), what="the 404")
-            assert "http://" not in banner(screen) and "not tested" not in banner(screen)
+            assert "http://" not in banner(screen) and "Not tested" not in banner(screen)
             # a refused save, then a save that succeeds: only "saved" remains
             await type_into(pilot, "indexers-0-url", "ftp://127.0.0.1/x")
             await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: "not saved" in banner(screen), what="refused")
+            await wait_until(pilot, lambda: "Not saved" in banner(screen), what="refused")
             await type_into(pilot, "indexers-0-url", fake.url)
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: len(app.config.indexers) == 1, what="saved")
-            await wait_until(pilot, lambda: "saved to" in banner(screen), what="the banner")
-            assert "not saved" not in banner(screen) and "http://" not in banner(screen)
+            await wait_until(pilot, lambda: "Saved to" in banner(screen), what="the banner")
+            assert "Not saved" not in banner(screen) and "http://" not in banner(screen)
 
 
-async def test_an_interval_out_of_range_names_the_range_in_people_units(db, linked_config):
+async def test_an_interval_out_of_range_names_the_range_in_seconds_and_the_setting_once(
+    db, linked_config
+):
+    """A new user's report: "RSS sync (s): must be between 10 min and 30 days" put the bound
+    in minutes beside a field in seconds, and said nothing of what lifts it. The range is in
+    the field's unit (then in people's), and the banner names `allow_short_intervals` once,
+    however many intervals are refused."""
     real, link = linked_config
     before = real.read_bytes()
+    hint = "[monitor] allow_short_intervals = true lifts the minimum (for a test indexer only)"
     with tui_app(load_config(link), str(link)) as app:
         async with app.run_test(size=(120, 36)) as pilot:
             screen = await open_settings(pilot)
@@ -455,18 +463,23 @@ async def test_an_interval_out_of_range_names_the_range_in_people_units(db, link
                     pilot, lambda: field_error(screen, "monitor-search_interval"), what="error"
                 )
                 assert field_error(screen, "monitor-search_interval") == (
-                    "must be between 15 min and 30 days"
+                    "must be between 900 and 2,592,000 s (15 min to 30 days)"
                 )
                 assert banner(screen) == (
-                    "not saved: Backlog search (s): must be between 15 min and 30 days"
+                    "Not saved: Backlog search (s): must be between 900 and 2,592,000 s "
+                    f"(15 min to 30 days) · {hint}"
                 )
-            await type_into(pilot, "monitor-search_interval", "900")
             await type_into(pilot, "monitor-rss_interval", "60")
             await pilot.press("ctrl+s")
             await wait_until(
                 pilot, lambda: field_error(screen, "monitor-rss_interval"), what="error"
             )
-            assert banner(screen) == "not saved: RSS sync (s): must be between 10 min and 30 days"
+            assert banner(screen) == (
+                "Not saved: Backlog search (s): must be between 900 and 2,592,000 s "
+                "(15 min to 30 days) · RSS sync (s): must be between 600 and 2,592,000 s "
+                f"(10 min to 30 days) · {hint}"
+            )
+            assert banner(screen).count("allow_short_intervals") == 1
     assert real.read_bytes() == before
 
 
@@ -503,16 +516,16 @@ async def test_a_library_folder_that_does_not_exist_is_saved_with_a_warning(db, 
             await pilot.press(*str(absent))
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.config.library.movies == (str(absent),))
-            await wait_until(pilot, lambda: "saved" in banner(screen), what="the banner")
+            await wait_until(pilot, lambda: "Saved" in banner(screen), what="the banner")
             assert banner(screen) == (
-                f"saved to {link} and applied; {absent} does not exist yet (not mounted?)"
+                f"Saved to {link} and applied; {absent} does not exist yet (not mounted?)"
             )
             screen.query_one("#library-movies").focus()
             await pilot.press("home", "ctrl+k", *str(present))  # the one line, typed over
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.config.library.movies == (str(present),))
-            await wait_until(pilot, lambda: "saved" in banner(screen), what="the banner")
-            assert banner(screen) == f"saved to {link} and applied"
+            await wait_until(pilot, lambda: "Saved" in banner(screen), what="the banner")
+            assert banner(screen) == f"Saved to {link} and applied"
     assert load_config(link).library.movies == (str(present),)
 
 
@@ -531,10 +544,10 @@ async def test_a_path_mapping_without_its_arrow_says_how_to_write_one(db, linked
             assert field_error(screen, "deluge-path_mappings") == (
                 "use remote -> local, one per line, not 'abc'"
             )
-            assert banner(screen).startswith("not saved: ")
+            assert banner(screen).startswith("Not saved: ")
             assert "use remote -> local" in banner(screen)
             await pilot.press("ctrl+t")
-            await wait_until(pilot, lambda: banner(screen).startswith("not tested: "))
+            await wait_until(pilot, lambda: banner(screen).startswith("Not tested: "))
             assert field_error(screen, "deluge-path_mappings") == (
                 "use remote -> local, one per line, not 'abc'"
             )
@@ -633,7 +646,7 @@ async def test_an_indexer_is_removed_from_the_settings_with_a_confirmation(db, t
             screen.query_one("#indexers-0-name", Input).focus()
             await pilot.press("ctrl+delete")
             await wait_until(
-                pilot, lambda: "saves the file at once" in banner(screen), what="the refusal"
+                pilot, lambda: "writes the file at once" in banner(screen), what="the refusal"
             )
             assert not isinstance(app.screen, ConfirmScreen)
             await type_into(pilot, "monitor-rss_interval", "900")
@@ -643,7 +656,7 @@ async def test_an_indexer_is_removed_from_the_settings_with_a_confirmation(db, t
             await pilot.press("ctrl+delete")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="ask")
             assert "jackett" in app.screen.question
-            assert "saves the file at once" not in banner(screen)  # the refusal is gone
+            assert "writes the file at once" not in banner(screen)  # the refusal is gone
             await pilot.press("escape")
             await wait_until(pilot, lambda: app.screen is screen, what="back to the settings")
             assert [i.name for i in load_config(path).indexers] == ["jackett", "prowlarr"]
@@ -654,7 +667,7 @@ async def test_an_indexer_is_removed_from_the_settings_with_a_confirmation(db, t
             await wait_until(
                 pilot, lambda: [i.name for i in app.config.indexers] == ["prowlarr"], what="applied"
             )
-            await wait_until(pilot, lambda: "removed" in banner(screen), what="the banner")
+            await wait_until(pilot, lambda: "Removed" in banner(screen), what="the banner")
             await pilot.pause()
             assert screen.query_one("#indexers-0-name", Input).value == "prowlarr"
             assert not screen.query("#indexers-1-name")
@@ -688,10 +701,10 @@ async def test_one_save_names_every_refused_field_by_its_label(db, linked_config
             )
             assert field_error(screen, "monitor-search_interval") == "must be a number, not ''"
             assert field_error(screen, "monitor-rss_interval") == (
-                "must be between 10 min and 30 days"
+                "must be between 600 and 2,592,000 s (10 min to 30 days)"
             )
             text = banner(screen)
-            assert text.startswith("not saved: ")
+            assert text.startswith("Not saved: ")
             for label in ("Path mappings", "Backlog search (s)", "RSS sync (s)"):
                 assert label in text, text
             assert str(real) not in text and "key '" not in text, text
@@ -718,7 +731,7 @@ async def test_the_banner_lists_refused_fields_in_the_order_of_the_screen(db, li
             await pilot.press(*"loop")
             await type_into(pilot, "indexers-0-url", "ftp://127.0.0.1/x")
             await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: "not saved" in banner(screen), what="the refusal")
+            await wait_until(pilot, lambda: "Not saved" in banner(screen), what="the refusal")
             await wait_until(
                 pilot, lambda: field_error(screen, "indexers-0-url"), what="every error"
             )
@@ -760,7 +773,7 @@ async def test_an_indexer_added_and_not_saved_is_dropped_by_the_remove_key(db, t
             await pilot.press("ctrl+delete")
             await wait_until(pilot, lambda: not screen.query("#indexers-2-name"), what="dropped")
             assert not isinstance(app.screen, ConfirmScreen)
-            assert "new-a" in banner(screen) and "not saved" not in banner(screen)
+            assert "new-a" in banner(screen) and "Not saved" not in banner(screen)
             assert screen.query_one("#indexers-1-name", Input).value == "new-b"
             assert screen.query_one("#indexers-1-url", Input).value == "http://127.0.0.1:9/new-b"
             assert screen.query_one("#indexers-0-name", Input).value == "jackett"
@@ -776,7 +789,7 @@ async def test_an_indexer_added_and_not_saved_is_dropped_by_the_remove_key(db, t
             # form has no unsaved change
             await pilot.press("ctrl+delete")
             await wait_until(
-                pilot, lambda: "saves the file at once" in banner(screen), what="the refusal"
+                pilot, lambda: "writes the file at once" in banner(screen), what="the refusal"
             )
             await pilot.press("ctrl+n")
             await wait_until(pilot, lambda: screen.query("#indexers-1-name"), what="the group")
@@ -819,16 +832,16 @@ async def test_a_quality_profile_is_removed_after_a_confirmation_unless_it_is_in
             await pilot.pause()
             # the default profile, then one a film uses: refused at once, nothing asked
             await pilot.press("ctrl+delete")
-            await wait_until(pilot, lambda: "not removed" in banner(screen), what="refusal")
+            await wait_until(pilot, lambda: "Not removed" in banner(screen), what="refusal")
             assert banner(screen) == (
-                "not removed: 'HD-1080p' is the default profile: choose another default first"
+                "Not removed: 'HD-1080p' is the default profile: choose another default first"
             )
             await pilot.press("enter", "up", "up", "enter")  # HD-720p, then SD above it
             await wait_until(pilot, lambda: chosen.value == "SD", what="SD chosen")
             await pilot.press("ctrl+delete")
             await wait_until(pilot, lambda: "'SD'" in banner(screen), what="the refusal")
             assert banner(screen) == (
-                "not removed: 'SD' is the profile of 1 film: give them another profile first"
+                "Not removed: 'SD' is the profile of Sintel (2010): give it another profile first"
             )
             assert not isinstance(app.screen, ConfirmScreen)
             # another unsaved change: the removal would save it unasked, so it asks a save first
@@ -854,8 +867,11 @@ async def test_a_quality_profile_is_removed_after_a_confirmation_unless_it_is_in
             await wait_until(
                 pilot, lambda: not app.config.quality.profiles, what="applied without a restart"
             )
-            await wait_until(pilot, lambda: "removed" in banner(screen), what="the banner")
-            assert banner(screen) == f"removed the quality profile 'Mine' from {path} and applied"
+            await wait_until(pilot, lambda: "Removed" in banner(screen), what="the banner")
+            # the file's path shortened in its middle: the banner is one line (118 cells)
+            around = "Removed the quality profile 'Mine' from {} and applied"
+            fitted = shorten(str(path), 118 - len(around.format("")))
+            assert banner(screen) == around.format(fitted)
             await pilot.pause()
             chosen = screen.query_one("#quality-default_profile", Select)
             assert chosen.value == "HD-1080p" and screen.focused is chosen
@@ -863,3 +879,103 @@ async def test_a_quality_profile_is_removed_after_a_confirmation_unless_it_is_in
     text = path.read_text()
     assert "Mine" not in text and text.startswith('# my profiles\n[quality]\ndefault_profile = "HD')
     assert load_config(path).quality.profiles == ()
+
+
+def config_file(tmp_path: Path, text: str) -> Path:
+    """A config file holding ``text``, mode 0600 (as the app writes it)."""
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    path.chmod(0o600)
+    return path
+
+
+def screen_text(screen) -> str:
+    return "\n".join(s.text for s in screen._compositor.render_strips())
+
+
+async def test_secrets_show_nothing_empty_keeps_them_typing_replaces_and_ctrl_l_clears(
+    db, tmp_path
+):
+    """A new user's report: the masks gave the secrets' length away (19 dots: the length of
+    the password). A secret's field starts empty, its placeholder saying one is saved; left
+    empty it keeps the saved secret, typed it replaces it, and ctrl+l clears it (the config
+    allows no password); after a save the field is empty again. Nothing of a secret is on the
+    screen, not even a dot."""
+    path = config_file(
+        tmp_path,
+        '[deluge]\nport = 58846\npassword = "mydia-test-password"\n\n'
+        '[[indexers]]\nname = "feed"\nurl = "http://127.0.0.1:9117/api"\napi_key = "mydia-demo-key"\n',
+    )
+    with tui_app(load_config(path), str(path)) as app:
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_settings(pilot)
+            password = screen.query_one("#deluge-password", Input)
+            key = screen.query_one("#indexers-0-api_key", Input)
+            for field in (password, key):
+                assert (field.value, field.placeholder) == ("", "(unchanged: saved secret)")
+            assert "•" not in screen_text(screen) and "mydia-test" not in screen_text(screen)
+            # another change saved: both secrets kept
+            await type_into(pilot, "monitor-rss_interval", "1200")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.monitor.rss_interval == 1200.0)
+            assert app.config.deluge.password == "mydia-test-password"
+            assert app.config.indexers[0].api_key == "mydia-demo-key"
+            # typed: replaces it; the field is empty again once saved
+            await type_into(pilot, "indexers-0-api_key", "new-key-1")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.indexers[0].api_key == "new-key-1")
+            await wait_until(pilot, lambda: key.value == "", what="the field emptied")
+            assert key.placeholder == "(unchanged: saved secret)"
+            # ctrl+l on the password: cleared by the save (pressed twice: kept)
+            password.focus()
+            await pilot.pause()
+            assert screen.check_action("clear_secret", ()) is True
+            await pilot.press("ctrl+l")
+            assert banner(screen) == (
+                "The saved Deluge password is cleared when you save (^l again keeps it)"
+            )
+            await pilot.press("ctrl+l")
+            assert banner(screen) == "The saved Deluge password is kept"
+            await pilot.press("ctrl+l")
+            assert password.placeholder == "(cleared: saved empty by ^s)"
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: app.config.deluge.password == "", what="cleared")
+            await wait_until(pilot, lambda: password.placeholder == "(none saved)")
+            assert screen.check_action("clear_secret", ()) is False  # nothing left to clear
+            assert "mydia-test" not in screen_text(screen) and "new-key" not in banner(screen)
+    reread = load_config(path)
+    assert (reread.deluge.password, reread.indexers[0].api_key) == ("", "new-key-1")
+
+
+async def test_at_80_columns_a_long_value_ends_in_an_ellipsis_and_banners_fit_one_line(
+    db, tmp_path
+):
+    """A new user's report: at 80 columns Ultra-HD's allowed qualities were cut at a comma,
+    looking whole; banners began in lowercase and took two lines."""
+    from textual.widgets import Select
+
+    path = config_file(tmp_path, "[monitor]\nrss_interval = 900\n")
+    with tui_app(load_config(path), str(path)) as app:
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_settings(pilot)
+            screen.query_one("#quality-default_profile", Select).value = "Ultra-HD"
+            qualities = screen.query_one("#quality-qualities", Input)
+            await wait_until(pilot, lambda: "Remux-2160p" in qualities.value, what="Ultra-HD")
+            qualities.scroll_visible(animate=False)
+            await pilot.pause()
+            (line,) = [x for x in screen_text(screen).splitlines() if "Allowed qualities" in x]
+            assert line.rstrip(" │").endswith("…") and "HDTV-2160p, " in line, line
+            qualities.focus()  # while it is edited, the whole value scrolls as typed
+            await pilot.pause()
+            assert "…" not in qualities.render_line(0).text
+            # a new indexer dropped: one line, from a capital
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-0-name"), what="the group")
+            await pilot.press(*"newidx")
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: "Dropped" in banner(screen), what="the banner")
+            assert banner(screen) == (
+                "Dropped the new indexer 'newidx' (never saved: the file is unchanged)"
+            )
+            status = screen.query_one("#settings-status")
+            assert status.size.height == 1

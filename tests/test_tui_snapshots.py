@@ -134,6 +134,8 @@ def open_screen(key: str, ready):
             raise AssertionError("the screen did not become ready")
         await pilot.pause()
 
+    return run_before  # without it the settings and health snapshots were the main screen
+
 
 QUEUE_MARKS = ("3", "space", "space", "j", "space")
 

@@ -61,13 +61,13 @@ def cmd_scan(ctx: Context) -> int:
 def _print_report(report) -> None:
     for r in report.roots:
         line = (
-            f"{r.path} ({r.kind}): {counted(r.files_seen, 'file')}, {r.added} added, {r.updated} updated, "
-            f"{r.unchanged} unchanged, {r.removed} removed"
+            f"{r.path} ({r.kind}): {counted(r.files_seen, 'file')}, {r.added:,} added, "
+            f"{r.updated:,} updated, {r.unchanged:,} unchanged, {r.removed:,} removed"
         )
         if r.held_back:
-            line += f", {r.held_back} vanished but kept"
+            line += f", {r.held_back:,} vanished but kept"
         if r.unmatched:
-            line += f", {r.unmatched} unmatched"
+            line += f", {r.unmatched:,} unmatched"
         if r.status != "ok":
             line += f" [{r.status}]"
         say(line)
@@ -78,7 +78,9 @@ def _print_report(report) -> None:
         for u in report.unmatched[:UNMATCHED_SHOWN]:
             say(f"  {u.root}/{u.path}: {u.reason}")
         if len(report.unmatched) > UNMATCHED_SHOWN:
-            say(f"  ... and {len(report.unmatched) - UNMATCHED_SHOWN} more (scan --json lists all)")
+            say(
+                f"  ... and {len(report.unmatched) - UNMATCHED_SHOWN:,} more (scan --json lists all)"
+            )
     for w in report.warnings:
         where = f"{w.root}/{w.path}" if w.path else w.root
         say(f"mydia-tui: warning: {where}: {w.message}", file=sys.stderr)

@@ -348,8 +348,8 @@ class ActivityScreen(ReportsWorkerErrors, Screen[None]):
         if action == "toggle_item" and self.item_id is None:
             return with_keys(
                 self.app,
-                "Every item's events are shown: open Activity ({app.activity}) on an item in "
-                "the library to see that item's",
+                "Every item's events are shown here: press {app.activity} on an item in the "
+                "library to see only its events",
             )
         return None
 

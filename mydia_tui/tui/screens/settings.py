@@ -11,8 +11,11 @@ validation's words, and nothing is written. A saved configuration is applied at 
 (:func:`mydia_tui.profiles.remove_profile`, which refuses one in use). "Test" runs the core's checks in a thread:
 :func:`mydia_tui.deluge.daemon_version` and :func:`mydia_tui.item_search.probe_indexer`.
 
-Secrets (the Deluge password, API keys) are only ever in masked inputs; every message shown
-passes :func:`mydia_tui.config.redact_text`.
+Secrets (the Deluge password, API keys) are never shown, not even their length: a secret's
+field starts empty, its placeholder saying whether a secret is saved; left empty it keeps the
+saved secret, what is typed (masked) replaces it, and ``ctrl+l`` clears it (saved empty, which
+the configuration allows: no password, no API key). Every message shown passes
+:func:`mydia_tui.config.redact_text`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -47,6 +51,7 @@ from ...config import (
 from ...releases.quality import all_profiles, check_quality
 from ...scanning.folders import missing_folders
 from ..keys import with_keys
+from ..text import shorten
 from ..widgets.fields import FieldInput
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
@@ -104,6 +109,11 @@ PROFILE_FIELDS = (
 _NEW_INDEXER_KEYS = ("name", "url")
 _MAPPING_ARROW = "->"
 _NOT_TESTED = "not tested: a value is refused"
+#: a secret field's placeholder: a secret is saved (left empty, the field keeps it), none is,
+#: or the saved one is to be cleared by the next save
+_SECRET_KEPT = "(unchanged: saved secret)"
+_SECRET_NONE = "(none saved)"
+_SECRET_CLEARED = "(cleared: saved empty by {settings.save})"
 #: the status line when nothing was saved or refused yet
 #: named keys: :func:`~mydia_tui.tui.keys.with_keys`
 _READY = "Settings · {settings.save} saves and applies · {settings.close} closes without saving"
@@ -203,12 +213,11 @@ def _edit_widget(field: Field, widget_id: str, value: Any) -> Widget:
         area = TextArea(_shown(field.kind, value), id=widget_id, soft_wrap=False)
         area.show_line_numbers = False
         return area
-    return FieldInput(
-        _shown(field.kind, value),
-        id=widget_id,
-        password=field.kind == "secret",
-        placeholder=field.placeholder,
-    )
+    if field.kind == "secret":  # never its value, nor its length (see the module)
+        return FieldInput(
+            "", id=widget_id, password=True, placeholder=_SECRET_KEPT if value else _SECRET_NONE
+        )
+    return FieldInput(_shown(field.kind, value), id=widget_id, placeholder=field.placeholder)
 
 
 def _read(field: Field, widget: Widget) -> Any:
@@ -300,6 +309,14 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             tooltip="Remove the quality profile chosen in the Quality section from the config "
             "file (asks first; not the default, nor one films or shows use)",
         ),
+        Binding(
+            "ctrl+l",
+            "clear_secret",
+            "Clear secret",
+            id="settings.clear_secret",
+            tooltip="Clear the saved password or API key holding the focus when you save "
+            "(again: keep it)",
+        ),
         Binding("escape", "close", "Close", id="settings.close", tooltip="Close without saving"),
     ]
     DEFAULT_CSS = """
@@ -332,6 +349,8 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         #: key path -> (field, widget id), for reading the form and placing errors
         self._fields: dict[KeyPath, Field] = {}
         self._indexers = 0
+        #: the secret fields whose saved secret the next save clears (ctrl+l)
+        self._cleared: set[KeyPath] = set()
 
     # -- building ------------------------------------------------------------------------------
 
@@ -343,6 +362,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         current = self._current()
         self._fields = {}
         self._indexers = 0
+        self._cleared = set()
         yield Static(with_keys(self.app, _READY), id="settings-status", markup=False)
         with VerticalScroll(id="settings-form"):
             with Vertical(id="deluge-section", classes="section") as deluge:
@@ -478,6 +498,8 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 old = current[str(path[0])][field.key]
             if field.kind == "url":
                 new = unredact_parameters(new, str(old))
+            if field.kind == "secret" and new == "" and path not in self._cleared:
+                new = old  # left empty: the saved secret stays
             if new != old:
                 out[path] = None if new == [] else new
         fresh = config_to_dict(Config(indexers=(IndexerConfig("", ""),)), redact=False)
@@ -558,6 +580,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         secrets = self._secrets()
         outcome = "not saved" if during == "save" else "not tested"
         said: list[str] = []
+        hints: list[str] = []  # what the user may do, once however many fields it concerns
         first = True
         for error, found in self._in_screen_order(errors):
             message = redact_text(str(error), secrets)
@@ -567,13 +590,15 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             path, label = found
             problem = redact_text(error.problem or message, secrets)
             said.append(f"{label}: {problem}")
+            if error.hint and error.hint not in hints:
+                hints.append(error.hint)
             line = self.query_one(f"#{_widget_id(path)}-error", Static)
             line.update(Text(problem))
             line.remove_class("-empty")
             if first:
                 line.scroll_visible()
                 first = False
-        self._status(Text(f"{outcome}: " + " · ".join(said), style="bold red"))
+        self._status(Text(f"{outcome}: " + " · ".join(said + hints), style="bold red"))
 
     def _in_screen_order(
         self, errors: list[ConfigError]
@@ -610,7 +635,19 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         return errors
 
     def _status(self, text: Text | str) -> None:
+        """Show ``text`` in the banner, beginning with a capital."""
+        if isinstance(text, str):
+            text = text[:1].upper() + text[1:]
+        else:
+            text = text.copy()
+            text.plain = text.plain[:1].upper() + text.plain[1:]  # same length: styles kept
         self.query_one("#settings-status", Static).update(text)
+
+    def _fitted_path(self, path: Path, around: str) -> str:
+        """``path`` shortened in its middle so that ``around`` (holding ``{path}``) fits the
+        banner's one line, where it can."""
+        room = self.size.width - 2 - cell_len(around.replace("{path}", ""))
+        return shorten(str(path), max(room, 20))
 
     def _candidate(self, changes: dict[KeyPath, Any]) -> Config | None:
         """The configuration the form's ``changes`` describe, validated as saving validates
@@ -683,7 +720,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         app.run_worker(
             app.apply_config(message.config, previous), group="settings-apply", exit_on_error=False
         )
-        saved = f"saved to {message.path} and applied"
+        saved = "saved to {path} and applied"
         if message.removed:
             await self.recompose()  # the form shows what is left, numbered as the file is
             left = self.query(".indexer Input")
@@ -691,7 +728,10 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 self.query_one(f"#{message.focus}").focus()
             else:
                 (left.first() if left else self.query_one("#deluge-host", Input)).focus()
-            saved = f"removed {message.removed} from {message.path} and applied"
+            saved = f"removed {message.removed} from " + "{path} and applied"
+        else:
+            self._reset_secrets()
+        saved = saved.replace("{path}", self._fitted_path(message.path, saved))
         if not message.missing:
             self._status(Text(saved, style="green"))
             return
@@ -758,7 +798,62 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             return self._focused_indexer(strict=True) is not None
         if action == "remove_profile":
             return self._in_quality_section()
+        if action == "clear_secret":
+            return self._focused_secret() is not None
         return True
+
+    def _saved_secret(self, path: KeyPath) -> str:
+        """The secret saved for the secret field ``path`` ("" for none, or a new indexer)."""
+        current = self._current()
+        if path[0] == "indexers":
+            index = int(path[1])
+            indexers = current["indexers"]
+            return str(indexers[index][path[-1]]) if index < len(indexers) else ""
+        return str(current[str(path[0])][path[-1]])
+
+    def _focused_secret(self) -> KeyPath | None:
+        """The secret field holding the focus, when a secret is saved for it."""
+        focused = self.focused
+        for path, field in self._fields.items():
+            if field.kind == "secret" and focused is not None and focused.id == _widget_id(path):
+                return path if self._saved_secret(path) else None
+        return None
+
+    def action_clear_secret(self) -> None:
+        """The saved secret of the focused field is cleared by the next save (pressed again:
+        kept). What was typed there goes; typing afterwards replaces the secret instead."""
+        path = self._focused_secret()
+        if path is None:
+            return
+        field = self.query_one(f"#{_widget_id(path)}", Input)
+        label = (
+            "Deluge password" if path[0] == "deluge" else f"API key of indexer {int(path[1]) + 1}"
+        )
+        if path in self._cleared:
+            self._cleared.discard(path)
+            field.placeholder = _SECRET_KEPT
+            self._status(f"the saved {label} is kept")
+            return
+        self._cleared.add(path)
+        field.value = ""
+        field.placeholder = with_keys(self.app, _SECRET_CLEARED)
+        self._status(
+            with_keys(
+                self.app,
+                f"the saved {label} is cleared when you save ({{settings.clear_secret}} "
+                "again keeps it)",
+            )
+        )
+
+    def _reset_secrets(self) -> None:
+        """After a save: every secret field empty again, saying whether a secret is saved
+        (what was typed is saved now, and not shown again)."""
+        self._cleared = set()
+        for path, field in self._fields.items():
+            if field.kind == "secret":
+                widget = self.query_one(f"#{_widget_id(path)}", Input)
+                widget.value = ""
+                widget.placeholder = _SECRET_KEPT if self._saved_secret(path) else _SECRET_NONE
 
     def _in_quality_section(self) -> bool:
         """Whether the focus is in the Quality section (the profile chosen there is the one
@@ -818,8 +913,8 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             self._status(
                 with_keys(
                     self.app,
-                    f"removing {what} saves the file at once: save your changes first "
-                    "({settings.save}), or close without them ({settings.close})",
+                    f"save your edits first ({{settings.save}}): removing {what} writes the "
+                    "file at once",
                 )
             )
             return False
@@ -915,7 +1010,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         else:
             self.query_one("#deluge-host", Input).focus()
         what = f"the new indexer {name!r}" if name else "the new indexer"
-        self._status(f"dropped {what} from the form (never saved: the file is unchanged)")
+        self._status(f"dropped {what} (never saved: the file is unchanged)")
 
     def action_test_indexer(self) -> None:
         index = self._focused_indexer()

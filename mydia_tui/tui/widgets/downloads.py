@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from ... import views
 from ...models import FINAL_STATES
 from ...views import STATE_GROUPS, DownloadLine, state_group_counts
+from ..keys import with_keys
 from ..messages import DownloadsRead
 from ..text import bar, cells, clean, counted, filter_tabs, human_eta, human_rate, human_size
 from ..workers import ReportsWorkerErrors
@@ -229,6 +230,17 @@ class DownloadsList(RowView):
 
     def row_count(self) -> int:
         return len(self.pane.view)
+
+    def empty_hint(self) -> str:
+        """Why a filtered queue shows no row, and the keys that show more (a new user's
+        report: the filter `importing` with no rows showed an empty pane)."""
+        pane = self.pane
+        if pane.group == "all":
+            return ""
+        ways = "{downloads.filter} changes the filter"
+        if not pane.include_finished:
+            ways += ", {downloads.finished} shows finished ones too"
+        return with_keys(self.app, f"no {pane.group} downloads: {ways}")
 
     def row_value(self, index: int) -> Hashable:
         key = self.pane.view[index]
@@ -582,7 +594,7 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
             "next_state",
             "State filter",
             id="downloads.filter",
-            tooltip="Show all, downloading, seeding, paused, queued, error or importing",
+            tooltip="Show all, downloading, seeding, paused, queued, failed or importing",
         ),
         Binding("F", "previous_state", "Previous filter", id="downloads.filter_back", show=False),
         Binding(

@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import threading
 from collections.abc import Hashable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -36,6 +37,9 @@ from ..text import cells, clean, counted, fit_parts
 from ..workers import ReportsWorkerErrors
 from .filter import FilterInput
 from .rowview import ListHeading, RowView
+
+if TYPE_CHECKING:  # the scanner loads with the first scan, not with the app
+    from ...scanning.service import ScanReport
 
 STATUS_STYLE = {
     "on_disk": "green",
@@ -813,16 +817,9 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         if cancel.is_set():
             self.post_message(ServiceDone("scan cancelled: nothing was removed", "warning"))
             return
-        text = (
-            f"scan: {counted(report.files_seen, 'file')}, {report.added} added, {report.updated} updated, "
-            f"{report.removed} removed"
+        self.post_message(
+            ServiceDone(scan_summary(report), "information" if report.clean else "warning")
         )
-        if report.unmatched:
-            text += f", {len(report.unmatched)} unmatched"
-        problems = [*report.errors, *report.warnings]
-        if problems:
-            text += f"; {problems[0].message}"
-        self.post_message(ServiceDone(text, "information" if report.clean else "warning"))
 
     @on(ScanEnded)
     def _scan_ended(self, message: ScanEnded) -> None:
@@ -923,3 +920,19 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         box.value = ""
         box.remove_class("-visible")
         self.list.focus()
+
+
+def scan_summary(report: ScanReport) -> str:
+    """A finished scan in one line, every number with its thousands separated as everywhere
+    in the app ("scan: 30,002 files, 0 added, 0 updated, 0 removed, 30,000 unmatched"), then
+    its first problem."""
+    text = (
+        f"scan: {counted(report.files_seen, 'file')}, {report.added:,} added, "
+        f"{report.updated:,} updated, {report.removed:,} removed"
+    )
+    if report.unmatched:
+        text += f", {len(report.unmatched):,} unmatched"
+    problems = [*report.errors, *report.warnings]
+    if problems:
+        text += f"; {problems[0].message}"
+    return text
