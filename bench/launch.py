@@ -148,7 +148,12 @@ def launch(
                 os.write(master, b"\x1b[?2026;2$y")
         return pieces
 
-    while time.perf_counter() - last_change < SETTLE_SECONDS:
+    def drawn() -> bool:
+        return any(any(line.strip() for line in lines) for _, lines in frames)
+
+    # settled: SETTLE_SECONDS without a change once something is drawn; before that, the app
+    # is waited for (a loaded machine may take longer than SETTLE_SECONDS to draw at all)
+    while time.perf_counter() - last_change < SETTLE_SECONDS or not drawn():
         pieces = burst()
         if not pieces:
             if time.perf_counter() - start > 60:
