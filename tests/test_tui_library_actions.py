@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 import tui_data
 from test_tui import burst, settle
+from textual import events as textual_events
 from tvmaze_server import running_tvmaze, standard_shows
 
 from mydia_tui import events
@@ -701,3 +702,45 @@ async def test_a_film_added_in_the_app_is_searched_at_once(demo):
         await settle(app, pilot, lambda: bool(services.calls))
         item = MediaItem.get(MediaItem.title == "Route 66")
         assert services.calls == [("search", item.id, None, None)]
+
+
+async def test_keys_typed_at_once_after_the_filters_enter_go_to_the_list(demo):
+    """A new user's report (s8, 3): ``/sintel``, enter and at once ``j`` put ``j`` in the
+    filter (``/sintelj``), ``3`` likewise: enter submits what was typed before it, and the
+    keys behind it belong to the list it hands the focus back to."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        burst(app, "slash", *"si", "enter", "j")
+        await settle(app, pilot)
+        assert lib.filter_text == "si"
+        assert [e.title for e in lib.view][:2] == ["Sintel", "Sita Sings the Blues"]
+        assert app.focused is lib.list and current(app).title == "Sita Sings the Blues"
+        burst(app, "escape", "slash", *"sintel", "enter", "3")
+        await settle(app, pilot)
+        assert lib.filter_text == "sintel"
+        assert app.focused is app.main.downloads.list
+
+
+async def test_escape_read_with_the_key_typed_after_it_as_alt_is_both_keys(demo):
+    """A new user's report (s8, 11): escape and, within the terminal's escape delay, a key
+    came as one ``alt+`` key (a terminal's Alt sends escape before the key), and the escape
+    was lost: typing the filter, escape then ``j`` put ``j`` in the filter. An ``alt+`` key
+    nothing is bound to is escape, then the key (as in readline and vim)."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        everything = [e.title for e in lib.view]
+        burst(app, "slash", *"sintel")
+        app.post_message(textual_events.Key("alt+j", "j"))
+        await settle(app, pilot)
+        assert lib.filter_text == ""
+        assert app.focused is lib.list
+        assert current(app).title == everything[everything.index("Sintel") + 1]
+        # alt and a capital: escape, then the capital (G: the last row)
+        burst(app, "slash", *"si")
+        app.post_message(textual_events.Key("alt+shift+g", "G"))
+        await settle(app, pilot)
+        assert lib.filter_text == "" and current(app).title == everything[-1]
