@@ -744,3 +744,35 @@ async def test_escape_read_with_the_key_typed_after_it_as_alt_is_both_keys(demo)
         app.post_message(textual_events.Key("alt+shift+g", "G"))
         await settle(app, pilot)
         assert lib.filter_text == "" and current(app).title == everything[-1]
+
+
+async def test_pasted_lines_fill_the_field_and_the_next_ones(demo):
+    """A new user's report (s8, 11): pasting ``Elephants Dream`` and ``2006`` on two lines into
+    the title kept the title and dropped the year, silently. Each line fills the next field,
+    nothing is submitted; a line a field refuses is said, never dropped silently."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        screen = app.screen
+        assert isinstance(screen, AddFilmScreen)
+        app.post_message(textual_events.Paste("Elephants Dream\n2006\n"))
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert (screen.value("film-title"), screen.value("film-year")) == (
+            "Elephants Dream",
+            "2006",
+        )
+        assert app.focused is screen.query_one("#film-year")
+        # more lines than fields: the last field takes the rest, joined; a refused line is said
+        await pilot.press("escape", "a")
+        screen = app.screen
+        app.post_message(textual_events.Paste("Big Buck Bunny\nsoon\ntt1254207\nextra"))
+        await settle(app, pilot)
+        assert screen.value("film-title") == "Big Buck Bunny"
+        assert screen.value("film-year") == ""
+        assert screen.value("film-imdb") == "tt1254207 extra"
+        notes = [n.message for n in app._notifications]
+        assert any("soon" in note and "Year" in note for note in notes), notes
+        assert MediaItem.select().where(MediaItem.title == "Big Buck Bunny").count() == 1
+
