@@ -776,3 +776,39 @@ async def test_pasted_lines_fill_the_field_and_the_next_ones(demo):
         assert any("soon" in note and "Year" in note for note in notes), notes
         assert MediaItem.select().where(MediaItem.title == "Big Buck Bunny").count() == 1
 
+
+async def test_edit_form_left_and_right_change_the_profile_from_where_it_opens(demo):
+    """A new user's report (s8, 8): the edit form opens on Monitored and its hint says
+    ``←/→: profile``, but ←/→ did nothing there. They change the profile from anywhere in
+    the form, but in the folder field, where they move the cursor."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        screen = await _edit(app, pilot, "Sintel")
+        choice = screen.query_one("#edit-profile")
+        assert app.focused is screen.query_one("#edit-monitored")
+        first = choice.value
+        await pilot.press("right")
+        assert choice.value != first
+        await pilot.press("left")
+        assert choice.value == first
+        folder = screen.query_one("#edit-folder")
+        folder.focus()
+        await pilot.pause()
+        await pilot.press("end", "left")
+        assert choice.value == first and folder.cursor_position == len(folder.value) - 1
+
+
+async def test_keys_typed_at_once_after_e_go_to_the_edit_form(demo):
+    """A new user's report (s8, 8): ``e``, space and enter typed fast did nothing: the form
+    is opened once its item is read (a thread), and the keys behind ``e`` went to the main
+    screen meanwhile. They wait for the form, as the keys behind ``a`` do."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _select(app, pilot, "Sintel")
+        assert MediaItem.get(MediaItem.title == "Sintel").monitored is True
+        burst(app, "e", "space", "enter")
+        await settle(app, pilot, lambda: not MediaItem.get(MediaItem.title == "Sintel").monitored)
+        await settle(app, pilot, lambda: app.screen is app.main)
+

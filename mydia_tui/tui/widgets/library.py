@@ -757,13 +757,23 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
 
         self.app.push_screen(ConfirmScreen(question, choices), answered)
 
-    @work(thread=True, exclusive=True, group="library-edit", exit_on_error=False)
     def open_edit(self, item_id: int) -> None:
-        """Read the item's settings, then open the edit form on them."""
+        """Read the item's settings (a thread), then open the edit form on them. The keys typed
+        behind ``e`` wait for the form, as those behind ``a`` (whose form opens at once) do:
+        ``e``, space and enter typed fast went to the main screen while the item was read."""
+        self.app.hold_keys(self)  # type: ignore[attr-defined]
+        self._read_edit(item_id)
+
+    @work(thread=True, exclusive=True, group="library-edit", exit_on_error=False)
+    def _read_edit(self, item_id: int) -> None:
         from ..screens.edit_item import read_start
 
         config = getattr(self.app, "config", None)
-        start = read_start(item_id, config.quality if config else None)
+        try:
+            start = read_start(item_id, config.quality if config else None)
+        except BaseException:
+            self.post_message(EditRead(None))  # no form: the keys go on (the error is shown)
+            raise
         self.post_message(EditRead(start))
 
     @on(EditRead)
@@ -771,13 +781,21 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         from ..screens.edit_item import EditItemScreen
 
         message.stop()
+        release = self.app.release_keys  # type: ignore[attr-defined]
+        if message.start is None:
+            release(self)
+            return
 
         def saved(item_id: int | None) -> None:
             if item_id is not None:
                 self.app.notify("Saved", markup=False)
                 self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
 
-        self.app.push_screen(EditItemScreen(message.start), saved)
+        screen = EditItemScreen(message.start)
+        self.app.push_screen(screen, saved)
+        # the keys go on once the form has taken its focus (its queue: after its mount)
+        if not screen.call_later(release, self):
+            release(self)
 
     def action_scan(self) -> None:
         """Scan the library folders now, or cancel the scan that runs."""
