@@ -812,3 +812,34 @@ async def test_keys_typed_at_once_after_e_go_to_the_edit_form(demo):
         await settle(app, pilot, lambda: not MediaItem.get(MediaItem.title == "Sintel").monitored)
         await settle(app, pilot, lambda: app.screen is app.main)
 
+
+async def test_keys_that_need_an_item_say_so_on_the_empty_library_and_are_not_offered(db):
+    """A new user's report (s8, 7): on the empty library enter, m, d, e, i, F and u did
+    nothing and said nothing, and the footer offered ``⏎ Details``. The footer offers only
+    what works; each of those keys says in one line why it does nothing."""
+    from test_tui import FakeServices
+
+    from mydia_tui.tui.widgets.footer import KeysFooter
+
+    services = FakeServices()
+    app = MydiaApp(services=services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        footer = app.main.query_one(KeysFooter)
+        hints, _ = footer.hints()
+        assert "Details" not in [h.description for h in hints]
+        for key in ("enter", "m", "d", "e", "i", "F", "u"):
+            before = len(app._notifications)
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert app.screen is app.main, key
+            notes = list(app._notifications)[before:]
+            assert len(notes) == 1, (key, [n.message for n in notes])
+            assert "the library is empty" in notes[0].message, (key, notes[0].message)
+        assert services.calls == []
+        # one film: enter is offered again
+        await pilot.press("a", *"Sintel", "tab", *"2010", "enter")
+        await settle(app, pilot, lambda: len(app.main.library.view) == 1)
+        await settle(app, pilot)
+        hints, _ = footer.hints()
+        assert "Details" in [h.description for h in hints]

@@ -60,6 +60,16 @@ WANTED_LABEL = {
 }
 #: rows read before the whole library, so the first screen comes at once
 FIRST_PAGE = 200
+#: the list's actions on the highlighted item, and what each does ("Nothing to edit")
+ITEM_ACTIONS = {
+    "choose": "open",
+    "search": "search",
+    "releases": "list releases for",
+    "toggle_monitored": "monitor",
+    "delete": "delete",
+    "edit": "edit",
+    "refresh_show": "refresh",
+}
 
 
 def include_specials(app: object) -> bool:
@@ -174,21 +184,32 @@ class LibraryList(RowView):
         return view[self.cursor] if view and 0 <= self.cursor < len(view) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The item's keys work on a highlighted row only: with none (the empty library, a
+        filter matching nothing) they are not offered, and say why when pressed."""
+        entry = self.current_entry()
+        if action in ITEM_ACTIONS and entry is None:
+            return False
         if action in ("search", "releases"):
-            if self.app.services is None:
-                return False
-            return True if self.current_entry() is not None else None
-        if action in ("toggle_monitored", "delete", "edit"):
-            return True if self.current_entry() is not None else None
+            return self.app.services is not None
         if action == "refresh_show":
-            entry = self.current_entry()
-            return True if entry is not None and entry.kind == "show" else False
+            return entry is not None and entry.kind == "show"
         return True
 
     def why_not(self, action: str) -> str | None:
         """Why ``action``'s key does nothing on the highlighted row, for the app to say when it
         is pressed (:meth:`MydiaApp.on_key`)."""
         entry = self.current_entry()
+        if entry is None and action in ITEM_ACTIONS:
+            pane = self.pane
+            if pane.complete and not pane.entries:
+                why = with_keys(
+                    self.app,
+                    "the library is empty: {library.add_film} adds a film, {library.add_show} a "
+                    "show",
+                )
+            else:  # a view or filter that shows nothing: the list's own hint
+                why = self.empty_hint() or "no row is shown"
+            return f"Nothing to {ITEM_ACTIONS[action]}; {why}"
         if action == "refresh_show" and entry is not None and entry.kind != "show":
             return "Refresh reads a show's episodes again from TVmaze: a film has none to read"
         return None
@@ -374,6 +395,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self._sorted_search: list[str] | None = None
         #: an item just added: the cursor goes to it once it is read
         self._select: int | None = None
+        #: whether the view had rows when last shown (the item's keys are offered)
+        self._had_rows = False
         #: the upcoming view's episodes (read when shown) and the date it counts from (None:
         #: the local date; tests and screenshots fix it)
         self.upcoming: list[UpcomingEpisode] = []
@@ -631,6 +654,9 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
                 if e.id == keep:
                     index = i
                     break
+        if bool(self.view) != self._had_rows:
+            self._had_rows = bool(self.view)
+            self.list.refresh_bindings()  # the item's keys come or go (check_action)
         self.list.rows_changed(keep_cursor=index)
         self.update_titles()
 
