@@ -843,3 +843,23 @@ async def test_keys_that_need_an_item_say_so_on_the_empty_library_and_are_not_of
         await settle(app, pilot)
         hints, _ = footer.hints()
         assert "Details" in [h.description for h in hints]
+
+
+async def test_no_indexers_after_adding_a_film_points_to_the_settings_key(db):
+    """A new user's report (s8, 7): after adding a film with no indexers the TUI said "add
+    [[indexers]] to config.toml", sending its user to the file; it names the settings' key
+    (the command line keeps naming the file)."""
+    from mydia_tui.tui.launch import tui_app
+
+    with tui_app(Config(), None) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("a", *"Big Buck Bunny", "tab", *"2008", "enter")
+
+            def said() -> list[str]:
+                return [n.message for n in app._notifications if "indexers" in n.message]
+
+            await settle(app, pilot, lambda: said())
+            (note,) = said()
+            assert "config.toml" not in note
+            assert note == "No indexers configured: O opens the settings to add one"
