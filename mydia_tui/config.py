@@ -448,6 +448,16 @@ class Config:
 #: fields of :class:`Config` that say where it came from, never written to or read from a file
 NOT_IN_FILE = frozenset({"source", "sections"})
 
+#: how to add an indexer, in the command line's words (the TUI names its settings' key)
+ADD_INDEXER_IN_FILE = "add [[indexers]] to config.toml"
+
+
+def no_indexers(how: str = ADD_INDEXER_IN_FILE) -> str:
+    """Why nothing can be searched (no indexer is enabled: :attr:`Config.enabled_indexers`),
+    with ``how`` to add one in the words of the face that asks: the file for the command
+    line, the settings' key for the TUI."""
+    return f"no indexers configured: {how}"
+
 
 def _check(ok: bool, where: str, key: str, what: str, hint: str | None = None) -> None:
     if not ok:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from . import history
-from .config import Config, secrets_of
+from .config import ADD_INDEXER_IN_FILE, Config, no_indexers, secrets_of
 from .deluge import DelugeClient
 from .errors import MydiaError
 from .grabbing import candidate_grabber
@@ -88,11 +88,20 @@ class ReleaseChoice:
 
 
 class Services:
-    def __init__(self, config: Config, client: DelugeClient | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        client: DelugeClient | None = None,
+        *,
+        add_indexer: str = ADD_INDEXER_IN_FILE,
+    ) -> None:
         """Every grab, the services' included, goes through
         :func:`mydia_tui.grabbing.grab_release`; "search now" runs on a search monitor of the
-        services' own (:attr:`search_monitor`), made on first use."""
+        services' own (:attr:`search_monitor`), made on first use. ``add_indexer`` says how
+        to add an indexer when none is configured, in the words of the face (the TUI names its
+        settings' key)."""
         self.config = config
+        self.add_indexer = add_indexer
         self.client = client or DelugeClient(config.deluge)
         #: the one grab path, for a candidate the user picked or a search found
         self._grab = candidate_grabber(
@@ -238,7 +247,7 @@ class Services:
         from .item_search import search, target_for
 
         if not self.config.enabled_indexers:
-            raise MydiaError("no indexers configured: add [[indexers]] to config.toml")
+            raise MydiaError(no_indexers(self.add_indexer))
         target = target_for(item_id, season, episode)
         outcome = search(self.config, target)
         if outcome.errors and not outcome.candidates and not outcome.rejected:
@@ -285,7 +294,7 @@ class Services:
         from .library import get_item
 
         if not self.config.enabled_indexers:
-            return Done("no indexers configured: add [[indexers]] to config.toml", "warning")
+            return Done(no_indexers(self.add_indexer), "warning")
         report = self.search_monitor.search_now(item_id, season, episode)
         if report.grabbed:
             lines = [

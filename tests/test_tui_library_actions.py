@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 import tui_data
 from test_tui import burst, settle
+from textual import events as textual_events
 from tvmaze_server import running_tvmaze, standard_shows
 
 from mydia_tui import events
@@ -719,3 +720,164 @@ def test_the_scan_summary_writes_every_number_in_one_style():
     assert scan_summary(report) == (
         "scan: 30,003 files, 1,200 added, 3,456 updated, 1,001 removed, 30,000 unmatched"
     )
+
+
+async def test_keys_typed_at_once_after_the_filters_enter_go_to_the_list(demo):
+    """A new user's report (s8, 3): ``/sintel``, enter and at once ``j`` put ``j`` in the
+    filter (``/sintelj``), ``3`` likewise: enter submits what was typed before it, and the
+    keys behind it belong to the list it hands the focus back to."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        burst(app, "slash", *"si", "enter", "j")
+        await settle(app, pilot)
+        assert lib.filter_text == "si"
+        assert [e.title for e in lib.view][:2] == ["Sintel", "Sita Sings the Blues"]
+        assert app.focused is lib.list and current(app).title == "Sita Sings the Blues"
+        burst(app, "escape", "slash", *"sintel", "enter", "3")
+        await settle(app, pilot)
+        assert lib.filter_text == "sintel"
+        assert app.focused is app.main.downloads.list
+
+
+async def test_escape_read_with_the_key_typed_after_it_as_alt_is_both_keys(demo):
+    """A new user's report (s8, 11): escape and, within the terminal's escape delay, a key
+    came as one ``alt+`` key (a terminal's Alt sends escape before the key), and the escape
+    was lost: typing the filter, escape then ``j`` put ``j`` in the filter. An ``alt+`` key
+    nothing is bound to is escape, then the key (as in readline and vim)."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        lib = app.main.library
+        everything = [e.title for e in lib.view]
+        burst(app, "slash", *"sintel")
+        app.post_message(textual_events.Key("alt+j", "j"))
+        await settle(app, pilot)
+        assert lib.filter_text == ""
+        assert app.focused is lib.list
+        assert current(app).title == everything[everything.index("Sintel") + 1]
+        # alt and a capital: escape, then the capital (G: the last row)
+        burst(app, "slash", *"si")
+        app.post_message(textual_events.Key("alt+shift+g", "G"))
+        await settle(app, pilot)
+        assert lib.filter_text == "" and current(app).title == everything[-1]
+
+
+async def test_pasted_lines_fill_the_field_and_the_next_ones(demo):
+    """A new user's report (s8, 11): pasting ``Elephants Dream`` and ``2006`` on two lines into
+    the title kept the title and dropped the year, silently. Each line fills the next field,
+    nothing is submitted; a line a field refuses is said, never dropped silently."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        screen = app.screen
+        assert isinstance(screen, AddFilmScreen)
+        app.post_message(textual_events.Paste("Elephants Dream\n2006\n"))
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert (screen.value("film-title"), screen.value("film-year")) == (
+            "Elephants Dream",
+            "2006",
+        )
+        assert app.focused is screen.query_one("#film-year")
+        # more lines than fields: the last field takes the rest, joined; a refused line is said
+        await pilot.press("escape", "a")
+        screen = app.screen
+        app.post_message(textual_events.Paste("Big Buck Bunny\nsoon\ntt1254207\nextra"))
+        await settle(app, pilot)
+        assert screen.value("film-title") == "Big Buck Bunny"
+        assert screen.value("film-year") == ""
+        assert screen.value("film-imdb") == "tt1254207 extra"
+        notes = [n.message for n in app._notifications]
+        assert any("soon" in note and "Year" in note for note in notes), notes
+        assert MediaItem.select().where(MediaItem.title == "Big Buck Bunny").count() == 1
+
+
+async def test_edit_form_left_and_right_change_the_profile_from_where_it_opens(demo):
+    """A new user's report (s8, 8): the edit form opens on Monitored and its hint says
+    ``←/→: profile``, but ←/→ did nothing there. They change the profile from anywhere in
+    the form, but in the folder field, where they move the cursor."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        screen = await _edit(app, pilot, "Sintel")
+        choice = screen.query_one("#edit-profile")
+        assert app.focused is screen.query_one("#edit-monitored")
+        first = choice.value
+        await pilot.press("right")
+        assert choice.value != first
+        await pilot.press("left")
+        assert choice.value == first
+        folder = screen.query_one("#edit-folder")
+        folder.focus()
+        await pilot.pause()
+        await pilot.press("end", "left")
+        assert choice.value == first and folder.cursor_position == len(folder.value) - 1
+
+
+async def test_keys_typed_at_once_after_e_go_to_the_edit_form(demo):
+    """A new user's report (s8, 8): ``e``, space and enter typed fast did nothing: the form
+    is opened once its item is read (a thread), and the keys behind ``e`` went to the main
+    screen meanwhile. They wait for the form, as the keys behind ``a`` do."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await _select(app, pilot, "Sintel")
+        assert MediaItem.get(MediaItem.title == "Sintel").monitored is True
+        burst(app, "e", "space", "enter")
+        await settle(app, pilot, lambda: not MediaItem.get(MediaItem.title == "Sintel").monitored)
+        await settle(app, pilot, lambda: app.screen is app.main)
+
+
+async def test_keys_that_need_an_item_say_so_on_the_empty_library_and_are_not_offered(db):
+    """A new user's report (s8, 7): on the empty library enter, m, d, e, i, F and u did
+    nothing and said nothing, and the footer offered ``⏎ Details``. The footer offers only
+    what works; each of those keys says in one line why it does nothing."""
+    from test_tui import FakeServices
+
+    from mydia_tui.tui.widgets.footer import KeysFooter
+
+    services = FakeServices()
+    app = MydiaApp(services=services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        footer = app.main.query_one(KeysFooter)
+        hints, _ = footer.hints()
+        assert "Details" not in [h.description for h in hints]
+        for key in ("enter", "m", "d", "e", "i", "F", "u"):
+            before = len(app._notifications)
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert app.screen is app.main, key
+            notes = list(app._notifications)[before:]
+            assert len(notes) == 1, (key, [n.message for n in notes])
+            assert "the library is empty" in notes[0].message, (key, notes[0].message)
+        assert services.calls == []
+        # one film: enter is offered again
+        await pilot.press("a", *"Sintel", "tab", *"2010", "enter")
+        await settle(app, pilot, lambda: len(app.main.library.view) == 1)
+        await settle(app, pilot)
+        hints, _ = footer.hints()
+        assert "Details" in [h.description for h in hints]
+
+
+async def test_no_indexers_after_adding_a_film_points_to_the_settings_key(db):
+    """A new user's report (s8, 7): after adding a film with no indexers the TUI said "add
+    [[indexers]] to config.toml", sending its user to the file; it names the settings' key
+    (the command line keeps naming the file)."""
+    from mydia_tui.tui.launch import tui_app
+
+    with tui_app(Config(), None) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("a", *"Big Buck Bunny", "tab", *"2008", "enter")
+
+            def said() -> list[str]:
+                return [n.message for n in app._notifications if "indexers" in n.message]
+
+            await settle(app, pilot, lambda: said())
+            (note,) = said()
+            assert "config.toml" not in note
+            assert note == "No indexers configured: O opens the settings to add one"

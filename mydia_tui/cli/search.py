@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..config import no_indexers
 from ..errors import EXIT_OK, UsageError
 from ..units import human_size
 from .main import Context, say
@@ -14,7 +15,7 @@ def cmd_search(ctx: Context) -> int:
     ctx.db()
     args = ctx.args
     if not ctx.config.indexers:
-        raise UsageError("no indexers configured: add [[indexers]] to config.toml")
+        raise UsageError(no_indexers())
     target = target_for(args.item_id, args.season, args.episode)
     outcome = search(ctx.config, target)
     if ctx.json:

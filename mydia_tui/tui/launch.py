@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..config import Config
+from ..config import ADD_INDEXER_IN_FILE, Config
 from .app import MydiaApp
+from .keys import with_keys
 
 if TYPE_CHECKING:  # Deluge's client and the monitor: not loaded before the first paint
     from ..deluge import DelugeClient
@@ -27,8 +28,10 @@ class CoreParts:
     each made when first asked for (from any thread; one client for all), closed by
     :meth:`close`."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, add_indexer: str = ADD_INDEXER_IN_FILE) -> None:
         self.config = config
+        #: how to add an indexer, in the app's words (:class:`~mydia_tui.services.Services`)
+        self.add_indexer = add_indexer
         self._lock = threading.Lock()
         self._client: DelugeClient | None = None
         self._services: Services | None = None
@@ -47,7 +50,7 @@ class CoreParts:
             if self._services is None:
                 from ..services import Services
 
-                self._services = Services(self.config, client)
+                self._services = Services(self.config, client, add_indexer=self.add_indexer)
             return self._services
 
     def monitor(self) -> Monitor:
@@ -91,11 +94,20 @@ class Wiring:
         """A new monitor on the current configuration and client (the app's factory)."""
         return self.parts.monitor()
 
+    @property
+    def add_indexer(self) -> str:
+        """How the services say to add an indexer when none is configured."""
+        return self.parts.add_indexer
+
+    @add_indexer.setter
+    def add_indexer(self, words: str) -> None:
+        self.parts.add_indexer = words
+
     def rewire(self, config: Config) -> tuple[Callable[[], Monitor], LazyServices]:
         """Wire ``config`` and close the old client; returns (the monitor factory, the
         services). The old monitor must have stopped."""
         old = self.parts
-        self.parts = CoreParts(config)
+        self.parts = CoreParts(config, old.add_indexer)
         self.services = LazyServices(self.parts)
         old.close()
         return self.monitor, self.services
@@ -111,12 +123,15 @@ def tui_app(config: Config, config_path: str | None) -> Iterator[MydiaApp]:
     them. The library must be open already."""
     wiring = Wiring(config)
     try:
-        yield MydiaApp(
+        app = MydiaApp(
             config=config,
             config_path=config_path,
             monitor_factory=wiring.monitor,
             services=wiring.services,  # type: ignore[arg-type]
             rewire=wiring.rewire,  # type: ignore[arg-type]
         )
+        # the settings screen, not the file, is where a TUI user adds an indexer
+        wiring.add_indexer = with_keys(app, "{app.settings} opens the settings to add one")
+        yield app
     finally:
         wiring.close()

@@ -132,7 +132,7 @@ class StampRead(Message):
 
 class EditRead(Message):
     """An item's editable settings, read for the edit form
-    (:class:`mydia_tui.tui.screens.edit_item.EditStart`)."""
+    (:class:`mydia_tui.tui.screens.edit_item.EditStart`); None when they could not be read."""
 
     def __init__(self, start) -> None:
         super().__init__()

@@ -25,22 +25,15 @@ DEFAULT = None
 
 
 class ProfileChoice(Static, can_focus=True):
-    """One of a few values, cycled with left/right (or h/l, space)."""
+    """One of a few values, cycled with space here, and left/right (or h/l) anywhere in the
+    form but in a text field (:class:`EditItemScreen`'s keys)."""
 
     BINDINGS = [
         Binding(
-            "left,h",
-            "step(-1)",
-            "Previous profile",
-            id="edit_item.profile_previous",
-            show=False,
-            tooltip="The previous quality profile",
-        ),
-        Binding(
-            "right,l,space",
+            "space",
             "step(1)",
             "Next profile",
-            id="edit_item.profile_next",
+            id="edit_item.profile_step",
             show=False,
             tooltip="The next quality profile",
         ),
@@ -98,6 +91,25 @@ class EditItemScreen(FormScreen):
             tooltip="Save monitored, quality profile and folder",
             priority=True,
         ),
+        # the screen's, not the profile's: the form opens on Monitored, and its hint names
+        # them (a new user's report: they did nothing there); the folder field's own left and
+        # right move its cursor
+        Binding(
+            "left,h",
+            "profile(-1)",
+            "Previous profile",
+            id="edit_item.profile_previous",
+            show=False,
+            tooltip="The previous quality profile",
+        ),
+        Binding(
+            "right,l",
+            "profile(1)",
+            "Next profile",
+            id="edit_item.profile_next",
+            show=False,
+            tooltip="The next quality profile",
+        ),
     ]
     DEFAULT_CSS = (
         FORM_CSS.format(name="EditItemScreen")
@@ -140,6 +152,9 @@ class EditItemScreen(FormScreen):
             yield Static(
                 with_keys(self.app, self.HINT), classes="form-hint", id="form-hint", markup=False
             )
+
+    def action_profile(self, by: int) -> None:
+        self.query_one(ProfileChoice).action_step(by)
 
     def submit_call(self) -> Callable[[], int | None]:
         s = self.start.settings

@@ -19,6 +19,7 @@ from ...config import redact_text, secrets_of
 from ...errors import MydiaError
 from ..keys import with_keys
 from ..text import clean
+from ..widgets.fields import FieldInput
 from ..workers import ReportsWorkerErrors
 from .dialog import Dialog
 
@@ -62,6 +63,8 @@ class FormScreen(ReportsWorkerErrors, Dialog[Any]):
             box.border_title = self.TITLE_TEXT
             for label, field in self.fields():
                 yield Label(label, classes="form-label", markup=False)
+                if isinstance(field, FieldInput):
+                    field.label = label  # named in its messages (a pasted line it refused)
                 yield field
             yield from self.extra()
             yield Static("", classes="form-error", id="form-error")

@@ -64,6 +64,16 @@ WANTED_LABEL = {
 }
 #: rows read before the whole library, so the first screen comes at once
 FIRST_PAGE = 200
+#: the list's actions on the highlighted item, and what each does ("Nothing to edit")
+ITEM_ACTIONS = {
+    "choose": "open",
+    "search": "search",
+    "releases": "list releases for",
+    "toggle_monitored": "monitor",
+    "delete": "delete",
+    "edit": "edit",
+    "refresh_show": "refresh",
+}
 
 
 def include_specials(app: object) -> bool:
@@ -178,21 +188,32 @@ class LibraryList(RowView):
         return view[self.cursor] if view and 0 <= self.cursor < len(view) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The item's keys work on a highlighted row only: with none (the empty library, a
+        filter matching nothing) they are not offered, and say why when pressed."""
+        entry = self.current_entry()
+        if action in ITEM_ACTIONS and entry is None:
+            return False
         if action in ("search", "releases"):
-            if self.app.services is None:
-                return False
-            return True if self.current_entry() is not None else None
-        if action in ("toggle_monitored", "delete", "edit"):
-            return True if self.current_entry() is not None else None
+            return self.app.services is not None
         if action == "refresh_show":
-            entry = self.current_entry()
-            return True if entry is not None and entry.kind == "show" else False
+            return entry is not None and entry.kind == "show"
         return True
 
     def why_not(self, action: str) -> str | None:
         """Why ``action``'s key does nothing on the highlighted row, for the app to say when it
         is pressed (:meth:`MydiaApp.on_key`)."""
         entry = self.current_entry()
+        if entry is None and action in ITEM_ACTIONS:
+            pane = self.pane
+            if pane.complete and not pane.entries:
+                why = with_keys(
+                    self.app,
+                    "the library is empty: {library.add_film} adds a film, {library.add_show} a "
+                    "show",
+                )
+            else:  # a view or filter that shows nothing: the list's own hint
+                why = self.empty_hint() or "no row is shown"
+            return f"Nothing to {ITEM_ACTIONS[action]}; {why}"
         if action == "refresh_show" and entry is not None and entry.kind != "show":
             return "Refresh reads a show's episodes again from TVmaze: a film has none to read"
         return None
@@ -378,6 +399,8 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         self._sorted_search: list[str] | None = None
         #: an item just added: the cursor goes to it once it is read
         self._select: int | None = None
+        #: whether the view had rows when last shown (the item's keys are offered)
+        self._had_rows = False
         #: the upcoming view's episodes (read when shown) and the date it counts from (None:
         #: the local date; tests and screenshots fix it)
         self.upcoming: list[UpcomingEpisode] = []
@@ -635,6 +658,9 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
                 if e.id == keep:
                     index = i
                     break
+        if bool(self.view) != self._had_rows:
+            self._had_rows = bool(self.view)
+            self.list.refresh_bindings()  # the item's keys come or go (check_action)
         self.list.rows_changed(keep_cursor=index)
         self.update_titles()
 
@@ -761,13 +787,23 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
 
         self.app.push_screen(ConfirmScreen(question, choices), answered)
 
-    @work(thread=True, exclusive=True, group="library-edit", exit_on_error=False)
     def open_edit(self, item_id: int) -> None:
-        """Read the item's settings, then open the edit form on them."""
+        """Read the item's settings (a thread), then open the edit form on them. The keys typed
+        behind ``e`` wait for the form, as those behind ``a`` (whose form opens at once) do:
+        ``e``, space and enter typed fast went to the main screen while the item was read."""
+        self.app.hold_keys(self)  # type: ignore[attr-defined]
+        self._read_edit(item_id)
+
+    @work(thread=True, exclusive=True, group="library-edit", exit_on_error=False)
+    def _read_edit(self, item_id: int) -> None:
         from ..screens.edit_item import read_start
 
         config = getattr(self.app, "config", None)
-        start = read_start(item_id, config.quality if config else None)
+        try:
+            start = read_start(item_id, config.quality if config else None)
+        except BaseException:
+            self.post_message(EditRead(None))  # no form: the keys go on (the error is shown)
+            raise
         self.post_message(EditRead(start))
 
     @on(EditRead)
@@ -775,13 +811,21 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         from ..screens.edit_item import EditItemScreen
 
         message.stop()
+        release = self.app.release_keys  # type: ignore[attr-defined]
+        if message.start is None:
+            release(self)
+            return
 
         def saved(item_id: int | None) -> None:
             if item_id is not None:
                 self.app.notify("Saved", markup=False)
                 self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
 
-        self.app.push_screen(EditItemScreen(message.start), saved)
+        screen = EditItemScreen(message.start)
+        self.app.push_screen(screen, saved)
+        # the keys go on once the form has taken its focus (its queue: after its mount)
+        if not screen.call_later(release, self):
+            release(self)
 
     def action_scan(self) -> None:
         """Scan the library folders now, or cancel the scan that runs."""
