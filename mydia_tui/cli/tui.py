@@ -21,4 +21,5 @@ def run_tui(config: Config, config_path: str | None) -> int:
         app.run()
     if app.crash is not None:
         raise app.crash
-    return EXIT_OK
+    # 129 when the terminal went away (mydia_tui.tui.terminal), as a shell reports a hang-up
+    return app.return_code or EXIT_OK

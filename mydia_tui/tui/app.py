@@ -57,6 +57,8 @@ from .screens.main import MainScreen
 from .text import fit_message
 
 if TYPE_CHECKING:  # the services bring Deluge's client: not loaded before the first paint
+    from textual.driver import Driver
+
     from ..services import AppServices
     from ..views import ChangeStamp
 
@@ -208,6 +210,16 @@ class MydiaApp(KeysInTurn[None]):
         self.main = MainScreen()
         # Textual prints its crash report here at exit: keep it off the terminal (see `crash`)
         self.error_console = Console(file=io.StringIO(), markup=False, highlight=False)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux and macOS the one that ends the app
+        when its terminal goes away (:mod:`mydia_tui.tui.terminal`)."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver" and driver.__module__ == "textual.drivers.linux_driver":
+            from .terminal import HangUpDriver
+
+            return HangUpDriver
+        return driver
 
     @property
     def crash(self) -> BaseException | None:

@@ -1,0 +1,94 @@
+"""The app ends when its terminal goes away, even when no SIGHUP comes (an SSH connection that
+dies, a pseudo-terminal whose other end is closed): Textual's driver left it running for ever,
+a core's worth of CPU in its input thread and the event loop blocked on its dead writer's full
+queue, with the monitor still searching (``mydia_tui.tui.terminal``)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+from mydia_tui.tui.terminal import HUNG_UP_STATUS
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class _Screen(threading.Thread):
+    """Reads what the app writes until the terminal is closed."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__(daemon=True)
+        self.fd, self.data, self.lock = fd, bytearray(), threading.Lock()
+
+    def run(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.lock:
+                self.data += chunk
+
+    def shows(self, text: str) -> bool:
+        with self.lock:
+            return text.encode() in self.data
+
+
+def _start(tmp_path: Path) -> tuple[subprocess.Popen, int, _Screen]:
+    """The app in a pseudo-terminal that is not its controlling terminal: closing the
+    terminal sends it no SIGHUP."""
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "TERM": "xterm-256color",
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mydia_tui", "--config", str(config), "--db", str(tmp_path / "db")],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+    )
+    os.close(slave)
+    screen = _Screen(master)
+    screen.start()
+    deadline = time.monotonic() + 60
+    while not screen.shows("Library"):
+        assert proc.poll() is None, f"the app ended at start: {proc.returncode}"
+        assert time.monotonic() < deadline, "the app drew no library pane within 60 s"
+        time.sleep(0.05)
+    return proc, master, screen
+
+
+def test_the_app_ends_when_its_terminal_is_closed_without_a_sighup(tmp_path):
+    proc, master, screen = _start(tmp_path)
+    try:
+        time.sleep(0.5)  # drawn and idle: the hang-up alone must end it
+        os.close(master)
+        try:
+            code = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            code = None
+        assert code == HUNG_UP_STATUS, (
+            f"the app did not end within 20 s of its terminal closing (status {code})"
+        )
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
