@@ -74,6 +74,43 @@ Reference().run()
 """
 
 
+def spawn(
+    db: Path, config: Path, size: tuple[int, int], command: list[str] | None = None
+) -> tuple[subprocess.Popen, int]:
+    """Start the app (or ``command``) in a new pseudo-terminal of ``size`` (columns, rows),
+    as a user starts it; the process and the terminal's other end, to read and to close. The
+    terminal is not the process's controlling terminal: closing it sends no SIGHUP."""
+    import fcntl
+    import struct
+    import termios
+
+    cols, rows = size
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    env = {
+        # as an installed program runs: with its modules' bytecode cached (pip compiles it on
+        # install; an editable checkout writes __pycache__ on first import). Without it every
+        # launch compiles mydia_tui from source (~100 ms here).
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        "TERM": "xterm-256color",
+        "COLUMNS": str(cols),
+        "LINES": str(rows),
+        "MYDIA_TUI_CONFIG": str(config),
+        "XDG_STATE_HOME": str(config.parent / "state"),
+    }
+    proc = subprocess.Popen(
+        command or [sys.executable, "-m", "mydia_tui", "--config", str(config), "--db", str(db)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+    )
+    os.close(slave)
+    return proc, master
+
+
 def launch(
     db: Path,
     config: Path,
@@ -88,34 +125,8 @@ def launch(
     cols, rows = size
     screen = pyte.Screen(cols, rows)
     stream = pyte.ByteStream(screen)
-    master, slave = os.openpty()
-    import fcntl
-    import struct
-    import termios
-
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    env = {
-        # as an installed program runs: with its modules' bytecode cached (pip compiles it on
-        # install; an editable checkout writes __pycache__ on first import). Without it every
-        # launch compiles mydia_tui from source (~100 ms here).
-        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-        "TERM": "xterm-256color",
-        "COLUMNS": str(cols),
-        "LINES": str(rows),
-        "MYDIA_TUI_CONFIG": str(config),
-        "XDG_STATE_HOME": str(config.parent / "state"),
-    }
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        command or [sys.executable, "-m", "mydia_tui", "--config", str(config), "--db", str(db)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )
-    os.close(slave)
+    proc, master = spawn(db, config, size, command)
     frames: list[tuple[float, list[str]]] = []
     last_change = time.perf_counter()
     in_sync = False

@@ -5,12 +5,9 @@ queue, with the monitor still searching (``mydia_tui.tui.terminal``)."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import struct
 import subprocess
 import sys
-import termios
 import threading
 import time
 from pathlib import Path
@@ -18,6 +15,9 @@ from pathlib import Path
 from mydia_tui.tui.terminal import HUNG_UP_STATUS
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+import launch as terminal  # noqa: E402  (bench/launch.py: the app started as a user does)
 
 
 class _Screen(threading.Thread):
@@ -44,28 +44,11 @@ class _Screen(threading.Thread):
 
 
 def _start(tmp_path: Path) -> tuple[subprocess.Popen, int, _Screen]:
-    """The app in a pseudo-terminal that is not its controlling terminal: closing the
-    terminal sends it no SIGHUP."""
+    """The app in a pseudo-terminal that is not its controlling terminal (closing the
+    terminal sends it no SIGHUP), once it has drawn its library pane."""
     config = tmp_path / "config.toml"
     config.write_text("")
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "TERM": "xterm-256color",
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mydia_tui", "--config", str(config), "--db", str(tmp_path / "db")],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )
-    os.close(slave)
+    proc, master = terminal.spawn(tmp_path / "db", config, (80, 24))
     screen = _Screen(master)
     screen.start()
     deadline = time.monotonic() + 60
