@@ -15,11 +15,11 @@ where the seeder is (``Swarm.connect``), as a tracker would.
 from __future__ import annotations
 
 import stat
-import time
 
 import pytest
 from deluge_fixtures import session_of
 from monitor_helpers import make_payload, seed
+from pilot_waits import wait_until
 from torznab_server import Reply, item_xml
 
 from mydia_tui.config import load_config
@@ -35,19 +35,6 @@ EMPTY_CONFIG = (
     "# mydia-tui settings: written by the app's settings screen\n"
     "[monitor]\nallow_short_intervals = true  # the indexer is on loopback: a test in a hurry\n"
 )
-
-
-async def wait_until(pilot, predicate, what: str, timeout: float = 120.0, each=None) -> None:
-    """Let the app run until ``predicate()`` holds (a condition, never a fixed sleep);
-    ``each()`` runs at every step."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if each is not None:
-            each()
-        if predicate():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
 
 
 def focused_id(pilot) -> str | None:

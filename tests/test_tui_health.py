@@ -5,9 +5,9 @@ coloured by level; ``r`` runs them again."""
 from __future__ import annotations
 
 import io
-import time
 from pathlib import Path
 
+from pilot_waits import wait_until
 from rich.console import Console
 
 from mydia_tui.config import Config, IndexerConfig, LibraryConfig, write_config
@@ -15,15 +15,6 @@ from mydia_tui.doctor import OpenLibrary, run_checks
 from mydia_tui.tui.launch import tui_app
 from mydia_tui.tui.screens.health import HealthScreen, level
 from mydia_tui.units import counted
-
-
-async def wait_until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what or predicate}")
 
 
 def real_setup(tmp_path, deluged, torznab) -> Config:

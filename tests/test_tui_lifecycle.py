@@ -8,10 +8,9 @@ default): the app stays up, the rows leave as they should, and nothing is grabbe
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from monitor_helpers import make_payload, monitor_config, seed
+from pilot_waits import wait_until
 from torznab_server import Reply, item_xml
 
 from mydia_tui.config import IndexerConfig
@@ -27,18 +26,6 @@ pytestmark = pytest.mark.deluge
 
 FILM = "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP"
 OTHER = "Sintel.2010.1080p.BluRay.x264-GRP"
-
-
-async def wait_until(pilot, predicate, what: str, timeout: float = 60.0, each=None):
-    """Let the app run until ``predicate()``; ``each()`` runs at every step (checks, dials)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if each is not None:
-            each()
-        if predicate():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

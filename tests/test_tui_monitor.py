@@ -7,6 +7,7 @@ import time
 
 import pytest
 from monitor_helpers import make_payload, monitor_config
+from pilot_waits import wait_until
 from torznab_server import Reply, item_xml
 
 from mydia_tui.config import IndexerConfig
@@ -20,15 +21,6 @@ from mydia_tui.tui.app import MydiaApp
 pytestmark = pytest.mark.deluge
 
 BEST = "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP"
-
-
-async def wait_until(pilot, predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out waiting for {predicate}")
 
 
 async def test_monitor_worker_grabs_and_the_status_bar_shows_deluge(db, tmp_path, deluged, torznab):

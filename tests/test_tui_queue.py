@@ -3,12 +3,12 @@ daemons: a client (and seeder) deluged, the loopback Torznab server, a real SQLi
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from deluge_fixtures import wait_for
 from monitor_helpers import make_payload, monitor_config, seed
+from pilot_waits import wait_until
 from torznab_server import Reply, item_xml
 
 from mydia_tui.config import IndexerConfig
@@ -29,15 +29,6 @@ FILMS = [
     ("Tears of Steel", 2012),
     ("Elephants Dream", 2006),
 ]
-
-
-async def wait_until(pilot, predicate, what: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def release_name(title: str, year: int, group: str = "GRP") -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import socket
 import stat
-import time
 from pathlib import Path
 
 import pytest
+from pilot_waits import wait_until
 from test_tui import burst
 from textual.widgets import Input
 
@@ -28,16 +28,6 @@ theme = "textual-dark"   # a dark theme
 poll_interval   =   5.0   # odd spacing, kept
 rss_interval = 900.0
 """
-
-
-async def wait_until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None:
-    """Let the app run until ``predicate()`` holds (no fixed sleeps: a condition)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what or predicate}")
 
 
 def closed_port() -> int:
