@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from mydia_tui.tui.terminal import HUNG_UP_STATUS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,3 +77,18 @@ def test_the_app_ends_when_its_terminal_is_closed_without_a_sighup(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait(5)
+
+
+def test_a_line_said_to_a_terminal_that_hung_up_is_dropped_not_a_crash():
+    """The demo says goodbye once the app has ended; with its terminal closed that write
+    failed (EIO) and was reported as an unexpected error with a traceback."""
+    from mydia_tui.cli.main import say
+
+    master, slave = os.openpty()
+    os.close(master)  # the terminal goes away
+    with pytest.raises(OSError):  # a plain write to it fails: the case is real
+        os.write(slave, b"x")
+    with open(slave, "w", encoding="utf-8", closefd=True) as gone:
+        say("mydia-tui demo: stopped the daemons", file=gone, flush=True)
+        say("and a second line", file=gone)
+    # closed (its buffer flushed) without an error

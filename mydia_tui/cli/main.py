@@ -4,7 +4,10 @@ one line on stderr with its exit status (an unexpected one also into a log file)
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
+import stat
 import sys
 import traceback
 from collections.abc import Sequence
@@ -65,7 +68,32 @@ def say(*values: object, file: Any = None, end: str = "\n", flush: bool = False)
     ``␛[31m``; line breaks are kept). Every text output of the command line goes through it;
     ``--json`` does not (JSON escapes those characters)."""
     text = " ".join(str(v) for v in values)
-    print(for_terminal_lines(text), file=file, end=end, flush=flush)
+    try:
+        print(for_terminal_lines(text), file=file, end=end, flush=flush)
+    except OSError as exc:
+        stream = file or sys.stdout
+        if not _terminal_gone(exc, stream):
+            raise
+        # the terminal went away (closed, its SSH connection lost): nothing can be said there,
+        # and ending is what the user asked for (the demo's goodbye was an "unexpected error").
+        # What is left in the stream's buffer goes to /dev/null when it is flushed (at exit:
+        # a failed flush of stdout would make the exit status 120)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, stream.fileno())
+        finally:
+            os.close(devnull)
+
+
+def _terminal_gone(exc: OSError, file: Any) -> bool:
+    """Whether ``exc`` is a write to a terminal that has hung up (``EIO`` on a character
+    device), not a failing disk (a file or a pipe)."""
+    if exc.errno != errno.EIO:
+        return False
+    try:
+        return stat.S_ISCHR(os.fstat(file.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
