@@ -62,6 +62,13 @@ WANTED_LABEL = {
     "cutoff": "cutoff unmet",
     "upcoming": f"upcoming {views.UPCOMING_DAYS} days",
 }
+#: a view as the empty hint names it, for "w shows ..."
+WANTED_NEXT = {
+    "all": "everything",
+    "missing": "the missing",
+    "cutoff": "the cutoff unmet",
+    "upcoming": f"the next {views.UPCOMING_DAYS} days",
+}
 #: rows read before the whole library, so the first screen comes at once
 FIRST_PAGE = 200
 #: the list's actions on the highlighted item, and what each does ("Nothing to edit")
@@ -281,7 +288,10 @@ class LibraryList(RowView):
         if pane.filter_text:
             ways.append("escape clears the filter")
         if pane.wanted != "all":
-            ways.append("{library.wanted} shows everything")
+            # the view w turns to (it cycles: from cutoff unmet it is the calendar, not
+            # everything, as the hint said: a new user's report)
+            after = WANTED[(WANTED.index(pane.wanted) + 1) % len(WANTED)]
+            ways.append("{library.wanted} shows " + WANTED_NEXT[after])
         fallback = ["{library.kind} shows films, shows or both"]
         return f"{why}: " + with_keys(self.app, ", ".join(ways or fallback))
 
