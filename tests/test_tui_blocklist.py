@@ -93,3 +93,30 @@ async def test_a_blocklist_of_one_release_says_release(demo):
         assert isinstance(screen, BlocklistScreen)
         await settle(pilot)
         assert str(screen.query_one("#blocklist").border_title) == "Blocklist · 1 release"
+
+
+async def test_a_long_reason_takes_the_room_a_wide_terminal_has(demo):
+    """A new user's report: "cannot be imported: it holds archives ..." was cut at 26 cells
+    even at 200 columns, with 110 blank cells beside the release's name."""
+    from mydia_tui.guard import blocklist
+
+    reason = (
+        "cannot be imported: it holds archives (.r00, .rar) and no video: "
+        "mydia-tui does not extract archives"
+    )
+    blocklist(info_hash="ab" * 20, title="Rar.Film.2015.1080p.BluRay.x264-RAR", reason=reason)
+    app = MydiaApp()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        screen = app.screen
+        assert isinstance(screen, BlocklistScreen)
+        await settle(pilot)
+        row = screen.list.render_row(0, 196).plain
+        # the names need 48 cells here (the longest); the reason has the rest, 88 cells
+        assert reason[:87] in row and "Rar.Film.2015.1080p.BluRay.x264-RAR" in row, row
+        others = [screen.list.render_row(i, 196).plain for i in range(1, len(screen.entries))]
+        assert any("Deluge: tracker: torrent not registered" in r for r in others), others
+        # at 120 columns the name keeps the room there is; the reason is cut with an ellipsis
+        narrow = screen.list.render_row(0, 116).plain
+        assert "cannot be imported: it ho…" in narrow, narrow

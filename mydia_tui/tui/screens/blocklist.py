@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,15 +28,33 @@ from ..widgets.rowview import ListHeading, RowView
 from ..workers import ReportsWorkerErrors
 
 
-def layout(width: int) -> dict[str, int]:
-    """Column widths for the list's width (the release title takes what is left)."""
+def shown_name(entry: BlocklistEntry) -> str:
+    """What the list calls a blocklisted release: its name, else its info-hash, else its
+    indexer and guid (untrusted text made printable)."""
+    return clean(entry.title or entry.info_hash or f"{entry.indexer} {entry.guid}")
+
+
+#: the release name's column at least, when the list is wide enough for the reason to grow
+TITLE_LEAST = 24
+
+
+def layout(width: int, longest: int | None = None) -> dict[str, int]:
+    """Column widths for the list's width: the release's name takes what is left, or, given
+    ``longest`` (the longest name's cells), as much as it needs (at least
+    :data:`TITLE_LEAST`), and the reason takes the rest."""
     cols = {"added": 16, "hash": 8, "size": 8, "reason": 26, "item": 22}
     for drop in ("size", "item", "hash"):
         if width - sum(cols.values()) - len(cols) >= 24:
             break
         cols[drop] = 0
     used = sum(cols.values()) + sum(1 for v in cols.values() if v)
-    return {"title": max(10, width - used), **cols}
+    title = max(10, width - used)
+    if longest is not None and title > max(longest, TITLE_LEAST):
+        # the room the names do not need goes to the reason (a reason such as "cannot be
+        # imported: it holds archives ..." was cut at 26 cells even at 200 columns)
+        cols["reason"] += title - max(longest, TITLE_LEAST)
+        title = max(longest, TITLE_LEAST)
+    return {"title": title, **cols}
 
 
 HEADINGS = {
@@ -69,16 +88,15 @@ class BlocklistList(RowView):
 
     def render_row(self, index: int, width: int) -> Text:
         e = self.owner.entries[index]
-        what = e.title or e.info_hash or f"{e.indexer} {e.guid}"
         values: dict[str, Text | str] = {
-            "title": Text(clean(what)),
+            "title": Text(shown_name(e)),
             "added": local_minute(e.added_at),
             "hash": (e.info_hash or "-")[:8],
             "size": human_size(e.size or 0).rjust(8),
             "reason": Text(clean(e.reason), style="yellow"),
             "item": Text(clean(e.item_title)),
         }
-        return cells([(values[k], w) for k, w in layout(width).items()])
+        return cells([(values[k], w) for k, w in layout(width, self.owner.longest).items()])
 
     def empty_hint(self) -> str:
         if not self.owner.loaded:
@@ -116,6 +134,8 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
         super().__init__()
         self.entries: list[BlocklistEntry] = []
         self.loaded = False
+        #: the longest release name's cells (the layout's name column)
+        self.longest: int | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="blocklist"):
@@ -152,6 +172,7 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
         message.stop()
         keep = self.current()
         self.entries = message.entries
+        self.longest = max((cell_len(shown_name(e)) for e in self.entries), default=0)
         self.loaded = True
         index = self.list.cursor
         if keep is not None:
@@ -190,7 +211,7 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
         return cells(
             [
                 (HEADINGS[k].rjust(w) if k == "size" else HEADINGS[k], w)
-                for k, w in layout(width).items()
+                for k, w in layout(width, self.longest).items()
             ]
         )
 
