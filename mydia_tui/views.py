@@ -740,9 +740,14 @@ STATE_GROUPS: dict[str, tuple[str, ...]] = {
             ("importing", "moving", "completed"),
         )
     },
-    #: Deluge cannot be reached, or no longer lists the torrent (not yet removed): not errors
-    "unknown": ("offline", "vanished"),
+    #: Deluge cannot be reached; it no longer lists the torrent (not yet removed): not errors,
+    #: each its own group named as its rows are (a tab "unknown" over rows saying "offline"
+    #: confused a new user)
+    "offline": ("offline",),
+    "vanished": ("vanished",),
 }
+#: the groups whose tabs show only while they count something (or are the filter)
+WHILE_COUNTED = ("offline", "vanished")
 
 
 def state_group_counts(states: Iterable[str]) -> dict[str, int]:

@@ -54,7 +54,7 @@ def test_the_first_frame_is_the_whole_main_screen(tmp_path, items, size):
     # the details pane shows the highlighted item already (read before the first frame)
     assert seen["details"] == final["details"], shown
     # the tabs' first groups (their counts change once the monitor finds Deluge is not there;
-    # the unknown tab comes once it counts something, and at 80 columns the tabs out of sight
+    # the offline tab comes once it counts something, and at 80 columns the tabs out of sight
     # are counted, "2 more ›")
     assert seen["tabs"].split()[0] == final["tabs"].split()[0] == "all", shown
     # the panes' borders and titles are there (not only the widgets changed since start-up)

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 
 from ... import views
 from ...models import FINAL_STATES
-from ...views import STATE_GROUPS, DownloadLine, state_group_counts
+from ...views import STATE_GROUPS, WHILE_COUNTED, DownloadLine, state_group_counts
 from ..keys import with_keys
 from ..messages import DownloadsRead
 from ..text import bar, cells, clean, counted, filter_tabs, human_eta, human_rate, human_size
@@ -735,9 +735,9 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         self.update_bars()
 
     def tabs(self, width: int) -> Text:
-        """The state filter's tabs with their counts, in ``width`` cells; "unknown" (Deluge
-        offline, torrents vanished) only when it counts some or is the filter."""
-        groups = [g for g in GROUPS if g != "unknown" or self.counts["unknown"] or g == self.group]
+        """The state filter's tabs with their counts, in ``width`` cells; "offline" (Deluge
+        cannot be reached) and "vanished" only when they count some or are the filter."""
+        groups = [g for g in GROUPS if g not in WHILE_COUNTED or self.counts[g] or g == self.group]
         return filter_tabs(groups, self.counts, self.group, width)
 
     def heading(self, width: int) -> Text:
