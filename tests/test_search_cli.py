@@ -87,3 +87,20 @@ def test_search_shows_upgrade_candidates_from_the_file_on_disk(cli, torznab, tmp
     text = cli("search", "1").out
     assert "On disk: HDTV-720p; candidates are upgrades from it (from -> to)" in text
     assert "HDTV-720p -> Bluray-1080p" in text
+
+
+def test_a_search_no_indexer_answered_exits_1_not_0(cli, tmp_path):
+    """A new user's report: `search` printed "FAILED ... Connection refused" and "0
+    candidates" and exited 0, so a script could not tell "nothing found" from "could not
+    ask" (doctor, in the same state, exits 1)."""
+    cli.config_path = write_config(
+        Config(indexers=(IndexerConfig(name="down", url="http://127.0.0.1:9/api"),)),
+        tmp_path / "c.toml",
+    )
+    assert cli("add", "movie", "Sintel", "--year", "2010").code == 0
+    r = cli("search", "1")
+    assert r.code == 1, (r.out, r.err)
+    assert "down: FAILED" in r.out and "0 candidates" in r.out
+    assert r.err.strip() == "mydia-tui: no indexer answered: nothing was searched"
+    r = cli("search", "1", "--json")
+    assert r.code == 1 and r.json()["indexers"][0]["ok"] is False

@@ -1,9 +1,12 @@
-"""``search ITEM_ID [--season N] [--episode N]``: ask the indexers, show the ranked releases."""
+"""``search ITEM_ID [--season N] [--episode N]``: ask the indexers, show the ranked releases.
+Exit status 1 when no indexer answered (each one's failure is in the output)."""
 
 from __future__ import annotations
 
+import sys
+
 from ..config import no_indexers
-from ..errors import EXIT_OK, UsageError
+from ..errors import EXIT_FAILURE, EXIT_OK, UsageError
 from ..units import human_size
 from .main import Context, say
 from .output import emit_json, search_json
@@ -22,6 +25,10 @@ def cmd_search(ctx: Context) -> int:
         emit_json(search_json(outcome))
     else:
         say(format_outcome(outcome))
+    if outcome.indexers and not any(r.ok for r in outcome.indexers):
+        # "nothing found" and "could not ask" are told apart by the status, as doctor does
+        say("mydia-tui: no indexer answered: nothing was searched", file=sys.stderr)
+        return EXIT_FAILURE
     return EXIT_OK
 
 
