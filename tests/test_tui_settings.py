@@ -969,3 +969,32 @@ async def test_at_80_columns_a_long_value_ends_in_an_ellipsis_and_banners_fit_on
             )
             status = screen.query_one("#settings-status")
             assert status.size.height == 1
+
+
+async def test_escape_with_unsaved_edits_asks_before_they_are_lost(db, linked_config):
+    """A new user's report: one escape closed the settings and lost a filled-in section
+    (an Alt key, sent by the terminal as escape and a letter, does the same). With edits not
+    saved, escape asks; "keep editing" keeps them; "discard" closes; with none, it closes."""
+    from mydia_tui.tui.screens.confirm import ConfirmScreen
+
+    real, link = linked_config
+    before = real.read_bytes()
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            await pilot.press("escape")  # nothing edited: closes at once
+            await wait_until(pilot, lambda: app.screen is app.main, what="closed")
+
+            screen = await open_settings(pilot)
+            await type_into(pilot, "deluge-port", "12345")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="asked")
+            assert "without saving" in app.screen.question
+            await pilot.press("n")  # keep editing
+            await wait_until(pilot, lambda: app.screen is screen, what="back to the form")
+            assert screen.query_one("#deluge-port", Input).value == "12345"
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="asked")
+            await pilot.press("y")  # discard
+            await wait_until(pilot, lambda: app.screen is app.main, what="closed")
+    assert real.read_bytes() == before

@@ -55,7 +55,7 @@ from ..text import shorten
 from ..widgets.fields import FieldInput
 from ..widgets.footer import KeysFooter
 from ..workers import ReportsWorkerErrors
-from .confirm import ConfirmScreen
+from .confirm import Choice, ConfirmScreen
 
 #: "url": shown with its secret parameters (apikey=, passkey=, ...) masked, saved with them
 FieldKind = Literal["text", "secret", "url", "int", "float", "bool", "lines", "mappings", "choice"]
@@ -116,7 +116,7 @@ _SECRET_NONE = "(none saved)"
 _SECRET_CLEARED = "(cleared: saved empty by {settings.save})"
 #: the status line when nothing was saved or refused yet
 #: named keys: :func:`~mydia_tui.tui.keys.with_keys`
-_READY = "Settings · {settings.save} saves and applies · {settings.close} closes without saving"
+_READY = "Settings · {settings.save} saves and applies · {settings.close} closes (asks if unsaved)"
 
 
 class Tested(Message):
@@ -1056,4 +1056,25 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         line.remove_class("-empty")
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        """Close the settings; with edits not saved, ask first: one escape (or an Alt key,
+        which the terminal sends as escape and a letter) lost a whole filled-in section (a
+        new user's report)."""
+        unreadable: list[ConfigError] = []
+        if not self.changes(unreadable) and not unreadable:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Close the settings without saving? Your edits are lost.",
+                [
+                    Choice("n", "Keep editing (n)", False, "primary"),
+                    Choice("y", "Discard them (y)", True, "error"),
+                ],
+            ),
+            answered,
+        )
