@@ -823,8 +823,8 @@ def test_a_restarted_daemon_that_lists_no_torrents_yet_removes_nothing(db, tmp_p
 def test_paused_and_offline_read_alike_in_the_list_the_library_and_the_details(db, tmp_path, swarm):
     """One name for a download's state, wherever it is shown: paused in Deluge, the downloads
     list, the library's status and the details (its download line and its episode row) say
-    paused; Deluge offline, they say offline, and the list counts it under "unknown", not as an
-    error. A breaker's report (item 11)."""
+    paused; Deluge offline, they say offline, and the list counts it under "offline", not as
+    failed. A breaker's report (item 11)."""
     from mydia_tui.tui.widgets.library import status_text
 
     cfg = monitor_config(tmp_path, swarm.client.config(timeout=3.0), missing_polls=3)
@@ -864,7 +864,7 @@ def test_paused_and_offline_read_alike_in_the_list_the_library_and_the_details(d
         monitor.poll()
         assert everywhere() == ("offline",) * 5
         counts = views.state_group_counts(line.stats.state for line in views.download_lines())
-        assert (counts["error"], counts["unknown"], counts["downloading"]) == (0, 1, 0)
+        assert (counts["failed"], counts["offline"], counts["downloading"]) == (0, 1, 0)
     finally:
         client.close()
 
