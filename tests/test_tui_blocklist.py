@@ -23,15 +23,21 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def open_blocklist(pilot) -> BlocklistScreen:
+    """``L`` from the main screen, once the app has settled; the screen, read."""
+    await settle(pilot)
+    await pilot.press("L")
+    screen = pilot.app.screen
+    assert isinstance(screen, BlocklistScreen)
+    await settle(pilot)
+    return screen
+
+
 async def test_blocklist_screen_removes_one_entry_then_clears_all(demo):
     ids, entries = demo
     app = MydiaApp()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("L")
-        screen = app.screen
-        assert isinstance(screen, BlocklistScreen)
-        await settle(pilot)
+        screen = await open_blocklist(pilot)
         assert [e.id for e in screen.entries] == entries[::-1]  # newest first
         row = screen.list.render_row(0, 120).plain
         assert "[red]Sintel[/red].2010.720p.WEB-DL" in row and "Sintel" in row
@@ -87,11 +93,7 @@ async def test_a_blocklist_of_one_release_says_release(demo):
     Blocklist.delete().where(Blocklist.id != entries[0]).execute()
     app = MydiaApp()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("L")
-        screen = app.screen
-        assert isinstance(screen, BlocklistScreen)
-        await settle(pilot)
+        screen = await open_blocklist(pilot)
         assert str(screen.query_one("#blocklist").border_title) == "Blocklist · 1 release"
 
 
@@ -107,11 +109,7 @@ async def test_a_long_reason_takes_the_room_a_wide_terminal_has(demo):
     blocklist(info_hash="ab" * 20, title="Rar.Film.2015.1080p.BluRay.x264-RAR", reason=reason)
     app = MydiaApp()
     async with app.run_test(size=(200, 50)) as pilot:
-        await settle(pilot)
-        await pilot.press("L")
-        screen = app.screen
-        assert isinstance(screen, BlocklistScreen)
-        await settle(pilot)
+        screen = await open_blocklist(pilot)
         row = screen.list.render_row(0, 196).plain
         # the names need 48 cells here (the longest); the reason has the rest, 88 cells
         assert reason[:87] in row and "Rar.Film.2015.1080p.BluRay.x264-RAR" in row, row
