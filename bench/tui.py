@@ -32,7 +32,7 @@ WRITER = r"""
 import random, sys, time
 sys.path.insert(0, {repo!r})
 from mydia_tui.db import open_database
-from mydia_tui.models import Download, database, ACTIVE_STATES
+from mydia_tui.models import Download, database, ACTIVE_STATES, utcnow
 open_database({path!r})
 ids = [i for (i,) in Download.select(Download.id).where(Download.state.in_(ACTIVE_STATES)).tuples()]
 rng = random.Random(1)
@@ -42,7 +42,8 @@ for line in sys.stdin:
         for download_id in ids:
             Download.update(progress=rng.random(), download_rate=rng.randrange(10**7),
                             upload_rate=rng.randrange(10**6), eta=rng.randrange(10**5),
-                            peers=rng.randrange(50), seeds=rng.randrange(50)).where(
+                            peers=rng.randrange(50), seeds=rng.randrange(50),
+                            updated_at=utcnow()).where(
                 Download.id == download_id).execute()
     print("done", flush=True)
 """
@@ -196,10 +197,12 @@ async def run(path: Path, seconds: float) -> None:
                 writer.stdin.flush()
                 writer.stdout.readline()
                 updates += 1
-                app.post_core_event(events.DownloadsChanged())
+                # as the monitor's poll reports it: the torrents it updated, named
+                app.post_core_event(events.DownloadsChanged(polled))
                 stop.wait(max(0.0, 1.0 - (time.monotonic() - tick)))
 
         n_downloads = len(app.main.downloads.lines)
+        polled = tuple(app.main.downloads.lines)
         feeder = threading.Thread(target=feed, daemon=True)
         cpu0, wall0 = time.process_time(), time.perf_counter()
         feeder.start()

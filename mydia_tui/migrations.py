@@ -31,7 +31,7 @@ from .models import ALL_MODELS, Meta
 if TYPE_CHECKING:  # loaded only when a schema changes (playhouse.migrate brings its dialects)
     from playhouse.migrate import SchemaMigrator
 
-LATEST = 7
+LATEST = 8
 SCHEMA_KEY = "schema_version"
 
 
@@ -68,6 +68,7 @@ def migrate(db: Database, write_transaction: Callable[[Database], Any]) -> int:
             if "media_item" in db.get_tables():
                 raise DatabaseError("the database has mydia-tui tables but no schema version")
             db.create_tables(ALL_MODELS)
+            count_changes(db)
             _set_version(db, LATEST)
             return LATEST
         if version > LATEST:
@@ -239,6 +240,62 @@ def _to_7(db: Database, migrator: SchemaMigrator) -> None:
             db.execute_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
 
+def _to_8(db: Database, migrator: SchemaMigrator) -> None:
+    """Schema 8: the change counters of :func:`count_changes` (an open app sees what another
+    process changed without counting 200,000 episodes each time something was written)."""
+    count_changes(db)
+
+
+#: What an open app must see another process change (:func:`mydia_tui.views.change_stamp`):
+#: table -> the writes counted. Items and episodes added, deleted or (un)monitored; files
+#: added or deleted (an import, a scan, a deletion). Edits of other columns reach the app
+#: through the history rows written with them.
+COUNTED_CHANGES: dict[str, tuple[str, ...]] = {
+    "media_item": ("INSERT", "DELETE", "UPDATE OF monitored"),
+    "episode": ("INSERT", "DELETE", "UPDATE OF monitored"),
+    "media_file": ("INSERT", "DELETE"),
+}
+
+
+def count_changes(db: Database) -> None:
+    """Make the database count the writes of :data:`COUNTED_CHANGES` itself, by triggers, so
+    that every writer (this process, the command line, another monitor, a hand-made SQL
+    statement) is counted and reading the counts costs one small query.
+
+    SQLite: a ``change_count`` table (one row per table, ``n``) bumped by a row trigger per
+    write kind; SQLite has one writer at a time, so the bump cannot deadlock. PostgreSQL: a
+    sequence per table (``<table>_changes``) advanced by a row trigger: ``nextval`` takes
+    no row lock, so two monitors writing at once never wait for, or deadlock on, a counter."""
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql(
+            "CREATE OR REPLACE FUNCTION mydia_count_change() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN PERFORM nextval(TG_ARGV[0]::regclass); RETURN NULL; END $$"
+        )
+        for table, writes in COUNTED_CHANGES.items():
+            db.execute_sql(f"CREATE SEQUENCE IF NOT EXISTS {table}_changes")
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {table}_counted ON {table}")
+            db.execute_sql(
+                f"CREATE TRIGGER {table}_counted AFTER {' OR '.join(writes)} ON {table} "
+                f"FOR EACH ROW EXECUTE PROCEDURE mydia_count_change('{table}_changes')"
+            )
+        return
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS change_count (name TEXT NOT NULL PRIMARY KEY, "
+        "n INTEGER NOT NULL)"
+    )
+    for table, writes in COUNTED_CHANGES.items():
+        db.execute_sql(
+            f"INSERT INTO change_count (name, n) VALUES ({db.param}, 0) ON CONFLICT DO NOTHING",
+            (table,),
+        )
+        for write in writes:
+            name = f"{table}_counted_{write.split()[0].lower()}"
+            db.execute_sql(
+                f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {write} ON {table} BEGIN "
+                f"UPDATE change_count SET n = n + 1 WHERE name = '{table}'; END"
+            )
+
+
 STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {
     2: _to_2,
     3: _to_3,
@@ -246,4 +303,5 @@ STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {
     5: _to_5,
     6: _to_6,
     7: _to_7,
+    8: _to_8,
 }

@@ -30,6 +30,9 @@ def _schema(path: Path) -> dict[str, set]:
             names = tuple(c[2] for c in con.execute(f'PRAGMA index_info("{r[1]}")'))
             idx.add((names, r[2]))
         out[table] = (cols, idx)
+    out["triggers"] = {
+        row for row in con.execute("SELECT name, tbl_name FROM sqlite_master WHERE type='trigger'")
+    }
     con.close()
     return out
 
@@ -182,7 +185,7 @@ def test_schema_5_upgrades_to_6_with_the_files_of_each_download(db_path):
     db.close()
 
     db = open_database(str(db_path))
-    assert schema_version(db) == LATEST == 7
+    assert schema_version(db) == LATEST
     columns = {c.name: c for c in db.get_columns("download")}
     assert not columns["content"].null
     db.close()
@@ -203,8 +206,55 @@ def test_schema_7_adds_the_upgrade_columns(db_path):
     db.close()
 
     db = open_database(str(db_path))
-    assert schema_version(db) == LATEST == 7
+    assert schema_version(db) == LATEST
     d = Download.get()
     assert (d.upgrade_from, d.upgrade_file) == ("", None)
     assert MediaItem.get().upgrades_paused == ""
+    db.close()
+
+
+@pytest.mark.both_databases
+def test_schema_8_counts_the_changes_an_open_app_must_see_whoever_writes(db_path):
+    """Schema 8: the database counts items and episodes added, deleted or (un)monitored and
+    files added or deleted, by triggers, so a write made with plain SQL (any process, any
+    code path) moves the open app's change stamp; a write of another column does not."""
+    from mydia_tui.views import change_stamp
+
+    db = open_database(str(db_path))
+    p = db.param
+
+    def moved() -> tuple[str, ...]:
+        nonlocal before
+        after = change_stamp()
+        out = tuple(
+            f for f in ("items", "episodes", "files") if getattr(after, f) != getattr(before, f)
+        )
+        before = after
+        return out
+
+    before = change_stamp()
+    db.execute_sql(
+        "INSERT INTO media_item (kind, title, sort_title, title_key, monitored, monitor_new, "
+        "status, overview, added_at, upgrades_paused) "
+        f"VALUES ('show', 'Dark', 'dark', 'dark', {p}, {p}, '', '', {p}, '')",
+        (True, True, "2026-12-01 10:00:00"),
+    )
+    assert moved() == ("items",)
+    (show_id,) = db.execute_sql("SELECT id FROM media_item").fetchone()
+    db.execute_sql(f"UPDATE media_item SET overview = 'a town' WHERE id = {p}", (show_id,))
+    assert moved() == ()
+    db.execute_sql(f"UPDATE media_item SET monitored = {p} WHERE id = {p}", (False, show_id))
+    assert moved() == ("items",)
+    db.execute_sql(
+        "INSERT INTO episode (show_id, season, number, title, monitored) "
+        f"VALUES ({p}, 1, 1, 'Secrets', {p})",
+        (show_id, True),
+    )
+    assert moved() == ("episodes",)
+    db.execute_sql(f"UPDATE episode SET title = 'Lies' WHERE show_id = {p}", (show_id,))
+    assert moved() == ()
+    db.execute_sql(f"UPDATE episode SET monitored = {p} WHERE show_id = {p}", (False, show_id))
+    assert moved() == ("episodes",)
+    db.execute_sql(f"DELETE FROM media_item WHERE id = {p}", (show_id,))  # its episodes too
+    assert moved() == ("items", "episodes")
     db.close()

@@ -595,6 +595,59 @@ async def test_downloads_update_in_place(demo):
         assert len(pane.view) == len(order) - 1
 
 
+async def test_a_download_scrolled_to_shows_its_stats_as_the_database_holds_them(demo):
+    """A poll reads the whole stats of the rows on screen only (and every row's state and
+    progress): a row scrolled to afterwards is read again when it is first drawn, so it shows
+    the rate the database holds, not the one of a read made before it was on screen."""
+    item = MediaItem.get(MediaItem.title == "Sintel")
+    for n in range(30):
+        Download.create(
+            kind="movie",
+            item=item,
+            info_hash=f"{n:040x}",
+            title=f"Sintel.2010.1080p.WEB-DL.x264-GRP{n}",
+            indexer="jackett",
+            size=1_000_000_000,
+            quality="WEBDL-1080p",
+            state="downloading",
+            client_state="Downloading",
+            progress=0.5,
+            download_rate=1_000_000,
+        )
+    app = MydiaApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        # the lowest downloading row (the queue is shown newest first), off screen
+        oldest = next(h for h in reversed(pane.view) if pane.lines[h].stats.state == "downloading")
+        assert pane.view.index(oldest) not in pane.list.visible_range()
+        # a poll moves every torrent; the bottom row only by its rate
+        Download.update(progress=0.6).where(
+            (Download.state == "downloading") & (Download.info_hash != oldest)
+        ).execute()
+        Download.update(download_rate=7_000_000).where(Download.info_hash == oldest).execute()
+        app.post_core_event(events.DownloadsChanged())
+        await settle(app, pilot)
+        pane.list.focus()
+        await pilot.press("G")
+        await settle(app, pilot, lambda: pane.lines[oldest].stats.download_rate == 7_000_000)
+        index = pane.view.index(oldest)
+        assert index in pane.list.visible_range()
+        assert "6.7 MiB/s" in pane.list.render_row(index, 160).plain
+
+
+async def test_the_change_poll_firing_while_the_app_closes_is_not_an_error(demo):
+    """Seen at the end of ``bench/tui.py``: the change poll's timer fired after the main
+    screen's panes were removed, and its ``NoMatches`` ended the app with a traceback."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await app.main.library.remove()  # as closing the app removes it
+        app._look_for_changes()
+        await pilot.pause()
+        assert app.return_code in (None, 0)
+
+
 async def test_toggle_monitored_from_details(demo):
     app = MydiaApp()
     async with app.run_test(size=(120, 40)) as pilot:

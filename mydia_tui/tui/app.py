@@ -415,8 +415,7 @@ class MydiaApp(KeysInTurn[None]):
         elif isinstance(event, events.ScanProgress):
             main.status.set_scan(event)
         elif isinstance(event, events.DownloadsChanged):
-            main.downloads.refresh_queue()
-            main.library.read_progress()
+            main.downloads.refresh_queue()  # the library's progress is read with it
             details = main.details.details
             # a poll names the torrents it updated: the details need reading again only when
             # they show a download (its progress moved); a change without names (a grab, a
@@ -436,8 +435,11 @@ class MydiaApp(KeysInTurn[None]):
     # -- changes made by other processes ------------------------------------------------------
 
     def _look_for_changes(self) -> None:
-        if not self.main.is_mounted or not self.main.library.complete:
-            return
+        try:
+            if not self.main.is_mounted or not self.main.library.complete:
+                return
+        except NoMatches:
+            return  # the app is closing: its timer fired after the panes were removed
         self._read_stamp(self._stamp)
 
     @work(thread=True, exclusive=True, group="changes-read", exit_on_error=False)
@@ -479,7 +481,10 @@ class MydiaApp(KeysInTurn[None]):
             self._apply_core_event(events.LibraryChanged())
         elif message.items:
             self._apply_core_event(events.LibraryChanged(message.items))
-        if stamp.downloads != before.downloads or stamp.history != before.history:
+        # the queue is read again when what it read is not the database's now: the monitor of
+        # this app has had it read after its poll already (reading it twice a poll cost more
+        # than the rest of the poll's drawing)
+        if stamp.downloads != self.main.downloads.read_stamp or stamp.history != before.history:
             self._apply_core_event(events.DownloadsChanged())
 
     # -- services (the lead wires Deluge and the indexers) -------------------------------------

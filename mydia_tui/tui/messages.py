@@ -8,10 +8,10 @@ from .. import events
 from ..views import (
     ChangeStamp,
     DownloadLine,
-    DownloadStats,
     ItemDetails,
     ItemDownload,
     LibraryEntry,
+    QueueRead,
     UpcomingEpisode,
 )
 
@@ -68,7 +68,9 @@ class CutoffUnmetRead(Message):
 
 
 class ProgressRead(Message):
-    """item id -> its leading active download (:func:`mydia_tui.views.active_downloads_by_item`)."""
+    """item id -> its leading active download (:func:`mydia_tui.views.leading_downloads`),
+    read with the queue: the downloads pane posts it, the main screen hands it to the
+    library (both panes drawn in one frame)."""
 
     def __init__(self, progress: dict[int, ItemDownload]) -> None:
         super().__init__()
@@ -86,14 +88,18 @@ class DetailsLoaded(Message):
 
 
 class DownloadsRead(Message):
-    """The queue's current stats, with full lines for downloads the pane does not know yet."""
+    """The queue read (:func:`~mydia_tui.views.read_queue`: every row's state and progress,
+    the whole stats of the rows asked for), with full lines for downloads the pane does not
+    know yet, and the downloads' :func:`~mydia_tui.views.downloads_stamp` read before them
+    (the change poll reads the queue again only when the database's differs)."""
 
     def __init__(
-        self, stats: dict[str, tuple[int, DownloadStats]], new_lines: dict[str, DownloadLine]
+        self, queue: QueueRead, new_lines: dict[str, DownloadLine], stamp: tuple[int, str]
     ) -> None:
         super().__init__()
-        self.stats = stats
+        self.queue = queue
         self.new_lines = new_lines
+        self.stamp = stamp
 
 
 class ServiceDone(Message):

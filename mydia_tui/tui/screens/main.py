@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 
+from ..messages import ProgressRead
 from ..widgets.details import DetailsPane
 from ..widgets.downloads import DownloadsPane
 from ..widgets.footer import KeysFooter
@@ -49,6 +50,10 @@ class MainScreen(Screen[None]):
         ready = getattr(self.app, "main_screen_ready", None)
         if ready is not None:
             ready()
+
+    def on_progress_read(self, message: ProgressRead) -> None:
+        """The downloads pane read the queue: the library shows the same progress."""
+        self.library.show_progress(message.progress)
 
     def on_row_view_highlighted(self, message: RowView.Highlighted) -> None:
         if isinstance(message.view, LibraryList):

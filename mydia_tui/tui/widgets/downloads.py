@@ -20,7 +20,7 @@ from ... import views
 from ...models import FINAL_STATES
 from ...views import STATE_GROUPS, WHILE_COUNTED, DownloadLine, state_group_counts
 from ..keys import with_keys
-from ..messages import DownloadsRead
+from ..messages import DownloadsRead, ProgressRead
 from ..text import bar, cells, clean, counted, filter_tabs, human_eta, human_rate, human_size
 from ..workers import ReportsWorkerErrors
 from .rowview import ListHeading, RowView
@@ -249,6 +249,9 @@ class DownloadsList(RowView):
     def render_row(self, index: int, width: int) -> Text:
         key = self.pane.view[index]
         line = self.pane.lines[key]
+        fresh = self.pane.fresh
+        if fresh is not None and key not in fresh:
+            self.pane.stale_row_shown()
         s = line.stats
         cols = layout(width)
         state = Text(s.state.replace("_", " "), style=STATE_STYLE.get(s.state, ""))
@@ -626,6 +629,11 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         self.group = "all"
         self.include_finished = False
         self.counts = state_group_counts(())
+        #: the downloads' stamp (:func:`mydia_tui.views.downloads_stamp`) when last read
+        self.read_stamp: tuple[int, str] | None = None
+        #: the info-hashes whose whole stats the last read brought (None: every row's)
+        self.fresh: set[str] | None = None
+        self._stale_read = False
         self.border_title = "Downloads"
 
     def compose(self) -> ComposeResult:
@@ -647,24 +655,56 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
     # -- reading -------------------------------------------------------------------------------
 
     def refresh_queue(self) -> None:
-        """Read the queue again (on DownloadsChanged); coalesced: one read at a time."""
-        self.read(frozenset((h, line.id) for h, line in self.lines.items()), self.include_finished)
+        """Read the queue again (on DownloadsChanged); coalesced: one read at a time. Every
+        row's state and progress are read, and the whole stats of the rows on screen (a row
+        scrolled to later is read again when first drawn: :meth:`stale_row_shown`)."""
+        self._stale_read = False
+        shown = frozenset(self.view[i] for i in self.list.visible_range())
+        known = frozenset((h, line.id) for h, line in self.lines.items())
+        self.read(known, self.include_finished, shown)
 
-    @work(thread=True, exclusive=True, group="downloads-read", exit_on_error=False)
-    def read(self, known: frozenset[tuple[str, int]], include_finished: bool) -> None:
-        message = self._read_queue(known, include_finished)
+    def stale_row_shown(self) -> None:
+        """A row whose rates, ETA, seeds or ratio are older than the last read is drawn (it
+        was scrolled to, or a filter showed it): the queue is read again, once."""
+        if not self._stale_read:
+            self._stale_read = True
+            self.call_later(self.refresh_queue)
+
+    # described: Textual would otherwise describe the worker by the repr of its arguments (the
+    # 2,000 pairs of a large queue, once a poll)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="downloads-read",
+        exit_on_error=False,
+        description="read the queue",
+    )
+    def read(
+        self, known: frozenset[tuple[str, int]], include_finished: bool, shown: frozenset[str]
+    ) -> None:
+        message = self._read_queue(known, include_finished, shown=shown)
         if not get_current_worker().is_cancelled:  # a newer read replaced this one
+            # the library's progress cells, read with the queue (the main screen hands them
+            # on), posted first so that both panes change in the same frame
+            self.post_message(ProgressRead(message.queue.progress))
             self.post_message(message)
 
     @staticmethod
     def _read_queue(
-        known: frozenset[tuple[str, int]], include_finished: bool, *, newest: int | None = None
+        known: frozenset[tuple[str, int]],
+        include_finished: bool,
+        *,
+        newest: int | None = None,
+        shown: frozenset[str] | None = None,
     ) -> DownloadsRead:
-        """The queue's stats, and the lines of the downloads not in ``known`` ((info-hash,
-        download id) pairs); with ``newest``, the lines of only that many of them, the newest
-        (the next read brings the others)."""
-        stats = views.download_stats(include_finished=include_finished)
-        new = [(h, i) for h, (i, _) in stats.items() if (h, i) not in known]
+        """The queue (:func:`mydia_tui.views.read_queue`), and the lines of the downloads not
+        in ``known`` ((info-hash, download id) pairs); with ``newest``, the lines of only that
+        many of them, the newest (the next read brings the others); with ``shown`` (the rows
+        on screen), the whole stats of those rows and of the new ones only."""
+        stamp = views.downloads_stamp()  # before the stats: a write between reads again
+        queue = views.read_queue(include_finished=include_finished, full=shown, known=known)
+        stats = queue.stats
+        new = [(h, i) for h, (i, _, _) in queue.states.items() if (h, i) not in known]
         if newest is not None:
             new = sorted(new, key=lambda pair: pair[1], reverse=True)[:newest]
             labels = views.download_labels([i for _, i in new]) if new else {}
@@ -672,8 +712,12 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
             labels = views.download_labels(include_finished=include_finished)
         else:
             labels = views.download_labels([i for _, i in new]) if new else {}
-        lines = {h: DownloadLine(h, i, *labels[i], stats[h][1]) for h, i in new if i in labels}
-        return DownloadsRead(stats, lines)
+        lines = {
+            h: DownloadLine(h, i, *labels[i], stats[h][1])
+            for h, i in new
+            if i in labels and h in stats
+        }
+        return DownloadsRead(queue, lines, stamp)
 
     @on(RowView.Highlighted)
     def _row_highlighted(self, message: RowView.Highlighted) -> None:
@@ -684,28 +728,42 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
     @on(DownloadsRead)
     def _read(self, message: DownloadsRead) -> None:
         message.stop()
+        self.read_stamp = message.stamp
+        self._stale_read = False
+        full = message.queue.stats
+        states = message.queue.states
         lines = self.lines
         reorder = False
         changed: set[str] = set()
-        for info_hash, (download_id, stats) in message.stats.items():
+        for info_hash, (download_id, state, progress) in states.items():
             old = lines.get(info_hash)
+            whole = full.get(info_hash)
             if old is None or old.id != download_id:
                 new = message.new_lines.get(info_hash)
-                if new is None:
+                if new is None or whole is None:
                     continue  # appeared after the read began: next time
-                lines[info_hash] = new._replace(stats=stats)
+                lines[info_hash] = new._replace(stats=whole[1])
                 reorder = True
-            elif old.stats != stats:
+                continue
+            if whole is not None:
+                stats = whole[1]
+            elif old.stats.state == state and old.stats.progress == progress:
+                continue  # off screen and not moved: its other stats wait for a read
+            else:
+                stats = old.stats._replace(state=state, progress=progress)
+            if old.stats != stats:
                 lines[info_hash] = old._replace(stats=stats)
                 changed.add(info_hash)
                 if old.stats.state != stats.state:
                     reorder = True
-        for info_hash in [h for h in lines if h not in message.stats]:
+        for info_hash in [h for h in lines if h not in states]:
             del lines[info_hash]
             reorder = True
+        # the rows whose whole stats this read brought; the others are read when drawn
+        self.fresh = set(full) if len(full) < len(states) else None
         if reorder:
             # every download read, those whose names are not read yet too
-            self.counts = state_group_counts(stats.state for _, stats in message.stats.values())
+            self.counts = state_group_counts(state for _, state, _ in states.values())
             self.order = sorted(lines, key=lambda h: lines[h].id, reverse=True)
             self.rebuild()
         else:

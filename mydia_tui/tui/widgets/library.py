@@ -27,7 +27,6 @@ from ..messages import (
     EditRead,
     LibraryLoaded,
     LibraryPatched,
-    ProgressRead,
     ScanEnded,
     ServiceDone,
     StampRead,
@@ -477,17 +476,11 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         if not worker.is_cancelled:  # a newer load replaced this one
             self.post_message(LibraryLoaded(entries, counts, True))
 
-    @work(thread=True, group="library-patch", exit_on_error=False)
+    @work(thread=True, group="library-patch", exit_on_error=False, description="read items")
     def patch(self, item_ids: tuple[int, ...]) -> None:
         entries = views.library_entries(item_ids, include_specials=include_specials(self.app))
         found = {e.id for e in entries}
         self.post_message(LibraryPatched(entries, tuple(i for i in item_ids if i not in found)))
-
-    @work(thread=True, exclusive=True, group="library-progress", exit_on_error=False)
-    def read_progress(self) -> None:
-        progress = views.active_downloads_by_item()
-        if not get_current_worker().is_cancelled:
-            self.post_message(ProgressRead(progress))
 
     @work(thread=True, exclusive=True, group="library-cutoff", exit_on_error=False)
     def read_cutoff_unmet(self) -> None:
@@ -591,20 +584,24 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
         if self.wanted == "upcoming":
             self.rebuild()
 
-    @on(ProgressRead)
-    def _progress(self, message: ProgressRead) -> None:
-        message.stop()
-        new = message.progress
+    def show_progress(self, new: dict[int, ItemDownload]) -> None:
+        """Show each item's leading active download (item id -> download, read with the queue
+        by the downloads pane: :func:`mydia_tui.views.read_queue`)."""
         started_or_ended = tuple(
             item_id
             for item_id in set(new).symmetric_difference(self.progress)
             if item_id in self.entries
         )
-        self.progress = new
+        old, self.progress = self.progress, new
         if started_or_ended:
             self.patch(started_or_ended)  # the status itself changes: read those items again
+        # only the rows whose download moved are drawn again (a poll moves a few of the
+        # rows shown; drawing them all each poll was most of the library's cost)
+        view = self.view
         for index in self.list.visible_range():
-            self.list.refresh_row(index)
+            item_id = view[index].id
+            if old.get(item_id) != new.get(item_id):
+                self.list.refresh_row(index)
 
     # -- the view ------------------------------------------------------------------------------
 
