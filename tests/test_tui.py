@@ -18,7 +18,7 @@ from textual.worker import WorkerCancelled
 from mydia_tui import events
 from mydia_tui.config import Config, DelugeConfig, IndexerConfig, TuiConfig, load_config
 from mydia_tui.errors import MydiaError
-from mydia_tui.models import Download, Episode, History, MediaItem
+from mydia_tui.models import ACTIVE_STATES, Download, Episode, History, MediaItem
 from mydia_tui.tui.app import MydiaApp
 from mydia_tui.tui.commands import ActionsProvider
 from mydia_tui.tui.screens.confirm import ConfirmScreen
@@ -562,6 +562,16 @@ async def test_the_state_filter_names_a_state_as_its_rows_do_and_an_empty_one_sa
         await settle(app, pilot)
         shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
         assert "no paused downloads" in shown
+        # nothing active at all: the pane says so, and how to see the finished ones
+        Download.update(state="imported").where(Download.state.in_(ACTIVE_STATES)).execute()
+        app.post_core_event(events.DownloadsChanged())
+        while pane.group != "all":
+            await pilot.press("f")
+        await settle(app, pilot, lambda: pane.counts["all"] == 0 and not pane.view)
+        assert pane.list.empty_hint() == "no active downloads: a shows finished ones"
+        await pilot.press("a")
+        await settle(app, pilot, lambda: pane.include_finished and pane.view)
+        assert pane.list.empty_hint() == "no downloads yet: the monitor grabs what is missing"
 
 
 async def test_downloads_update_in_place(demo):

@@ -232,11 +232,16 @@ class DownloadsList(RowView):
         return len(self.pane.view)
 
     def empty_hint(self) -> str:
-        """Why a filtered queue shows no row, and the keys that show more (a new user's
-        report: the filter `importing` with no rows showed an empty pane)."""
+        """Why the queue (or its filter) shows no row, and the keys that show more (a new
+        user's report: the filter `importing` with no rows showed an empty pane)."""
         pane = self.pane
         if pane.group == "all":
-            return ""
+            # the demo's films imported and seeding left an empty pane that said nothing
+            if pane.include_finished:
+                return "no downloads yet: the monitor grabs what is missing"
+            return with_keys(
+                self.app, "no active downloads: {downloads.finished} shows finished ones"
+            )
         ways = "{downloads.filter} changes the filter"
         if not pane.include_finished:
             ways += ", {downloads.finished} shows finished ones too"
