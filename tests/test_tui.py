@@ -658,6 +658,24 @@ async def test_the_change_poll_firing_while_the_app_closes_is_not_an_error(demo)
         assert app.return_code in (None, 0)
 
 
+async def test_ctrl_c_names_the_quit_key_the_footer_shows(demo, tmp_path):
+    """A new user's reflex, ctrl+c, does not quit (it copies in a field): the message names
+    the key that does as the footer shows it, remapped too (it named ctrl+q; the footer q)."""
+    app = MydiaApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["press q to quit"]
+        assert app.is_running
+    app = MydiaApp(Config(tui=TuiConfig(keys={"app.quit": "x"})))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["press x to quit"]
+
+
 async def test_toggle_monitored_from_details(demo):
     app = MydiaApp()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -609,6 +609,17 @@ class MydiaApp(KeysInTurn[None]):
                 timeout=12,
             )
 
+    def action_help_quit(self) -> None:
+        """ctrl+c (which copies in a field) says which key quits: the one the footer shows,
+        after [tui.keys] remaps (Textual's own message named ctrl+q, the footer ``q``)."""
+        from .keys import shown_key
+
+        if any(b.binding.id == "app.quit" for b in self.active_bindings.values()):
+            key = shown_key(self, "app.quit")
+            self.notify(f"press {key} to quit", title="Do you want to quit?", markup=False)
+        else:
+            super().action_help_quit()
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
