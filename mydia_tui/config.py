@@ -451,6 +451,11 @@ NOT_IN_FILE = frozenset({"source", "sections"})
 #: how to add an indexer, in the command line's words (the TUI names its settings' key)
 ADD_INDEXER_IN_FILE = "add [[indexers]] to config.toml"
 
+#: what to check when Deluge refuses or cannot be reached, in the command line's words:
+#: ``{keys}`` is the settings to check ("host/port", "username/password"); the TUI names its
+#: settings screen instead (:class:`mydia_tui.deluge.DelugeClient`'s ``check``)
+CHECK_DELUGE_IN_FILE = "check [deluge] {keys} in config.toml"
+
 
 def no_indexers(how: str = ADD_INDEXER_IN_FILE) -> str:
     """Why nothing can be searched (no indexer is enabled: :attr:`Config.enabled_indexers`),

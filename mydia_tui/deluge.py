@@ -36,7 +36,7 @@ import httpx
 from deluge_client import DelugeRPCClient
 from deluge_client.client import RemoteException
 
-from .config import DelugeConfig, redact_text
+from .config import CHECK_DELUGE_IN_FILE, DelugeConfig, redact_text
 from .errors import MydiaError
 from .torrent import BadTorrent, b64, make_magnet, parse_magnet, parse_torrent
 
@@ -543,8 +543,12 @@ class DelugeClient:
         backoff_max: float = 15.0,
         client_factory: Callable[..., Any] | None = None,
         diff: bool = True,
+        check: str = CHECK_DELUGE_IN_FILE,
     ) -> None:
         self.config = config
+        #: what an error tells the user to check, ``{keys}`` the settings: the file's words
+        #: (:data:`~mydia_tui.config.CHECK_DELUGE_IN_FILE`) or the app's settings screen
+        self.check = check
         self.where = f"{config.host}:{config.port}"
         self.timeout = float(config.timeout)
         self.backoff_base = backoff_base
@@ -957,18 +961,18 @@ class DelugeClient:
             if "username does not exist" in low:
                 return DelugeUnknownUser(
                     f"Deluge at {where} has no user {user!r}: "
-                    "check [deluge] username in config.toml (and the daemon's auth file)",
+                    f"{self.check.format(keys='username')} (and the daemon's auth file)",
                     where,
                 )
             if "password" in low:
                 return DelugeBadPassword(
                     f"Deluge at {where} refused the login for user {user!r}: "
-                    "check [deluge] username/password in config.toml",
+                    + self.check.format(keys="username/password"),
                     where,
                 )
             return DelugeAuthError(
                 f"Deluge at {where} refused the login for user {user!r} ({name}): "
-                "check [deluge] username/password in config.toml",
+                + self.check.format(keys="username/password"),
                 where,
             )
         if name == "AddTorrentError":
@@ -984,13 +988,13 @@ class DelugeClient:
         if isinstance(exc, ConnectionRefusedError):
             return DelugeUnreachable(
                 f"Deluge at {where} refused the connection: is deluged running? "
-                "check [deluge] host/port in config.toml",
+                + self.check.format(keys="host/port"),
                 where,
             )
         if isinstance(exc, socket.gaierror):
             return DelugeUnreachable(
                 f"Deluge at {where}: unknown host {self.config.host!r}: "
-                "check [deluge] host in config.toml",
+                + self.check.format(keys="host"),
                 where,
             )
         if name in ("ConnectionLostException", "FailedToReconnectException") or isinstance(
@@ -1010,13 +1014,14 @@ class DelugeClient:
         return DelugeUnreachable(f"Deluge at {where}: {name}: {first}", where)
 
 
-def daemon_version(config: DelugeConfig) -> str:
+def daemon_version(config: DelugeConfig, check: str = CHECK_DELUGE_IN_FILE) -> str:
     """Connect once to the daemon ``config`` names, log in, and return its version (e.g.
     "2.1.1"); the connection is closed again. Bounded by ``config.timeout`` (seconds).
     Raises :class:`DelugeError` with the exact reason (:class:`DelugeUnreachable`,
     :class:`DelugeTimeout`, :class:`DelugeUnknownUser`, :class:`DelugeBadPassword`, ...); the
-    password is never in the message. The settings screen's "test connection"."""
-    client = DelugeClient(config)
+    password is never in the message, and what to check is said in ``check``'s words
+    (:class:`DelugeClient`). The settings screen's "test connection"."""
+    client = DelugeClient(config, check=check)
     try:
         return client.connect()
     finally:

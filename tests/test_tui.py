@@ -676,6 +676,35 @@ async def test_ctrl_c_names_the_quit_key_the_footer_shows(demo, tmp_path):
         assert [n.message for n in app._notifications] == ["press x to quit"]
 
 
+async def test_deluge_unreachable_says_to_check_the_settings_in_the_app(demo, tmp_path):
+    """A new user's report: inside the app, Deluge's errors sent the user to config.toml;
+    they name the settings screen and its key (the command line keeps the file's words)."""
+    import socket
+
+    from mydia_tui.tui.launch import tui_app
+
+    with socket.socket() as s:  # a loopback port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = Config(deluge=DelugeConfig(host="127.0.0.1", port=port, timeout=2.0))
+    with tui_app(config, None) as app:
+        async with app.run_test(size=(140, 36)) as pilot:
+            await settle(app, pilot)
+            app.main.downloads.list.focus()
+            await pilot.press("p")  # pause the download under the cursor
+
+            def said() -> list[str]:
+                return [n.message for n in app._notifications if "refused" in n.message]
+
+            await settle(app, pilot, lambda: said())
+            (message,) = said()
+            assert message.startswith(
+                f"Deluge at 127.0.0.1:{port} refused the connection: is deluged running? "
+                "check Deluge's host/port in the settings (O)"
+            ), message
+            assert "config.toml" not in message
+
+
 async def test_toggle_monitored_from_details(demo):
     app = MydiaApp()
     async with app.run_test(size=(120, 40)) as pilot:

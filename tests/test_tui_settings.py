@@ -190,9 +190,15 @@ async def test_test_connection_shows_the_daemons_version_or_the_exact_error(
             from mydia_tui.deluge import DelugeError, daemon_version
 
             with pytest.raises(DelugeError) as expected:
-                daemon_version(daemon.__class__(**{**daemon.__dict__, "port": port}))
+                daemon_version(
+                    daemon.__class__(**{**daemon.__dict__, "port": port}),
+                    check="check {keys} above",
+                )
             assert str(result.render()) == str(expected.value)
-            assert "refused" in str(result.render()).lower()
+            # what to check is named in the form's words: the fields above it, not the file
+            assert str(result.render()).endswith(
+                "refused the connection: is deluged running? check host/port above"
+            )
             # a value the validation refuses: shown beside its field, nothing is tried
             await type_into(pilot, "deluge-port", "0")
             await pilot.press("ctrl+t")

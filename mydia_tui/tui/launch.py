@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..config import ADD_INDEXER_IN_FILE, Config
+from ..config import ADD_INDEXER_IN_FILE, CHECK_DELUGE_IN_FILE, Config
 from .app import MydiaApp
 from .keys import with_keys
 
@@ -28,10 +28,17 @@ class CoreParts:
     each made when first asked for (from any thread; one client for all), closed by
     :meth:`close`."""
 
-    def __init__(self, config: Config, add_indexer: str = ADD_INDEXER_IN_FILE) -> None:
+    def __init__(
+        self,
+        config: Config,
+        add_indexer: str = ADD_INDEXER_IN_FILE,
+        check_deluge: str = CHECK_DELUGE_IN_FILE,
+    ) -> None:
         self.config = config
         #: how to add an indexer, in the app's words (:class:`~mydia_tui.services.Services`)
         self.add_indexer = add_indexer
+        #: what Deluge's errors say to check, in the app's words (``{keys}``: the settings)
+        self.check_deluge = check_deluge
         self._lock = threading.Lock()
         self._client: DelugeClient | None = None
         self._services: Services | None = None
@@ -41,7 +48,7 @@ class CoreParts:
             if self._client is None:
                 from ..deluge import DelugeClient
 
-                self._client = DelugeClient(self.config.deluge)
+                self._client = DelugeClient(self.config.deluge, check=self.check_deluge)
             return self._client
 
     def services(self) -> Services:
@@ -103,11 +110,20 @@ class Wiring:
     def add_indexer(self, words: str) -> None:
         self.parts.add_indexer = words
 
+    @property
+    def check_deluge(self) -> str:
+        """What Deluge's errors say to check (``{keys}``: the settings named)."""
+        return self.parts.check_deluge
+
+    @check_deluge.setter
+    def check_deluge(self, words: str) -> None:
+        self.parts.check_deluge = words
+
     def rewire(self, config: Config) -> tuple[Callable[[], Monitor], LazyServices]:
         """Wire ``config`` and close the old client; returns (the monitor factory, the
         services). The old monitor must have stopped."""
         old = self.parts
-        self.parts = CoreParts(config, old.add_indexer)
+        self.parts = CoreParts(config, old.add_indexer, old.check_deluge)
         self.services = LazyServices(self.parts)
         old.close()
         return self.monitor, self.services
@@ -132,6 +148,11 @@ def tui_app(config: Config, config_path: str | None) -> Iterator[MydiaApp]:
         )
         # the settings screen, not the file, is where a TUI user adds an indexer
         wiring.add_indexer = with_keys(app, "{app.settings} opens the settings to add one")
+        # and where Deluge's host, port, user and password are changed (a new user's report:
+        # the app's errors sent them to config.toml)
+        wiring.check_deluge = with_keys(
+            app, "check Deluge's {keys} in the settings ({app.settings})"
+        )
         yield app
     finally:
         wiring.close()

@@ -767,7 +767,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         deluge = candidate.deluge
         secrets = secrets_of(candidate)
         try:
-            version = daemon_version(deluge)
+            version = daemon_version(deluge, check="check {keys} above")
         except DelugeError as exc:
             self.post_message(Tested("deluge-test", redact_text(str(exc), secrets), False))
             return
