@@ -126,10 +126,20 @@ class ItemInfo:
     tvdb_id: int | None = None
     tvmaze_id: int | None = None
     folder: str | None = None
+    #: a show's episodes, its specials (season 0) included
     episodes: int = 0
+    #: of them, the specials (season 0): not counted as missing unless
+    #: ``[monitor] include_specials``
+    specials: int = 0
+
+    def episodes_said(self) -> str:
+        """A show's episodes as people count them: ``"10 episodes and 2 specials"`` (the list
+        counts the specials apart, as Sonarr does; ``add show`` said 12 episodes)."""
+        regular = counted(self.episodes - self.specials, "episode")
+        return f"{regular} and {counted(self.specials, 'special')}" if self.specials else regular
 
 
-def _info(item: MediaItem, episodes: int = 0) -> ItemInfo:
+def _info(item: MediaItem, episodes: int = 0, specials: int = 0) -> ItemInfo:
     return ItemInfo(
         id=item.id,
         kind=item.kind,
@@ -142,6 +152,7 @@ def _info(item: MediaItem, episodes: int = 0) -> ItemInfo:
         tvmaze_id=item.tvmaze_id,
         folder=item.folder,
         episodes=episodes,
+        specials=specials,
     )
 
 
@@ -348,8 +359,9 @@ def add_show(
         ]
         for start in range(0, len(rows), 200):
             Episode.insert_many(rows[start : start + 200]).execute()
-        record("added", f"added show {item.title} ({counted(len(rows), 'episode')})", item=item.id)
-    return _info(item, len(rows))
+        info = _info(item, len(rows), sum(1 for e in episodes if e.season == 0))
+        record("added", f"added show {item.title} ({info.episodes_said()})", item=item.id)
+    return info
 
 
 def manual_episodes(seasons: dict[int, int]) -> list[NewEpisode]:

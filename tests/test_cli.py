@@ -99,8 +99,13 @@ def test_add_show_by_hand_and_toggle_monitoring(cli):
 
 def test_specials_count_in_list_only_when_the_monitor_searches_them(cli, tmp_path):
     """A new user's report: ``list`` counted the specials in a show's total and on disk, not
-    in its wanted count. Both follow ``[monitor] include_specials`` (off by default)."""
-    assert cli("add", "show", "The Expanse", "--seasons", "0:2,1:4").code == 0
+    in its wanted count. Both follow ``[monitor] include_specials`` (off by default). ``add
+    show`` counts them apart too (it said "with 6 episodes" where ``list`` said 4)."""
+    r = cli("add", "show", "The Expanse", "--seasons", "0:2,1:4")
+    assert r.code == 0, r.err
+    assert r.out.startswith("added show The Expanse as id 1 with 4 episodes and 2 specials"), r.out
+    (history,) = [h for h in cli("history", "--json").json() if h["event"] == "added"]
+    assert history["message"] == "added show The Expanse (4 episodes and 2 specials)"
     (row,) = cli("list", "--json").json()
     assert row["episodes"] == {"total": 4, "aired": 4, "on_disk": 0, "wanted": 4}
     assert cli("list").out.rstrip().endswith("missing, 0/4 aired episodes on disk")

@@ -72,7 +72,7 @@ def cmd_add_show(ctx: Context) -> int:
     else:
         year = f" ({info.year})" if info.year else ""
         say(
-            f"added show {info.title}{year} as id {info.id} with {counted(info.episodes, 'episode')}"
+            f"added show {info.title}{year} as id {info.id} with {info.episodes_said()}"
             + _monitored_note(info)
         )
     return EXIT_OK

@@ -34,6 +34,7 @@ def item_json(info) -> dict:
         "tvmaze_id": info.tvmaze_id,
         "folder": info.folder,
         "episodes": info.episodes if info.kind == "show" else None,
+        "specials": info.specials if info.kind == "show" else None,
     }
 
 
