@@ -251,7 +251,8 @@ class MonitorConfig:
     #: seconds between two backlog search cycles (at least :data:`MIN_SEARCH_INTERVAL`)
     search_interval: float = 900.0
     #: seconds between two RSS syncs (every enabled indexer's recent releases; at least
-    #: :data:`MIN_RSS_INTERVAL`)
+    #: :data:`MIN_RSS_INTERVAL`); 0 turns RSS sync off (Sonarr's and Radarr's 0 too): only the
+    #: backlog search and the searches asked for then grab
     rss_interval: float = 900.0
     #: seconds one backlog search cycle may last (it ends after the search under way)
     search_cycle_deadline: float = 600.0
@@ -287,7 +288,10 @@ class MonitorConfig:
             ("rss_interval", MIN_RSS_INTERVAL),
         ):
             least = 0 if short else least
-            _seconds(getattr(self, key), least, 30 * DAY, where, key, zero=least > 0, hint=hint)
+            off = key == "rss_interval"
+            _seconds(
+                getattr(self, key), least, 30 * DAY, where, key, zero=least > 0, hint=hint, off=off
+            )
         for key, most in (
             ("search_cycle_deadline", DAY),
             ("poll_interval", HOUR),
@@ -496,12 +500,16 @@ def _seconds(
     *,
     zero: bool = True,
     hint: str | None = None,
+    off: bool = False,
 ) -> None:
     """A duration in seconds within ``[least, most]`` (``zero=False``: ``least`` itself, 0, is
     refused), the range said in seconds, the unit of the file and of the settings' fields,
     then in people's units: "must be between 600 and 2,592,000 s (10 min to 30 days)". The one
     check of every duration setting, so the command line and the settings screen say the
-    same; ``hint`` (:class:`ConfigError`'s) follows the refusal."""
+    same; ``hint`` (:class:`ConfigError`'s) follows the refusal. With ``off``, 0 is taken too
+    (the setting turned off), and the refusal says so."""
+    if off and value == 0:
+        return
     people = " to ".join(human_duration(b) for b in (least, most) if b and b % 60 == 0)
     low, high = (f"{int(b):,}" if float(b).is_integer() else f"{b:,}" for b in (least, most))
     range_ = f"{low} and {'at most ' if not zero else ''}{high} s" + (
@@ -511,6 +519,8 @@ def _seconds(
         ok, what = least <= value <= most, f"must be between {range_}"
     else:
         ok, what = least < value <= most, f"must be more than {range_}"
+    if off:
+        what = what.replace("must be ", "must be 0 (off) or ", 1)
     _check(ok, where, key, what, hint)
 
 

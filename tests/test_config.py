@@ -253,7 +253,7 @@ def test_a_new_config_file_is_created_by_save_config(tmp_path):
         ),
         (
             "[monitor]\nrss_interval = 99999999999999999999999\n",
-            "must be between 600 and 2,592,000 s (10 min to 30 days)",
+            "must be 0 (off) or between 600 and 2,592,000 s (10 min to 30 days)",
         ),
         ("[monitor]\npoll_interval = 7200\n", "must be more than 0 and at most 3,600 s (1 hour)"),
         (
@@ -294,8 +294,16 @@ def test_a_duration_inside_its_range_is_accepted(tmp_path, value):
     [
         ("search_interval", "0.5", "must be between 900 and 2,592,000 s (15 min to 30 days)"),
         ("search_interval", "899", "must be between 900 and 2,592,000 s (15 min to 30 days)"),
-        ("rss_interval", "2", "must be between 600 and 2,592,000 s (10 min to 30 days)"),
-        ("rss_interval", "599.9", "must be between 600 and 2,592,000 s (10 min to 30 days)"),
+        (
+            "rss_interval",
+            "2",
+            "must be 0 (off) or between 600 and 2,592,000 s (10 min to 30 days)",
+        ),
+        (
+            "rss_interval",
+            "599.9",
+            "must be 0 (off) or between 600 and 2,592,000 s (10 min to 30 days)",
+        ),
     ],
 )
 def test_the_indexers_are_not_asked_more_often_than_the_minimum_intervals(
@@ -328,16 +336,26 @@ def load_config_text(tmp_path, text: str):
 
 def test_allow_short_intervals_lifts_the_minimums_for_a_demo_or_a_test(tmp_path):
     """A demo or a test against a loopback indexer says so in its file, and may then search
-    every second; 0 stays refused."""
+    every second; a backlog search every 0 s stays refused (an RSS sync's 0 turns it off)."""
     cfg = load_config_text(
         tmp_path,
         "[monitor]\nallow_short_intervals = true\nsearch_interval = 0.5\nrss_interval = 1.5\n",
     )
     assert (cfg.monitor.search_interval, cfg.monitor.rss_interval) == (0.5, 1.5)
     with pytest.raises(ConfigError) as info:
-        load_config_text(tmp_path, "[monitor]\nallow_short_intervals = true\nrss_interval = 0\n")
+        load_config_text(tmp_path, "[monitor]\nallow_short_intervals = true\nsearch_interval = 0\n")
     assert info.value.problem == "must be more than 0 and at most 2,592,000 s (30 days)"
     assert info.value.hint is None  # the setting that lifts the minimum is already on
+
+
+def test_an_rss_interval_of_0_turns_rss_sync_off_as_in_sonarr(tmp_path):
+    """A new user's report: ``rss_interval = 0`` (Sonarr's and Radarr's way to turn RSS sync
+    off) was refused; it is taken, with or without ``allow_short_intervals``."""
+    for text in (
+        "[monitor]\nrss_interval = 0\n",
+        "[monitor]\nallow_short_intervals = true\nrss_interval = 0\n",
+    ):
+        assert load_config_text(tmp_path, text).monitor.rss_interval == 0
 
 
 @pytest.mark.parametrize(

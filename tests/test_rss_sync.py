@@ -255,6 +255,44 @@ def test_sigterm_during_a_slow_indexer_stops_the_monitor_within_a_second(
     assert MediaItem.select().count() == 1
 
 
+@pytest.mark.parametrize("rss_interval", [0.0, 1.0])
+def test_an_rss_interval_of_0_turns_rss_sync_off(db, deluged, torznab, rss_interval):
+    """``rss_interval = 0`` turns RSS sync off, as Sonarr's and Radarr's 0 does (it was
+    refused): the monitor, running, asks for recent feeds (a request without a query) only
+    when it is on; its backlog search asks either way."""
+    import threading
+
+    from mydia_tui.monitor.engine import Monitor
+
+    add_movie("Big Buck Bunny", 2008)
+    fake = torznab.add("fake")
+    config = Config(
+        deluge=deluged.config(timeout=3.0),
+        indexers=config_for(fake).indexers,
+        monitor=MonitorConfig(rss_interval=rss_interval, allow_short_intervals=True),
+    )
+    monitor = Monitor(config)
+    stop = threading.Event()
+    runner = threading.Thread(target=monitor.run, args=(stop,))
+    runner.start()
+
+    def asked(feed: bool) -> list[dict]:
+        return [r for r in fake.searches() if ("q" not in r and "imdbid" not in r) == feed]
+
+    try:
+        wait_for(lambda: asked(feed=False), 20, what="the backlog search")
+        if rss_interval:
+            wait_for(lambda: asked(feed=True), 20, what="an RSS sync")
+        else:
+            time.sleep(2.5)  # two RSS intervals had it been 1 s
+            assert asked(feed=True) == []
+    finally:
+        stop.set()
+        runner.join(20)
+        monitor.close()
+    assert not runner.is_alive()
+
+
 def test_the_wanted_index_finds_titles_that_end_in_a_year_and_namesakes_apart(db):
     """Found by a new user: the RSS sync never grabbed "Space: 1999" (its release names read
     as the show "Space" of 1999), and matched The.Office.US to "The Office" (2001) when "The

@@ -472,8 +472,8 @@ async def test_an_interval_out_of_range_names_the_range_in_seconds_and_the_setti
             )
             assert banner(screen) == (
                 "Not saved: Backlog search (s): must be between 900 and 2,592,000 s "
-                "(15 min to 30 days) · RSS sync (s): must be between 600 and 2,592,000 s "
-                f"(10 min to 30 days) · {hint}"
+                "(15 min to 30 days) · RSS sync (s): must be 0 (off) or between 600 and "
+                f"2,592,000 s (10 min to 30 days) · {hint}"
             )
             assert banner(screen).count("allow_short_intervals") == 1
     assert real.read_bytes() == before

@@ -10,6 +10,7 @@ than its RPC timeout, so stopping is prompt. ``run_once()`` runs one cycle of ea
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -222,6 +223,8 @@ class Monitor:
         self._guarded("indexers", self.report_indexers)
         mc = self.config.monitor
         next_poll = next_search = next_rss = clock()
+        if not mc.rss_interval:
+            next_rss = math.inf  # RSS sync turned off
         said_paused = False
         while not stop.is_set():
             now = clock()
@@ -242,7 +245,7 @@ class Monitor:
                 next_search = clock() + mc.search_interval
             if now >= next_rss and not stop.is_set():
                 self.last_rss = self._guarded("RSS sync", lambda: self.rss_phase(stop))
-                next_rss = clock() + mc.rss_interval
+                next_rss = clock() + mc.rss_interval if mc.rss_interval else math.inf
             self.on_event(
                 MonitorState(
                     "idle", next_cycle_at=_utc_in(max(0.0, min(next_search, next_rss) - clock()))
