@@ -127,6 +127,24 @@ def items_using(name: str) -> list[tuple[str, str]]:
     return [(kind, target_label(kind, title, year)) for kind, title, year in rows]
 
 
+def item_counts(quality: QualityConfig) -> dict[str, int]:
+    """Profile name -> how many items search with it: those pointing at it, and, for the
+    default profile, those without a profile of their own. One grouped query."""
+    from peewee import JOIN, fn
+
+    counts: dict[str, int] = {}
+    rows = (
+        MediaItem.select(QualityProfile.name, fn.COUNT(MediaItem.id))
+        .join(QualityProfile, JOIN.LEFT_OUTER, on=(MediaItem.quality_profile == QualityProfile.id))
+        .group_by(QualityProfile.name)
+        .tuples()
+    )
+    for name, n in rows:
+        key = quality.default_profile if name is None else name
+        counts[key] = counts.get(key, 0) + n
+    return counts
+
+
 def removal_refusal(name: str, quality: QualityConfig) -> str | None:
     """Why the profile ``name`` may not be removed, in one line, or None when it may. The
     rule of Sonarr and Radarr: no profile in use is deleted; the default profile (what new

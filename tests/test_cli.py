@@ -237,3 +237,57 @@ def test_adding_a_show_of_one_episode_counts_it_in_the_singular(cli):
     assert "with 1 episode" in r.out and "1 episodes" not in r.out
     history = cli("history")
     assert "(1 episode)" in history.out and "1 episodes" not in history.out, history.out
+
+
+def test_profiles_lists_them_and_removes_one_no_item_uses_keeping_the_files_comments(cli, tmp_path):
+    """``profiles`` lists every quality profile with how many items search with it (the
+    default's count takes the items without a profile of their own); ``profiles remove`` is
+    the settings screen's removal from the command line: refused while a profile is the
+    default or in use, nothing written then; else the file keeps its comments."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '# my config\n[quality]\ndefault_profile = "HD-1080p"\n\n'
+        '[[quality.profiles]]\nname = "Mine"   # kept for the cinema room\n'
+        'qualities = ["WEBDL-1080p", "Bluray-1080p"]\ncutoff = "Bluray-1080p"\n\n'
+        '[[quality.profiles]]\nname = "Spare"\nqualities = ["HDTV-720p"]\n'
+    )
+    config.chmod(0o600)
+    cli.config_path = config
+    assert cli("add", "movie", "Sintel", "--year", "2010").code == 0
+    film = cli("add", "movie", "Big Buck Bunny", "--year", "2008", "--json").json()
+    from mydia_tui.config import load_config
+    from mydia_tui.db import open_database
+    from mydia_tui.profiles import set_item_profile
+
+    db = open_database(str(cli.db_path))  # as the edit form (e) gives it a profile
+    set_item_profile(film["id"], "Mine", load_config(config).quality)
+    db.close()
+    lines = cli("profiles").out.splitlines()
+    assert (
+        "HD-1080p (default): HDTV-1080p, WEBRip-1080p, WEBDL-1080p, Bluray-1080p; "
+        in (lines[[i for i, line in enumerate(lines) if line.startswith("HD-1080p")][0]])
+    )
+    listed = {p["name"]: p for p in cli("profiles", "--json").json()}
+    assert listed["HD-1080p"]["default"] and listed["HD-1080p"]["items"] >= 1
+    assert listed["Mine"]["cutoff"] == "Bluray-1080p"
+    before = config.read_text()
+    r = cli("profiles", "remove", "HD-1080p")
+    assert (r.code, r.err) == (
+        2,
+        "mydia-tui: 'HD-1080p' is the default profile: choose another default first\n",
+    )
+    r = cli("profiles", "remove", "Mine")
+    assert r.code == 2
+    assert r.err == (
+        "mydia-tui: 'Mine' is the profile of Big Buck Bunny (2008): give it another profile first\n"
+    )
+    assert listed["Mine"]["items"] == 1
+    r = cli("profiles", "remove", "Nope")
+    assert r.code == 2 and "no quality profile named 'Nope'" in r.err
+    assert config.read_text() == before
+    r = cli("profiles", "remove", "Spare")
+    assert r.code == 0, r.err
+    assert r.out == f"removed the quality profile 'Spare' from {config}\n"
+    text = config.read_text()
+    assert "Spare" not in text and "# kept for the cinema room" in text and "# my config" in text
+    assert "Spare" not in {p["name"] for p in cli("profiles", "--json").json()}

@@ -114,6 +114,8 @@ def test_every_json_output_is_as_recorded(world, tmp_path):
         ("history-item", ("history", "1")),
         ("doctor", ("doctor",)),
         ("config-show", ("config", "show")),
+        ("profiles", ("profiles",)),
+        ("profiles-remove", ("profiles", "remove", "SD")),
         ("delete", ("delete", "2", "--files")),
     ]
     record = os.environ.get("MYDIA_RECORD_JSON") == "1"

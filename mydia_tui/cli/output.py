@@ -372,6 +372,23 @@ def doctor_json(findings: list, ok: bool) -> dict[str, Any]:
     }
 
 
+def profile_json(profile, default: bool, items: int) -> dict[str, Any]:
+    """``profiles --json``: one quality profile, whether it is the default, and how many
+    items search with it (:func:`mydia_tui.profiles.item_counts`) (sizes in MiB, as in config.toml; ``cutoff`` null: none, no upgrades)."""
+    return {
+        "name": profile.name,
+        "default": default,
+        "qualities": list(profile.qualities),
+        "cutoff": profile.cutoff or None,
+        "upgrades_allowed": profile.upgrades_allowed,
+        "min_size_mb": profile.min_size_mb,
+        "max_size_mb": profile.max_size_mb,
+        "blocked_words": list(profile.blocked_words),
+        "preferred_words": list(profile.preferred_words),
+        "items": items,
+    }
+
+
 def config_json(config: Config, source: str) -> dict[str, Any]:
     """``config show --json``: where it was read from, and every setting, secrets redacted."""
     return {"source": source, "config": redacted(config)}

@@ -350,6 +350,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(handler=_lazy("demo", "cmd_demo"))
 
+    prof = sub.add_parser(
+        "profiles", help="the quality profiles: each one's qualities, cutoff and items"
+    )
+    json_flag(prof)
+    prof.set_defaults(handler=_lazy("config", "cmd_profiles"))
+    prof_sub = prof.add_subparsers(dest="profiles_action", metavar="remove", parser_class=_Parser)
+    prof_rm = prof_sub.add_parser(
+        "remove", help="remove a profile no item uses from config.toml (its comments kept)"
+    )
+    prof_rm.add_argument("name", metavar="NAME", help="the profile's name, as `profiles` lists it")
+    json_flag(prof_rm)
+    prof_rm.set_defaults(handler=_lazy("config", "cmd_profiles_remove"))
+
     cfg = sub.add_parser("config", help="show the configuration or where it lives")
     cfg_sub = cfg.add_subparsers(
         dest="what", metavar="show|path", required=True, parser_class=_Parser
