@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..config import ADD_INDEXER_IN_FILE, CHECK_DELUGE_IN_FILE, Config
@@ -23,22 +24,25 @@ if TYPE_CHECKING:  # Deluge's client and the monitor: not loaded before the firs
     from ..services import Services
 
 
+@dataclass(frozen=True)
+class Words:
+    """How the core's messages name what the user may change: the command line's words (the
+    file) by default, the app's (its settings screen and key) once :func:`tui_app` sets them."""
+
+    #: how to add an indexer (:class:`~mydia_tui.services.Services`, ``no_indexers``)
+    add_indexer: str = ADD_INDEXER_IN_FILE
+    #: what Deluge's errors say to check, ``{keys}`` the settings (:class:`DelugeClient`)
+    check_deluge: str = CHECK_DELUGE_IN_FILE
+
+
 class CoreParts:
     """For one configuration: the Deluge client, and the services and monitors built on it,
     each made when first asked for (from any thread; one client for all), closed by
-    :meth:`close`."""
+    :meth:`close`; their messages in ``words``."""
 
-    def __init__(
-        self,
-        config: Config,
-        add_indexer: str = ADD_INDEXER_IN_FILE,
-        check_deluge: str = CHECK_DELUGE_IN_FILE,
-    ) -> None:
+    def __init__(self, config: Config, words: Words = Words()) -> None:
         self.config = config
-        #: how to add an indexer, in the app's words (:class:`~mydia_tui.services.Services`)
-        self.add_indexer = add_indexer
-        #: what Deluge's errors say to check, in the app's words (``{keys}``: the settings)
-        self.check_deluge = check_deluge
+        self.words = words
         self._lock = threading.Lock()
         self._client: DelugeClient | None = None
         self._services: Services | None = None
@@ -48,7 +52,7 @@ class CoreParts:
             if self._client is None:
                 from ..deluge import DelugeClient
 
-                self._client = DelugeClient(self.config.deluge, check=self.check_deluge)
+                self._client = DelugeClient(self.config.deluge, check=self.words.check_deluge)
             return self._client
 
     def services(self) -> Services:
@@ -57,7 +61,7 @@ class CoreParts:
             if self._services is None:
                 from ..services import Services
 
-                self._services = Services(self.config, client, add_indexer=self.add_indexer)
+                self._services = Services(self.config, client, add_indexer=self.words.add_indexer)
             return self._services
 
     def monitor(self) -> Monitor:
@@ -102,28 +106,19 @@ class Wiring:
         return self.parts.monitor()
 
     @property
-    def add_indexer(self) -> str:
-        """How the services say to add an indexer when none is configured."""
-        return self.parts.add_indexer
+    def words(self) -> Words:
+        """How the client's and the services' messages name what the user may change."""
+        return self.parts.words
 
-    @add_indexer.setter
-    def add_indexer(self, words: str) -> None:
-        self.parts.add_indexer = words
-
-    @property
-    def check_deluge(self) -> str:
-        """What Deluge's errors say to check (``{keys}``: the settings named)."""
-        return self.parts.check_deluge
-
-    @check_deluge.setter
-    def check_deluge(self, words: str) -> None:
-        self.parts.check_deluge = words
+    @words.setter
+    def words(self, words: Words) -> None:
+        self.parts.words = words
 
     def rewire(self, config: Config) -> tuple[Callable[[], Monitor], LazyServices]:
         """Wire ``config`` and close the old client; returns (the monitor factory, the
         services). The old monitor must have stopped."""
         old = self.parts
-        self.parts = CoreParts(config, old.add_indexer, old.check_deluge)
+        self.parts = CoreParts(config, old.words)
         self.services = LazyServices(self.parts)
         old.close()
         return self.monitor, self.services
@@ -146,12 +141,12 @@ def tui_app(config: Config, config_path: str | None) -> Iterator[MydiaApp]:
             services=wiring.services,  # type: ignore[arg-type]
             rewire=wiring.rewire,  # type: ignore[arg-type]
         )
-        # the settings screen, not the file, is where a TUI user adds an indexer
-        wiring.add_indexer = with_keys(app, "{app.settings} opens the settings to add one")
-        # and where Deluge's host, port, user and password are changed (a new user's report:
-        # the app's errors sent them to config.toml)
-        wiring.check_deluge = with_keys(
-            app, "check Deluge's {keys} in the settings ({app.settings})"
+        # the settings screen, not the file, is where a TUI user adds an indexer and changes
+        # Deluge's host, port, user and password (a new user's report: the app's errors sent
+        # them to config.toml)
+        wiring.words = Words(
+            add_indexer=with_keys(app, "{app.settings} opens the settings to add one"),
+            check_deluge=with_keys(app, "check Deluge's {keys} in the settings ({app.settings})"),
         )
         yield app
     finally:
