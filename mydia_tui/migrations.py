@@ -31,7 +31,7 @@ from .models import ALL_MODELS, Meta
 if TYPE_CHECKING:  # loaded only when a schema changes (playhouse.migrate brings its dialects)
     from playhouse.migrate import SchemaMigrator
 
-LATEST = 8
+LATEST = 9
 SCHEMA_KEY = "schema_version"
 
 
@@ -246,14 +246,20 @@ def _to_8(db: Database, migrator: SchemaMigrator) -> None:
     count_changes(db)
 
 
+def _to_9(db: Database, migrator: SchemaMigrator) -> None:
+    """Schema 9: every update of an item, an episode or a file is counted too (schema 8
+    counted only adds, deletions and (un)monitoring: a refresh's new titles and air dates, and
+    a scan's changed file, never reached an open app: a new user's report)."""
+    count_changes(db)
+
+
 #: What an open app must see another process change (:func:`mydia_tui.views.change_stamp`):
-#: table -> the writes counted. Items and episodes added, deleted or (un)monitored; files
-#: added or deleted (an import, a scan, a deletion). Edits of other columns reach the app
-#: through the history rows written with them.
+#: table -> the writes counted. Items, episodes and files added, deleted or changed in any
+#: column (a toggle, a refresh's titles and air dates, a scan's changed file, an import).
 COUNTED_CHANGES: dict[str, tuple[str, ...]] = {
-    "media_item": ("INSERT", "DELETE", "UPDATE OF monitored"),
-    "episode": ("INSERT", "DELETE", "UPDATE OF monitored"),
-    "media_file": ("INSERT", "DELETE"),
+    "media_item": ("INSERT", "DELETE", "UPDATE"),
+    "episode": ("INSERT", "DELETE", "UPDATE"),
+    "media_file": ("INSERT", "DELETE", "UPDATE"),
 }
 
 
@@ -290,8 +296,9 @@ def count_changes(db: Database) -> None:
         )
         for write in writes:
             name = f"{table}_counted_{write.split()[0].lower()}"
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")  # an older schema's definition
             db.execute_sql(
-                f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {write} ON {table} BEGIN "
+                f"CREATE TRIGGER {name} AFTER {write} ON {table} BEGIN "
                 f"UPDATE change_count SET n = n + 1 WHERE name = '{table}'; END"
             )
 
@@ -304,4 +311,5 @@ STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {
     6: _to_6,
     7: _to_7,
     8: _to_8,
+    9: _to_9,
 }

@@ -910,12 +910,12 @@ class ChangeStamp(NamedTuple):
     when two readings differ, something changed, whoever changed it (this process, the command
     line, a headless monitor on the same library)."""
 
-    #: the items' change count: an add, a delete, a (un)monitor
+    #: the items' change count: an add, a delete, any change (a toggle, a folder, a profile)
     #: (:data:`~mydia_tui.migrations.COUNTED_CHANGES`)
     items: int
-    #: the episodes' change count: a refresh, ``monitored --season``
+    #: the episodes' change count: a refresh (new episodes, titles, air dates), a toggle
     episodes: int
-    #: the files' change count: an import, a scan, a deletion
+    #: the files' change count: an import, a scan (a file found, changed or missing), a deletion
     files: int
     #: the newest history row's id: every grab, import, refusal and add writes one
     history: int

@@ -214,10 +214,11 @@ def test_schema_7_adds_the_upgrade_columns(db_path):
 
 
 @pytest.mark.both_databases
-def test_schema_8_counts_the_changes_an_open_app_must_see_whoever_writes(db_path):
-    """Schema 8: the database counts items and episodes added, deleted or (un)monitored and
-    files added or deleted, by triggers, so a write made with plain SQL (any process, any
-    code path) moves the open app's change stamp; a write of another column does not."""
+def test_schema_9_counts_the_changes_an_open_app_must_see_whoever_writes(db_path):
+    """Schemas 8 and 9: the database counts items, episodes and files added, deleted or
+    changed, by triggers, so a write made with plain SQL (any process, any code path) moves
+    the open app's change stamp, and only the stamp of the table written. Schema 8 counted
+    no title or air date change (a refresh's, a new user's report)."""
     from mydia_tui.views import change_stamp
 
     db = open_database(str(db_path))
@@ -242,7 +243,7 @@ def test_schema_8_counts_the_changes_an_open_app_must_see_whoever_writes(db_path
     assert moved() == ("items",)
     (show_id,) = db.execute_sql("SELECT id FROM media_item").fetchone()
     db.execute_sql(f"UPDATE media_item SET overview = 'a town' WHERE id = {p}", (show_id,))
-    assert moved() == ()
+    assert moved() == ("items",)
     db.execute_sql(f"UPDATE media_item SET monitored = {p} WHERE id = {p}", (False, show_id))
     assert moved() == ("items",)
     db.execute_sql(
@@ -252,9 +253,35 @@ def test_schema_8_counts_the_changes_an_open_app_must_see_whoever_writes(db_path
     )
     assert moved() == ("episodes",)
     db.execute_sql(f"UPDATE episode SET title = 'Lies' WHERE show_id = {p}", (show_id,))
+    assert moved() == ("episodes",)
+    db.execute_sql("UPDATE download SET progress = 0.5")  # not a table the library counts
     assert moved() == ()
     db.execute_sql(f"UPDATE episode SET monitored = {p} WHERE show_id = {p}", (False, show_id))
     assert moved() == ("episodes",)
     db.execute_sql(f"DELETE FROM media_item WHERE id = {p}", (show_id,))  # its episodes too
     assert moved() == ("items", "episodes")
+    db.close()
+
+
+def test_a_schema_8_database_counts_every_update_once_upgraded(tmp_path):
+    """Schema 9 replaces schema 8's triggers (an open app missed a refresh's new titles and a
+    scan's changed file): a schema 8 file, upgraded on open, counts a title change."""
+    from mydia_tui.views import change_stamp
+
+    path = tmp_path / "eight.sqlite3"
+    db = open_database(str(path))
+    db.execute_sql("DROP TRIGGER episode_counted_update")
+    db.execute_sql(
+        "CREATE TRIGGER episode_counted_update AFTER UPDATE OF monitored ON episode BEGIN "
+        "UPDATE change_count SET n = n + 1 WHERE name = 'episode'; END"
+    )
+    db.execute_sql("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    db.close()
+    db = open_database(str(path))
+    assert schema_version(db) == LATEST
+    show = MediaItem.create(kind="show", title="Dark", sort_title="dark", title_key="dark")
+    Episode.create(show=show, season=1, number=1, title="Secrets")
+    before = change_stamp()
+    Episode.update(title="Lies").execute()
+    assert change_stamp().episodes == before.episodes + 1
     db.close()

@@ -68,3 +68,52 @@ async def test_what_the_command_line_changes_appears_in_the_open_app(db, cli, tm
             ),
         )
         assert app.main.details.details.files
+
+
+async def test_a_file_changed_by_a_scan_and_a_new_episode_title_reach_the_open_details(
+    db, cli, tmp_path
+):
+    """A new user's report: a scan that found a film's file grown (2 MiB to 5 MiB) and a
+    refresh that changed an episode's title, run in another shell, never reached the details
+    open in the app (adds, deletions and toggles did): every update counts now (schema 9)."""
+    import sqlite3
+
+    movies = tmp_path / "movies"
+    folder = movies / "Sintel (2010)"
+    folder.mkdir(parents=True)
+    film = folder / "Sintel (2010) WEBDL-1080p.mkv"
+    film.write_bytes(b"\0" * 2 * 1024 * 1024)
+    config = Config(library=LibraryConfig(movies=(str(movies),)))
+    cli.config_path = write_config(config, tmp_path / "config.toml")
+    assert cli("add", "movie", "Sintel", "--year", "2010").code == 0
+    assert cli("add", "show", "The Expanse", "--seasons", "1:2").code == 0
+    assert cli("scan").code == 0
+
+    app = MydiaApp(config=config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        details = app.main.details
+        titles = [e.title for e in app.main.library.view]
+        app.main.library.list.move_cursor(titles.index("Sintel"))
+        await wait_for(app, pilot, lambda: details.details and details.details.title == "Sintel")
+        assert [f.size for f in details.details.files] == [2 * 1024 * 1024]
+
+        film.write_bytes(b"\0" * 5 * 1024 * 1024)
+        result = cli("scan")
+        assert result.code == 0 and "1 updated" in result.out, result.out
+        await wait_for(app, pilot, lambda: [f.size for f in details.details.files] == [5 << 20])
+
+        app.main.library.list.move_cursor(titles.index("The Expanse"))
+        await wait_for(
+            app, pilot, lambda: details.details and details.details.title == "The Expanse"
+        )
+        # a refresh's new title, written by another process (as `refresh` does from TVmaze)
+        other = sqlite3.connect(cli.db_path)
+        with other:
+            other.execute("UPDATE episode SET title = 'Dulcinea' WHERE season = 1 AND number = 1")
+        other.close()
+
+        def first_title() -> str:
+            return details.details.seasons[0].episodes[0].title
+
+        await wait_for(app, pilot, lambda: first_title() == "Dulcinea")
