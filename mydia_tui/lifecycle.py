@@ -167,13 +167,17 @@ def follow_client(
     now: dt.datetime,
     *,
     stalled_after: float,
-) -> bool:
+) -> str:
     """Record the client's status of ``d``: ``values`` (progress, rates, ... as the poll read
-    them) and, when ``d``'s state is the client's to drive (:data:`CLIENT_STATES`), the state
-    its status means: "completed" once all wanted data is there, "stalled" when downloading
-    without progress for ``stalled_after`` seconds, else the client's own. A state is written
-    only from the one the poll read (another process may have moved it since: then nothing is
-    written and the next poll reads it again). Returns True when ``d`` became completed."""
+    them, with ``updated_at``) and, when ``d``'s state is the client's to drive
+    (:data:`CLIENT_STATES`), the state its status means: "completed" once all wanted data is
+    there, "stalled" when downloading without progress for ``stalled_after`` seconds, else the
+    client's own. A state is written only from the one the poll read (another process may have
+    moved it since: then nothing is written and the next poll reads it again). Nothing is
+    written when nothing but ``updated_at`` would change (a stalled or seeding torrent polled
+    every few seconds kept every open app reading the queue again: a new user's report).
+    Returns "completed" when ``d`` became completed, "changed" when its row was written,
+    "same" when nothing moved."""
     where = Download.state.in_(ACTIVE_STATES)
     completed = False
     if d.state in CLIENT_STATES:
@@ -190,15 +194,22 @@ def follow_client(
                 values["completed_at"] = d.completed_at or now
                 completed = True
             where = Download.state == d.state
+    if all(getattr(d, key) == value for key, value in values.items() if key != "updated_at"):
+        return "same"
     changed = Download.update(**values).where((Download.id == d.id) & where).execute()
-    return completed and bool(changed)
+    return "completed" if completed and changed else "changed"
 
 
 def mark_unknown(downloads: list[Download], now: dt.datetime) -> list[int]:
     """The client cannot be reached: its downloads become "unknown" (they keep their targets;
     nothing is failed or removed for it). A claim, a finished download waiting for its import
-    and an import keep their state. Returns the ids marked."""
-    ids = [d.id for d in downloads if d.state in _UNKNOWABLE]
+    and an import keep their state; one already "unknown" is not written again (each poll
+    while Deluge is down rewrote every row). Returns the ids marked."""
+    ids = [
+        d.id
+        for d in downloads
+        if d.state in _UNKNOWABLE and (d.state != "unknown" or d.download_rate or d.upload_rate)
+    ]
     if ids:
         Download.update(state="unknown", updated_at=now, download_rate=0, upload_rate=0).where(
             Download.id.in_(ids) & Download.state.in_(_UNKNOWABLE)

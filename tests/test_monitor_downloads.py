@@ -148,6 +148,33 @@ def test_deluge_outage_makes_downloads_unknown_never_removed(loop, swarm, tmp_pa
     assert Download.select().count() == 1
 
 
+def test_a_poll_that_changes_nothing_writes_nothing(loop, swarm, tmp_path):
+    """A new user's report: each poll rewrote ``updated_at`` of every active download, a
+    stalled or paused one unchanged, and, while Deluge was down, of every offline one: every
+    open app read the whole queue again each poll. A poll that changes nothing writes nothing
+    and names nothing; the first poll that changes a row writes it."""
+    cfg, client, monitor = loop
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 1_000_000})  # no seeder: 0 %
+    movie, download_id = _grab_movie(client, payload)
+    client.pause([payload.info_hash])
+    _poll_until(monitor, lambda: Download.get_by_id(download_id).state == "paused", "paused")
+    monitor.poll()
+    before = Download.get_by_id(download_id).updated_at
+    for _ in range(3):
+        report = monitor.poll()
+        assert report.ok and report.updated == []
+    assert Download.get_by_id(download_id).updated_at == before
+    # Deluge down: marked offline once, then left alone
+    swarm.client.stop()
+    report = monitor.poll()
+    assert report.unknown == [download_id]
+    offline = Download.get_by_id(download_id)
+    assert offline.state == "unknown"
+    for _ in range(3):
+        assert monitor.poll().unknown == []
+    assert Download.get_by_id(download_id).updated_at == offline.updated_at
+
+
 def test_error_in_deluge_fails_and_blocklists_and_frees_the_target(loop, swarm, tmp_path):
     cfg, client, monitor = loop
     payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 200_000})

@@ -213,9 +213,11 @@ class DownloadMonitor:
             values["size"] = st.total_size
         if st.total_done > (d.total_done or 0) or d.last_progress_at is None:
             values["last_progress_at"] = now
-        if follow_client(d, st, values, now, stalled_after=self.config.monitor.stalled_after):
+        moved = follow_client(d, st, values, now, stalled_after=self.config.monitor.stalled_after)
+        if moved == "completed":
             report.completed.append(d.id)
-        report.updated.append(d.info_hash)
+        if moved != "same":
+            report.updated.append(d.info_hash)
 
     def _paused_by_deluge(self, d: Download, st: TorrentStatus) -> bool:
         """Whether Deluge paused ``d``'s torrent on its own: found paused below 100 % before a
