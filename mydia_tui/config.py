@@ -242,7 +242,13 @@ class LibraryConfig:
 MIN_SEARCH_INTERVAL = 15 * 60.0
 #: the shortest RSS sync interval: Sonarr's and Radarr's minimum
 MIN_RSS_INTERVAL = 10 * 60.0
-#: what lifts those two minimums, said once after an interval's refusal
+#: the shortest Deluge poll interval: a poll reads every torrent's status (a new user's
+#: report: 0.001 s was taken, and kept a core busy on an empty library)
+MIN_POLL_INTERVAL = 1.0
+#: the shortest interval of any of the three even with ``allow_short_intervals`` (a demo, a
+#: test on loopback): below it a monitor only spins
+MIN_SHORT_INTERVAL = 0.1
+#: what lifts those minimums, said once after an interval's refusal
 _SHORT_HINT = "[monitor] allow_short_intervals = true lifts the minimum (for a test indexer only)"
 
 
@@ -256,7 +262,7 @@ class MonitorConfig:
     rss_interval: float = 900.0
     #: seconds one backlog search cycle may last (it ends after the search under way)
     search_cycle_deadline: float = 600.0
-    #: seconds between two polls of Deluge
+    #: seconds between two polls of Deluge (at least :data:`MIN_POLL_INTERVAL`)
     poll_interval: float = 5.0
     #: at most this many searches in one backlog cycle (0: as many as the indexers' budgets,
     #: ``requests_per_hour``, and the cycle's deadline allow)
@@ -275,26 +281,24 @@ class MonitorConfig:
     #: seconds a claim may stay "sending" with no torrent in Deluge before it is released
     sending_timeout: float = 300.0
     import_retries: int = 5
-    #: lifts the minimums of ``search_interval`` and ``rss_interval`` (any interval above
-    #: 0 s): for a demo or a test against an indexer on loopback, never a real one (it would
-    #: throttle or ban the user)
+    #: lifts the minimums of ``search_interval``, ``rss_interval`` and ``poll_interval`` (to
+    #: :data:`MIN_SHORT_INTERVAL`): for a demo or a test against an indexer on loopback, never
+    #: a real one (it would throttle or ban the user)
     allow_short_intervals: bool = False
 
     def validate(self, where: str) -> None:
         short = self.allow_short_intervals
         hint = None if short else _SHORT_HINT
-        for key, least in (
-            ("search_interval", MIN_SEARCH_INTERVAL),
-            ("rss_interval", MIN_RSS_INTERVAL),
+        for key, least, most in (
+            ("search_interval", MIN_SEARCH_INTERVAL, 30 * DAY),
+            ("rss_interval", MIN_RSS_INTERVAL, 30 * DAY),
+            ("poll_interval", MIN_POLL_INTERVAL, HOUR),
         ):
-            least = 0 if short else least
+            least = MIN_SHORT_INTERVAL if short else least
             off = key == "rss_interval"
-            _seconds(
-                getattr(self, key), least, 30 * DAY, where, key, zero=least > 0, hint=hint, off=off
-            )
+            _seconds(getattr(self, key), least, most, where, key, hint=hint, off=off)
         for key, most in (
             ("search_cycle_deadline", DAY),
-            ("poll_interval", HOUR),
             ("stalled_after", 365 * DAY),
             ("cooldown_base", 365 * DAY),
             ("cooldown_max", 365 * DAY),

@@ -255,7 +255,7 @@ def test_a_new_config_file_is_created_by_save_config(tmp_path):
             "[monitor]\nrss_interval = 99999999999999999999999\n",
             "must be 0 (off) or between 600 and 2,592,000 s (10 min to 30 days)",
         ),
-        ("[monitor]\npoll_interval = 7200\n", "must be more than 0 and at most 3,600 s (1 hour)"),
+        ("[monitor]\npoll_interval = 7200\n", "must be between 1 and 3,600 s (1 hour)"),
         (
             "[monitor]\nstalled_after = -1\n",
             "must be more than 0 and at most 31,536,000 s (365 days)",
@@ -344,8 +344,27 @@ def test_allow_short_intervals_lifts_the_minimums_for_a_demo_or_a_test(tmp_path)
     assert (cfg.monitor.search_interval, cfg.monitor.rss_interval) == (0.5, 1.5)
     with pytest.raises(ConfigError) as info:
         load_config_text(tmp_path, "[monitor]\nallow_short_intervals = true\nsearch_interval = 0\n")
-    assert info.value.problem == "must be more than 0 and at most 2,592,000 s (30 days)"
+    assert info.value.problem == "must be between 0.1 and 2,592,000 s (30 days)"
     assert info.value.hint is None  # the setting that lifts the minimum is already on
+
+
+@pytest.mark.parametrize("short", [False, True])
+def test_a_poll_interval_that_would_keep_a_core_busy_is_refused(tmp_path, short):
+    """A new user's report: ``poll_interval = 0.001`` was taken (no minimum at all), and the
+    app kept 76 % of a core busy on an empty library; a search interval of 0.001 s with
+    ``allow_short_intervals``, 90 %. Deluge is polled at most every second (every 0.1 s for a
+    test on loopback); no interval is under 0.1 s."""
+    lift = "allow_short_intervals = true\n" if short else ""
+    with pytest.raises(ConfigError) as info:
+        load_config_text(tmp_path, f"[monitor]\n{lift}poll_interval = 0.001\n")
+    least = "0.1" if short else "1"
+    assert info.value.problem == f"must be between {least} and 3,600 s (1 hour)"
+    assert (info.value.hint is None) == short
+    with pytest.raises(ConfigError) as info:
+        load_config_text(tmp_path, f"[monitor]\n{lift}search_interval = 0.001\n")
+    assert info.value.key == "monitor.search_interval"
+    least = "0.5" if short else "1"
+    assert load_config_text(tmp_path, f"[monitor]\n{lift}poll_interval = {least}\n")
 
 
 def test_an_rss_interval_of_0_turns_rss_sync_off_as_in_sonarr(tmp_path):

@@ -697,7 +697,7 @@ async def test_one_save_names_every_refused_field_by_its_label(db, linked_config
             )
             assert field_error(screen, "monitor-search_interval") == "must be a number, not ''"
             assert field_error(screen, "monitor-rss_interval") == (
-                "must be between 600 and 2,592,000 s (10 min to 30 days)"
+                "must be 0 (off) or between 600 and 2,592,000 s (10 min to 30 days)"
             )
             text = banner(screen)
             assert text.startswith("Not saved: ")
