@@ -1192,6 +1192,19 @@ async def test_a_key_remap_naming_no_binding_is_said_and_the_help_shows_the_ids(
         assert "library.filter" in shown  # the id to remap it by
 
 
+async def test_a_remap_taking_one_of_the_apps_keys_is_said(demo):
+    """A new user's report: ``"list.down" = "down,j,q"`` silently ended ``q``'s quitting in
+    the lists (the help still listed q Quit). The app says which of its keys a remap takes;
+    a remap onto a free key says nothing."""
+    app = MydiaApp(Config(tui=TuiConfig(keys={"list.down": "down,j,q", "list.up": "up,k,u"})))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications if "[tui.keys]" in n.message]
+        assert messages == [
+            "[tui.keys] gives the app's keys to other bindings, where those apply: q (app.quit)"
+        ]
+
+
 @pytest.mark.parametrize("include_specials", [False, True], ids=["specials-off", "specials-on"])
 async def test_a_shows_numbers_follow_the_specials_rule_in_the_library_and_details(
     db, include_specials

@@ -596,14 +596,39 @@ class MydiaApp(KeysInTurn[None]):
     def _check_keymap(self) -> None:
         """Say which ids of [tui.keys] name no binding (a typo there is otherwise ignored):
         the help screen shows each binding's id."""
-        from .keys import catalog, shown_key
+        from .keys import catalog, keys_for, shown_key
 
-        known = {entry.binding.id for entry in catalog(self) if entry.binding.id}
+        entries = catalog(self)
+        known = {entry.binding.id for entry in entries if entry.binding.id}
         unknown = sorted(set(self.keymap) - known)
         if unknown:
             self.notify(
                 f"[tui.keys] names no key binding {', '.join(unknown)}: "
                 f"press {shown_key(self, 'app.help')} for the ids",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
+        # a key remapped onto one of the app's own keys takes it wherever the remapped
+        # binding applies (a new user's report: "list.down" = "down,j,q" silently ended q's
+        # quitting, and the help still listed q Quit)
+        app_keys: dict[str, str] = {}
+        for entry in entries:
+            b = entry.binding
+            if b.id and b.id.startswith("app."):
+                for key in keys_for(b, self.keymap).split(","):
+                    app_keys[key.strip()] = b.id
+        taken = sorted(
+            f"{key} ({app_keys[key]})"
+            for binding_id, keys in self.keymap.items()
+            if not binding_id.startswith("app.")
+            for key in (k.strip() for k in keys.split(","))
+            if key in app_keys
+        )
+        if taken:
+            self.notify(
+                f"[tui.keys] gives the app's keys to other bindings, where those apply: "
+                f"{', '.join(taken)}",
                 severity="warning",
                 markup=False,
                 timeout=12,
