@@ -870,6 +870,28 @@ async def test_empty_library_and_empty_filter_say_what_to_do(db):
         await settle(app, pilot, lambda: app.main.library.complete)
         view = app.main.library.list
         assert "the library is empty: a adds a film, n a show" in view.render_line(1).text
+        assert view.empty_hint() == (
+            "the library is empty: a adds a film, n a show, O sets up Deluge and the indexers; "
+            "or try mydia-tui demo"
+        )
+    # what is set up already is not offered (a new user's report: the hint offered to set up
+    # a Deluge that was connected and indexers that were configured)
+    ready = Config(
+        deluge=DelugeConfig(password="pw"),
+        indexers=(IndexerConfig(name="one", url="http://127.0.0.1:9/api", api_key="k"),),
+    )
+    for config, hint in (
+        (ready, "the library is empty: a adds a film, n a show"),
+        (
+            Config(deluge=DelugeConfig(password="pw")),
+            "the library is empty: a adds a film, n a show, O sets up the indexers; "
+            "or try mydia-tui demo",
+        ),
+    ):
+        app = MydiaApp(config)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot, lambda: app.main.library.complete)
+            assert app.main.library.list.empty_hint() == hint
     from mydia_tui.library import add_movie
 
     add_movie("Sintel", 2010)

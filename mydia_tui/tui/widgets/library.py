@@ -262,13 +262,29 @@ class LibraryList(RowView):
         pane = self.pane
         upcoming = pane.wanted == "upcoming"
         if not upcoming and not pane.entries:
-            if pane.complete:
-                return with_keys(
-                    self.app,
-                    "the library is empty: {library.add_film} adds a film, {library.add_show} a "
-                    "show, {app.settings} sets up Deluge and the indexers; or try mydia-tui demo",
+            if not pane.complete:
+                return ""
+            # what is not set up yet, only (a new user's report: the hint offered to set up a
+            # Deluge that was connected and indexers that were configured)
+            config = getattr(self.app, "config", None)
+            missing = [
+                what
+                for what, done in (
+                    ("Deluge", config is not None and config.deluge_configured),
+                    ("the indexers", config is not None and bool(config.enabled_indexers)),
                 )
-            return ""
+                if not done
+            ]
+            setup = (
+                f", {{app.settings}} sets up {' and '.join(missing)}; or try mydia-tui demo"
+                if missing
+                else ""
+            )
+            return with_keys(
+                self.app,
+                "the library is empty: {library.add_film} adds a film, {library.add_show} a show"
+                + setup,
+            )
         if upcoming and not pane.complete:
             return ""
         among = {"movie": " among the films", "show": " among the shows"}.get(pane.kind, "")
