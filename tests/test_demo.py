@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from deluge_fixtures import wait_for
 from pty_process import (
     LEAVE_ALT_SCREEN,
     REPO,
@@ -137,3 +138,30 @@ def test_the_demo_ended_by_a_signal_still_cleans_up(tmp_path, deluged_path, sign
     assert f"stopped the daemons and removed {root}" in out
     assert not root.exists()
     assert processes_mentioning(str(root)) == []
+
+
+def test_a_demo_killed_outright_is_cleaned_up_by_the_next_one(tmp_path, deluged_path):
+    """A new user's report: a demo killed with SIGKILL (it cannot clean up) left its 94 MB
+    folder in /tmp for ever, and later demos removed only their own. The next demo removes
+    a folder whose demo process is gone, says so, and leaves a running demo's alone."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "MYDIA_DELUGED": str(deluged_path),
+        "TMPDIR": str(tmp_path),
+    }
+    with PtyProcess(cli_argv(tmp_path, "demo"), env, on_tty=("stderr",)) as demo:
+        root = Path(demo.expect(r"everything lives in (\S+)", where="stdout").group(1))
+        demo.expect("Tears of Steel", timeout=60)  # the TUI is up
+        demo.proc.send_signal(signal.SIGKILL)
+        demo.wait(30)
+    assert root.exists() and root.parent == tmp_path
+    wait_for(lambda: processes_mentioning(str(root)) == [], 30, what="its daemons to go")
+    running = tmp_path / "mydia-demo-running"  # a demo of a live process (this one)
+    running.mkdir()
+    (running / "demo.pid").write_text(f"{os.getpid()}\n")
+    argv = cli_argv(tmp_path, "demo", "--no-tui", "--timeout", "1")
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    assert f"mydia-tui demo: removed {root}, left by a demo that was killed" in done.stdout
+    assert not root.exists()
+    assert running.exists()

@@ -888,10 +888,10 @@ async def test_empty_library_and_empty_filter_say_what_to_do(db):
             "or try mydia-tui demo",
         ),
     ):
-        app = MydiaApp(config)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(app, pilot, lambda: app.main.library.complete)
-            assert app.main.library.list.empty_hint() == hint
+        ready_app = MydiaApp(config)
+        async with ready_app.run_test(size=(120, 40)) as pilot:
+            await settle(ready_app, pilot)
+            assert ready_app.main.library.list.empty_hint() == hint
     from mydia_tui.library import add_movie
 
     add_movie("Sintel", 2010)

@@ -11,8 +11,10 @@ from .tui import run_tui
 
 
 def cmd_demo(ctx: Context) -> int:
-    from ..demo import Demo, ensure_deluged, started_demo
+    from ..demo import Demo, ensure_deluged, remove_abandoned_demos, started_demo
 
+    for folder in remove_abandoned_demos():
+        say(f"mydia-tui demo: removed {folder}, left by a demo that was killed", flush=True)
     demo = Demo(deluged=ensure_deluged(yes=ctx.args.yes))
     # SIGTERM or a closed terminal ends the demo as ctrl+c does: its daemons stopped and its
     # folder removed (the TUI, while it runs, ends itself on them the same way)
