@@ -60,7 +60,9 @@ async def replace_text(pilot, widget_id: str, text: str) -> None:
 
 
 def status_line(screen: SettingsScreen) -> str:
-    return str(screen.query_one("#settings-status").render())
+    """The settings' status line ("" while the form is drawn again after a save)."""
+    found = screen.query("#settings-status")
+    return str(found.first().render()) if found else ""
 
 
 async def save(pilot, screen: SettingsScreen, saved) -> None:

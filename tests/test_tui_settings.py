@@ -56,6 +56,27 @@ def field_error(screen: SettingsScreen, widget_id: str) -> str:
     return "" if line.has_class("-empty") else str(line.render())
 
 
+def banner(screen: SettingsScreen) -> str:
+    """The settings' status line ("" while the form is drawn again after a save)."""
+    found = screen.query("#settings-status")
+    return str(found.first().render()) if found else ""
+
+
+def redrawn(screen: SettingsScreen, before: object, says: str) -> bool:
+    """Whether the form was drawn again since the banner ``before`` (a save ends so: the form
+    starts again from the file as saved) and its banner says ``says``."""
+    found = screen.query("#settings-status")
+    return bool(found) and found.first() is not before and says in banner(screen)
+
+
+async def pressed(pilot, screen: SettingsScreen, *keys: str, says: str = "Saved to") -> None:
+    """Press ``keys`` (ctrl+s; "y" to a removal's question), then wait for the end of the
+    save: the form drawn again, its banner saying ``says``."""
+    before = screen.query_one("#settings-status")
+    await pilot.press(*keys)
+    await wait_until(pilot, lambda: redrawn(screen, before, says), what=f"{says!r}, drawn again")
+
+
 @pytest.fixture
 def linked_config(tmp_path: Path) -> tuple[Path, Path]:
     """A commented config file in a dotfiles folder, and a symlink to it (what is opened)."""
@@ -78,9 +99,8 @@ async def test_saving_through_keys_keeps_comments_formatting_mode_and_the_symlin
             screen = await open_settings(pilot)
             await type_into(pilot, "deluge-port", str(port))
             await type_into(pilot, "monitor-rss_interval", "1200")
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.config.monitor.rss_interval == 1200.0)
-            assert "Saved to" in str(screen.query_one("#settings-status").render())
+            await pressed(pilot, screen, "ctrl+s")
+            assert app.config.monitor.rss_interval == 1200.0
     assert link.is_symlink() and link.resolve() == real
     text = real.read_text()
     assert "# my mydia settings: keep this comment" in text
@@ -100,8 +120,10 @@ async def test_keys_typed_at_once_go_to_their_fields_and_are_saved(db, linked_co
     with tui_app(load_config(link), str(link)) as app:
         async with app.run_test(size=(120, 36)) as pilot:
             screen = await open_settings(pilot)  # the host has the focus, its text selected
+            before = screen.query_one("#settings-status")
             burst(app, *"nas.lam", "backspace", "n", "tab", *"58847", "ctrl+s")
-            await wait_until(pilot, lambda: app.config.deluge.port == 58847, what="the save")
+            await wait_until(pilot, lambda: redrawn(screen, before, "Saved to"), what="the save")
+            assert app.config.deluge.port == 58847
             assert screen.query_one("#deluge-host", Input).value == "nas.lan"
     reread = load_config(link)
     assert (reread.deluge.host, reread.deluge.port) == ("nas.lan", 58847)
@@ -233,8 +255,8 @@ async def test_an_indexer_added_on_the_screen_is_tested_with_its_caps_and_saved(
             assert str(result.render()) == "loop: answers (search, tv, movie)"
             # shown masked: the key is not on the screen
             assert fake.api_key not in str(screen.query_one("#indexers-0-api_key").render())
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: len(app.config.indexers) == 1, what="saved")
+            await pressed(pilot, screen, "ctrl+s")
+            assert len(app.config.indexers) == 1
             # the saved indexer is now an existing one: disable it and change its priority
             screen.query_one("#indexers-0-enabled").focus()
             await pilot.press("space")
@@ -384,10 +406,6 @@ async def test_an_indexer_urls_secret_parameters_are_masked_and_kept_when_saved(
     assert load_config(path).indexers[0].url == url
 
 
-def banner(screen: SettingsScreen) -> str:
-    return str(screen.query_one("#settings-status").render())
-
-
 async def test_a_tests_refusal_is_not_called_a_save_and_a_later_success_clears_the_banner(
     db, linked_config, deluged, torznab
 ):
@@ -510,17 +528,15 @@ async def test_a_library_folder_that_does_not_exist_is_saved_with_a_warning(db, 
             screen = await open_settings(pilot)
             screen.query_one("#library-movies").focus()
             await pilot.press(*str(absent))
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.config.library.movies == (str(absent),))
-            await wait_until(pilot, lambda: "Saved" in banner(screen), what="the banner")
+            await pressed(pilot, screen, "ctrl+s")
+            assert app.config.library.movies == (str(absent),)
             assert banner(screen) == (
                 f"Saved to {link} and applied; {absent} does not exist yet (not mounted?)"
             )
             screen.query_one("#library-movies").focus()
             await pilot.press("home", "ctrl+k", *str(present))  # the one line, typed over
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.config.library.movies == (str(present),))
-            await wait_until(pilot, lambda: "Saved" in banner(screen), what="the banner")
+            await pressed(pilot, screen, "ctrl+s")
+            assert app.config.library.movies == (str(present),)
             assert banner(screen) == f"Saved to {link} and applied"
     assert load_config(link).library.movies == (str(present),)
 
@@ -912,17 +928,19 @@ async def test_secrets_show_nothing_empty_keeps_them_typing_replaces_and_ctrl_l_
             assert "•" not in screen_text(screen) and "mydia-test" not in screen_text(screen)
             # another change saved: both secrets kept
             await type_into(pilot, "monitor-rss_interval", "1200")
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.config.monitor.rss_interval == 1200.0)
+            await pressed(pilot, screen, "ctrl+s")
+            assert app.config.monitor.rss_interval == 1200.0
             assert app.config.deluge.password == "mydia-test-password"
             assert app.config.indexers[0].api_key == "mydia-demo-key"
             # typed: replaces it; the field is empty again once saved
             await type_into(pilot, "indexers-0-api_key", "new-key-1")
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.config.indexers[0].api_key == "new-key-1")
-            await wait_until(pilot, lambda: key.value == "", what="the field emptied")
+            await pressed(pilot, screen, "ctrl+s")
+            assert app.config.indexers[0].api_key == "new-key-1"
+            key = screen.query_one("#indexers-0-api_key", Input)  # the form drawn again
+            assert key.value == ""
             assert key.placeholder == "(unchanged: saved secret)"
             # ctrl+l on the password: cleared by the save (pressed twice: kept)
+            password = screen.query_one("#deluge-password", Input)
             password.focus()
             await pilot.pause()
             assert screen.check_action("clear_secret", ()) is True
@@ -934,9 +952,10 @@ async def test_secrets_show_nothing_empty_keeps_them_typing_replaces_and_ctrl_l_
             assert banner(screen) == "The saved Deluge password is kept"
             await pilot.press("ctrl+l")
             assert password.placeholder == "(cleared: saved empty by ^s)"
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: app.config.deluge.password == "", what="cleared")
-            await wait_until(pilot, lambda: password.placeholder == "(none saved)")
+            await pressed(pilot, screen, "ctrl+s")
+            assert app.config.deluge.password == ""
+            assert screen.query_one("#deluge-password", Input).placeholder == "(none saved)"
+            assert screen.focused is screen.query_one("#deluge-password")  # kept its focus
             assert screen.check_action("clear_secret", ()) is False  # nothing left to clear
             assert "mydia-test" not in screen_text(screen) and "new-key" not in banner(screen)
     reread = load_config(path)
@@ -1004,3 +1023,75 @@ async def test_escape_with_unsaved_edits_asks_before_they_are_lost(db, linked_co
             await pilot.press("y")  # discard
             await wait_until(pilot, lambda: app.screen is app.main, what="closed")
     assert real.read_bytes() == before
+
+
+async def test_after_a_save_the_form_starts_again_from_the_file_as_saved(db, tmp_path):
+    """A new user's report: two apps on one config file, each in the settings. B saved an
+    indexer's priority; A saved the backlog interval (merged into the file correctly), but
+    A's form still held the old priority as if it were edited: escape asked about edits
+    never made, and A's next save wrote the old priority back over B's. After a save the
+    form, and what escape and the next save compare it with, are the file as written."""
+    from mydia_tui.config import save_config
+
+    path = config_file(
+        tmp_path,
+        "[monitor]\nsearch_interval = 3600\n\n"
+        '[[indexers]]\nname = "feed"\nurl = "http://127.0.0.1:9117/api"\npriority = 25\n',
+    )
+    with tui_app(load_config(path), str(path)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            save_config(path, {("indexers", 0, "priority"): 30})  # the other app
+            await type_into(pilot, "monitor-search_interval", "7200")
+            await pressed(pilot, screen, "ctrl+s")
+            assert load_config(path).indexers[0].priority == 30  # merged, as before
+            assert screen.query_one("#indexers-0-priority", Input).value == "30"
+            assert screen.focused is screen.query_one("#monitor-search_interval")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: banner(screen) == "Nothing changed", what="nothing")
+            # a later save writes only what is edited afterwards
+            await type_into(pilot, "monitor-rss_interval", "1200")
+            await pressed(pilot, screen, "ctrl+s")
+            assert app.config.monitor.rss_interval == 1200.0
+            assert app.config.indexers[0].priority == 30
+            await pilot.press("escape")  # nothing edited since: closes without asking
+            await wait_until(pilot, lambda: app.screen is app.main, what="closed")
+    reread = load_config(path)
+    assert reread.indexers[0].priority == 30
+    assert (reread.monitor.search_interval, reread.monitor.rss_interval) == (7200.0, 1200.0)
+
+
+async def test_after_an_indexer_is_added_or_removed_the_form_is_the_file_as_saved(db, tmp_path):
+    """The same for an indexer added on the screen and for one removed from it: what another
+    app saved in the meantime is in the form afterwards, and escape has nothing to ask."""
+    from mydia_tui.config import save_config
+    from mydia_tui.tui.screens.confirm import ConfirmScreen
+
+    path = config_file(
+        tmp_path, '[[indexers]]\nname = "feed"\nurl = "http://127.0.0.1:9117/api"\npriority = 25\n'
+    )
+    with tui_app(load_config(path), str(path)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            save_config(path, {("monitor", "rss_interval"): 1200})  # the other app
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: screen.query("#indexers-1-name"), what="the group")
+            await pilot.press(*"loop")
+            await type_into(pilot, "indexers-1-url", "http://127.0.0.1:9696/1/api")
+            await pressed(pilot, screen, "ctrl+s")
+            assert len(app.config.indexers) == 2
+            assert screen.query_one("#monitor-rss_interval", Input).value == "1200"
+            assert screen.query_one("#indexers-1-name", Input).value == "loop"
+            # removed: the other app's change since is in the form too
+            save_config(path, {("monitor", "search_interval"): 7200})
+            screen.query_one("#indexers-0-name", Input).focus()
+            await pilot.press("ctrl+delete")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="ask")
+            await pressed(pilot, screen, "y", says="Removed")
+            assert screen.query_one("#monitor-search_interval", Input).value == "7200"
+            assert screen.query_one("#indexers-0-name", Input).value == "loop"
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is app.main, what="closed")
+    reread = load_config(path)
+    assert [i.name for i in reread.indexers] == ["loop"]
+    assert (reread.monitor.search_interval, reread.monitor.rss_interval) == (7200.0, 1200.0)

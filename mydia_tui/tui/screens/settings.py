@@ -7,7 +7,9 @@ configuration), which :func:`mydia_tui.config.save_config` validates exactly as 
 validated when it is read, then writes in one tomlkit round trip (comments and formatting
 kept, mode 0600, through a symlink). An invalid value is shown beside its field, in the
 validation's words, and nothing is written. A saved configuration is applied at once
-(:meth:`mydia_tui.tui.app.MydiaApp.apply_config`). Removing a quality profile is the core's
+(:meth:`mydia_tui.tui.app.MydiaApp.apply_config`), and the form is drawn again from it (the
+file as written, with what another app saved meanwhile): what the next save changes and
+what ``escape`` asks about are the edits made after it. Removing a quality profile is the core's
 (:func:`mydia_tui.profiles.remove_profile`, which refuses one in use). "Test" runs the core's checks in a thread:
 :func:`mydia_tui.deluge.daemon_version` and :func:`mydia_tui.item_search.probe_indexer`.
 
@@ -133,7 +135,8 @@ class Saved(Message):
     """The configuration saved to ``path``; ``missing``: its library folders that do not exist
     on this machine (saved all the same: a disk may not be mounted yet); ``removed``: what the
     save removed ("the indexer 'x'"), when that is what it did, and ``focus``: the id of the
-    field that takes the focus in the form drawn again (else the first indexer's)."""
+    field that takes the focus in the form drawn again after a removal (else the first
+    indexer's; after any other save, the field that held it)."""
 
     def __init__(
         self, config: Config, path: Path, missing: list[str], removed: str = "", focus: str = ""
@@ -720,17 +723,16 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         app.run_worker(
             app.apply_config(message.config, previous), group="settings-apply", exit_on_error=False
         )
+        # the form starts again from the file as written (what is left after a removal,
+        # numbered as the file is; what another app saved since, kept): escape and the next
+        # save compare with it. A new user's report: a value another app had saved stayed old
+        # in the form, looked edited, and the next save wrote it back over the other app's.
+        focused = self.focused.id if self.focused is not None else None
+        await self.recompose()
+        self._refocus(message.focus if message.removed else focused)
         saved = "saved to {path} and applied"
         if message.removed:
-            await self.recompose()  # the form shows what is left, numbered as the file is
-            left = self.query(".indexer Input")
-            if message.focus:
-                self.query_one(f"#{message.focus}").focus()
-            else:
-                (left.first() if left else self.query_one("#deluge-host", Input)).focus()
             saved = f"removed {message.removed} from " + "{path} and applied"
-        else:
-            self._reset_secrets()
         saved = saved.replace("{path}", self._fitted_path(message.path, saved))
         if not message.missing:
             self._status(Text(saved, style="green"))
@@ -738,6 +740,16 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
         folders = ", ".join(message.missing)
         exist = "does not exist" if len(message.missing) == 1 else "do not exist"
         self._status(Text(f"{saved}; {folders} {exist} yet (not mounted?)", style="bold yellow"))
+
+    def _refocus(self, widget_id: str | None) -> None:
+        """After the form is drawn again: the focus on the field ``widget_id`` where it is
+        still there, else on the first indexer's, else on the Deluge host."""
+        found = self.query(f"#{widget_id}") if widget_id else None
+        left = self.query(".indexer Input")
+        if found:
+            found.first().focus()
+        else:
+            (left.first() if left else self.query_one("#deluge-host", Input)).focus()
 
     # -- testing -------------------------------------------------------------------------------
 
@@ -844,16 +856,6 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
                 "again keeps it)",
             )
         )
-
-    def _reset_secrets(self) -> None:
-        """After a save: every secret field empty again, saying whether a secret is saved
-        (what was typed is saved now, and not shown again)."""
-        self._cleared = set()
-        for path, field in self._fields.items():
-            if field.kind == "secret":
-                widget = self.query_one(f"#{_widget_id(path)}", Input)
-                widget.value = ""
-                widget.placeholder = _SECRET_KEPT if self._saved_secret(path) else _SECRET_NONE
 
     def _in_quality_section(self) -> bool:
         """Whether the focus is in the Quality section (the profile chosen there is the one
