@@ -517,13 +517,51 @@ async def test_state_filter_counts_and_every_state(demo):
             "checking",
             "stalled",
         }
-        await pilot.press("F", "F")
-        assert pane.group == "vanished" and pane.view == []
-        await pilot.press("F")
+        await pilot.press("F", "F")  # past "all"; "vanished" counts none: not a stop
         assert pane.group == "offline"
         assert {pane.lines[h].stats.state for h in pane.view} == {"offline"}
         await pilot.press("F")
         assert pane.group == "importing"
+
+
+async def whole_queue(app, pilot):
+    """The downloads pane showing the demo's whole queue, finished downloads too (16)."""
+    await settle(app, pilot)
+    pane = app.main.downloads
+    await pilot.press("3", "a")
+    await settle(app, pilot, lambda: pane.counts["all"] == 16)
+    return pane
+
+
+async def test_the_state_filter_skips_offline_and_vanished_while_they_count_none(demo):
+    """A new user's report: after the demo's imports, f went to "offline 0" and "vanished 0",
+    tabs shown only while they count some. f and F go to them only while they count some."""
+    from mydia_tui.views import STATE_GROUPS, WHILE_COUNTED
+
+    Download.update(state="downloading").where(Download.state == "unknown").execute()
+    app = MydiaApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        pane = await whole_queue(app, pilot)
+        assert all(pane.counts[g] == 0 for g in WHILE_COUNTED), pane.counts
+
+        async def cycle(key: str) -> list[str]:
+            """The filters ``key`` goes to from "all" until it is back at "all"."""
+            seen = []
+            await pilot.press(key)
+            while pane.group != "all":
+                seen.append(pane.group)
+                await pilot.press(key)
+            return seen
+
+        others = [g for g in STATE_GROUPS if g != "all" and g not in WHILE_COUNTED]
+        for key in ("f", "F"):
+            assert sorted(await cycle(key)) == sorted(others), key
+        # one that counts some is in the cycle again
+        Download.update(state="unknown").where(Download.state == "paused").execute()
+        app.post_core_event(events.DownloadsChanged())
+        await settle(app, pilot, lambda: pane.counts["offline"] == 1)
+        seen = await cycle("f")
+        assert "offline" in seen and "vanished" not in seen, seen
 
 
 async def test_the_state_filter_names_a_state_as_its_rows_do_and_an_empty_one_says_so(demo):
@@ -537,10 +575,7 @@ async def test_the_state_filter_names_a_state_as_its_rows_do_and_an_empty_one_sa
             assert group == shown_state(members[0]), group
     app = MydiaApp()
     async with app.run_test(size=(160, 50)) as pilot:
-        await settle(app, pilot)
-        pane = app.main.downloads
-        await pilot.press("3", "a")
-        await settle(app, pilot, lambda: pane.counts["all"] == 16)
+        pane = await whole_queue(app, pilot)
         while pane.group != "failed":
             await pilot.press("f")
         tabs = pane.tabs(150).plain
@@ -1067,10 +1102,7 @@ async def test_removing_a_finished_download_offers_no_blocklist(demo):
     services = FakeServices()
     app = MydiaApp(services=services)
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(app, pilot)
-        pane = app.main.downloads
-        await pilot.press("3", "a")
-        await settle(app, pilot, lambda: pane.counts["all"] == 16)
+        pane = await whole_queue(app, pilot)
         imported = next(
             i for i, h in enumerate(pane.view) if pane.lines[h].stats.state == "imported"
         )
@@ -1090,10 +1122,7 @@ async def test_blocklisting_an_imported_download_does_not_claim_a_search(demo):
     services = FakeServices()
     app = MydiaApp(services=services)
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(app, pilot)
-        pane = app.main.downloads
-        await pilot.press("3", "a")
-        await settle(app, pilot, lambda: pane.counts["all"] == 16)
+        pane = await whole_queue(app, pilot)
         states = [pane.lines[h].stats.state for h in pane.view]
         imported = states.index("imported")
         pane.list.move_cursor(imported)
