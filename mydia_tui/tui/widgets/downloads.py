@@ -7,6 +7,7 @@ whose values changed are repainted. Rows are never cleared and refilled.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Hashable
 
 from rich.text import Text
@@ -49,6 +50,8 @@ GROUPS = tuple(STATE_GROUPS)
 STATE_WIDTH = max(len(state.replace("_", " ")) for state in STATE_STYLE)
 #: the downloads whose names are read before the first frame (more than a screenful)
 FIRST_ROWS = 100
+#: seconds between two reads of the queue for rows scrolled to (a burst of keys shares one)
+STALE_READ_EVERY = 0.25
 
 
 HEADINGS = {
@@ -679,6 +682,10 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         #: the info-hashes whose whole stats the last read brought (None: every row's)
         self.fresh: set[str] | None = None
         self._stale_read = False
+        #: what the keys that depend on the row (check_action) said at the last cursor move
+        self._row_keys: tuple[bool | None, ...] = ()
+        #: when the last read of the queue began (time.monotonic())
+        self._read_at = 0.0
         self.border_title = "Downloads"
 
     def compose(self) -> ComposeResult:
@@ -704,16 +711,28 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         row's state and progress are read, and the whole stats of the rows on screen (a row
         scrolled to later is read again when first drawn: :meth:`stale_row_shown`)."""
         self._stale_read = False
+        self._read_at = time.monotonic()
         shown = frozenset(self.view[i] for i in self.list.visible_range())
         known = frozenset((h, line.id) for h, line in self.lines.items())
         self.read(known, self.include_finished, shown)
 
     def stale_row_shown(self) -> None:
         """A row whose rates, ETA, seeds or ratio are older than the last read is drawn (it
-        was scrolled to, or a filter showed it): the queue is read again, once."""
-        if not self._stale_read:
-            self._stale_read = True
-            self.call_later(self.refresh_queue)
+        was scrolled to, or a filter showed it): the queue is read again, once, and at most
+        once in :data:`STALE_READ_EVERY` seconds (a key held down scrolls a row a key; a read
+        for each cost more than the key)."""
+        if self._stale_read:
+            return
+        self._stale_read = True
+        wait = self._read_at + STALE_READ_EVERY - time.monotonic()
+        if wait > 0:
+            self.set_timer(wait, self._read_stale)
+        else:
+            self.call_later(self._read_stale)
+
+    def _read_stale(self) -> None:
+        if self._stale_read:  # else a read came first
+            self.refresh_queue()
 
     # described: Textual would otherwise describe the worker by the repr of its arguments (the
     # 2,000 pairs of a large queue, once a poll)
@@ -767,8 +786,12 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
     @on(RowView.Highlighted)
     def _row_highlighted(self, message: RowView.Highlighted) -> None:
         # the row's state decides which keys apply (I, B): the footer follows the cursor, and
-        # a row whose state changed under it (rebuild posts the cursor again)
-        self.app.refresh_bindings()
+        # a row whose state changed under it (rebuild posts the cursor again); it is drawn
+        # again only when they changed (a footer made again for each key cost a third of it)
+        keys = tuple(self.list.check_action(action, ()) for action in SERVICE_ACTIONS)
+        if keys != self._row_keys:
+            self._row_keys = keys
+            self.app.refresh_bindings()
 
     @on(DownloadsRead)
     def _read(self, message: DownloadsRead) -> None:
