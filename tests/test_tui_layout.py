@@ -10,9 +10,10 @@ import re
 
 import pytest
 import tui_data
-from test_tui import settle
+from test_tui import settle, sintel_downloads
 from textual.widgets import Button, Input
 
+from mydia_tui import events
 from mydia_tui.models import Download, Episode, MediaItem
 from mydia_tui.tui.app import MydiaApp
 from mydia_tui.tui.screens.add_film import AddFilmScreen
@@ -478,3 +479,23 @@ async def test_an_episodes_release_and_target_are_shown_whole(demo, size):
         rows = shown(app, app.main.downloads.list)
         line = next(line for line in rows.splitlines() if "seeding" in line)
         assert release in line and "The Expanse S01E07" in line, line
+
+
+async def test_the_columns_stay_put_when_the_scrollbar_comes(demo):
+    """A new user's report: the headings moved by a cell when the list's scrollbar came or
+    went. The columns are laid out for the rows' width beside a scrollbar, with it or not."""
+    app = MydiaApp()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        header = app.main.query_one("#downloads-header")
+        assert not pane.list.show_vertical_scrollbar
+        before = shown(app, header)
+        sintel_downloads(40)
+        app.post_core_event(events.DownloadsChanged())
+        await settle(app, pilot, lambda: pane.counts["all"] == 53)
+        await pilot.pause(0.1)
+        assert pane.list.show_vertical_scrollbar
+        row = next(line for line in shown(app, pane.list).splitlines() if "GRP" in line)
+        assert shown(app, header).index("Target") == row.index("Sintel (2010)"), row
+        assert shown(app, header) == before
