@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -517,13 +518,51 @@ async def test_state_filter_counts_and_every_state(demo):
             "checking",
             "stalled",
         }
-        await pilot.press("F", "F")
-        assert pane.group == "vanished" and pane.view == []
-        await pilot.press("F")
+        await pilot.press("F", "F")  # past "all"; "vanished" counts none: not a stop
         assert pane.group == "offline"
         assert {pane.lines[h].stats.state for h in pane.view} == {"offline"}
         await pilot.press("F")
         assert pane.group == "importing"
+
+
+async def whole_queue(app, pilot):
+    """The downloads pane showing the demo's whole queue, finished downloads too (16)."""
+    await settle(app, pilot)
+    pane = app.main.downloads
+    await pilot.press("3", "a")
+    await settle(app, pilot, lambda: pane.counts["all"] == 16)
+    return pane
+
+
+async def test_the_state_filter_skips_offline_and_vanished_while_they_count_none(demo):
+    """A new user's report: after the demo's imports, f went to "offline 0" and "vanished 0",
+    tabs shown only while they count some. f and F go to them only while they count some."""
+    from mydia_tui.views import STATE_GROUPS, WHILE_COUNTED
+
+    Download.update(state="downloading").where(Download.state == "unknown").execute()
+    app = MydiaApp()
+    async with app.run_test(size=(160, 50)) as pilot:
+        pane = await whole_queue(app, pilot)
+        assert all(pane.counts[g] == 0 for g in WHILE_COUNTED), pane.counts
+
+        async def cycle(key: str) -> list[str]:
+            """The filters ``key`` goes to from "all" until it is back at "all"."""
+            seen = []
+            await pilot.press(key)
+            while pane.group != "all":
+                seen.append(pane.group)
+                await pilot.press(key)
+            return seen
+
+        others = [g for g in STATE_GROUPS if g != "all" and g not in WHILE_COUNTED]
+        for key in ("f", "F"):
+            assert sorted(await cycle(key)) == sorted(others), key
+        # one that counts some is in the cycle again
+        Download.update(state="unknown").where(Download.state == "paused").execute()
+        app.post_core_event(events.DownloadsChanged())
+        await settle(app, pilot, lambda: pane.counts["offline"] == 1)
+        seen = await cycle("f")
+        assert "offline" in seen and "vanished" not in seen, seen
 
 
 async def test_the_state_filter_names_a_state_as_its_rows_do_and_an_empty_one_says_so(demo):
@@ -537,10 +576,7 @@ async def test_the_state_filter_names_a_state_as_its_rows_do_and_an_empty_one_sa
             assert group == shown_state(members[0]), group
     app = MydiaApp()
     async with app.run_test(size=(160, 50)) as pilot:
-        await settle(app, pilot)
-        pane = app.main.downloads
-        await pilot.press("3", "a")
-        await settle(app, pilot, lambda: pane.counts["all"] == 16)
+        pane = await whole_queue(app, pilot)
         while pane.group != "failed":
             await pilot.press("f")
         tabs = pane.tabs(150).plain
@@ -605,12 +641,10 @@ async def test_downloads_update_in_place(demo):
         assert len(pane.view) == len(order) - 1
 
 
-async def test_a_download_scrolled_to_shows_its_stats_as_the_database_holds_them(demo):
-    """A poll reads the whole stats of the rows on screen only (and every row's state and
-    progress): a row scrolled to afterwards is read again when it is first drawn, so it shows
-    the rate the database holds, not the one of a read made before it was on screen."""
+def sintel_downloads(count: int) -> None:
+    """``count`` more downloads of Sintel, downloading at 1 MB/s, info-hashes 0, 1, ..."""
     item = MediaItem.get(MediaItem.title == "Sintel")
-    for n in range(30):
+    for n in range(count):
         Download.create(
             kind="movie",
             item=item,
@@ -624,6 +658,13 @@ async def test_a_download_scrolled_to_shows_its_stats_as_the_database_holds_them
             progress=0.5,
             download_rate=1_000_000,
         )
+
+
+async def test_a_download_scrolled_to_shows_its_stats_as_the_database_holds_them(demo):
+    """A poll reads the whole stats of the rows on screen only (and every row's state and
+    progress): a row scrolled to afterwards is read again when it is first drawn, so it shows
+    the rate the database holds, not the one of a read made before it was on screen."""
+    sintel_downloads(30)
     app = MydiaApp()
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
@@ -644,6 +685,37 @@ async def test_a_download_scrolled_to_shows_its_stats_as_the_database_holds_them
         index = pane.view.index(oldest)
         assert index in pane.list.visible_range()
         assert "6.7 MiB/s" in pane.list.render_row(index, 160).plain
+
+
+async def test_moving_through_the_queue_reads_it_a_few_times_not_once_a_row(demo, monkeypatch):
+    """A new user's report: a key moving the cursor cost 24 ms in the downloads pane, 9 in the
+    library. Each row scrolled to read the whole queue again (2,000 states in a worker thread,
+    then every row compared): rows scrolled to in a burst share a read, one at most every
+    :data:`STALE_READ_EVERY` seconds, and the last of them still shows what the database holds."""
+    from mydia_tui import views
+    from mydia_tui.tui.widgets.downloads import STALE_READ_EVERY
+
+    sintel_downloads(120)
+    reads = []
+    read_queue = views.read_queue
+    monkeypatch.setattr(views, "read_queue", lambda **kw: reads.append(1) or read_queue(**kw))
+    app = MydiaApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        pane.list.focus()
+        await settle(app, pilot)
+        oldest = f"{0:040x}"  # the first made: the lowest of them, off screen
+        assert pane.view.index(oldest) not in pane.list.visible_range()
+        Download.update(download_rate=7_000_000).where(Download.info_hash == oldest).execute()
+        reads.clear()
+        start = time.monotonic()
+        await pilot.press(*["j"] * pane.view.index(oldest))
+        took = time.monotonic() - start
+        await settle(app, pilot, lambda: pane.lines[oldest].stats.download_rate == 7_000_000)
+        assert pane.list.current_key() == oldest
+        assert len(reads) <= 2 + took / STALE_READ_EVERY, (len(reads), took)
+        assert "6.7 MiB/s" in pane.list.render_row(pane.list.cursor, 160).plain
 
 
 async def test_the_change_poll_firing_while_the_app_closes_is_not_an_error(demo):
@@ -1089,10 +1161,7 @@ async def test_removing_a_finished_download_offers_no_blocklist(demo):
     services = FakeServices()
     app = MydiaApp(services=services)
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(app, pilot)
-        pane = app.main.downloads
-        await pilot.press("3", "a")
-        await settle(app, pilot, lambda: pane.counts["all"] == 16)
+        pane = await whole_queue(app, pilot)
         imported = next(
             i for i, h in enumerate(pane.view) if pane.lines[h].stats.state == "imported"
         )
@@ -1112,10 +1181,7 @@ async def test_blocklisting_an_imported_download_does_not_claim_a_search(demo):
     services = FakeServices()
     app = MydiaApp(services=services)
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(app, pilot)
-        pane = app.main.downloads
-        await pilot.press("3", "a")
-        await settle(app, pilot, lambda: pane.counts["all"] == 16)
+        pane = await whole_queue(app, pilot)
         states = [pane.lines[h].stats.state for h in pane.view]
         imported = states.index("imported")
         pane.list.move_cursor(imported)

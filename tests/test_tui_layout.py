@@ -10,13 +10,15 @@ import re
 
 import pytest
 import tui_data
-from test_tui import settle
+from test_tui import settle, sintel_downloads
 from textual.widgets import Button, Input
 
+from mydia_tui import events
+from mydia_tui.models import Download, Episode, MediaItem
 from mydia_tui.tui.app import MydiaApp
 from mydia_tui.tui.screens.add_film import AddFilmScreen
 from mydia_tui.tui.screens.confirm import ConfirmScreen
-from mydia_tui.tui.widgets.downloads import HEADINGS, LIVE
+from mydia_tui.tui.widgets.downloads import HEADINGS, LIVE, layout
 from mydia_tui.tui.widgets.footer import KeysFooter
 from mydia_tui.views import STATE_GROUPS
 
@@ -81,8 +83,8 @@ async def test_headings_tabs_and_key_hints_are_never_cut(demo, size):
 
         downloads = shown(app, main.query_one("#downloads-header")).split()
         assert downloads and set(downloads) <= set(HEADINGS.values()), downloads
-        if size[0] >= 120:
-            assert "Seeds/Peers" in downloads
+        if size[0] >= 120:  # Seeds/Peers comes back later: the release's name first
+            assert {"Target", "Size", "ETA"} <= set(downloads)
         if size[0] >= 200:
             assert downloads == list(HEADINGS.values())
 
@@ -441,3 +443,59 @@ async def test_the_status_bar_says_why_an_indexer_fails_where_there_is_room(demo
         assert "indexers 0 ok, 1 failing" in drawn, drawn
         if size[0] >= 120:
             assert "1 failing (demo-feed: connection refused)" in drawn, drawn
+
+
+def test_name_and_target_never_narrow_as_the_pane_widens():
+    """Name and Target share the room the numeric columns leave (Target up to what a title
+    with its year or episodes needs, the rest to Name); a column that comes back as the pane
+    widens takes its room from what was spare, never from them (a new user's report: Name had
+    35 cells at 80 columns and 17 at 120)."""
+    before = layout(57)  # the rows of a 60-column terminal: its border and scrollbar
+    for width in range(58, 248):
+        cols = layout(width)
+        assert sum(cols.values()) + sum(1 for w in cols.values() if w) - 1 <= width, cols
+        for column in ("name", "target"):
+            assert cols[column] >= before[column], (width, column, before, cols)
+        assert all(w == 0 or w >= len(HEADINGS[k]) for k, w in cols.items()), cols
+        before = cols
+    assert layout(247)["target"] <= 40 and all(layout(197).values())
+
+
+@pytest.mark.parametrize("size", [(120, 36), (200, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_an_episodes_release_and_target_are_shown_whole(demo, size):
+    release = "The.Expanse.S01E07.1080p.WEB-DL.x264-EXP"
+    pioneer = MediaItem.get(MediaItem.title == "Pioneer One")
+    MediaItem.update(title="The Expanse").where(MediaItem.id == pioneer.id).execute()
+    Episode.update(number=7).where(
+        (Episode.show == pioneer.id) & (Episode.season == 1) & (Episode.number == 4)
+    ).execute()
+    Download.update(title=release).where(Download.state == "seeding").execute()
+    app = MydiaApp()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        await pilot.pause()
+        rows = shown(app, app.main.downloads.list)
+        line = next(line for line in rows.splitlines() if "seeding" in line)
+        assert release in line and "The Expanse S01E07" in line, line
+
+
+async def test_the_columns_stay_put_when_the_scrollbar_comes(demo):
+    """A new user's report: the headings moved by a cell when the list's scrollbar came or
+    went. The columns are laid out for the rows' width beside a scrollbar, with it or not."""
+    app = MydiaApp()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        pane = app.main.downloads
+        header = app.main.query_one("#downloads-header")
+        assert not pane.list.show_vertical_scrollbar
+        before = shown(app, header)
+        sintel_downloads(40)
+        app.post_core_event(events.DownloadsChanged())
+        await settle(app, pilot, lambda: pane.counts["all"] == 53)
+        await pilot.pause(0.1)
+        assert pane.list.show_vertical_scrollbar
+        row = next(line for line in shown(app, pane.list).splitlines() if "GRP" in line)
+        assert shown(app, header).index("Target") == row.index("Sintel (2010)"), row
+        assert shown(app, header) == before

@@ -7,6 +7,7 @@ whose values changed are repainted. Rows are never cleared and refilled.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Hashable
 
 from rich.text import Text
@@ -49,6 +50,8 @@ GROUPS = tuple(STATE_GROUPS)
 STATE_WIDTH = max(len(state.replace("_", " ")) for state in STATE_STYLE)
 #: the downloads whose names are read before the first frame (more than a screenful)
 FIRST_ROWS = 100
+#: seconds between two reads of the queue for rows scrolled to (a burst of keys shares one)
+STALE_READ_EVERY = 0.25
 
 
 HEADINGS = {
@@ -69,25 +72,58 @@ RIGHT = {"size", "down", "up", "eta", "ratio", "sp"}
 LIVE = frozenset({"queued", "checking", "downloading", "seeding", "stalled", "moving"})
 
 
+#: the columns every row shows (the State column never cut, the progress bar also takes the
+#: cells a column about to come back has not enough of yet)
+BASE = {"state": STATE_WIDTH, "progress": 16}
+#: what a wider pane gives, in order: a column back (its width and a space), or cells to
+#: Name or Target up to a width. Name and Target only ever grow as the pane widens: a
+#: column comes back with the cells that were spare, never with theirs; the least useful
+#: columns come back last. Target stops at what a title with its year or its episodes needs,
+#: Name then takes the rest.
+WIDENING: tuple[tuple[str, str, int], ...] = (
+    ("grow", "name", 35),
+    ("add", "down", 10),
+    ("add", "target", 18),
+    ("add", "size", 8),
+    ("add", "eta", 6),
+    ("grow", "name", 40),
+    ("grow", "target", 24),
+    ("add", "sp", len(HEADINGS["sp"])),
+    ("grow", "name", 48),
+    ("add", "up", 10),
+    ("add", "ratio", 5),
+    ("grow", "target", 34),
+)
+#: the order of the columns in a row
+COLUMNS = ("name", "target", "state", "progress", "size", "down", "up", "eta", "ratio", "sp")
+
+
 def layout(width: int) -> dict[str, int]:
-    """Column widths for the pane's width (name takes what is left). Every column is at least
-    as wide as its heading, so a heading is never cut; the least useful columns go first."""
-    cols = {
-        "target": 18,
-        "state": STATE_WIDTH,
-        "progress": 16,
-        "size": 8,
-        "down": 10,
-        "up": 10,
-        "eta": 6,
-        "ratio": 5,
-        "sp": len(HEADINGS["sp"]),
-    }
-    drop = ["ratio", "up", "sp", "eta", "size", "target", "down"]
-    while width - sum(cols.values()) - len(cols) < 16 and drop:
-        cols[drop.pop(0)] = 0
-    used = sum(cols.values()) + sum(1 for v in cols.values() if v)
-    cols = {"name": max(len(HEADINGS["name"]), width - used), **cols}
+    """Column widths for rows ``width`` cells wide (see :data:`WIDENING`). Every column is at
+    least as wide as its heading, so a heading is never cut; below the base columns and a
+    Name of 16 cells, Name narrows down to its heading."""
+    cols = dict.fromkeys(COLUMNS, 0)
+    cols.update(BASE, name=16)
+    spare = width - sum(cols.values()) - len(BASE)
+    if spare < 0:
+        cols["name"] = max(len(HEADINGS["name"]), cols["name"] + spare)
+        return cols
+    for step, key, cells_ in WIDENING:
+        if step == "grow":
+            more = min(spare, max(0, cells_ - cols[key]))
+            cols[key] += more
+            spare -= more
+        elif spare > cells_:
+            cols[key] = cells_
+            spare -= cells_ + 1
+        else:
+            break
+        if not spare:
+            break
+    else:
+        cols["name"] += spare
+        spare = 0
+    cols["progress"] += spare
     return cols
 
 
@@ -258,7 +294,7 @@ class DownloadsList(RowView):
         if fresh is not None and key not in fresh:
             self.pane.stale_row_shown()
         s = line.stats
-        cols = layout(width)
+        cols = self.columns(width)
         state = Text(s.state.replace("_", " "), style=STATE_STYLE.get(s.state, ""))
         name = Text(
             clean(line.title),
@@ -295,6 +331,13 @@ class DownloadsList(RowView):
                 value = value.rjust(w)
             parts.append((value, w))
         return cells(parts)
+
+    def columns(self, width: int) -> dict[str, int]:
+        """The column widths of rows (and their headings) ``width`` cells wide: laid out for
+        the width the rows have beside a scrollbar, so that the columns stay put when the
+        scrollbar comes or goes (the headings moved by a cell)."""
+        outer = self.size.width - self.styles.scrollbar_size_vertical
+        return layout(min(width, outer) if outer > 0 else width)
 
     # -- the rows an action applies to ---------------------------------------------------------
 
@@ -639,6 +682,10 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         #: the info-hashes whose whole stats the last read brought (None: every row's)
         self.fresh: set[str] | None = None
         self._stale_read = False
+        #: what the keys that depend on the row (check_action) said at the last cursor move
+        self._row_keys: tuple[bool | None, ...] = ()
+        #: when the last read of the queue began (time.monotonic())
+        self._read_at = 0.0
         self.border_title = "Downloads"
 
     def compose(self) -> ComposeResult:
@@ -664,16 +711,28 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
         row's state and progress are read, and the whole stats of the rows on screen (a row
         scrolled to later is read again when first drawn: :meth:`stale_row_shown`)."""
         self._stale_read = False
+        self._read_at = time.monotonic()
         shown = frozenset(self.view[i] for i in self.list.visible_range())
         known = frozenset((h, line.id) for h, line in self.lines.items())
         self.read(known, self.include_finished, shown)
 
     def stale_row_shown(self) -> None:
         """A row whose rates, ETA, seeds or ratio are older than the last read is drawn (it
-        was scrolled to, or a filter showed it): the queue is read again, once."""
-        if not self._stale_read:
-            self._stale_read = True
-            self.call_later(self.refresh_queue)
+        was scrolled to, or a filter showed it): the queue is read again, once, and at most
+        once in :data:`STALE_READ_EVERY` seconds (a key held down scrolls a row a key; a read
+        for each cost more than the key)."""
+        if self._stale_read:
+            return
+        self._stale_read = True
+        wait = self._read_at + STALE_READ_EVERY - time.monotonic()
+        if wait > 0:
+            self.set_timer(wait, self._read_stale)
+        else:
+            self.call_later(self._read_stale)
+
+    def _read_stale(self) -> None:
+        if self._stale_read:  # else a read came first
+            self.refresh_queue()
 
     # described: Textual would otherwise describe the worker by the repr of its arguments (the
     # 2,000 pairs of a large queue, once a poll)
@@ -727,8 +786,12 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
     @on(RowView.Highlighted)
     def _row_highlighted(self, message: RowView.Highlighted) -> None:
         # the row's state decides which keys apply (I, B): the footer follows the cursor, and
-        # a row whose state changed under it (rebuild posts the cursor again)
-        self.app.refresh_bindings()
+        # a row whose state changed under it (rebuild posts the cursor again); it is drawn
+        # again only when they changed (a footer made again for each key cost a third of it)
+        keys = tuple(self.list.check_action(action, ()) for action in SERVICE_ACTIONS)
+        if keys != self._row_keys:
+            self._row_keys = keys
+            self.app.refresh_bindings()
 
     @on(DownloadsRead)
     def _read(self, message: DownloadsRead) -> None:
@@ -800,15 +863,20 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
     def tabs(self, width: int) -> Text:
         """The state filter's tabs with their counts, in ``width`` cells; "offline" (Deluge
         cannot be reached) and "vanished" only when they count some or are the filter."""
-        groups = [g for g in GROUPS if g not in WHILE_COUNTED or self.counts[g] or g == self.group]
-        return filter_tabs(groups, self.counts, self.group, width)
+        return filter_tabs(self.shown_groups(), self.counts, self.group, width)
+
+    def shown_groups(self) -> list[str]:
+        """The state filter's groups in its order: "offline" (Deluge cannot be reached) and
+        "vanished" only while they count some or are the filter (the tabs, and what f and F
+        go to)."""
+        return [g for g in GROUPS if g not in WHILE_COUNTED or self.counts[g] or g == self.group]
 
     def heading(self, width: int) -> Text:
         """The column headings for rows ``width`` cells wide."""
         return cells(
             [
                 (HEADINGS[k].rjust(w) if k in RIGHT else HEADINGS[k], w)
-                for k, w in layout(width).items()
+                for k, w in self.list.columns(width).items()
             ]
         )
 
@@ -828,11 +896,14 @@ class DownloadsPane(ReportsWorkerErrors, Vertical):
     # -- actions -------------------------------------------------------------------------------
 
     def action_next_state(self) -> None:
-        self.group = GROUPS[(GROUPS.index(self.group) + 1) % len(GROUPS)]
-        self.rebuild()
+        self._step_group(1)
 
     def action_previous_state(self) -> None:
-        self.group = GROUPS[(GROUPS.index(self.group) - 1) % len(GROUPS)]
+        self._step_group(-1)
+
+    def _step_group(self, step: int) -> None:
+        groups = self.shown_groups()
+        self.group = groups[(groups.index(self.group) + step) % len(groups)]
         self.rebuild()
 
     def action_finished(self) -> None:
