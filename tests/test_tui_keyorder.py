@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from test_tui import burst
+from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Input
@@ -50,3 +51,22 @@ async def test_a_key_never_answered_lets_the_keys_behind_it_go():
             await asyncio.sleep(0.05)
         hangs.released.set()
         assert field.value == "ok"
+
+
+async def test_a_key_arriving_once_the_screens_are_gone_is_dropped_not_a_crash():
+    """Seen in CI: a key let go by the watch while the app closed reached Textual's bindings
+    after the last screen had gone, and ScreenStackError ended the app with a traceback. A
+    key (or a paste) with no screen to go to is dropped."""
+    app = TwoFields()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        stack = app._screen_stack
+        screens = list(stack)
+        stack.clear()  # as the app's closing leaves it
+        try:
+            await app.on_event(events.Key("x", "x"))
+            await app.on_event(events.Paste("pasted"))
+        finally:
+            stack.extend(screens)
+        await pilot.pause()
+        assert app.return_code is None and app._exception is None

@@ -82,6 +82,11 @@ class KeysInTurn(App[ReturnType]):
             self.call_later(self._key_handled, turn)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not self.screen_stack:
+            # the app is closing and its screens are gone: a key let go now (the watch's, or
+            # one typed while quitting) has nowhere to go; Textual's bindings would raise
+            # ScreenStackError and end the app with a traceback (seen in CI)
+            return
         if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
             await super().on_event(event)
             return
