@@ -48,6 +48,15 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return default_config_path()
 
 
+def settings_file(
+    explicit: str | os.PathLike[str] | None, source: str | os.PathLike[str] | None
+) -> Path:
+    """The file a change of the settings is written to: ``--config`` (``explicit``), else the
+    file the configuration was read from (``source``), else :func:`config_path`'s default.
+    The settings screen and ``profiles remove`` write there."""
+    return config_path(explicit or source)
+
+
 def inside_root(root: str | os.PathLike[str], relative: str | os.PathLike[str]) -> Path | None:
     """``root/relative`` when it lies inside ``root`` once every symlink of its folders is
     resolved, else None (a ``..`` or a symlinked folder leading out of the root). The last

@@ -55,12 +55,12 @@ def cmd_profiles(ctx: Context) -> int:
 def cmd_profiles_remove(ctx: Context) -> int:
     """Remove a profile through :func:`mydia_tui.profiles.remove_profile` (the settings
     screen's way): refused, with nothing written, while it is the default or an item uses it."""
-    from ..paths import config_path
+    from ..paths import settings_file
     from ..profiles import remove_profile
 
     ctx.db()
     name = ctx.args.name
-    path = ctx.config.source or config_path(ctx.args.config)
+    path = settings_file(ctx.args.config, ctx.config.source)
     remove_profile(path, name, ctx.config.quality)
     if ctx.json:
         emit_json({"removed": name, "config": str(path)})

@@ -333,9 +333,9 @@ class MydiaApp(KeysInTurn[None]):
     def settings_file(self) -> Path:
         """The file settings are saved to: ``--config``, else the file the configuration was
         read from, else the default place (``$MYDIA_TUI_CONFIG`` or the user's config folder)."""
-        from ..paths import config_path
+        from ..paths import settings_file
 
-        return Path(self.config_path or self.config.source or config_path(None))
+        return settings_file(self.config_path, self.config.source)
 
     async def apply_config(self, config: Config, previous: Config | None = None) -> None:
         """Make ``config`` (just saved) the app's configuration without a restart: the monitor
