@@ -730,6 +730,32 @@ async def test_the_change_poll_firing_while_the_app_closes_is_not_an_error(demo)
         assert app.return_code in (None, 0)
 
 
+async def test_what_arrives_from_threads_while_the_app_closes_is_not_an_error(demo):
+    """Seen in CI on 272ba9c (``test_tui_first_run``): the change poll's reading, taken in its
+    thread, arrived after the main screen's panes were removed, and comparing it with the
+    downloads pane's raised ``NoMatches``, ending the app with a traceback. A queue's
+    progress and an action's end can arrive as late."""
+    from mydia_tui.tui.messages import ProgressRead, ServiceDone, StampRead
+    from mydia_tui.views import change_stamp
+
+    app = MydiaApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        stamp = change_stamp()
+        assert app._stamp is not None  # taken by the library's first load
+        for pane in (app.main.downloads, app.main.library, app.main.details):
+            await pane.remove()  # as closing the app removes them
+        moved = stamp._replace(
+            downloads=(stamp.downloads[0] + 1, "later"), history=stamp.history + 1
+        )
+        app.post_message(StampRead(moved, ()))
+        app.main.post_message(ProgressRead({}))
+        app.post_message(ServiceDone("paused"))
+        await pilot.pause()
+        assert app.return_code in (None, 0)
+        assert app._exception is None
+
+
 async def test_ctrl_c_names_the_quit_key_the_footer_shows(demo, tmp_path):
     """A new user's reflex, ctrl+c, does not quit (it copies in a field): the message names
     the key that does as the footer shows it, remapped too (it named ctrl+q; the footer q)."""

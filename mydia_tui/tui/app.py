@@ -38,7 +38,6 @@ from rich.console import Console
 from textual import work
 from textual.app import App, ScreenStackError
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.events import Key
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
@@ -53,7 +52,7 @@ from .commands import ActionsProvider
 from .keyorder import KeysInTurn
 from .messages import CoreEvent, ServiceDone, StampRead
 from .screens.help import HelpScreen
-from .screens.main import MainScreen
+from .screens.main import PANES_GONE, MainScreen
 from .text import fit_message
 
 if TYPE_CHECKING:  # the services bring Deluge's client: not loaded before the first paint
@@ -391,8 +390,8 @@ class MydiaApp(KeysInTurn[None]):
         """Show a core event (the monitor's, or one made of another process's changes)."""
         try:
             self._show_core_event(event)
-        except (NoMatches, ScreenStackError):
-            pass  # the main screen's panes are gone: the app is closing while the core reports
+        except PANES_GONE:
+            pass  # the app is closing while the core reports
 
     def _show_core_event(self, event: events.Event) -> None:
         if isinstance(event, (events.DownloadsChanged, events.LibraryChanged, events.CoreError)):
@@ -438,7 +437,7 @@ class MydiaApp(KeysInTurn[None]):
         try:
             if not self.main.is_mounted or not self.main.library.complete:
                 return
-        except NoMatches:
+        except PANES_GONE:
             return  # the app is closing: its timer fired after the panes were removed
         self._read_stamp(self._stamp)
 
@@ -462,6 +461,12 @@ class MydiaApp(KeysInTurn[None]):
         """What another process changed reaches the panes as the monitor's own events do:
         items added, deleted or (un)monitored read the library again; files and history
         name their items, which are read again alone; downloads read the queue again."""
+        try:
+            self._show_stamp(message)
+        except PANES_GONE:
+            pass  # read in its thread while the app closed (seen in CI on 272ba9c)
+
+    def _show_stamp(self, message: StampRead) -> None:
         before, stamp = self._stamp, message.stamp
         self._stamp = stamp
         if before is None:
@@ -547,8 +552,11 @@ class MydiaApp(KeysInTurn[None]):
         text = redact_text(message.text, secrets_of(self.config))
         text = text[:1].upper() + text[1:]
         self.notify(text, severity=message.severity, markup=False, timeout=8)
-        if self.main.is_mounted and self.main.details.details is not None:
-            self.main.details.reload()  # the action's history belongs to the item shown
+        try:
+            if self.main.is_mounted and self.main.details.details is not None:
+                self.main.details.reload()  # the action's history belongs to the item shown
+        except PANES_GONE:
+            pass  # the action ended while the app closed
 
     # -- errors --------------------------------------------------------------------------------
 

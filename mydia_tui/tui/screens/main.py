@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import ComposeResult, ScreenStackError
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from ..messages import ProgressRead
@@ -13,6 +14,11 @@ from ..widgets.footer import KeysFooter
 from ..widgets.library import LibraryList, LibraryPane
 from ..widgets.rowview import RowView
 from ..widgets.statusbar import StatusBar
+
+#: what reaching the main screen's panes raises once the app is closing (its panes removed,
+#: then its screens): a message or timer arriving then (a core event, the change poll's
+#: reading or a queue's progress, read in a thread) has nothing left to show and is dropped
+PANES_GONE = (NoMatches, ScreenStackError)
 
 
 class MainScreen(Screen[None]):
@@ -53,7 +59,10 @@ class MainScreen(Screen[None]):
 
     def on_progress_read(self, message: ProgressRead) -> None:
         """The downloads pane read the queue: the library shows the same progress."""
-        self.library.show_progress(message.progress)
+        try:
+            self.library.show_progress(message.progress)
+        except PANES_GONE:
+            pass  # read while the app closed
 
     def on_row_view_highlighted(self, message: RowView.Highlighted) -> None:
         if isinstance(message.view, LibraryList):
