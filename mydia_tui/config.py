@@ -855,6 +855,8 @@ def _apply_changes(doc: Any, changes: Mapping[KeyPath, Any]) -> None:
                 continue
             if part not in container:
                 new = tomlkit.aot() if isinstance(keypath[i + 1], int) else tomlkit.table()
+                if i == 0:
+                    _end_with_blank_line(doc)
                 container[part] = new
             container = container[part]
         _set(container, keypath[-1], value)
@@ -902,6 +904,25 @@ def _set(container: Any, key: str | int, value: Any) -> None:
     if old is not None and _plain(old) == value:
         return  # unchanged: the line keeps its formatting and comment
     container[key] = _new_table(value) if isinstance(value, dict) else value
+
+
+def _end_with_blank_line(doc: Any) -> None:
+    """End what the file holds with a blank line, before a table is added after it (a fresh
+    install's ``[deluge]`` ran into the ``[[indexers]]`` added after it; a new user's report)."""
+    import tomlkit  # loaded when a file is written: not before the TUI's first paint
+    import tomlkit.items
+
+    if not doc.body:
+        return
+    last = doc.body[-1][1]
+    if isinstance(last, tomlkit.items.AoT):
+        last = last[-1] if len(last) else None
+    if isinstance(last, tomlkit.items.Table):
+        body = last.value.body
+        if body and not isinstance(body[-1][1], tomlkit.items.Whitespace):
+            last.add(tomlkit.nl())
+    elif last is not None and not isinstance(last, tomlkit.items.Whitespace):
+        doc.add(tomlkit.nl())
 
 
 def _new_table(value: dict[str, Any]) -> Any:

@@ -243,6 +243,38 @@ def test_a_new_config_file_is_created_by_save_config(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_every_table_a_save_adds_is_set_apart_by_a_blank_line(tmp_path):
+    """A new user's report: the file the settings screen wrote on a fresh install ran
+    ``[deluge]``'s keys straight into the ``[[indexers]]`` added after them."""
+    from mydia_tui.config import save_config
+
+    path = tmp_path / "config.toml"
+    save_config(
+        path,
+        {
+            ("deluge", "host"): "127.0.0.1",
+            ("deluge", "port"): 58846,
+            ("indexers", 0): {"name": "one", "url": "http://127.0.0.1:9117/one"},
+            ("library", "movies"): ["/media/Films"],
+        },
+    )
+    save_config(path, {("indexers", 1): {"name": "two", "url": "http://127.0.0.1:9117/two"}})
+    text = path.read_text()
+    assert "\n\n[[indexers]]\n" in text and "\n\n[library]\n" in text
+    headers = [line for line in text.splitlines() if line.startswith("[")]
+    assert len(headers) == 4 and text.count("\n\n[") == 3  # no blank line at the top
+    # a user's file that runs its tables together keeps its own layout: only what is added
+    # is set apart
+    path.write_text(
+        '# mine\ndatabase = "sqlite:///x.db"\n[deluge]\nhost = "h"\n[tui]\ntheme = "nord"\n'
+    )
+    save_config(path, {("monitor", "poll_interval"): 10})
+    assert path.read_text() == (
+        '# mine\ndatabase = "sqlite:///x.db"\n[deluge]\nhost = "h"\n[tui]\ntheme = "nord"\n'
+        "\n[monitor]\npoll_interval = 10\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
