@@ -688,6 +688,40 @@ def test_an_import_into_an_unmounted_library_folder_waits_until_it_is_mounted(
     assert (movies / f.path).is_file()
 
 
+def test_a_first_import_into_a_library_folder_not_made_yet_says_it_made_it(loop, swarm, tmp_path):
+    """A new user's report: the first import made the films' folder the config named, which
+    did not exist yet (a new library), and nothing said so: the import's history does."""
+    cfg, client, monitor = loop
+    movies = tmp_path / "library" / "movies"
+    movies.rmdir()  # named in the config, never made: nothing recorded in it yet
+    payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 200_000})
+    seed(swarm, payload)
+    movie, download_id = _grab_movie(client, payload)
+    swarm.connect(payload.info_hash)
+    _poll_until(monitor, lambda: Download.get_by_id(download_id).state == "imported", "import")
+    (f,) = MediaFile.select().where(MediaFile.movie == movie.id)
+    assert (movies / f.path).is_file()
+    imported = [e for e in list_history(item_id=movie.id) if e.event == "imported"][0]
+    assert imported.message.endswith(f"; made the library folder {movies}"), imported.message
+    # the next import into it says nothing of the kind
+    second = make_payload(tmp_path, SEQUEL, {f"{SEQUEL}.mkv": 200_000})
+    seed(swarm, second)
+    sequel = add_movie("Big Buck Bunny 2", 2015)
+    outcome = grab_release(
+        client,
+        movie_target(sequel.id),
+        Release(title=SEQUEL, indexer="test"),
+        quality="Bluray-1080p",
+        torrent=prepare_torrent(second.torrent),
+    )
+    swarm.connect(second.info_hash)
+    _poll_until(
+        monitor, lambda: Download.get_by_id(outcome.download_id).state == "imported", "import"
+    )
+    again = [e for e in list_history(item_id=sequel.id) if e.event == "imported"][0]
+    assert "library folder" not in again.message, again.message
+
+
 def test_a_download_deluge_brings_back_paused_after_a_crash_is_resumed(loop, swarm, tmp_path):
     """deluged is SIGKILLed just after an add: it comes back with the torrent paused, which
     nobody asked for. The monitor, on its new connection, resumes a download it last saw

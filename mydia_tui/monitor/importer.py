@@ -392,6 +392,9 @@ class Importer:
         why = unmounted(root)  # unmounted since _waiting looked: an attempt, retried
         if why:
             raise ImportError_(why)
+        # a folder the config names that was never made (a new library): placing makes it,
+        # and the history says so (a typo in the config is seen there, not guessed at)
+        made_root = not os.path.isdir(root.path)
         videos = [(relative, size) for relative, size in files.files if main_video(relative)]
         if not videos:
             raise Unimportable(unimportable_reason(files))
@@ -444,6 +447,8 @@ class Importer:
             message += f" and {counted(len(sides), 'subtitle')}"
         if missing:
             message += f"; no file for {', '.join(missing)} (wanted again)"
+        if made_root:
+            message += f"; made the library folder {root.path}"
         history.record(
             "imported",
             message,
