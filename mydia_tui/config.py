@@ -1009,6 +1009,12 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = for_terminal_lines(redact_text(record.getMessage(), self.secrets))
         record.args = ()
+        if record.exc_info:
+            # the traceback is text too: an exception's message may hold a secret (a URL with
+            # its key); formatted once here, redacted, and kept as the record's exc_text
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = redact_text(text, self.secrets)
+            record.exc_info = None
         return True
 
 

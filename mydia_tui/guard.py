@@ -767,6 +767,8 @@ class Guard:
         event = "adopted" if result.already_present else "grabbed"
         verb = "adopted (already in the client)" if result.already_present else "grabbed"
         if changed:  # else another monitor's reconciliation recorded it first
+            # the headless monitor's log names each grab (it only said what it searched for)
+            log.info("%s %s for %s", verb, release.title, target.label())
             history.record(
                 event,
                 f"{verb} {release.title} for {target.label()}",

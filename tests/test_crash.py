@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pty_process import PtyProcess, after_the_app, cli_argv
+from pty_process import PtyProcess, after_the_app, cli_argv, plain
 
 from mydia_tui.config import Config, DelugeConfig, write_config
 from mydia_tui.paths import log_dir
@@ -94,6 +94,39 @@ def test_a_widget_that_raises_ends_the_tui_with_one_line_naming_the_log(tmp_path
     # Textual's own report (a traceback with local variables) is not shown
     lines = after_the_app(screen)
     _one_line_naming_the_log(lines, "tui", "RuntimeError: boom in the status bar")
+
+
+def test_a_monitor_error_in_the_tui_is_a_toast_and_a_log_never_text_over_the_screen(
+    tmp_path: Path,
+):
+    """A new user's report: a monitor phase that failed (a database locked for longer than the
+    busy timeout) wrote its traceback to stderr, where Textual draws: it landed in the middle
+    of the frame. It is a toast on the screen and a traceback in tui.log, secrets redacted."""
+    patch = (
+        "from mydia_tui.monitor.downloads import DownloadMonitor\n"
+        "def broken(self, *args, **kwargs):\n"
+        f"    raise RuntimeError('boom in the poll, password {SECRET}')\n"
+        "DownloadMonitor.poll = broken"
+    )
+    argv = cli_argv(
+        tmp_path,
+        "--config",
+        str(_config(tmp_path)),
+        "--db",
+        str(tmp_path / "library.sqlite3"),
+        patch=patch,
+    )
+    with PtyProcess(argv, _env(), on_tty=("stderr",)) as tui:
+        tui.expect("boom in the poll", timeout=60)  # the toast
+        tui.send("q")
+        code = tui.wait(60)
+        screen = plain(tui.screen())
+    assert code == 0, screen[-2000:]
+    assert "Traceback" not in screen and "RuntimeError" not in screen, screen[-3000:]
+    assert SECRET not in screen
+    text = (log_dir() / "tui.log").read_text()
+    assert "Traceback (most recent call last)" in text and "RuntimeError: boom in the poll" in text
+    assert SECRET not in text
 
 
 @pytest.mark.deluge

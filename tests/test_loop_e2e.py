@@ -306,6 +306,8 @@ def test_7_two_headless_monitors_at_once_grab_once(loop, tmp_path, db_path):
     assert loop.torrents() == {best.info_hash}
     assert len(grabs()) == 1
     log_text = "".join(err for _, err in results)
+    # the log names what was grabbed, once (a new user's report: only "searching" was logged)
+    assert log_text.count(f"grabbed {BEST} for Big Buck Bunny (2008)") == 1, log_text
     assert loop.indexer.api_key not in log_text and loop.config.deluge.password not in log_text
 
 

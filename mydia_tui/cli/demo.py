@@ -26,7 +26,7 @@ def cmd_demo(ctx: Context) -> int:
             say(f"mydia-tui demo: everything lives in {demo.root} until you quit", flush=True)
             if ctx.args.no_tui:
                 return _run_headless(demo.config(), timeout=ctx.args.timeout)
-            return run_tui(demo.config(), str(demo.config_path))
+            return run_tui(demo.config(), str(demo.config_path), "demo")
     finally:
         say("mydia-tui demo: stopped the daemons and removed", demo.root, flush=True)
 

@@ -10,9 +10,11 @@ import os
 import stat
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import __version__, startup
@@ -108,10 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command not in (None, "demo"):
         startup.started()  # a command: start-up is over (the TUI says so after its first frame)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.ERROR,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.ERROR, format=LOG_FORMAT)
     config: Config | None = None
     ctx: Context | None = None
     try:
@@ -153,6 +152,41 @@ def one_line(text: str, secrets: Sequence[str] = ()) -> str:
     """``text`` redacted (:func:`~mydia_tui.config.redact_text`) on one line (line breaks and
     runs of spaces become one space)."""
     return " ".join(redact_text(text, secrets).split())
+
+
+#: every log line: when, how grave, whose, what
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def log_handler(handler: logging.Handler, secrets: Sequence[str]) -> logging.Handler:
+    """``handler`` writing :data:`LOG_FORMAT` lines, secrets redacted (tracebacks too)."""
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(RedactingFilter(secrets))
+    return handler
+
+
+@contextmanager
+def logging_to_file(command: str, secrets: Sequence[str]) -> Iterator[Path]:
+    """While the TUI owns the terminal, log records go to ``<log dir>/<command>.log`` instead of
+    stderr, where Textual draws: a monitor's traceback written there landed in the middle of
+    the frame (a new user's report). The handlers before are put back after."""
+    from ..paths import log_dir
+
+    root = logging.getLogger()
+    before = root.handlers[:]
+    path = log_dir() / f"{command}.log"
+    handler: logging.Handler
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    except OSError:
+        handler = logging.NullHandler()  # nowhere to write: never the terminal
+    root.handlers = [log_handler(handler, secrets)]
+    try:
+        yield path
+    finally:
+        root.handlers = before
+        handler.close()
 
 
 def report_crash(exc: BaseException, command: str, secrets: Sequence[str]) -> int:

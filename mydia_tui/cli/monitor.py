@@ -9,12 +9,12 @@ import signal
 import sys
 import threading
 
-from ..config import RedactingFilter, secrets_of
+from ..config import secrets_of
 from ..errors import EXIT_FAILURE, EXIT_OK
 from ..events import CoreError, DelugeHealth, Event, MonitorState
 from ..paths import log_dir
 from ..units import counted
-from .main import Context
+from .main import Context, log_handler
 
 log = logging.getLogger("mydia_tui.monitor")
 
@@ -25,20 +25,13 @@ def setup_logging(secrets: list[str], verbose: bool = False) -> str:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for h in list(root.handlers):
         root.removeHandler(h)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    redact = RedactingFilter(secrets)
-    err = logging.StreamHandler(sys.stderr)
-    err.setFormatter(fmt)
-    err.addFilter(redact)
-    root.addHandler(err)
+    root.addHandler(log_handler(logging.StreamHandler(sys.stderr), secrets))
     folder = log_dir()
     path = folder / "monitor.log"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fh = logging.handlers.RotatingFileHandler(path, maxBytes=5_000_000, backupCount=3)
-        fh.setFormatter(fmt)
-        fh.addFilter(redact)
-        root.addHandler(fh)
+        root.addHandler(log_handler(fh, secrets))
     except OSError as exc:
         log.warning("cannot write the log file %s: %s", path, exc.strerror)
     for noisy in ("httpx", "httpcore", "deluge_client", "peewee"):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..config import Config
+from ..config import Config, secrets_of
 from ..errors import EXIT_OK
-from .main import Context
+from .main import Context, logging_to_file
 
 
 def cmd_tui(ctx: Context) -> int:
@@ -12,12 +12,13 @@ def cmd_tui(ctx: Context) -> int:
     return run_tui(ctx.config, ctx.args.config)
 
 
-def run_tui(config: Config, config_path: str | None) -> int:
+def run_tui(config: Config, config_path: str | None, command: str = "tui") -> int:
     """Run the app in this terminal until the user quits; an uncaught error that ended it is
-    raised again here, for :func:`main` to report."""
+    raised again here, for :func:`main` to report. Meanwhile what is logged goes to
+    ``<command>.log`` in the log folder, never to the terminal the app draws on."""
     from ..tui.launch import tui_app
 
-    with tui_app(config, config_path) as app:
+    with logging_to_file(command, secrets_of(config)), tui_app(config, config_path) as app:
         app.run()
     if app.crash is not None:
         raise app.crash
