@@ -102,6 +102,30 @@ def test_show_redacts_secrets():
     assert REDACTED in text
 
 
+def test_the_log_redacts_secrets_in_a_traceback_as_in_the_message(tmp_path):
+    """An exception's message is text from outside too (an indexer's URL with its key): the
+    headless monitor's log (``log.exception``) wrote its traceback whole, secret included."""
+    import logging
+
+    from mydia_tui.cli.main import log_handler
+
+    path = tmp_path / "monitor.log"
+    handler = log_handler(logging.FileHandler(path), ["k3y-secret"])
+    log = logging.getLogger("mydia_tui.test_redaction")
+    log.addHandler(handler)
+    try:
+        try:
+            raise RuntimeError("GET http://idx/api?apikey=k3y-secret&t=search failed")
+        except RuntimeError:
+            log.exception("RSS sync failed for key %s", "k3y-secret")
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+    text = path.read_text()
+    assert "Traceback (most recent call last)" in text and "RuntimeError: GET http://idx" in text
+    assert "k3y-secret" not in text
+
+
 def test_redact_text_strips_urls_and_known_values():
     text = "GET http://user:pw@host/api?t=caps&apikey=abcdef&q=x failed; key abcdef"
     out = redact_text(text, ["abcdef"])
