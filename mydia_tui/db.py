@@ -118,6 +118,14 @@ def make_database(target: str) -> Database:
 
 
 def _sqlite(path: Path) -> SqliteDatabase:
+    if not os.path.lexists(path.parent) and path != paths.default_db_path():
+        # a path the user gave (--db, $MYDIA_TUI_DB, ``database``) in a folder that is not
+        # there is most likely mistyped: made silently, it was a new empty library and
+        # "the library is empty" (a new user's report); only the default's folder is made
+        raise UsageError(
+            f"the database folder {path.parent} does not exist: create it, or correct the "
+            f"database path (--db, ${paths.DB_ENV} or `database` in config.toml)"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -166,6 +166,24 @@ def test_unwritable_database_path_is_one_line_exit_1(cli, tmp_path):
     assert len(lines) == 1 and "database" in lines[0] and "Traceback" not in r.err
 
 
+def test_a_database_path_in_a_folder_that_does_not_exist_is_refused_not_a_new_library(
+    cli, tmp_path
+):
+    """A new user's report: a mistyped ``database`` path made its folders and an empty new
+    library ("the library is empty", exit 0; doctor said ok). Only the default's folder is
+    made; a path given in a missing folder is a usage error naming it, and nothing is made."""
+    cli.db_path = tmp_path / "nonexistent" / "dir" / "x.sqlite3"
+    said = (
+        f"the database folder {tmp_path / 'nonexistent' / 'dir'} does not exist: create it, or "
+        "correct the database path (--db, $MYDIA_TUI_DB or `database` in config.toml)"
+    )
+    r = cli("list")
+    assert (r.code, r.err.strip()) == (2, f"mydia-tui: {said}"), r.out
+    r = cli("doctor")  # doctor names it among its findings
+    assert r.code == 1 and f"[FAIL] database  {said}" in r.out, r.out
+    assert not (tmp_path / "nonexistent").exists()
+
+
 def test_config_show_redacts_and_path_prints(cli, tmp_path):
     cfg = tmp_path / "config.toml"
     cfg.write_text(
