@@ -129,6 +129,56 @@ def test_a_monitor_error_in_the_tui_is_a_toast_and_a_log_never_text_over_the_scr
     assert SECRET not in text
 
 
+def test_a_failing_phase_of_the_headless_monitor_is_one_line_in_peoples_words_once(
+    tmp_path: Path,
+):
+    """A new user's report: on a full disk the headless monitor printed a whole traceback to
+    stderr at every poll (12 in 10 s), worded "cannot rollback - no transaction is active"
+    (the rollback's error, raised while handling the full disk's). A database failure is one
+    line naming what happened, said once while it lasts; the traceback is in monitor.log."""
+    patch = (
+        "import peewee\n"
+        "from mydia_tui.monitor.downloads import DownloadMonitor\n"
+        "def full(self, *args, **kwargs):\n"
+        "    try:\n"
+        "        raise peewee.OperationalError('database or disk is full')\n"
+        "    except peewee.OperationalError:\n"
+        "        raise peewee.OperationalError('cannot rollback - no transaction is active')\n"
+        "DownloadMonitor.poll = full"
+    )
+    db_path = tmp_path / "library.sqlite3"
+    proc = subprocess.run(
+        cli_argv(
+            tmp_path,
+            "--config",
+            str(_config(tmp_path)),
+            "--db",
+            str(db_path),
+            "monitor",
+            "--once",
+            patch=patch,
+        ),
+        capture_output=True,
+        text=True,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    failed = [
+        line
+        for line in proc.stderr.splitlines()
+        if "download monitor:" in line and "monitor --once:" not in line
+    ]
+    # the two polls of --once fail alike: said once (and counted in the summary line)
+    assert len(failed) == 1, proc.stderr
+    assert f"the database {db_path} cannot be written: no space left on its disk" in failed[0]
+    assert "cannot rollback" not in failed[0]
+    text = (log_dir() / "monitor.log").read_text()
+    assert "Traceback (most recent call last)" in text and SECRET not in text
+
+
 @pytest.mark.deluge
 def test_a_demo_that_fails_unexpectedly_stops_everything_and_names_its_log(
     tmp_path: Path, deluged_path: Path

@@ -158,9 +158,24 @@ def one_line(text: str, secrets: Sequence[str] = ()) -> str:
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def log_handler(handler: logging.Handler, secrets: Sequence[str]) -> logging.Handler:
-    """``handler`` writing :data:`LOG_FORMAT` lines, secrets redacted (tracebacks too)."""
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+class _OneLine(logging.Formatter):
+    """:data:`LOG_FORMAT` without the traceback: one line for a person reading a terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info = record.exc_text = record.stack_info = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
+def log_handler(
+    handler: logging.Handler, secrets: Sequence[str], *, tracebacks: bool = True
+) -> logging.Handler:
+    """``handler`` writing :data:`LOG_FORMAT` lines, secrets redacted (tracebacks too);
+    without ``tracebacks`` (a terminal's stderr) every record is one line."""
+    handler.setFormatter(logging.Formatter(LOG_FORMAT) if tracebacks else _OneLine(LOG_FORMAT))
     handler.addFilter(RedactingFilter(secrets))
     return handler
 

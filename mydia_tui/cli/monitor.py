@@ -11,7 +11,7 @@ import threading
 
 from ..config import secrets_of
 from ..errors import EXIT_FAILURE, EXIT_OK
-from ..events import CoreError, DelugeHealth, Event, MonitorState
+from ..events import DelugeHealth, Event, MonitorState
 from ..paths import log_dir
 from ..units import counted
 from .main import Context, log_handler
@@ -25,7 +25,8 @@ def setup_logging(secrets: list[str], verbose: bool = False) -> str:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for h in list(root.handlers):
         root.removeHandler(h)
-    root.addHandler(log_handler(logging.StreamHandler(sys.stderr), secrets))
+    # stderr: one line a record; the traceback of an unexpected error is in the file
+    root.addHandler(log_handler(logging.StreamHandler(sys.stderr), secrets, tracebacks=False))
     folder = log_dir()
     path = folder / "monitor.log"
     try:
@@ -45,8 +46,7 @@ def log_event(event: Event) -> None:
     elif isinstance(event, DelugeHealth):
         if not event.connected:
             log.warning("Deluge offline: %s", event.error)
-    elif isinstance(event, CoreError):
-        log.error("%s", event.message)
+    # a CoreError is logged by the engine itself (once while it lasts), not again here
 
 
 def _report_once(monitor, cycle, poll) -> int:

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from .. import history
 from ..config import Config, redact_text, secrets_of
-from ..db import checkpoint
+from ..db import bound_target, checkpoint, explain_failure
 from ..deluge import DelugeClient, DelugeError
 from ..events import (
     CoreError,
@@ -70,6 +70,8 @@ class Monitor:
             searcher = make_searcher(config, stop=lambda: self._stop)
         self.searcher = searcher
         self._secrets = secrets_of(config)
+        #: phase -> the failure last reported for it, while it keeps failing alike
+        self._failing: dict[str, str] = {}
         # every grab goes through grabbing.grab_release
         grabber = candidate_grabber(self.client, guard=self.guard, secrets=self._secrets)
         self.search = SearchMonitor(
@@ -255,19 +257,31 @@ class Monitor:
         self.on_event(MonitorState("stopped"))
 
     def _guarded(self, what: str, fn):
-        """Run one phase; an unexpected error is reported once and the loop goes on."""
+        """Run one phase; an unexpected error is reported and the loop goes on. A database
+        failure is said in people's words (:func:`~mydia_tui.db.explain_failure`: a full disk,
+        not the "cannot rollback" raised while handling it). The same failure of the same
+        phase again is counted in :attr:`failures` but reported once (logged, recorded, shown)
+        until the phase succeeds: a full disk logged a traceback at every poll."""
         try:
-            return fn()
+            result = fn()
         except Exception as exc:  # noqa: BLE001 - the loop must survive anything
-            message = redact_text(f"{what}: {exc or type(exc).__name__}", self._secrets)
-            log.exception("%s failed", what)
+            explained = explain_failure(exc, bound_target())
+            cause = explained if explained is not None else (exc or type(exc).__name__)
+            message = redact_text(f"{what}: {cause}", self._secrets)
             self.failures.append(message)
+            if self._failing.get(what) == message:
+                log.debug("%s (again)", message)
+                return None
+            self._failing[what] = message
+            log.error("%s", message, exc_info=True)
             try:
                 history.record("error", message)
             except Exception:  # noqa: BLE001 - the database itself may be the problem
                 pass
             self.on_event(CoreError(what, message))
             return None
+        self._failing.pop(what, None)
+        return result
 
     def close(self) -> None:
         """Close Deluge's connection and the indexers' HTTP clients."""
