@@ -28,6 +28,19 @@ def _config(tmp_path: Path) -> Path:
     return write_config(Config(deluge=deluge), tmp_path / "config.toml")
 
 
+def _run_patched(tmp_path: Path, patch: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``mydia-tui ARGS`` with ``patch`` run first, on the test's config and library."""
+    argv = ["--config", str(_config(tmp_path)), "--db", str(tmp_path / "library.sqlite3"), *args]
+    return subprocess.run(
+        cli_argv(tmp_path, *argv, patch=patch),
+        capture_output=True,
+        text=True,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
 def _one_line_naming_the_log(lines: list[str], command: str, error: str) -> Path:
     assert len(lines) == 1, lines
     m = LINE.match(lines[0])
@@ -51,22 +64,7 @@ def test_a_command_that_fails_unexpectedly_says_so_in_one_line_and_logs_the_trac
         f"    raise ValueError('boom in list, password {SECRET}')\n"
         "cli.cmd_list = broken"
     )
-    proc = subprocess.run(
-        cli_argv(
-            tmp_path,
-            "--config",
-            str(_config(tmp_path)),
-            "--db",
-            str(tmp_path / "library.sqlite3"),
-            "list",
-            patch=patch,
-        ),
-        capture_output=True,
-        text=True,
-        env=_env(),
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
+    proc = _run_patched(tmp_path, patch, "list")
     assert proc.returncode == 1, proc.stderr
     _one_line_naming_the_log(proc.stderr.splitlines(), "list", "ValueError: boom in list")
 
@@ -147,23 +145,7 @@ def test_a_failing_phase_of_the_headless_monitor_is_one_line_in_peoples_words_on
         "DownloadMonitor.poll = full"
     )
     db_path = tmp_path / "library.sqlite3"
-    proc = subprocess.run(
-        cli_argv(
-            tmp_path,
-            "--config",
-            str(_config(tmp_path)),
-            "--db",
-            str(db_path),
-            "monitor",
-            "--once",
-            patch=patch,
-        ),
-        capture_output=True,
-        text=True,
-        env=_env(),
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
+    proc = _run_patched(tmp_path, patch, "monitor", "--once")
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     failed = [

@@ -634,6 +634,21 @@ def test_an_episode_with_a_long_title_imports_under_the_configured_pattern(loop,
 SEQUEL = "Big.Buck.Bunny.2.2015.1080p.BluRay.x264-GRP"
 
 
+def _grab_sequel(client, swarm, tmp_path):
+    """The look-alike "Big Buck Bunny 2" added, seeded and grabbed: (its item, the outcome)."""
+    second = make_payload(tmp_path, SEQUEL, {f"{SEQUEL}.mkv": 200_000})
+    seed(swarm, second)
+    sequel = add_movie("Big Buck Bunny 2", 2015)
+    outcome = grab_release(
+        client,
+        movie_target(sequel.id),
+        Release(title=SEQUEL, indexer="test"),
+        quality="Bluray-1080p",
+        torrent=prepare_torrent(second.torrent),
+    )
+    return sequel, outcome
+
+
 def test_an_import_into_an_unmounted_library_folder_waits_until_it_is_mounted(
     loop, swarm, tmp_path
 ):
@@ -652,18 +667,9 @@ def test_an_import_into_an_unmounted_library_folder_waits_until_it_is_mounted(
     away = movies.with_name("movies.away")
     movies.rename(away)
     movies.mkdir()  # the empty mount point
-    second = make_payload(tmp_path, SEQUEL, {f"{SEQUEL}.mkv": 200_000})
-    seed(swarm, second)
-    sequel = add_movie("Big Buck Bunny 2", 2015)
-    outcome = grab_release(
-        client,
-        movie_target(sequel.id),
-        Release(title=SEQUEL, indexer="test"),
-        quality="Bluray-1080p",
-        torrent=prepare_torrent(second.torrent),
-    )
+    sequel, outcome = _grab_sequel(client, swarm, tmp_path)
     assert outcome.accepted, outcome.message
-    swarm.connect(second.info_hash)
+    swarm.connect(Download.get_by_id(outcome.download_id).info_hash)
     _poll_until(
         monitor,
         lambda: (
@@ -704,17 +710,8 @@ def test_a_first_import_into_a_library_folder_not_made_yet_says_it_made_it(loop,
     imported = [e for e in list_history(item_id=movie.id) if e.event == "imported"][0]
     assert imported.message.endswith(f"; made the library folder {movies}"), imported.message
     # the next import into it says nothing of the kind
-    second = make_payload(tmp_path, SEQUEL, {f"{SEQUEL}.mkv": 200_000})
-    seed(swarm, second)
-    sequel = add_movie("Big Buck Bunny 2", 2015)
-    outcome = grab_release(
-        client,
-        movie_target(sequel.id),
-        Release(title=SEQUEL, indexer="test"),
-        quality="Bluray-1080p",
-        torrent=prepare_torrent(second.torrent),
-    )
-    swarm.connect(second.info_hash)
+    sequel, outcome = _grab_sequel(client, swarm, tmp_path)
+    swarm.connect(Download.get_by_id(outcome.download_id).info_hash)
     _poll_until(
         monitor, lambda: Download.get_by_id(outcome.download_id).state == "imported", "import"
     )
