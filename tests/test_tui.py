@@ -44,6 +44,7 @@ async def settle(app, pilot, until=lambda: True, rounds: int = 200) -> None:
             continue
         if (
             ready
+            and not app._keys_waiting  # every key sent is handled (a loaded machine is slow)
             and not [w for w in app.workers if w.group != "monitor" and w.is_running]
             and until()
         ):
