@@ -11,7 +11,7 @@ import threading
 
 from ..config import RedactingFilter, secrets_of
 from ..errors import EXIT_FAILURE, EXIT_OK
-from ..events import CoreError, DelugeHealth, Event, MonitorState
+from ..events import CoreError, Event, MonitorState
 from ..paths import log_dir
 from ..units import counted
 from .main import Context
@@ -47,11 +47,12 @@ def setup_logging(secrets: list[str], verbose: bool = False) -> str:
 
 
 def log_event(event: Event) -> None:
+    """Log what the monitor reports that no core module logs itself. Deluge's health is not
+    among them: its client logs each change once, as an indexer's health does (a warning when
+    it goes offline, with why; "connected to Deluge ..." when it is back), and the monitor
+    reports it at every poll (it logged "Deluge offline" at every poll: a new user's report)."""
     if isinstance(event, MonitorState) and event.phase == "searching":
         log.info("%s", event.current)
-    elif isinstance(event, DelugeHealth):
-        if not event.connected:
-            log.warning("Deluge offline: %s", event.error)
     elif isinstance(event, CoreError):
         log.error("%s", event.message)
 
