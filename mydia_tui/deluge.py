@@ -1009,6 +1009,11 @@ class DelugeClient:
                 f"Deluge at {where} does not speak Deluge 2's protocol: is this a deluged RPC port?",
                 where,
             )
+        missing = _missing_torrent(exc, first)
+        if missing:
+            return DelugeTorrentNotFound(
+                f"the torrent {missing} is no longer in Deluge at {where}", where
+            )
         if _is_remote(exc):
             return DelugeRemoteError(f"Deluge at {where}: {name}: {first}", where)
         return DelugeUnreachable(f"Deluge at {where}: {name}: {first}", where)
@@ -1037,6 +1042,19 @@ def _close_quietly(client: Any) -> None:
 
 def _is_remote(exc: BaseException) -> bool:
     return isinstance(exc, RemoteException)
+
+
+#: Deluge 2's answer to an action on a torrent not in its session (pause, resume, recheck, a
+#: queue move: ``torrentmanager[torrent_id]``): the KeyError of the info-hash, wrapped, as
+#: deluge-client words it: ``'1180b4...', KeyError, Traceback (most recent call last):``
+_MISSING_TORRENT = re.compile(r"""^['"]?([0-9a-f]{40})['"]?, KeyError,""")
+
+
+def _missing_torrent(exc: BaseException, first: str) -> str:
+    """The info-hash of a torrent the daemon says is not in its session ("" when ``exc`` says
+    something else)."""
+    found = _MISSING_TORRENT.match(first) if _is_remote(exc) else None
+    return found.group(1) if found else ""
 
 
 def _utcnow() -> _dt.datetime:

@@ -289,6 +289,27 @@ def paused_by_user(info_hash: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Who holds a torrent
+
+
+def torrent_holder(info_hash: str) -> Download | None:
+    """The download that holds the torrent ``info_hash`` now: the one an action on the torrent
+    in Deluge (pause, resume, recheck, a queue move, remove) is for. That is its active
+    download (the guard's ``same_torrent`` rule lets at most one hold a torrent, and none while
+    another holds it or has imported it), else its newest one (imported and seeding, or ended
+    with its removal on record). None when no download has it.
+
+    An older download of the same torrent (failed or removed before the torrent was grabbed
+    again) holds nothing: its torrent in Deluge is the holder's, and acting on it would act on
+    the holder's download (a new user's report: ``remove 1 --with-data`` on a failed download
+    deleted the data of the active download 3 and ended it as removed)."""
+    newest_first = Download.select().where(Download.info_hash == info_hash)
+    newest_first = newest_first.order_by(Download.id.desc())
+    active = newest_first.where(Download.state.in_(ACTIVE_STATES)).first()
+    return active or newest_first.first()
+
+
+# ---------------------------------------------------------------------------------------------
 # The import
 
 

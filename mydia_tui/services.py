@@ -1,6 +1,13 @@
 """What the TUI asks of the core on the user's behalf: pause, resume or remove a torrent, and
 search an item now and grab the best release (through the dedup guard, like every grab).
 
+The torrent actions (pause, resume, recheck, queue, remove, blocklist and search) take the
+torrent's info-hash and act on the download that holds it now
+(:func:`~mydia_tui.lifecycle.torrent_holder`: the TUI shows one row per torrent, its holder).
+Given ``download_id`` (the command line names a download), they act only when that download
+holds the torrent: an older download of the same torrent (failed or removed before it was
+grabbed again) says whose the torrent is now and touches nothing in Deluge.
+
 Every method blocks (the TUI calls them in thread workers). What it did, or why it did nothing
 (a refusal by the guard, nothing acceptable found), comes back as a :class:`Done` in the user's
 words: that is information, not an error, and the core has already written it to the item's
@@ -20,7 +27,7 @@ from .deluge import DelugeClient
 from .errors import MydiaError
 from .grabbing import candidate_grabber
 from .guard import Guard, blocklist_download, download_blocklisted
-from .lifecycle import paused_by_user, remove_by_user, torrent_removed_by_user
+from .lifecycle import paused_by_user, remove_by_user, torrent_holder, torrent_removed_by_user
 from .models import ACTIVE_STATES, Download, DownloadUnit, Episode
 from .monitor.backlog_search import SearchMonitor, make_searcher
 from .units import counted
@@ -48,12 +55,17 @@ class AppServices(Protocol):
     """What the TUI may ask of the core: :class:`Services` is the real one, which every face
     shares; a test may pass a fake with the same methods."""
 
-    def pause(self, info_hash: str) -> Done: ...
-    def resume(self, info_hash: str) -> Done: ...
-    def recheck(self, info_hash: str) -> Done: ...
-    def queue(self, info_hash: str, move: QueueMove) -> Done: ...
+    def pause(self, info_hash: str, *, download_id: int | None = None) -> Done: ...
+    def resume(self, info_hash: str, *, download_id: int | None = None) -> Done: ...
+    def recheck(self, info_hash: str, *, download_id: int | None = None) -> Done: ...
+    def queue(self, info_hash: str, move: QueueMove, *, download_id: int | None = None) -> Done: ...
     def remove(
-        self, info_hash: str, delete_data: bool = False, blocklisted: bool = False
+        self,
+        info_hash: str,
+        delete_data: bool = False,
+        blocklisted: bool = False,
+        *,
+        download_id: int | None = None,
     ) -> Done: ...
     def retry_import(self, info_hash: str) -> Done: ...
     def search(
@@ -63,7 +75,9 @@ class AppServices(Protocol):
         self, item_id: int, season: int | None = None, episode: int | None = None
     ) -> list[ReleaseChoice]: ...
     def grab(self, choice: ReleaseChoice) -> Done: ...
-    def blocklist_and_search(self, info_hash: str, delete_data: bool = True) -> Done: ...
+    def blocklist_and_search(
+        self, info_hash: str, delete_data: bool = True, *, download_id: int | None = None
+    ) -> Done: ...
 
 
 @dataclass(frozen=True)
@@ -119,50 +133,66 @@ class Services:
             )
         return self._search_monitor
 
-    def pause(self, info_hash: str) -> Done:
+    def pause(self, info_hash: str, *, download_id: int | None = None) -> Done:
+        title = _holder_title(info_hash, download_id)
         self.client.pause([info_hash])
         paused_by_user(info_hash)  # so the monitor does not take it for Deluge's own pause
-        return Done(f"paused {_title_of(info_hash)}")
+        return Done(f"paused {title}")
 
-    def resume(self, info_hash: str) -> Done:
+    def resume(self, info_hash: str, *, download_id: int | None = None) -> Done:
+        title = _holder_title(info_hash, download_id)
         self.client.resume([info_hash])
-        return Done(f"resumed {_title_of(info_hash)}")
+        return Done(f"resumed {title}")
 
-    def recheck(self, info_hash: str) -> Done:
+    def recheck(self, info_hash: str, *, download_id: int | None = None) -> Done:
         """Ask Deluge to check the torrent's data again (the poll follows its state)."""
+        title = _holder_title(info_hash, download_id)
         self.client.recheck([info_hash])
-        return Done(f"rechecking {_title_of(info_hash)}")
+        return Done(f"rechecking {title}")
 
-    def queue(self, info_hash: str, move: QueueMove) -> Done:
+    def queue(self, info_hash: str, move: QueueMove, *, download_id: int | None = None) -> Done:
         """Move the torrent in Deluge's queue: one place ``up`` or ``down``, or to the ``top``
         or ``bottom``."""
+        title = _holder_title(info_hash, download_id)
         getattr(self.client, f"queue_{move}")([info_hash])
-        return Done(f"moved {_title_of(info_hash)} {_QUEUE_WORDS[move]} Deluge's queue")
+        return Done(f"moved {title} {_QUEUE_WORDS[move]} Deluge's queue")
 
-    def remove(self, info_hash: str, delete_data: bool = False, blocklisted: bool = False) -> Done:
+    def remove(
+        self,
+        info_hash: str,
+        delete_data: bool = False,
+        blocklisted: bool = False,
+        *,
+        download_id: int | None = None,
+    ) -> Done:
         """Remove the torrent from Deluge (and its data when ``delete_data``); its active
         download ends as removed and its target becomes wanted again. With ``blocklisted`` the
         release also goes on the blocklist, so that no search grabs it again and another
         release is looked for. A torrent already gone from Deluge is not an error. A download
         whose removal is already on record (and, with ``blocklisted``, its release on the
-        blocklist) is left as it is: a warning says so.
+        blocklist) is left as it is: a warning says so. So is a ``download_id`` that does not
+        hold the torrent now (:func:`_not_the_holder`): nothing is removed or recorded.
 
         Raises :class:`MydiaError` when the download is being imported (removing its files
         then would lose the import) or Deluge cannot be reached (then nothing is changed)."""
-        return self._remove(info_hash, delete_data=delete_data, blocklisted=blocklisted)[0]
+        return self._remove(
+            info_hash, delete_data=delete_data, blocklisted=blocklisted, download_id=download_id
+        )[0]
 
-    def _remove(self, info_hash: str, *, delete_data: bool, blocklisted: bool) -> tuple[Done, bool]:
-        """:meth:`remove`, and whether it changed anything (False: it was already removed)."""
-        active = list(
-            Download.select().where(
-                (Download.info_hash == info_hash) & Download.state.in_(ACTIVE_STATES)
-            )
-        )
+    def _remove(
+        self, info_hash: str, *, delete_data: bool, blocklisted: bool, download_id: int | None
+    ) -> tuple[Done, bool]:
+        """:meth:`remove`, and whether it changed anything (False: it was already removed, or
+        the torrent is another download's)."""
+        holder = torrent_holder(info_hash)
+        if download_id is not None and (holder is None or holder.id != download_id):
+            return _not_the_holder(download_id, holder, blocklisted), False
+        active = [holder] if holder is not None and holder.state in ACTIVE_STATES else []
         if any(d.state == "importing" for d in active):
             raise MydiaError(
                 f"{active[0].title} is being imported right now: remove it once it is imported"
             )
-        latest = [] if active else _latest(info_hash)
+        latest = [holder] if holder is not None and not active else []
         ended = latest[0] if latest else None
         # a finished or failed download's removal is recorded once (a new user's report: a
         # second "blocklist and search again" on a failed row, which stays failed, recorded
@@ -197,12 +227,14 @@ class Services:
                     item=ended.item_id,
                     download=ended.id,
                 )
-        title = active[0].title if active else _title_of(info_hash)
+        title = holder.title if holder is not None else info_hash
         gone = "" if in_client else " (it was no longer in Deluge)"
         again = "; another release will be searched" if blocklisted and active else ""
         return Done(f"removed {title} ({what}){gone}{again}"), True
 
-    def blocklist_and_search(self, info_hash: str, delete_data: bool = True) -> Done:
+    def blocklist_and_search(
+        self, info_hash: str, delete_data: bool = True, *, download_id: int | None = None
+    ) -> Done:
         """Sonarr's "blocklist and search again" for a download that failed (or stalled):
         remove its torrent from Deluge (with its data when ``delete_data``), put its release on
         the blocklist (:meth:`remove` with ``blocklisted``), then search its target again now
@@ -213,11 +245,12 @@ class Services:
         A download already removed and blocklisted is left as it is and nothing is searched
         (a warning says so). Raises :class:`MydiaError` for an info-hash no download has, or
         as :meth:`remove` does (then nothing is searched)."""
-        latest = _latest(info_hash)
-        if not latest:
+        download = torrent_holder(info_hash)
+        if download is None:
             raise MydiaError(f"no download of torrent {info_hash} (see mydia-tui downloads --all)")
-        download = latest[0]
-        removed, changed = self._remove(info_hash, delete_data=delete_data, blocklisted=True)
+        removed, changed = self._remove(
+            info_hash, delete_data=delete_data, blocklisted=True, download_id=download_id
+        )
         if not changed:
             return removed
         removed_text = removed.message.removesuffix("; another release will be searched")
@@ -235,7 +268,7 @@ class Services:
         done = sum(retry_import(i) for i in ids)
         if not done:
             return Done("no download of that torrent is waiting for an import retry", "warning")
-        return Done(f"{_title_of(info_hash)} will be imported again at the next poll")
+        return Done(f"{_holder_title(info_hash)} will be imported again at the next poll")
 
     def releases(
         self, item_id: int, season: int | None = None, episode: int | None = None
@@ -374,19 +407,32 @@ def _already_removed(d: Download, blocklisted: bool) -> Done:
     return Done(f"{d.title} was already {what}: nothing done", "warning")
 
 
-def _title_of(info_hash: str) -> str:
-    row = _latest(info_hash)
-    return row[0].title if row else info_hash
+def _not_the_holder(download_id: int, holder: Download | None, blocklisted: bool) -> Done:
+    """The answer to removing download ``download_id`` when the torrent is not its own now
+    (``holder``'s, :func:`~mydia_tui.lifecycle.torrent_holder`): nothing done. A download
+    whose removal is on record says it was already removed (README)."""
+    asked = Download.get_by_id(download_id)
+    if asked.removed_at is not None:
+        return _already_removed(asked, blocklisted and download_blocklisted(asked))
+    return Done(_held_by(download_id, holder), "warning")
 
 
-def _latest(info_hash: str) -> list[Download]:
-    """The newest download of a torrent, as a list of at most one."""
-    return list(
-        Download.select()
-        .where(Download.info_hash == info_hash)
-        .order_by(Download.id.desc())
-        .limit(1)
+def _held_by(download_id: int, holder: Download | None) -> str:
+    """Why an action on download ``download_id`` did nothing: its torrent is ``holder``'s."""
+    if holder is None:  # pragma: no cover - a download always has its own info-hash
+        return f"download {download_id} holds no torrent: nothing done"
+    return (
+        f"the torrent of download {download_id} is download {holder.id}'s now "
+        f"({holder.title}, {holder.state}): nothing done (act on download {holder.id})"
     )
+
+
+def _holder_title(info_hash: str, download_id: int | None = None) -> str:
+    """The title of the download that holds the torrent (the one an action acts on). Raises :class:`MydiaError` when ``download_id`` is given and is not that download."""
+    holder = torrent_holder(info_hash)
+    if download_id is not None and (holder is None or holder.id != download_id):
+        raise MydiaError(_held_by(download_id, holder))
+    return holder.title if holder is not None else info_hash
 
 
 def _unique(parts: list[str]) -> list[str]:

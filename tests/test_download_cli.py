@@ -236,3 +236,96 @@ def test_downloads_and_list_say_offline_as_the_tui_does_and_json_keeps_the_state
     r = cli("list")
     assert r.code == 0, r.err
     assert r.out.count("offline 0%") == 2 and "downloading" not in r.out
+
+
+@pytest.fixture
+def held_by_a_later_grab(cli, deluged, tmp_path):
+    """A new user's report (breaker11b, item 1): Big Buck Bunny's grab failed (Deluge refused
+    the login: download 1, failed), the same torrent was then grabbed for it (download 2,
+    queued). The command line and the info-hash."""
+    good, bad = tmp_path / "config.toml", tmp_path / "badpw.toml"
+    write_config(Config(deluge=deluged.config(timeout=3.0)), good)
+    write_config(Config(deluge=deluged.config(timeout=3.0, password="wrong")), bad)
+    assert cli("add", "movie", "Big Buck Bunny", "--year", "2008").code == 0
+    release = make_release(tmp_path / "r", "Big.Buck.Bunny.2008.1080p")
+    torrent = tmp_path / "r.torrent"
+    torrent.write_bytes(release.torrent)
+    cli.config_path = bad
+    assert cli("grab", "--movie", "1", "--torrent", str(torrent)).code == 1
+    cli.config_path = good
+    assert cli("grab", "--movie", "1", "--torrent", str(torrent)).code == 0
+    states = {d["id"]: d["state"] for d in cli("downloads", "--all", "--json").json()}
+    assert states == {1: "failed", 2: "queued"}
+    return cli, release.info_hash
+
+
+def test_actions_on_an_old_download_leave_the_torrent_another_download_holds(
+    held_by_a_later_grab, deluged
+):
+    """`remove --with-data`, `pause`, `resume`, `recheck` and `queue` on a failed download
+    acted on the torrent of download 2, which holds the same info-hash now: `remove 1
+    --with-data` deleted download 2's torrent and data and ended download 2 as "removed by the
+    user". Each says, in one line, that the torrent is download 2's, and touches nothing."""
+    cli, info_hash = held_by_a_later_grab
+    r = cli("remove", "1", "--with-data", "--json")
+    assert r.code == 0, r.err
+    data = r.json()
+    assert (data["id"], data["state"]) == (1, "failed")
+    assert "download 2" in data["message"] and "nothing done" in data["message"], data
+    assert session_of(deluged) == {info_hash}
+    for args in (("pause", "1"), ("resume", "1"), ("recheck", "1"), ("queue", "top", "1")):
+        r = cli(*args)
+        assert r.code == 1, (args, r.out, r.err)
+        assert "download 2" in r.err and len(r.err.strip().splitlines()) == 1, (args, r.err)
+        assert r.out == ""
+    assert not _status(deluged, info_hash, "paused")["paused"]
+    assert session_of(deluged) == {info_hash}
+    states = {d["id"]: d["state"] for d in cli("downloads", "--all", "--json").json()}
+    assert states == {1: "failed", 2: "queued"}
+    assert [e["download_id"] for e in cli("history", "--kind", "removed", "--json").json()] == []
+    # the download that holds it is acted on as before
+    r = cli("pause", "2")
+    assert r.code == 0 and r.out.startswith("paused "), r.err
+    wait_for(lambda: _status(deluged, info_hash, "paused")["paused"], 10, what="paused")
+
+
+def test_removing_a_removed_download_again_leaves_the_torrent_a_later_download_holds(
+    two_grabs, deluged
+):
+    """README: "removing it again says it was already removed and does nothing". Download 1's
+    torrent, removed, then grabbed again for another film (download 3): `remove 1
+    --with-data` removed download 3's torrent and data; `pause 1` paused it."""
+    cli, (first, second) = two_grabs
+    assert cli("remove", "1").code == 0
+    # Sintel holds download 2 already: a film of its own for the same torrent
+    assert cli("add", "movie", "Elephants Dream", "--year", "2006").code == 0
+    r = cli("grab", "--movie", "3", "--magnet", f"magnet:?xt=urn:btih:{first}", "--json")
+    assert r.code == 0 and r.json()["download_id"] == 3, r.out + r.err
+    assert session_of(deluged) == {first, second}
+    r = cli("remove", "1", "--with-data")
+    assert r.code == 0, r.err
+    assert r.out.strip().endswith("was already removed: nothing done"), r.out
+    assert session_of(deluged) == {first, second}
+    r = cli("pause", "1")
+    assert r.code == 1 and "download 3" in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    assert not _status(deluged, first, "paused")["paused"]
+    states = {d["id"]: d["state"] for d in cli("downloads", "--all", "--json").json()}
+    assert states == {1: "removed", 2: "queued", 3: "queued"}
+
+
+def test_actions_on_a_torrent_gone_from_deluge_say_so_in_one_line(two_grabs, deluged):
+    """A new user's report (breaker11b, item 10): `recheck`, `queue`, `pause` on a torrent
+    removed in Deluge printed the daemon's raw error ("WrappedException: '1180b…', KeyError,
+    Traceback (most recent call last):"). One line says it is no longer in Deluge; exit 1."""
+    cli, (first, _second) = two_grabs
+    rpc = deluged.rpc()
+    try:
+        rpc.call("core.remove_torrent", first, False)
+    finally:
+        rpc.disconnect()
+    for args in (("pause", "1"), ("resume", "1"), ("recheck", "1"), ("queue", "top", "1")):
+        r = cli(*args)
+        assert r.code == 1, (args, r.out, r.err)
+        assert len(r.err.strip().splitlines()) == 1, (args, r.err)
+        assert "no longer in Deluge" in r.err and first in r.err, (args, r.err)
+        assert "KeyError" not in r.err and "Traceback" not in r.err, (args, r.err)

@@ -82,3 +82,18 @@ def test_grab_with_no_valid_target_is_a_usage_error_and_an_unknown_id_a_failure(
     assert r.code == 1 and "no film or show with id 99" in r.err
     r = grab_cli("grab", "--season", "1", "--magnet", make_magnet("f" * 40))
     assert r.code == 2 and "SHOW_ID:SEASON" in r.err
+
+
+@pytest.mark.parametrize("option", ["--movie", "--magnet"])
+def test_an_option_of_grab_given_twice_is_a_usage_error(grab_cli, deluged, option):
+    """A new user's report (breaker11b, item 7): `grab --movie 1 --movie 2` grabbed for film 2
+    without a word (the last one won; `--episode` may be repeated, `--movie` may not)."""
+    magnet = make_magnet("a" * 40, "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP")
+    values = {"--movie": ("1", "2"), "--magnet": (magnet, make_magnet("b" * 40))}[option]
+    args = ["--movie", "1", "--magnet", magnet]
+    args[args.index(option) + 1 : args.index(option) + 2] = [values[0], option, values[1]]
+    r = grab_cli("grab", *args)
+    assert r.code == 2, (r.out, r.err)
+    assert f"argument {option}: given twice" in r.err and len(r.err.strip().splitlines()) == 1
+    assert session_of(deluged) == set()
+    assert grab_cli("downloads", "--all", "--json").json() == []

@@ -930,3 +930,38 @@ def test_paused_and_offline_read_alike_in_the_list_the_library_and_the_details(d
 def monitor_progress(entry):
     """What the library pane keeps for an item: its leading download's state and progress."""
     return views.active_downloads_by_item().get(entry.id)
+
+
+def test_the_headless_monitor_logs_deluge_going_offline_once_and_coming_back_once(
+    db, tmp_path, deluged, caplog
+):
+    """A new user's report (breaker11b, item 12): with Deluge stopped, `mydia-tui monitor`
+    logged "Deluge offline: ..." at every poll (13 lines in 12 s). Like an indexer's (one line
+    when it starts failing, one when it answers again): one line when Deluge goes offline,
+    one when it is back, however many polls in between."""
+    import logging
+
+    from mydia_tui.cli.monitor import log_event
+    from mydia_tui.monitor.engine import Monitor
+
+    cfg = monitor_config(tmp_path, deluged.config(timeout=3.0))
+    client = DelugeClient(cfg.deluge, backoff_base=0.1, backoff_max=0.2)
+    monitor = Monitor(cfg, client=client, on_event=log_event)
+    caplog.set_level(logging.INFO, logger="mydia_tui")
+    try:
+        assert monitor.poll_phase().ok
+        deluged.stop()
+        polls: list[bool] = []  # a poll every 0.1 s: several reconnections tried and refused
+        wait_for(lambda: polls.append(monitor.poll_phase().ok) or len(polls) >= 10, 20, 0.1)
+        assert not any(polls)
+        deluged.start()
+        wait_for(lambda: monitor.poll_phase().ok, 30, interval=0.2, what="Deluge back")
+        for _ in range(3):
+            assert monitor.poll_phase().ok
+    finally:
+        monitor.close()
+    lines = [r.getMessage() for r in caplog.records if "Deluge" in r.getMessage()]
+    said = [
+        "offline" if "refused the connection" in line else line.split(" at ")[0] for line in lines
+    ]
+    assert said == ["connected to Deluge 2.2.0", "offline", "connected to Deluge 2.2.0"], lines

@@ -172,7 +172,9 @@ def _download_or_fail(download_id: int):
 def _act(ctx: Context, action: str, call: str = "", **extra: object) -> int:
     """Run one :class:`~mydia_tui.services.Services` action (the method ``call``, by default
     ``action``) on the torrent of download ``ctx.args.download_id`` and print what it did
-    (``--json``: :func:`action_json`)."""
+    (``--json``: :func:`action_json`). Only the download that holds the torrent now acts on
+    it (:func:`~mydia_tui.lifecycle.torrent_holder`): an older download of the same torrent
+    says whose it is and touches nothing."""
     from ..services import Services
 
     ctx.db()
@@ -182,7 +184,7 @@ def _act(ctx: Context, action: str, call: str = "", **extra: object) -> int:
     if call == "blocklist_and_search":
         arguments.pop("blocklisted", None)
     try:
-        done = getattr(services, call or action)(row.info_hash, **arguments)
+        done = getattr(services, call or action)(row.info_hash, download_id=row.id, **arguments)
     finally:
         services.client.close()
     if ctx.json:

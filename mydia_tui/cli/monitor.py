@@ -11,7 +11,7 @@ import threading
 
 from ..config import secrets_of
 from ..errors import EXIT_FAILURE, EXIT_OK
-from ..events import DelugeHealth, Event, MonitorState
+from ..events import Event, MonitorState
 from ..paths import log_dir
 from ..units import counted
 from .main import Context, log_handler
@@ -41,11 +41,12 @@ def setup_logging(secrets: list[str], verbose: bool = False) -> str:
 
 
 def log_event(event: Event) -> None:
+    """Log what the monitor reports that no core module logs itself. Deluge's health is not
+    among them: its client logs each change once, as an indexer's health does (a warning when
+    it goes offline, with why; "connected to Deluge ..." when it is back), and the monitor
+    reports it at every poll (it logged "Deluge offline" at every poll: a new user's report)."""
     if isinstance(event, MonitorState) and event.phase == "searching":
         log.info("%s", event.current)
-    elif isinstance(event, DelugeHealth):
-        if not event.connected:
-            log.warning("Deluge offline: %s", event.error)
     # a CoreError is logged by the engine itself (once while it lasts), not again here
 
 

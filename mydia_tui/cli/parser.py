@@ -17,6 +17,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+class _Once(argparse.Action):
+    """An option that names one thing (``grab --movie``, its source): given twice is a usage
+    error, not the last one silently taken (``grab --movie 1 --movie 2`` grabbed for film 2:
+    a new user's report). An option that may be repeated says so (``action="append"``)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            raise argparse.ArgumentError(self, "given twice (it takes one value)")
+        setattr(namespace, self.dest, values)
+
+
 def _whole(least: int, most: int) -> Callable[[str], int]:
     """An argparse ``type``: a whole number in ``[least, most]``, else a usage error saying so
     (an id past SQLite's 64-bit integers never reaches the database)."""
@@ -185,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     grab = sub.add_parser("grab", help="grab a release for a target, through the dedup guard")
     target = grab.add_mutually_exclusive_group(required=True)
-    target.add_argument("--movie", type=ID, metavar="ID", help="a film's id")
+    target.add_argument("--movie", type=ID, metavar="ID", action=_Once, help="a film's id")
     target.add_argument(
         "--episode",
         type=ID,
@@ -193,12 +204,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="an episode's id (repeat for a multi-episode release)",
     )
-    target.add_argument("--season", metavar="SHOW_ID:N", help="a season pack: show id and season")
+    target.add_argument(
+        "--season", metavar="SHOW_ID:N", action=_Once, help="a season pack: show id and season"
+    )
     source = grab.add_mutually_exclusive_group(required=True)
-    source.add_argument("--magnet", metavar="URI")
-    source.add_argument("--torrent", metavar="FILE")
-    source.add_argument("--url", metavar="URL")
-    grab.add_argument("--title", help="the release's name (default: from the magnet or torrent)")
+    source.add_argument("--magnet", metavar="URI", action=_Once)
+    source.add_argument("--torrent", metavar="FILE", action=_Once)
+    source.add_argument("--url", metavar="URL", action=_Once)
+    grab.add_argument(
+        "--title", action=_Once, help="the release's name (default: from the magnet or torrent)"
+    )
     json_flag(grab)
     grab.set_defaults(handler=_lazy("downloads", "cmd_grab"))
 
