@@ -27,7 +27,7 @@ from . import naming, paths
 from .errors import ConfigError
 from .files import MAX_CONFIG_BYTES, UnreadableFile, read_capped
 from .units import human_duration
-from .untrusted import UNSAFE, for_terminal_lines
+from .untrusted import UNSAFE, for_terminal
 
 if TYPE_CHECKING:
     import tomlkit
@@ -999,15 +999,16 @@ def unredact_parameters(shown: str, original: str) -> str:
 
 class RedactingFilter(logging.Filter):
     """A logging filter that passes every record's message through :func:`redact_text` and
-    makes its control characters visible (:func:`~mydia_tui.untrusted.for_terminal_lines`):
-    what a server or a release title puts in a log line never reaches a terminal raw."""
+    makes its control characters and line breaks visible (:func:`~mydia_tui.untrusted.for_terminal`):
+    what a server or a release title puts in a log line never reaches a terminal raw, nor
+    starts a line of its own."""
 
     def __init__(self, secrets: typing.Iterable[str] = ()) -> None:
         super().__init__()
         self.secrets = list(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = for_terminal_lines(redact_text(record.getMessage(), self.secrets))
+        record.msg = for_terminal(redact_text(record.getMessage(), self.secrets))
         record.args = ()
         if record.exc_info:
             # the traceback is text too: an exception's message may hold a secret (a URL with
