@@ -465,6 +465,16 @@ ADD_INDEXER_IN_FILE = "add [[indexers]] to config.toml"
 CHECK_DELUGE_IN_FILE = "check [deluge] {keys} in config.toml"
 
 
+def deluge_not_configured(where: str) -> str:
+    """Why Deluge cannot be reached when it was never set up (not
+    :attr:`Config.deluge_configured`): ``doctor``, and the client's error the monitor logs,
+    rather than "refused the connection" at a default address the user never chose."""
+    return (
+        "Deluge is not configured: add a [deluge] section to the config file (or press O in "
+        f"the app); no daemon answers at the default {where}"
+    )
+
+
 def no_indexers(how: str = ADD_INDEXER_IN_FILE) -> str:
     """Why nothing can be searched (no indexer is enabled: :attr:`Config.enabled_indexers`),
     with ``how`` to add one in the words of the face that asks: the file for the command
@@ -962,7 +972,10 @@ def _write_file(path: Path, text: str) -> Path:
 #: a query parameter (or ``name=value`` in free text) whose name says it holds a secret:
 #: apikey, api_key, passkey, password, token, secret, auth, sig, pwd, and any name containing them
 _SECRET_PARAMETER = re.compile(
-    r"(?i)(?<![\w-])([\w-]*(?:key|token|pass|secret|auth|sig|pwd)[\w-]*=)([^&;\s\"'<>#]+)"
+    r"(?i)(?<![\w-])([\w-]*(?:key|token|pass|secret|auth|sig|pwd)[\w-]*=)"
+    # a value redacted already is only the mark: what follows it (the ": " of a message
+    # redacted twice, by the code that raised and by the error boundary) is not the secret
+    r"(\*{8}|[^&;\s\"'<>#]+)"
 )
 #: the password of ``scheme://user:password@host``
 _URL_PASSWORD = re.compile(r"(?i)(://[^:/@\s]*:)([^@\s/]+)(@)")

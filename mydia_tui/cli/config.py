@@ -16,9 +16,8 @@ def cmd_config_show(ctx: Context) -> int:
         emit_json(config_json(ctx.config, str(source)))
     else:
         say(f"# {source}")
-        say_lines(
-            dumps(ctx.config).removesuffix("\n").split("\n")
-        )  # TOML escapes its values' breaks
+        text = dumps(ctx.config)  # TOML escapes the line breaks of its values
+        say_lines(text.removesuffix("\n").split("\n") if text else [])
     return EXIT_OK
 
 
