@@ -27,7 +27,7 @@ from . import naming, paths
 from .errors import ConfigError
 from .files import MAX_CONFIG_BYTES, UnreadableFile, read_capped
 from .units import human_duration
-from .untrusted import UNSAFE, for_terminal_lines
+from .untrusted import UNSAFE, for_terminal
 
 if TYPE_CHECKING:
     import tomlkit
@@ -463,6 +463,16 @@ ADD_INDEXER_IN_FILE = "add [[indexers]] to config.toml"
 #: ``{keys}`` is the settings to check ("host/port", "username/password"); the TUI names its
 #: settings screen instead (:class:`mydia_tui.deluge.DelugeClient`'s ``check``)
 CHECK_DELUGE_IN_FILE = "check [deluge] {keys} in config.toml"
+
+
+def deluge_not_configured(where: str) -> str:
+    """Why Deluge cannot be reached when it was never set up (not
+    :attr:`Config.deluge_configured`): ``doctor``, and the client's error the monitor logs,
+    rather than "refused the connection" at a default address the user never chose."""
+    return (
+        "Deluge is not configured: add a [deluge] section to the config file (or press O in "
+        f"the app); no daemon answers at the default {where}"
+    )
 
 
 def no_indexers(how: str = ADD_INDEXER_IN_FILE) -> str:
@@ -962,7 +972,10 @@ def _write_file(path: Path, text: str) -> Path:
 #: a query parameter (or ``name=value`` in free text) whose name says it holds a secret:
 #: apikey, api_key, passkey, password, token, secret, auth, sig, pwd, and any name containing them
 _SECRET_PARAMETER = re.compile(
-    r"(?i)(?<![\w-])([\w-]*(?:key|token|pass|secret|auth|sig|pwd)[\w-]*=)([^&;\s\"'<>#]+)"
+    r"(?i)(?<![\w-])([\w-]*(?:key|token|pass|secret|auth|sig|pwd)[\w-]*=)"
+    # a value redacted already is only the mark: what follows it (the ": " of a message
+    # redacted twice, by the code that raised and by the error boundary) is not the secret
+    r"(\*{8}|[^&;\s\"'<>#]+)"
 )
 #: the password of ``scheme://user:password@host``
 _URL_PASSWORD = re.compile(r"(?i)(://[^:/@\s]*:)([^@\s/]+)(@)")
@@ -999,15 +1012,16 @@ def unredact_parameters(shown: str, original: str) -> str:
 
 class RedactingFilter(logging.Filter):
     """A logging filter that passes every record's message through :func:`redact_text` and
-    makes its control characters visible (:func:`~mydia_tui.untrusted.for_terminal_lines`):
-    what a server or a release title puts in a log line never reaches a terminal raw."""
+    makes its control characters and line breaks visible (:func:`~mydia_tui.untrusted.for_terminal`):
+    what a server or a release title puts in a log line never reaches a terminal raw, nor
+    starts a line of its own."""
 
     def __init__(self, secrets: typing.Iterable[str] = ()) -> None:
         super().__init__()
         self.secrets = list(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = for_terminal_lines(redact_text(record.getMessage(), self.secrets))
+        record.msg = for_terminal(redact_text(record.getMessage(), self.secrets))
         record.args = ()
         if record.exc_info:
             # the traceback is text too: an exception's message may hold a secret (a URL with

@@ -36,7 +36,7 @@ import httpx
 from deluge_client import DelugeRPCClient
 from deluge_client.client import RemoteException
 
-from .config import CHECK_DELUGE_IN_FILE, DelugeConfig, redact_text
+from .config import CHECK_DELUGE_IN_FILE, DelugeConfig, deluge_not_configured, redact_text
 from .errors import MydiaError
 from .torrent import BadTorrent, b64, make_magnet, parse_magnet, parse_torrent
 
@@ -135,11 +135,9 @@ def prepare_magnet(uri: str, source: str = "") -> PreparedTorrent:
 
 def prepare_torrent(data: bytes, source: str = "") -> PreparedTorrent:
     """The bytes of a .torrent file; anything else is :class:`BadTorrent`."""
-    if _looks_like_html(data):
-        raise BadTorrent(
-            f"{source or 'the file'} is an HTML page, not a torrent "
-            "(a login page or an error page of the indexer?)"
-        )
+    markup = _markup_kind(data)
+    if markup:
+        raise BadTorrent(f"{source or 'the file'} is {markup}, not a torrent ({_HINTS[markup]})")
     parsed = parse_torrent(bytes(data))
     return PreparedTorrent(
         info_hash=parsed.info_hash,
@@ -219,18 +217,17 @@ def prepare_url(
             text_start = data[:64].lstrip().lower()
             if text_start.startswith(b"magnet:?"):  # some indexers answer with the magnet text
                 return prepare_magnet(data.decode("utf-8", "replace").strip(), source=shown)
-            html = BadTorrent(
-                f"{shown} returned an HTML page, not a torrent "
-                "(a login page or an error page: check the indexer's URL and API key)"
-            )
-            if _looks_like_html(data):
-                raise html
+            markup = _markup_kind(data)
             try:
-                return prepare_torrent(data, source=shown)
+                if markup is None:
+                    return prepare_torrent(data, source=shown)
             except BadTorrent as exc:
-                if "html" in content_type.lower():
-                    raise html from None
-                raise BadTorrent(f"{shown}: {exc}") from None
+                # not a torrent: its Content-Type may say what it is (a torrent served as
+                # text/html is still taken)
+                markup = _markup_kind(data, content_type)
+                if markup is None:
+                    raise BadTorrent(f"{shown}: {exc}") from None
+            raise BadTorrent(f"{shown} returned {markup}, not a torrent ({_HINTS[markup]})")
         raise TorrentFetchError(f"{redact_text(url, secrets)}: more than {MAX_REDIRECTS} redirects")
     finally:
         if own:
@@ -258,9 +255,24 @@ def prepare(
     raise BadTorrent(f"not a magnet link, URL or info-hash: {text[:60]!r}")
 
 
-def _looks_like_html(data: bytes) -> bool:
+#: what a markup answer is, and what to check, by :func:`_markup_kind`
+_HINTS = {
+    "an HTML page": "a login page or an error page: check the indexer's URL and API key",
+    "an RSS feed": "an indexer's search or feed: grab --url takes one release's download link",
+}
+
+
+def _markup_kind(data: bytes, content_type: str = "") -> str | None:
+    """What an answer that is markup, not a torrent, is (a key of :data:`_HINTS`), or None: an
+    RSS or Atom feed (its root element, or a ``Content-Type`` saying so), else an HTML page
+    (a page or any other markup, or a ``Content-Type`` saying ``html``)."""
     head = bytes(data[:512]).lstrip().lower()
-    return head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body", b"<"))
+    kind = content_type.lower()
+    if head.startswith(b"<"):
+        return "an RSS feed" if b"<rss" in head or b"<feed" in head else "an HTML page"
+    if "rss" in kind or "atom" in kind:
+        return "an RSS feed"
+    return "an HTML page" if "html" in kind else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -544,11 +556,15 @@ class DelugeClient:
         client_factory: Callable[..., Any] | None = None,
         diff: bool = True,
         check: str = CHECK_DELUGE_IN_FILE,
+        configured: bool = True,
     ) -> None:
         self.config = config
         #: what an error tells the user to check, ``{keys}`` the settings: the file's words
         #: (:data:`~mydia_tui.config.CHECK_DELUGE_IN_FILE`) or the app's settings screen
         self.check = check
+        #: whether Deluge was set up at all (:attr:`~mydia_tui.config.Config.deluge_configured`):
+        #: if not, nothing answering at the default address says so, not "refused"
+        self.configured = configured
         self.where = f"{config.host}:{config.port}"
         self.timeout = float(config.timeout)
         self.backoff_base = backoff_base
@@ -985,6 +1001,8 @@ class DelugeClient:
                 "is the daemon hung or overloaded?",
                 where,
             )
+        if isinstance(exc, ConnectionRefusedError) and not self.configured:
+            return DelugeUnreachable(deluge_not_configured(where), where)
         if isinstance(exc, ConnectionRefusedError):
             return DelugeUnreachable(
                 f"Deluge at {where} refused the connection: is deluged running? "

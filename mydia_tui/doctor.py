@@ -214,6 +214,7 @@ def _file_systems(config) -> list[Finding]:
 
 
 def check_deluge(ctx) -> list[Finding]:
+    from .config import deluge_not_configured
     from .deluge import DelugeClient, DelugeError
 
     client = DelugeClient(ctx.config.deluge)
@@ -225,14 +226,7 @@ def check_deluge(ctx) -> list[Finding]:
     except DelugeError as exc:
         if not ctx.config.deluge_configured:
             # as the status bar says it: the first thing to do is to set it up
-            return [
-                Finding(
-                    "deluge",
-                    False,
-                    "Deluge is not configured: add a [deluge] section to the config file (or "
-                    f"press O in the app); no daemon answers at the default {client.where}",
-                )
-            ]
+            return [Finding("deluge", False, deluge_not_configured(client.where))]
         return [Finding("deluge", False, str(exc))]
     finally:
         client.close()

@@ -17,7 +17,7 @@ from .db import write_transaction
 from .errors import AlreadyExists, MydiaError, NotFound, UsageError
 from .history import record
 from .identity import titles as _titles
-from .identity.titles import key_words
+from .identity.titles import PLAUSIBLE_YEARS, key_words
 from .models import (
     ACTIVE_STATES,
     Download,
@@ -247,8 +247,9 @@ def add_movie(
     monitored: bool = True,
 ) -> ItemInfo:
     title = checked_title(title, "film")
-    if year is not None and not 1870 <= year <= 2200:
-        raise UsageError(f"not a plausible year: {year}")
+    if year is not None and year not in PLAUSIBLE_YEARS:
+        first, last = PLAUSIBLE_YEARS[0], PLAUSIBLE_YEARS[-1]
+        raise UsageError(f"not a plausible year: {year} (must be between {first} and {last})")
     imdb_id = normalize_imdb(imdb_id)
     with write_transaction():
         item = _create_item(

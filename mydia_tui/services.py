@@ -116,7 +116,7 @@ class Services:
         settings' key)."""
         self.config = config
         self.add_indexer = add_indexer
-        self.client = client or DelugeClient(config.deluge)
+        self.client = client or DelugeClient(config.deluge, configured=config.deluge_configured)
         #: the one grab path, for a candidate the user picked or a search found
         self._grab = candidate_grabber(
             self.client, guard=Guard(quality=config.quality), secrets=secrets_of(config)

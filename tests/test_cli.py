@@ -214,6 +214,40 @@ def test_history_shows_the_users_local_time_and_json_stays_utc(cli):
     assert line.startswith(local.strftime("%Y-%m-%d %H:%M:%S +0530")), line
 
 
+def test_history_on_an_empty_library_says_so_in_one_line_and_json_stays_empty(cli):
+    """``history`` printed nothing on an empty library; ``list``, ``downloads`` and
+    ``blocklist`` say they are empty (breaker11b)."""
+    r = cli("history")
+    assert r.code == 0 and r.out == "the history is empty\n", r.out
+    assert cli("history", "--json").json() == []
+    cli("add", "movie", "Sintel", "--year", "2010")
+    assert cli("history", "--kind", "grabbed").out == "no grabbed events in the history\n"
+
+
+@pytest.mark.parametrize("year", ["1800", "99999", "0"])
+def test_a_year_out_of_range_is_refused_naming_the_range_its_help_gives(cli, year):
+    """``--year 99999`` said "between 1 and 9999" and ``--year 1800`` "not a plausible year":
+    one range, in the help and in both refusals (breaker11b)."""
+    r = cli("add", "movie", "Old Film", "--year", year)
+    assert r.code == 2 and "between 1870 and 2200" in r.err, r.err
+    assert "between 1870 and 2200" in " ".join(cli("add", "movie", "--help").out.split())
+    assert cli("add", "movie", "Old Film", "--year", "1870").code == 0
+
+
+def test_monitor_without_a_deluge_section_says_deluge_is_not_configured(cli):
+    """With no ``[deluge]`` section the monitor said "Deluge offline: ... refused the
+    connection" where ``doctor`` says it is not configured (breaker11b)."""
+    import socket
+
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 58846)) == 0:
+            pytest.skip("a Deluge daemon listens at the default port on this machine")
+    r = cli("monitor", "--once")
+    assert r.code == 1
+    assert "Deluge is not configured: add a [deluge] section" in r.err, r.err
+    assert "refused the connection" not in r.err, r.err
+
+
 def test_history_of_an_unknown_item_says_so(cli):
     r = cli("history", "99")
     assert r.code == 1 and r.out == ""

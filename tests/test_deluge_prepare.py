@@ -322,3 +322,29 @@ def test_the_adapter_does_not_import_textual():
         "sys.exit(1 if any(m.split('.')[0] == 'textual' for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_url_serving_an_rss_feed_is_called_a_feed_not_an_html_page(
+    http_server: LoopbackHTTPServer, cli
+):
+    """An indexer's feed given to ``grab --url`` (breaker11b): it is a feed, not a page."""
+    feed = b'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel></channel></rss>'
+    url = http_server.add("/api", feed, content_type="application/rss+xml")
+    with pytest.raises(BadTorrent, match="an RSS feed, not a torrent") as info:
+        prepare(url)
+    assert "HTML" not in str(info.value)
+    assert cli("add", "movie", "Sintel", "--year", "2010").code == 0
+    r = cli("grab", "--movie", "1", "--url", url + "?t=movie")
+    assert r.code == 1 and "an RSS feed, not a torrent" in r.err, r.err
+
+
+def test_a_refused_url_keeps_the_separator_after_its_redacted_key(
+    http_server: LoopbackHTTPServer, cli
+):
+    """``...apikey=********: more than ...``: the error boundary redacts the message again, and
+    that second pass took the ``:`` for part of the key (breaker11b)."""
+    url = http_server.add("/big", b"d" + b"x" * (10 * 1024 * 1024 + 10), send_length=False)
+    assert cli("add", "movie", "Sintel", "--year", "2010").code == 0
+    r = cli("grab", "--movie", "1", "--url", url + "?t=get&apikey=SECRETKEY123")
+    assert r.code == 1, r.err
+    assert "apikey=********: more than" in r.err and "SECRETKEY123" not in r.err, r.err

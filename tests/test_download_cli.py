@@ -224,7 +224,7 @@ def test_downloads_and_list_say_offline_as_the_tui_does_and_json_keeps_the_state
 ):
     """Deluge stopped: `downloads` and `list` say what the TUI says (views.shown_state),
     `offline`, not `unknown` and `downloading 0%`; `--json` keeps the state itself (its
-    contract). A new user's report (item 11)."""
+    contract) and adds `shown_state`, the word the text prints. A new user's report (item 11)."""
     cli, _hashes = two_grabs
     cli("monitor", "--once")
     deluged.stop()
@@ -232,7 +232,10 @@ def test_downloads_and_list_say_offline_as_the_tui_does_and_json_keeps_the_state
     r = cli("downloads")
     assert r.code == 0, r.err
     assert [line.split()[1] for line in r.out.splitlines()] == ["offline", "offline"]
-    assert {d["state"] for d in cli("downloads", "--json").json()} == {"unknown"}
+    data = cli("downloads", "--json").json()
+    assert {d["state"] for d in data} == {"unknown"}
+    # and says what the text says, in a field of its own (breaker11b: "offline" vs "unknown")
+    assert {d["shown_state"] for d in data} == {"offline"}
     r = cli("list")
     assert r.code == 0, r.err
     assert r.out.count("offline 0%") == 2 and "downloading" not in r.out

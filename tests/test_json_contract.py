@@ -129,3 +129,19 @@ def test_every_json_output_is_as_recorded(world, tmp_path):
             path.write_text(got)
             continue
         assert got == path.read_text(), f"{' '.join(args)} --json changed:\n{got}"
+
+
+def _readme_paragraph(starts: str) -> str:
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    return next(p for p in text.split("\n\n") if p.startswith(starts))
+
+
+def test_the_readme_lists_every_reason_grab_json_can_give():
+    """``grab --json``'s ``reason`` is one of the grab's refusal codes (``refusals.Reason``,
+    the one list): the README names each of them, and no other (breaker11b: ``client_error``
+    was missing)."""
+    from mydia_tui.refusals import Reason
+
+    paragraph = _readme_paragraph("`grab --json`")
+    named = set(re.findall(r"`([a-z_]+)`", paragraph.split("`reason`", 1)[1].split("`message`")[0]))
+    assert named == {r.value for r in Reason if r.stage == "grab"}, paragraph

@@ -378,7 +378,7 @@ def test_search_target_ranks_and_explains(db, torznab):
     reasons = {d.release.guid: d.reason_code for d in outcome.rejected}
     assert reasons == {"3": "wrong_title", "4": "no_seeders", "5": "duplicate"}
     assert all(r.ok for r in outcome.indexers)
-    text = format_outcome(outcome)
+    text = "\n".join(format_outcome(outcome))
     assert "Bluray-1080p" in text and "wrong_title" in text
     data = search_json(outcome)
     assert data["candidates"][0]["quality"] == "Bluray-1080p"

@@ -123,6 +123,33 @@ async def test_untrusted_titles_are_shown_literally(demo):
         assert "[bold red]x[/]" in svg.replace("&#160;", " ")
 
 
+async def test_a_line_break_in_untrusted_text_stays_on_its_row(demo):
+    """A release title or a history message holding a line break (a magnet's ``dn=``, a file
+    name) is one row, the break shown as the command line shows it (breaker11b)."""
+    from mydia_tui.history import record
+    from mydia_tui.untrusted import for_terminal
+
+    title = "Line.One\nFORGED.Row\u2028Another\x85Last"
+    Download.update(title=title).where(Download.state == "paused").execute()
+    record("failed", f"could not add {title}", item=demo["Sintel"])
+    app = MydiaApp()
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(app, pilot)
+        downloads = app.main.downloads
+        rows = [downloads.list.render_row(i, 200).plain for i in range(len(downloads.view))]
+        shown = for_terminal(title)
+        assert shown == "Line.One␊FORGED.Row␤Another␤Last"
+        assert any(shown in row for row in rows), rows
+        assert all(len(row.splitlines()) == 1 for row in rows), rows
+        await pilot.press("3", "A")  # from the downloads: the whole history
+        screen = app.screen
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        history = [screen.list.render_row(i, 200).plain for i in range(len(screen.ids))]
+        assert any(shown in row for row in history), history
+        assert all(len(row.splitlines()) == 1 for row in history), history
+
+
 async def test_navigation_moves_the_cursor_and_details_follow(demo):
     app = MydiaApp()
     async with app.run_test(size=(120, 40)) as pilot:

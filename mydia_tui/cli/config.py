@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import EXIT_OK
 from ..units import counted
-from .main import Context, say
+from .main import Context, say, say_lines
 from .output import config_json, emit_json, profile_json
 
 
@@ -16,7 +16,8 @@ def cmd_config_show(ctx: Context) -> int:
         emit_json(config_json(ctx.config, str(source)))
     else:
         say(f"# {source}")
-        say(dumps(ctx.config), end="")
+        text = dumps(ctx.config)  # TOML escapes the line breaks of its values
+        say_lines(text.removesuffix("\n").split("\n") if text else [])
     return EXIT_OK
 
 

@@ -64,7 +64,7 @@ def cmd_grab(ctx: Context) -> int:
     secrets = secrets_of(ctx.config)
     offered = IndexerRelease(title=args.title or "", indexer="")
     release = grab_request(prepared, offered, secrets=secrets)  # what the output names
-    client = DelugeClient(ctx.config.deluge)
+    client = DelugeClient(ctx.config.deluge, configured=ctx.config.deluge_configured)
     try:
         outcome = grab_release(
             client,
@@ -150,6 +150,10 @@ def cmd_history(ctx: Context) -> int:
         return EXIT_OK
     from ..models import to_local
 
+    if not events:
+        say(
+            f"no {ctx.args.kind} events in the history" if ctx.args.kind else "the history is empty"
+        )
     for e in events:
         reason = f" [{e.reason}]" if e.reason else ""
         at = to_local(e.at).strftime("%Y-%m-%d %H:%M:%S %z")

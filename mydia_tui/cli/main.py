@@ -10,7 +10,7 @@ import os
 import stat
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +27,7 @@ from ..config import (
     secrets_of,
 )
 from ..errors import EXIT_FAILURE, MydiaError
-from ..untrusted import for_terminal_lines
+from ..untrusted import for_terminal
 from .parser import build_parser
 
 
@@ -65,13 +65,15 @@ class Context:
 
 
 def say(*values: object, file: Any = None, end: str = "\n", flush: bool = False) -> None:
-    """``print`` for the terminal: the text passes
-    :func:`~mydia_tui.untrusted.for_terminal_lines` (a title holding ``ESC [31m`` prints as
-    ``␛[31m``; line breaks are kept). Every text output of the command line goes through it;
-    ``--json`` does not (JSON escapes those characters)."""
+    """``print`` one line for the terminal: the text passes
+    :func:`~mydia_tui.untrusted.for_terminal` (a title holding ``ESC [31m`` prints as
+    ``␛[31m``, a line break inside it as ``␊`` or ``␤``: a file name or a magnet's ``dn=``
+    never forges a row). Every text output of the command line goes through it, one call per
+    line (:func:`say_lines` for a report of several); ``--json`` does not (JSON escapes those
+    characters)."""
     text = " ".join(str(v) for v in values)
     try:
-        print(for_terminal_lines(text), file=file, end=end, flush=flush)
+        print(for_terminal(text), file=file, end=end, flush=flush)
     except OSError as exc:
         stream = file or sys.stdout
         if not _terminal_gone(exc, stream):
@@ -85,6 +87,12 @@ def say(*values: object, file: Any = None, end: str = "\n", flush: bool = False)
             os.dup2(devnull, stream.fileno())
         finally:
             os.close(devnull)
+
+
+def say_lines(lines: Iterable[object], file: Any = None) -> None:
+    """:func:`say` each of ``lines`` (a report of several lines: each is made one line)."""
+    for line in lines:
+        say(line, file=file)
 
 
 def _terminal_gone(exc: OSError, file: Any) -> bool:

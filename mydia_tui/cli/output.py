@@ -145,6 +145,9 @@ def monitored_json(item_id: int, monitored: bool, changed: int) -> dict[str, Any
 
 
 def download_json(d) -> dict[str, Any]:
+    """``downloads --json``: one download; ``state`` is its state, ``shown_state`` the word
+    the text prints (:func:`mydia_tui.views.shown_state`: ``offline`` for ``unknown``,
+    ``vanished``)."""
     return {
         "id": d.id,
         "info_hash": d.info_hash,
@@ -170,6 +173,8 @@ def download_json(d) -> dict[str, Any]:
         "imported_at": d.imported_at,
         "failed_at": d.failed_at,
         "removed_at": d.removed_at,
+        # added after "state" (kept: the state itself): the word the text and the TUI show
+        "shown_state": d.shown_state,
     }
 
 

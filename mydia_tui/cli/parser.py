@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 from .. import __version__
 from ..errors import EXIT_USAGE
+from ..identity.titles import PLAUSIBLE_YEARS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,7 +73,10 @@ _days = _amount(0, 36_500, "days")
 
 #: a row id or an outside service's id (SQLite's integers are 64-bit)
 ID = _whole(1, 2**63 - 1)
-YEAR = _whole(1, 9999)
+#: a film's or show's year (the one range, ``identity.titles.PLAUSIBLE_YEARS``, that
+#: ``library.add_movie`` checks too)
+YEAR = _whole(PLAUSIBLE_YEARS[0], PLAUSIBLE_YEARS[-1])
+_YEARS_HELP = f"{PLAUSIBLE_YEARS[0]} and {PLAUSIBLE_YEARS[-1]}"
 #: a season or an episode number
 NUMBER = _whole(0, 100_000)
 
@@ -123,7 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     movie = add_sub.add_parser("movie", help="add a film")
     movie.add_argument("title")
-    movie.add_argument("--year", type=YEAR, required=True)
+    movie.add_argument(
+        "--year", type=YEAR, required=True, help=f"the film's year (between {_YEARS_HELP})"
+    )
     movie.add_argument("--imdb", metavar="ID", help="IMDb id, e.g. tt1254207")
     movie.add_argument("--tmdb", metavar="ID", type=ID, help="TMDb id")
     movie.add_argument("--unmonitored", action="store_true", help="add without monitoring it")
@@ -137,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--tvmaze", metavar="ID", type=ID, help="the TVmaze show id to use")
     how.add_argument("--seasons", metavar="SPEC", help="create episodes by hand, e.g. 1:10,2:8")
     show.add_argument(
-        "--year", type=YEAR, help="first-aired year (picks among TVmaze shows of one title)"
+        "--year",
+        type=YEAR,
+        help=f"first-aired year, between {_YEARS_HELP} (picks among TVmaze shows of one title)",
     )
     show.add_argument("--unmonitored", action="store_true", help="add without monitoring it")
     json_flag(show)

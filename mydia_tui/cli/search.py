@@ -8,7 +8,7 @@ import sys
 from ..config import no_indexers
 from ..errors import EXIT_FAILURE, EXIT_OK, UsageError
 from ..units import human_size
-from .main import Context, say
+from .main import Context, say, say_lines
 from .output import emit_json, search_json
 
 
@@ -24,7 +24,7 @@ def cmd_search(ctx: Context) -> int:
     if ctx.json:
         emit_json(search_json(outcome))
     else:
-        say(format_outcome(outcome))
+        say_lines(format_outcome(outcome))
     if outcome.indexers and not any(r.ok for r in outcome.indexers):
         # "nothing found" and "could not ask" are told apart by the status, as doctor does
         say("mydia-tui: no indexer answered: nothing was searched", file=sys.stderr)
@@ -32,8 +32,9 @@ def cmd_search(ctx: Context) -> int:
     return EXIT_OK
 
 
-def format_outcome(outcome, *, rejected: bool = True, width: int = 70) -> str:
-    """A plain-text table for the terminal (titles shown as given, control characters gone)."""
+def format_outcome(outcome, *, rejected: bool = True, width: int = 70) -> list[str]:
+    """A plain-text table for the terminal, line by line (titles shown as given: each line is
+    made safe when printed, :func:`~mydia_tui.cli.main.say_lines`)."""
     lines = [f"Search for {outcome.target.label()}"]
     for r in outcome.indexers:
         state = f"{r.results} results" if r.ok else f"FAILED ({r.error_code}): {r.message}"
@@ -62,4 +63,4 @@ def format_outcome(outcome, *, rejected: bool = True, width: int = 70) -> str:
         lines.append(f"{len(outcome.rejected)} rejected:")
         for d in outcome.rejected:
             lines.append(f"  {d.reason_code:<19} {d.release.title[:width]}  ({d.message})")
-    return "\n".join(lines)
+    return lines

@@ -30,6 +30,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+#: the years a film or show may be given (``add movie --year``, its refusal and its help):
+#: from the first films on to far enough ahead for any announced one
+PLAUSIBLE_YEARS = range(1870, 2201)
+
 #: trailing words taken for a country qualifier (as indexers and TVmaze write them)
 COUNTRY_CODES = frozenset({"us", "uk", "au", "nz", "ca", "gb", "ie"})
 

@@ -59,7 +59,7 @@ class Monitor:
         holder: str | None = None,
     ) -> None:
         self.config = config
-        self.client = client or DelugeClient(config.deluge)
+        self.client = client or DelugeClient(config.deluge, configured=config.deluge_configured)
         self.guard = Guard(claimed_by=holder, quality=config.quality)
         self.on_event = on_event
         #: the configured indexers are searched (not a searcher given by the caller)

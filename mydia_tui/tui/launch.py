@@ -52,7 +52,11 @@ class CoreParts:
             if self._client is None:
                 from ..deluge import DelugeClient
 
-                self._client = DelugeClient(self.config.deluge, check=self.words.check_deluge)
+                self._client = DelugeClient(
+                    self.config.deluge,
+                    check=self.words.check_deluge,
+                    configured=self.config.deluge_configured,
+                )
             return self._client
 
     def services(self) -> Services:
