@@ -1335,6 +1335,11 @@ async def test_a_remap_to_what_is_no_key_is_said_and_the_binding_keeps_its_keys(
         assert "list.down = 'bogus key'" in messages[0]
         assert "list.up" not in messages[0]
         assert shown_key(app, "library.filter") == "/"
+        # every key the app binds itself is a key name the check takes
+        from mydia_tui.tui.keys import catalog, usable_keymap
+
+        own = {f"{n}": entry.binding.key for n, entry in enumerate(catalog(app))}
+        assert usable_keymap(own) == (own, [])
         await pilot.press("slash")
         box = app.screen.query_one("#library-filter", Input)
         await settle(app, pilot, lambda: box.has_focus)
