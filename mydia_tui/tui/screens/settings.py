@@ -53,6 +53,7 @@ from ...config import (
 )
 from ...releases.quality import all_profiles, check_quality
 from ...scanning.folders import missing_folders
+from ...short_text import quoted
 from ..keys import with_keys
 from ..text import shorten
 from ..widgets.fields import FieldInput
@@ -241,7 +242,9 @@ def _read(field: Field, widget: Widget) -> Any:
         for line in lines:
             remote, arrow, local = line.partition(_MAPPING_ARROW)
             if not arrow:
-                raise _Unreadable(f"use remote {_MAPPING_ARROW} local, one per line, not {line!r}")
+                raise _Unreadable(
+                    f"use remote {_MAPPING_ARROW} local, one per line, not {quoted(line)}"
+                )
             mappings.append({"remote": remote.strip(), "local": local.strip()})
         return mappings
     assert isinstance(widget, Input)
