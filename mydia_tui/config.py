@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from . import naming, paths
 from .errors import ConfigError
 from .files import MAX_CONFIG_BYTES, UnreadableFile, read_capped
+from .short_text import QUOTED_CELLS, quoted, shorten
 from .units import human_duration
 from .untrusted import UNSAFE, for_terminal
 
@@ -64,30 +65,66 @@ class PathMapping:
 _HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 
 
-def _is_ipv6(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).version == 6
-    except ValueError:
-        return False
+#: the longest host name (RFC 1123 section 2.1), without its final dot
+_MAX_HOST_CHARS = 253
 
 
-def _is_host(host: str) -> bool:
-    """Whether ``host`` is an IPv4 address (``ipaddress``; without a port) or a host name as
-    RFC 1123 has it: at most 253 characters, dot-separated labels (:data:`_HOST_LABEL`), a
-    final dot allowed, the last label not all digits (``999.1.1.1`` is a mistyped address, not
-    a name). Not an IPv6 address: deluge-client opens IPv4 sockets only (``AF_INET``, its
-    ``client.py``), so ``::1`` could never connect."""
+def _host_problem(host: str) -> str | None:
+    """What is wrong with ``host`` as Deluge's host, or None: an IPv4 address (``ipaddress``;
+    without a port) or a host name as RFC 1123 has it: at most 253 characters, dot-separated
+    labels (:data:`_HOST_LABEL`: at most 63 characters each), a final dot allowed, the last
+    label not all digits (``999.1.1.1`` is a mistyped address, not a name). Not an IPv6
+    address: deluge-client opens IPv4 sockets only (``AF_INET``, its ``client.py``), so ``::1``
+    could never connect. A name too long is refused for its length, the reason (a new user's
+    report: 70 letters were told to be "letters, digits, '-' and '.'")."""
     try:
-        return ipaddress.ip_address(host).version == 4
+        if ipaddress.ip_address(host).version == 4:
+            return None
+        return (
+            "must be an IPv4 address or a host name; deluge-client cannot connect over IPv6, "
+            f"not {quoted(host)}"
+        )
     except ValueError:
         pass
     name = host.removesuffix(".")
     labels = name.split(".")
+    if len(name) > _MAX_HOST_CHARS:
+        return (
+            f"is too long: a host name may have at most {_MAX_HOST_CHARS} characters, "
+            f"not {quoted(host)}"
+        )
+    if any(len(label) > 63 for label in labels):
+        return (
+            f"is too long: a part between dots may have at most 63 characters, not {quoted(host)}"
+        )
+    if name and all(_HOST_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit():
+        return None
     return (
-        0 < len(name) <= 253
-        and all(_HOST_LABEL.fullmatch(label) for label in labels)
-        and not labels[-1].isdigit()
+        f"must be a host name (letters, digits, '-' and '.') or an IPv4 address, not {quoted(host)}"
     )
+
+
+#: a label Deluge's Label plugin takes, once lowercased as it and :class:`DelugeClient` do:
+#: its ``RE_VALID`` (``deluge_label/core.py``: ``[a-z0-9_\-\.]*``; its refusal says
+#: ``Invalid label, valid characters:[a-z0-9_-]``)
+_DELUGE_LABEL = re.compile(r"[a-z0-9_.-]*")
+
+
+def _url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as an HTTP server's address (an indexer's, TVmaze's), or
+    None: it starts with ``http://`` or ``https://`` and names a host (``http://`` alone was
+    saved, then its test said it lacked ``http://``; a new user's report)."""
+    if not url.startswith(("http://", "https://")):
+        return "must start with http:// or https://"
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    if not host:
+        return f"names no host (e.g. http://127.0.0.1:9117/api), not {quoted(redact_text(url))}"
+    return None
 
 
 def _path_parts(path: str) -> list[str]:
@@ -161,15 +198,14 @@ class DelugeConfig:
         _check(bool(self.host.strip()), where, "host", "must not be empty")
         for key in ("host", "username", "movies_location", "shows_location", "label"):
             _check_text(getattr(self, key), where, key)
+        host = _host_problem(self.host)
+        _check(host is None, where, "host", host or "")
         _check(
-            _is_host(self.host),
+            _DELUGE_LABEL.fullmatch(self.label.strip().lower()) is not None,
             where,
-            "host",
-            f"must be an IPv4 address or a host name; deluge-client cannot connect over IPv6, "
-            f"not {self.host!r}"
-            if _is_ipv6(self.host)
-            else f"must be a host name (letters, digits, '-' and '.') or an IPv4 address, "
-            f"not {self.host!r}",
+            "label",
+            "must hold only letters a-z, digits, '_', '-' and '.' (Deluge's Label plugin "
+            f"refuses any other, and keeps labels lowercase), not {quoted(self.label)}",
         )
 
 
@@ -195,12 +231,8 @@ class IndexerConfig:
 
     def validate(self, where: str) -> None:
         _check(bool(self.name.strip()), where, "name", "must not be empty")
-        _check(
-            self.url.startswith(("http://", "https://")),
-            where,
-            "url",
-            "must start with http:// or https://",
-        )
+        url = _url_problem(self.url)
+        _check(url is None, where, "url", url or "")
         _seconds(self.timeout, 0, 600, where, "timeout", zero=False)
         _seconds(self.min_interval, 0, HOUR, where, "min_interval")
         _between(self.priority, 0, 1000, where, "priority")
@@ -339,7 +371,7 @@ class ProfileConfig:
             not self.cutoff or self.cutoff in self.qualities,
             where,
             "cutoff",
-            f"{self.cutoff!r} is not one of the profile's qualities",
+            f"{quoted(self.cutoff)} is not one of the profile's qualities",
         )
         _between(self.min_size_mb, 0, MAX_SIZE_MB, where, "min_size_mb", "MiB")
         _between(self.max_size_mb, 0, MAX_SIZE_MB, where, "max_size_mb", "MiB")
@@ -382,12 +414,8 @@ class MetadataConfig:
     timeout: float = 15.0
 
     def validate(self, where: str) -> None:
-        _check(
-            self.tvmaze_url.startswith(("http://", "https://")),
-            where,
-            "tvmaze_url",
-            "must start with http:// or https://",
-        )
+        url = _url_problem(self.tvmaze_url)
+        _check(url is None, where, "tvmaze_url", url or "")
         _seconds(self.timeout, 0, 600, where, "timeout", zero=False)
 
 
@@ -416,7 +444,7 @@ class NamingConfig:
             value = getattr(self, key)
             _check_text(value, where, key)
             problem = naming.pattern_problem(value, kind)
-            _check(problem is None, where, key, f"{problem}: {value!r}")
+            _check(problem is None, where, key, f"{problem}: {quoted(value)}")
 
 
 @dataclass(frozen=True)
@@ -495,7 +523,7 @@ def _check_folder(folder: str, where: str, key: str) -> None:
         os.path.isabs(folder),
         where,
         key,
-        f"must be an absolute folder on this machine, not {folder!r}",
+        f"must be an absolute folder on this machine, not {quoted(folder)}",
     )
 
 
@@ -659,7 +687,9 @@ def _type_name(tp: Any) -> str:
 
 def _convert(tp: Any, value: Any, where: str, key: str) -> Any:
     origin = typing.get_origin(tp)
-    shown = REDACTED if key.rsplit(".", 1)[-1] in SECRET_KEYS else redact_text(repr(value))
+    secret = key.rsplit(".", 1)[-1] in SECRET_KEYS
+    # redacted whole, then shortened: a cut never leaves part of a secret without its name
+    shown = REDACTED if secret else shorten(redact_text(repr(value)), QUOTED_CELLS)
     problem = f"must be {_type_name(tp)}, not {shown}"
     wrong = ConfigError(f"{where}: key '{key}' {problem}", key=key, problem=problem)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):

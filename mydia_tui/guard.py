@@ -118,6 +118,9 @@ class Outcome:
     #: the client call's result could not be known (timeout, lost connection): the claim
     #: stays "sending" for reconciliation to settle
     pending: bool = False
+    #: what the client could not do of an accepted grab (a label Deluge refused); the
+    #: message ends with it too
+    warning: str = ""
 
     @property
     def refused(self) -> bool:
@@ -762,16 +765,19 @@ class Guard:
     def record_added(
         self, target: Target, release: GrabRequest, download_id: int, result: AddResult
     ) -> Outcome:
-        """The client has the torrent: record it (adopted when it was already there)."""
+        """The client has the torrent: record it (adopted when it was already there), with
+        what the client could not do (its ``warning``: a label Deluge refused), which the grab
+        said nothing of before (a new user's report)."""
         changed = mark_added(download_id)
         event = "adopted" if result.already_present else "grabbed"
         verb = "adopted (already in the client)" if result.already_present else "grabbed"
+        but = f"; {result.warning}" if result.warning else ""
         if changed:  # else another monitor's reconciliation recorded it first
             # the headless monitor's log names each grab (it only said what it searched for)
             log.info("%s %s for %s", verb, release.title, target.label())
             history.record(
                 event,
-                f"{verb} {release.title} for {target.label()}",
+                f"{verb} {release.title} for {target.label()}{but}",
                 item=target.item_id,
                 season=target.season if target.kind == "season" else None,
                 download=download_id,
@@ -783,7 +789,8 @@ class Guard:
             )
         return Outcome(
             True,
-            message=f"{verb} {release.title}",
+            message=f"{verb} {release.title}{but}",
+            warning=result.warning,
             download_id=download_id,
             adopted=result.already_present,
         )

@@ -318,7 +318,8 @@ class Services:
             if choice.title in outcome.message:
                 return Done(f"not grabbed: {outcome.message}", "warning")
             return Done(f"{choice.title} was not grabbed: {outcome.message}", "warning")
-        return Done(f"grabbed {choice.title} for {target.label()}")
+        but = f"; {outcome.warning}" if outcome.warning else ""  # a label Deluge refused
+        return Done(f"grabbed {choice.title} for {target.label()}{but}")
 
     def search(self, item_id: int, season: int | None = None, episode: int | None = None) -> Done:
         """Search now and grab the best acceptable release: for a film, an episode, a season

@@ -455,7 +455,6 @@ def test_a_deluge_host_name_or_ipv4_address_is_accepted(tmp_path, host):
         "a..b",
         "999.1.1.1",
         "[::1]",
-        "x" * 64 + ".example",
     ],
 )
 def test_a_deluge_host_that_is_neither_a_host_name_nor_an_ip_address_is_refused(tmp_path, host):
@@ -480,3 +479,68 @@ def test_an_ipv6_deluge_host_is_refused_because_the_client_cannot_connect_over_i
         load_config(path)
     assert info.value.key == "deluge.host"
     assert "cannot connect over IPv6" in info.value.problem and repr(host) in info.value.problem
+
+
+@pytest.mark.parametrize(
+    ("host", "reason"),
+    [
+        ("h" * 70, "a part between dots may have at most 63 characters"),
+        ("x" * 64 + ".example", "a part between dots may have at most 63 characters"),
+        (".".join(["a" * 60] * 5), "may have at most 253 characters"),
+    ],
+)
+def test_a_deluge_host_too_long_is_refused_for_its_length(tmp_path, host, reason):
+    """A new user's report (breaker11a, item 4): 70 letters were refused as "must be a host
+    name (letters, digits, '-' and '.')", which they are; the reason is their length."""
+    path = tmp_path / "config.toml"
+    path.write_text(f'[deluge]\nhost = "{host}"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.key == "deluge.host"
+    assert reason in info.value.problem
+    assert "letters, digits" not in info.value.problem
+
+
+def test_a_refused_value_is_quoted_shortened_in_the_message(tmp_path):
+    """A new user's report (breaker11a, item 4): a 600-character host was echoed whole, twice
+    (the settings' banner took 10 of 24 lines): a refusal quotes a long value shortened."""
+    for text in (
+        f'[deluge]\nhost = "{"h" * 600}"\n',
+        f'[deluge]\nhost = "{"h" * 300}!{"h" * 300}"\n',
+        f'[library]\nmovies = ["{"m" * 600}"]\n',
+        f'[[indexers]]\nname = "x"\nurl = "ftp://{"u" * 600}"\n',
+        f'[deluge]\nport = "{"p" * 600}"\n',
+    ):
+        with pytest.raises(ConfigError) as info:
+            load_config_text(tmp_path, text)
+        assert len(info.value.problem or "") < 200, info.value.problem
+        assert len(str(info.value)) < 300 + len(str(tmp_path))
+
+
+@pytest.mark.parametrize("label", ["mydia", "tv-shows", "films_4k", "Mydia", "v1.2", ""])
+def test_a_deluge_label_the_label_plugin_takes_is_accepted(tmp_path, label):
+    assert load_config_text(tmp_path, f'[deluge]\nlabel = "{label}"\n').deluge.label == label
+
+
+@pytest.mark.parametrize("label", ["[bold]lab[/] el", "my label", "films/4k", "étiquette"])
+def test_a_deluge_label_the_label_plugin_refuses_is_refused_naming_the_allowed_characters(
+    tmp_path, label
+):
+    """A new user's report (breaker11a, item 3): the label `[bold]lab[/] el` was saved; Deluge's
+    Label plugin answers `Invalid label, valid characters:[a-z0-9_-]` (its RE_VALID also takes
+    '.', and it lowercases the label first), and every grab then set no label, silently."""
+    with pytest.raises(ConfigError) as info:
+        load_config_text(tmp_path, f'[deluge]\nlabel = "{label}"\n')
+    assert info.value.key == "deluge.label"
+    assert "letters a-z, digits, '_', '-' and '.'" in (info.value.problem or "")
+    assert repr(label) in (info.value.problem or "")
+
+
+@pytest.mark.parametrize("url", ["http://", "https://", "http:///api", "http://:9117/api"])
+def test_an_indexer_url_without_a_host_is_refused(tmp_path, url):
+    """A new user's report (breaker11a, item 5): `http://` was saved; its test then said the
+    URL "is missing an 'http://' or 'https://' protocol"."""
+    with pytest.raises(ConfigError) as info:
+        load_config_text(tmp_path, f'[[indexers]]\nname = "x"\nurl = "{url}"\n')
+    assert info.value.key == "indexers[0].url"
+    assert "names no host" in (info.value.problem or "")

@@ -107,12 +107,18 @@ def test_bad_magnet_and_garbage_torrent_add_nothing(deluge: DelugeClient):
     assert deluge.is_connected  # a refused add is not a connection problem
 
 
-def test_label_is_set_when_the_plugin_is_enabled(deluged: DelugeDaemon, tmp_path: Path):
+def _with_label_plugin(deluged: DelugeDaemon, label: str) -> DelugeClient:
+    """A client whose ``[deluge] label`` is ``label``, the daemon's Label plugin enabled."""
     rpc = deluged.rpc()
     rpc.call("core.enable_plugin", "Label")
     rpc.disconnect()
-    client = DelugeClient(deluged.config(label="mydia"))
+    client = DelugeClient(deluged.config(label=label))
     wait_for(lambda: "Label" in client.enabled_plugins(refresh=True), 10, what="Label plugin")
+    return client
+
+
+def test_label_is_set_when_the_plugin_is_enabled(deluged: DelugeDaemon, tmp_path: Path):
+    client = _with_label_plugin(deluged, "mydia")
     r1 = make_release(tmp_path, "Labelled.2011")
     r2 = make_release(tmp_path, "Unlabelled.2012")
     assert client.add(prepare(r1.torrent), paused=True).label == "mydia"
@@ -123,6 +129,35 @@ def test_label_is_set_when_the_plugin_is_enabled(deluged: DelugeDaemon, tmp_path
     # a second torrent reuses the label made on demand
     r3 = make_release(tmp_path, "Labelled.Again.2013")
     assert client.add(prepare(r3.torrent), paused=True).label == "mydia"
+
+
+def test_a_grab_whose_label_deluge_refuses_says_so_in_its_outcome_and_history(
+    db, deluged: DelugeDaemon, tmp_path: Path
+):
+    """A new user's report (breaker11a, item 3): with a label Deluge's Label plugin refuses
+    (`Invalid label, valid characters:[a-z0-9_-]`), the grab said only "grabbed ...": the torrent
+    got no label and nothing said so. (The configuration refuses such a label now; a label
+    Deluge refuses for another reason takes the same path.)"""
+    from mydia_tui.grabbing import grab_release
+    from mydia_tui.history import list_history
+    from mydia_tui.library import add_movie, movie_target
+    from mydia_tui.releases.release import Release
+
+    client = _with_label_plugin(deluged, "[bold]lab[/] el")
+    release = make_release(tmp_path, "Sintel.2010.1080p.WEB-DL.x264-GRP")
+    movie = add_movie("Sintel", 2010)
+    outcome = grab_release(
+        client,
+        movie_target(movie.id),
+        Release(title=release.name, indexer="test"),
+        torrent=prepare(release.torrent),
+    )
+    client.close()
+    assert outcome.accepted
+    assert "could not set label '[bold]lab[/] el'" in outcome.message
+    assert "Invalid label" in outcome.message
+    (grabbed,) = [h for h in list_history(item_id=movie.id) if h.event == "grabbed"]
+    assert "could not set label '[bold]lab[/] el'" in grabbed.message
 
 
 def test_no_label_without_the_plugin(deluge: DelugeClient, tmp_path: Path):

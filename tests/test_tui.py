@@ -22,6 +22,7 @@ from mydia_tui.errors import MydiaError
 from mydia_tui.models import ACTIVE_STATES, Download, Episode, History, MediaItem
 from mydia_tui.tui.app import MydiaApp
 from mydia_tui.tui.commands import ActionsProvider
+from mydia_tui.tui.keys import shown_key
 from mydia_tui.tui.screens.confirm import ConfirmScreen
 from mydia_tui.tui.screens.help import HelpScreen
 from mydia_tui.tui.screens.releases import ReleaseList, ReleasesScreen
@@ -1345,6 +1346,31 @@ async def test_a_remap_taking_one_of_the_apps_keys_is_said(demo):
         assert messages == [
             "[tui.keys] gives the app's keys to other bindings, where those apply: q (app.quit)"
         ]
+
+
+async def test_a_remap_to_what_is_no_key_is_said_and_the_binding_keeps_its_keys(demo):
+    """A new user's report (breaker11a, item 8): ``"library.filter" = "[bold]"`` was taken
+    without a word: the footer showed ``[bold] Filter`` and ``/`` no longer filtered. What is
+    no key name is left out of the remap and said at start; a remap's valid keys stay (a
+    single character, such as ``/``, is taken as Textual names it)."""
+    keys = {"library.filter": "[bold]", "list.down": "down,j,bogus key", "list.up": "up,k,;"}
+    app = MydiaApp(Config(tui=TuiConfig(keys=keys)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications if "[tui.keys]" in n.message]
+        assert len(messages) == 1, messages
+        assert "library.filter = '[bold]'" in messages[0]
+        assert "list.down = 'bogus key'" in messages[0]
+        assert "list.up" not in messages[0]
+        assert shown_key(app, "library.filter") == "/"
+        # every key the app binds itself is a key name the check takes
+        from mydia_tui.tui.keys import catalog, usable_keymap
+
+        own = {f"{n}": entry.binding.key for n, entry in enumerate(catalog(app))}
+        assert usable_keymap(own) == (own, [])
+        await pilot.press("slash")
+        box = app.screen.query_one("#library-filter", Input)
+        await settle(app, pilot, lambda: box.has_focus)
 
 
 @pytest.mark.parametrize("include_specials", [False, True], ids=["specials-off", "specials-on"])

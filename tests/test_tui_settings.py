@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from pilot_waits import wait_until
 from test_tui import burst
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from mydia_tui.config import load_config
 from mydia_tui.tui.launch import tui_app
 from mydia_tui.tui.screens.settings import SettingsScreen
 from mydia_tui.tui.text import shorten
+from mydia_tui.tui.widgets.footer import KeysFooter
 
 COMMENTED = """\
 # my mydia settings: keep this comment
@@ -694,7 +695,9 @@ async def test_one_save_names_every_refused_field_by_its_label(db, linked_config
     and an RSS interval of 99999999 s, three saves were needed to see the three problems, and
     the banner named config keys and the file (`key 'monitor.search_interval'`) rather than
     the fields on the screen. One save now shows each problem beside its field and names the
-    fields, by their labels, in the banner; nothing is written."""
+    fields, by their labels, in the banner; nothing is written. Breaker11a (item 8): a wrong
+    cutoff hid the default profile's unknown qualities until it was fixed, and those were
+    named as a Python list (`names unknown qualities ['[bold]x[/]']`)."""
     real, link = linked_config
     before = real.read_bytes()
     with tui_app(load_config(link), str(link)) as app:
@@ -704,10 +707,17 @@ async def test_one_save_names_every_refused_field_by_its_label(db, linked_config
             await pilot.press(*"/downloads /mnt/dl")
             await type_into(pilot, "monitor-search_interval", "")
             await type_into(pilot, "monitor-rss_interval", "99999999")
+            await type_into(pilot, "quality-cutoff", "nope")
+            await type_into(pilot, "quality-qualities", "[bold]x[/], WEBDL-1080p, 4k")
             await pilot.press("ctrl+s")
             await wait_until(
-                pilot, lambda: field_error(screen, "monitor-rss_interval"), what="the errors"
+                pilot, lambda: field_error(screen, "quality-qualities"), what="the errors"
             )
+            assert field_error(screen, "quality-cutoff") == (
+                "'nope' is not one of the profile's qualities"
+            )
+            qualities = field_error(screen, "quality-qualities")
+            assert qualities.startswith("names unknown qualities: [bold]x[/], 4k;"), qualities
             assert field_error(screen, "deluge-path_mappings") == (
                 "use remote -> local, one per line, not '/downloads /mnt/dl'"
             )
@@ -717,7 +727,7 @@ async def test_one_save_names_every_refused_field_by_its_label(db, linked_config
             )
             text = banner(screen)
             assert text.startswith("Not saved: ")
-            for label in ("Path mappings", "Backlog search (s)", "RSS sync (s)"):
+            for label in ("Path mappings", "Backlog search (s)", "RSS sync (s)", "Cutoff"):
                 assert label in text, text
             assert str(real) not in text and "key '" not in text, text
     assert real.read_bytes() == before
@@ -1095,3 +1105,67 @@ async def test_after_an_indexer_is_added_or_removed_the_form_is_the_file_as_save
     reread = load_config(path)
     assert [i.name for i in reread.indexers] == ["loop"]
     assert (reread.monitor.search_interval, reread.monitor.rss_interval) == (7200.0, 1200.0)
+
+
+async def test_an_indexers_test_result_leaves_when_its_url_or_api_key_is_edited(db, tmp_path):
+    """A new user's report (breaker11a, item 5): after a failed test, the URL field was changed
+    and the old result (`cannot connect to http://: ...`) stayed under it, as if about the new
+    URL. Editing an indexer's URL or API key takes its shown result away."""
+    port = closed_port()
+    path = config_file(
+        tmp_path, f'[[indexers]]\nname = "idx"\nurl = "http://127.0.0.1:{port}/api"\n'
+    )
+    with tui_app(load_config(path), str(path)) as app:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await open_settings(pilot)
+            tested = screen.query_one("#indexers-0-test")
+            for field in ("url", "api_key"):
+                screen.query_one(f"#indexers-0-{field}").focus()
+                await pilot.press("ctrl+r")
+                await wait_until(
+                    pilot, lambda: "cannot connect" in str(tested.render()), what="the failure"
+                )
+                await pilot.press("end", "x")
+                await wait_until(pilot, lambda: tested.has_class("-empty"), what="result gone")
+                assert str(tested.render()) == ""
+                await pilot.press("backspace")
+
+
+async def test_a_long_host_is_refused_for_its_length_and_quoted_short_at_80x24(db, linked_config):
+    """A new user's report (breaker11a, item 4): 600 letters typed as Deluge's host took 10 of
+    the 24 lines of the banner, and 8 more under the field, and the reason given was the
+    characters, not the length."""
+    real, link = linked_config
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_settings(pilot)
+            screen.query_one("#deluge-host", Input).value = "h" * 600
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: field_error(screen, "deluge-host"), what="error")
+            error = field_error(screen, "deluge-host")
+            assert error.startswith("is too long: a host name may have at most 253 characters")
+            assert error.endswith("(600 characters)") and "h" * 50 not in error
+            assert screen.query_one("#settings-status").region.height <= 3
+
+
+async def test_the_default_profiles_menu_opens_below_its_field_at_80x24(db, linked_config):
+    """A new user's report (breaker11a, item 8): at 80x24, tabbing to the Default profile and
+    opening it drew its menu away from the field, over "Monitor intervals" and the footer
+    (` esc Dismiss menu  ^sUltra-HD   tte`): the field was at the form's bottom, and Textual
+    kept the menu inside the screen by moving it up. The form makes room below it."""
+    real, link = linked_config
+    with tui_app(load_config(link), str(link)) as app:
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_settings(pilot)
+            chosen = screen.query_one("#quality-default_profile", Select)
+            while not chosen.has_focus:
+                await pilot.press("tab")
+            await pilot.press("enter")
+            menu = chosen.query_one("SelectOverlay")
+            footer = screen.query_one(KeysFooter)
+
+            def below() -> bool:
+                return menu.region.y == chosen.region.bottom
+
+            await wait_until(pilot, lambda: chosen.expanded and below(), what="menu below")
+            assert menu.region.bottom <= footer.region.y

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..config import ProfileConfig, QualityConfig
 from ..errors import ConfigError
+from ..short_text import QUOTED_CELLS, shorten
 from .parse import ParsedRelease, read_tags
 
 QUALITIES: tuple[str, ...] = (
@@ -193,8 +194,9 @@ def all_profiles(quality: QualityConfig | None = None) -> dict[str, ProfileConfi
     for index, p in enumerate(quality.profiles if quality else ()):
         unknown = [q for q in p.qualities if q not in _RANK]
         if unknown:
+            named = ", ".join(shorten(q, QUOTED_CELLS) for q in unknown)  # words, not a list
             problem = (
-                f"names unknown qualities {unknown}: use names like {', '.join(QUALITIES[12:20])}"
+                f"names unknown qualities: {named}; use names like {', '.join(QUALITIES[12:20])}"
             )
             raise ConfigError(
                 f"quality profile {p.name!r} {problem}",

@@ -203,8 +203,10 @@ class MydiaApp(KeysInTurn[None]):
         self._stamp: ChangeStamp | None = None
         #: what the SQLite files said at the last look (written by the change poll's worker)
         self._signature: tuple[int, ...] | None = None
-        #: binding id -> keys, from [tui.keys]
-        self.keymap: dict[str, str] = dict(self.config.tui.keys)
+        from .keys import usable_keymap
+
+        #: binding id -> keys, from [tui.keys] (what is no key left out: said at start)
+        self.keymap, self._no_keys = usable_keymap(dict(self.config.tui.keys))
         self._saved_theme = self.config.tui.theme
         self.main = MainScreen()
         # Textual prints its crash report here at exit: keep it off the terminal (see `crash`)
@@ -228,7 +230,7 @@ class MydiaApp(KeysInTurn[None]):
     # -- start and stop ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.keymap:
+        if self.keymap or self._no_keys:
             self.set_keymap(self.keymap)
             # the check reads every screen's bindings (their modules): after the first frame
             self.call_after_refresh(self._check_keymap)
@@ -613,6 +615,14 @@ class MydiaApp(KeysInTurn[None]):
             self.notify(
                 f"[tui.keys] names no key binding {', '.join(unknown)}: "
                 f"press {shown_key(self, 'app.help')} for the ids",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
+        if self._no_keys:
+            self.notify(
+                f"[tui.keys] names what is no key, left out: {', '.join(self._no_keys)} "
+                "(keys are named as slash, ctrl+f, f2, question_mark)",
                 severity="warning",
                 markup=False,
                 timeout=12,

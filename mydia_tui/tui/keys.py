@@ -78,6 +78,47 @@ def keys_for(binding: Binding, keymap: dict[str, str]) -> str:
     return binding.key
 
 
+#: the modifiers Textual puts before a key's name (``ctrl+shift+up``)
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def _key_name(key: str) -> str | None:
+    """``key`` (one of a remap's keys) as Textual names the key, or None when it names no key
+    a terminal can send: a character is taken by its name (``/`` is ``slash``, as Textual
+    names it in a binding; its keymap takes names only)."""
+    from textual.keys import REPLACED_KEYS, Keys, _character_to_key, key_to_character
+
+    *modifiers, base = key.split("+")
+    if not base or any(m not in _MODIFIERS for m in modifiers) or not base.isprintable():
+        return None
+    if len(base) == 1:
+        return "+".join([*modifiers, _character_to_key(base)])
+    named = base in {k.value for k in Keys} and not base.startswith("<")
+    if named or key_to_character(REPLACED_KEYS.get(base, base)) is not None:
+        return key
+    return None
+
+
+def usable_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """``[tui.keys]`` as the app applies it: each remap's keys as Textual names them, what is
+    no key left out (a remap left with none is dropped: its binding keeps its own keys); and
+    what was left out, as ``"library.filter = '[bold]'"``. A new user's report:
+    ``"[bold]"`` was taken, the footer showed ``[bold] Filter`` and ``/`` no longer filtered."""
+    usable: dict[str, str] = {}
+    refused: list[str] = []
+    for binding_id, keys in keymap.items():
+        kept = []
+        for key in (k.strip() for k in str(keys).split(",")):
+            name = _key_name(key)
+            if name is None:
+                refused.append(f"{binding_id} = {key!r}")
+            else:
+                kept.append(name)
+        if kept:
+            usable[binding_id] = ",".join(kept)
+    return usable, refused
+
+
 #: key names as people read them
 KEY_NAMES = {
     "slash": "/",

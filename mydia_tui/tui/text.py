@@ -9,6 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from ..models import to_local
+from ..short_text import shorten as shorten  # the one middle cut, for the panes too
 from ..units import counted as counted  # the one way to count things, for the panes
 from ..units import human_rate as human_rate  # the one size and rate format, for the panes
 from ..units import human_size as human_size
@@ -48,65 +49,6 @@ def fit(value: Text | str, width: int, *, pad: bool = True) -> Text:
     if pad and text.cell_len < width:
         text.append(" " * (width - text.cell_len))
     return text
-
-
-#: what separates the parts of a release or file name (``Film.2016.1080p.BluRay.x264-GRP``)
-_SEPARATORS = frozenset("._- /")
-
-
-def shorten(value: str, width: int) -> str:
-    """``value`` in at most ``width`` cells: whole, or its start and its end around an
-    ellipsis (``The.Expanse.S01…x264-GRP``), measured in cells. For release and file names in
-    lists and messages: two releases often differ only at their end (the group, the source),
-    which a cut at the end would hide, so the end has up to two thirds of the room. The cut
-    falls between the name's parts (``.``, ``-``, ``_``, spaces, ``/``) when that keeps at
-    least half of each side's room: a part such as ``1080p`` is shown whole or not at all
-    (``Stalled.Film…1080p.BluRay.x264-A``, never ``Stalled.Film.2016…0p.BluRay.x264-A``); a
-    part too long for that is cut where the room ends. Text cut at the end is :func:`fit`."""
-    if cell_len(value) <= width:
-        return value
-    if width <= 1:
-        return "…" if width == 1 else ""
-    room = width - 1
-    least = room // 3
-    tail_room = room - least  # the end tells releases apart: it may have two thirds
-    first: tuple[str, str] | None = None
-    while True:
-        tail, _ = _tail(value, tail_room)
-        head, whole = _head(value[: len(value) - len(tail)], room - cell_len(tail))
-        if whole and (first is None or cell_len(tail) >= least):
-            break
-        first = first or (head, tail)
-        if cell_len(tail) <= least:  # no end long enough lets the start end between parts
-            head, tail = first
-            break
-        tail_room = cell_len(tail) - 1  # the end's first part gives the start its room
-    tail, _ = _tail(value[len(head) :], room - cell_len(head))  # the room the start left
-    return head + "…" + tail
-
-
-def _head(value: str, room: int) -> tuple[str, bool]:
-    """The longest start of ``value`` in ``room`` cells, ending before a separator when that
-    keeps half the room; and whether it ends between two parts."""
-    head, used = "", 0
-    for char in value:
-        if used + cell_len(char) > room:
-            break
-        head += char
-        used += cell_len(char)
-    if len(head) == len(value) or value[len(head)] in _SEPARATORS:
-        return head, True
-    whole = head
-    while whole and whole[-1] not in _SEPARATORS:
-        whole = whole[:-1]
-    whole = whole.rstrip("".join(_SEPARATORS))
-    return (whole, True) if whole and 2 * cell_len(whole) >= room else (head, False)
-
-
-def _tail(value: str, room: int) -> tuple[str, bool]:
-    """The longest end of ``value`` in ``room`` cells, as :func:`_head` from the end."""
-    tail, whole = _head(value[::-1], room)
-    return tail[::-1], whole
 
 
 def fit_message(text: str, width: int, lines: int | None = None) -> str:

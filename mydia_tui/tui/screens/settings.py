@@ -33,6 +33,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import DescendantFocus
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -52,6 +53,7 @@ from ...config import (
 )
 from ...releases.quality import all_profiles, check_quality
 from ...scanning.folders import missing_folders
+from ...short_text import quoted
 from ..keys import with_keys
 from ..text import shorten
 from ..widgets.fields import FieldInput
@@ -111,6 +113,10 @@ PROFILE_FIELDS = (
 _NEW_INDEXER_KEYS = ("name", "url")
 _MAPPING_ARROW = "->"
 _NOT_TESTED = "not tested: a value is refused"
+#: how many refusals one change may show, each found once the one before is left out
+_MORE_REFUSALS = 3
+#: the Deluge fields whose edit makes the shown test's result stale
+_DELUGE_TESTED = (("host",), ("port",), ("username",), ("password",))
 #: a secret field's placeholder: a secret is saved (left empty, the field keeps it), none is,
 #: or the saved one is to be cleared by the next save
 _SECRET_KEPT = "(unchanged: saved secret)"
@@ -236,7 +242,9 @@ def _read(field: Field, widget: Widget) -> Any:
         for line in lines:
             remote, arrow, local = line.partition(_MAPPING_ARROW)
             if not arrow:
-                raise _Unreadable(f"use remote {_MAPPING_ARROW} local, one per line, not {line!r}")
+                raise _Unreadable(
+                    f"use remote {_MAPPING_ARROW} local, one per line, not {quoted(line)}"
+                )
             mappings.append({"remote": remote.strip(), "local": local.strip()})
         return mappings
     assert isinstance(widget, Input)
@@ -630,11 +638,21 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             if exc.key is None:
                 return errors  # the file itself cannot be read: nothing more to learn
         for keypath, value in changes.items():
-            try:
-                preview_config(path, {keypath: value}, check_quality)
-            except ConfigError as exc:
-                if all(exc.key != known.key for known in errors):
-                    errors.append(exc)
+            trial: dict[KeyPath, Any] = {keypath: value}
+            for _ in range(_MORE_REFUSALS):
+                try:
+                    preview_config(path, trial, check_quality)
+                except ConfigError as exc:
+                    if exc.key is None:
+                        break
+                    if all(exc.key != known.key for known in errors):
+                        errors.append(exc)
+                    # again without the value refused (its default, when it has one): what
+                    # the rule checked first hid what comes after it (a new user's report: a
+                    # wrong cutoff hid the unknown qualities until it was fixed)
+                    trial = {**trial, _key_path(exc.key): None}
+                    continue
+                break
         return errors
 
     def _status(self, text: Text | str) -> None:
@@ -867,10 +885,25 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
             node = node.parent  # type: ignore[assignment]
         return False
 
-    def on_descendant_focus(self) -> None:
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
         # "Remove indexer" is offered inside an indexer's fields only, "Remove profile" in
         # the Quality section only
         self.refresh_bindings()
+        if isinstance(event.widget.parent, Select):  # a Select's menu opened
+            self.call_after_refresh(self._room_for_menu, event.widget)
+
+    def _room_for_menu(self, menu: Widget) -> None:
+        """Scroll the form so that a Select's open menu fits below its field. Textual draws
+        the menu over the screen, kept inside it: with the field near the form's bottom (where
+        tabbing to it leaves it at 80x24) the menu was moved up over the field, the section
+        above and the footer (a new user's report)."""
+        field = menu.parent
+        form = self.query_one("#settings-form", VerticalScroll)
+        if not isinstance(field, Widget) or not menu.display:
+            return
+        short = field.region.bottom + menu.outer_size.height - form.region.bottom
+        if short > 0:
+            form.scroll_relative(y=short, animate=False, immediate=True)
 
     async def action_remove_indexer(self) -> None:
         """Remove the focused indexer's ``[[indexers]]`` table from the file, once the user
@@ -1047,6 +1080,26 @@ class SettingsScreen(ReportsWorkerErrors, Screen[None]):
     @on(Tested)
     def _tested(self, message: Tested) -> None:
         self._show_test(message.target, message.text, message.ok)
+
+    @on(Input.Changed)
+    def _tested_value_edited(self, event: Input.Changed) -> None:
+        """A test's result leaves once a value it tested is edited (Deluge's host, port, user,
+        password; an indexer's URL, API key): a new user's report found `cannot connect to
+        http://` still under an indexer whose URL was already another."""
+        found_path = [p for p in self._fields if _widget_id(p) == event.input.id]
+        if not found_path:
+            return
+        path = found_path[0]
+        if path[:1] == ("deluge",) and path[-1:] in _DELUGE_TESTED:
+            target = "deluge-test"
+        elif path[:1] == ("indexers",) and path[-1:] in (("url",), ("api_key",)):
+            target = f"indexers-{path[1]}-test"
+        else:
+            return
+        found = self.query(f"#{target}")
+        if found and not found.first().has_class("-empty"):
+            found.first(Static).update("")
+            found.first().add_class("-empty")
 
     def _show_test(self, target: str, text: str, ok: bool | None) -> None:
         style = {True: "green", False: "bold red", None: "dim"}[ok]
