@@ -62,7 +62,9 @@ def shorten(value: str, width: int) -> str:
     falls between the name's parts (``.``, ``-``, ``_``, spaces, ``/``) when that keeps at
     least half of each side's room: a part such as ``1080p`` is shown whole or not at all
     (``Stalled.Film…1080p.BluRay.x264-A``, never ``Stalled.Film.2016…0p.BluRay.x264-A``); a
-    part too long for that is cut where the room ends. Text cut at the end is :func:`fit`."""
+    part too long for that is cut where the room ends. A last part wider than the end's room
+    (``x264-LLLL…`` of 300 cells) would show only its filler: the name's start is shown then,
+    cut at its end (``Big.Buck.Bunny.2008.1080p.WEB-DL…``). Text cut at the end is :func:`fit`."""
     if cell_len(value) <= width:
         return value
     if width <= 1:
@@ -70,6 +72,11 @@ def shorten(value: str, width: int) -> str:
     room = width - 1
     least = room // 3
     tail_room = room - least  # the end tells releases apart: it may have two thirds
+    last = len(value) - next(
+        (i for i, char in enumerate(reversed(value)) if char in _SEPARATORS), len(value)
+    )
+    if cell_len(value[last:]) > tail_room:
+        return _head(value, room)[0] + "…"
     first: tuple[str, str] | None = None
     while True:
         tail, _ = _tail(value, tail_room)
@@ -153,6 +160,51 @@ def cells(parts: list[tuple[Text | str, int]], gap: int = 1) -> Text:
             line.append(" " * gap)
         line.append_text(cell)
     return line
+
+
+def widen_columns(
+    width: int,
+    columns: Mapping[str, int],
+    widening: Sequence[tuple[str, str, int]],
+    *,
+    narrows: tuple[str, int],
+    rest: str,
+    waiting: str | None = None,
+) -> dict[str, int]:
+    """The widths of a list's columns in rows ``width`` cells wide, a cell between two
+    columns: the one rule of the lists whose columns share the room (the downloads, the
+    releases). ``columns`` holds every column in row order at its width in the narrowest row
+    (0: not shown yet). Below that, the column ``narrows`` names gives up its cells down to
+    the least it names (its heading). Above it, ``widening`` says what more room gives, in
+    order: ``("add", column, cells)`` a column back (its cells and a gap), ``("grow", column,
+    cells)`` cells to a column up to that width. A column comes back with the cells that
+    were spare, never with another's, so no column narrows as the row widens; a column that
+    does not fit yet stops the widening, its cells then go to ``waiting`` (when one is named,
+    else they stay blank). Once every step is done, what is left goes to ``rest``."""
+    cols = dict(columns)
+    spare = width - sum(cols.values()) - (sum(1 for w in cols.values() if w) - 1)
+    if spare < 0:
+        column, least = narrows
+        cols[column] = max(least, cols[column] + spare)
+        return cols
+    for step, key, size in widening:
+        if step == "grow":
+            more = min(spare, max(0, size - cols[key]))
+            cols[key] += more
+            spare -= more
+        elif spare > size:
+            cols[key] = size
+            spare -= size + 1
+        else:
+            break
+        if not spare:
+            break
+    else:
+        cols[rest] += spare
+        spare = 0
+    if waiting is not None:
+        cols[waiting] += spare
+    return cols
 
 
 def right(value: str, width: int) -> str:
