@@ -127,6 +127,8 @@ def layout(width: int) -> dict[str, int]:
 
 #: states "blocklist and search again" applies to: Deluge reported an error, or no progress
 FAILED_STATES = ("failed", "stalled")
+#: those states in words ("failed or stalled"), for the help and for a refusal
+FAILED_WORDS = " or ".join(FAILED_STATES)
 #: actions that need the services (hidden without them)
 SERVICE_ACTIONS = (
     "pause",
@@ -160,14 +162,14 @@ class DownloadsList(RowView):
             "remove",
             "Remove",
             id="downloads.remove",
-            tooltip="Remove the torrent, keep its data (asks first)",
+            tooltip="Remove the torrent, keep its data; asks: blocklist it too (the default) or not",
         ),
         Binding(
             "R",
             "remove_data",
             "Remove+data",
             id="downloads.remove_data",
-            tooltip="Remove the torrent, delete its data (asks first)",
+            tooltip="Remove the torrent, delete its data; asks: blocklist it too (the default) or not",
         ),
         Binding(
             "I",
@@ -214,7 +216,8 @@ class DownloadsList(RowView):
             "Blocklist+search",
             show=False,
             id="downloads.blocklist_search",
-            tooltip="On a failed download: blocklist it, delete it and search again now (asks)",
+            tooltip=f"On a {FAILED_WORDS} download: blocklist it, remove it with its data and "
+            "search again now (asks)",
         ),
         Binding(
             "c",
@@ -389,7 +392,9 @@ class DownloadsList(RowView):
         if action == "retry_import":
             return f"Retry import is for a download whose import gave up: this one is {state}"
         if action == "blocklist_search":
-            return f"Blocklist and search again is for a failed or stalled download: this one is {state}"
+            return (
+                f"Blocklist and search again is for a {FAILED_WORDS} download: this one is {state}"
+            )
         return None
 
     # -- marks ---------------------------------------------------------------------------------
