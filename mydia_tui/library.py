@@ -508,6 +508,32 @@ def set_folder(item_id: int, folder: str) -> str:
     return relative
 
 
+@dataclass(frozen=True)
+class FilesElsewhere:
+    """An item's folder (its full path) and the files the library records for the item
+    outside it (full paths, folder by folder): what :func:`set_folder` leaves where it is."""
+
+    folder: str
+    files: tuple[str, ...]
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        """The folders holding :attr:`files`, in order, each once."""
+        return tuple(dict.fromkeys(path.rpartition("/")[0] for path in self.files))
+
+
+def files_elsewhere(item_id: int) -> FilesElsewhere:
+    """Where ``item_id``'s folder is, and which of its recorded files lie outside it: after
+    :func:`set_folder` those stay where they are (still the item's files, deleted with it),
+    while the next import goes into the new folder."""
+    item = get_item(item_id)
+    root = LibraryRoot.get_or_none(LibraryRoot.id == item.root_id) if item.root_id else None
+    folder = f"{root.path.rstrip('/')}/{item.folder}" if root and item.folder else ""
+    paths = [f"{top.rstrip('/')}/{path}" for top, path in _recorded_files(item)]
+    outside = tuple(p for p in paths if not folder or not p.startswith(folder + "/"))
+    return FilesElsewhere(folder, outside)
+
+
 # ---------------------------------------------------------------------------------------------
 # Deleting
 
