@@ -1377,3 +1377,27 @@ async def test_the_help_says_what_r_r_and_b_do_as_the_app_does(demo):
             assert "blocklist it too (the default) or not" in helps[action], helps[action]
             await pilot.press("escape")
             await settle(app, pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+
+
+async def test_a_screenshot_is_saved_in_a_folder_that_exists_and_says_where(
+    demo, tmp_path, monkeypatch
+):
+    """A new user's report (s11): the palette's Screenshot said ``Failed to save screenshot``
+    and no more: Textual saves to ~/Downloads, which did not exist. Without a Downloads folder
+    it is saved in the app's data folder (``screenshots``, made), and the toast says where."""
+    home, data = tmp_path / "home", tmp_path / "data"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        app.clear_notifications()
+        app.deliver_screenshot()  # what the palette's Screenshot runs
+        await settle(app, pilot, lambda: bool(app._notifications))
+        await pilot.pause()
+        (note,) = list(app._notifications)
+        saved = list((data / "mydia-tui" / "screenshots").glob("*.svg"))
+        assert len(saved) == 1, (note.message, saved)
+        assert note.severity == "information" and str(saved[0]) in note.message, note.message
