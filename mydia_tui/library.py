@@ -238,6 +238,19 @@ def _describe(item: MediaItem) -> str:
     return f"{kind} {item.title}{year} (id {item.id})"
 
 
+#: the years a film or show may have (first and last)
+YEARS = (1870, 2200)
+#: the highest season number and the most episodes of a season added by hand
+MAX_SEASON = 999
+MAX_EPISODES = 9999
+
+
+def check_year(year: int | None) -> None:
+    """:class:`UsageError` for a year outside :data:`YEARS`, naming them."""
+    if year is not None and not YEARS[0] <= year <= YEARS[1]:
+        raise UsageError(f"not a plausible year: {year} (from {YEARS[0]} to {YEARS[1]})")
+
+
 def add_movie(
     title: str,
     year: int | None,
@@ -247,8 +260,7 @@ def add_movie(
     monitored: bool = True,
 ) -> ItemInfo:
     title = checked_title(title, "film")
-    if year is not None and not 1870 <= year <= 2200:
-        raise UsageError(f"not a plausible year: {year}")
+    check_year(year)
     imdb_id = normalize_imdb(imdb_id)
     with write_transaction():
         item = _create_item(
@@ -297,12 +309,18 @@ def parse_seasons(spec: str) -> dict[int, int]:
         part = part.strip()
         if not part:
             continue
-        match = re.fullmatch(r"(\d{1,3}):(\d{1,4})", part)
+        match = re.fullmatch(r"(\d+):(\d+)", part)
         if not match:
             raise UsageError(f"bad season spec {part!r}: use SEASON:EPISODES, e.g. 1:10,2:8")
         season, count = int(match.group(1)), int(match.group(2))
+        if season > MAX_SEASON:
+            raise UsageError(f"season {season}: the seasons go up to {MAX_SEASON}")
         if count < 1:
             raise UsageError(f"season {season} needs at least one episode")
+        if count > MAX_EPISODES:
+            raise UsageError(
+                f"season {season} has {count} episodes: at most {MAX_EPISODES:,} a season"
+            )
         if season in seasons:
             raise UsageError(f"season {season} is given twice")
         seasons[season] = count

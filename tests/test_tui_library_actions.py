@@ -406,6 +406,42 @@ async def test_a_new_folder_says_the_files_stay_where_they_are(db, tmp_path):
     assert video.exists() and MediaItem.get_by_id(info.id).folder == "Films/Sintel"
 
 
+async def test_a_year_and_a_season_past_their_limits_are_refused_naming_the_limit(demo):
+    """A new user's report (s11): a year typed ``99999`` was cut to ``9999`` by the field
+    without a word (then "not a plausible year: 9999"); seasons ``1:99999`` said "bad season
+    spec ...: use SEASON:EPISODES" although the syntax was right. What was typed is kept and
+    the refusal names the limit."""
+    from mydia_tui.library import MAX_EPISODES, MAX_SEASON, YEARS
+
+    app = MydiaApp(Config(metadata=MetadataConfig(tvmaze_url="http://127.0.0.1:9", timeout=1.0)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        screen = app.screen
+        assert isinstance(screen, AddFilmScreen)
+        await pilot.press(*"Film", "tab", *"99999", "enter")
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "year" in str(error.render()))
+        assert screen.value("film-year") == "99999"
+        assert str(error.render()) == (
+            f"not a plausible year: 99999 (from {YEARS[0]} to {YEARS[1]})"
+        )
+        await pilot.press("escape")
+        await settle(app, pilot, lambda: not isinstance(app.screen, AddFilmScreen))
+        await pilot.press("n")
+        screen = app.screen
+        assert isinstance(screen, AddShowScreen)
+        await pilot.press(*"Night Gallery", "tab", "tab", *"1:99999", "enter")
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "season" in str(error.render()))
+        assert str(error.render()) == (
+            f"season 1 has 99999 episodes: at most {MAX_EPISODES:,} a season"
+        )
+        await pilot.press("ctrl+u", *"1000:2", "enter")
+        await settle(app, pilot, lambda: "1000" in str(error.render()))
+        assert str(error.render()) == f"season 1000: the seasons go up to {MAX_SEASON}"
+
+
 def _library_world(tmp_path):
     movies = tmp_path / "movies"
     (movies / "Sintel (2010)").mkdir(parents=True)
