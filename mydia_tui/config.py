@@ -280,8 +280,9 @@ MIN_POLL_INTERVAL = 1.0
 #: the shortest interval of any of the three even with ``allow_short_intervals`` (a demo, a
 #: test on loopback): below it a monitor only spins
 MIN_SHORT_INTERVAL = 0.1
-#: what lifts those minimums, said once after an interval's refusal
-_SHORT_HINT = "[monitor] allow_short_intervals = true lifts the minimum (for a test indexer only)"
+#: what lifts those minimums, said once after an interval's refusal, naming what it is for:
+#: the search intervals ask the indexers, the poll asks Deluge
+_SHORT_HINT = "[monitor] allow_short_intervals = true lifts the minimum (for a test {} only)"
 
 
 @dataclass(frozen=True)
@@ -320,12 +321,12 @@ class MonitorConfig:
 
     def validate(self, where: str) -> None:
         short = self.allow_short_intervals
-        hint = None if short else _SHORT_HINT
-        for key, least, most in (
-            ("search_interval", MIN_SEARCH_INTERVAL, 30 * DAY),
-            ("rss_interval", MIN_RSS_INTERVAL, 30 * DAY),
-            ("poll_interval", MIN_POLL_INTERVAL, HOUR),
+        for key, least, most, asked in (
+            ("search_interval", MIN_SEARCH_INTERVAL, 30 * DAY, "indexer"),
+            ("rss_interval", MIN_RSS_INTERVAL, 30 * DAY, "indexer"),
+            ("poll_interval", MIN_POLL_INTERVAL, HOUR, "Deluge"),
         ):
+            hint = None if short else _SHORT_HINT.format(asked)
             least = MIN_SHORT_INTERVAL if short else least
             off = key == "rss_interval"
             _seconds(getattr(self, key), least, most, where, key, hint=hint, off=off)

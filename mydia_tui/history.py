@@ -89,6 +89,12 @@ class HistoryEntry:
     data: dict[str, Any]
 
 
+def event_name(event: str) -> str:
+    """An event as a person reads it (``search_empty``: "search empty"): every face that
+    shows a history row names its event so."""
+    return event.replace("_", " ")
+
+
 #: the kinds of history a person filters by: name -> the events it covers (``upgraded`` is
 #: an ``imported`` event whose reason is "upgraded"); every event is in one kind but upgraded
 KINDS: dict[str, tuple[str, ...]] = {

@@ -238,6 +238,20 @@ def _describe(item: MediaItem) -> str:
     return f"{kind} {item.title}{year} (id {item.id})"
 
 
+#: the highest season number and the most episodes of a season added by hand
+MAX_SEASON = 999
+MAX_EPISODES = 9999
+
+
+def check_year(year: int | None) -> None:
+    """:class:`UsageError` for a year outside
+    :data:`~mydia_tui.identity.titles.PLAUSIBLE_YEARS` (the one range: the command line's
+    ``--year`` and the add forms too), naming it."""
+    if year is not None and year not in PLAUSIBLE_YEARS:
+        first, last = PLAUSIBLE_YEARS[0], PLAUSIBLE_YEARS[-1]
+        raise UsageError(f"not a plausible year: {year} (must be between {first} and {last})")
+
+
 def add_movie(
     title: str,
     year: int | None,
@@ -247,9 +261,7 @@ def add_movie(
     monitored: bool = True,
 ) -> ItemInfo:
     title = checked_title(title, "film")
-    if year is not None and year not in PLAUSIBLE_YEARS:
-        first, last = PLAUSIBLE_YEARS[0], PLAUSIBLE_YEARS[-1]
-        raise UsageError(f"not a plausible year: {year} (must be between {first} and {last})")
+    check_year(year)
     imdb_id = normalize_imdb(imdb_id)
     with write_transaction():
         item = _create_item(
@@ -298,12 +310,18 @@ def parse_seasons(spec: str) -> dict[int, int]:
         part = part.strip()
         if not part:
             continue
-        match = re.fullmatch(r"(\d{1,3}):(\d{1,4})", part)
+        match = re.fullmatch(r"(\d+):(\d+)", part)
         if not match:
             raise UsageError(f"bad season spec {part!r}: use SEASON:EPISODES, e.g. 1:10,2:8")
         season, count = int(match.group(1)), int(match.group(2))
+        if season > MAX_SEASON:
+            raise UsageError(f"season {season}: the seasons go up to {MAX_SEASON}")
         if count < 1:
             raise UsageError(f"season {season} needs at least one episode")
+        if count > MAX_EPISODES:
+            raise UsageError(
+                f"season {season} has {count} episodes: at most {MAX_EPISODES:,} a season"
+            )
         if season in seasons:
             raise UsageError(f"season {season} is given twice")
         seasons[season] = count
@@ -507,6 +525,32 @@ def set_folder(item_id: int, folder: str) -> str:
     with write_transaction():
         MediaItem.update(folder=relative, root=chosen.id).where(MediaItem.id == item.id).execute()
     return relative
+
+
+@dataclass(frozen=True)
+class FilesElsewhere:
+    """An item's folder (its full path) and the files the library records for the item
+    outside it (full paths, folder by folder): what :func:`set_folder` leaves where it is."""
+
+    folder: str
+    files: tuple[str, ...]
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        """The folders holding :attr:`files`, in order, each once."""
+        return tuple(dict.fromkeys(path.rpartition("/")[0] for path in self.files))
+
+
+def files_elsewhere(item_id: int) -> FilesElsewhere:
+    """Where ``item_id``'s folder is, and which of its recorded files lie outside it: after
+    :func:`set_folder` those stay where they are (still the item's files, deleted with it),
+    while the next import goes into the new folder."""
+    item = get_item(item_id)
+    root = LibraryRoot.get_or_none(LibraryRoot.id == item.root_id) if item.root_id else None
+    folder = f"{root.path.rstrip('/')}/{item.folder}" if root and item.folder else ""
+    paths = [f"{top.rstrip('/')}/{path}" for top, path in _recorded_files(item)]
+    outside = tuple(p for p in paths if not folder or not p.startswith(folder + "/"))
+    return FilesElsewhere(folder, outside)
 
 
 # ---------------------------------------------------------------------------------------------

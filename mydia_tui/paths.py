@@ -30,6 +30,13 @@ def cache_dir() -> Path:
     return platformdirs.user_cache_path(APP_NAME)
 
 
+def screenshot_dir() -> Path:
+    """Where the TUI saves a screenshot: the user's Downloads folder when there is one (as
+    Textual does), else ``screenshots`` in the data folder (made when saving)."""
+    downloads = platformdirs.user_downloads_path()
+    return downloads if downloads.is_dir() else data_dir() / "screenshots"
+
+
 def default_config_path() -> Path:
     return config_dir() / "config.toml"
 

@@ -44,7 +44,9 @@ def shorten(value: str, width: int) -> str:
     falls between the name's parts (``.``, ``-``, ``_``, spaces, ``/``) when that keeps at
     least half of each side's room: a part such as ``1080p`` is shown whole or not at all
     (``Stalled.Film…1080p.BluRay.x264-A``, never ``Stalled.Film.2016…0p.BluRay.x264-A``); a
-    part too long for that is cut where the room ends. Text cut at the end is the TUI's
+    part too long for that is cut where the room ends. A last part wider than the end's room
+    (``x264-LLLL…`` of 300 cells) would show only its filler: the name's start is shown then,
+    cut at its end (``Big.Buck.Bunny.2008.1080p.WEB-DL…``). Text cut at the end is the TUI's
     :func:`mydia_tui.tui.text.fit`."""
     if _cells(value) <= width:
         return value
@@ -53,6 +55,11 @@ def shorten(value: str, width: int) -> str:
     room = width - 1
     least = room // 3
     tail_room = room - least  # the end tells releases apart: it may have two thirds
+    last = len(value) - next(
+        (i for i, char in enumerate(reversed(value)) if char in _SEPARATORS), len(value)
+    )
+    if _cells(value[last:]) > tail_room:
+        return _head(value, room)[0] + "…"
     first: tuple[str, str] | None = None
     while True:
         tail, _ = _tail(value, tail_room)

@@ -416,6 +416,10 @@ def test_a_poll_interval_that_would_keep_a_core_busy_is_refused(tmp_path, short)
     least = "0.1" if short else "1"
     assert info.value.problem == f"must be between {least} and 3,600 s (1 hour)"
     assert (info.value.hint is None) == short
+    if not short:  # a new user's report (s11): "(for a test indexer only)" on Deluge's poll
+        assert info.value.hint == (
+            "[monitor] allow_short_intervals = true lifts the minimum (for a test Deluge only)"
+        )
     with pytest.raises(ConfigError) as info:
         load_config_text(tmp_path, f"[monitor]\n{lift}search_interval = 0.001\n")
     assert info.value.key == "monitor.search_interval"

@@ -1402,3 +1402,56 @@ async def test_a_shows_numbers_follow_the_specials_rule_in_the_library_and_detai
         if not include_specials:
             specials += " · not counted, not searched"
         assert [s.lstrip("●○ ") for s in seasons] == [specials, "Season 1  9/10 on disk"]
+
+
+async def test_the_help_says_what_r_r_and_b_do_as_the_app_does(demo):
+    """A new user's report (s11): the help said ``B  On a failed download: ...`` while the app
+    says B is for "a failed or stalled download"; and ``r  Remove the torrent, keep its data
+    (asks first)`` while its dialog's default is "Remove and blocklist". The help is made
+    from the bindings' descriptions: they say what the keys do."""
+    from mydia_tui.tui.keys import catalog
+
+    services = FakeServices()
+    app = MydiaApp(services=services)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        pane = await whole_queue(app, pilot)
+        helps = {e.binding.id: e.binding.tooltip for e in catalog(app)}
+        states = [pane.lines[h].stats.state for h in pane.view]
+        pane.list.move_cursor(states.index("downloading"))
+        app.clear_notifications()
+        await pilot.press("B")
+        (note,) = list(app._notifications)
+        assert "for a failed or stalled download" in note.message, note.message
+        assert "failed or stalled download" in helps["downloads.blocklist_search"]
+        for key, action in (("r", "downloads.remove"), ("R", "downloads.remove_data")):
+            await pilot.press(key)
+            assert isinstance(app.screen, ConfirmScreen)
+            default = app.screen.choices[0]
+            assert default.label == "Remove and blocklist (b)"
+            assert "blocklist it too (the default) or not" in helps[action], helps[action]
+            await pilot.press("escape")
+            await settle(app, pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+
+
+async def test_a_screenshot_is_saved_in_a_folder_that_exists_and_says_where(
+    demo, tmp_path, monkeypatch
+):
+    """A new user's report (s11): the palette's Screenshot said ``Failed to save screenshot``
+    and no more: Textual saves to ~/Downloads, which did not exist. Without a Downloads folder
+    it is saved in the app's data folder (``screenshots``, made), and the toast says where."""
+    home, data = tmp_path / "home", tmp_path / "data"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        app.clear_notifications()
+        app.deliver_screenshot()  # what the palette's Screenshot runs
+        await settle(app, pilot, lambda: bool(app._notifications))
+        await pilot.pause()
+        (note,) = list(app._notifications)
+        saved = list((data / "mydia-tui" / "screenshots").glob("*.svg"))
+        assert len(saved) == 1, (note.message, saved)
+        assert note.severity == "information" and str(saved[0]) in note.message, note.message

@@ -122,6 +122,32 @@ async def test_activity_opened_from_the_library_shows_that_item_and_i_shows_all(
         assert {e.item_id for e in shown(screen)} == {demo["Sintel"]}
 
 
+async def test_an_event_is_named_alike_in_the_details_and_the_activity(demo):
+    """A new user's report: the details pane's history showed the code ``search_empty`` where
+    the activity screen wrote ``search empty``: both name an event by one function."""
+    hid = record("search_empty", "nothing acceptable found for Sintel (2010)", item=demo["Sintel"])
+    at = tui_data.T0 + dt.timedelta(days=30)
+    History.update(at=at).where(History.id == hid).execute()
+    app = MydiaApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"sintel", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        details = app.main.details
+        assert details.details is not None and details.details.id == demo["Sintel"]
+        rows = [details.render_row(i, 120).plain for i in range(len(details.lines))]
+        [row] = [r for r in rows if "nothing acceptable found" in r]
+        assert "search empty nothing acceptable" in row and "search_empty" not in row
+        await pilot.press("A")
+        screen = app.screen
+        assert isinstance(screen, ActivityScreen)
+        await settle(pilot, screen)
+        assert shown(screen)[0].event == "search_empty"
+        row = screen.list.render_row(0, 120).plain
+        assert "search empty" in row and "search_empty" not in row
+
+
 async def test_i_opened_from_the_downloads_says_how_to_see_one_items_events(demo):
     """A new user's report: `i` on the Activity opened from the downloads said "... on an
     item in the library to see that item's", which read as cut. It says it whole."""

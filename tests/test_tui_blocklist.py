@@ -65,7 +65,7 @@ async def test_blocklist_screen_removes_one_entry_then_clears_all(demo):
         assert screen.entries == []
         messages = [n.message for n in app._notifications]
         assert "Removed 2 releases from the blocklist" in messages, messages
-        assert screen.check_action("clear", ()) is None
+        assert screen.check_action("clear", ()) is False
         await pilot.press("escape")
         assert app.screen is app.main
 
@@ -118,3 +118,31 @@ async def test_a_long_reason_takes_the_room_a_wide_terminal_has(demo):
         # at 120 columns the name keeps the room there is; the reason is cut with an ellipsis
         narrow = screen.list.render_row(0, 116).plain
         assert "cannot be imported: it ho…" in narrow, narrow
+
+
+async def test_an_empty_blocklist_offers_no_remove_and_says_why_its_keys_do_nothing(db):
+    """A new user's report (s11): on the empty blocklist ``d`` and ``C`` did nothing and said
+    nothing, while the footer and the border offered them."""
+    from mydia_tui.tui.widgets.footer import KeysFooter
+
+    tui_data.populate()
+    app = MydiaApp()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_blocklist(pilot)
+        assert screen.loaded and not screen.entries
+        footer = screen.query_one(KeysFooter)
+        drawn = [s.text for s in screen._compositor.render_strips()]
+        text = drawn[footer.region.y]
+        assert "Remove" not in text and "Clear" not in text, text
+        subtitle = str(screen.query_one("#blocklist").border_subtitle or "")
+        assert "remove" not in subtitle and "clear" not in subtitle, subtitle
+        for key in ("d", "C"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is screen
+            assert [n.message for n in app._notifications] == [
+                "The blocklist is empty: nothing to remove"
+                if key == "d"
+                else "The blocklist is empty: nothing to clear"
+            ]

@@ -72,6 +72,7 @@ async def test_quit_and_keys_stay_in_the_downloads_footer_at_120_columns(demo):
 async def test_texts_name_the_remapped_keys(demo):
     """The settings banner, the blocklist's subtitle and the warning about an unknown id name
     the keys as remapped (they said ctrl+s, d and ?)."""
+    tui_data.add_blocklist(demo)  # remove and clear are offered only on a list with entries
     app = MydiaApp(Config(tui=TuiConfig(keys=REMAPS)))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot, lambda: len(app._notifications) > 0)
@@ -92,6 +93,7 @@ async def test_texts_name_the_remapped_keys(demo):
 
         await pilot.press("L")
         await settle(app, pilot, lambda: isinstance(app.screen, BlocklistScreen))
+        await settle(app, pilot, lambda: app.screen.loaded)
         await pilot.pause()
         box = app.screen.query_one("#blocklist")
         assert str(box.border_subtitle) == "^d remove · C clear all"
@@ -101,11 +103,13 @@ async def test_texts_name_the_remapped_keys(demo):
 
 async def test_the_blocklist_names_one_remove_key_in_its_border_and_footer(demo):
     """Breaker s6 item 6: the border said ``d remove``, the footer ``del Remove``."""
+    tui_data.add_blocklist(demo)  # remove and clear are offered only on a list with entries
     app = MydiaApp()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         await pilot.press("L")
         await settle(app, pilot, lambda: isinstance(app.screen, BlocklistScreen))
+        await settle(app, pilot, lambda: app.screen.loaded)
         await pilot.pause()
         box = app.screen.query_one("#blocklist")
         footer = app.screen.query_one(KeysFooter)

@@ -4,6 +4,7 @@ deleting, editing, scanning, refreshing, and the upcoming view."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import socket
 import sqlite3
 
@@ -368,6 +369,79 @@ async def test_edit_names_the_folder_a_relative_folder_goes_inside(db, tmp_path)
         await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
     item = MediaItem.get(MediaItem.title == "Sintel")
     assert (item.root.path, item.folder) == (str(new), "Sintel (2010)")
+
+
+async def test_a_new_folder_says_the_files_stay_where_they_are(db, tmp_path):
+    """A new user's report (s11): the folder of a film with a file changed, the app said
+    ``Saved``; the file stayed in ``Big Buck Bunny (2008)/`` and nothing said so. What the
+    change does is said: the files are not moved, the next import goes into the new folder."""
+    from mydia_tui.library import add_movie, sync_roots
+
+    movies = tmp_path / "movies"
+    (movies / "Sintel (2010)").mkdir(parents=True)
+    video = movies / "Sintel (2010)" / "Sintel (2010).mkv"
+    video.write_bytes(b"x" * 100)
+    sync_roots((str(movies),), ())
+    info = add_movie("Sintel", 2010)
+    MediaFile.create(movie=info.id, root=LibraryRoot.get(), path="Sintel (2010)/Sintel (2010).mkv")
+    add_movie("Big Buck Bunny", 2008)  # no file: a new folder is just saved
+    app = MydiaApp(Config(library=LibraryConfig(movies=(str(movies),))))
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        await _edit(app, pilot, "Sintel")
+        await pilot.press("tab", "tab", "ctrl+u", *"Films/Sintel", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
+        (note,) = [n.message for n in app._notifications]
+        # (the toast shortens a path too long for its width in its middle)
+        assert re.fullmatch(
+            r"Saved: the next import goes into /\S+/movies/Films/Sintel; its 1 file stays in "
+            r"/\S+/movies/Sintel \(2010\) \(files are not moved\)",
+            note,
+        ), note
+        app.clear_notifications()
+        await _edit(app, pilot, "Big Buck Bunny")
+        await pilot.press("tab", "tab", "ctrl+u", *"BBB", "enter")
+        await settle(app, pilot, lambda: not isinstance(app.screen, EditItemScreen))
+        assert [n.message for n in app._notifications] == ["Saved"]
+    assert video.exists() and MediaItem.get_by_id(info.id).folder == "Films/Sintel"
+
+
+async def test_a_year_and_a_season_past_their_limits_are_refused_naming_the_limit(demo):
+    """A new user's report (s11): a year typed ``99999`` was cut to ``9999`` by the field
+    without a word (then "not a plausible year: 9999"); seasons ``1:99999`` said "bad season
+    spec ...: use SEASON:EPISODES" although the syntax was right. What was typed is kept and
+    the refusal names the limit."""
+    from mydia_tui.identity.titles import PLAUSIBLE_YEARS
+    from mydia_tui.library import MAX_EPISODES, MAX_SEASON
+
+    app = MydiaApp(Config(metadata=MetadataConfig(tvmaze_url="http://127.0.0.1:9", timeout=1.0)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        screen = app.screen
+        assert isinstance(screen, AddFilmScreen)
+        await pilot.press(*"Film", "tab", *"99999", "enter")
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "year" in str(error.render()))
+        assert screen.value("film-year") == "99999"
+        assert str(error.render()) == (
+            "not a plausible year: 99999 (must be between "
+            f"{PLAUSIBLE_YEARS[0]} and {PLAUSIBLE_YEARS[-1]})"
+        )
+        await pilot.press("escape")
+        await settle(app, pilot, lambda: not isinstance(app.screen, AddFilmScreen))
+        await pilot.press("n")
+        screen = app.screen
+        assert isinstance(screen, AddShowScreen)
+        await pilot.press(*"Night Gallery", "tab", "tab", *"1:99999", "enter")
+        error = screen.query_one("#form-error")
+        await settle(app, pilot, lambda: "season" in str(error.render()))
+        assert str(error.render()) == (
+            f"season 1 has 99999 episodes: at most {MAX_EPISODES:,} a season"
+        )
+        await pilot.press("ctrl+u", *"1000:2", "enter")
+        await settle(app, pilot, lambda: "1000" in str(error.render()))
+        assert str(error.render()) == f"season 1000: the seasons go up to {MAX_SEASON}"
 
 
 def _library_world(tmp_path):

@@ -349,9 +349,10 @@ def failing_feed(torznab) -> Config:
     )
 
 
-async def test_a_failed_search_offers_no_grab_and_says_why_on_one_line(db, torznab):
+async def test_a_failed_search_offers_no_grab_and_says_why_in_full(db, torznab):
     """With the indexer down the list is empty: no ``⏎ Grab``. The reason names the indexer
-    once, with no nested brackets, and a line cut at the width ends with an ellipsis."""
+    once, with no nested brackets, and is read whole at 80 columns: it was cut to
+    ``(connection refused); …``, hiding ``retried at 19:34 UTC`` (a new user's report, s11)."""
     config = failing_feed(torznab)
     add_movie("The Extraordinarily Long Winding Tale Of The Naming Of Things", 2019)
     app = MydiaApp(config, services=Services(config))
@@ -363,15 +364,16 @@ async def test_a_failed_search_offers_no_grab_and_says_why_on_one_line(db, torzn
             screen = app.screen
             state = screen.query_one("#releases-state")
             await settle(app, pilot, lambda s=screen: "failed" in s.state.plain)
-            line = drawn(app)[state.region.y][state.region.x : state.region.right].rstrip()
+            region = state.region
+            lines = drawn(app)[region.y : region.bottom]
+            shown = " ".join(line[region.x : region.right].strip() for line in lines)
             whole = screen.state.plain
             assert "Grab" not in footer_text(app), footer_text(app)
             assert whole.count("fake") == 1 and "((" not in whole.replace(" ", ""), whole
             assert "fake is failing (server error, HTTP 503)" in whole, whole
             if attempt:
                 assert "; retried at " in whole and whole.endswith(" UTC"), whole
-            if len(whole) > state.region.width:
-                assert line.endswith("…"), line
+            assert shown == whole, (shown, whole)
             await pilot.press("escape")
 
 
@@ -395,3 +397,71 @@ async def test_the_status_bar_shows_the_health_a_manual_search_recorded(db, torz
         await settle(app, pilot, lambda: "failing" in bar.render().plain)
         assert "indexers 0 ok, 1 failing" in bar.render().plain
         assert "fake: server error, HTTP 503" in bar.render().plain, bar.render().plain
+
+
+# -- a new user's report (s11, item 8): names cut to their filler, reasons cut at 160 columns
+
+FILLER = "Stalled.Film.2016.1080p.WEB-DL.x264-" + "L" * 300
+
+
+def test_a_name_whose_last_part_is_too_long_keeps_its_start_not_its_filler():
+    """``Big.Buck.Bunny.2008…LLLLLLLLLLLL…``: the end of a name is kept because it tells
+    releases apart (the group); an end part too long to be shown whole tells nothing, and
+    took the room of the quality. The start is shown instead."""
+    from mydia_tui.tui.text import shorten
+
+    for width in (30, 40, 60, 92):
+        short = shorten(FILLER, width)
+        assert short.startswith("Stalled.Film.2016.1080p") and short.endswith("…"), short
+        assert len(short) <= width, short
+
+
+def refused_choices():
+    from mydia_tui.services import ReleaseChoice
+
+    def choice(title: str, quality: str, rejection: str) -> ReleaseChoice:
+        return ReleaseChoice(1, None, None, title, "fake", quality, 1 << 30, 20, rejection, None)
+
+    return [
+        choice(FILLER, "WEBDL-1080p", ""),
+        choice(ONE, "Bluray-1080p", ""),
+        choice(
+            "Stalled.Film.2016.1080p.WEBRip.x264-GRP",
+            "WEBRip-1080p",
+            "not_allowed: quality WEBRip-1080p is not allowed by profile 'HD-1080p'",
+        ),
+    ]
+
+
+def test_the_release_and_its_reason_share_the_row_and_only_widen():
+    """At 160 columns the reason was cut at 16 cells (``quality WEBRip-…``) because a
+    300-cell name took the rest. The name and the reason share the row as the downloads'
+    name and target do (``text.widen_columns``): each only grows as the row widens, and from
+    150 cells on the reason is whole beside a name of at least 48 cells."""
+    view = ReleaseList()
+    view.releases = refused_choices()
+    reason = "quality WEBRip-1080p is not allowed by profile 'HD-1080p'"
+    before = view.layout(60)
+    for width in range(61, 260):
+        cols = view.layout(width)
+        assert cols["title"] >= before["title"] and cols["why"] >= before["why"], width
+        assert sum(cols.values()) + sum(1 for w in cols.values() if w) - 1 <= width, width
+        before = cols
+        if width >= 150:
+            assert reason in view.render_row(2, width).plain, width
+            assert cols["title"] >= 48, width
+
+
+async def test_at_160_columns_the_reason_is_whole_and_a_long_name_shows_its_quality(db, torznab):
+    fake = torznab.add("fake")
+    fake.items += [item_xml(FILLER, seeders=20), item_xml(OTHER)]
+    config = Config(
+        indexers=(IndexerConfig(name="fake", url=fake.url, api_key=fake.api_key, min_interval=0.0),)
+    )
+    add_movie("Stalled Film", 2016)
+    app = MydiaApp(config, services=Services(config))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_search_for(app, pilot, 2)
+        rows = release_rows(app)
+        assert any("Stalled.Film.2016.1080p" in row for row in rows), "\n".join(rows)
+        assert any("title 'Other Film' is not 'Stalled Film'" in row for row in rows), rows

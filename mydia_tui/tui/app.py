@@ -44,7 +44,7 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
-from .. import events, startup
+from .. import events, paths, startup
 from ..config import Config, redact_text, secrets_of, update_config_value
 from ..errors import MydiaError
 from ..history import record
@@ -549,6 +549,30 @@ class MydiaApp(KeysInTurn[None]):
             room = min(60, self.size.width // 2) - 4
             message = fit_message(message, room, lines=TOAST_LINES)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Textual's screenshot (the palette's Screenshot), saved by default in a folder that
+        exists (:func:`mydia_tui.paths.screenshot_dir`): Textual's ~/Downloads may not, and
+        then it said only "Failed to save screenshot". The toast names the file."""
+        if path is None:
+            folder = paths.screenshot_dir()
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                self.notify(
+                    f"Cannot save a screenshot in {folder}: {exc.strerror or exc}",
+                    title="Screenshot",
+                    severity="error",
+                    markup=False,
+                )
+                return None
+            path = str(folder)
+        return super().deliver_screenshot(filename, path, time_format)
 
     def on_service_done(self, message: ServiceDone) -> None:
         text = redact_text(message.text, secrets_of(self.config))

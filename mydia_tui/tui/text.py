@@ -97,6 +97,51 @@ def cells(parts: list[tuple[Text | str, int]], gap: int = 1) -> Text:
     return line
 
 
+def widen_columns(
+    width: int,
+    columns: Mapping[str, int],
+    widening: Sequence[tuple[str, str, int]],
+    *,
+    narrows: tuple[str, int],
+    rest: str,
+    waiting: str | None = None,
+) -> dict[str, int]:
+    """The widths of a list's columns in rows ``width`` cells wide, a cell between two
+    columns: the one rule of the lists whose columns share the room (the downloads, the
+    releases). ``columns`` holds every column in row order at its width in the narrowest row
+    (0: not shown yet). Below that, the column ``narrows`` names gives up its cells down to
+    the least it names (its heading). Above it, ``widening`` says what more room gives, in
+    order: ``("add", column, cells)`` a column back (its cells and a gap), ``("grow", column,
+    cells)`` cells to a column up to that width. A column comes back with the cells that
+    were spare, never with another's, so no column narrows as the row widens; a column that
+    does not fit yet stops the widening, its cells then go to ``waiting`` (when one is named,
+    else they stay blank). Once every step is done, what is left goes to ``rest``."""
+    cols = dict(columns)
+    spare = width - sum(cols.values()) - (sum(1 for w in cols.values() if w) - 1)
+    if spare < 0:
+        column, least = narrows
+        cols[column] = max(least, cols[column] + spare)
+        return cols
+    for step, key, size in widening:
+        if step == "grow":
+            more = min(spare, max(0, size - cols[key]))
+            cols[key] += more
+            spare -= more
+        elif spare > size:
+            cols[key] = size
+            spare -= size + 1
+        else:
+            break
+        if not spare:
+            break
+    else:
+        cols[rest] += spare
+        spare = 0
+    if waiting is not None:
+        cols[waiting] += spare
+    return cols
+
+
 def right(value: str, width: int) -> str:
     return value[-width:].rjust(width) if width > 0 else ""
 

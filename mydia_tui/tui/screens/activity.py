@@ -22,7 +22,7 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from ... import history
-from ...history import KINDS, HistoryEntry
+from ...history import KINDS, HistoryEntry, event_name
 from ..keys import with_keys
 from ..text import cells, clean, counted, filter_tabs, fit_parts, local_minute
 from ..widgets.filter import FilterInput
@@ -121,7 +121,7 @@ class ActivityList(RowView):
             style = "bold green"
         values: dict[str, Text | str] = {
             "at": local_minute(e.at),
-            "event": Text(e.event.replace("_", " "), style=style),
+            "event": Text(event_name(e.event), style=style),
             "reason": Text(clean(e.reason.replace("_", " ")), style="dim"),
             "item": Text(clean(e.item_title)),
             "message": Text(clean(e.message)),

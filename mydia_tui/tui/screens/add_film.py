@@ -39,7 +39,7 @@ class AddFilmScreen(FormScreen):
     def fields(self) -> list[tuple[str, Input]]:
         return [
             ("Title", FieldInput(id="film-title", placeholder="Big Buck Bunny")),
-            ("Year", FieldInput(id="film-year", placeholder="2008", max_length=4, type="integer")),
+            ("Year", FieldInput(id="film-year", placeholder="2008", type="integer")),
             ("IMDb id (optional)", FieldInput(id="film-imdb", placeholder="tt1254207")),
         ]
 

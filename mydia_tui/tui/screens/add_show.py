@@ -28,6 +28,7 @@ def optional_year(text: str) -> int | None:
         return None
     if not text.isdigit():
         raise UsageError(f"not a year: {text!r}")
+    library.check_year(int(text))
     return int(text)
 
 
@@ -82,7 +83,7 @@ class AddShowScreen(FormScreen):
     def fields(self) -> list[tuple[str, Input]]:
         return [
             ("Title", FieldInput(id="show-title", placeholder="The Expanse")),
-            ("Year (optional)", FieldInput(id="show-year", placeholder="2015", max_length=4)),
+            ("Year (optional)", FieldInput(id="show-year", placeholder="2015")),
             (
                 "Seasons, to add by hand without TVmaze (SEASON:EPISODES,...)",
                 FieldInput(id="show-seasons", placeholder="1:10,2:8"),

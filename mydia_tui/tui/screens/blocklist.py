@@ -221,14 +221,24 @@ class BlocklistScreen(ReportsWorkerErrors, Screen[None]):
         box = self.query_one("#blocklist")
         count = len(self.entries)
         box.border_title = f"Blocklist · {counted(count, 'release')}"
-        box.border_subtitle = with_keys(
-            self.app, "{blocklist.remove} remove · {blocklist.clear} clear all"
+        # the keys offered only while there is something to remove
+        box.border_subtitle = (
+            with_keys(self.app, "{blocklist.remove} remove · {blocklist.clear} clear all")
+            if self.entries
+            else ""
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("remove", "clear"):
-            return True if self.entries else None
+            return bool(self.entries)  # hidden from the footer while the list is empty
         return True
+
+    def why_not(self, action: str) -> str | None:
+        """Why ``action``'s key does nothing here, for the app to say when it is pressed
+        (:meth:`MydiaApp.on_key`)."""
+        if action in ("remove", "clear") and self.loaded and not self.entries:
+            return f"The blocklist is empty: nothing to {action}"
+        return None
 
     def action_remove(self) -> None:
         entry = self.current()

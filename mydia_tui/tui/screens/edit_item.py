@@ -1,7 +1,7 @@
 """Edit an item: monitored (:func:`mydia_tui.library.set_monitored`, as ``mydia-tui
 monitored``), its quality profile (:func:`mydia_tui.profiles.set_item_profile`, from the
 built-in and configured profiles) and its folder (:func:`mydia_tui.library.set_folder`,
-inside a library folder). Returns the item's id when something was saved, else None."""
+inside a library folder). Returns :class:`Saved` when something was saved, else None."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from textual.widgets import Checkbox, Label, Static
 
 from ... import library, profiles
 from ..keys import with_keys
-from ..text import clean
+from ..text import clean, counted
 from ..widgets.fields import FieldInput
 from .form import FORM_CSS, FormScreen
 
@@ -156,7 +156,7 @@ class EditItemScreen(FormScreen):
     def action_profile(self, by: int) -> None:
         self.query_one(ProfileChoice).action_step(by)
 
-    def submit_call(self) -> Callable[[], int | None]:
+    def submit_call(self) -> Callable[[], Saved | None]:
         s = self.start.settings
         monitored = self.query_one("#edit-monitored", Checkbox).value
         profile = self.query_one(ProfileChoice).value
@@ -164,19 +164,46 @@ class EditItemScreen(FormScreen):
         quality = self.app.config.quality
         old_profile = self.start.profile
 
-        def save() -> int | None:
-            changed = False
+        def save() -> Saved | None:
+            changed, note = False, ""
             if folder != s.typed_folder:
                 library.set_folder(s.id, folder)
                 changed = True
+                note = moved_words(library.files_elsewhere(s.id))
             if profile != old_profile:
                 changed |= profiles.set_item_profile(s.id, profile, quality)
             if monitored != s.monitored:
                 library.set_monitored(s.id, monitored)
                 changed = True
-            return s.id if changed else None
+            return Saved(s.id, note) if changed else None
 
         return save
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What the form saved: the item, and what a new folder leaves where it is ("" when
+    nothing)."""
+
+    item_id: int
+    note: str = ""
+
+    def words(self) -> str:
+        return f"Saved: {self.note}" if self.note else "Saved"
+
+
+def moved_words(moved: library.FilesElsewhere) -> str:
+    """What a new folder does when the item has files outside it: they are not moved, the
+    next import goes into the new folder ("" when no recorded file is outside it)."""
+    if not moved.files:
+        return ""
+    count = counted(len(moved.files), "file")
+    verb = "stays" if len(moved.files) == 1 else "stay"
+    where = f"in {clean(moved.folders[0])}" if len(moved.folders) == 1 else "where they are"
+    return (
+        f"the next import goes into {clean(moved.folder)}; its {count} {verb} {where}"
+        " (files are not moved)"
+    )
 
 
 def read_start(item_id: int, quality) -> EditStart:

@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ...config import redact_text, secrets_of
 from ..keys import with_keys
-from ..text import cells, clean, counted, fit, fit_parts, human_size, shorten
+from ..text import cells, clean, counted, fit, fit_parts, human_size, shorten, widen_columns
 from ..widgets.rowview import ListHeading, RowView
 from .dialog import Dialog
 
@@ -56,10 +57,29 @@ HEADINGS = {
 }
 #: the fixed columns' widths (the quality column is as wide as its longest value)
 _FIXED = {"indexer": 10, "size": 9, "seeds": 5}
-#: the narrowest reason column worth drawing; narrower, a refused row is marked (``MARK``)
-#: and its reason is under the list when it is highlighted
+#: the release's name in the narrowest row that still shows every column
+_TITLE_MIN = 16
+#: the narrowest reason column worth drawing; until the row has room for it, a refused row
+#: shows only its mark (``MARK``) and its reason is under the list when it is highlighted
 _WHY_MIN = 16
-#: a refused release's mark when its row has no room for the reason (Sonarr's rejection icon)
+
+
+def _widening(title: int, why: int) -> list[tuple[str, str, int]]:
+    """What a wider row gives (:func:`~mydia_tui.tui.text.widen_columns`), for names up to
+    ``title`` cells and reasons up to ``why`` (0: none refused): a name most releases have
+    (48 cells) first, then the reason, then both in turn, each to its longest value."""
+    steps = [("grow", "title", min(title, 48))]
+    if why:
+        steps += [
+            ("add", "why", min(why, _WHY_MIN + 1)),
+            ("grow", "why", min(why, 61)),
+            ("grow", "title", min(title, 70)),
+            ("grow", "why", why),
+        ]
+    return [*steps, ("grow", "title", title)]
+
+
+#: a refused release's mark, before its name (Sonarr's rejection icon)
 MARK = "✗"
 
 
@@ -100,30 +120,39 @@ class ReleaseList(RowView):
         return (index, id(self.releases[index]))
 
     def layout(self, width: int) -> dict[str, int]:
-        """Column widths for rows ``width`` cells wide: the indexer, size and seeds fixed,
-        the quality as wide as its longest value, the release's name whole when it fits and
-        otherwise all that is left; the reason (when a release is refused) gets the rest, or
-        when under 16 cells a one-cell mark before the name (``mark``; the reason is shown
-        under the list for the highlighted row)."""
+        """Column widths for rows ``width`` cells wide, shared as the downloads' columns are
+        (:func:`~mydia_tui.tui.text.widen_columns`, :func:`_widening`): the indexer, size
+        and seeds fixed, the quality as wide as its longest value; the release's name and,
+        when a release is refused, the reason (after a one-cell mark before the name) share
+        the rest, neither narrowing as the row widens; the last column takes what is left.
+        Until the reason has 16 cells it is shown under the list for the highlighted row
+        only."""
         key = (width, id(self.releases))
         if self._layout is not None and self._layout[0] == key:
             return self._layout[1]
         quality = max([len(HEADINGS["quality"])] + [cell_len(quality_of(r)) for r in self.releases])
-        fixed = {"indexer": _FIXED["indexer"], "quality": quality, "size": 9, "seeds": 5}
-        room = width - sum(fixed.values()) - len(fixed)  # each fixed column and its gap
-        longest = max(
+        title = max(
             [len(HEADINGS["title"])]
             + [cell_len(clean(_field(r, "title", "name"))) for r in self.releases]
         )
-        why = 0
-        if any(reason_of(r) for r in self.releases):
-            spare = room - longest - 2  # a two-cell gap before the reason
-            why = spare if spare >= _WHY_MIN else 0
-            if not why and room - 2 - _WHY_MIN >= 40:  # the name cut, but 40 cells kept
-                why = _WHY_MIN
-        mark = 1 if any(reason_of(r) for r in self.releases) and not why else 0
-        title = max(10, room - (why + 2 if why else 0) - (mark + 1 if mark else 0))
-        cols = {"mark": mark, "title": title, **fixed, "why": why}
+        # the reason's column begins with a space: two cells part it from the seeds
+        why = max([0] + [1 + cell_len(reason_of(r)) for r in self.releases if reason_of(r)])
+        narrowest = {
+            "mark": 1 if why else 0,
+            "title": _TITLE_MIN,
+            "indexer": _FIXED["indexer"],
+            "quality": quality,
+            "size": _FIXED["size"],
+            "seeds": _FIXED["seeds"],
+            "why": 0,
+        }
+        cols = widen_columns(
+            width,
+            narrowest,
+            _widening(title, why),
+            narrows=("title", len(HEADINGS["title"])),
+            rest="why" if why else "title",  # the reason's column ends the row
+        )
         self._layout = (key, cols)
         return cols
 
@@ -134,14 +163,11 @@ class ReleaseList(RowView):
             k: HEADINGS.get(k, "").rjust(w) if k in ("size", "seeds") else HEADINGS.get(k, "")
             for k, w in cols.items()
         }
+        names["why"] = " " + HEADINGS["why"]
         return self._line(cols, names)
 
     def _line(self, cols: dict[str, int], values: dict[str, Text | str]) -> Text:
-        line = cells([(values[k], w) for k, w in cols.items() if k != "why" and w])
-        if cols["why"]:
-            line.append("  ")
-            line.append_text(cells([(values["why"], cols["why"])]))
-        return line
+        return cells([(values[k], w) for k, w in cols.items()])
 
     def render_row(self, index: int, width: int) -> Text:
         r = self.releases[index]
@@ -156,7 +182,7 @@ class ReleaseList(RowView):
             "quality": Text(quality_of(r)),
             "size": human_size(int(_field(r, "size", default=0) or 0)).rjust(9),
             "seeds": str(_field(r, "seeders", "seeds", default=0)).rjust(5),
-            "why": Text(why, style="red"),
+            "why": Text.assemble(" ", (why, "red")),
         }
         return self._line(cols, values)
 
@@ -213,7 +239,7 @@ class ReleasesScreen(Dialog[None]):
     ReleasesScreen > Vertical {
         width: 95%; height: 80%; border: round $primary; background: $surface;
     }
-    ReleasesScreen #releases-state { height: 1; color: $text-muted; }
+    ReleasesScreen #releases-state { height: auto; color: $text-muted; }
     ReleasesScreen #releases-header { height: 1; color: $text-muted; text-style: bold; }
     ReleasesScreen ReleaseList { height: 1fr; }
     ReleasesScreen #releases-about { height: 1; }
@@ -234,14 +260,13 @@ class ReleasesScreen(Dialog[None]):
         with Vertical() as box:
             box.border_title = Text(f"Releases · {clean(self.label)}")
             view = ReleaseList(id="releases")
+            # what the search found, or why it failed: wrapped, never cut (an error's end
+            # says when the indexer is tried again)
+            yield Static(self.state, id="releases-state", markup=False)
             # each line made for the list's width: a text too long ends with an ellipsis
-            yield ListHeading(view, self.state_line, id="releases-state")
             yield ListHeading(view, view.heading, id="releases-header")
             yield view
             yield ListHeading(view, view.about, id="releases-about")
-
-    def state_line(self, width: int) -> Text:
-        return fit(self.state, width, pad=False)
 
     def on_mount(self) -> None:
         self.query_one(ReleaseList).focus()
@@ -268,7 +293,7 @@ class ReleasesScreen(Dialog[None]):
         view.releases = message.releases
         view.rows_changed(keep_cursor=0)
         self.state = self._state(message)
-        self.query_one("#releases-state", ListHeading).refresh()
+        self.query_one("#releases-state", Static).update(self.state)
         self.refresh_bindings()
 
     def _state(self, message: ReleasesRead) -> Text:

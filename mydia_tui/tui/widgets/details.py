@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from ... import library, views
 from ...errors import NotFound
+from ...history import event_name
 from ...views import ItemDetails
 from ..messages import DetailsLoaded
 from ..text import cells, clean, fit, human_size, local_minute
@@ -114,7 +115,9 @@ def build_lines(d: ItemDetails) -> list[Line]:
         lines.append(Line("info", ("nothing yet", "")))
     for h in d.history:
         # most messages start with their event ("imported Big.Buck.Bunny..."): say it once
-        event = "" if h.message.lower().startswith(h.event.replace("_", " ")) else h.event
+        event = event_name(h.event)
+        if h.message.lower().startswith(event):
+            event = ""
         lines.append(Line("history", (local_minute(h.at), event, clean(h.message))))
     return lines
 

@@ -22,7 +22,17 @@ from ...models import FINAL_STATES
 from ...views import STATE_GROUPS, WHILE_COUNTED, DownloadLine, state_group_counts
 from ..keys import with_keys
 from ..messages import DownloadsRead, ProgressRead
-from ..text import bar, cells, clean, counted, filter_tabs, human_eta, human_rate, human_size
+from ..text import (
+    bar,
+    cells,
+    clean,
+    counted,
+    filter_tabs,
+    human_eta,
+    human_rate,
+    human_size,
+    widen_columns,
+)
 from ..workers import ReportsWorkerErrors
 from .rowview import ListHeading, RowView
 
@@ -99,36 +109,26 @@ COLUMNS = ("name", "target", "state", "progress", "size", "down", "up", "eta", "
 
 
 def layout(width: int) -> dict[str, int]:
-    """Column widths for rows ``width`` cells wide (see :data:`WIDENING`). Every column is at
-    least as wide as its heading, so a heading is never cut; below the base columns and a
-    Name of 16 cells, Name narrows down to its heading."""
+    """Column widths for rows ``width`` cells wide (see :data:`WIDENING`, by
+    :func:`~mydia_tui.tui.text.widen_columns`). Every column is at least as wide as its
+    heading, so a heading is never cut; below the base columns and a Name of 16 cells, Name
+    narrows down to its heading."""
     cols = dict.fromkeys(COLUMNS, 0)
     cols.update(BASE, name=16)
-    spare = width - sum(cols.values()) - len(BASE)
-    if spare < 0:
-        cols["name"] = max(len(HEADINGS["name"]), cols["name"] + spare)
-        return cols
-    for step, key, cells_ in WIDENING:
-        if step == "grow":
-            more = min(spare, max(0, cells_ - cols[key]))
-            cols[key] += more
-            spare -= more
-        elif spare > cells_:
-            cols[key] = cells_
-            spare -= cells_ + 1
-        else:
-            break
-        if not spare:
-            break
-    else:
-        cols["name"] += spare
-        spare = 0
-    cols["progress"] += spare
-    return cols
+    return widen_columns(
+        width,
+        cols,
+        WIDENING,
+        narrows=("name", len(HEADINGS["name"])),
+        rest="name",
+        waiting="progress",
+    )
 
 
 #: states "blocklist and search again" applies to: Deluge reported an error, or no progress
 FAILED_STATES = ("failed", "stalled")
+#: those states in words ("failed or stalled"), for the help and for a refusal
+FAILED_WORDS = " or ".join(FAILED_STATES)
 #: actions that need the services (hidden without them)
 SERVICE_ACTIONS = (
     "pause",
@@ -162,14 +162,14 @@ class DownloadsList(RowView):
             "remove",
             "Remove",
             id="downloads.remove",
-            tooltip="Remove the torrent, keep its data (asks first)",
+            tooltip="Remove the torrent, keep its data; asks: blocklist it too (the default) or not",
         ),
         Binding(
             "R",
             "remove_data",
             "Remove+data",
             id="downloads.remove_data",
-            tooltip="Remove the torrent, delete its data (asks first)",
+            tooltip="Remove the torrent, delete its data; asks: blocklist it too (the default) or not",
         ),
         Binding(
             "I",
@@ -216,7 +216,8 @@ class DownloadsList(RowView):
             "Blocklist+search",
             show=False,
             id="downloads.blocklist_search",
-            tooltip="On a failed download: blocklist it, delete it and search again now (asks)",
+            tooltip=f"On a {FAILED_WORDS} download: blocklist it, remove it with its data and "
+            "search again now (asks)",
         ),
         Binding(
             "c",
@@ -391,7 +392,9 @@ class DownloadsList(RowView):
         if action == "retry_import":
             return f"Retry import is for a download whose import gave up: this one is {state}"
         if action == "blocklist_search":
-            return f"Blocklist and search again is for a failed or stalled download: this one is {state}"
+            return (
+                f"Blocklist and search again is for a {FAILED_WORDS} download: this one is {state}"
+            )
         return None
 
     # -- marks ---------------------------------------------------------------------------------

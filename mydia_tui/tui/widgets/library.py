@@ -831,7 +831,7 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
 
     @on(EditRead)
     def _edit_read(self, message: EditRead) -> None:
-        from ..screens.edit_item import EditItemScreen
+        from ..screens.edit_item import EditItemScreen, Saved
 
         message.stop()
         release = self.app.release_keys  # type: ignore[attr-defined]
@@ -839,10 +839,10 @@ class LibraryPane(ReportsWorkerErrors, Vertical):
             release(self)
             return
 
-        def saved(item_id: int | None) -> None:
-            if item_id is not None:
-                self.app.notify("Saved", markup=False)
-                self.app.post_core_event(events.LibraryChanged(item_ids=(item_id,)))
+        def saved(done: Saved | None) -> None:
+            if done is not None:
+                self.app.notify(done.words(), markup=False)
+                self.app.post_core_event(events.LibraryChanged(item_ids=(done.item_id,)))
 
         screen = EditItemScreen(message.start)
         self.app.push_screen(screen, saved)
