@@ -90,6 +90,14 @@ def reserve(cfg: IndexerConfig, *, max_wait: float) -> Slot | NotNow:
     ``max_wait`` seconds away (a ``Retry-After``)."""
     indexer_id = _indexer_id(cfg)
     budget = cfg.requests_per_hour
+    if not budget and not cfg.min_interval:
+        # nothing to count or space out: only a Retry-After may hold it (read, nothing written)
+        now = utcnow()
+        held = Indexer.select(Indexer.next_request_at).where(Indexer.id == indexer_id).scalar()
+        start = max(now, held) if held is not None else now
+        if (start - now).total_seconds() > max_wait:
+            return NotNow(f"it asked to wait until {start:%H:%M:%S} UTC", start)
+        return Slot(indexer_id, start, None)
     with write_transaction():
         _lock(indexer_id)
         now = utcnow()
@@ -121,6 +129,8 @@ def reserve(cfg: IndexerConfig, *, max_wait: float) -> Slot | NotNow:
 def settle(slot: Slot, cfg: IndexerConfig) -> None:
     """The request of ``slot`` ended: it counts from now on, and the next request starts
     ``min_interval`` from now at the earliest."""
+    if slot.request_id is None and not cfg.min_interval:
+        return  # nothing counted, no gap to keep
     now = utcnow()
     with write_transaction():
         if slot.request_id is not None:
