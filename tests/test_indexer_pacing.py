@@ -270,3 +270,21 @@ def test_monitor_once_exits_0_when_an_indexer_answers(cli, torznab, deluged, tmp
     r = cli("monitor", "--once")
     assert r.code == 0, r.err
     assert "no indexer could be asked" not in r.err
+
+
+@pytest.mark.parametrize("pace", [{}, {"requests_per_hour": 10, "min_interval": 1}])
+def test_a_retry_after_holds_every_client_of_the_indexer_even_a_users_search(db, torznab, pace):
+    """A ``Retry-After`` longer than a request may wait is kept for every client (the
+    database's): the user's search is refused at once, saying until when, and sends nothing."""
+    from mydia_tui.indexers.health import IndexerSkipped
+    from mydia_tui.indexers.pacing import hold
+    from mydia_tui.indexers.torznab import TorznabClient
+    from mydia_tui.targets import Target
+
+    fake = torznab.add("busy")
+    config = _indexer(fake, **pace)
+    hold(config, 600)
+    target = Target(kind="movie", item_id=1, title="The Matrix", year=1999)
+    with pytest.raises(IndexerSkipped, match=r"it asked to wait until \d\d:\d\d:\d\d UTC"):
+        TorznabClient(config).search_target(target, manual=True)
+    assert fake.requests == []

@@ -82,6 +82,15 @@ def _free_at(indexer_id: int, budget: int, now: _dt.datetime) -> _dt.datetime:
     return max(now, stamps[len(stamps) - budget] + BUDGET_WINDOW)
 
 
+def _start(held: _dt.datetime | None, now: _dt.datetime, max_wait: float) -> _dt.datetime | NotNow:
+    """When the next request may start, the indexer being held until ``held``; NotNow when
+    that is more than ``max_wait`` seconds away (a ``Retry-After``)."""
+    start = max(now, held) if held is not None else now
+    if (start - now).total_seconds() > max_wait:
+        return NotNow(f"it asked to wait until {start:%H:%M:%S} UTC", start)
+    return start
+
+
 def reserve(cfg: IndexerConfig, *, max_wait: float) -> Slot | NotNow:
     """Take the next request of the indexer ``cfg`` names, for whichever process asks: counted
     against its ``requests_per_hour``, at its ``min_interval`` after the one before (the
@@ -94,10 +103,8 @@ def reserve(cfg: IndexerConfig, *, max_wait: float) -> Slot | NotNow:
         # nothing to count or space out: only a Retry-After may hold it (read, nothing written)
         now = utcnow()
         held = Indexer.select(Indexer.next_request_at).where(Indexer.id == indexer_id).scalar()
-        start = max(now, held) if held is not None else now
-        if (start - now).total_seconds() > max_wait:
-            return NotNow(f"it asked to wait until {start:%H:%M:%S} UTC", start)
-        return Slot(indexer_id, start, None)
+        start = _start(held, now, max_wait)
+        return start if isinstance(start, NotNow) else Slot(indexer_id, start, None)
     with write_transaction():
         _lock(indexer_id)
         now = utcnow()
@@ -113,10 +120,9 @@ def reserve(cfg: IndexerConfig, *, max_wait: float) -> Slot | NotNow:
                     f"its budget of {budget} requests per hour is spent; the next in {minutes:.0f} min",
                     free_at,
                 )
-        held = Indexer.get_by_id(indexer_id).next_request_at
-        start = max(now, held) if held is not None else now
-        if (start - now).total_seconds() > max_wait:
-            return NotNow(f"it asked to wait until {start:%H:%M:%S} UTC", start)
+        start = _start(Indexer.get_by_id(indexer_id).next_request_at, now, max_wait)
+        if isinstance(start, NotNow):
+            return start
         Indexer.update(next_request_at=start + _dt.timedelta(seconds=cfg.min_interval)).where(
             Indexer.id == indexer_id
         ).execute()
