@@ -10,7 +10,7 @@ Builds a fresh SQLite library of ``--films`` wanted films and a loopback Torznab
    its SQL statements counted;
 2. pacing: backlog cycles, one after the other for ``--run`` seconds, with the indexer's
    ``requests_per_hour = --budget``. An hour is scaled to ``--hour`` seconds (the budget's
-   window, ``torznab.BUDGET_WINDOW``) so that the run shows several windows; every request the
+   window, ``pacing.BUDGET_WINDOW``) so that the run shows several windows; every request the
    server received is timed, and the most requests seen in any window is printed next to the
    budget;
 3. deadline: one cycle with no budget and ``search_cycle_deadline = --deadline`` seconds, its
@@ -39,9 +39,9 @@ from torznab_server import TorznabServer, item_xml  # noqa: E402
 from mydia_tui.config import Config, IndexerConfig, MonitorConfig  # noqa: E402
 from mydia_tui.db import open_database  # noqa: E402
 from mydia_tui.guard import Outcome  # noqa: E402
-from mydia_tui.indexers import torznab  # noqa: E402
+from mydia_tui.indexers import pacing  # noqa: E402
 from mydia_tui.library import sort_title, title_key  # noqa: E402
-from mydia_tui.models import LibraryRoot, MediaItem, database  # noqa: E402
+from mydia_tui.models import IndexerRequest, LibraryRoot, MediaItem, database  # noqa: E402
 from mydia_tui.monitor.backlog_search import SearchMonitor, make_searcher  # noqa: E402
 
 
@@ -93,7 +93,7 @@ def main() -> None:
         "bench",
         items=[item_xml(f"Unrelated.Release.{k}.2019.1080p.WEB-DL.x264-NOPE") for k in range(3)],
     )
-    torznab.BUDGET_WINDOW = args.hour
+    pacing.BUDGET_WINDOW = dt.timedelta(seconds=args.hour)
 
     def config(budget: int, deadline: float) -> Config:
         indexer = IndexerConfig(
@@ -138,7 +138,8 @@ def main() -> None:
             cycles += 1
             searched += len(report.searched)
             if report.paused:
-                wait = torznab.THROTTLE.budget_free_in("bench", args.budget)
+                # a request of the budget ends its window about every hour / budget seconds
+                wait = args.hour / max(1, args.budget)
                 time.sleep(min(max(wait, 0.05), max(0.0, ends - time.monotonic())))
         stamps = [float(r["_at"]) for r in fake.requests]
         worst = most_in_a_window(stamps, args.hour)
@@ -150,7 +151,7 @@ def main() -> None:
         )
 
         # 3. the cycle's deadline, with no budget
-        torznab.THROTTLE.reset()
+        IndexerRequest.delete().execute()  # the budget's window starts afresh
         free = config(0, args.deadline)
         monitor = SearchMonitor(free, make_searcher(free), refuse_all)
         started = time.monotonic()

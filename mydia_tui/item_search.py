@@ -12,9 +12,10 @@ from .config import Config, IndexerConfig, redact_text, secrets_of
 from .errors import UsageError
 from .events import IndexerHealthSummary
 from .guard import blocklist_refusals
-from .indexers.health import IndexerError, health_of, indexer_health
+from .indexers.health import IndexerError, health_of, indexer_health, record_success
+from .indexers.pacing import budget_left
 from .indexers.release_search import SearchOutcome, judge, policy_for, search_with_config
-from .indexers.torznab import THROTTLE, TorznabClient
+from .indexers.torznab import TorznabClient
 from .library import episode_by_number, get_item, movie_target, season_target
 from .profiles import profile_name
 from .releases.decide import Decision
@@ -23,13 +24,22 @@ from .targets import Target
 from .upgrades import file_on_disk
 
 
-def search(config: Config, target: Target, *, stop: threading.Event | None = None) -> SearchOutcome:
+def search(
+    config: Config, target: Target, *, stop: threading.Event | None = None, manual: bool = False
+) -> SearchOutcome:
     """Search every enabled indexer for ``target`` with its item's quality profile; ``stop``
     ends the wait for the indexers at once (see :func:`search_with_config`). When the target
     has a file on disk, only upgrades of it are candidates (the release rules'
-    ``rule_upgrade``, with the file's quality)."""
+    ``rule_upgrade``, with the file's quality). ``manual``: a search the user asked for (the
+    ``search`` command, the TUI's interactive search and "search now"): an indexer that backs
+    off is asked anyway; the backlog search and the RSS sync keep to its back-off."""
     outcome = search_with_config(
-        config, target, profile=profile_name(target), stop=stop, **_existing(target)
+        config,
+        target,
+        profile=profile_name(target),
+        stop=stop,
+        manual=manual,
+        **_existing(target),
     )
     candidates, refused = _without_blocklisted(outcome.candidates)
     return dataclasses.replace(
@@ -105,18 +115,29 @@ def indexer_summary(config: Config) -> IndexerHealthSummary:
 def indexers_paused(config: Config) -> str:
     """Why no enabled indexer may be asked now ("" when one may, or none is configured): each
     is backing off after failures (or a ``Retry-After``) or has spent its
-    ``requests_per_hour``. The backlog search pauses on it; the RSS sync skips such indexers
-    on its own (their clients refuse)."""
+    ``requests_per_hour`` (counted for every process on the library). The backlog search
+    pauses on it; the RSS sync skips such indexers on its own (their clients refuse)."""
     reasons = []
     for cfg in config.enabled_indexers:
         health = indexer_health(cfg.name)
         if health.backing_off():
             reasons.append(f"{cfg.name} backs off until {health.next_retry_at:%H:%M:%S} UTC")
-        elif THROTTLE.budget_left(cfg.name, cfg.requests_per_hour) == 0:
+        elif budget_left(cfg) == 0:
             reasons.append(f"{cfg.name} spent its {cfg.requests_per_hour} requests this hour")
         else:
             return ""
     return "; ".join(reasons)
+
+
+def indexers_failing(config: Config) -> str:
+    """Why no enabled indexer could be asked ("" when one answers or has not failed yet, or
+    none is configured): each is failing (its last request failed) or backing off, in one
+    line (:meth:`~mydia_tui.indexers.health.IndexerHealth.line`: "e is failing (server error,
+    HTTP 500); retried at 19:33 UTC"). ``monitor --once`` fails on it, so cron notices."""
+    health = health_of(list(config.enabled_indexers))
+    if not health or any(h.ok for h in health):
+        return ""
+    return "; ".join(h.line() for h in health)
 
 
 def check_indexers(config: Config) -> list[tuple[bool, str]]:
@@ -138,11 +159,13 @@ def check_indexers(config: Config) -> list[tuple[bool, str]]:
 def probe_indexer(cfg: IndexerConfig) -> str:
     """Ask the indexer ``cfg`` describes for its capabilities now (``t=caps``, one request,
     bounded by its ``timeout`` in seconds) and say what it answers: "name: answers (search,
-    tv, movie)". The answer is kept as its cached caps. Raises
+    tv, movie)". The answer is kept as its cached caps, and clears the indexer's failures and
+    back-off (:func:`~mydia_tui.indexers.health.record_success`). Raises
     :class:`~mydia_tui.indexers.health.IndexerError` saying why it did not answer (refused,
     timed out, bad API key, not a Torznab document); the API key is never in the message.
     The settings screen's "test" and doctor's indexer findings."""
     caps = TorznabClient(cfg).caps(refresh=True)
+    record_success(cfg.name)
     modes = [
         m
         for m, ok in (("search", caps.search), ("tv", caps.tv_search), ("movie", caps.movie_search))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from peewee import (
     BigIntegerField,
     Database,
+    DateTimeField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -31,7 +32,7 @@ from .models import ALL_MODELS, Meta
 if TYPE_CHECKING:  # loaded only when a schema changes (playhouse.migrate brings its dialects)
     from playhouse.migrate import SchemaMigrator
 
-LATEST = 9
+LATEST = 10
 SCHEMA_KEY = "schema_version"
 
 
@@ -253,6 +254,39 @@ def _to_9(db: Database, migrator: SchemaMigrator) -> None:
     count_changes(db)
 
 
+def _to_10(db: Database, migrator: SchemaMigrator) -> None:
+    """Schema 10: how often an indexer is asked, shared by every process on the library (each
+    process counted its own ``requests_per_hour`` and its own ``rss_interval``: five cron
+    ``monitor --once`` runs asked an indexer allowing 3 requests an hour 11 times, a new user's
+    report): ``indexer.next_request_at``, ``indexer.rss_read_at``, ``indexer.rss_newest`` and
+    the ``indexer_request`` table. A column already there is kept."""
+    timestamp = "TIMESTAMP" if isinstance(db, PostgresqlDatabase) else "DATETIME"
+    have = {c.name for c in db.get_columns("indexer")}
+    for column, sql_type in (
+        ("next_request_at", timestamp),
+        ("rss_read_at", timestamp),
+        ("rss_newest", "TEXT NOT NULL DEFAULT '{}'"),
+    ):
+        if column not in have:
+            db.execute_sql(f"ALTER TABLE indexer ADD COLUMN {column} {sql_type}")
+
+    class _Indexer(Model):
+        class Meta:
+            database = db
+            table_name = "indexer"
+
+    class _IndexerRequest(Model):
+        indexer = ForeignKeyField(_Indexer, on_delete="CASCADE", index=False)
+        sent_at = DateTimeField()
+
+        class Meta:
+            database = db
+            table_name = "indexer_request"
+            indexes = ((("indexer", "sent_at"), False),)
+
+    db.create_tables([_IndexerRequest])
+
+
 #: What an open app must see another process change (:func:`mydia_tui.views.change_stamp`):
 #: table -> the writes counted. Items, episodes and files added, deleted or changed in any
 #: column (a toggle, a refresh's titles and air dates, a scan's changed file, an import).
@@ -312,4 +346,5 @@ STEPS: dict[int, Callable[[Database, SchemaMigrator], None]] = {
     7: _to_7,
     8: _to_8,
     9: _to_9,
+    10: _to_10,
 }

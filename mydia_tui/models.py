@@ -342,6 +342,26 @@ class Indexer(BaseModel):
     #: the raw t=caps answer, and when it was read
     caps = TextField(default="")
     caps_fetched_at = DateTimeField(null=True)
+    #: the earliest start of its next request, whoever asks (its ``min_interval`` after the
+    #: last one, a ``Retry-After``): :mod:`mydia_tui.indexers.pacing`
+    next_request_at = DateTimeField(null=True)
+    #: when an RSS sync last read its feeds, whichever process did
+    rss_read_at = DateTimeField(null=True)
+    #: the newest publication time seen in each of its feeds (JSON: kind -> ISO time, UTC)
+    rss_newest = TextField(default="{}")
+
+
+class IndexerRequest(BaseModel):
+    """A request to an indexer in the last hour, whichever process made it: its
+    ``requests_per_hour`` is counted here (:mod:`mydia_tui.indexers.pacing`)."""
+
+    indexer = ForeignKeyField(Indexer, on_delete="CASCADE", index=False)
+    #: when it counts from: its start, then its end once it ended
+    sent_at = DateTimeField()
+
+    class Meta:
+        table_name = "indexer_request"
+        indexes = ((("indexer", "sent_at"), False),)
 
 
 class Blocklist(BaseModel):
@@ -453,7 +473,7 @@ SCHEMA_V1_MODELS = [
 ]
 
 #: Every model of the current schema, in creation order.
-ALL_MODELS = [*SCHEMA_V1_MODELS, DownloadUnit, FolderState]
+ALL_MODELS = [*SCHEMA_V1_MODELS, DownloadUnit, FolderState, IndexerRequest]
 
 __all__ = [
     "SQL",

@@ -129,7 +129,7 @@ class Services:
         background monitor's cycles)."""
         if self._search_monitor is None:
             self._search_monitor = SearchMonitor(
-                self.config, make_searcher(self.config), self._grab
+                self.config, make_searcher(self.config, manual=True), self._grab
             )
         return self._search_monitor
 
@@ -282,7 +282,7 @@ class Services:
         if not self.config.enabled_indexers:
             raise MydiaError(no_indexers(self.add_indexer))
         target = target_for(item_id, season, episode)
-        outcome = search(self.config, target)
+        outcome = search(self.config, target, manual=True)
         if outcome.errors and not outcome.candidates and not outcome.rejected:
             # "demo-feed is failing (connection refused); retried at 11:21 UTC", one per indexer
             raise MydiaError("; ".join(r.line or r.message for r in outcome.errors))

@@ -35,14 +35,11 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_indexer_state():
-    """Per-process indexer throttles and parse caches do not leak between tests."""
-    from mydia_tui.indexers.torznab import THROTTLE
+    """Parse caches do not leak between tests (an indexer's pace is its database's)."""
     from mydia_tui.releases.parse import clear_memory_cache
 
-    THROTTLE.reset()
     clear_memory_cache()
     yield
-    THROTTLE.reset()
 
 
 def pytest_generate_tests(metafunc):

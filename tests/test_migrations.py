@@ -285,3 +285,27 @@ def test_a_schema_8_database_counts_every_update_once_upgraded(tmp_path):
     Episode.update(title="Lies").execute()
     assert change_stamp().episodes == before.episodes + 1
     db.close()
+
+
+@pytest.mark.both_databases
+def test_schema_10_keeps_how_often_each_indexer_is_asked_for_every_process(db_path):
+    """Schema 10: a schema 9 database (the current one without them) gets the indexers' pace
+    (``next_request_at``, ``rss_read_at``, ``rss_newest``) and the ``indexer_request`` table;
+    its indexers keep their rows, with nothing counted yet."""
+    from mydia_tui.models import Indexer, IndexerRequest, utcnow
+
+    db = open_database(str(db_path))
+    Indexer.create(name="jackett", url="http://127.0.0.1:9117/api")
+    db.execute_sql("DROP TABLE indexer_request")
+    for column in ("next_request_at", "rss_read_at", "rss_newest"):
+        db.execute_sql(f"ALTER TABLE indexer DROP COLUMN {column}")
+    db.execute_sql(f"UPDATE meta SET value = '9' WHERE key = {db.param}", ("schema_version",))
+    db.close()
+
+    db = open_database(str(db_path))
+    assert schema_version(db) == LATEST
+    row = Indexer.get(Indexer.name == "jackett")
+    assert (row.next_request_at, row.rss_read_at, row.rss_newest) == (None, None, "{}")
+    IndexerRequest.create(indexer=row, sent_at=utcnow())
+    assert IndexerRequest.select().count() == 1
+    db.close()

@@ -18,7 +18,7 @@ from torznab_server import Reply, feed_xml, item_xml
 from mydia_tui.config import Config, IndexerConfig, MonitorConfig, write_config
 from mydia_tui.history import list_history
 from mydia_tui.library import add_movie, add_show, manual_episodes
-from mydia_tui.models import Download, Episode, MediaItem
+from mydia_tui.models import Download, Episode, Indexer, MediaItem
 from mydia_tui.monitor.rss_sync import RssSync, WantedIndex
 from mydia_tui.parsed_names import parse_name
 from mydia_tui.releases.release import Release
@@ -170,6 +170,7 @@ def test_the_next_sync_pages_until_a_release_older_than_the_last_one_seen(db, to
     # 40 new releases arrive on top: the next sync reads until it meets the newest it saw
     items[0:0] = [dated(n) for n in range(100, 60, -1)]
     fake.requests.clear()
+    Indexer.update(rss_read_at=None).execute()  # rss_interval later
     report = sync.run()
     assert [s["offset"] for s in fake.searches()] == ["0", "25"]
     assert report.fetched == {"fake": 50}

@@ -52,7 +52,10 @@ def log_event(event: Event) -> None:
 
 def _report_once(monitor, cycle, poll) -> int:
     """Log what ``monitor --once`` did (both polls counted) and give its exit status: 1 when
-    any part failed (a phase raised, Deluge did not answer a poll, a search failed)."""
+    any part failed (a phase raised, Deluge did not answer a poll, a search failed, no indexer
+    could be asked: every enabled one is failing or backing off)."""
+    from ..item_search import indexers_failing
+
     if cycle is not None:
         log.info(
             "search: %d searched, %d grabbed, %d found nothing, %d failed",
@@ -71,6 +74,9 @@ def _report_once(monitor, cycle, poll) -> int:
     failed = list(monitor.failures) + (list(cycle.failed) if cycle is not None else [])
     if not poll.ok and not monitor.failures:
         failed.append(f"Deluge did not answer: {poll.error or 'offline'}")
+    unasked = indexers_failing(monitor.config)
+    if unasked:
+        failed.append(f"no indexer could be asked: {unasked}")
     if failed:
         log.error("monitor --once: %s failed: %s", counted(len(failed), "part"), "; ".join(failed))
         return EXIT_FAILURE

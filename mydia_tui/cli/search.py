@@ -20,7 +20,7 @@ def cmd_search(ctx: Context) -> int:
     if not ctx.config.indexers:
         raise UsageError(no_indexers())
     target = target_for(args.item_id, args.season, args.episode)
-    outcome = search(ctx.config, target)
+    outcome = search(ctx.config, target, manual=True)
     if ctx.json:
         emit_json(search_json(outcome))
     else:

@@ -238,12 +238,18 @@ def record_success(name: str) -> None:
 
 
 def record_failure(
-    name: str, error: IndexerError, policy: BackoffPolicy | None = None
+    name: str, error: IndexerError, policy: BackoffPolicy | None = None, *, counted: bool = True
 ) -> IndexerHealth:
+    """The indexer failed: one more failure, and its back-off from now. Not ``counted`` (a
+    search the user asked for while it backs off): its error is recorded, its failures and
+    back-off stay as they were."""
     policy = policy or BackoffPolicy()
     now = utcnow()
     with _LOCK:
         row = Indexer.get(Indexer.name == name)
+        if not counted and row.failure_count:
+            Indexer.update(last_error=error.detail[:500]).where(Indexer.id == row.id).execute()
+            return _health(Indexer.get_by_id(row.id))
         failures = row.failure_count + 1
         delay = policy.delay(failures)
         if error.retry_after:

@@ -154,10 +154,12 @@ def search_target(
     client_factory: Callable[[IndexerConfig], TorznabClient] = TorznabClient,
     require_seeders: bool = False,
     stop: threading.Event | None = None,
+    manual: bool = False,
 ) -> SearchOutcome:
     """Search every enabled indexer for ``target`` and judge the results. An indexer still
     asking when ``stop`` is set, or past its bound, is reported with ``error_code``
-    "stopped" or "timeout"."""
+    "stopped" or "timeout". ``manual``: the user asked (an indexer that backs off is asked
+    anyway: :meth:`TorznabClient.search_target`); else such an indexer is skipped."""
     enabled = [i for i in indexers if i.enabled]
     reports: list[IndexerReport] = []
     releases: list[Release] = []
@@ -165,7 +167,7 @@ def search_target(
         clients = {cfg.name: client_factory(cfg) for cfg in enabled}
         bound = max(request_bound(cfg, clients[cfg.name].max_pages) for cfg in enabled)
         answers = ask_each(
-            {name: functools.partial(_one, c, target) for name, c in clients.items()},
+            {name: functools.partial(_one, c, target, manual) for name, c in clients.items()},
             bound=bound,
             stop=stop,
         )
@@ -225,10 +227,11 @@ def search_with_config(
     existing_quality: str | None = None,
     existing_proper: int = 0,
     stop: threading.Event | None = None,
+    manual: bool = False,
 ) -> SearchOutcome:
     """:func:`search_target` with the indexers and quality settings of ``config`` (what the
     ``search`` command and the monitor call). ``profile``: a profile name (None: the
-    config's default profile)."""
+    config's default profile); ``manual``: the user asked for it."""
     policy = policy_for(
         config, profile, existing_quality=existing_quality, existing_proper=existing_proper
     )
@@ -238,6 +241,7 @@ def search_with_config(
         policy,
         require_seeders=config.quality.require_seeders,
         stop=stop,
+        manual=manual,
     )
 
 
@@ -252,10 +256,12 @@ def resolve_release(config: Config, release: Release) -> ResolvedDownload:
     raise IndexerError(release.indexer, "is not in the configuration any more")
 
 
-def _one(client: TorznabClient, target: Target) -> tuple[IndexerReport, Feed | None]:
+def _one(
+    client: TorznabClient, target: Target, manual: bool = False
+) -> tuple[IndexerReport, Feed | None]:
     started = time.monotonic()
     try:
-        feed = client.search_target(target)
+        feed = client.search_target(target, manual=manual)
     except IndexerError as exc:
         return IndexerReport(
             client.name,

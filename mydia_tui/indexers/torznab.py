@@ -4,8 +4,9 @@ Every indexer stands alone: one long-lived ``httpx.Client`` (its connections kep
 :func:`http_client`, closed by :func:`close_http_clients`), a total deadline per request (its
 ``timeout``, for connecting, the headers and the whole body: a server that drips its bytes is cut
 there), a minimum gap between its requests, a request budget per hour
-(``requests_per_hour``), ``Retry-After`` honoured, back-off after repeated failures (see
-:mod:`.health`). Answers are decoded (gzip, deflate) and cut at ``max_bytes`` of *decoded*
+(``requests_per_hour``) and ``Retry-After`` honoured, kept in the database for every process
+(:mod:`.pacing`), back-off after repeated failures (see :mod:`.health`), which a search the
+user asks for does not wait for. Answers are decoded (gzip, deflate) and cut at ``max_bytes`` of *decoded*
 bytes; XML is parsed with ``defusedxml`` and refused if it declares a DTD or entities; a web
 page (a login or protection page answered with status 200) is named as such. An answer that
 cannot be used is an :class:`~.health.IndexerError` for that indexer; an item with absurd values
@@ -23,7 +24,6 @@ import re
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -52,6 +52,7 @@ from .health import (
     record_failure,
     record_success,
 )
+from .pacing import NotNow, hold, reserve, settle
 
 #: cut an answer longer than this (bytes)
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
@@ -439,97 +440,6 @@ def parse_feed(root, indexer: str, priority: int = 25) -> Feed:
 
 
 # ---------------------------------------------------------------------------------------------
-# Throttle: one gap per indexer name, shared by every client in this process
-
-
-#: the window of ``requests_per_hour`` (seconds)
-BUDGET_WINDOW = 3600.0
-
-
-class _Throttle:
-    """Per indexer name, in this process: the earliest time of its next request (its
-    ``min_interval``, a ``Retry-After``) and the times of its requests in the last hour (its
-    ``requests_per_hour`` budget)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.next_at: dict[str, float] = {}
-        self.sent: dict[str, deque[float]] = {}
-
-    def _recent(self, name: str, now: float) -> deque[float]:
-        stamps = self.sent.setdefault(name, deque())
-        while stamps and stamps[0] <= now - BUDGET_WINDOW:
-            stamps.popleft()
-        return stamps
-
-    def spend(self, name: str, budget: int) -> float | None:
-        """Count one request against ``budget`` requests per hour (0: no budget): its stamp
-        (give it to :meth:`settle` when the request ends); None, and nothing counted, when
-        the last hour already holds ``budget`` of them."""
-        with self.lock:
-            now = time.monotonic()
-            stamps = self._recent(name, now)
-            if budget and len(stamps) >= budget:
-                return None
-            stamps.append(now)
-            return now
-
-    def settle(self, name: str, stamp: float) -> None:
-        """A request counted at ``stamp`` ended: it counts from now on, so that the server,
-        which saw it somewhere in between, never sees more than the budget in an hour."""
-        with self.lock:
-            stamps = self.sent.get(name)
-            if stamps is None:
-                return
-            for i in range(len(stamps) - 1, -1, -1):
-                if stamps[i] == stamp:
-                    stamps[i] = max(stamp, time.monotonic())
-                    break
-
-    def budget_left(self, name: str, budget: int) -> int | None:
-        """Requests this indexer may still make in the coming hour's window (None: no budget)."""
-        if not budget:
-            return None
-        with self.lock:
-            return max(0, budget - len(self._recent(name, time.monotonic())))
-
-    def budget_free_in(self, name: str, budget: int) -> float:
-        """Seconds until one more request fits in ``budget`` (0 when one fits now)."""
-        with self.lock:
-            now = time.monotonic()
-            stamps = self._recent(name, now)
-            if not budget or len(stamps) < budget:
-                return 0.0
-            return max(0.0, stamps[len(stamps) - budget] + BUDGET_WINDOW - now)
-
-    def wait(self, name: str, gap: float) -> None:
-        """Sleep until this indexer may be asked again, and reserve the next slot."""
-        with self.lock:
-            now = time.monotonic()
-            at = max(now, self.next_at.get(name, 0.0))
-            self.next_at[name] = at + gap
-        delay = at - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-
-    def done(self, name: str, gap: float) -> None:
-        """A request ended: the next may start ``gap`` seconds from now at the earliest."""
-        self.hold(name, gap)
-
-    def hold(self, name: str, seconds: float) -> None:
-        with self.lock:
-            self.next_at[name] = max(self.next_at.get(name, 0.0), time.monotonic() + seconds)
-
-    def reset(self) -> None:
-        with self.lock:
-            self.next_at.clear()
-            self.sent.clear()
-
-
-THROTTLE = _Throttle()
-
-
-# ---------------------------------------------------------------------------------------------
 # HTTP: one long-lived client per indexer, a total deadline per request
 
 _DEADLINE = threading.local()
@@ -760,9 +670,13 @@ class TorznabClient:
                 break
         return Feed(tuple(releases), dropped, tuple(reasons[:5]), total)
 
-    def search_target(self, target: Target) -> Feed:
-        """Back-off check, caps, the best query, every page; health recorded."""
-        return self._recorded(lambda caps: build_query(target, caps, self.config.categories))
+    def search_target(self, target: Target, *, manual: bool = False) -> Feed:
+        """Back-off check, caps, the best query, every page; health recorded. ``manual``: a
+        search the user asked for, which asks an indexer that backs off anyway (its answer
+        clears the back-off; its failure does not lengthen it)."""
+        return self._recorded(
+            lambda caps: build_query(target, caps, self.config.categories), manual=manual
+        )
 
     def recent(self, kind: str, since: _dt.datetime | None = None) -> Feed:
         """The newest releases of one kind ("movie" or "show"; the indexer's RSS feed),
@@ -780,10 +694,17 @@ class TorznabClient:
         )
 
     def _recorded(
-        self, make_query: Callable[[Caps], Query], enough: Callable[[Feed], bool] | None = None
+        self,
+        make_query: Callable[[Caps], Query],
+        enough: Callable[[Feed], bool] | None = None,
+        *,
+        manual: bool = False,
     ) -> Feed:
-        """Run the query ``make_query`` builds from the caps, recording the indexer's health."""
-        self.check_backoff()
+        """Run the query ``make_query`` builds from the caps, recording the indexer's health;
+        an indexer that backs off is skipped, unless ``manual`` (the user asked)."""
+        backing_off = indexer_health(self.name).backing_off()
+        if not manual:
+            self.check_backoff()
         try:
             caps = self.caps()
             self.page_size = min(self.page_size, caps.limit_max)
@@ -791,7 +712,10 @@ class TorznabClient:
         except IndexerError as exc:
             if not isinstance(exc, IndexerSkipped):
                 record_failure(
-                    self.name, exc, self.backoff or BackoffPolicy(base=self.config.backoff)
+                    self.name,
+                    exc,
+                    self.backoff or BackoffPolicy(base=self.config.backoff),
+                    counted=not (manual and backing_off),
                 )
             raise
         record_success(self.name)
@@ -842,21 +766,17 @@ class TorznabClient:
         return base if base.endswith("/api") else base + "/api"
 
     def _get(self, url: str, params: dict | None, *, limit: int, follow: bool = True):
-        budget = self.config.requests_per_hour
-        THROTTLE.wait(self.name, self.config.min_interval)
-        stamp = THROTTLE.spend(self.name, budget)
-        if stamp is None:
-            wait = THROTTLE.budget_free_in(self.name, budget)
-            raise self._error(
-                IndexerSkipped,
-                f"its budget of {budget} requests per hour is spent; the next in {wait / 60:.0f} min",
-            )
+        slot = reserve(self.config, max_wait=self.config.timeout + self.config.min_interval)
+        if isinstance(slot, NotNow):
+            raise self._error(IndexerSkipped, slot.why)
+        delay = (slot.start_at - utcnow()).total_seconds()
+        if delay > 0:
+            time.sleep(delay)
         started = time.monotonic()
         try:
             return self._get_once(url, params, limit=limit, follow=follow, started=started)
         finally:
-            THROTTLE.settle(self.name, stamp)
-            THROTTLE.done(self.name, self.config.min_interval)
+            settle(slot, self.config)
 
     def _get_once(self, url: str, params: dict | None, *, limit: int, follow: bool, started: float):
         timeout = self.config.timeout
@@ -927,7 +847,7 @@ class TorznabClient:
         if status == 429:
             retry = _retry_after(headers.get("retry-after"))
             if retry:
-                THROTTLE.hold(self.name, retry)
+                hold(self.config, retry)
             shown = f"; asked to wait {retry:g} s" if retry else ""
             raise self._error(
                 IndexerRateLimited, f"rate limited (HTTP 429){shown}", retry_after=retry
@@ -946,7 +866,7 @@ class TorznabClient:
         if status >= 500:
             retry = _retry_after(headers.get("retry-after"))
             if retry:
-                THROTTLE.hold(self.name, retry)
+                hold(self.config, retry)
             raise self._error(
                 IndexerUnavailable, f"server error (HTTP {status})", retry_after=retry
             )

@@ -469,15 +469,20 @@ def _summary(result: SearchResult) -> str:
 
 
 def make_searcher(
-    config: Config, stop: Callable[[], threading.Event | None] = lambda: None
+    config: Config,
+    stop: Callable[[], threading.Event | None] = lambda: None,
+    *,
+    manual: bool = False,
 ) -> Searcher:
     """The monitor's searcher: ranked candidates, refusal counts and indexer errors.
-    ``stop()`` gives the event that ends the wait for the indexers at once (the monitor's)."""
+    ``stop()`` gives the event that ends the wait for the indexers at once (the monitor's);
+    ``manual``: its searches are the user's ("search now": an indexer that backs off is asked
+    anyway, :func:`mydia_tui.item_search.search`)."""
 
     def searcher(target: Target) -> SearchResult:
         from ..item_search import search
 
-        outcome = search(config, target, stop=stop())
+        outcome = search(config, target, stop=stop(), manual=manual)
         return SearchResult(
             candidates=outcome.candidates,
             rejected=dict(Counter(d.reason_code for d in outcome.rejected)),

@@ -247,7 +247,7 @@ class Monitor:
                 next_search = clock() + mc.search_interval
             if now >= next_rss and not stop.is_set():
                 self.last_rss = self._guarded("RSS sync", lambda: self.rss_phase(stop))
-                next_rss = clock() + mc.rss_interval if mc.rss_interval else math.inf
+                next_rss = clock() + self._next_rss_in() if mc.rss_interval else math.inf
             self.on_event(
                 MonitorState(
                     "idle", next_cycle_at=_utc_in(max(0.0, min(next_search, next_rss) - clock()))
@@ -255,6 +255,12 @@ class Monitor:
             )
             stop.wait(max(0.0, min(next_poll, next_search, next_rss) - clock()))
         self.on_event(MonitorState("stopped"))
+
+    def _next_rss_in(self) -> float:
+        """Seconds until the next RSS sync: when the feeds another process read are due, else
+        ``rss_interval`` (the feeds were read now, or nothing was wanted)."""
+        due = self._guarded("RSS sync", self.rss.due_in) if self.config.enabled_indexers else None
+        return due if due else self.config.monitor.rss_interval
 
     def _guarded(self, what: str, fn):
         """Run one phase; an unexpected error is reported and the loop goes on. A database

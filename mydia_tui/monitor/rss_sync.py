@@ -11,14 +11,15 @@ something wanted go further: the same release rules as a search
 grabber: :func:`mydia_tui.grabbing.grab_release`, the dedup guard) with the same "try the next
 one" rule as the backlog search (:func:`.backlog_search.grab_best`).
 
-Each indexer's feed is read page after page until a release published at or before the newest
-one of the previous sync is seen (the first sync of a process reads up to :data:`RSS_MAX_PAGES`
-pages). The times are kept in this process only.
+Each indexer's feeds are read at most once per ``rss_interval`` by any process on the library
+(:func:`mydia_tui.indexers.pacing.claim_feeds`: two monitors, or cron's ``monitor --once``
+runs, share it), page after page until a release published at or before the newest one of the
+previous sync is seen (the first sync reads up to :data:`RSS_MAX_PAGES` pages). Both times are
+kept in the database (:mod:`mydia_tui.indexers.pacing`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import re
@@ -32,6 +33,7 @@ from ..events import EventSink, MonitorState, ignore
 from ..grabbing import Grabber
 from ..identity.titles import title_key, without_article
 from ..indexers.health import IndexerError, IndexerSkipped
+from ..indexers.pacing import claim_feeds, feeds_due_in, newest_seen, saw_newest
 from ..indexers.release_search import ask_each, request_bound
 from ..indexers.torznab import Feed, TorznabClient
 from ..item_search import judge_for
@@ -311,11 +313,14 @@ class RssSync:
         self.grabber = grabber
         self.on_event = on_event
         self.max_pages = max_pages
-        #: (indexer, kind) -> the newest publication time seen in its feed
-        self.newest: dict[tuple[str, str], dt.datetime] = {}
+
+    def due_in(self) -> float:
+        """Seconds until an enabled indexer's feeds are due (0: now), whoever read them last."""
+        return feeds_due_in(list(self.config.enabled_indexers), self.config.monitor.rss_interval)
 
     def run(self, stop: threading.Event | None = None) -> RssReport:
-        """One sync of every enabled indexer; never raises for an indexer's failure."""
+        """One sync of every enabled indexer whose feeds no process read in the last
+        ``rss_interval``; never raises for an indexer's failure."""
         started = time.monotonic()
         report = RssReport()
         mc = self.config.monitor
@@ -328,6 +333,10 @@ class RssSync:
             k for k, on in (("movie", index.wants_movies), ("show", index.wants_episodes)) if on
         ]
         indexers = self.config.enabled_indexers
+        if kinds and indexers:
+            indexers = tuple(claim_feeds(list(indexers), self.config.monitor.rss_interval))
+            if not indexers:
+                log.debug("RSS sync: every feed was read less than rss_interval ago")
         if not kinds or not indexers:
             report.seconds = time.monotonic() - started
             return report
@@ -364,7 +373,7 @@ class RssSync:
             out: list[tuple[str, Feed | IndexerError]] = []
             for kind in kinds:
                 try:
-                    out.append((kind, client.recent(kind, since=self.newest.get((cfg.name, kind)))))
+                    out.append((kind, client.recent(kind, since=newest_seen(cfg.name, kind))))
                 except IndexerError as exc:
                     out.append((kind, exc))
                     break  # this indexer failed (its health says why): not asked again now
@@ -397,8 +406,7 @@ class RssSync:
                 releases.extend(fresh)
                 newest = max((r.published for r in feed.releases if r.published), default=None)
                 if newest is not None:
-                    key = (cfg.name, kind)
-                    self.newest[key] = max(newest, self.newest.get(key, newest))
+                    saw_newest(cfg.name, kind, newest)
         return releases
 
     # -- matching and grabbing ---------------------------------------------------------------
