@@ -214,6 +214,17 @@ def test_history_shows_the_users_local_time_and_json_stays_utc(cli):
     assert line.startswith(local.strftime("%Y-%m-%d %H:%M:%S +0530")), line
 
 
+def test_history_names_an_event_as_the_tui_does_and_json_keeps_its_code(cli, db):
+    """The command line printed ``search_empty`` where the TUI says "search empty" (s11-tui):
+    one name per event for people (``history.event_name``); JSON keeps the code."""
+    from mydia_tui import history
+
+    history.record("search_empty", "nothing acceptable found for Sintel (2010)")
+    line = cli("history").out.strip()
+    assert "  search empty   nothing acceptable found for Sintel (2010)" in line, line
+    assert cli("history", "--json").json()[0]["event"] == "search_empty"
+
+
 def test_history_on_an_empty_library_says_so_in_one_line_and_json_stays_empty(cli):
     """``history`` printed nothing on an empty library; ``list``, ``downloads`` and
     ``blocklist`` say they are empty (breaker11b)."""

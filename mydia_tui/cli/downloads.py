@@ -148,6 +148,7 @@ def cmd_history(ctx: Context) -> int:
     if ctx.json:
         emit_json([history_json(e) for e in events])
         return EXIT_OK
+    from ..history import event_name
     from ..models import to_local
 
     if not events:
@@ -157,7 +158,7 @@ def cmd_history(ctx: Context) -> int:
     for e in events:
         reason = f" [{e.reason}]" if e.reason else ""
         at = to_local(e.at).strftime("%Y-%m-%d %H:%M:%S %z")
-        say(f"{at}  {e.event:<13}{reason}  {e.message}")
+        say(f"{at}  {event_name(e.event):<13}{reason}  {e.message}")
     return EXIT_OK
 
 
