@@ -205,6 +205,57 @@ def test_cli_refresh_of_a_hand_made_show_says_why(cli):
     assert r.code == 2 and "added by hand" in r.err
 
 
+def test_linking_new_episodes_waits_for_another_writer_instead_of_failing(
+    db, db_path, tvmaze, tmp_path, monkeypatch
+):
+    """Found by s11-indexers: linking a refresh's new episodes read, then wrote, in a plain
+    (deferred) transaction; on SQLite a write committed by another process between the read
+    and the write fails it at once ("database is locked"), without waiting. It takes the
+    write lock first (``db.write_transaction``): the other writer waits, nothing fails."""
+    import sqlite3
+    import threading
+
+    import peewee
+
+    from mydia_tui.config import LibraryConfig
+    from mydia_tui.models import FileEpisode, database
+    from mydia_tui.scanning import scan_library, service
+
+    if not isinstance(database.obj, peewee.SqliteDatabase):
+        pytest.skip("SQLite's deferred transactions")
+    shows = tmp_path / "tv"
+    path = shows / "The Expanse (2015)" / "Season 02" / "The Expanse - S02E01E02.mkv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"x")
+    config = Config(
+        metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0),
+        library=LibraryConfig(shows=(str(shows),)),
+    )
+    info = add_show_from_tvmaze(config, "The Expanse")
+    assert scan_library(config).added == 1
+    tvmaze.episodes[1825].append(episode_json(111, 2, 2, "Doors & Corners", "2017-02-15"))
+    real_insert = service.bulk_insert
+    other_done = threading.Event()
+
+    def another_process_writes() -> None:
+        other = sqlite3.connect(db_path, timeout=30)  # its own connection, as another process
+        with other:
+            other.execute("UPDATE media_item SET overview = 'changed elsewhere'")
+        other.close()
+        other_done.set()
+
+    def insert_after_another_write(*args, **kwargs):
+        threading.Thread(target=another_process_writes, daemon=True).start()
+        other_done.wait(2)  # holding the write lock, the other writer waits: we go on
+        return real_insert(*args, **kwargs)
+
+    monkeypatch.setattr(service, "bulk_insert", insert_after_another_write)
+    result = refresh_show(config, info.id)
+    assert result.added == 1 and result.linked_files == 1
+    assert FileEpisode.select().count() == 2
+    assert other_done.wait(10)  # the other writer got its turn too
+
+
 def test_refresh_links_new_episodes_to_recorded_multi_episode_files(db, tvmaze, tmp_path):
     from mydia_tui import views
     from mydia_tui.config import LibraryConfig

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from ..config import Config
-from ..db import bulk_insert
+from ..db import bulk_insert, write_transaction
 from ..events import EventSink, LibraryChanged, ScanProgress, ignore
 from ..history import record, record_many
 from ..models import Episode, FileEpisode, LibraryRoot, MediaFile, database, utcnow
@@ -476,7 +476,7 @@ class _RootScan:
         removed = 0
         for start in range(0, len(file_ids), WRITE_BATCH):
             chunk = file_ids[start : start + WRITE_BATCH]
-            with database.atomic():
+            with write_transaction():  # reads, then writes: the write lock first (see below)
                 rows = list(
                     MediaFile.select(
                         MediaFile.id,
@@ -536,7 +536,9 @@ def link_new_episodes(show_id: int) -> int:
             links.extend((file_id, episode_id) for episode_id in match.episode_ids)
     if not links:
         return 0
-    with database.atomic():
+    # the write lock first: a read then a write in a deferred transaction fails at once on
+    # SQLite when another process wrote in between ("database is locked", no busy wait)
+    with write_transaction():
         before = FileEpisode.select().where(FileEpisode.file.in_([f for f, _ in links])).count()
         bulk_insert(
             FileEpisode, [FileEpisode.file, FileEpisode.episode], links, ignore_conflicts=True
