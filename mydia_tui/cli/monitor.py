@@ -75,7 +75,8 @@ def _report_once(monitor, cycle, poll) -> int:
     if not poll.ok and not monitor.failures:
         failed.append(f"Deluge did not answer: {poll.error or 'offline'}")
     unasked = indexers_failing(monitor.config)
-    if unasked:
+    if unasked and not (cycle is not None and cycle.failed):
+        # (a search that failed on them says so already, naming what it searched for)
         failed.append(f"no indexer could be asked: {unasked}")
     if failed:
         log.error("monitor --once: %s failed: %s", counted(len(failed), "part"), "; ".join(failed))
