@@ -899,7 +899,11 @@ class DelugeClient:
         now = time.monotonic()
         if now < self._retry_at and self._last_error is not None:
             raise type(self._last_error)(
-                f"{self._last_error} (retrying in {self._retry_at - now:.1f} s)", self.where
+                # what is tried again is the connection, not the caller's action (a user's
+                # pause said "retrying" and was never retried: a new user's report)
+                f"{self._last_error} (not tried: the next connection attempt is in "
+                f"{self._retry_at - now:.1f} s)",
+                self.where,
             )
         cfg = self.config
         client = None

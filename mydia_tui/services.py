@@ -350,8 +350,8 @@ class Services:
 
 def removal_words(*, delete_data: bool, blocklisted: bool, several: bool = False) -> str:
     """What a removal did with the data and the blocklist, for its message: "with its data,
-    blocklisted", "keeping their data, not blocklisted"."""
-    its = "their" if several else "its"
+    blocklisted", "keeping the data, not blocklisted" (``several``: of a bulk action)."""
+    its = "the" if several else "its"
     data = f"with {its} data" if delete_data else f"keeping {its} data"
     return f"{data}, {'blocklisted' if blocklisted else 'not blocklisted'}"
 
@@ -362,9 +362,10 @@ def for_each(
     """Run ``act`` (a :class:`Services` method on one info-hash) on each torrent of a bulk
     action, in order; one torrent's failure does not stop the others. ``verb`` says what was
     done ("paused"). One torrent: its own :class:`Done`. Several: "paused 3 downloads", with
-    the failures after it (then a warning); ``how`` (as "with their data, blocklisted")
-    follows the count in brackets. Raises :class:`MydiaError` when every one failed
-    (its message lists them)."""
+    the failures after it (then a warning); ``how`` (as "with the data, blocklisted")
+    follows the count in brackets. A torrent whose answer is a warning (nothing done: "was
+    already removed") is said after it and not counted. Raises :class:`MydiaError` when
+    every one failed (its message lists them)."""
     if len(info_hashes) == 1:
         return act(info_hashes[0])
     done: list[Done] = []
@@ -376,10 +377,12 @@ def for_each(
             failed.append(str(exc))
     if not done and failed:
         raise MydiaError("; ".join(_unique(failed)))
-    text = f"{verb} {counted(len(done), 'download')}" + (f" ({how})" if how else "")
     warnings = [d.message for d in done if d.severity == "warning"]
+    acted = len(done) - len(warnings)
+    text = f"{verb} {counted(acted, 'download')}" + (f" ({how})" if how else "")
     if failed or warnings:
-        return Done("; ".join([text, *_unique(failed + warnings)]), "warning")
+        said = _unique(failed + warnings)
+        return Done("; ".join([text, *said] if acted else said), "warning")
     return Done(text)
 
 

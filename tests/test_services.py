@@ -365,8 +365,14 @@ def test_a_bulk_removal_says_what_became_of_the_data_and_the_blocklist(services)
         "removed",
         how=removal_words(delete_data=True, blocklisted=True, several=True),
     )
-    assert done.message.startswith("removed 2 downloads (with their data, blocklisted)")
+    # the same torrent twice: the second removal did nothing, and is not counted (a new
+    # user's report: "Removed 2 downloads ...; ... was already removed: nothing done")
+    assert done.message == (
+        "removed 1 download (with the data, blocklisted); "
+        f"{BEST} was already removed and blocklisted: nothing done"
+    ), done.message
+    assert done.severity == "warning"
     assert removal_words(delete_data=False, blocklisted=False, several=True) == (
-        "keeping their data, not blocklisted"
+        "keeping the data, not blocklisted"
     )
     assert removal_words(delete_data=False, blocklisted=True) == "keeping its data, blocklisted"
