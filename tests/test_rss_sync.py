@@ -216,9 +216,13 @@ def test_an_episode_in_the_feed_is_grabbed_once_within_one_sync(db, tmp_path, sw
 
 
 @pytest.mark.deluge
+@pytest.mark.parametrize(("stop", "code"), [(signal.SIGTERM, 0), (signal.SIGHUP, 129)])
 def test_sigterm_during_a_slow_indexer_stops_the_monitor_within_a_second(
-    db, db_path, tmp_path, deluged, torznab
+    db, db_path, tmp_path, deluged, torznab, stop, code
 ):
+    """SIGTERM, and SIGHUP (its terminal closed: a new user's report, it died without its
+    clean stop), stop the monitor at once and cleanly; SIGHUP's status is 129, as a shell
+    reports a hang-up and as the TUI exits."""
     add_movie("Big Buck Bunny", 2008)
     body = feed_xml([item_xml("Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP")]).encode()
     fake = torznab.add("slow", answer=lambda p: Reply(body=body, drip=1.0))
@@ -243,16 +247,17 @@ def test_sigterm_during_a_slow_indexer_stops_the_monitor_within_a_second(
         time.sleep(0.3)  # inside the request: the server is dripping its answer
         assert proc.poll() is None
         started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(stop)
         proc.wait(timeout=10)
         elapsed = time.monotonic() - started
     finally:
         if proc.poll() is None:
             proc.kill()
     _out, err = proc.communicate()
-    assert proc.returncode == 0, err
+    assert proc.returncode == code, err
     assert elapsed < 1.0, (elapsed, err)
-    assert "monitor stopped" in err and fake.api_key not in err
+    assert f"{stop.name}: stopping" in err and "monitor stopped" in err, err
+    assert fake.api_key not in err
     assert MediaItem.select().count() == 1
 
 

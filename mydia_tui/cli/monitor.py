@@ -94,16 +94,21 @@ def cmd_monitor(ctx: Context) -> int:
         if ctx.args.once:
             return _report_once(monitor, *monitor.run_once())
         stop = threading.Event()
+        hung_up = False
 
         def on_signal(signum, _frame) -> None:
+            nonlocal hung_up
             log.info("%s: stopping", signal.Signals(signum).name)
+            hung_up = hung_up or signum == getattr(signal, "SIGHUP", None)
             stop.set()
 
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
+        # SIGHUP: the terminal it runs in closed; it stops as cleanly as for SIGTERM
+        for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), on_signal)
         log.info("monitor started (log file: %s)", path)
         monitor.run(stop)
         log.info("monitor stopped")
-        return 0
+        return 129 if hung_up else 0  # 129: a hang-up, as a shell reports it (and the TUI)
     finally:
         monitor.close()
