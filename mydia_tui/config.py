@@ -16,6 +16,7 @@ import logging
 import math
 import os
 import re
+import stat
 import tomllib
 import typing
 from collections.abc import Callable, Mapping
@@ -986,6 +987,14 @@ def _write_file(path: Path, text: str) -> Path:
     """Write ``text`` to the file ``path`` names (the target of a symlink, the link kept) with
     mode 0600, atomically (a temporary file beside it, then a rename)."""
     target = Path(os.path.realpath(path))
+    try:
+        read_only = not target.stat().st_mode & stat.S_IWUSR
+    except FileNotFoundError:
+        read_only = False
+    if read_only:
+        # its owner made it so (the write bit is checked, not access(): root may write
+        # anything): a save would replace it, mode and all (a new user's report)
+        raise ConfigError(f"{target} is read-only: not changed (make it writable to save)")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -267,6 +267,22 @@ def test_a_new_config_file_is_created_by_save_config(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_a_config_file_made_read_only_is_not_rewritten(tmp_path):
+    """A new user's report: ``profiles remove`` rewrote a config.toml its owner had made
+    read-only (0444), and left it 0600 (as root, which the mode does not stop). A file
+    without its owner's write bit is refused, naming it, and kept as it was."""
+    from mydia_tui.config import save_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('[deluge]\nhost = "h"\n')
+    path.chmod(0o444)
+    with pytest.raises(ConfigError, match="is read-only") as info:
+        save_config(path, {("deluge", "host"): "other"})
+    assert str(path) in str(info.value)
+    assert path.read_text() == '[deluge]\nhost = "h"\n'
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
 def test_every_table_a_save_adds_is_set_apart_by_a_blank_line(tmp_path):
     """A new user's report: the file the settings screen wrote on a fresh install ran
     ``[deluge]``'s keys straight into the ``[[indexers]]`` added after them."""
