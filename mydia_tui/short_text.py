@@ -21,15 +21,20 @@ QUOTED_CELLS = 40
 
 def quoted(value: object, width: int = QUOTED_CELLS) -> str:
     """``value`` as a message quotes it (``repr``: ``'127.0.0.1'``), its middle cut by
-    :func:`shorten` when it is wider than ``width`` cells, then with its length:
-    ``'hhhhhhhhhhhh…hhhhhhhhhhhhhhhhhhhhhhhhh' (600 characters)``. The one way a refusal
+    :func:`shorten` when it is wider than ``width`` cells, its quotes kept, then with its
+    length: ``'aaaaaaaaaaaa…aaaaaaaaaaaaaaaaa.example' (308 characters)``. The one way a refusal
     quotes what the user typed: a value of 600 characters took ten lines of a banner, twice (a
     new user's report)."""
     text = repr(value)
     if _cells(text) <= width:
         return text
-    length = f" ({len(value):,} characters)" if isinstance(value, str) else ""
-    return shorten(text, width) + length
+    if not isinstance(value, str):
+        return shorten(text, width)
+    # the middle of what is between the quotes is cut, never a quote (a value with one long
+    # part lost its closing quote when its start alone was shown)
+    quote = text[0]
+    inner = shorten(text[1:-1], max(width - 2, 1))
+    return f"{quote}{inner}{quote} ({len(value):,} characters)"
 
 
 #: what separates the parts of a release or file name (``Film.2016.1080p.BluRay.x264-GRP``)

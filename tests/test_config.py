@@ -535,6 +535,15 @@ def test_a_refused_value_is_quoted_shortened_in_the_message(tmp_path):
             load_config_text(tmp_path, text)
         assert len(info.value.problem or "") < 200, info.value.problem
         assert len(str(info.value)) < 300 + len(str(tmp_path))
+    # the quotes stay whole, whatever is cut between them (breaker12: a value of one long
+    # part lost its closing quote)
+    from mydia_tui.short_text import quoted
+
+    for value in ("h" * 600, "a" * 300 + ".example", "x" * 30 + "'" + "y" * 300):
+        text = quoted(value)
+        assert text.endswith(f" ({len(value):,} characters)"), text
+        said = text.rsplit(" (", 1)[0]
+        assert said[0] == said[-1] and said[0] in "'\"" and "…" in said, text
 
 
 @pytest.mark.parametrize("label", ["mydia", "tv-shows", "films_4k", "Mydia", "v1.2", ""])
