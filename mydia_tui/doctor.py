@@ -298,7 +298,8 @@ def _untracked(ctx, session) -> list[Finding]:
     """Torrents that carry our label but that mydia-tui does not know (never touched)."""
     from .monitor.reconcile import untracked
 
-    ctx.db()
+    if not _database_opens(ctx):
+        return []  # the database line says why; Deluge itself answered
     return [
         Finding(
             "deluge",
@@ -310,10 +311,28 @@ def _untracked(ctx, session) -> list[Finding]:
     ]
 
 
+def _database_opens(ctx) -> bool:
+    """Whether the library's database opens: the checks that read it are left out when not
+    (the database's own line says why, once; breaker12: the deluge and indexers lines repeated
+    it, or said "Cannot use uninitialized Proxy")."""
+    from .errors import MydiaError
+
+    try:
+        ctx.db()
+    except MydiaError:
+        return False
+    return True
+
+
 def check_indexers(ctx) -> list[Finding]:
     if not ctx.config.indexers:
         return [
             Finding("indexers", False, "no indexers: add [[indexers]] to config.toml", warning=True)
+        ]
+    if not _database_opens(ctx):
+        # each indexer's capabilities and health are kept in the database
+        return [
+            Finding("indexers", False, "not checked: the database cannot be opened", warning=True)
         ]
     try:
         from .item_search import check_indexers as probe

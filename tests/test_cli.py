@@ -179,8 +179,15 @@ def test_a_database_path_in_a_folder_that_does_not_exist_is_refused_not_a_new_li
     )
     r = cli("list")
     assert (r.code, r.err.strip()) == (2, f"mydia-tui: {said}"), r.out
-    r = cli("doctor")  # doctor names it among its findings
+    # doctor names it among its findings, once: its other checks do not fail for it (breaker12:
+    # the deluge line repeated it, the indexers line said "Cannot use uninitialized Proxy")
+    config = tmp_path / "config.toml"
+    config.write_text('[[indexers]]\nname = "x"\nurl = "http://127.0.0.1:9/api"\n')
+    cli.config_path = config
+    r = cli("doctor")
     assert r.code == 1 and f"[FAIL] database  {said}" in r.out, r.out
+    assert r.out.count("does not exist") == 1 and "Proxy" not in r.out, r.out
+    assert "[FAIL] indexers  x: " in r.out or "[warn] indexers" in r.out, r.out
     assert not (tmp_path / "nonexistent").exists()
 
 
