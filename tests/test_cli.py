@@ -221,6 +221,25 @@ def test_history_shows_the_users_local_time_and_json_stays_utc(cli):
     assert line.startswith(local.strftime("%Y-%m-%d %H:%M:%S +0530")), line
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["add", "movie", "Foo", "--year", "2000", "--year", "2001"],
+        ["list", "--kind", "movies", "--kind", "shows"],
+        ["history", "--limit", "1", "--limit", "2"],
+    ],
+)
+def test_an_option_that_takes_one_value_given_twice_is_a_usage_error(cli, argv):
+    """``grab --movie`` given twice became a usage error (s11-downloads); every other option
+    still took the last value silently (breaker12: ``add movie Foo --year 2000 --year 2001``
+    added "Foo (2001)"). One rule for every option of one value; nothing is done."""
+    r = cli(*argv)
+    assert r.code == 2, (r.out, r.err)
+    option = argv[-2]
+    assert f"argument {option}: given twice (it takes one value)" in r.err, r.err
+    assert cli("list", "--json").json() == []
+
+
 def test_history_names_an_event_as_the_tui_does_and_json_keeps_its_code(cli, db):
     """The command line printed ``search_empty`` where the TUI says "search empty" (s11-tui):
     one name per event for people (``history.event_name``); JSON keeps the code."""

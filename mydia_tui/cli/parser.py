@@ -12,7 +12,14 @@ from ..identity.titles import PLAUSIBLE_YEARS
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error in one line with exit status 2."""
+    """argparse that reports a usage error in one line with exit status 2, and where an
+    option of one value given twice is a usage error (:class:`_Once`, every such option's
+    action: the rule is the parser's, not each option's)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -24,8 +31,10 @@ class _Once(argparse.Action):
     a new user's report). An option that may be repeated says so (``action="append"``)."""
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
-        if getattr(namespace, self.dest, None) is not None:
+        given = namespace.__dict__.setdefault("_given", set())  # (an option may have a default)
+        if self.option_strings and self.dest in given:
             raise argparse.ArgumentError(self, "given twice (it takes one value)")
+        given.add(self.dest)
         setattr(namespace, self.dest, values)
 
 
@@ -204,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     grab = sub.add_parser("grab", help="grab a release for a target, through the dedup guard")
     target = grab.add_mutually_exclusive_group(required=True)
-    target.add_argument("--movie", type=ID, metavar="ID", action=_Once, help="a film's id")
+    target.add_argument("--movie", type=ID, metavar="ID", help="a film's id")
     target.add_argument(
         "--episode",
         type=ID,
@@ -212,16 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="an episode's id (repeat for a multi-episode release)",
     )
-    target.add_argument(
-        "--season", metavar="SHOW_ID:N", action=_Once, help="a season pack: show id and season"
-    )
+    target.add_argument("--season", metavar="SHOW_ID:N", help="a season pack: show id and season")
     source = grab.add_mutually_exclusive_group(required=True)
-    source.add_argument("--magnet", metavar="URI", action=_Once)
-    source.add_argument("--torrent", metavar="FILE", action=_Once)
-    source.add_argument("--url", metavar="URL", action=_Once)
-    grab.add_argument(
-        "--title", action=_Once, help="the release's name (default: from the magnet or torrent)"
-    )
+    source.add_argument("--magnet", metavar="URI")
+    source.add_argument("--torrent", metavar="FILE")
+    source.add_argument("--url", metavar="URL")
+    grab.add_argument("--title", help="the release's name (default: from the magnet or torrent)")
     json_flag(grab)
     grab.set_defaults(handler=_lazy("downloads", "cmd_grab"))
 
