@@ -11,7 +11,7 @@ from typing import Any
 from peewee import JOIN, Case, Expression, fn
 
 from .db import insert_row
-from .models import History, MediaItem
+from .models import HISTORY_EVENTS, History, MediaItem
 
 
 def record(
@@ -110,6 +110,15 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _named_event(name: str) -> tuple[str, ...]:
+    """The event ``name`` names as the history shows it (``added``, ``search empty``,
+    ``file_added``), as a filter of one event; () when it names none. The history prints
+    events, so a person filters by what it printed (breaker12: ``--kind added`` was refused)."""
+
+    code = name.strip().replace(" ", "_")
+    return (code,) if code in HISTORY_EVENTS else ()
+
+
 def _where(
     item_id: int | None = None, kind: str | None = None, text: str = ""
 ) -> Expression | None:
@@ -118,9 +127,13 @@ def _where(
     if item_id is not None:
         parts.append(History.item == item_id)
     if kind is not None:
-        if kind not in KINDS:
-            raise ValueError(f"unknown history kind {kind!r} (one of {', '.join(KINDS)})")
-        parts.append(History.event.in_(KINDS[kind]))
+        events = KINDS.get(kind) or _named_event(kind)
+        if not events:
+            raise ValueError(
+                f"unknown history kind {kind!r} (one of {', '.join(KINDS)}, or an event as "
+                "the history names it)"
+            )
+        parts.append(History.event.in_(events))
         if kind == "upgraded":
             parts.append(History.reason == "upgraded")
     if text:

@@ -249,6 +249,17 @@ def test_history_names_an_event_as_the_tui_does_and_json_keeps_its_code(cli, db)
     line = cli("history").out.strip()
     assert "  search empty   nothing acceptable found for Sintel (2010)" in line, line
     assert cli("history", "--json").json()[0]["event"] == "search_empty"
+    # and filtered by the name it prints (breaker12: `--kind added` was refused)
+    cli("add", "movie", "Sintel", "--year", "2010")
+    for kind, code in (
+        ("added", "added"),
+        ("search empty", "search_empty"),
+        ("searched", "search_empty"),
+    ):
+        (event,) = cli("history", "--kind", kind, "--json").json()
+        assert event["event"] == code, (kind, event)
+    r = cli("history", "--kind", "nonsense")
+    assert r.code == 2 and "or an event as the history names it" in r.err
 
 
 def test_history_on_an_empty_library_says_so_in_one_line_and_json_stays_empty(cli):

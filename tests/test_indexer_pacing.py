@@ -167,7 +167,7 @@ def test_the_search_command_asks_a_backing_off_indexer_and_its_answer_clears_the
     _back_off("y")
     r = cli("search", "1")
     assert r.code == 0, r.out + r.err
-    assert "backing_off" not in r.out and "1 results" in r.out, r.out
+    assert "backing_off" not in r.out and "1 result" in r.out, r.out
     assert fake.searches()
     health = indexer_health("y")
     assert health.ok and health.next_retry_at is None

@@ -35,7 +35,7 @@ def test_search_prints_ranked_candidates_and_refusals(cli, torznab, tmp_path):
     assert fake.api_key not in r.out
 
     text = cli("search", "1")
-    assert text.code == 0 and "1 candidates (best first)" in text.out and "wrong_title" in text.out
+    assert text.code == 0 and "1 candidate (best first)" in text.out and "wrong_title" in text.out
 
 
 def test_search_usage_errors(cli, tmp_path):

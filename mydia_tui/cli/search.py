@@ -7,7 +7,7 @@ import sys
 
 from ..config import no_indexers
 from ..errors import EXIT_FAILURE, EXIT_OK, UsageError
-from ..units import human_size
+from ..units import counted, human_size
 from .main import Context, say, say_lines
 from .output import emit_json, search_json
 
@@ -37,16 +37,16 @@ def format_outcome(outcome, *, rejected: bool = True, width: int = 70) -> list[s
     made safe when printed, :func:`~mydia_tui.cli.main.say_lines`)."""
     lines = [f"Search for {outcome.target.label()}"]
     for r in outcome.indexers:
-        state = f"{r.results} results" if r.ok else f"FAILED ({r.error_code}): {r.message}"
+        state = counted(r.results, "result") if r.ok else f"FAILED ({r.error_code}): {r.message}"
         extra = f", {r.dropped} items dropped" if r.dropped else ""
         lines.append(f"  {r.name}: {state}{extra}")
     lines.append("")
     have = outcome.upgrade_from
     if have:
         lines.append(f"On disk: {have}; candidates are upgrades from it (from -> to)")
-        lines.append(f"{len(outcome.candidates)} upgrade candidates (best first):")
+        lines.append(f"{counted(len(outcome.candidates), 'upgrade candidate')} (best first):")
     else:
-        lines.append(f"{len(outcome.candidates)} candidates (best first):")
+        lines.append(f"{counted(len(outcome.candidates), 'candidate')} (best first):")
     column = "from -> to" if have else "quality"
     wide = 30 if have else 13
     lines.append(f"  {'#':>3}  {column:<{wide}} {'seed':>5} {'size':>10}  {'indexer':<12} title")
