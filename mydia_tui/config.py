@@ -116,15 +116,21 @@ def _url_problem(url: str) -> str | None:
     None: it starts with ``http://`` or ``https://`` and names a host (``http://`` alone was
     saved, then its test said it lacked ``http://``; a new user's report)."""
     if not url.startswith(("http://", "https://")):
-        return "must start with http:// or https://"
+        return f"must start with http:// or https://, not {quoted(redact_text(url))}"
     from urllib.parse import urlsplit
 
     try:
         host = urlsplit(url).hostname
     except ValueError:
         host = None
-    if not host:
+    if not host or any(c.isspace() for c in host):
         return f"names no host (e.g. http://127.0.0.1:9117/api), not {quoted(redact_text(url))}"
+    try:
+        port = urlsplit(url).port  # a port past 65535, or not a number, raises
+    except ValueError:
+        port = 0
+    if port == 0:
+        return f"names a port that is not one (1 to 65535), not {quoted(redact_text(url))}"
     return None
 
 

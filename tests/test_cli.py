@@ -282,6 +282,18 @@ def test_a_year_out_of_range_is_refused_naming_the_range_its_help_gives(cli, yea
     assert cli("add", "movie", "Old Film", "--year", "1870").code == 0
 
 
+def test_monitor_with_every_indexer_disabled_says_so_not_that_none_is_configured(cli, tmp_path):
+    """breaker12: with its only indexer set ``enabled = false`` the monitor logged "no
+    indexers configured: not searching"."""
+    config = tmp_path / "config.toml"
+    config.write_text('[[indexers]]\nname = "x"\nurl = "http://127.0.0.1:9/api"\nenabled = false\n')
+    cli.config_path = config
+    cli("add", "movie", "Sintel", "--year", "2010")
+    r = cli("monitor", "--once")
+    assert "every indexer is disabled: not searching" in r.err, r.err
+    assert "no indexers configured" not in r.err
+
+
 def test_monitor_without_a_deluge_section_says_deluge_is_not_configured(cli):
     """With no ``[deluge]`` section the monitor said "Deluge offline: ... refused the
     connection" where ``doctor`` says it is not configured (breaker11b)."""

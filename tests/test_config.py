@@ -565,6 +565,24 @@ def test_a_deluge_label_the_label_plugin_refuses_is_refused_naming_the_allowed_c
     assert repr(label) in (info.value.problem or "")
 
 
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://127.0.0.1:99999/api", "names a port that is not one (1 to 65535)"),
+        ("http://127.0.0.1:port/api", "names a port that is not one (1 to 65535)"),
+        ("http://my host/api", "names no host"),
+        ("ftp://x/api", "must start with http:// or https://, not 'ftp://x/api'"),
+    ],
+)
+def test_an_indexer_url_with_a_wrong_port_or_scheme_is_refused_quoting_it(tmp_path, url, problem):
+    """breaker12: a port past 65535 and a space in the host were saved (doctor then said
+    "connection refused"); the scheme's refusal did not quote the value, as every other does."""
+    with pytest.raises(ConfigError) as info:
+        load_config_text(tmp_path, f'[[indexers]]\nname = "x"\nurl = "{url}"\n')
+    assert info.value.key == "indexers[0].url"
+    assert problem in (info.value.problem or ""), info.value.problem
+
+
 @pytest.mark.parametrize("url", ["http://", "https://", "http:///api", "http://:9117/api"])
 def test_an_indexer_url_without_a_host_is_refused(tmp_path, url):
     """A new user's report (breaker11a, item 5): `http://` was saved; its test then said the

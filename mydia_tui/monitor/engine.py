@@ -167,7 +167,9 @@ class Monitor:
     def search_phase(self, stop: threading.Event | None = None) -> CycleReport | None:
         """One backlog search cycle (:mod:`.backlog_search`), when it can find anything."""
         if self._searches_indexers and not self.config.enabled_indexers:
-            log.info("no indexers configured: not searching")
+            # every indexer may be there, set enabled = false (breaker12: "none configured")
+            what = "every indexer is disabled" if self.config.indexers else "no indexers configured"
+            log.info("%s: not searching", what)
             return None  # nothing can be found: no search may count as empty and cool down
         return self._grabbing_phase("backlog search", lambda: self.search.run_cycle(stop))
 
