@@ -28,11 +28,17 @@ def _config(tmp_path: Path) -> Path:
     return write_config(Config(deluge=deluge), tmp_path / "config.toml")
 
 
-def _run_patched(tmp_path: Path, patch: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """``mydia-tui ARGS`` with ``patch`` run first, on the test's config and library."""
+def _patched_argv(tmp_path: Path, patch: str, *args: str) -> list[str]:
+    """``mydia-tui ARGS`` (none: the TUI) with ``patch`` run first, on the test's config and
+    library."""
     argv = ["--config", str(_config(tmp_path)), "--db", str(tmp_path / "library.sqlite3"), *args]
+    return cli_argv(tmp_path, *argv, patch=patch)
+
+
+def _run_patched(tmp_path: Path, patch: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """:func:`_patched_argv` run to its end, its output captured."""
     return subprocess.run(
-        cli_argv(tmp_path, *argv, patch=patch),
+        _patched_argv(tmp_path, patch, *args),
         capture_output=True,
         text=True,
         env=_env(),
@@ -76,14 +82,7 @@ def test_a_widget_that_raises_ends_the_tui_with_one_line_naming_the_log(tmp_path
         f"    raise RuntimeError('boom in the status bar, password {SECRET}')\n"
         "StatusBar.set_monitor = broken"
     )
-    argv = cli_argv(
-        tmp_path,
-        "--config",
-        str(_config(tmp_path)),
-        "--db",
-        str(tmp_path / "library.sqlite3"),
-        patch=patch,
-    )
+    argv = _patched_argv(tmp_path, patch)
     with PtyProcess(argv, _env(), on_tty=("stderr",)) as tui:
         code = tui.wait(60)
         screen = tui.screen()
@@ -106,14 +105,7 @@ def test_a_monitor_error_in_the_tui_is_a_toast_and_a_log_never_text_over_the_scr
         f"    raise RuntimeError('boom in the poll, password {SECRET}')\n"
         "DownloadMonitor.poll = broken"
     )
-    argv = cli_argv(
-        tmp_path,
-        "--config",
-        str(_config(tmp_path)),
-        "--db",
-        str(tmp_path / "library.sqlite3"),
-        patch=patch,
-    )
+    argv = _patched_argv(tmp_path, patch)
     with PtyProcess(argv, _env(), on_tty=("stderr",)) as tui:
         tui.expect("boom in the poll", timeout=60)  # the toast
         tui.send("q")

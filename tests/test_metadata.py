@@ -205,6 +205,25 @@ def test_cli_refresh_of_a_hand_made_show_says_why(cli):
     assert r.code == 2 and "added by hand" in r.err
 
 
+def _expanse_with_a_two_episode_file(tvmaze, tmp_path):
+    """The Expanse added from the loopback TVmaze, its recorded file ``S02E01E02`` scanned
+    while S02E02 is not known yet: (the config, the show's info)."""
+    from mydia_tui.config import LibraryConfig
+    from mydia_tui.scanning import scan_library
+
+    shows = tmp_path / "tv"
+    path = shows / "The Expanse (2015)" / "Season 02" / "The Expanse - S02E01E02.mkv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"x")
+    config = Config(
+        metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0),
+        library=LibraryConfig(shows=(str(shows),)),
+    )
+    info = add_show_from_tvmaze(config, "The Expanse")
+    assert scan_library(config).added == 1
+    return config, info
+
+
 def test_linking_new_episodes_waits_for_another_writer_instead_of_failing(
     db, db_path, tvmaze, tmp_path, monkeypatch
 ):
@@ -217,22 +236,12 @@ def test_linking_new_episodes_waits_for_another_writer_instead_of_failing(
 
     import peewee
 
-    from mydia_tui.config import LibraryConfig
     from mydia_tui.models import FileEpisode, database
-    from mydia_tui.scanning import scan_library, service
+    from mydia_tui.scanning import service
 
     if not isinstance(database.obj, peewee.SqliteDatabase):
         pytest.skip("SQLite's deferred transactions")
-    shows = tmp_path / "tv"
-    path = shows / "The Expanse (2015)" / "Season 02" / "The Expanse - S02E01E02.mkv"
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b"x")
-    config = Config(
-        metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0),
-        library=LibraryConfig(shows=(str(shows),)),
-    )
-    info = add_show_from_tvmaze(config, "The Expanse")
-    assert scan_library(config).added == 1
+    config, info = _expanse_with_a_two_episode_file(tvmaze, tmp_path)
     tvmaze.episodes[1825].append(episode_json(111, 2, 2, "Doors & Corners", "2017-02-15"))
     real_insert = service.bulk_insert
     other_done = threading.Event()
@@ -258,20 +267,10 @@ def test_linking_new_episodes_waits_for_another_writer_instead_of_failing(
 
 def test_refresh_links_new_episodes_to_recorded_multi_episode_files(db, tvmaze, tmp_path):
     from mydia_tui import views
-    from mydia_tui.config import LibraryConfig
     from mydia_tui.models import FileEpisode
     from mydia_tui.scanning import scan_library
 
-    shows = tmp_path / "tv"
-    path = shows / "The Expanse (2015)" / "Season 02" / "The Expanse - S02E01E02.mkv"
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b"x")
-    config = Config(
-        metadata=MetadataConfig(tvmaze_url=tvmaze.url, timeout=5.0),
-        library=LibraryConfig(shows=(str(shows),)),
-    )
-    info = add_show_from_tvmaze(config, "The Expanse")
-    assert scan_library(config).added == 1
+    config, info = _expanse_with_a_two_episode_file(tvmaze, tmp_path)
     assert FileEpisode.select().count() == 1  # S02E02 is not known yet
     tvmaze.episodes[1825].append(episode_json(111, 2, 2, "Doors & Corners", "2017-02-15"))
     result = refresh_show(config, info.id)
