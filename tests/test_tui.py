@@ -1348,6 +1348,20 @@ async def test_a_remap_taking_one_of_the_apps_keys_is_said(demo):
         ]
 
 
+async def test_a_remap_giving_an_app_binding_a_key_a_pane_uses_is_said(demo):
+    """breaker12: ``"app.help" = "/"`` was taken without a word, and ``/`` still filtered the
+    library (the pane's binding comes first), so help opened only from the downloads pane.
+    The app says which bindings keep such a key where they apply."""
+    app = MydiaApp(Config(tui=TuiConfig(keys={"app.help": "/"})))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications if "[tui.keys]" in n.message]
+        assert messages == [
+            "[tui.keys] gives app.help keys other bindings keep where they apply: "
+            "slash (activity.filter, library.filter)"
+        ], messages
+
+
 async def test_a_remap_to_what_is_no_key_is_said_and_the_binding_keeps_its_keys(demo):
     """A new user's report (breaker11a, item 8): ``"library.filter" = "[bold]"`` was taken
     without a word: the footer showed ``[bold] Filter`` and ``/`` no longer filtered. What is

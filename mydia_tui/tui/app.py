@@ -675,6 +675,30 @@ class MydiaApp(KeysInTurn[None]):
                 markup=False,
                 timeout=12,
             )
+        # the other way: an app binding remapped onto a key a pane's binding has, which the
+        # pane keeps where it applies (breaker12: "app.help" = "/" still filtered the library)
+        pane_keys: dict[str, list[str]] = {}
+        for entry in entries:
+            b = entry.binding
+            if b.id and not b.id.startswith("app."):
+                for key in keys_for(b, self.keymap).split(","):
+                    pane_keys.setdefault(key.strip(), []).append(b.id)
+        for binding_id, keys in sorted(self.keymap.items()):
+            if not binding_id.startswith("app."):
+                continue
+            kept = [
+                f"{key} ({', '.join(sorted(set(pane_keys[key])))})"
+                for key in (k.strip() for k in keys.split(","))
+                if key in pane_keys
+            ]
+            if kept:
+                self.notify(
+                    f"[tui.keys] gives {binding_id} keys other bindings keep where they apply: "
+                    f"{', '.join(kept)}",
+                    severity="warning",
+                    markup=False,
+                    timeout=12,
+                )
 
     def action_help_quit(self) -> None:
         """ctrl+c (which copies in a field) says which key quits: the one the footer shows,
