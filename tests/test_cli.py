@@ -240,6 +240,13 @@ def test_an_option_that_takes_one_value_given_twice_is_a_usage_error(cli, argv):
     assert cli("list", "--json").json() == []
 
 
+@pytest.mark.parametrize("option", ["--db", "--config"])
+def test_an_empty_database_or_config_option_is_a_usage_error(cli, option):
+    """breaker12: ``--db ''`` silently opened the default library."""
+    r = cli(option, "", "list")
+    assert r.code == 2 and f"argument {option}: names nothing" in r.err, r.err
+
+
 def test_history_names_an_event_as_the_tui_does_and_json_keeps_its_code(cli, db):
     """The command line printed ``search_empty`` where the TUI says "search empty" (s11-tui):
     one name per event for people (``history.event_name``); JSON keeps the code."""

@@ -38,6 +38,14 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
+def _named(text: str) -> str:
+    """An argparse ``type`` for a path or URL: empty is a usage error (``--db ''`` silently
+    opened the default library: breaker12)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("names nothing (give a path, or leave the option out)")
+    return text
+
+
 def _whole(least: int, most: int) -> Callable[[str], int]:
     """An argparse ``type``: a whole number in ``[least, most]``, else a usage error saying so
     (an id past SQLite's 64-bit integers never reaches the database)."""
@@ -116,11 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config",
         metavar="PATH",
+        type=_named,
         help="config file (default: $MYDIA_TUI_CONFIG or the user config dir)",
     )
     parser.add_argument(
         "--db",
         metavar="URL",
+        type=_named,
         help="database file or postgresql:// URL (default: $MYDIA_TUI_DB or the user data dir)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
