@@ -775,8 +775,14 @@ def test_a_pause_asked_through_mydia_just_after_the_monitor_connected_is_kept(
     cfg, client, monitor = loop
     payload = make_payload(tmp_path, MOVIE, {f"{MOVIE}.mkv": 200_000})
     _movie, download_id = _grab_movie(client, payload)  # nobody seeds it: it stays running
-    monitor.poll()
-    assert Download.get_by_id(download_id).client_state in ("Downloading", "Queued", "Checking")
+    # paused once Deluge has it at work: paused while Deluge still checked the just-added
+    # torrent, it was found downloading again with no resume by the monitor logged (seen once
+    # in CI on 57ad560; Deluge's own doing, not proven here)
+    _poll_until(
+        monitor,
+        lambda: Download.get_by_id(download_id).client_state == "Downloading",
+        "the torrent at work",
+    )
 
     Services(cfg, client).pause(payload.info_hash)
     for _ in range(3):
