@@ -654,12 +654,18 @@ class MydiaApp(KeysInTurn[None]):
         # a key remapped onto one of the app's own keys takes it wherever the remapped
         # binding applies (a new user's report: "list.down" = "down,j,q" silently ended q's
         # quitting, and the help still listed q Quit)
+        # who has each key now, the app's bindings and the panes' apart (one pass)
         app_keys: dict[str, str] = {}
+        pane_keys: dict[str, list[str]] = {}
         for entry in entries:
             b = entry.binding
-            if b.id and b.id.startswith("app."):
-                for key in keys_for(b, self.keymap).split(","):
-                    app_keys[key.strip()] = b.id
+            if not b.id:
+                continue
+            for key in (k.strip() for k in keys_for(b, self.keymap).split(",")):
+                if b.id.startswith("app."):
+                    app_keys[key] = b.id
+                else:
+                    pane_keys.setdefault(key, []).append(b.id)
         taken = sorted(
             f"{key} ({app_keys[key]})"
             for binding_id, keys in self.keymap.items()
@@ -677,12 +683,6 @@ class MydiaApp(KeysInTurn[None]):
             )
         # the other way: an app binding remapped onto a key a pane's binding has, which the
         # pane keeps where it applies (breaker12: "app.help" = "/" still filtered the library)
-        pane_keys: dict[str, list[str]] = {}
-        for entry in entries:
-            b = entry.binding
-            if b.id and not b.id.startswith("app."):
-                for key in keys_for(b, self.keymap).split(","):
-                    pane_keys.setdefault(key.strip(), []).append(b.id)
         for binding_id, keys in sorted(self.keymap.items()):
             if not binding_id.startswith("app."):
                 continue
